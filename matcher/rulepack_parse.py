@@ -1,0 +1,844 @@
+"""Validate one rule pack's JSON and build its frozen records.
+
+Every error is a ``RulePackError`` naming the file and the key path
+(``KR-EPS.json: key 'wage_floors[2].amount': expected a number, got 'x'``). Unknown keys are
+errors too, so a misspelt key never silently drops a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from matcher.rulepack_types import (
+    STATUSES,
+    AgeWindow,
+    Allowance,
+    Availability,
+    CertificateRequirement,
+    ContractRule,
+    Coverage,
+    Exemption,
+    ExemptionEffect,
+    ExperienceRequirement,
+    HealthGate,
+    HoursConvention,
+    JobOrderFlag,
+    LanguageOption,
+    LanguageRule,
+    LanguageValidity,
+    LegalRule,
+    Money,
+    Moratorium,
+    MoratoriumCountry,
+    MoratoriumException,
+    NoStatutoryFloor,
+    NotAccepted,
+    NotEncoded,
+    PackFlag,
+    RulePack,
+    SalaryThreshold,
+    SkillCategory,
+    SkillGate,
+    SkillRoute,
+    StayCap,
+    WageFloor,
+    WageFloorFallback,
+)
+from models.common import PROGRAMMES
+from models.iso_codes import COUNTRIES, CURRENCIES
+from models.language_results import LANGUAGE_TESTS, canonical_result
+
+__all__ = ["LEGAL_PACK", "PACK_NAMES", "RulePackError", "parse_pack"]
+
+LEGAL_PACK = "ID-LAW"
+PACK_NAMES: tuple[str, ...] = (*PROGRAMMES, LEGAL_PACK)
+"""Every pack that must exist: one per FORMAT.md programme, plus the Indonesian-law pack."""
+
+PERIODS = ("hour", "day", "week", "month", "year")
+HEALTH_FIELDS = ("fit_to_work", "colour_vision_normal")
+CERTIFICATE_SCHEMES = (
+    "BNSP",
+    "AWS",
+    "ASME-IX",
+    "ISO-9606",
+    "JP-SSW-SKILLS-TEST",
+    "JP-SSW2-SKILLS-TEST",
+    "JP-TRADE-TEST",
+    "KR-EPS-SKILLS-TEST",
+    "SIO",
+    "OTHER",
+)
+GAP_KINDS = (
+    "skill",
+    "certificate",
+    "language",
+    "experience",
+    "age",
+    "programme_rule",
+    "health",
+    "document",
+    "preference",
+)
+AGE_AT = ("application", "first_entry", "evaluation_date")
+FALLBACK_RULES = ("lowest_regional_floor_in_force",)
+_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d+)$")
+# Keys that would turn a sex into a gate; only `flags` may talk about sex (FORMAT.md).
+_SEX_KEYS = frozenset({"sex", "gender"})
+
+T = TypeVar("T")
+
+
+class RulePackError(ValueError):
+    """A rule pack file is malformed; the message names the file and the key."""
+
+
+class _Obj:
+    """A JSON object being read: typed getters that raise with the file and key path."""
+
+    def __init__(self, raw: object, file: str, path: str, sources: frozenset[str]) -> None:
+        if not isinstance(raw, dict):
+            where = f"key '{path}'" if path else "top level"
+            raise RulePackError(f"{file}: {where}: expected an object, got {_show(raw)}")
+        self._raw: dict[str, Any] = raw
+        self.file = file
+        self.path = path
+        self.sources = sources
+        self._seen: set[str] = set()
+
+    def where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def error(self, key: str, message: str) -> RulePackError:
+        return RulePackError(f"{self.file}: key '{self.where(key)}': {message}")
+
+    def has(self, key: str) -> bool:
+        return key in self._raw
+
+    def raw(self, key: str, *, required: bool = True, default: object = None) -> Any:
+        self._seen.add(key)
+        if key not in self._raw:
+            if required:
+                raise self.error(key, "is required")
+            return default
+        return self._raw[key]
+
+    def text(self, key: str) -> str:
+        value = self.raw(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(key, f"expected a non-empty string, got {_show(value)}")
+        return value
+
+    def opt_text(self, key: str) -> str | None:
+        value = self.raw(key, required=False)
+        return None if value is None else self.text(key)
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(key)
+        if value not in allowed:
+            raise self.error(key, f"must be one of {', '.join(allowed)}; got {value!r}")
+        return value
+
+    def integer(self, key: str, *, low: int = 0) -> int:
+        value = self.raw(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise self.error(key, f"expected an integer >= {low}, got {_show(value)}")
+        return value
+
+    def opt_integer(self, key: str, *, low: int = 0) -> int | None:
+        value = self.raw(key, required=False)
+        return None if value is None else self.integer(key, low=low)
+
+    def positive(self, key: str) -> float:
+        value = self.raw(key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.error(key, f"expected a number > 0, got {_show(value)}")
+        return float(value)
+
+    def flag(self, key: str, *, default: bool | None = None) -> bool:
+        value = self.raw(key, required=default is None, default=default)
+        if not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, got {_show(value)}")
+        return value
+
+    def day(self, key: str) -> dt.date:
+        value = self.text(key)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise self.error(key, f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+    def opt_day(self, key: str) -> dt.date | None:
+        value = self.raw(key, required=False)
+        return None if value is None else self.day(key)
+
+    def country(self, key: str) -> str:
+        value = self.text(key)
+        if value not in COUNTRIES:
+            raise self.error(key, f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        return value
+
+    def opt_country(self, key: str) -> str | None:
+        value = self.raw(key, required=False)
+        return None if value is None else self.country(key)
+
+    def currency(self, key: str) -> str:
+        value = self.text(key)
+        if value not in CURRENCIES:
+            raise self.error(key, f"{value!r} is not an ISO 4217 currency code")
+        return value
+
+    def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
+        value = self.raw(key, required=required, default=[])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.error(key, f"expected a list of strings, got {_show(value)}")
+        return tuple(value)
+
+    def members(self) -> list[str]:
+        return list(self._raw)
+
+    def obj(self, key: str) -> _Obj:
+        return _Obj(self.raw(key), self.file, self.where(key), self.sources)
+
+    def opt_obj(self, key: str, *, required: bool = False) -> _Obj | None:
+        value = self.raw(key, required=required)
+        return None if value is None else self.obj(key)
+
+    def objs(self, key: str, *, required: bool = True) -> list[_Obj]:
+        value = self.raw(key, required=required, default=[])
+        if not isinstance(value, list):
+            raise self.error(key, f"expected a list, got {_show(value)}")
+        return [
+            _Obj(item, self.file, f"{self.where(key)}[{i}]", self.sources)
+            for i, item in enumerate(value)
+        ]
+
+    def status(self) -> str:
+        return self.choice("status", STATUSES)
+
+    def source(self) -> str:
+        value = self.text("source")
+        if value not in self.sources:
+            raise self.error("source", f"{value!r} is not a key of 'sources'")
+        return value
+
+    def also(self) -> tuple[str, ...]:
+        keys = self.texts("also", required=False)
+        missing = [k for k in keys if k not in self.sources]
+        if missing:
+            raise self.error("also", f"{', '.join(missing)} not keys of 'sources'")
+        return keys
+
+    def finish(self) -> None:
+        unknown = sorted(set(self._raw) - self._seen)
+        if unknown:
+            raise self.error(unknown[0], "is not a known key here (misspelt?)")
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _done(o: _Obj, value: T) -> T:
+    o.finish()
+    return value
+
+
+def _one(o: _Obj | None, parse: Callable[[_Obj], T]) -> T | None:
+    return None if o is None else parse(o)
+
+
+def _language_option(o: _Obj) -> LanguageOption:
+    test = o.choice("test", LANGUAGE_TESTS)
+    raw_min = o.raw("min")
+    try:
+        minimum = canonical_result(test, raw_min)
+    except ValueError as exc:
+        raise o.error("min", str(exc)) from None
+    status = o.choice("status", STATUSES) if o.has("status") else "verified"
+    return _done(o, LanguageOption(test, minimum, status, o.opt_text("detail")))
+
+
+def _not_accepted(o: _Obj) -> NotAccepted:
+    return _done(
+        o, NotAccepted(o.choice("test", LANGUAGE_TESTS), o.text("detail"), o.source(), o.status())
+    )
+
+
+def _language(o: _Obj) -> LanguageRule:
+    any_of = tuple(_language_option(x) for x in o.objs("any_of"))
+    if not any_of:
+        raise o.error("any_of", "must name at least one test (use null for no language gate)")
+    return _done(
+        o,
+        LanguageRule(
+            any_of=any_of,
+            not_accepted=tuple(_not_accepted(x) for x in o.objs("not_accepted", required=False)),
+            exemptions=o.texts("exemptions", required=False),
+            detail=o.text("detail"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _validity(o: _Obj, test: str) -> LanguageValidity:
+    if test not in LANGUAGE_TESTS:
+        raise RulePackError(f"{o.file}: key '{o.path}': {test!r} is not a FORMAT.md test")
+    return _done(
+        o,
+        LanguageValidity(
+            test=test,
+            months=o.integer("months", low=1),
+            counts_from=o.choice("counts_from", ("result_date",)),
+            detail=o.text("detail"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _age(o: _Obj) -> AgeWindow:
+    by_education: dict[str, tuple[int, int]] = {}
+    edu = o.opt_obj("min_by_education")
+    if edu is not None:
+        for level in edu.members():
+            entry = edu.obj(level)
+            by_education[level] = _done(entry, (entry.integer("years"), entry.integer("months")))
+        edu.finish()
+    window = AgeWindow(
+        minimum=o.opt_integer("min"),
+        maximum=o.opt_integer("max"),
+        at=o.choice("at", AGE_AT),
+        min_by_education=MappingProxyType(by_education),
+        detail=o.text("detail"),
+        source=o.source(),
+        also=o.also(),
+        status=o.status(),
+    )
+    low, high = window.minimum, window.maximum
+    if low is not None and high is not None and low > high:
+        raise o.error("max", f"{window.maximum} is below min {window.minimum}")
+    return _done(o, window)
+
+
+def _programmes(o: _Obj, key: str) -> tuple[str, ...]:
+    values = o.texts(key)
+    bad = [v for v in values if v not in PROGRAMMES]
+    if bad or not values:
+        raise o.error(key, f"expected FORMAT.md programme names, got {values!r}")
+    return values
+
+
+def _stay_cap(o: _Obj) -> StayCap:
+    countries = o.texts("countries", required=False)
+    if any(c not in COUNTRIES for c in countries):
+        raise o.error("countries", f"expected ISO country codes, got {countries!r}")
+    return _done(
+        o,
+        StayCap(
+            programmes=_programmes(o, "programmes"),
+            countries=countries,
+            months=o.integer("months", low=1),
+            includes_contract=o.flag("includes_contract"),
+            detail=o.text("detail"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _contract(o: _Obj) -> ContractRule:
+    rule = ContractRule(
+        max_months=o.integer("max_months", low=1),
+        extendable_to_months=o.opt_integer("extendable_to_months", low=1),
+        detail=o.text("detail"),
+        source=o.source(),
+        also=o.also(),
+        status=o.status(),
+    )
+    if rule.extendable_to_months is not None and rule.extendable_to_months < rule.max_months:
+        raise o.error("extendable_to_months", "is below max_months")
+    return _done(o, rule)
+
+
+def _availability(o: _Obj) -> Availability:
+    return _done(
+        o,
+        Availability(o.day("last_start_date"), o.text("detail"), o.source(), o.also(), o.status()),
+    )
+
+
+def _health(o: _Obj) -> HealthGate:
+    return _done(
+        o,
+        HealthGate(
+            o.choice("gate", HEALTH_FIELDS), o.text("detail"), o.source(), o.also(), o.status()
+        ),
+    )
+
+
+def _certificate(o: _Obj) -> CertificateRequirement:
+    scheme = o.raw("scheme")
+    if scheme is not None and scheme not in CERTIFICATE_SCHEMES:
+        raise o.error("scheme", f"must be null or one of {', '.join(CERTIFICATE_SCHEMES)}")
+    names = o.texts("name_contains_any", required=False)
+    if scheme is None and not names:
+        raise o.error("scheme", "null (any scheme) needs name_contains_any")
+    return _done(
+        o,
+        CertificateRequirement(scheme, o.flag("skill_matches_job", default=False), names),
+    )
+
+
+def _experience(o: _Obj) -> ExperienceRequirement:
+    programme = o.opt_text("programme")
+    if programme is not None and programme not in PROGRAMMES:
+        raise o.error("programme", f"{programme!r} is not a FORMAT.md programme")
+    return _done(
+        o,
+        ExperienceRequirement(o.opt_country("country"), programme, o.integer("min_months", low=1)),
+    )
+
+
+def _route(o: _Obj) -> SkillRoute:
+    certificates = tuple(_certificate(c) for c in o.objs("certificates"))
+    experience = _one(o.opt_obj("experience"), _experience)
+    if not certificates and experience is None:
+        raise o.error("certificates", "a route needs a certificate or experience")
+    return _done(o, SkillRoute(o.text("id"), certificates, experience))
+
+
+def _category(o: _Obj) -> SkillCategory:
+    return _done(o, SkillCategory(o.text("ja"), o.text("en")))
+
+
+def _skill_gate(o: _Obj) -> SkillGate:
+    gate = SkillGate(
+        id=o.text("id"),
+        mode=o.choice("mode", ("gate", "review")),
+        gap_kind=o.choice("gap_kind", GAP_KINDS),
+        detail=o.text("detail"),
+        routes=tuple(_route(r) for r in o.objs("routes")),
+        categories=tuple(_category(c) for c in o.objs("categories", required=False)),
+        exemptions=o.texts("exemptions", required=False),
+        source=o.source(),
+        also=o.also(),
+        status=o.status(),
+    )
+    if gate.mode == "gate" and not gate.routes:
+        raise o.error("routes", "a gate needs at least one route (or mode 'review')")
+    return _done(o, gate)
+
+
+def _exemption(o: _Obj) -> Exemption:
+    evidence = o.obj("evidence")
+    experience = _one(evidence.opt_obj("experience"), _experience)
+    certificates = tuple(_certificate(c) for c in evidence.objs("certificates_any", required=False))
+    other = evidence.opt_text("other")
+    evidence.finish()
+    effects = tuple(
+        _done(e, ExemptionEffect(e.text("gate"), e.text("condition"), e.status()))
+        for e in o.objs("exempts")
+    )
+    return _done(
+        o,
+        Exemption(
+            id=o.text("id"),
+            detail=o.text("detail"),
+            experience=experience,
+            certificates_any=certificates,
+            other=other,
+            exempts=effects,
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _pack_flag(o: _Obj) -> PackFlag:
+    return _done(
+        o,
+        PackFlag(
+            id=o.text("id"),
+            kind=o.text("kind"),
+            sex_related=o.flag("sex_related"),
+            scope=o.choice("scope", ("job_order", "worker")),
+            detail=o.text("detail"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _job_order_flag(o: _Obj) -> JobOrderFlag:
+    return _done(
+        o,
+        JobOrderFlag(
+            o.text("id"),
+            o.text("field"),
+            o.text("kind"),
+            o.text("detail"),
+            o.source(),
+            o.also(),
+            o.status(),
+        ),
+    )
+
+
+def _legal_rule(o: _Obj) -> LegalRule:
+    params = o.raw("params", required=False, default={})
+    if not isinstance(params, dict):
+        raise o.error("params", f"expected an object, got {_show(params)}")
+    return _done(
+        o,
+        LegalRule(
+            id=o.text("id"),
+            applies_to=o.choice("applies_to", ("job_order", "worker")),
+            outcome=o.choice("outcome", ("refuse", "gap", "flag")),
+            kind=o.text("kind"),
+            detail=o.text("detail"),
+            params=MappingProxyType(dict(params)),
+            checkable=o.flag("checkable"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _money(o: _Obj) -> Money:
+    return _done(o, Money(o.positive("amount"), o.currency("currency"), o.choice("per", PERIODS)))
+
+
+def _moratorium(o: _Obj) -> Moratorium:
+    countries = tuple(
+        _done(c, MoratoriumCountry(c.country("code"), c.status())) for c in o.objs("countries")
+    )
+    exceptions = tuple(
+        _done(
+            e,
+            MoratoriumException(
+                id=e.text("id"),
+                country=e.country("country"),
+                detail=e.text("detail"),
+                min_wage=_one(e.opt_obj("min_wage"), _money),
+                source=e.source(),
+                also=e.also(),
+                status=e.status(),
+            ),
+        )
+        for e in o.objs("exceptions", required=False)
+    )
+    employer_types = o.texts("employer_types")
+    if not set(employer_types) <= {"company", "household"} or not employer_types:
+        raise o.error("employer_types", "expected a list of 'company' and/or 'household'")
+    return _done(
+        o,
+        Moratorium(
+            id=o.text("id"),
+            detail=o.text("detail"),
+            employer_types=employer_types,
+            effective_from=o.day("effective_from"),
+            refusal_kind=o.text("refusal_kind"),
+            countries=countries,
+            countries_detail=o.text("countries_detail"),
+            exceptions=exceptions,
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _allowance(o: _Obj) -> Allowance:
+    return _done(
+        o,
+        Allowance(
+            o.text("name"),
+            o.positive("amount"),
+            o.currency("currency"),
+            o.choice("per", PERIODS),
+            o.flag("unless_in_kind"),
+        ),
+    )
+
+
+def _wage_floor(o: _Obj, pack_country: str | None) -> WageFloor:
+    country = o.opt_country("country")
+    if country is None:
+        if pack_country is None:
+            raise o.error("country", "is required in a pack without a single country")
+        country = pack_country
+    elif pack_country is not None and country != pack_country:
+        raise o.error("country", f"{country!r} differs from the pack's country {pack_country!r}")
+    floor = WageFloor(
+        country=country,
+        region=o.opt_text("region"),
+        region_local=o.opt_text("region_local"),
+        amount=o.positive("amount"),
+        currency=o.currency("currency"),
+        per=o.choice("per", PERIODS),
+        effective_from=o.day("effective_from"),
+        effective_until=o.opt_day("effective_until"),
+        category=o.opt_text("category"),
+        label=o.opt_text("label"),
+        note=o.opt_text("note"),
+        allowances=tuple(_allowance(a) for a in o.objs("allowances", required=False)),
+        source=o.source(),
+        also=o.also(),
+        status=o.status(),
+    )
+    if floor.effective_until is not None and floor.effective_until < floor.effective_from:
+        raise o.error("effective_until", "is before effective_from")
+    return _done(o, floor)
+
+
+def _fallback(o: _Obj) -> WageFloorFallback:
+    return _done(
+        o,
+        WageFloorFallback(
+            rule=o.choice("rule", FALLBACK_RULES),
+            flag_kind=o.text("flag_kind"),
+            detail=o.text("detail"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _no_floor(o: _Obj) -> NoStatutoryFloor:
+    return _done(
+        o,
+        NoStatutoryFloor(
+            o.country("country"),
+            o.currency("currency"),
+            o.text("detail"),
+            o.source(),
+            o.also(),
+            o.status(),
+        ),
+    )
+
+
+def _coverage(o: _Obj) -> Coverage:
+    return _done(
+        o,
+        Coverage(
+            o.country("country"), o.day("until"), o.text("detail"), o.source(), o.also(), o.status()
+        ),
+    )
+
+
+def _threshold(o: _Obj) -> SalaryThreshold:
+    return _done(
+        o,
+        SalaryThreshold(
+            id=o.text("id"),
+            country=o.country("country"),
+            amount=o.positive("amount"),
+            currency=o.currency("currency"),
+            per=o.choice("per", PERIODS),
+            effective_from=o.opt_day("effective_from"),
+            min_age=o.opt_integer("min_age"),
+            mode=o.choice("mode", ("gate", "review")),
+            applies_to=o.text("applies_to"),
+            detail=o.text("detail"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _hours(o: _Obj) -> HoursConvention:
+    hours = o.positive("hours")
+    if hours > 744:  # 31 days x 24 h: anything above is a typo, not a convention
+        raise o.error("hours", f"{hours} is more hours than a month has")
+    return _done(
+        o,
+        HoursConvention(
+            country=o.country("country"),
+            hours=hours,
+            derivation=o.text("derivation"),
+            use_for_floor_check=o.flag("use_for_floor_check"),
+            detail=o.text("detail"),
+            source=o.source(),
+            also=o.also(),
+            status=o.status(),
+        ),
+    )
+
+
+def _not_encoded(o: _Obj) -> NotEncoded:
+    status = o.status()
+    source_value = o.raw("source")
+    # A note may lack a source only when the research notes found none (then it is unverified).
+    source = None if source_value is None and status == "unverified" else o.source()
+    return _done(o, NotEncoded(o.text("id"), o.text("detail"), source, o.also(), status))
+
+
+def _check_no_sex_gate(value: object, file: str, path: str) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else key
+            if key in _SEX_KEYS:
+                raise RulePackError(
+                    f"{file}: key '{where}': a rule naming a sex must be a flag, never a gate"
+                )
+            if not (path == "" and key == "flags"):
+                _check_no_sex_gate(item, file, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_no_sex_gate(item, file, f"{path}[{i}]")
+
+
+def _sources(top: _Obj) -> dict[str, str]:
+    raw = top.raw("sources")
+    if not isinstance(raw, dict) or not raw:
+        raise top.error("sources", "expected a non-empty object of key -> URL")
+    listing = top.obj("sources")
+    for key, url in raw.items():
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise listing.error(key, f"expected an http(s) URL, got {_show(url)}")
+    return dict(raw)
+
+
+def _unique(items: list[T], key: Callable[[T], object], o: _Obj, name: str) -> None:
+    seen: set[object] = set()
+    for item in items:
+        k = key(item)
+        if k in seen:
+            raise o.error(name, f"duplicate entry {k!r}")
+        seen.add(k)
+
+
+def parse_pack(raw: object, file: str) -> RulePack:
+    """Validate a decoded rule pack and build its ``RulePack``.
+
+    Parameters
+    ----------
+    raw : object
+        The decoded JSON of one pack file.
+    file : str
+        The file name, used in error messages and checked against ``programme``.
+
+    Returns
+    -------
+    RulePack
+        The frozen pack.
+
+    Raises
+    ------
+    RulePackError
+        On any structural problem, naming the file and the key.
+    """
+    probe = _Obj(raw, file, "", frozenset())
+    sources = _sources(probe)
+    top = _Obj(raw, file, "", frozenset(sources))
+    top.raw("sources")
+    _check_no_sex_gate(raw, file, "")
+
+    programme = top.choice("programme", PACK_NAMES)
+    if file.rsplit("/", 1)[-1] != f"{programme}.json":
+        raise top.error("programme", f"{programme!r} does not match the file name {file!r}")
+    updated = top.day("updated")
+    version = top.text("version")
+    match = _VERSION.match(version)
+    if match is None or match.group(1) != updated.isoformat():
+        raise top.error(
+            "version", f"expected '{updated.isoformat()}.N' (updated date), got {version!r}"
+        )
+    top.raw("country")
+    country = top.opt_country("country")
+    if country is None and programme != "OTHER":
+        raise top.error("country", "is required (only OTHER spans several countries)")
+
+    validity_obj = top.obj("language_validity")
+    validity = {test: _validity(validity_obj.obj(test), test) for test in validity_obj.members()}
+    validity_obj.finish()
+    floors = [_wage_floor(f, country) for f in top.objs("wage_floors")]
+    _unique(
+        floors,
+        lambda f: (f.country, f.region, f.category, f.per, f.effective_from),
+        top,
+        "wage_floors",
+    )
+    hours = [_hours(h) for h in top.objs("hours_per_month")]
+    _unique(hours, lambda h: h.country, top, "hours_per_month")
+    coverage = [_coverage(c) for c in top.objs("wage_floor_coverage", required=False)]
+    _unique(coverage, lambda c: c.country, top, "wage_floor_coverage")
+    fallback = _one(top.opt_obj("wage_floor_fallback", required=True), _fallback)
+    if fallback is not None and any(f.region is None for f in floors if f.category is None):
+        raise top.error("wage_floors", "a regional fallback needs a region on every general floor")
+
+    pack = RulePack(
+        programme=programme,
+        version=version,
+        country=country,
+        updated=updated,
+        title=top.text("title"),
+        sources=MappingProxyType(sources),
+        language=_one(top.opt_obj("language", required=True), _language),
+        language_validity=MappingProxyType(validity),
+        age=_one(top.opt_obj("age", required=True), _age),
+        stay_cap_months=_one(top.opt_obj("stay_cap_months", required=True), _stay_cap),
+        contract=_one(top.opt_obj("contract"), _contract),
+        availability=_one(top.opt_obj("availability"), _availability),
+        health=tuple(_health(h) for h in top.objs("health")),
+        skill_gates=tuple(_skill_gate(g) for g in top.objs("skill_gates")),
+        exemptions=tuple(_exemption(e) for e in top.objs("exemptions", required=False)),
+        flags=tuple(_pack_flag(f) for f in top.objs("flags")),
+        job_order_flags=tuple(
+            _job_order_flag(f) for f in top.objs("job_order_flags", required=False)
+        ),
+        rules=tuple(_legal_rule(r) for r in top.objs("rules", required=False)),
+        moratoria=tuple(_moratorium(m) for m in top.objs("moratoria", required=False)),
+        wage_floors=tuple(floors),
+        wage_floor_fallback=fallback,
+        no_statutory_floor=tuple(
+            _no_floor(n) for n in top.objs("no_statutory_floor", required=False)
+        ),
+        wage_floor_coverage=tuple(coverage),
+        salary_thresholds=tuple(
+            _threshold(t) for t in top.objs("salary_thresholds", required=False)
+        ),
+        hours_per_month=MappingProxyType({h.country: h for h in hours}),
+        not_encoded=tuple(_not_encoded(n) for n in top.objs("not_encoded", required=False)),
+        file=file,
+    )
+    top.finish()
+    _check_references(pack, top)
+    return pack
+
+
+def _check_references(pack: RulePack, top: _Obj) -> None:
+    exemption_ids = {e.id for e in pack.exemptions}
+    gate_ids = {g.id for g in pack.skill_gates} | {"language"}
+    named: list[tuple[str, tuple[str, ...]]] = [
+        (f"skill_gates[{i}].exemptions", g.exemptions) for i, g in enumerate(pack.skill_gates)
+    ]
+    if pack.language is not None:
+        named.append(("language.exemptions", pack.language.exemptions))
+    for where, ids in named:
+        missing = [x for x in ids if x not in exemption_ids]
+        if missing:
+            raise top.error(where, f"{', '.join(missing)} not ids of 'exemptions'")
+    for i, exemption in enumerate(pack.exemptions):
+        missing = [e.gate for e in exemption.exempts if e.gate not in gate_ids]
+        if missing:
+            raise top.error(f"exemptions[{i}].exempts", f"unknown gate {', '.join(missing)}")
+    floor_countries = {f.country for f in pack.wage_floors}
+    for c in pack.wage_floor_coverage:
+        if c.country not in floor_countries:
+            raise top.error("wage_floor_coverage", f"{c.country!r} has no wage floors")

@@ -1,0 +1,97 @@
+"""Shared field types and the strict base model of the Selaras format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from models.iso_codes import COUNTRIES, CURRENCIES, LANGUAGES
+
+__all__ = [
+    "PROGRAMMES",
+    "CountryCode",
+    "CurrencyCode",
+    "Identifier",
+    "IscoCode",
+    "LanguageCode",
+    "Money",
+    "Programme",
+    "SelarasModel",
+    "ShortText",
+    "check_order",
+]
+
+PROGRAMMES = (
+    "JP-SSW1",
+    "JP-SSW2",
+    "JP-TITP",
+    "KR-EPS",
+    "TW-FACTORY",
+    "MY-PLKS",
+    "DE-SKILLED",
+    "OTHER",
+)
+Programme = Literal[
+    "JP-SSW1", "JP-SSW2", "JP-TITP", "KR-EPS", "TW-FACTORY", "MY-PLKS", "DE-SKILLED", "OTHER"
+]
+
+
+class SelarasModel(BaseModel):
+    """Base of every record: unknown fields are errors, so a typo never loses data."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _code_in(codes: frozenset[str], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in codes:
+            raise ValueError(f"{value!r} is not an {what} code")
+        return value
+
+    return AfterValidator(check)
+
+
+CountryCode = Annotated[
+    str, StringConstraints(to_upper=True), _code_in(COUNTRIES, "ISO 3166-1 alpha-2 country")
+]
+CurrencyCode = Annotated[
+    str, StringConstraints(to_upper=True), _code_in(CURRENCIES, "ISO 4217 currency")
+]
+LanguageCode = Annotated[
+    str, StringConstraints(to_lower=True), _code_in(LANGUAGES, "ISO 639-1 language")
+]
+Identifier = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+]
+"""A record id: letters, digits and ``. _ : / -``, starting with a letter or digit."""
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+_ISCO_UNIT = re.compile(r"^[0-9]{4}$")
+
+
+def _check_isco(value: str) -> str:
+    if not _ISCO_UNIT.match(value):
+        raise ValueError(f"ISCO-08 unit group must be 4 digits; got {value!r}")
+    return value
+
+
+IscoCode = Annotated[str, AfterValidator(_check_isco)]
+
+
+class Money(SelarasModel):
+    """An amount of money in a currency (the amount must be positive)."""
+
+    amount: Annotated[float, Field(gt=0)]
+    currency: CurrencyCode
+
+
+def check_order(
+    earlier: dt.date | None, later: dt.date | None, earlier_name: str, later_name: str
+) -> None:
+    """Raise ``ValueError`` when both dates are given and ``later`` precedes ``earlier``."""
+    if earlier is not None and later is not None and later < earlier:
+        raise ValueError(f"{later_name} ({later}) is before {earlier_name} ({earlier})")

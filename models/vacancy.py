@@ -1,0 +1,155 @@
+"""The job order (vacancy) record of the Selaras format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from models.common import (
+    CountryCode,
+    CurrencyCode,
+    Identifier,
+    IscoCode,
+    LanguageCode,
+    Programme,
+    SelarasModel,
+    ShortText,
+)
+from models.language_results import CEFR_LEVELS, canonical_result
+from models.worker import LanguageTest
+
+__all__ = [
+    "AgeRequirement",
+    "Employer",
+    "ExperienceRequirement",
+    "LanguageRequirement",
+    "Requirements",
+    "SkillRequirement",
+    "TestMinimum",
+    "Vacancy",
+    "Wage",
+]
+
+CefrLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+assert CefrLevel.__args__ == CEFR_LEVELS  # type: ignore[attr-defined]  # one source of truth
+
+
+class Employer(SelarasModel):
+    """Who employs the worker; household employers fall under extra rules."""
+
+    name: ShortText
+    type: Literal["company", "household"]
+
+
+class Wage(SelarasModel):
+    """The offered wage in the destination's currency."""
+
+    amount: Annotated[float, Field(gt=0)]
+    currency: CurrencyCode
+    per: Literal["hour", "month", "year"]
+
+
+class SkillRequirement(SelarasModel):
+    """A skill the job order asks for; a hard gate unless ``required`` is false."""
+
+    name: ShortText
+    required: bool = True
+    certified: bool = False
+    min_level: Annotated[int, Field(ge=1, le=5)] | None = None
+    min_months: Annotated[int, Field(ge=0, le=1200)] | None = None
+    weight: Annotated[float, Field(gt=0, le=10)] = 1.0
+
+
+class TestMinimum(SelarasModel):
+    """A named test with the minimum result it must reach."""
+
+    test: LanguageTest
+    min: str | int | float
+
+    @model_validator(mode="after")
+    def _min_fits_test(self) -> TestMinimum:
+        self.min = canonical_result(self.test, self.min)
+        return self
+
+
+class LanguageRequirement(SelarasModel):
+    """Either ``any_of`` named tests, or a ``language`` with ``min_cefr`` (FORMAT.md)."""
+
+    any_of: list[TestMinimum] | None = None
+    language: LanguageCode | None = None
+    min_cefr: CefrLevel | None = None
+    required: bool = True
+
+    @model_validator(mode="after")
+    def _one_form(self) -> LanguageRequirement:
+        named = self.any_of is not None
+        by_level = self.language is not None or self.min_cefr is not None
+        if named == by_level:
+            raise ValueError(
+                "a language requirement needs either 'any_of' (named tests) or "
+                "'language' with 'min_cefr', not both or neither"
+            )
+        if named and not self.any_of:
+            raise ValueError("'any_of' must name at least one test")
+        if by_level and (self.language is None or self.min_cefr is None):
+            raise ValueError("'language' and 'min_cefr' go together")
+        return self
+
+
+class ExperienceRequirement(SelarasModel):
+    """Minimum months of experience, optionally in given ISCO-08 unit groups."""
+
+    min_months: Annotated[int, Field(ge=0, le=1200)] = 0
+    isco: list[IscoCode] = []
+
+
+class AgeRequirement(SelarasModel):
+    """An age window in whole years on the evaluation date."""
+
+    min: Annotated[int, Field(ge=0, le=100)] | None = None
+    max: Annotated[int, Field(ge=0, le=100)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeRequirement:
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"age max ({self.max}) is below age min ({self.min})")
+        return self
+
+
+class Requirements(SelarasModel):
+    """What the job order asks of a worker.
+
+    ``sex``, ``religion``, ``marital_status``, ``min_height_cm`` and ``min_weight_kg`` are
+    accepted so that nothing is lost, but they are never applied: a job order carrying
+    them is flagged for review as discriminatory.
+    """
+
+    skills: list[SkillRequirement] = []
+    languages: list[LanguageRequirement] = []
+    experience: ExperienceRequirement | None = None
+    age: AgeRequirement | None = None
+    sex: Literal["F", "M"] | None = None
+    religion: ShortText | None = None
+    marital_status: ShortText | None = None
+    min_height_cm: Annotated[float, Field(gt=0, le=250)] | None = None
+    min_weight_kg: Annotated[float, Field(gt=0, le=300)] | None = None
+
+
+class Vacancy(SelarasModel):
+    """An overseas job order (FORMAT.md, "Job order")."""
+
+    id: Identifier
+    agency_id: Identifier
+    employer: Employer
+    country: CountryCode
+    region: ShortText | None = None
+    programme: Programme
+    title: ShortText
+    isco: IscoCode | None = None
+    slots: Annotated[int, Field(ge=1, le=100_000)]
+    start_date: dt.date | None = None
+    contract_months: Annotated[int, Field(ge=1, le=240)] | None = None
+    wage: Wage
+    requirements: Requirements = Requirements()

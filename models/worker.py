@@ -1,0 +1,252 @@
+"""The candidate (worker) record of the Selaras format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, NamedTuple
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from models.common import (
+    CountryCode,
+    Identifier,
+    IscoCode,
+    Money,
+    Programme,
+    SelarasModel,
+    ShortText,
+    check_order,
+)
+from models.language_results import canonical_result, check_score, check_sections
+
+__all__ = [
+    "CERTIFICATE_SCHEMES",
+    "EDUCATION_LEVELS",
+    "PROTECTED_FIELDS",
+    "Certificate",
+    "Documents",
+    "Experience",
+    "FieldWarning",
+    "Health",
+    "LanguageResult",
+    "Preferences",
+    "SkillClaim",
+    "Worker",
+]
+
+PROTECTED_FIELDS = ("gender", "province", "religion", "ethnicity", "marital_status")
+"""Stored for fairness audits only; scoring never reads them."""
+
+CERTIFICATE_SCHEMES = (
+    "BNSP",
+    "AWS",
+    "ASME-IX",
+    "ISO-9606",
+    "JP-SSW-SKILLS-TEST",
+    "JP-SSW2-SKILLS-TEST",
+    "JP-TRADE-TEST",
+    "KR-EPS-SKILLS-TEST",
+    "SIO",
+    "OTHER",
+)
+CertificateScheme = Literal[
+    "BNSP",
+    "AWS",
+    "ASME-IX",
+    "ISO-9606",
+    "JP-SSW-SKILLS-TEST",
+    "JP-SSW2-SKILLS-TEST",
+    "JP-TRADE-TEST",
+    "KR-EPS-SKILLS-TEST",
+    "SIO",
+    "OTHER",
+]
+EDUCATION_LEVELS = (
+    "SD", "SMP", "MTs", "SMA", "MA", "SMK", "Paket A", "Paket B", "Paket C",
+    "D1", "D2", "D3", "D4", "S1", "S2", "S3",
+)  # fmt: skip
+Education = Literal[
+    "SD", "SMP", "MTs", "SMA", "MA", "SMK", "Paket A", "Paket B", "Paket C",
+    "D1", "D2", "D3", "D4", "S1", "S2", "S3",
+]  # fmt: skip
+LanguageTest = Literal[
+    "JLPT", "JFT-Basic", "NAT-TEST", "EPS-TOPIK", "TOPIK", "HSK", "TOCFL", "IELTS",
+    "TOEIC", "TOEFL-iBT", "Goethe", "telc", "OSD", "CEFR",
+]  # fmt: skip
+
+_EARLIEST_BIRTH = dt.date(1920, 1, 1)
+Months = Annotated[int, Field(ge=0, le=1200)]
+
+
+class FieldWarning(NamedTuple):
+    """A problem worth a human look that does not make the record invalid."""
+
+    field: str
+    message: str
+
+
+class SkillClaim(SelarasModel):
+    """A skill the worker states, in free text, with optional months and level (1-5)."""
+
+    name: ShortText
+    months: Months | None = None
+    level: Annotated[int, Field(ge=1, le=5)] | None = None
+
+
+class Certificate(SelarasModel):
+    """A competency certificate, licence or skills-test result."""
+
+    name: ShortText
+    skill: ShortText | None = None
+    scheme: CertificateScheme
+    number: ShortText | None = None
+    issued: dt.date | None = None
+    expires: dt.date | None = None
+    score: Annotated[float, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Certificate:
+        check_order(self.issued, self.expires, "issued", "expires")
+        return self
+
+
+class LanguageResult(SelarasModel):
+    """One language test result in the test's own scale (see docs/languages.md)."""
+
+    test: LanguageTest
+    result: str | int | float
+    sections: dict[str, int] | None = None
+    score: int | None = None
+    date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _result_fits_test(self) -> LanguageResult:
+        self.result = canonical_result(self.test, self.result)
+        self.sections = check_sections(self.test, self.result, self.sections)
+        self.score = check_score(self.test, self.score)
+        return self
+
+
+class Experience(SelarasModel):
+    """A period of work, at home or abroad, with an optional ISCO-08 code and programme."""
+
+    title: ShortText
+    isco: IscoCode | None = None
+    country: CountryCode | None = None
+    programme: Programme | None = None
+    months: Months | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Experience:
+        check_order(self.start, self.end, "start", "end")
+        return self
+
+
+class Health(SelarasModel):
+    """Medical check results (personal data)."""
+
+    fit_to_work: bool | None = None
+    colour_vision_normal: bool | None = None
+    checked: dt.date | None = None
+
+
+class Documents(SelarasModel):
+    """Travel documents (personal data)."""
+
+    passport_expires: dt.date | None = None
+
+
+class Preferences(SelarasModel):
+    """What the worker asks for: destination countries and a minimum monthly wage."""
+
+    countries: list[CountryCode] = []
+    min_monthly_wage: Money | None = None
+
+
+class Worker(SelarasModel):
+    """A candidate migrant worker (FORMAT.md, "Worker")."""
+
+    id: Identifier
+    agency_id: Identifier
+    full_name: ShortText | None = None
+    nik: Annotated[str, StringConstraints(pattern=r"^[0-9]{16}$")] | None = None
+    birth_date: dt.date
+    gender: Literal["F", "M", "X"] | None = None
+    province: ShortText | None = None
+    religion: ShortText | None = None
+    ethnicity: ShortText | None = None
+    marital_status: ShortText | None = None
+    education: Education | None = None
+    skills: list[SkillClaim] = []
+    certificates: list[Certificate] = []
+    languages: list[LanguageResult] = []
+    experience: list[Experience] = []
+    health: Health | None = None
+    documents: Documents | None = None
+    preferences: Preferences | None = None
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth_date(cls, value: dt.date) -> dt.date:
+        if value < _EARLIEST_BIRTH or value > dt.date.today():
+            raise ValueError(
+                f"birth date {value} is not plausible (expected {_EARLIEST_BIRTH} to today)"
+            )
+        return value
+
+    @field_validator("nik")
+    @classmethod
+    def _nik_has_a_date(cls, value: str | None) -> str | None:
+        if value is not None and _nik_birth(value) is None:
+            raise ValueError(
+                f"NIK {value[:6]}...: digits 7-12 must be a birth date DDMMYY "
+                "(day + 40 for women)"
+            )
+        return value
+
+    def warnings(self) -> list[FieldWarning]:
+        """Return the slips worth reporting that do not invalidate the record.
+
+        A NIK whose embedded birth date or sex disagrees with ``birth_date`` or
+        ``gender`` is a warning: real records carry such slips (FORMAT.md).
+        """
+        found: list[FieldWarning] = []
+        embedded = _nik_birth(self.nik) if self.nik else None
+        if embedded is None:
+            return found
+        day, month, year2, female = embedded
+        birth = self.birth_date
+        if (day, month, year2) != (birth.day, birth.month, birth.year % 100):
+            found.append(
+                FieldWarning(
+                    "nik",
+                    f"NIK birth date {day:02d}-{month:02d}-{year2:02d} disagrees with "
+                    f"birth_date {birth}",
+                )
+            )
+        if self.gender in ("F", "M") and female != (self.gender == "F"):
+            found.append(
+                FieldWarning(
+                    "nik",
+                    f"NIK encodes {'female' if female else 'male'} but gender is {self.gender}",
+                )
+            )
+        return found
+
+
+def _nik_birth(nik: str) -> tuple[int, int, int, bool] | None:
+    """Return (day, month, two-digit year, female) embedded in a NIK, or None if not a date."""
+    if len(nik) != 16 or not nik.isdigit():
+        return None
+    day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    female = day > 40
+    if female:
+        day -= 40
+    # 2000 is a leap year, so 29 February is accepted for any two-digit year.
+    try:
+        dt.date(2000, month, day)
+    except ValueError:
+        return None
+    return day, month, year2, female
