@@ -1,0 +1,89 @@
+"""Indonesian (and Malay) affix stripping for matching skill words to their roots.
+
+Indonesian derives nouns and verbs from a root with prefixes and suffixes, and the prefix
+changes the root's first sound: *las* -> *mengelas*, *pengelasan*; *solder* -> *menyolder*,
+*penyolderan*; *potong* -> *pemotongan*; *kikir* -> *mengikir*. Colloquial Jakarta forms add
+*nge-*/*ny-* and *-in* (*ngebor*, *nyolder*, *bersihin*). A rule-based stripper over-strips
+ordinary words, so callers accept a variant only when it is a word they know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+__all__ = ["root_candidates"]
+
+_SUFFIXES = ("kan", "an", "in", "i", "nya")
+_VOWELS = "aeiou"
+# (prefix, letters a nasal prefix may have replaced at the start of the root).
+_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("menge", ("",)),
+    ("penge", ("",)),
+    ("meng", ("", "k")),
+    ("peng", ("", "k")),
+    ("meny", ("s",)),
+    ("peny", ("s",)),
+    ("mem", ("", "p")),
+    ("pem", ("", "p")),
+    ("men", ("", "t")),
+    ("pen", ("", "t")),
+    ("nge", ("",)),
+    ("ng", ("", "k")),
+    ("ny", ("s",)),
+    ("per", ("",)),
+    ("ber", ("",)),
+    ("ter", ("",)),
+    ("me", ("",)),
+    ("pe", ("",)),
+    ("be", ("",)),
+    ("di", ("",)),
+    ("ke", ("",)),
+)
+_MIN_ROOT = 2
+
+
+def _without_suffix(word: str) -> Iterator[str]:
+    yield word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_ROOT + 1:
+            yield word[: -len(suffix)]
+
+
+def root_candidates(word: str) -> list[str]:
+    """Possible roots of an Indonesian word, most conservative first.
+
+    Parameters
+    ----------
+    word : str
+        One folded (lower-case, unaccented) word.
+
+    Returns
+    -------
+    list[str]
+        Candidate roots without the word itself, e.g. ``"pengelasan"`` ->
+        ``["pengelas", "las", ...]``. Candidates are not checked against any vocabulary;
+        the caller keeps the first one it knows.
+
+    Examples
+    --------
+    >>> "las" in root_candidates("pengelasan")
+    True
+    >>> "solder" in root_candidates("menyolder")
+    True
+    """
+    seen: dict[str, None] = {}
+    for stem in _without_suffix(word):
+        if stem != word:
+            seen.setdefault(stem, None)
+        for prefix, restored in _PREFIXES:
+            if not stem.startswith(prefix):
+                continue
+            rest = stem[len(prefix) :]
+            for letters in restored:
+                # A restored consonant only ever stands before a vowel (me-motong is not a word).
+                if letters and rest[:1] not in tuple(_VOWELS):
+                    continue
+                root = letters + rest
+                if len(root) >= _MIN_ROOT:
+                    seen.setdefault(root, None)
+    return list(seen)

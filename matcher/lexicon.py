@@ -1,0 +1,470 @@
+"""Matching free text against a table of names (aliases) that each point at a target.
+
+The engine behind the skill normalizer (targets are taxonomy concepts) and the occupation
+normalizer (targets are ISCO-08 unit groups). It reads a string the way a placement
+officer would:
+
+1. fold the text (:mod:`matcher.text`), split it where it joins several skills ("dan",
+   "and", ",", "/"), expand abbreviations ("opr" -> "operator") and cut East Asian words
+   into known words by longest match ("溶接作業" -> "溶接", "作業");
+2. give every word its known form: itself, an Indonesian root ("pengelasan" -> "las"), or
+   a typo correction to a known word ("forklip" -> "forklift"; one edit for short words,
+   two for long ones, same first letter, and only when the nearest known word is unique);
+3. cover the words with whole aliases, in any order ("CNC operator bubut" contains the
+   alias "operator cnc bubut"), largest first, without overlap, so "las argon" is read as
+   the TIG alias rather than as "las" plus something;
+4. score the reading by how much of the text the aliases explain: words that only qualify
+   (years, level, material, brand) are neutral, words nobody knows count against it.
+
+A wrong target is worse than none, so an alias that several targets share is a dead end
+("operator", "cutting"), a reading below the threshold is dropped, and a fuzzy match of the
+whole segment (rapidfuzz ``process.cdist``) is used only as a last resort and only when one
+target is clearly ahead of every other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from matcher.indonesian import root_candidates
+from matcher.text import TextRules, fold, is_east_asian, script_runs, segments
+
+__all__ = ["Hit", "Lexicon"]
+
+# Weight of a leftover word that is part of some name, relative to an unknown word.
+_KNOWN_WEIGHT = 0.5
+# Typo correction: words shorter than this are never corrected (too many near neighbours).
+_MIN_TYPO_LENGTH = 4
+# Words at least this long may be two edits away from the word meant.
+_TWO_EDIT_LENGTH = 8
+# Fuzzy fallback over the whole segment: minimum rapidfuzz ratio, and how far ahead the
+# best target must be of the best different target.
+_FUZZY_CUTOFF = 88.0
+_FUZZY_MARGIN = 6.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One target read from a text.
+
+    Attributes
+    ----------
+    target : str
+        The target id (a concept id or an ISCO code).
+    score : float
+        Confidence in [0, 1]: the share of the text the matching aliases explain,
+        lowered by typo corrections and fuzzy matching.
+    """
+
+    target: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Entry:
+    tokens: tuple[str, ...]
+    target: str | None  # None: a name several targets share, which therefore proves nothing
+    chars: int
+
+
+@dataclass(frozen=True)
+class _Word:
+    forms: tuple[str, ...]  # the known forms the word can be read as (itself, its root)
+    similarity: float  # 1 for an exact or root match, lower for a typo correction
+    chars: int  # length of the word as written
+
+
+class Lexicon:
+    """Names -> targets, with the matching rules above.
+
+    Parameters
+    ----------
+    names : Mapping[str, Iterable[str]]
+        Target id -> its names in any language.
+    ambiguous : Iterable[str]
+        Names that mean different targets in different trades; they never produce a
+        target on their own.
+    rules : TextRules
+        Abbreviations, qualifier words, separators and generic targets.
+    threshold : float
+        Minimum score of a reading; below it the segment is unknown.
+    specificity : Mapping[str, int], optional
+        Target -> depth in its hierarchy; of two equally long aliases the deeper wins.
+    ancestors : Mapping[str, frozenset[str]], optional
+        Target -> all its ancestors; a target is dropped when a descendant is also read.
+    """
+
+    def __init__(
+        self,
+        names: Mapping[str, Iterable[str]],
+        ambiguous: Iterable[str],
+        rules: TextRules,
+        threshold: float,
+        specificity: Mapping[str, int] | None = None,
+        ancestors: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
+        self.rules = rules
+        self.threshold = threshold
+        self._specificity = dict(specificity or {})
+        self._ancestors = dict(ancestors or {})
+        self._canonical = {v: c for c, variants in rules.synonyms.items() for v in variants}
+        surface: set[str] = set(self._canonical) | set(rules.synonyms)
+        targets_of: dict[tuple[str, ...], set[str | None]] = defaultdict(set)
+        for target, aliases in names.items():
+            for alias in aliases:
+                words = self._words(alias)
+                surface.update(words)
+                if words:
+                    targets_of[self._canonical_key(words)].add(target)
+        for term in ambiguous:
+            words = self._words(term)
+            surface.update(words)
+            if words:
+                targets_of[self._canonical_key(words)].add(None)
+        self.collisions = {
+            " ".join(key): sorted(t for t in found if t is not None)
+            for key, found in targets_of.items()
+            if len(found - {None}) > 1
+        }
+        """Names that several targets share after folding (a data error the tests catch)."""
+        self._entries = [
+            _Entry(key, next(iter(found)) if len(found) == 1 else None, sum(map(len, key)))
+            for key, found in targets_of.items()
+        ]
+        self._by_key = {" ".join(e.tokens): e for e in self._entries}
+        self._by_word: dict[str, list[_Entry]] = defaultdict(list)
+        for entry in self._entries:
+            for word in set(entry.tokens):
+                self._by_word[word].append(entry)
+        # Words of names as written (before synonyms): what roots and typos are checked against.
+        self._named = frozenset(surface)
+        self._known = self._named | {w for q in rules.qualifiers for w in q.split()}
+        self._east_asian = frozenset(w for w in self._known if any(map(is_east_asian, w)))
+        self._longest_east_asian = max(map(len, self._east_asian), default=0)
+        self._spelling = sorted(w for w in self._named if not any(map(is_east_asian, w)))
+        self._spelling_first = np.array([ord(w[0]) for w in self._spelling], dtype=np.int64)
+        self._fuzzy_entries = [e for e in self._entries if e.target is not None]
+        self._fuzzy_keys = [" ".join(e.tokens) for e in self._fuzzy_entries]
+        self._resolved: dict[str, _Word | None] = {}
+
+    # ------------------------------------------------------------------ words
+    def _canonical_key(self, words: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self._canonical.get(w, w) for w in words)
+
+    def _words(self, text: str) -> list[str]:
+        """Fold, split scripts and expand abbreviations (applied to names and to input)."""
+        words: list[str] = []
+        for raw in fold(text).split():
+            for run in script_runs(raw):
+                words.extend(self.rules.abbreviations.get(run, run).split())
+        return words
+
+    def _cut_east_asian(self, word: str) -> list[str]:
+        """Cut an East Asian word into known words by longest match from the left."""
+        if word in self._east_asian or not is_east_asian(word[0]):
+            return [word]
+        pieces: list[str] = []
+        unknown = ""
+        i = 0
+        while i < len(word):
+            for size in range(min(self._longest_east_asian, len(word) - i), 0, -1):
+                if word[i : i + size] in self._east_asian:
+                    if unknown:
+                        pieces.append(unknown)
+                        unknown = ""
+                    pieces.append(word[i : i + size])
+                    i += size
+                    break
+            else:
+                unknown += word[i]
+                i += 1
+        if unknown:
+            pieces.append(unknown)
+        return pieces
+
+    def _segment_words(self, segment: str) -> list[str]:
+        words = [piece for w in self._words(segment) for piece in self._cut_east_asian(w)]
+        # Rejoin words split by a stray space ("co 2", "fork lift") when only the join is known.
+        merged: list[str] = []
+        for word in words:
+            if (
+                merged
+                and merged[-1] + word in self._known
+                and (merged[-1] not in self._known or word not in self._known)
+            ):
+                merged[-1] += word
+            else:
+                merged.append(word)
+        return merged
+
+    def _resolve_many(self, words: Iterable[str]) -> None:
+        """Give each new word its known forms: itself, an Indonesian root, or a correction."""
+        pending: list[str] = []
+        for word in words:
+            if word in self._resolved:
+                continue
+            root = None
+            if word not in self.rules.qualifiers and not any(map(str.isdigit, word)):
+                root = next((r for r in root_candidates(word) if r in self._named), None)
+            if word in self._known:
+                # "mengelas" is a name itself and also reads as "las" inside "las argon".
+                forms = (word,) if root is None else (word, root)
+                self._resolved[word] = _Word(self._canonical_key(forms), 1.0, len(word))
+            elif root is not None:
+                self._resolved[word] = _Word(self._canonical_key((root,)), 1.0, len(word))
+            elif (
+                len(word) >= _MIN_TYPO_LENGTH
+                and word.isalpha()
+                and not any(map(is_east_asian, word))
+            ):
+                pending.append(word)
+            else:
+                self._resolved[word] = None
+        if pending:
+            self._correct(pending)
+
+    def _correct(self, words: list[str]) -> None:
+        """Correct typos in one batch: OSA distance of every word to every name word."""
+        distances = process.cdist(
+            words, self._spelling, scorer=OSA.distance, score_cutoff=2, dtype=np.uint8
+        )
+        first = np.array([ord(w[0]) for w in words], dtype=np.int64)
+        allowed = np.array([2 if len(w) >= _TWO_EDIT_LENGTH else 1 for w in words])
+        # A typo seldom hits the first letter, and allowing it doubles the wrong corrections.
+        distances = np.where(first[:, None] == self._spelling_first[None, :], distances, 255)
+        best = distances.min(axis=1)
+        for i, word in enumerate(words):
+            nearest = np.flatnonzero(distances[i] == best[i])
+            # Nearest words that are synonyms ("weld", "welder" for "weldr") are one reading.
+            meanings = {self._canonical.get(self._spelling[j], self._spelling[j]) for j in nearest}
+            if best[i] <= allowed[i] and len(meanings) == 1:
+                form = self._spelling[int(nearest[0])]
+                similarity = 1.0 - float(best[i]) / max(len(word), len(form))
+                self._resolved[word] = _Word(self._canonical_key((form,)), similarity, len(word))
+            else:
+                self._resolved[word] = None
+
+    # ---------------------------------------------------------------- reading
+    def read_many(self, texts: Sequence[str]) -> list[tuple[Hit, ...]]:
+        """Read many texts in one batch.
+
+        Parameters
+        ----------
+        texts : Sequence[str]
+            Free texts; duplicates are read once.
+
+        Returns
+        -------
+        list[tuple[Hit, ...]]
+            For each text, in order, the targets read from it in the order they appear
+            (empty when nothing reaches the threshold).
+        """
+        unique = list(dict.fromkeys(texts))
+        split = {text: self._split(text) for text in unique}
+        self._resolve_many(w for parts in split.values() for part in parts for w in part)
+        readings: dict[str, list[list[Hit]]] = {}
+        fallback: list[tuple[str, int, str]] = []
+        for text, parts in split.items():
+            readings[text] = []
+            for index, part in enumerate(parts):
+                hits, unexplained = self._cover(part)
+                readings[text].append(hits)
+                if not hits and unexplained:
+                    fallback.append((text, index, unexplained))
+        for (text, index, _), hit in zip(
+            fallback, self._fuzzy([f[2] for f in fallback]), strict=True
+        ):
+            if hit is not None:
+                readings[text][index] = [hit]
+        done = {text: self._combine(parts) for text, parts in readings.items()}
+        return [done[text] for text in texts]
+
+    def _split(self, text: str) -> list[list[str]]:
+        whole = " ".join(self._canonical_key(self._words(text)))
+        if whole in self._by_key:
+            # The whole string is one name, even if it contains "and" ("picking and packing").
+            return [whole.split()]
+        parts = [
+            words
+            for part in segments(text, self.rules.separators)
+            if (words := self._segment_words(part))
+        ]
+        for k in range(1, len(parts)):
+            # "maintenance mekanik & elektrik": a lone word after a separator shares the
+            # head word of the part before it when together they make a name.
+            shared = [parts[k - 1][0], *parts[k]]
+            found = self._by_key.get(" ".join(self._canonical_key(shared)))
+            if len(parts[k]) == 1 and found is not None and found.target is not None:
+                parts[k] = shared
+        return parts
+
+    def _cover(self, words: list[str]) -> tuple[list[Hit], str]:
+        """Cover one segment's words with names; return hits and the unexplained words."""
+        read = [self._resolved.get(w) for w in words]
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, reading in enumerate(read):
+            for form in reading.forms if reading is not None else ():
+                positions[form].append(i)
+        candidates = {id(e): e for f in positions for e in self._by_word.get(f, ())}
+        fitting = [e for e in candidates.values() if self._fits(e, positions)]
+        taken: set[int] = set()
+        chosen: list[tuple[list[int], _Entry]] = []
+        for entry in sorted(fitting, key=lambda e: self._rank(e, positions)):
+            slots = self._place(entry, positions, taken)
+            if slots is not None:
+                taken.update(slots)
+                chosen.append((slots, entry))
+        # A word of a name that lost to an overlapping name is still read ("tukang" in
+        # "tukang las listrik", where "las listrik" won over "tukang las").
+        shadowed: set[int] = set()
+        for entry in fitting:
+            slots = self._place(entry, positions, set())
+            if entry.target is not None and slots is not None and taken & set(slots):
+                shadowed.update(slots)
+        head, kept, modifiers = self._head(chosen)
+        generic = {
+            i for slots, e in chosen if e.target in self.rules.generic_concepts for i in slots
+        }
+        explained = weight = 0.0
+        for i, (word, reading) in enumerate(zip(words, read, strict=True)):
+            if i in kept:
+                assert reading is not None
+                explained += reading.similarity * reading.chars
+                weight += reading.chars
+            elif (
+                i in modifiers
+                or self._neutral(word, reading)
+                or (i in taken and i not in generic)  # a shared name: read, proves nothing
+                or (i in shadowed and i not in taken)
+            ):
+                continue
+            else:
+                # A leftover manufacturing word most likely qualifies the skill ("welding
+                # pipa"); a word nobody knows may change what the text is about.
+                weight += len(word) * (_KNOWN_WEIGHT if reading is not None else 1.0)
+        score = explained / weight if weight else 0.0
+        if head is None or score < self.threshold:
+            leftover = [w for w, r in zip(words, read, strict=True) if not self._neutral(w, r)]
+            return [], " ".join(leftover)
+        return [Hit(head, round(score, 3))], ""
+
+    def _head(
+        self, chosen: list[tuple[list[int], _Entry]]
+    ) -> tuple[str | None, set[int], set[int]]:
+        """The target the segment is about, its positions, and those of names modifying it.
+
+        A generic role ("operator mesin") gives way to a named skill. Of several unrelated
+        skills in one segment (no "dan", no comma), the one written with most words is the
+        head and the others modify it ("perakitan kabel otomotif" is wire-harness work, not
+        also car mechanics); with no clear head the segment is not read at all.
+        """
+        named = [(slots, e) for slots, e in chosen if e.target is not None]
+        specific = [(s, e) for s, e in named if e.target not in self.rules.generic_concepts]
+        if specific:
+            named = specific
+        words_of: dict[str, set[int]] = defaultdict(set)
+        for slots, entry in named:
+            assert entry.target is not None
+            words_of[entry.target].update(slots)
+        # Broader concepts named alongside a narrower one belong to the narrower reading.
+        for target in list(words_of):
+            for up in self._ancestors.get(target, ()):
+                if up in words_of:
+                    words_of[target] |= words_of.pop(up)
+        if not words_of:
+            return None, set(), set()
+        sizes = sorted((len(w) for w in words_of.values()), reverse=True)
+        if len(sizes) > 1 and sizes[0] == sizes[1]:
+            return None, set(), set()
+        head = max(words_of, key=lambda t: len(words_of[t]))
+        modifiers = set().union(*(w for t, w in words_of.items() if t != head))
+        return head, words_of[head], modifiers
+
+    def _neutral(self, word: str, read: _Word | None) -> bool:
+        """Words that neither explain nor contradict a reading: qualifiers, unknown numbers."""
+        if read is None:
+            return any(map(str.isdigit, word))
+        return (
+            word in self.rules.qualifiers
+            or any(f in self.rules.qualifiers for f in read.forms)
+            or (any(map(str.isdigit, word)) and word not in self._named)
+        )
+
+    @staticmethod
+    def _fits(entry: _Entry, positions: Mapping[str, list[int]]) -> bool:
+        need: dict[str, int] = defaultdict(int)
+        for word in entry.tokens:
+            need[word] += 1
+        return all(len(positions.get(w, ())) >= n for w, n in need.items())
+
+    def _rank(self, entry: _Entry, positions: Mapping[str, list[int]]) -> tuple[object, ...]:
+        first = [positions[w][0] for w in entry.tokens]
+        in_order = all(b == a + 1 for a, b in pairwise(first))
+        target = entry.target
+        return (
+            -len(entry.tokens),
+            target is None,
+            target in self.rules.generic_concepts,
+            -self._specificity.get(target or "", 0),
+            not in_order,
+            -entry.chars,
+            min(first),
+        )
+
+    @staticmethod
+    def _place(
+        entry: _Entry, positions: Mapping[str, list[int]], taken: set[int]
+    ) -> list[int] | None:
+        slots: list[int] = []
+        for word in entry.tokens:
+            free = next((i for i in positions[word] if i not in taken and i not in slots), None)
+            if free is None:
+                return None
+            slots.append(free)
+        return slots
+
+    def _fuzzy(self, queries: list[str]) -> list[Hit | None]:
+        """Last resort: whole-segment fuzzy match, accepted only with a clear winner."""
+        if not queries or not self._fuzzy_keys:
+            return [None] * len(queries)
+        scores = process.cdist(
+            queries,
+            self._fuzzy_keys,
+            scorer=fuzz.ratio,
+            score_cutoff=_FUZZY_CUTOFF - _FUZZY_MARGIN,
+            dtype=np.float32,
+            workers=1,
+        )
+        results: list[Hit | None] = []
+        for row in scores:
+            order = np.argsort(-row, kind="stable")
+            best = float(row[order[0]])
+            target = self._fuzzy_entries[int(order[0])].target
+            rival = next(
+                (float(row[j]) for j in order[1:] if self._fuzzy_entries[int(j)].target != target),
+                0.0,
+            )
+            score = best / 100.0
+            if best >= _FUZZY_CUTOFF and best - rival >= _FUZZY_MARGIN and score >= self.threshold:
+                assert target is not None
+                results.append(Hit(target, round(score, 3)))
+            else:
+                results.append(None)
+        return results
+
+    def _combine(self, parts: list[list[Hit]]) -> tuple[Hit, ...]:
+        best: dict[str, Hit] = {}
+        for hits in parts:
+            for hit in hits:
+                if hit.target not in best or best[hit.target].score < hit.score:
+                    best[hit.target] = Hit(hit.target, hit.score)
+        # A broader skill listed beside a narrower one ("jahit dan obras") is kept: the
+        # worker named both, and the narrower one does not always imply the broader.
+        return tuple(best[t] for t in dict.fromkeys(h.target for hits in parts for h in hits))

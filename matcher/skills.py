@@ -1,0 +1,294 @@
+"""The manufacturing skill taxonomy and the skill normalizer (free text -> concepts).
+
+The taxonomy lives in ``matcher/data/skills.json`` (sources in ``matcher/data/SOURCES.md``):
+concepts with stable ids, English and Indonesian labels, aliases in Indonesian, English,
+Malay, Japanese and Korean, ISCO-08 codes, a parent concept and an ESCO URI where one
+was established. The normalizer reads a string with :class:`matcher.lexicon.Lexicon` and
+returns every concept it names, or none when it is not sure: a wrong concept would send
+a worker to the wrong job, *unknown* only asks an officer to look.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from matcher.lexicon import Hit, Lexicon
+from matcher.text import text_rules
+
+__all__ = [
+    "SKILL_THRESHOLD",
+    "Concept",
+    "ConceptHit",
+    "SkillMatch",
+    "SkillNormalizer",
+    "SkillTaxonomy",
+    "default_skill_normalizer",
+    "load_taxonomy",
+]
+
+SKILL_THRESHOLD = 0.7
+"""Minimum reading score; calibrated on ``tests/data/skill_devset.tsv`` (see the README)."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One skill concept of the taxonomy.
+
+    Attributes
+    ----------
+    id : str
+        Stable id, e.g. ``"smaw-welding"``.
+    label_en, label_id : str
+        English and Indonesian labels.
+    parent : str or None
+        Broader concept (``"welding"`` for ``"smaw-welding"``).
+    family : str
+        Trade family from the brief's vocabulary table.
+    isco : tuple[str, ...]
+        ISCO-08 unit groups, most typical first.
+    esco_uri : str or None
+        ESCO skill URI where one was established.
+    aliases : Mapping[str, tuple[str, ...]]
+        Language code -> names.
+    """
+
+    id: str
+    label_en: str
+    label_id: str
+    parent: str | None
+    family: str
+    isco: tuple[str, ...]
+    esco_uri: str | None
+    aliases: Mapping[str, tuple[str, ...]]
+
+
+class SkillTaxonomy:
+    """All concepts, with lookups by id and the parent hierarchy.
+
+    Parameters
+    ----------
+    concepts : Sequence[Concept]
+        The concepts; ids must be unique and parents must exist.
+    ambiguous : Mapping[str, Sequence[str]]
+        Names that mean several concepts (term -> candidate ids).
+    version : str
+        Taxonomy version from the data file.
+    """
+
+    def __init__(
+        self, concepts: Sequence[Concept], ambiguous: Mapping[str, Sequence[str]], version: str
+    ) -> None:
+        self.version = version
+        self.concepts: dict[str, Concept] = {}
+        for concept in concepts:
+            if concept.id in self.concepts:
+                raise ValueError(f"skill taxonomy: duplicate concept id {concept.id!r}")
+            self.concepts[concept.id] = concept
+        for concept in concepts:
+            if concept.parent is not None and concept.parent not in self.concepts:
+                raise ValueError(
+                    f"skill taxonomy: {concept.id!r} has unknown parent {concept.parent!r}"
+                )
+        self.ambiguous = {term: tuple(ids) for term, ids in ambiguous.items()}
+        self._ancestors = {cid: self._walk_up(cid) for cid in self.concepts}
+
+    def _walk_up(self, concept_id: str) -> tuple[str, ...]:
+        chain: list[str] = []
+        parent = self.concepts[concept_id].parent
+        while parent is not None:
+            if parent in chain or parent == concept_id:
+                raise ValueError(f"skill taxonomy: parent cycle through {concept_id!r}")
+            chain.append(parent)
+            parent = self.concepts[parent].parent
+        return tuple(chain)
+
+    def __getitem__(self, concept_id: str) -> Concept:
+        return self.concepts[concept_id]
+
+    def __contains__(self, concept_id: object) -> bool:
+        return concept_id in self.concepts
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def ancestors(self, concept_id: str) -> tuple[str, ...]:
+        """Broader concepts of ``concept_id``, nearest first.
+
+        Parameters
+        ----------
+        concept_id : str
+            A concept id of this taxonomy.
+
+        Returns
+        -------
+        tuple[str, ...]
+            Parent, grandparent, ... up to the root.
+        """
+        return self._ancestors[concept_id]
+
+    def is_within(self, concept_id: str, broader: str) -> bool:
+        """Whether ``concept_id`` is ``broader`` or one of its descendants.
+
+        Parameters
+        ----------
+        concept_id, broader : str
+            Concept ids of this taxonomy.
+
+        Returns
+        -------
+        bool
+            True when ``broader`` is the concept itself or one of its ancestors.
+        """
+        return concept_id == broader or broader in self._ancestors[concept_id]
+
+
+def _concept(raw: Mapping[str, Any]) -> Concept:
+    return Concept(
+        id=raw["id"],
+        label_en=raw["label_en"],
+        label_id=raw["label_id"],
+        parent=raw.get("parent"),
+        family=raw["family"],
+        isco=tuple(raw["isco"]),
+        esco_uri=raw.get("esco_uri"),
+        aliases={lang: tuple(names) for lang, names in raw["aliases"].items()},
+    )
+
+
+@lru_cache(maxsize=1)
+def load_taxonomy() -> SkillTaxonomy:
+    """Load the bundled skill taxonomy (cached).
+
+    Returns
+    -------
+    SkillTaxonomy
+        Concepts from ``matcher/data/skills.json``.
+    """
+    text = resources.files("matcher").joinpath("data/skills.json").read_text("utf-8")
+    raw = json.loads(text)
+    return SkillTaxonomy([_concept(c) for c in raw["concepts"]], raw["ambiguous"], raw["version"])
+
+
+@dataclass(frozen=True)
+class ConceptHit:
+    """A concept read from a text, with the reading's confidence in [0, 1]."""
+
+    concept: Concept
+    score: float
+
+
+@dataclass(frozen=True)
+class SkillMatch:
+    """The reading of one input string.
+
+    Attributes
+    ----------
+    input : str
+        The input exactly as given.
+    concepts : tuple[ConceptHit, ...]
+        Every concept the text names, in the order written; empty when unknown.
+    """
+
+    input: str
+    concepts: tuple[ConceptHit, ...]
+
+    @property
+    def concept(self) -> Concept | None:
+        """The first concept named, or None when the text is unknown."""
+        return self.concepts[0].concept if self.concepts else None
+
+    @property
+    def score(self) -> float | None:
+        """Confidence of the first concept, or None when unknown."""
+        return self.concepts[0].score if self.concepts else None
+
+    def to_record(self) -> dict[str, Any]:
+        """The ``normalize skill`` output record of FORMAT.md.
+
+        Returns
+        -------
+        dict[str, Any]
+            ``input``, ``concept_id``, ``label_en``, ``label_id``, ``isco`` and ``score``
+            for the first concept (nulls and an empty ``isco`` when unknown), plus
+            ``concepts``: the ids of all concepts named, for strings naming several.
+        """
+        concept = self.concept
+        return {
+            "input": self.input,
+            "concept_id": concept.id if concept else None,
+            "label_en": concept.label_en if concept else None,
+            "label_id": concept.label_id if concept else None,
+            "isco": list(concept.isco) if concept else [],
+            "score": self.score,
+            "concepts": [hit.concept.id for hit in self.concepts],
+        }
+
+
+class SkillNormalizer:
+    """Free-text skill names -> taxonomy concepts.
+
+    Parameters
+    ----------
+    taxonomy : SkillTaxonomy
+        The concepts and their aliases.
+    threshold : float
+        Minimum reading score (default :data:`SKILL_THRESHOLD`).
+    """
+
+    def __init__(self, taxonomy: SkillTaxonomy, threshold: float = SKILL_THRESHOLD) -> None:
+        self.taxonomy = taxonomy
+        names = {
+            c.id: {c.label_en, c.label_id, *(a for names in c.aliases.values() for a in names)}
+            for c in taxonomy.concepts.values()
+        }
+        self._lexicon = Lexicon(
+            names,
+            taxonomy.ambiguous,
+            text_rules(),
+            threshold,
+            specificity={cid: len(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
+            ancestors={cid: frozenset(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
+        )
+
+    def normalize(self, text: str) -> SkillMatch:
+        """Read one string; see :meth:`normalize_many`."""
+        return self.normalize_many([text])[0]
+
+    def normalize_many(self, texts: Sequence[str]) -> list[SkillMatch]:
+        """Read many strings in one batch.
+
+        Parameters
+        ----------
+        texts : Sequence[str]
+            Skill names as written by workers, agencies or employers, in any of the
+            supported languages; a string may name several skills ("las argon dan bubut").
+
+        Returns
+        -------
+        list[SkillMatch]
+            One match per input, in order.
+        """
+        return [
+            SkillMatch(text, tuple(self._hit(h) for h in hits))
+            for text, hits in zip(texts, self._lexicon.read_many(texts), strict=True)
+        ]
+
+    def _hit(self, hit: Hit) -> ConceptHit:
+        return ConceptHit(self.taxonomy[hit.target], hit.score)
+
+
+@lru_cache(maxsize=1)
+def default_skill_normalizer() -> SkillNormalizer:
+    """The normalizer over the bundled taxonomy, built once per process.
+
+    Returns
+    -------
+    SkillNormalizer
+        Shared instance; it is safe to reuse across calls.
+    """
+    return SkillNormalizer(load_taxonomy())

@@ -1,0 +1,194 @@
+"""Text folding and tokenization shared by the skill and occupation normalizers.
+
+Free text from CVs and job orders is folded to one canonical spelling before any matching:
+Unicode NFKC (full-width letters and half-width katakana become ordinary), case folded,
+accents stripped from Latin letters only (stripping marks from kana or Hangul would change
+the word), punctuation turned into spaces. Words are then split where the script changes
+("TIG溶接" -> "tig", "溶接") because job orders mix scripts inside one word.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = [
+    "TextRules",
+    "fold",
+    "is_east_asian",
+    "script_runs",
+    "segments",
+    "text_rules",
+]
+
+# Characters that join two skills in one string; words that do the same live in the rules.
+_SEPARATOR_CHARS = ",;/&+|\n、，；"
+_SEPARATOR_RE = re.compile("[" + re.escape(_SEPARATOR_CHARS) + "]")
+# The last Latin Extended code point: accents are stripped below it, never above.
+_LATIN_END = 0x024F
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """Abbreviations, qualifier words and separator words, read from ``text_rules.json``.
+
+    Attributes
+    ----------
+    abbreviations : Mapping[str, str]
+        Folded token -> its expansion (which may be several words).
+    qualifiers : frozenset[str]
+        Words that qualify a skill without naming one (experience, level, material, brand);
+        left over after matching they neither count against a reading nor make one.
+    separators : frozenset[str]
+        Words that join two skills ("dan", "and"); the strings are split there.
+    synonyms : Mapping[str, tuple[str, ...]]
+        Canonical word -> words of the same meaning in other languages ("las" ->
+        "welding", "kimpalan"); names and input are both read through it.
+    generic_concepts : frozenset[str]
+        Concept ids that name a role rather than a skill ("machine operator"); a reading
+        that also names a specific skill drops them.
+    """
+
+    abbreviations: Mapping[str, str]
+    qualifiers: frozenset[str]
+    separators: frozenset[str]
+    synonyms: Mapping[str, tuple[str, ...]]
+    generic_concepts: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def text_rules() -> TextRules:
+    """Load the bundled text rules (cached).
+
+    Returns
+    -------
+    TextRules
+        The rules from ``matcher/data/text_rules.json``, keys already folded.
+    """
+    raw = json.loads(resources.files("matcher").joinpath("data/text_rules.json").read_text("utf-8"))
+    return TextRules(
+        abbreviations={fold(k): fold(v) for k, v in raw["abbreviations"].items()},
+        qualifiers=frozenset(fold(q) for q in raw["qualifiers"]),
+        separators=frozenset(fold(s) for s in raw["separators"] if fold(s)),
+        synonyms={fold(c): tuple(fold(v) for v in vs) for c, vs in raw["synonyms"].items()},
+        generic_concepts=frozenset(raw["generic_concepts"]),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    if ord(char) <= _LATIN_END:
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        return base if base.isalnum() else " "
+    category = unicodedata.category(char)
+    # Letters, digits and the kana/CJK marks that are part of words (ー, 々) stay.
+    if category[0] in "LN" or char in "ー々":
+        return char
+    return " "
+
+
+def fold(text: str) -> str:
+    """Fold text to its canonical matching form.
+
+    Parameters
+    ----------
+    text : str
+        Any free text.
+
+    Returns
+    -------
+    str
+        NFKC-normalized, case-folded text with Latin accents and all punctuation removed
+        and whitespace collapsed to single spaces.
+
+    Examples
+    --------
+    >>> fold("  LAS-Listrik!! ")
+    'las listrik'
+    >>> fold("Soldadura Eléctrica")
+    'soldadura electrica'
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join("".join(_fold_char(c) for c in text).split())
+
+
+def is_east_asian(char: str) -> bool:
+    """Whether ``char`` is Han, kana or Hangul: scripts written without spaces between words.
+
+    Parameters
+    ----------
+    char : str
+        One character.
+
+    Returns
+    -------
+    bool
+        True for CJK ideographs, hiragana, katakana and Hangul syllables.
+    """
+    code = ord(char)
+    return (
+        0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= code <= 0x9FFF  # CJK ideographs
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
+        or char in "ー々"
+    )
+
+
+def script_runs(word: str) -> Iterator[str]:
+    """Split a folded word where it changes between East Asian and other scripts.
+
+    Parameters
+    ----------
+    word : str
+        One folded word without spaces.
+
+    Yields
+    ------
+    str
+        Maximal runs of the same script class ("tig溶接" -> "tig", "溶接").
+    """
+    start = 0
+    for i in range(1, len(word)):
+        if is_east_asian(word[i]) != is_east_asian(word[i - 1]):
+            yield word[start:i]
+            start = i
+    if word:
+        yield word[start:]
+
+
+def segments(text: str, separators: frozenset[str]) -> list[str]:
+    """Split raw text into folded segments at separator characters and words.
+
+    Parameters
+    ----------
+    text : str
+        Raw free text, possibly naming several skills ("las argon dan bubut").
+    separators : frozenset[str]
+        Folded separator words (see :class:`TextRules`).
+
+    Returns
+    -------
+    list[str]
+        Folded, non-empty segments in their original order.
+    """
+    parts: list[str] = []
+    for chunk in _SEPARATOR_RE.split(unicodedata.normalize("NFKC", text)):
+        current: list[str] = []
+        for word in fold(chunk).split():
+            if word in separators:
+                if current:
+                    parts.append(" ".join(current))
+                current = []
+            else:
+                current.append(word)
+        if current:
+            parts.append(" ".join(current))
+    return parts
