@@ -70,6 +70,7 @@ class Hit:
 @dataclass(frozen=True)
 class _Entry:
     tokens: tuple[str, ...]
+    orders: frozenset[tuple[str, ...]]  # the word orders the name is written in
     target: str | None  # None: a name several targets share, which therefore proves nothing
     chars: int
 
@@ -116,29 +117,32 @@ class Lexicon:
         self._ancestors = dict(ancestors or {})
         self._canonical = {v: c for c, variants in rules.synonyms.items() for v in variants}
         surface: set[str] = set(self._canonical) | set(rules.synonyms)
+        # Names are matched in any word order, so two names with the same words are one
+        # name; if they point at different targets, it proves nothing on its own.
         targets_of: dict[tuple[str, ...], set[str | None]] = defaultdict(set)
-        for target, aliases in names.items():
-            for alias in aliases:
-                words = self._words(alias)
-                surface.update(words)
-                if words:
-                    targets_of[self._canonical_key(words)].add(target)
-        for term in ambiguous:
-            words = self._words(term)
+        orders: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        named = [(t, a) for t, aliases in names.items() for a in aliases]
+        for target, alias in [*named, *((None, term) for term in ambiguous)]:
+            words = self._words(alias)
             surface.update(words)
             if words:
-                targets_of[self._canonical_key(words)].add(None)
+                key = self._canonical_key(words)
+                targets_of[tuple(sorted(key))].add(target)
+                orders[tuple(sorted(key))].append(key)
         self.collisions = {
-            " ".join(key): sorted(t for t in found if t is not None)
+            " ".join(orders[key][0]): sorted(t for t in found if t is not None)
             for key, found in targets_of.items()
             if len(found - {None}) > 1
         }
         """Names that several targets share after folding (a data error the tests catch)."""
-        self._entries = [
-            _Entry(key, next(iter(found)) if len(found) == 1 else None, sum(map(len, key)))
-            for key, found in targets_of.items()
-        ]
-        self._by_key = {" ".join(e.tokens): e for e in self._entries}
+        self._entries = []
+        self._by_key: dict[str, _Entry] = {}
+        for key, found in targets_of.items():
+            tokens = orders[key][0]
+            target = found.pop() if len(found) == 1 else None
+            entry = _Entry(tokens, frozenset(orders[key]), target, sum(map(len, key)))
+            self._entries.append(entry)
+            self._by_key.update((" ".join(order), entry) for order in orders[key])
         self._by_word: dict[str, list[_Entry]] = defaultdict(list)
         for entry in self._entries:
             for word in set(entry.tokens):
@@ -316,7 +320,8 @@ class Lexicon:
         fitting = [e for e in candidates.values() if self._fits(e, positions)]
         taken: set[int] = set()
         chosen: list[tuple[list[int], _Entry]] = []
-        for entry in sorted(fitting, key=lambda e: self._rank(e, positions)):
+        written = {r.forms[0] for r in read if r is not None}
+        for entry in sorted(fitting, key=lambda e: self._rank(e, positions, written)):
             slots = self._place(entry, positions, taken)
             if slots is not None:
                 taken.update(slots)
@@ -404,12 +409,20 @@ class Lexicon:
             need[word] += 1
         return all(len(positions.get(w, ())) >= n for w, n in need.items())
 
-    def _rank(self, entry: _Entry, positions: Mapping[str, list[int]]) -> tuple[object, ...]:
+    def _rank(
+        self, entry: _Entry, positions: Mapping[str, list[int]], written: set[str]
+    ) -> tuple[object, ...]:
         first = [positions[w][0] for w in entry.tokens]
-        in_order = all(b == a + 1 for a, b in pairwise(first))
+        in_order = any(
+            all(positions[b][0] == positions[a][0] + 1 for a, b in pairwise(order))
+            for order in entry.orders
+        )
         target = entry.target
         return (
             -len(entry.tokens),
+            # A word read as written beats its root: "penjahit" (a title several
+            # occupations share) is not settled by the root "jahit".
+            sum(w not in written for w in entry.tokens),
             target is None,
             target in self.rules.generic_concepts,
             -self._specificity.get(target or "", 0),
