@@ -24,7 +24,7 @@ target is clearly ahead of every other.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -71,6 +71,7 @@ class Hit:
 class _Entry:
     tokens: tuple[str, ...]
     orders: frozenset[tuple[str, ...]]  # the word orders the name is written in
+    need: tuple[tuple[str, int], ...]  # each distinct word and how often the name has it
     target: str | None  # None: a name several targets share, which therefore proves nothing
     chars: int
 
@@ -140,13 +141,17 @@ class Lexicon:
         for key, found in targets_of.items():
             tokens = orders[key][0]
             target = found.pop() if len(found) == 1 else None
-            entry = _Entry(tokens, frozenset(orders[key]), target, sum(map(len, key)))
+            need = tuple(Counter(tokens).items())
+            entry = _Entry(tokens, frozenset(orders[key]), need, target, sum(map(len, key)))
             self._entries.append(entry)
             self._by_key.update((" ".join(order), entry) for order in orders[key])
+        # Each name is filed under its rarest word only: a segment can hold the name only if
+        # it holds that word, and common words ("operator") would each bring hundreds.
+        frequency = Counter(w for e in self._entries for w, _ in e.need)
         self._by_word: dict[str, list[_Entry]] = defaultdict(list)
         for entry in self._entries:
-            for word in set(entry.tokens):
-                self._by_word[word].append(entry)
+            rarest = min(entry.need, key=lambda item: (frequency[item[0]], item[0]))[0]
+            self._by_word[rarest].append(entry)
         # Words of names as written (before synonyms): what roots and typos are checked against.
         self._named = frozenset(surface)
         self._known = self._named | {w for q in rules.qualifiers for w in q.split()}
@@ -404,10 +409,7 @@ class Lexicon:
 
     @staticmethod
     def _fits(entry: _Entry, positions: Mapping[str, list[int]]) -> bool:
-        need: dict[str, int] = defaultdict(int)
-        for word in entry.tokens:
-            need[word] += 1
-        return all(len(positions.get(w, ())) >= n for w, n in need.items())
+        return all(len(positions.get(w, ())) >= n for w, n in entry.need)
 
     def _rank(
         self, entry: _Entry, positions: Mapping[str, list[int]], written: set[str]

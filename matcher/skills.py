@@ -242,8 +242,9 @@ class SkillNormalizer:
 
     def __init__(self, taxonomy: SkillTaxonomy, threshold: float = SKILL_THRESHOLD) -> None:
         self.taxonomy = taxonomy
+        # Ordered, not a set: which spelling represents a name must not vary between runs.
         names = {
-            c.id: {c.label_en, c.label_id, *(a for names in c.aliases.values() for a in names)}
+            c.id: [c.label_en, c.label_id, *(a for names in c.aliases.values() for a in names)]
             for c in taxonomy.concepts.values()
         }
         self._lexicon = Lexicon(

@@ -29,6 +29,7 @@ __all__ = [
 # Characters that join two skills in one string; words that do the same live in the rules.
 _SEPARATOR_CHARS = ",;/&+|\n、，；"
 _SEPARATOR_RE = re.compile("[" + re.escape(_SEPARATOR_CHARS) + "]")
+_NOT_ALNUM_ASCII = re.compile("[^a-z0-9]+")
 # The last Latin Extended code point: accents are stripped below it, never above.
 _LATIN_END = 0x024F
 
@@ -116,6 +117,8 @@ def fold(text: str) -> str:
     'soldadura electrica'
     """
     text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():  # the common case, without the per-character lookups
+        return " ".join(_NOT_ALNUM_ASCII.sub(" ", text).split())
     return " ".join("".join(_fold_char(c) for c in text).split())
 
 
@@ -155,6 +158,9 @@ def script_runs(word: str) -> Iterator[str]:
     str
         Maximal runs of the same script class ("tig溶接" -> "tig", "溶接").
     """
+    if word.isascii():
+        yield word
+        return
     start = 0
     for i in range(1, len(word)):
         if is_east_asian(word[i]) != is_east_asian(word[i - 1]):
