@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from models.isco_codes import ISCO_UNIT_GROUPS
 from models.iso_codes import COUNTRIES, CURRENCIES, LANGUAGES
 
 __all__ = [
@@ -76,6 +77,8 @@ _ISCO_UNIT = re.compile(r"^[0-9]{4}$")
 def _check_isco(value: str) -> str:
     if not _ISCO_UNIT.match(value):
         raise ValueError(f"ISCO-08 unit group must be 4 digits; got {value!r}")
+    if value not in ISCO_UNIT_GROUPS:
+        raise ValueError(f"{value!r} is not an ISCO-08 unit group")
     return value
 
 

@@ -57,3 +57,9 @@ def test_occupation_table_uses_real_unit_groups() -> None:
     raw = json.loads(text)
     assert all(is_unit_group(o["isco"]) for o in raw["occupations"])
     assert all(is_unit_group(c) for codes in raw["ambiguous"].values() for c in codes)
+
+
+def test_model_validation_uses_the_same_unit_groups() -> None:
+    from models.isco_codes import ISCO_UNIT_GROUPS
+
+    assert {code for code in isco_groups() if len(code) == 4} == ISCO_UNIT_GROUPS
