@@ -86,6 +86,7 @@ class _Entry:
 class _Query:
     text: str  # the segment's words that are not qualifiers or numbers
     has_unknown: bool  # whether any word is unknown even after roots and typo correction
+    within: str | None  # a reading too weak to stand; the fallback may only narrow it
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,10 @@ class Lexicon:
     specificity : Mapping[str, int], optional
         Target -> depth in its hierarchy; of two equally long aliases the deeper wins.
     ancestors : Mapping[str, frozenset[str]], optional
-        Target -> all its ancestors; a target is dropped when a descendant is also read.
+        Target -> all its ancestors; within one segment a target named beside one of its
+        descendants counts as part of the descendant's reading.
+    workers : int, optional
+        Threads for the batched rapidfuzz comparisons (``-1``: all cores). Default 1.
     """
 
     def __init__(
@@ -123,9 +127,11 @@ class Lexicon:
         threshold: float,
         specificity: Mapping[str, int] | None = None,
         ancestors: Mapping[str, frozenset[str]] | None = None,
+        workers: int = 1,
     ) -> None:
         self.rules = rules
         self.threshold = threshold
+        self.workers = workers
         self._specificity = dict(specificity or {})
         self._ancestors = dict(ancestors or {})
         self._canonical = {v: c for c, variants in rules.synonyms.items() for v in variants}
@@ -257,7 +263,12 @@ class Lexicon:
     def _correct(self, words: list[str]) -> None:
         """Correct typos in one batch: OSA distance of every word to every name word."""
         distances = process.cdist(
-            words, self._spelling, scorer=OSA.distance, score_cutoff=2, dtype=np.uint8
+            words,
+            self._spelling,
+            scorer=OSA.distance,
+            score_cutoff=2,
+            dtype=np.uint8,
+            workers=self.workers,
         )
         first = np.array([ord(w[0]) for w in words], dtype=np.int64)
         allowed = np.array([2 if len(w) >= _TWO_EDIT_LENGTH else 1 for w in words])
@@ -385,7 +396,7 @@ class Lexicon:
             if all(i in shared for i in content):
                 return [], None  # nothing left to look up: "potong" is ambiguous, no typo
             text = " ".join(words[i] for i in content)
-            return [], _Query(text, any(read[i] is None for i in content))
+            return [], _Query(text, any(read[i] is None for i in content), head)
         return [Hit(head, round(score, 3))], None
 
     def _head(
@@ -469,7 +480,7 @@ class Lexicon:
         return slots
 
     def _fuzzy(self, queries: list[_Query]) -> list[Hit | None]:
-        """Last resort for segments the names did not cover: the whole segment against
+        """Last resort for segments the names did not read: the whole segment against
         every name, by edit ratio (rapidfuzz) and, for segments with a word nobody knows,
         by character n-gram TF-IDF cosine (scikit-learn), which still finds "olahan susu"
         in "pengolahan susu" and "botol kaca" in "produksi botol kaca". Accepted only
@@ -479,7 +490,8 @@ class Lexicon:
         texts = [q.text for q in queries]
         ratios = process.cdist(
             texts, self._fuzzy_keys, scorer=fuzz.ratio,
-            score_cutoff=_RATIO_CUTOFF - _RATIO_MARGIN, dtype=np.float32, workers=1,
+            score_cutoff=_RATIO_CUTOFF - _RATIO_MARGIN, dtype=np.float32,
+            workers=self.workers,
         )  # fmt: skip
         results = [self._winner(row / 100.0, _RATIO_CUTOFF / 100.0, _RATIO_MARGIN / 100.0)
                    for row in ratios]  # fmt: skip
@@ -489,7 +501,16 @@ class Lexicon:
             cosines = (vectors @ self._ngram_matrix.T).toarray()
             for i, row in zip(again, cosines, strict=True):
                 results[i] = self._winner(row, _COSINE_CUTOFF, _COSINE_MARGIN)
-        return results
+        # "injek plastik" was weakly read as plastic moulding; the fallback may confirm that
+        # or narrow it to injection moulding, but not turn it into another trade.
+        return [
+            hit
+            if hit is None
+            or q.within in (None, hit.target)
+            or q.within in self._ancestors.get(hit.target, ())
+            else None
+            for q, hit in zip(queries, results, strict=True)
+        ]
 
     def _winner(self, row: NDArray[np.floating[Any]], cutoff: float, margin: float) -> Hit | None:
         best_index = int(row.argmax())

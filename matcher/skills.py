@@ -238,9 +238,13 @@ class SkillNormalizer:
         The concepts and their aliases.
     threshold : float
         Minimum reading score (default :data:`SKILL_THRESHOLD`).
+    workers : int
+        Threads for the batched fuzzy comparisons (``-1``: all cores); default 1.
     """
 
-    def __init__(self, taxonomy: SkillTaxonomy, threshold: float = SKILL_THRESHOLD) -> None:
+    def __init__(
+        self, taxonomy: SkillTaxonomy, threshold: float = SKILL_THRESHOLD, workers: int = 1
+    ) -> None:
         self.taxonomy = taxonomy
         # Ordered, not a set: which spelling represents a name must not vary between runs.
         names = {
@@ -254,6 +258,7 @@ class SkillNormalizer:
             threshold,
             specificity={cid: len(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
             ancestors={cid: frozenset(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
+            workers=workers,
         )
 
     def normalize(self, text: str) -> SkillMatch:
