@@ -387,8 +387,10 @@ class Lexicon:
                 continue
             else:
                 # A leftover manufacturing word most likely qualifies the skill ("welding
-                # pipa"); a word nobody knows may change what the text is about.
-                weight += len(word) * (_KNOWN_WEIGHT if reading is not None else 1.0)
+                # pipa"); a word nobody knows may change what the text is about, and so may
+                # one that is only near a known word ("wajah" is not "wajan").
+                known = reading is not None and reading.similarity == 1.0
+                weight += len(word) * (_KNOWN_WEIGHT if known else 1.0)
         score = explained / weight if weight else 0.0
         if head is None or score < self.threshold:
             shared = {i for slots, e in chosen if e.target is None for i in slots}
@@ -480,11 +482,17 @@ class Lexicon:
         return slots
 
     def _fuzzy(self, queries: list[_Query]) -> list[Hit | None]:
-        """Last resort for segments the names did not read: the whole segment against
-        every name, by edit ratio (rapidfuzz) and, for segments with a word nobody knows,
-        by character n-gram TF-IDF cosine (scikit-learn), which still finds "olahan susu"
-        in "pengolahan susu" and "botol kaca" in "produksi botol kaca". Accepted only
-        with a clear winner."""
+        """Last resort for segments the names did not read well enough.
+
+        The whole segment is compared with every name by edit ratio (rapidfuzz), and,
+        for segments with a word nobody knows, by character n-gram TF-IDF cosine
+        (scikit-learn), which still finds "olahan susu" in "pengolahan susu". A match is
+        accepted only with a clear winner. A segment that was read, only too weakly
+        ("injek plastik": plastic moulding), may be narrowed by either stage (to injection
+        moulding), confirmed only by a near-exact edit ratio ("operatr produksi"), and
+        never turned into another trade: the n-grams of "perawatan wajah" (facial care)
+        are close to "perawatan" (maintenance), but that is no evidence.
+        """
         if not queries or not self._fuzzy_keys:
             return [None] * len(queries)
         texts = [q.text for q in queries]
@@ -493,24 +501,24 @@ class Lexicon:
             score_cutoff=_RATIO_CUTOFF - _RATIO_MARGIN, dtype=np.float32,
             workers=self.workers,
         )  # fmt: skip
-        results = [self._winner(row / 100.0, _RATIO_CUTOFF / 100.0, _RATIO_MARGIN / 100.0)
-                   for row in ratios]  # fmt: skip
+        results: list[Hit | None] = []
+        for query, row in zip(queries, ratios, strict=True):
+            hit = self._winner(row / 100.0, _RATIO_CUTOFF / 100.0, _RATIO_MARGIN / 100.0)
+            results.append(hit if self._allowed(query, hit, confirm=True) else None)
         again = [i for i, q in enumerate(queries) if results[i] is None and q.has_unknown]
         if again:
             vectors = self._ngrams.transform([texts[i] for i in again])
             cosines = (vectors @ self._ngram_matrix.T).toarray()
             for i, row in zip(again, cosines, strict=True):
-                results[i] = self._winner(row, _COSINE_CUTOFF, _COSINE_MARGIN)
-        # "injek plastik" was weakly read as plastic moulding; the fallback may confirm that
-        # or narrow it to injection moulding, but not turn it into another trade.
-        return [
-            hit
-            if hit is None
-            or q.within in (None, hit.target)
-            or q.within in self._ancestors.get(hit.target, ())
-            else None
-            for q, hit in zip(queries, results, strict=True)
-        ]
+                hit = self._winner(row, _COSINE_CUTOFF, _COSINE_MARGIN)
+                results[i] = hit if self._allowed(queries[i], hit, confirm=False) else None
+        return results
+
+    def _allowed(self, query: _Query, hit: Hit | None, *, confirm: bool) -> bool:
+        if hit is None or query.within is None:
+            return True
+        narrows = query.within in self._ancestors.get(hit.target, ())
+        return narrows or (confirm and hit.target == query.within)
 
     def _winner(self, row: NDArray[np.floating[Any]], cutoff: float, margin: float) -> Hit | None:
         best_index = int(row.argmax())

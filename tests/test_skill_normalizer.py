@@ -73,9 +73,19 @@ def test_dev_set_accuracy(quality_report: list[str]) -> None:
     assert rates.false_positive <= 0.05, rates.report()
 
 
-def test_every_dev_label_is_a_concept() -> None:
+def test_held_out_set(quality_report: list[str]) -> None:
+    """A second set, written later by someone who saw neither the alias table nor the dev
+    set, and not used for tuning: the honest estimate of accuracy on new text."""
+    rates = _rates(DATA / "skill_holdout.tsv", default_skill_normalizer())
+    quality_report.append(f"skill held-out set (tests/data/skill_holdout.tsv): {rates.report()}")
+    assert rates.wrong <= 0.01, rates.report()
+    assert rates.correct >= 0.88, rates.report()
+
+
+@pytest.mark.parametrize("name", ["skill_devset.tsv", "skill_holdout.tsv"])
+def test_every_label_is_a_concept(name: str) -> None:
     taxonomy = load_taxonomy()
-    with (DATA / "skill_devset.tsv").open(encoding="utf-8") as handle:
+    with (DATA / name).open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             for concept in filter(None, row["expected"].split("|")):
                 assert concept in taxonomy, row
