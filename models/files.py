@@ -151,9 +151,9 @@ def parse_records(text: str, kind: RecordKind, *, name: str, fmt: FileFormat) ->
         except ValidationError as error:
             result.errors.extend(_problems(name, line, error))
             continue
-        key = (str(raw.get("agency_id", "")), str(raw["id"])) if kind != "agencies" else (
-            str(raw["id"]),
-        )
+        # The validated ids, not the raw ones: " W-1" and "W-1" are the same id once stripped.
+        ids = record.model_dump(include={"agency_id", "id"})
+        key = (ids["agency_id"], ids["id"]) if kind != "agencies" else (ids["id"],)
         if key in seen:
             owner = f" for agency {key[0]!r}" if kind != "agencies" else ""
             result.errors.append(

@@ -119,6 +119,14 @@ class LanguageResult(SelarasModel):
     score: int | None = None
     date: dt.date | None = None
 
+    @field_validator("result", "score", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        # Lax mode reads JSON true as 1 (JLPT N1) before canonical_result can refuse it.
+        if isinstance(value, bool):
+            raise ValueError(f"must be a level or score, not {str(value).lower()}")
+        return value
+
     @model_validator(mode="after")
     def _result_fits_test(self) -> LanguageResult:
         self.result = canonical_result(self.test, self.result)

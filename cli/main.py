@@ -1,0 +1,214 @@
+"""The ``selaras`` command (FORMAT.md, "Command line").
+
+Exit status: 0 success, 1 invalid input (one problem per line on stderr, each naming file,
+line and field), 2 bad usage. Results are JSON Lines on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from cli.demo import DATA_SUFFIXES, run_demo
+from cli.report import EXIT_INVALID, count_of, report_problems
+from matcher.language_scale import normalize_language
+from matcher.occupations import default_occupation_normalizer
+from matcher.skills import default_skill_normalizer
+from models.files import InvalidInputError, RecordKind, read_records
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="selaras",
+    help="Match Indonesian migrant workers to overseas manufacturing job orders.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Plain click messages: stderr is read by agency scripts, so no boxes or colours there.
+    rich_markup_mode=None,
+    # Records hold personal data (NIK, names); a traceback must never print local variables.
+    pretty_exceptions_enable=False,
+)
+normalize_app = typer.Typer(
+    help="Read free text (skills, job titles) or a language result into the taxonomy.",
+    no_args_is_help=True,
+)
+app.add_typer(normalize_app, name="normalize")
+
+InputFile = Annotated[
+    typer.FileText | None,
+    typer.Option(
+        "--file",
+        "-f",
+        metavar="FILE",
+        encoding="utf-8-sig",
+        help="Read the inputs from this file, one per line ('-' reads stdin).",
+    ),
+]
+
+
+@app.command()
+def validate(
+    kind: Annotated[RecordKind, typer.Argument(metavar="KIND", help="What the file holds.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            metavar="FILE",
+            help="A .jsonl, .json or .csv file.",
+        ),
+    ],
+) -> None:
+    """Check a whole file against the Selaras format and report every problem.
+
+    Errors go to stderr as "file:line: field: message"; warnings (a NIK that disagrees
+    with the birth date or gender) as "warning: file:line: field: message". Exit 1 when
+    there is any error: nothing in an invalid file is accepted.
+    """
+    try:
+        result = read_records(file, kind)
+    except InvalidInputError as error:
+        report_problems(error.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    report_problems(result.warnings, prefix="warning: ")
+    warned = f", {count_of(len(result.warnings), 'warnings')}" if result.warnings else ""
+    typer.echo(f"{file}: {count_of(len(result.records), kind)} valid{warned}")
+
+
+@normalize_app.command("skill")
+def normalize_skill(
+    texts: Annotated[
+        list[str] | None, typer.Argument(metavar="TEXT", help="Skill names as written.")
+    ] = None,
+    file: InputFile = None,
+) -> None:
+    """Map free-text skill names to taxonomy concepts, one JSON line per input, in order.
+
+    "concept_id" is null for anything outside the taxonomy or too unsure to place.
+    """
+    matches = default_skill_normalizer().normalize_many(_inputs(texts, file))
+    _write_json_lines(match.to_record() for match in matches)
+
+
+@normalize_app.command("occupation")
+def normalize_occupation(
+    titles: Annotated[
+        list[str] | None, typer.Argument(metavar="TITLE", help="Job titles as written.")
+    ] = None,
+    file: InputFile = None,
+) -> None:
+    """Map job titles to ISCO-08 unit groups, one JSON line per input, in order.
+
+    "isco" is null when the title cannot be placed in one unit group.
+    """
+    matches = default_occupation_normalizer().normalize_many(_inputs(titles, file))
+    _write_json_lines(match.to_record() for match in matches)
+
+
+@normalize_app.command("language")
+def normalize_language_result(
+    test: Annotated[str, typer.Option("--test", help="JLPT, JFT-Basic, EPS-TOPIK, TOEIC, ...")],
+    result: Annotated[str, typer.Option("--result", help="The result on the test's scale.")],
+    sections: Annotated[
+        str | None,
+        typer.Option(
+            "--sections", help='TOEIC sections as JSON: {"listening": 300, "reading": 300}.'
+        ),
+    ] = None,
+    score: Annotated[int | None, typer.Option("--score", help="JLPT total score 0-180.")] = None,
+) -> None:
+    """Validate one language result and map it to CEFR with the mapping's source.
+
+    Prints {"test", "result", "cefr", "source", "status", "language"}; "cefr" is null for
+    tests that keep their own scale (EPS-TOPIK, NAT-TEST) or results below every level.
+    """
+    try:
+        level = normalize_language(test, result, sections=_sections(sections), score=score)
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    _write_json_lines(
+        [
+            {
+                "test": level.test,
+                "result": level.result,
+                "cefr": level.cefr,
+                "source": level.source,
+                "status": level.status,
+                "language": level.language,
+            }
+        ]
+    )
+
+
+@app.command()
+def demo(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data",
+            exists=True,
+            file_okay=False,
+            help="Directory with workers, vacancies and agencies files "
+            f"({', '.join(DATA_SUFFIXES)}); the file stem names the kind.",
+        ),
+    ],
+) -> None:
+    """Validate a data directory and show how its skills, languages and titles normalize.
+
+    Exit 1 when any file is invalid (its errors are on stderr; the summary covers the
+    valid files only).
+    """
+    raise typer.Exit(run_demo(data))
+
+
+def _inputs(arguments: Sequence[str] | None, file: TextIO | None) -> list[str]:
+    """The strings to normalize, from the arguments or from ``--file`` (not both)."""
+    if arguments and file is not None:
+        raise typer.BadParameter("give TEXT arguments or --file, not both", param_hint="--file")
+    if file is None:
+        if not arguments:
+            raise typer.BadParameter("give at least one TEXT argument or --file")
+        return list(arguments)
+    try:
+        text = file.read()
+    except UnicodeDecodeError as error:
+        typer.echo(f"{file.name}: file is not UTF-8 text ({error.reason})", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    # Every line is an input, blank ones included, so output line N answers input line N.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _sections(raw: str | None) -> dict[str, Any] | None:
+    """Parse ``--sections``; malformed JSON is bad usage, bad scores are invalid input."""
+    if raw is None:
+        return None
+    try:
+        sections = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise typer.BadParameter(f"not valid JSON ({error.msg})", param_hint="--sections") from None
+    if not isinstance(sections, dict):
+        raise typer.BadParameter("must be a JSON object", param_hint="--sections")
+    return sections
+
+
+def _write_json_lines(records: Iterable[dict[str, Any]]) -> None:
+    for record in records:
+        typer.echo(json.dumps(record, ensure_ascii=False))
+
+
+def main() -> None:
+    """Run the ``selaras`` command (the console-script entry point)."""
+    app(prog_name="selaras")
+
+
+if __name__ == "__main__":
+    main()
