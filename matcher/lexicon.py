@@ -369,9 +369,6 @@ class Lexicon:
             if entry.target is not None and slots is not None and taken & set(slots):
                 shadowed.update(slots)
         head, kept, modifiers = self._head(chosen)
-        generic = {
-            i for slots, e in chosen if e.target in self.rules.generic_concepts for i in slots
-        }
         explained = weight = 0.0
         for i, (word, reading) in enumerate(zip(words, read, strict=True)):
             if i in kept:
@@ -381,7 +378,7 @@ class Lexicon:
             elif (
                 i in modifiers
                 or self._neutral(word, reading)
-                or (i in taken and i not in generic)  # a shared name: read, proves nothing
+                or i in taken  # a shared name or a generic role: read, proves nothing
                 or (i in shadowed and i not in taken)
             ):
                 continue

@@ -108,14 +108,19 @@ class OccupationNormalizer:
             One per input, in order.
         """
         readings = self._lexicon.read_many(titles)
-        unplaced = [t for t, hits in zip(titles, readings, strict=True) if len(hits) != 1]
+        # A title naming several occupations ("production worker (welding and grinding)")
+        # stays unknown; only a title the table cannot read at all is tried as a skill.
+        unplaced = [t for t, hits in zip(titles, readings, strict=True) if not hits]
         by_skill = dict(zip(unplaced, self._skills.normalize_many(unplaced), strict=True))
         matches: list[OccupationMatch] = []
         for title, hits in zip(titles, readings, strict=True):
             if len(hits) == 1:
                 matches.append(OccupationMatch(title, hits[0].target, hits[0].score, "title"))
                 continue
-            skill = by_skill[title]
+            skill = by_skill.get(title)
+            if skill is None:
+                matches.append(OccupationMatch(title, None, None, None))
+                continue
             # Only a single skill with a single unit group says which occupation is meant.
             if len(skill.concepts) == 1 and len(skill.concepts[0].concept.isco) == 1:
                 hit = skill.concepts[0]

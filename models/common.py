@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from models.isco_codes import ISCO_UNIT_GROUPS
 from models.iso_codes import COUNTRIES, CURRENCIES, LANGUAGES
@@ -40,10 +48,36 @@ Programme = Literal[
 ]
 
 
+def _admits(annotation: object, kind: type) -> bool:
+    return annotation is kind or any(_admits(arg, kind) for arg in get_args(annotation))
+
+
+def _maps(annotation: object) -> bool:
+    return get_origin(annotation) is dict or any(_maps(arg) for arg in get_args(annotation))
+
+
 class SelarasModel(BaseModel):
     """Base of every record: unknown fields are errors, so a typo never loses data."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_stray_booleans(cls, value: object, info: ValidationInfo) -> object:
+        # Lax mode would read JSON true as 1: "months": true, "slots": true or a JLPT
+        # "result": true (N1, the top level) must be errors, not numbers.
+        if info.field_name is None:
+            return value
+        annotation = cls.model_fields[info.field_name].annotation
+        if _admits(annotation, bool):
+            return value
+        if isinstance(value, bool):
+            raise ValueError(f"must not be {str(value).lower()}")
+        if _maps(annotation) and isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, bool):
+                    raise ValueError(f"{key!r} must not be {str(item).lower()}")
+        return value
 
 
 def _code_in(codes: frozenset[str], what: str) -> AfterValidator:

@@ -158,7 +158,9 @@ def parse_records(text: str, kind: RecordKind, *, name: str, fmt: FileFormat) ->
             owner = f" for agency {key[0]!r}" if kind != "agencies" else ""
             result.errors.append(
                 Problem(
-                    name, line, "id",
+                    name,
+                    line,
+                    "id",
                     f"duplicate id {key[-1]!r}{owner} (first on line {seen[key]})",
                 )
             )
@@ -266,9 +268,7 @@ def _csv_records(
     header = [column.strip() for column in next(reader)]
     allowed = set(COLUMNS[kind])
     header_errors = [f"unknown column {c!r}" for c in header if c not in allowed]
-    header_errors += [
-        f"duplicate column {c!r}" for i, c in enumerate(header) if c in header[:i]
-    ]
+    header_errors += [f"duplicate column {c!r}" for i, c in enumerate(header) if c in header[:i]]
     header_errors += [
         f"required column {c!r} is missing" for c in REQUIRED_COLUMNS[kind] if c not in header
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from models.common import (
     CountryCode,
@@ -67,14 +67,6 @@ class TestMinimum(SelarasModel):
 
     test: LanguageTest
     min: str | int | float
-
-    @field_validator("min", mode="before")
-    @classmethod
-    def _not_a_boolean(cls, value: object) -> object:
-        # Lax mode reads JSON true as 1 (JLPT N1) before canonical_result can refuse it.
-        if isinstance(value, bool):
-            raise ValueError(f"must be a level or score, not {str(value).lower()}")
-        return value
 
     @model_validator(mode="after")
     def _min_fits_test(self) -> TestMinimum:

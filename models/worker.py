@@ -119,14 +119,6 @@ class LanguageResult(SelarasModel):
     score: int | None = None
     date: dt.date | None = None
 
-    @field_validator("result", "score", mode="before")
-    @classmethod
-    def _not_a_boolean(cls, value: object) -> object:
-        # Lax mode reads JSON true as 1 (JLPT N1) before canonical_result can refuse it.
-        if isinstance(value, bool):
-            raise ValueError(f"must be a level or score, not {str(value).lower()}")
-        return value
-
     @model_validator(mode="after")
     def _result_fits_test(self) -> LanguageResult:
         self.result = canonical_result(self.test, self.result)
@@ -209,8 +201,7 @@ class Worker(SelarasModel):
     def _nik_has_a_date(cls, value: str | None) -> str | None:
         if value is not None and _nik_birth(value) is None:
             raise ValueError(
-                f"NIK {value[:6]}...: digits 7-12 must be a birth date DDMMYY "
-                "(day + 40 for women)"
+                f"NIK {value[:6]}...: digits 7-12 must be a birth date DDMMYY (day + 40 for women)"
             )
         return value
 

@@ -207,11 +207,13 @@ def test_codes_are_normalised_and_text_is_stripped() -> None:
         (LanguageResult, {"test": "JLPT", "result": True}),
         (LanguageResult, {"test": "JLPT", "result": "N4", "score": True}),
         (NamedTestMinimum, {"test": "EPS-TOPIK", "min": False}),
+        (Vacancy, {**VACANCY, "slots": True}),
+        (Vacancy, {**VACANCY, "contract_months": False}),
     ],
 )
-def test_booleans_are_not_results(model: Any, record: dict[str, Any]) -> None:
-    # JSON true must not pass as 1 (JLPT N1) through pydantic's lax int.
-    with pytest.raises(ValidationError, match="must be a level or score, not "):
+def test_booleans_are_not_numbers(model: Any, record: dict[str, Any]) -> None:
+    # JSON true must not pass as 1 (JLPT N1, one slot) through pydantic's lax int.
+    with pytest.raises(ValidationError, match=r"must not be (true|false)"):
         model.model_validate(record)
 
 

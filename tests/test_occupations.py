@@ -60,3 +60,8 @@ def test_unknown_or_ambiguous(title: str) -> None:
 
 def test_no_title_means_two_unit_groups() -> None:
     assert default_occupation_normalizer()._lexicon.collisions == {}
+
+
+def test_title_naming_several_occupations_is_unknown() -> None:
+    match = default_occupation_normalizer().normalize("Production worker (welding and grinding)")
+    assert match.isco is None

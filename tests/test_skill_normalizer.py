@@ -132,6 +132,7 @@ def test_brief_vocabulary_reads_as_the_brief_says() -> None:
         ("TIG溶接", ["gtaw-welding"]),  # scripts mixed inside one word
         ("지게차 운전", ["forklift-operation"]),
         ("tukang las listrik", ["smaw-welding"]),
+        ("Production worker (welding and grinding)", ["welding", "grinding"]),  # role + skills
     ],
 )
 def test_reads(text: str, expected: list[str]) -> None:
