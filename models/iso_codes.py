@@ -30,10 +30,11 @@ CURRENCIES: frozenset[str] = frozenset(
     OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE
     SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI
     UYU UYW UZS VED VES VND VUV WST XAD XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD
-    XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG
+    XPF XPT XSU XUA YER ZAR ZMW ZWG
     """.split()
 )
-"""ISO 4217 alphabetic currency codes."""
+"""ISO 4217 alphabetic currency codes, without XTS (testing) and XXX (no currency):
+neither can pay a wage."""
 
 LANGUAGES: frozenset[str] = frozenset(
     """
