@@ -1,0 +1,205 @@
+"""What the engine reads from a worker record, normalized once per run.
+
+Free text (skill names, certificate skills, job titles) is read in one batch per pool with
+the normalizers; language results get their CEFR level and language. Protected attributes
+(gender, province, religion, ethnicity, marital status) are deliberately absent: nothing
+downstream of this module can read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matcher.language_scale import normalize_language
+from matcher.occupations import OccupationNormalizer
+from matcher.skills import SkillNormalizer
+from models.worker import Worker
+
+__all__ = [
+    "CertificateFact",
+    "ExperienceFact",
+    "LanguageFact",
+    "SkillFact",
+    "WorkerFacts",
+    "age_on",
+    "worker_facts",
+]
+
+
+@dataclass(frozen=True)
+class SkillFact:
+    """A skill the worker claims: the concept, months of practice and level (if stated)."""
+
+    concept: str
+    months: int
+    level: int | None
+    written: str
+
+
+@dataclass(frozen=True)
+class CertificateFact:
+    """A certificate: its scheme, the concepts it certifies and its validity."""
+
+    concepts: tuple[str, ...]
+    scheme: str
+    name: str
+    issued: dt.date | None
+    expires: dt.date | None
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Issued on or before ``day`` (when known) and not expired on it."""
+        if self.issued is not None and self.issued > day:
+            return False
+        return self.expires is None or self.expires >= day
+
+
+@dataclass(frozen=True)
+class LanguageFact:
+    """A language result with its CEFR level (None where no sourced mapping exists)."""
+
+    test: str
+    result: str | int | float
+    date: dt.date | None
+    cefr: str | None
+    language: str | None
+    sections: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class ExperienceFact:
+    """Work experience: ISCO-08 unit group (given or read from the title) and months."""
+
+    isco: str | None
+    months: int
+    country: str | None
+    programme: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class WorkerFacts:
+    """Everything scoring may read about one worker."""
+
+    id: str
+    agency_id: str
+    birth_date: dt.date
+    education: str | None
+    skills: tuple[SkillFact, ...]
+    certificates: tuple[CertificateFact, ...]
+    languages: tuple[LanguageFact, ...]
+    experience: tuple[ExperienceFact, ...]
+    fit_to_work: bool | None
+    colour_vision_normal: bool | None
+    passport_expires: dt.date | None
+    preferred_countries: tuple[str, ...]
+    min_monthly_wage: tuple[float, str] | None
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Age in whole years on ``day``.
+
+    Parameters
+    ----------
+    birth, day : datetime.date
+        Birth date and the day of evaluation.
+
+    Returns
+    -------
+    int
+        Completed years (a birthday counts from its day; 29 February from 1 March).
+    """
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def worker_facts(
+    workers: Sequence[Worker], skills: SkillNormalizer, occupations: OccupationNormalizer
+) -> list[WorkerFacts]:
+    """Read a pool of workers into facts, normalizing all free text in batches.
+
+    Parameters
+    ----------
+    workers : Sequence[Worker]
+        Validated worker records.
+    skills, occupations : normalizers
+        Used for skill names, certificate skills and experience titles.
+
+    Returns
+    -------
+    list[WorkerFacts]
+        One per worker, in order.
+    """
+    skill_texts = [s.name for w in workers for s in w.skills]
+    cert_texts = [c.skill or c.name for w in workers for c in w.certificates]
+    read = skills.normalize_many([*skill_texts, *cert_texts])
+    skill_reads = iter(read[: len(skill_texts)])
+    cert_reads = iter(read[len(skill_texts) :])
+    titles = [e.title or "" for w in workers for e in w.experience if e.isco is None]
+    placed = iter(occupations.normalize_many(titles))
+    facts: list[WorkerFacts] = []
+    for worker in workers:
+        skill_facts: list[SkillFact] = []
+        for claim in worker.skills:
+            match = next(skill_reads)
+            skill_facts.extend(
+                SkillFact(hit.concept.id, claim.months or 0, claim.level, claim.name)
+                for hit in match.concepts
+            )
+        certificates = tuple(
+            CertificateFact(
+                tuple(h.concept.id for h in next(cert_reads).concepts),
+                cert.scheme,
+                cert.name,
+                cert.issued,
+                cert.expires,
+            )
+            for cert in worker.certificates
+        )
+        experience = tuple(
+            ExperienceFact(
+                e.isco if e.isco is not None else next(placed).isco,
+                e.months or 0,
+                e.country,
+                e.programme,
+                e.title,
+            )
+            for e in worker.experience
+        )
+        languages = tuple(_language(r.test, r.result, r.date, r.sections) for r in worker.languages)
+        health = worker.health
+        wage = worker.preferences.min_monthly_wage if worker.preferences else None
+        facts.append(
+            WorkerFacts(
+                id=worker.id,
+                agency_id=worker.agency_id,
+                birth_date=worker.birth_date,
+                education=worker.education,
+                skills=tuple(skill_facts),
+                certificates=certificates,
+                languages=languages,
+                experience=experience,
+                fit_to_work=health.fit_to_work if health else None,
+                colour_vision_normal=health.colour_vision_normal if health else None,
+                passport_expires=worker.documents.passport_expires if worker.documents else None,
+                preferred_countries=tuple(worker.preferences.countries)
+                if worker.preferences
+                else (),
+                min_monthly_wage=(wage.amount, wage.currency) if wage else None,
+            )
+        )
+    return facts
+
+
+def _language(
+    test: str, result: str | int | float, date: dt.date | None, sections: dict[str, int] | None
+) -> LanguageFact:
+    level = normalize_language(test, result, sections=sections)
+    return LanguageFact(
+        test=test,
+        result=level.result,
+        date=date,
+        cefr=level.cefr,
+        language=level.language,
+        sections=tuple(sorted((sections or {}).items())),
+    )

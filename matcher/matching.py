@@ -1,0 +1,196 @@
+"""A matching run: read the pool, screen the job orders, score, rank, explain.
+
+Ranking follows FORMAT.md: eligible pairs first, then score descending (compared as
+published, to four decimals), then the other side's id ascending, so results are
+deterministic. Refused job orders get no candidates and are reported as refusals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from matcher.exchange_rates import ExchangeRateTable, load_exchange_rates
+from matcher.facts import WorkerFacts, worker_facts
+from matcher.messages import Lang, render
+from matcher.occupations import default_occupation_normalizer
+from matcher.reference import PairOutcome, Scorer
+from matcher.rulepack_types import RulePack
+from matcher.rulepacks import load_rule_packs
+from matcher.screening import Note, ScreenedVacancy, screen_vacancies
+from matcher.skills import default_skill_normalizer
+from models.agency import Agency
+from models.results import Flag, Gap, MatchResult, Reason, Refusal
+from models.vacancy import Vacancy
+from models.worker import Worker
+
+__all__ = ["Direction", "MatchRun", "prepare_run"]
+
+Direction = Literal["vacancies", "workers"]
+_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class MatchRun:
+    """A pool and job orders read and screened, ready to rank or explain."""
+
+    workers: tuple[WorkerFacts, ...]
+    vacancies: tuple[ScreenedVacancy, ...]
+    scorer: Scorer
+
+    def refusals(self, lang: Lang = "en") -> list[Refusal]:
+        """Refusal records of the refused job orders, in input order."""
+        return [
+            Refusal(vacancy_id=v.vacancy.id, reasons=[_reason(n, lang) for n in v.refusals])
+            for v in self.vacancies
+            if v.refused
+        ]
+
+    def evaluate(
+        self, worker_id: str, vacancy_id: str
+    ) -> tuple[WorkerFacts, ScreenedVacancy, PairOutcome]:
+        """Evaluate one pair by ids (for ``explain``).
+
+        Raises
+        ------
+        KeyError
+            If either id is not in the run.
+        """
+        worker = next((w for w in self.workers if w.id == worker_id), None)
+        screened = next((v for v in self.vacancies if v.vacancy.id == vacancy_id), None)
+        if worker is None:
+            raise KeyError(f"no worker {worker_id!r}")
+        if screened is None:
+            raise KeyError(f"no job order {vacancy_id!r}")
+        return worker, screened, self.scorer.evaluate(worker, screened)
+
+    def rank(
+        self,
+        direction: Direction = "vacancies",
+        top: int = 10,
+        include_ineligible: bool = False,
+        lang: Lang = "en",
+    ) -> Iterator[MatchResult]:
+        """Ranked match results.
+
+        Parameters
+        ----------
+        direction : {"vacancies", "workers"}
+            ``vacancies``: the top workers of each job order; ``workers``: the top job
+            orders of each worker.
+        top : int
+            How many per job order (or worker); 0 means all.
+        include_ineligible : bool
+            Also return ineligible pairs (after the eligible ones), with their gaps.
+        lang : {"en", "id"}
+            Language of gap and flag details.
+
+        Yields
+        ------
+        MatchResult
+            In order: by job order (or worker) in input order, then by rank.
+        """
+        open_orders = [v for v in self.vacancies if not v.refused]
+        if direction == "vacancies":
+            for screened in open_orders:
+                pairs = [(w, screened, self.scorer.evaluate(w, screened)) for w in self.workers]
+                yield from self._ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
+        else:
+            for worker in self.workers:
+                pairs = [(worker, v, self.scorer.evaluate(worker, v)) for v in open_orders]
+                yield from self._ranked(
+                    pairs, lambda p: p[1].vacancy.id, top, include_ineligible, lang
+                )
+
+    @staticmethod
+    def _ranked(
+        pairs: list[tuple[WorkerFacts, ScreenedVacancy, PairOutcome]],
+        other_id: Callable[[tuple[WorkerFacts, ScreenedVacancy, PairOutcome]], str],
+        top: int,
+        include_ineligible: bool,
+        lang: Lang,
+    ) -> Iterator[MatchResult]:
+        kept = [p for p in pairs if include_ineligible or p[2].eligible]
+        kept.sort(key=lambda p: (not p[2].eligible, -round(p[2].score, _DECIMALS), other_id(p)))
+        if top:
+            kept = kept[:top]
+        for rank, (worker, screened, outcome) in enumerate(kept, start=1):
+            yield result_record(worker, screened, outcome, rank, lang)
+
+
+def result_record(
+    worker: WorkerFacts, screened: ScreenedVacancy, outcome: PairOutcome, rank: int, lang: Lang
+) -> MatchResult:
+    """The FORMAT.md match result record of one evaluated pair.
+
+    Parameters
+    ----------
+    worker, screened, outcome
+        The pair and its evaluation.
+    rank : int
+        Its rank (1-based).
+    lang : {"en", "id"}
+        Language of gap and flag details.
+
+    Returns
+    -------
+    MatchResult
+    """
+    return MatchResult(
+        vacancy_id=screened.vacancy.id,
+        worker_id=worker.id,
+        rank=rank,
+        score=round(outcome.score, _DECIMALS),
+        eligible=outcome.eligible,
+        components={k: round(v, _DECIMALS) for k, v in outcome.components.items()},
+        gaps=[
+            Gap(kind=g.kind, requirement=g.requirement, detail=render(g.message, lang))
+            for g in outcome.gaps
+        ],
+        flags=_flags(outcome.flags, lang),
+    )
+
+
+def _flags(notes: Sequence[Note], lang: Lang) -> list[Flag]:
+    unique = dict.fromkeys((n.kind, render(n.message, lang), n.source) for n in notes)
+    return [Flag(kind=kind, detail=detail, source=source) for kind, detail, source in unique]
+
+
+def _reason(note: Note, lang: Lang) -> Reason:
+    return Reason(kind=note.kind, detail=render(note.message, lang), source=note.source)
+
+
+def prepare_run(
+    workers: Sequence[Worker],
+    vacancies: Sequence[Vacancy],
+    agencies: Sequence[Agency] | None,
+    as_of: dt.date,
+    *,
+    packs: Mapping[str, RulePack] | None = None,
+    rates: ExchangeRateTable | None = None,
+) -> MatchRun:
+    """Read workers, screen job orders and set up the scorer for one evaluation date.
+
+    Parameters
+    ----------
+    workers, vacancies : sequences of validated records
+    agencies : sequence of Agency or None
+        The register; None means licences cannot be checked (every result is flagged).
+    as_of : datetime.date
+        The evaluation date.
+    packs, rates : optional
+        Replacement rule packs and exchange-rate table; the shipped ones by default.
+
+    Returns
+    -------
+    MatchRun
+    """
+    skills = default_skill_normalizer()
+    packs = load_rule_packs() if packs is None else packs
+    register = None if agencies is None else {a.id: a for a in agencies}
+    facts = worker_facts(workers, skills, default_occupation_normalizer())
+    screened = screen_vacancies(vacancies, packs, register, as_of, skills)
+    scorer = Scorer(skills.taxonomy, as_of, rates or load_exchange_rates())
+    return MatchRun(tuple(facts), tuple(screened), scorer)

@@ -1,0 +1,409 @@
+"""Job-order screening: refuse what breaks a protection rule, flag what needs review, and
+resolve the order's requirements and its rule pack's gates into plain data for scoring.
+
+A refused job order gets no candidates (FORMAT.md "Refused job order"): wage below the
+destination's floor, agency not licensed on the evaluation date, a moratorium case, or a
+requirement the engine cannot read. A flag never changes eligibility: a sex, religion,
+marital-status, height or weight requirement is flagged and never applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from matcher.messages import Message
+from matcher.rulepack_types import RulePack
+from matcher.rulepacks import hours_per_month, legal_pack, monthly_equivalent, wage_floor_on
+from matcher.skills import SkillNormalizer
+from models.agency import Agency
+from models.vacancy import Vacancy
+
+__all__ = [
+    "AgeGate",
+    "LanguageGate",
+    "Note",
+    "ScreenedVacancy",
+    "SkillNeed",
+    "screen_vacancies",
+]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A refusal reason or a flag: kind, message and source."""
+
+    kind: str
+    message: Message
+    source: str | None
+
+
+@dataclass(frozen=True)
+class SkillNeed:
+    """A skill requirement read into concepts (a name may name several, all needed)."""
+
+    name: str
+    concepts: tuple[str, ...]
+    required: bool
+    certified: bool
+    min_level: int | None
+    min_months: int | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class LanguageGate:
+    """A language requirement: named tests with minima, or a language with a CEFR level.
+
+    ``origin`` is ``"job"`` for the job order's own requirement or the rule pack's name.
+    """
+
+    tests: tuple[tuple[str, str | int | float], ...]
+    language: str | None
+    min_cefr: str | None
+    required: bool
+    origin: str
+    not_accepted: tuple[tuple[str, str], ...]
+    validity: Mapping[str, int]
+    unverified: tuple[str, ...]
+    source: str | None
+
+
+@dataclass(frozen=True)
+class AgeGate:
+    """An age window in whole years on ``day`` (gap kind ``age``)."""
+
+    minimum: int | None
+    maximum: int | None
+    day: dt.date
+    why: str
+    source: str | None
+    unverified: bool
+
+
+@dataclass(frozen=True)
+class ScreenedVacancy:
+    """A job order ready for scoring, or refused with its reasons."""
+
+    vacancy: Vacancy
+    pack: RulePack
+    day: dt.date
+    refusals: tuple[Note, ...]
+    flags: tuple[Note, ...]
+    skills: tuple[SkillNeed, ...]
+    languages: tuple[LanguageGate, ...]
+    ages: tuple[AgeGate, ...]
+    experience_isco: tuple[str, ...]
+    experience_min_months: int
+    monthly_wage: float | None
+
+    @property
+    def refused(self) -> bool:
+        """Whether the job order is refused."""
+        return bool(self.refusals)
+
+
+_DISCRIMINATORY = {
+    "sex": ("sex {value}", "jenis kelamin {value}"),
+    "religion": ("religion {value}", "agama {value}"),
+    "marital_status": ("marital status {value}", "status perkawinan {value}"),
+    "min_height_cm": ("height at least {value} cm", "tinggi minimal {value} cm"),
+    "min_weight_kg": ("weight at least {value} kg", "berat minimal {value} kg"),
+}
+
+
+def screen_vacancies(
+    vacancies: Sequence[Vacancy],
+    packs: Mapping[str, RulePack],
+    agencies: Mapping[str, Agency] | None,
+    as_of: dt.date,
+    skills: SkillNormalizer,
+) -> list[ScreenedVacancy]:
+    """Screen job orders and resolve their requirements.
+
+    Parameters
+    ----------
+    vacancies : Sequence[Vacancy]
+        Validated job orders.
+    packs : Mapping[str, RulePack]
+        Rule packs by programme, with ``ID-LAW``.
+    agencies : Mapping[str, Agency] or None
+        The agency register; None when the run has none (licences unchecked, flagged).
+    as_of : datetime.date
+        The run's evaluation date.
+    skills : SkillNormalizer
+        Reads requirement skill names.
+
+    Returns
+    -------
+    list[ScreenedVacancy]
+        One per job order, in order.
+    """
+    names = [s.name for v in vacancies for s in v.requirements.skills]
+    read = iter(skills.normalize_many(names))
+    return [_screen(v, packs, agencies, as_of, read) for v in vacancies]
+
+
+def _screen(
+    vacancy: Vacancy,
+    packs: Mapping[str, RulePack],
+    agencies: Mapping[str, Agency] | None,
+    as_of: dt.date,
+    read: object,
+) -> ScreenedVacancy:
+    pack = packs[vacancy.programme]
+    legal = legal_pack(packs=packs)
+    day = vacancy.start_date or as_of
+    refusals: list[Note] = []
+    flags: list[Note] = []
+    needs: list[SkillNeed] = []
+    for requirement in vacancy.requirements.skills:
+        match = next(read)  # type: ignore[call-overload]
+        concepts = tuple(hit.concept.id for hit in match.concepts)
+        if not concepts:
+            why = f"skill requirement {requirement.name!r} is not in the Selaras taxonomy"
+            if requirement.required:
+                refusals.append(Note("invalid", Message("invalid", {"why": why}), None))
+            else:
+                flags.append(Note("unreadable_requirement", Message("invalid", {"why": why}), None))
+            continue
+        needs.append(
+            SkillNeed(
+                requirement.name,
+                concepts,
+                requirement.required,
+                requirement.certified,
+                requirement.min_level,
+                requirement.min_months,
+                requirement.weight,
+            )
+        )
+    refusals.extend(_licence(vacancy, agencies, as_of, legal, flags))
+    refusals.extend(_moratorium(vacancy, legal, day))
+    monthly = _wage_check(vacancy, pack, packs, day, refusals, flags)
+    flags.extend(_discrimination(vacancy, pack, legal))
+    flags.extend(
+        Note(
+            "discriminatory_requirement" if f.sex_related else f.kind,
+            Message("pack_flag", {"what": f.detail}),
+            pack.sources.get(f.source, f.source),
+        )
+        for f in pack.flags
+    )
+    requirements = vacancy.requirements
+    experience = requirements.experience
+    return ScreenedVacancy(
+        vacancy=vacancy,
+        pack=pack,
+        day=day,
+        refusals=tuple(refusals),
+        flags=tuple(flags),
+        skills=tuple(needs),
+        languages=tuple(_language_gates(vacancy, pack)),
+        ages=tuple(_age_gates(vacancy, pack, legal, as_of)),
+        experience_isco=tuple(experience.isco) if experience and experience.isco else (),
+        experience_min_months=experience.min_months if experience else 0,
+        monthly_wage=monthly,
+    )
+
+
+def _source(pack: RulePack, key: str | None) -> str | None:
+    return None if key is None else pack.sources.get(key, key)
+
+
+def _licence(
+    vacancy: Vacancy,
+    agencies: Mapping[str, Agency] | None,
+    as_of: dt.date,
+    legal: RulePack,
+    flags: list[Note],
+) -> list[Note]:
+    rule = next(r for r in legal.rules if r.kind == "agency_not_licensed")
+    source = _source(legal, rule.source)
+    if agencies is None:
+        flags.append(Note("licence_unchecked", Message("licence_unchecked"), source))
+        return []
+    agency = agencies.get(vacancy.agency_id)
+    if agency is None:
+        why = ("not in the agency register", "tidak ada di daftar P3MI")
+    elif agency.is_active_on(as_of):
+        return []
+    else:
+        why = (f"licence {agency.status}", f"izin {agency.status}")
+    params = {"agency": vacancy.agency_id, "day": as_of.isoformat(), "why": why}
+    return [Note("agency_not_licensed", Message("agency_not_licensed", params), source)]
+
+
+def _moratorium(vacancy: Vacancy, legal: RulePack, day: dt.date) -> list[Note]:
+    notes = []
+    for moratorium in legal.moratoria:
+        covered = {c.code for c in moratorium.countries}
+        if (
+            vacancy.employer.type in moratorium.employer_types
+            and vacancy.country in covered
+            and day >= moratorium.effective_from
+        ):
+            params = {"country": vacancy.country, "why": moratorium.detail}
+            source = _source(legal, moratorium.source)
+            notes.append(Note(moratorium.refusal_kind, Message("moratorium", params), source))
+    return notes
+
+
+def _wage_check(
+    vacancy: Vacancy,
+    pack: RulePack,
+    packs: Mapping[str, RulePack],
+    day: dt.date,
+    refusals: list[Note],
+    flags: list[Note],
+) -> float | None:
+    """Compare the wage with the floor in force on ``day``; return the monthly wage."""
+    wage = vacancy.wage
+    try:
+        convention = hours_per_month(vacancy.programme, country=vacancy.country, packs=packs)
+        monthly: float | None = monthly_equivalent(
+            wage.amount, wage.per, hours_per_month=convention.hours
+        )
+    except KeyError:
+        convention, monthly = None, (wage.amount if wage.per == "month" else None)
+    found = wage_floor_on(
+        vacancy.programme, vacancy.region, day, per=wage.per, country=vacancy.country, packs=packs
+    )
+    floor = found.floor
+    if floor is None:
+        why = found.reason or "no wage floor known for this workplace and date"
+        flags.append(
+            Note(
+                "wage_floor_unknown", Message("wage_floor_unknown", {"why": why}), found.source_url
+            )
+        )
+        return monthly
+    if floor.currency != wage.currency:
+        why = (
+            f"wage currency {wage.currency} is not the destination currency {floor.currency}; "
+            "wages are compared with floors in the destination's own currency"
+        )
+        refusals.append(Note("invalid", Message("invalid", {"why": why}), found.source_url))
+        return None
+    offered = _in_unit(wage.amount, wage.per, floor.per, convention)
+    if offered is None:
+        why = (
+            f"a {wage.per}ly wage cannot be checked against the {floor.per}ly floor "
+            f"{floor.amount:g} {floor.currency} without the contract's hours"
+        )
+        flags.append(
+            Note(
+                "wage_floor_unknown", Message("wage_floor_unknown", {"why": why}), found.source_url
+            )
+        )
+        return monthly
+    if found.flag_kind is not None:
+        why = found.reason or "the floor used is a fallback or unverified"
+        flags.append(
+            Note(found.flag_kind, Message("wage_floor_unknown", {"why": why}), found.source_url)
+        )
+    if offered < floor.amount:
+        params = {
+            "wage": f"{_amount(wage.amount)} {wage.currency}/{wage.per}",
+            "region": floor.region or vacancy.country,
+            "floor": f"{_amount(floor.amount)} {floor.currency}/{floor.per}",
+            "since": floor.effective_from.isoformat(),
+        }
+        refusals.append(
+            Note("wage_below_floor", Message("wage_below_floor", params), found.source_url)
+        )
+    return monthly
+
+
+def _amount(value: float) -> str:
+    """1226 -> "1,226"; 8.72 -> "8.72": whole amounts without decimals, others with two."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _in_unit(amount: float, per: str, unit: str, convention: object) -> float | None:
+    """The wage in the floor's unit, where the destination's own rule allows converting."""
+    if per == unit:
+        return amount
+    if per == "year" and unit == "month":
+        return amount / 12
+    hours = getattr(convention, "hours", None)
+    if hours and getattr(convention, "use_for_floor_check", False):
+        monthly = monthly_equivalent(amount, per, hours_per_month=hours)
+        return monthly if unit == "month" else monthly / hours
+    return None
+
+
+def _discrimination(vacancy: Vacancy, pack: RulePack, legal: RulePack) -> list[Note]:
+    requirements = vacancy.requirements
+    notes = []
+    basis = next((r for r in legal.rules if r.kind == "discriminatory_requirement"), None)
+    for field, (en, id_) in _DISCRIMINATORY.items():
+        value = getattr(requirements, field)
+        if value is None:
+            continue
+        what = (en.format(value=value), id_.format(value=value))
+        source = _source(legal, basis.source) if basis else None
+        notes.append(
+            Note("discriminatory_requirement", Message("discriminatory", {"what": what}), source)
+        )
+    return notes
+
+
+def _language_gates(vacancy: Vacancy, pack: RulePack) -> list[LanguageGate]:
+    validity = {test: rule.months for test, rule in pack.language_validity.items()}
+    gates = []
+    for requirement in vacancy.requirements.languages:
+        tests = tuple((t.test, t.min) for t in requirement.any_of or ())
+        gates.append(
+            LanguageGate(
+                tests,
+                requirement.language,
+                requirement.min_cefr,
+                requirement.required,
+                "job",
+                (),
+                validity,
+                (),
+                None,
+            )
+        )
+    rule = pack.language
+    if rule is not None and rule.any_of:
+        gates.append(
+            LanguageGate(
+                tests=tuple((o.test, o.minimum) for o in rule.any_of),
+                language=None,
+                min_cefr=None,
+                required=True,
+                origin=pack.programme,
+                not_accepted=tuple((n.test, n.detail) for n in rule.not_accepted),
+                validity=validity,
+                unverified=tuple(
+                    f"{o.test} minimum {o.minimum}" for o in rule.any_of if o.status != "verified"
+                ),
+                source=_source(pack, rule.source),
+            )
+        )
+    return gates
+
+
+def _age_gates(vacancy: Vacancy, pack: RulePack, legal: RulePack, as_of: dt.date) -> list[AgeGate]:
+    gates = []
+    for origin in (legal, pack):
+        window = origin.age
+        if window is not None and (window.minimum is not None or window.maximum is not None):
+            gates.append(
+                AgeGate(
+                    window.minimum,
+                    window.maximum,
+                    as_of,
+                    origin.programme,
+                    _source(origin, window.source),
+                    window.status != "verified",
+                )
+            )
+    age = vacancy.requirements.age
+    if age is not None and (age.min is not None or age.max is not None):
+        gates.append(AgeGate(age.min, age.max, as_of, "job order", None, False))
+    return gates
