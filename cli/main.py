@@ -6,6 +6,8 @@ line and field), 2 bad usage. Results are JSON Lines on stdout.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -14,8 +16,11 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from cli.demo import DATA_SUFFIXES, run_demo
+from cli.matching import explanation, load_run, write_records
 from cli.report import EXIT_INVALID, count_of, report_problems
 from matcher.language_scale import normalize_language
+from matcher.matching import Direction
+from matcher.messages import Lang
 from matcher.occupations import default_occupation_normalizer
 from matcher.skills import default_skill_normalizer
 from models.files import InvalidInputError, RecordKind, read_records
@@ -144,6 +149,67 @@ def normalize_language_result(
             }
         ]
     )
+
+
+DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+AgencyFile = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
+]
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Evaluation date (default today)."),
+]
+
+
+@app.command()
+def match(
+    workers: DataFile,
+    vacancies: DataFile,
+    agencies: AgencyFile = None,
+    for_: Annotated[
+        Direction,
+        typer.Option("--for", help="vacancies: top workers per job order; workers: the reverse."),
+    ] = "vacancies",
+    top: Annotated[
+        int, typer.Option(min=0, help="How many per job order or worker; 0 = all.")
+    ] = 10,
+    as_of: AsOf = None,
+    include_ineligible: Annotated[
+        bool, typer.Option("--include-ineligible", help="Also list ineligible pairs with gaps.")
+    ] = False,
+    lang: Annotated[Lang, typer.Option(help="Language of gap and flag details.")] = "en",
+    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+) -> None:
+    """Rank workers for job orders (or job orders for workers) as JSON Lines.
+
+    Refused job orders are written first as refusal records; then match results, by job
+    order (or worker) in input order and by rank.
+    """
+    run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
+    refusals = (r.model_dump() for r in run.refusals(lang))
+    results = (r.model_dump() for r in run.rank(for_, top, include_ineligible, lang))
+    write_records(itertools.chain(refusals, results), out)
+
+
+@app.command()
+def explain(
+    workers: DataFile,
+    vacancies: DataFile,
+    worker: Annotated[str, typer.Option(help="Worker id.")],
+    vacancy: Annotated[str, typer.Option(help="Job-order id.")],
+    agencies: AgencyFile = None,
+    as_of: AsOf = None,
+    lang: Annotated[Lang, typer.Option(help="en or id.")] = "en",
+    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+) -> None:
+    """Explain one pair: its components, every gap with what would close it, and flags."""
+    run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
+    try:
+        record = explanation(run, worker, vacancy, lang)
+    except KeyError as error:
+        raise typer.BadParameter(str(error.args[0])) from None
+    write_records([record], out)
 
 
 @app.command()
