@@ -481,8 +481,9 @@ class Scorer:
             gaps.append(Gap("document", "passport", Message("document_expiring", params)))
 
         components, measured = self._components(worker, screened, margins, weighted, targets)
-        total = sum(self.weights[c] for c in measured)
-        score = sum(self.weights[c] * components[c] for c in measured) / total if total else 1.0
+        weights = screened.weights or self.weights
+        total = sum(weights[c] for c in measured)
+        score = sum(weights[c] * components[c] for c in measured) / total if total else 1.0
         return PairOutcome(
             eligible=not gaps,
             score=score,

@@ -97,6 +97,7 @@ class ScreenedVacancy:
     experience_isco: tuple[str, ...]
     experience_min_months: int
     monthly_wage: float | None
+    weights: Mapping[str, float] | None  # the job order's own component weights, if any
 
     @property
     def refused(self) -> bool:
@@ -205,6 +206,7 @@ def _screen(
         experience_isco=tuple(experience.isco) if experience and experience.isco else (),
         experience_min_months=experience.min_months if experience else 0,
         monthly_wage=monthly,
+        weights=requirements.weights.model_dump() if requirements.weights else None,
     )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "ExperienceRequirement",
     "LanguageRequirement",
     "Requirements",
+    "ScoreWeights",
     "SkillRequirement",
     "TestMinimum",
     "Vacancy",
@@ -118,6 +119,21 @@ class AgeRequirement(SelarasModel):
         return self
 
 
+class ScoreWeights(SelarasModel):
+    """Per-job-order weights of the score components (docs/scoring.md); relative, >= 0."""
+
+    skills: Annotated[float, Field(ge=0, le=100)] = 0.4
+    certification: Annotated[float, Field(ge=0, le=100)] = 0.2
+    language: Annotated[float, Field(ge=0, le=100)] = 0.2
+    experience: Annotated[float, Field(ge=0, le=100)] = 0.2
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> ScoreWeights:
+        if not (self.skills or self.certification or self.language or self.experience):
+            raise ValueError("at least one weight must be above 0")
+        return self
+
+
 class Requirements(SelarasModel):
     """What the job order asks of a worker.
 
@@ -135,6 +151,7 @@ class Requirements(SelarasModel):
     marital_status: ShortText | None = None
     min_height_cm: Annotated[float, Field(gt=0, le=250)] | None = None
     min_weight_kg: Annotated[float, Field(gt=0, le=300)] | None = None
+    weights: ScoreWeights | None = None
 
 
 class Vacancy(SelarasModel):
