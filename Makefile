@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/selaras demo --data data/sample
+	$(BIN)/selaras demo --data data/sample --as-of 2026-03-01
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ job titles of the valid files go through the normalizers and a summary is printe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cli.demo_match import show_matching
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from matcher.language_scale import normalize_language
 from matcher.occupations import OccupationMatch, default_occupation_normalizer
@@ -274,14 +276,17 @@ def _titles_table(readings: Sequence[tuple[Vacancy, OccupationMatch]]) -> Table:
     return table
 
 
-def run_demo(directory: Path) -> int:
-    """Validate the data files of ``directory`` and print the normalization summary.
+def run_demo(directory: Path, as_of: dt.date) -> int:
+    """Validate the data files of ``directory``, print the normalization summary, then
+    match the pool in ``directory/pool`` (when there is one) on ``as_of``.
 
     Parameters
     ----------
     directory : Path
         Holds ``workers``, ``vacancies`` and ``agencies`` files (``.jsonl``, ``.json`` or
         ``.csv``; several formats of one kind may sit side by side).
+    as_of : datetime.date
+        Evaluation date of the matching part.
 
     Returns
     -------
@@ -312,6 +317,7 @@ def run_demo(directory: Path) -> int:
     console.print(_languages_table(summarize_languages(workers)))
     titles = default_occupation_normalizer().normalize_many([v.title for v in vacancies])
     console.print(_titles_table(list(zip(vacancies, titles, strict=True))))
+    show_matching(console, directory / "pool", as_of)
 
     invalid = [f for f in files if f.n_errors]
     if invalid:

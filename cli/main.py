@@ -224,13 +224,15 @@ def demo(
             f"({', '.join(DATA_SUFFIXES)}); the file stem names the kind.",
         ),
     ],
+    as_of: AsOf = None,
 ) -> None:
-    """Validate a data directory and show how its skills, languages and titles normalize.
+    """Validate a data directory and show how its skills, languages and titles normalize;
+    then match the pool in DIR/pool (top 5 for a few job orders, an explanation, a refusal).
 
     Exit 1 when any file is invalid (its errors are on stderr; the summary covers the
     valid files only).
     """
-    raise typer.Exit(run_demo(data))
+    raise typer.Exit(run_demo(data, as_of.date() if as_of else dt.date.today()))
 
 
 def _inputs(arguments: Sequence[str] | None, file: TextIO | None) -> list[str]:

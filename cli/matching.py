@@ -98,11 +98,8 @@ def explanation(run: MatchRun, worker_id: str, vacancy_id: str, lang: Lang) -> d
         and ``explanation``: one line per component, gap and flag, in ``lang``.
     """
     worker, screened, outcome = run.evaluate(worker_id, vacancy_id)
-    ranked = [
-        r
-        for r in run.rank("vacancies", top=0, include_ineligible=True, lang=lang)
-        if r.vacancy_id == vacancy_id
-    ]
+    alone = MatchRun(run.workers, (screened,), run.scorer)
+    ranked = list(alone.rank("vacancies", top=0, include_ineligible=True, lang=lang))
     rank = next((r.rank for r in ranked if r.worker_id == worker_id), 0)
     record = result_record(worker, screened, outcome, max(rank, 1), lang).model_dump()
     words = _WORDS[lang]
