@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from matcher.encoding import encode_pool
 from matcher.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.facts import WorkerFacts, worker_facts
+from matcher.kernel import top_vacancies, top_workers
 from matcher.messages import Lang, render
 from matcher.occupations import default_occupation_normalizer
 from matcher.reference import PairOutcome, Scorer
@@ -72,6 +74,8 @@ class MatchRun:
         top: int = 10,
         include_ineligible: bool = False,
         lang: Lang = "en",
+        *,
+        use_kernel: bool = True,
     ) -> Iterator[MatchResult]:
         """Ranked match results.
 
@@ -86,23 +90,77 @@ class MatchRun:
             Also return ineligible pairs (after the eligible ones), with their gaps.
         lang : {"en", "id"}
             Language of gap and flag details.
+        use_kernel : bool
+            Score and select with the vectorized kernel (default), evaluating only the
+            selected pairs with the reference scorer for their gaps and flags; False runs
+            the reference on every pair. Both give the same results.
 
         Yields
         ------
         MatchResult
             In order: by job order (or worker) in input order, then by rank.
+
+        Raises
+        ------
+        RuntimeError
+            If the kernel and the reference disagree on a selected pair (a bug).
         """
         open_orders = [v for v in self.vacancies if not v.refused]
+        if not use_kernel:
+            if direction == "vacancies":
+                for screened in open_orders:
+                    pairs = [(w, screened, self.scorer.evaluate(w, screened)) for w in self.workers]
+                    yield from self._ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
+            else:
+                for worker in self.workers:
+                    pairs = [(worker, v, self.scorer.evaluate(worker, v)) for v in open_orders]
+                    yield from self._ranked(
+                        pairs, lambda p: p[1].vacancy.id, top, include_ineligible, lang
+                    )
+            return
+        pool = encode_pool(self.workers, self.scorer.taxonomy, self.scorer.as_of)
+        k = top or None
         if direction == "vacancies":
-            for screened in open_orders:
-                pairs = [(w, screened, self.scorer.evaluate(w, screened)) for w in self.workers]
+            chosen = top_workers(
+                pool, open_orders, self.scorer, k=k, include_ineligible=include_ineligible
+            )
+            for screened, found in zip(open_orders, chosen, strict=True):
+                assert found is not None
+                pairs = [
+                    self._checked(self.workers[i], screened, bool(ok), float(score))
+                    for i, ok, score in zip(found.workers, found.eligible, found.score, strict=True)
+                ]
                 yield from self._ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
         else:
-            for worker in self.workers:
-                pairs = [(worker, v, self.scorer.evaluate(worker, v)) for v in open_orders]
+            best = top_vacancies(
+                pool, open_orders, self.scorer, k=k, include_ineligible=include_ineligible
+            )
+            for i, worker in enumerate(self.workers):
+                pairs = [
+                    self._checked(worker, open_orders[j], bool(ok), float(score))
+                    for j, ok, score in zip(
+                        best.vacancies[i], best.eligible[i], best.score[i], strict=True
+                    )
+                    if j >= 0
+                ]
                 yield from self._ranked(
                     pairs, lambda p: p[1].vacancy.id, top, include_ineligible, lang
                 )
+
+    def _checked(
+        self, worker: WorkerFacts, screened: ScreenedVacancy, eligible: bool, score: float
+    ) -> tuple[WorkerFacts, ScreenedVacancy, PairOutcome]:
+        """The reference evaluation of a pair the kernel selected, checked against it."""
+        outcome = self.scorer.evaluate(worker, screened)
+        if outcome.eligible != eligible or round(outcome.score, _DECIMALS) != round(
+            score, _DECIMALS
+        ):
+            raise RuntimeError(
+                f"kernel and reference disagree on {worker.id}/{screened.vacancy.id}: "
+                f"kernel ({eligible}, {score!r}), reference ({outcome.eligible}, "
+                f"{outcome.score!r}); please report this"
+            )
+        return worker, screened, outcome
 
     @staticmethod
     def _ranked(

@@ -1,0 +1,205 @@
+"""Benchmark: ranking with the vectorized kernel, against the reference scorer.
+
+Builds a seeded synthetic pool with ``benchmarks/pool.py`` (records validated with
+``models``, read with ``matcher.facts.worker_facts``, job orders screened), encodes it once
+with ``matcher.encoding.encode_pool`` and measures
+
+* **one job order against 1,000,000 pre-encoded workers, top 50**: the median over
+  ``--repeats`` of ``top_workers`` for each of ``--single-orders`` job orders; reported as
+  the median, 90th percentile and maximum over job orders, plus the slowest kind of job
+  order (no required skill, so the inverted index prunes nothing);
+* **100,000 workers x 1,000 job orders, top 50**: total time of ``top_workers`` (the top
+  workers of every job order) and of ``top_vacancies`` (the top job orders of every worker);
+* **memory of the encoded 1,000,000-worker pool**: the bytes of its arrays, and the
+  growth of the process's resident set (``VmRSS``) while it was built;
+* **the reference scorer** (``Scorer.evaluate``) on a sample of pairs, extrapolated to the
+  same workloads for a speed ratio.
+
+Generating, validating and normalizing a million dict records takes many minutes, so the
+1,000,000-worker pool is ``--replicas`` copies of the encoded ``--workers`` pool with
+distinct ids (``concat_pools``), as the output says. Copies tie with their original on
+score; ties are broken by id, so the work per job order is that of a real pool of that size.
+
+Run: ``.venv/bin/python benchmarks/bench_rank.py [--workers 100000] [--vacancies 1000]
+[--replicas 10] [--repeats 7]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from pool import AS_OF, generate_pool  # noqa: E402
+
+from matcher.encoding import EncodedPool, concat_pools, encode_pool  # noqa: E402
+from matcher.kernel import PoolScorer, top_vacancies, top_workers  # noqa: E402
+from matcher.matching import prepare_run  # noqa: E402
+from matcher.screening import ScreenedVacancy  # noqa: E402
+from models.agency import Agency  # noqa: E402
+from models.vacancy import Vacancy  # noqa: E402
+from models.worker import Worker  # noqa: E402
+
+K = 50
+
+
+def _rss_bytes() -> int:
+    """Resident set size of this process now (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+@contextmanager
+def _timed(what: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    print(f"  {what}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def _tile(pool: EncodedPool, replicas: int) -> EncodedPool:
+    copies = [
+        replace(pool, ids=tuple(f"{i}.r{r}" for i in pool.ids)) if r else pool
+        for r in range(replicas)
+    ]
+    return concat_pools(copies)
+
+
+def _single(prepared: PoolScorer, orders: Sequence[ScreenedVacancy], repeats: int) -> list[float]:
+    """Median seconds of ``top_workers`` for each job order alone (after one warm-up)."""
+    medians = []
+    for order in orders:
+        prepared.top_workers([order], k=K)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            prepared.top_workers([order], k=K)
+            times.append(time.perf_counter() - start)
+        medians.append(statistics.median(times))
+    return medians
+
+
+def _optional_skills(order: ScreenedVacancy) -> ScreenedVacancy:
+    """The job order with every skill optional: same score, nothing for the index to prune."""
+    return replace(order, skills=tuple(replace(n, required=False) for n in order.skills))
+
+
+def _ms(seconds: float) -> str:
+    return f"{1000 * seconds:.1f} ms"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=100_000)
+    parser.add_argument("--vacancies", type=int, default=1_000)
+    parser.add_argument("--replicas", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--single-orders", type=int, default=40)
+    parser.add_argument("--reference-pairs", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    print(
+        f"bench_rank: python {platform.python_version()}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, as_of {AS_OF}, seed {args.seed}"
+    )
+
+    print(f"building {args.workers:,} workers and {args.vacancies:,} job orders")
+    with _timed("generate (benchmarks/pool.py)"):
+        raw = generate_pool(args.workers, args.vacancies, seed=args.seed, as_of=AS_OF)
+    with _timed("validate (models)"):
+        workers = [Worker.model_validate(w) for w in raw.workers]
+        vacancies = [Vacancy.model_validate(v) for v in raw.vacancies]
+        agencies = [Agency.model_validate(a) for a in raw.agencies]
+    del raw
+    with _timed("read and screen (prepare_run)"):
+        run = prepare_run(workers, vacancies, agencies, AS_OF)
+    del workers, vacancies, agencies
+    scorer = run.scorer
+    orders = [v for v in run.vacancies if not v.refused]
+    print(f"  {len(orders):,} job orders open, {len(run.vacancies) - len(orders)} refused")
+    with _timed("encode_pool"):
+        pool = encode_pool(run.workers, scorer.taxonomy, AS_OF)
+
+    print(f"\n{args.workers:,} workers x {len(orders):,} open job orders, top {K}")
+    start = time.perf_counter()
+    best = top_workers(pool, orders, scorer, k=K)
+    by_order = time.perf_counter() - start
+    selected = [len(b.workers) for b in best if b is not None]
+    print(
+        f"  top_workers (best workers of every job order): {by_order:.2f} s "
+        f"({_ms(by_order / len(orders))} a job order; {statistics.mean(selected):.1f} "
+        f"eligible workers returned on average)"
+    )
+    start = time.perf_counter()
+    top_vacancies(pool, orders, scorer, k=K)
+    by_worker = time.perf_counter() - start
+    print(f"  top_vacancies (best job orders of every worker): {by_worker:.2f} s")
+
+    n_big = args.workers * args.replicas
+    print(f"\none job order against {n_big:,} pre-encoded workers, top {K}")
+    print(
+        f"  the pool is {args.replicas} copies of the {args.workers:,} encoded workers "
+        "with distinct ids (concat_pools), not that many distinct records"
+    )
+    rss_before = _rss_bytes()
+    with _timed("tile and concat_pools"):
+        big = _tile(pool, args.replicas)
+    rss_growth = _rss_bytes() - rss_before
+    print(
+        f"  memory: encoded arrays {big.nbytes / 2**20:,.0f} MiB; resident set grew "
+        f"{rss_growth / 2**20:,.0f} MiB while building it"
+    )
+    with _timed("PoolScorer (once per pool and scorer)"):
+        prepared = PoolScorer(big, scorer)
+    chosen = orders[:: max(1, len(orders) // args.single_orders)][: args.single_orders]
+    typical = sorted(_single(prepared, chosen, args.repeats))
+    worst = sorted(_single(prepared, [_optional_skills(o) for o in chosen], args.repeats))
+    for label, ranked in (
+        ("as generated", typical),
+        ("with every skill optional (nothing to prune)", worst),
+    ):
+        print(
+            f"  {len(ranked)} job orders {label}, median of {args.repeats} runs each: "
+            f"median {_ms(statistics.median(ranked))}, "
+            f"p90 {_ms(ranked[int(0.9 * (len(ranked) - 1))])}, max {_ms(ranked[-1])}"
+        )
+    del big, prepared
+
+    print(f"\nreference scorer on {args.reference_pairs:,} sampled pairs")
+    rng = np.random.default_rng(args.seed)
+    sample_workers = rng.integers(0, len(run.workers), args.reference_pairs)
+    sample_orders = rng.integers(0, len(orders), args.reference_pairs)
+    start = time.perf_counter()
+    for i, j in zip(sample_workers, sample_orders, strict=True):
+        scorer.evaluate(run.workers[i], orders[j])
+    per_pair = (time.perf_counter() - start) / args.reference_pairs
+    full = per_pair * args.workers * len(orders)
+    single = statistics.median(typical)
+    print(
+        f"  {1e6 * per_pair:.0f} µs a pair: {args.workers:,} x {len(orders):,} would take "
+        f"{full / 60:,.0f} min ({full / by_order:,.0f}x top_workers); one job order against "
+        f"{n_big:,} workers {per_pair * n_big:,.0f} s ({per_pair * n_big / single:,.0f}x)"
+    )
+    print(f"\n(finished {dt.datetime.now().isoformat(timespec='seconds')})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
