@@ -345,7 +345,7 @@ def _slow(max_examples: int) -> settings:
     )
 
 
-@_slow(70)
+@_slow(60)
 @given(case=_case())
 def test_every_pair_agrees_with_the_reference(case: Case) -> None:
     _agree(*case, budget=2**20)
