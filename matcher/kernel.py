@@ -812,21 +812,18 @@ def _score_rows(
         state.fail(plan.closed, True)
     if not state.settle():
         return empty
-    _cheap_gates(plan, state, pool)
-    if not state.settle():
-        return empty
-    _skill_gates(ctx, plan, state)
-    if not state.settle():
-        return empty
-    _experience(ctx, plan, state)
-    if not state.settle():
-        return empty
-    _languages(plan, state, pool)
-    if not state.settle():
-        return empty
-    _programme_skill_tests(plan, state, pool)
-    if not state.settle(force=True):
-        return empty
+    # Cheapest gates first; after each, drop the rows that can no longer be eligible.
+    stages: tuple[Callable[[], None], ...] = (
+        lambda: _cheap_gates(plan, state, pool),
+        lambda: _skill_gates(ctx, plan, state),
+        lambda: _experience(ctx, plan, state),
+        lambda: _languages(plan, state, pool),
+        lambda: _programme_skill_tests(plan, state, pool),
+    )
+    for last, stage in enumerate(stages, start=1 - len(stages)):
+        stage()
+        if not state.settle(force=last == 0):
+            return empty
     score = _score(ctx, plan, state)
     scored, eligible = state.rows.positions(), ~state.bad
     if prune:  # only eligible rows were asked for (settled above; kept explicit)

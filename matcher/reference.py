@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.exchange_rates import ExchangeRateError, ExchangeRateTable, convert_currency
@@ -507,24 +507,9 @@ class Scorer:
         measured = []
         needs = screened.skills
         if needs:
-            weight = sum(n.weight for n in needs)
-            components["skills"] = (
-                sum(
-                    n.weight
-                    * sum(self._skill_credit(worker, c, day) for c in n.concepts)
-                    / len(n.concepts)
-                    for n in needs
-                )
-                / weight
-            )
-            components["certification"] = (
-                sum(
-                    n.weight
-                    * sum(self._certified(worker, c, day) for c in n.concepts)
-                    / len(n.concepts)
-                    for n in needs
-                )
-                / weight
+            components["skills"] = _weighted(needs, lambda c: self._skill_credit(worker, c, day))
+            components["certification"] = _weighted(
+                needs, lambda c: float(self._certified(worker, c, day))
             )
             measured += ["skills", "certification"]
         if screened.languages:
@@ -558,6 +543,14 @@ class Scorer:
                 params = {"expires": worker.passport_expires.isoformat(), "ends": ends.isoformat()}
                 flags.append(Note("document_expiring", Message("document_expiring", params), None))
         return flags
+
+
+def _weighted(needs: Sequence[SkillNeed], credit: Callable[[str], float]) -> float:
+    """Weighted mean over requirements of the mean credit of each requirement's concepts."""
+    weight = sum(n.weight for n in needs)
+    return (
+        sum(n.weight * sum(credit(c) for c in n.concepts) / len(n.concepts) for n in needs) / weight
+    )
 
 
 def _first_per_requirement(gaps: list[Gap]) -> list[Gap]:
