@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,8 +28,10 @@ from matcher.facts import WorkerFacts
 from matcher.isco import is_unit_group
 from matcher.language_scale import cefr_rank
 from matcher.skills import SkillTaxonomy
+from models.worker import Education
 
 __all__ = [
+    "EDUCATION_LEVELS",
     "NO_END",
     "NO_START",
     "Certificates",
@@ -43,12 +45,16 @@ __all__ = [
     "concat_pools",
     "day_number",
     "encode_pool",
+    "months_of_age_on",
 ]
 
 NO_START = int(np.iinfo(np.int32).min)
 """Day number of an unknown issue date (before every day)."""
 NO_END = int(np.iinfo(np.int32).max)
 """Day number of an unknown expiry date (after every day)."""
+
+EDUCATION_LEVELS: tuple[str, ...] = get_args(Education)
+"""Education levels in the order of :attr:`EncodedPool.education` codes."""
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _G = TypeVar("_G", bound=np.generic)
@@ -193,6 +199,8 @@ class EncodedPool:
         Age in completed years on ``as_of``.
     birth_year, birth_monthday : ndarray of int16, shape (n_workers,)
         Birth year and ``100 * month + day`` (ages are computed on any day from these).
+    education : ndarray of int8, shape (n_workers,)
+        Index into :data:`EDUCATION_LEVELS`, -1 when not given.
     fit_to_work, colour_vision_normal : ndarray of int8, shape (n_workers,)
         -1 unknown, 0 false, 1 true.
     passport_expires : ndarray of int32, shape (n_workers,)
@@ -208,6 +216,7 @@ class EncodedPool:
     age: NDArray[np.int16]
     birth_year: NDArray[np.int16]
     birth_monthday: NDArray[np.int16]
+    education: NDArray[np.int8]
     fit_to_work: NDArray[np.int8]
     colour_vision_normal: NDArray[np.int8]
     passport_expires: NDArray[np.int32]
@@ -330,6 +339,8 @@ def encode_pool(
     results: dict[tuple[str, str, str | int | float], int] = {}
 
     birth = np.zeros((n, 2), np.int16)
+    education = np.full(n, -1, np.int8)
+    education_code = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
     health = np.full((n, 2), -1, np.int8)
     passport = np.full(n, NO_END, np.int32)
     wage_min = np.full(n, np.nan)
@@ -364,6 +375,8 @@ def encode_pool(
     pr_c: list[int] = []
     for i, fact in enumerate(facts):
         birth[i] = fact.birth_date.year, 100 * fact.birth_date.month + fact.birth_date.day
+        if fact.education is not None:
+            education[i] = education_code[fact.education]
         health[i] = [
             -1 if v is None else int(v) for v in (fact.fit_to_work, fact.colour_vision_normal)
         ]
@@ -439,6 +452,7 @@ def encode_pool(
         age=ages_on(birth[:, 0], birth[:, 1], as_of),
         birth_year=birth[:, 0].copy(),
         birth_monthday=birth[:, 1].copy(),
+        education=education,
         fit_to_work=health[:, 0].copy(),
         colour_vision_normal=health[:, 1].copy(),
         passport_expires=passport,
@@ -508,6 +522,26 @@ def ages_on(
     """
     before_birthday = (100 * day.month + day.day) < birth_monthday
     return (day.year - birth_year - before_birthday).astype(np.int16)
+
+
+def months_of_age_on(
+    birth_year: NDArray[np.int16], birth_monthday: NDArray[np.int16], day: dt.date
+) -> NDArray[np.int32]:
+    """Completed months on ``day`` (as :func:`matcher.facts.months_of_age_on`), for arrays.
+
+    Parameters
+    ----------
+    birth_year, birth_monthday : ndarray of int16, shape (n_workers,)
+        Birth year and ``100 * month + day``.
+    day : datetime.date
+
+    Returns
+    -------
+    ndarray of int32, shape (n_workers,)
+    """
+    month, birth_day = np.divmod(birth_monthday.astype(np.int32), 100)
+    months = 12 * (day.year - birth_year.astype(np.int32)) + day.month - month
+    return (months - (day.day < birth_day)).astype(np.int32)
 
 
 def _id_rank(ids: Sequence[str]) -> NDArray[np.int64]:
@@ -609,6 +643,7 @@ def concat_pools(pools: Sequence[EncodedPool]) -> EncodedPool:
         age=_cat([p.age for p in pools]),
         birth_year=_cat([p.birth_year for p in pools]),
         birth_monthday=_cat([p.birth_monthday for p in pools]),
+        education=_cat([p.education for p in pools]),
         fit_to_work=_cat([p.fit_to_work for p in pools]),
         colour_vision_normal=_cat([p.colour_vision_normal for p in pools]),
         passport_expires=_cat([p.passport_expires for p in pools]),

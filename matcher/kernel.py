@@ -29,16 +29,24 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.encoding import NO_START, EncodedPool, ages_on, day_number
+from matcher.encoding import (
+    EDUCATION_LEVELS,
+    NO_START,
+    EncodedPool,
+    ages_on,
+    day_number,
+    months_of_age_on,
+)
 from matcher.exchange_rates import ExchangeRateError, convert_currency
 from matcher.isco import isco_relation
 from matcher.language_scale import cefr_rank, meets_minimum, native_rank
 from matcher.reference import (
-    _EXPERIENCE_SCALE,
-    _ISCO_CREDIT,
-    _LANGUAGE_STEP,
-    _SKILL_MONTHS_FULL,
+    EXPERIENCE_SCALE,
+    ISCO_CREDIT,
+    LANGUAGE_STEP,
+    SKILL_MONTHS_FULL,
     Scorer,
+    language_result_valid,
 )
 from matcher.rulepack_types import (
     CertificateRequirement,
@@ -183,7 +191,7 @@ def _experience_table() -> Floats:
     values = []
     quarters = 0
     while True:
-        value = 1.0 - math.exp(-(quarters / 4) / _EXPERIENCE_SCALE)
+        value = 1.0 - math.exp(-(quarters / 4) / EXPERIENCE_SCALE)
         values.append(value)
         if value == 1.0:
             return np.array(values)
@@ -193,8 +201,8 @@ def _experience_table() -> Floats:
 def _depth_tables() -> tuple[Floats, Floats]:
     """Skill credit by stored months (months + 1, capped): within (1.0) and related (0.5)."""
     full = [0.0]
-    for months in range(_SKILL_MONTHS_FULL + 1):
-        full.append(0.5 + 0.5 * min(months, _SKILL_MONTHS_FULL) / _SKILL_MONTHS_FULL)
+    for months in range(SKILL_MONTHS_FULL + 1):
+        full.append(0.5 + 0.5 * min(months, SKILL_MONTHS_FULL) / SKILL_MONTHS_FULL)
     return np.array([1.0 * d for d in full]), np.array([0.5 * d for d in full])
 
 
@@ -342,6 +350,24 @@ class _Context:
             return pool.age
         return self.cached(("age", day), lambda: ages_on(pool.birth_year, pool.birth_monthday, day))
 
+    def months_of_age(self, day: dt.date) -> NDArray[np.int32]:
+        pool = self.pool
+        return self.cached(
+            ("months", day), lambda: months_of_age_on(pool.birth_year, pool.birth_monthday, day)
+        )
+
+    def entered(self, country: str) -> Bools:
+        """Per worker: some experience entry is in ``country`` (Scorer._age_gaps)."""
+
+        def build() -> Bools:
+            pool = self.pool
+            code = pool.countries.index(country) if country in pool.countries else -2
+            stints = pool.experience.stint_worker[pool.experience.stint_country == code]
+            found: Bools = np.bincount(stints, minlength=pool.n_workers) > 0
+            return found
+
+        return self.cached(("entered", country), build)
+
     def prior_stay(self, cap: StayCap) -> Ints:
         """Months per worker counted against a stay cap (as in Scorer._pack_gaps)."""
 
@@ -381,30 +407,49 @@ class _Context:
 
         return self.cached(("experience", need), build)
 
-    def exempt(self, pack: RulePack, ids: tuple[str, ...]) -> Bools:
-        """Scorer._exempt for every worker."""
+    def exempt(self, screened: ScreenedVacancy, ids: tuple[str, ...], gate: str) -> Bools:
+        """Scorer._exempt for every worker (certificates valid on the job's day)."""
+        pack, day = screened.pack, day_number(screened.day)
+        applicable = [
+            e
+            for e in pack.exemptions
+            if e.id in ids
+            and e.experience is not None
+            and any(x.gate == gate and x.status == "verified" for x in e.exempts)
+        ]
+        job = any(r.skill_matches_job for e in applicable for r in e.certificates_any)
+        job_bits = _job_bits(self, screened) if job else None
 
         def build() -> Bools:
             certs, n = self.pool.certificates, self.pool.n_workers
             out = np.zeros(n, np.bool_)
-            for exemption in pack.exemptions:
-                if exemption.id not in ids or exemption.experience is None:
+            for exemption in applicable:
+                assert exemption.experience is not None
+                experienced = self.has_experience(exemption.experience)
+                if not exemption.certificates_any:
+                    out |= experienced
                     continue
-                if exemption.certificates_any:
-                    codes = [
-                        certs.schemes.index(r.scheme)
-                        for r in exemption.certificates_any
-                        if r.scheme in certs.schemes
-                    ]
-                    hit = np.isin(certs.scheme, codes)
-                    certified = np.bincount(certs.worker[hit], minlength=n) > 0
-                else:
-                    certified = np.ones(n, np.bool_)
-                out |= certified & self.has_experience(exemption.experience)
+                # Only the certificates of workers with the experience can matter.
+                rows = np.flatnonzero(experienced[certs.worker])
+                valid = (certs.issued[rows] <= day) & (certs.expires[rows] >= day)
+                hit = np.zeros(len(rows), np.bool_)
+                for need in exemption.certificates_any:
+                    code, names, matches_job = _compile_certificate(self, need)
+                    ok = valid.copy()
+                    if code is not None:
+                        ok &= certs.scheme[rows] == code
+                    if names is not None:
+                        ok &= names[certs.name[rows]]
+                    if matches_job:
+                        assert job_bits is not None
+                        ok &= (certs.concepts[rows] & job_bits).any(axis=1)
+                    hit |= ok
+                out |= np.bincount(certs.worker[rows[hit]], minlength=n) > 0
             return out
 
         self._packs[id(pack)] = pack  # keeps the id from being reused while cached
-        return self.cached(("exempt", id(pack), ids), build)
+        signature = None if job_bits is None else job_bits.tobytes()
+        return self.cached(("exempt", id(pack), ids, gate, day, signature), build)
 
     def name_match(self, needles: tuple[str, ...]) -> Bools:
         names = self.pool.certificates.names
@@ -419,7 +464,7 @@ class _Context:
         """Result index -> margin (steps above ``minimum``) of results meeting it."""
 
         def build() -> dict[int, float]:
-            step = _LANGUAGE_STEP.get(test, 1.0)
+            step = LANGUAGE_STEP.get(test, 1.0)
             out = {}
             for i, (t, result) in enumerate(self.pool.languages.results):
                 if t == test and meets_minimum(test, result, minimum):
@@ -431,15 +476,17 @@ class _Context:
     def validity(self, test: str, gate: LanguageGate, day: dt.date) -> tuple[int, bool]:
         """(first valid issue day number, whether an undated result is valid) for ``test``.
 
-        The reference's own check (``Scorer._valid``) decides; results issued on ``day``
+        The reference's own check (:func:`language_result_valid`) decides; results issued on ``day``
         or before are valid from some issue date on, found by bisection.
         """
 
         def build() -> tuple[int, bool]:
-            def valid(issued: dt.date) -> bool:
-                return Scorer._valid(test, issued, day, gate)
+            months = gate.validity.get(test)
 
-            undated = Scorer._valid(test, None, day, gate)
+            def valid(issued: dt.date) -> bool:
+                return language_result_valid(test, issued, day, months)
+
+            undated = language_result_valid(test, None, day, months)
             if not valid(day):
                 return day_number(day) + 1, undated
             step = 1
@@ -498,7 +545,7 @@ class _Context:
             codes = self.pool.experience.isco_codes
             quarters = np.array(
                 [
-                    int(4 * max((_ISCO_CREDIT.get(isco_relation(c, t), 0.0) for t in targets),
+                    int(4 * max((ISCO_CREDIT.get(isco_relation(c, t), 0.0) for t in targets),
                                 default=0.0))
                     for c in codes
                 ],
@@ -523,6 +570,18 @@ class _Check:
 
 
 @dataclass
+class _AgeCheck:
+    age: NDArray[np.int16]  # per pool worker, on the gate's day
+    minimum: int | None
+    maximum: int | None
+    low: int
+    high: int
+    entered: Bools | None  # per pool worker: already worked in the first-entry country
+    months: NDArray[np.int32] | None  # per pool worker: months of age, for raised minima
+    raised: list[tuple[int, int, int]]  # (education code, months needed, label)
+
+
+@dataclass
 class _Language:
     label: int | None
     signature: tuple[Hashable, ...]  # equal for gates that decide every result alike
@@ -532,6 +591,7 @@ class _Language:
     start: Ints  # per pool test: first valid issue day number
     undated: Bools  # per pool test: an undated result is valid
     credit: Floats  # by rank + 1
+    exempt: Bools | None = None  # per pool worker: an exemption waives the gate
 
 
 @dataclass
@@ -553,10 +613,8 @@ class _Plan:
     day: int
     labels: dict[tuple[str, str], int] = field(default_factory=dict)
     closed: int | None = None
-    ages: list[tuple[NDArray[np.int16], int | None, int | None, int, int]] = field(
-        default_factory=list
-    )
-    health: list[tuple[NDArray[np.int8] | None, int]] = field(default_factory=list)
+    ages: list[_AgeCheck] = field(default_factory=list)
+    health: list[tuple[NDArray[np.int8], int]] = field(default_factory=list)
     stay: tuple[Ints, int, int] | None = None
     other_country: Bools | None = None  # per worker: lists countries, not the job's
     pays: Floats | None = None  # offered monthly wage per worker currency (+ NaN slot)
@@ -586,7 +644,26 @@ def _compile(ctx: _Context, screened: ScreenedVacancy) -> _Plan:
     for gate in screened.ages:
         low = plan.label("age", f"age >= {gate.minimum}") if gate.minimum is not None else -1
         high = plan.label("age", f"age <= {gate.maximum}") if gate.maximum is not None else -1
-        plan.ages.append((ctx.age(gate.day), gate.minimum, gate.maximum, low, high))
+        raised = [
+            (
+                EDUCATION_LEVELS.index(level),
+                12 * years + months,
+                plan.label("age", f"age >= {years} years {months} months ({level})"),
+            )
+            for level, (years, months) in gate.min_by_education.items()
+        ]
+        plan.ages.append(
+            _AgeCheck(
+                ctx.age(gate.day),
+                gate.minimum,
+                gate.maximum,
+                low,
+                high,
+                None if gate.first_entry is None else ctx.entered(gate.first_entry),
+                ctx.months_of_age(gate.day) if raised else None,
+                raised,
+            )
+        )
     for need in screened.skills:
         concepts = [ctx.index[c] for c in need.concepts]
         plan.needs.append((need.weight, concepts))
@@ -604,7 +681,10 @@ def _compile(ctx: _Context, screened: ScreenedVacancy) -> _Plan:
                 )
     plan.needs_weight = sum(n.weight for n in screened.skills)
     for language in screened.languages:
-        plan.languages.append(_compile_language(ctx, language, day, plan))
+        compiled = _compile_language(ctx, language, day, plan)
+        if language.required and language.exemptions:
+            compiled.exempt = ctx.exempt(screened, language.exemptions, "language")
+        plan.languages.append(compiled)
     targets = screened.experience_isco or ((vacancy.isco,) if vacancy.isco else ())
     plan.isco_targets = tuple(targets)
     if targets:
@@ -618,7 +698,7 @@ def _compile(ctx: _Context, screened: ScreenedVacancy) -> _Plan:
     plan.label("health", "fit to work")
     for health in pack.health:
         column = {"fit_to_work": pool.fit_to_work,
-                  "colour_vision_normal": pool.colour_vision_normal}.get(health.gate)  # fmt: skip
+                  "colour_vision_normal": pool.colour_vision_normal}[health.gate]  # fmt: skip
         plan.health.append((column, plan.label("health", health.gate)))
     cap = pack.stay_cap_months
     if cap is not None:
@@ -641,7 +721,7 @@ def _compile(ctx: _Context, screened: ScreenedVacancy) -> _Plan:
         plan.skill_gates.append(
             _SkillGate(
                 plan.label(skill_gate.gap_kind, skill_gate.id),
-                ctx.exempt(pack, skill_gate.exemptions),
+                ctx.exempt(screened, skill_gate.exemptions, skill_gate.id),
                 routes,
             )
         )
@@ -833,16 +913,25 @@ def _score_rows(
 
 def _cheap_gates(plan: _Plan, state: _Pass, pool: EncodedPool) -> None:
     rows, day = state.rows, plan.day
-    for age_column, minimum, maximum, low, high in plan.ages:
-        age = rows.take(age_column)
-        if minimum is not None:
-            state.fail(low, age < minimum)
-        if maximum is not None:
-            state.fail(high, age > maximum)
+    for check in plan.ages:
+        age = rows.take(check.age)
+        held = np.ones(len(rows), np.bool_) if check.entered is None else ~rows.take(check.entered)
+        raised = np.zeros(len(rows), np.bool_)
+        if check.raised:
+            assert check.months is not None
+            education, months = rows.take(pool.education), rows.take(check.months)
+            for code, need, label in check.raised:
+                mine = education == code
+                raised |= mine
+                state.fail(label, held & mine & (months < need))
+        if check.minimum is not None:
+            state.fail(check.low, held & ~raised & (age < check.minimum))
+        if check.maximum is not None:
+            state.fail(check.high, held & (age > check.maximum))
     fit = rows.take(pool.fit_to_work)
     state.fail(plan.labels[("health", "fit to work")], fit == 0)
     for column, label in plan.health:
-        state.fail(label, True if column is None else rows.take(column) != 1)
+        state.fail(label, rows.take(column) != 1)
     if plan.stay is not None:
         prior, allowed, label = plan.stay
         state.fail(label, rows.take(prior) > allowed)
@@ -967,7 +1056,10 @@ def _languages(plan: _Plan, state: _Pass, pool: EncodedPool) -> None:
                 rank = np.where(meets, cefr - gate.min_cefr, -1).astype(np.int16)
             best = decided[gate.signature] = pick(runs.max(np.where(valid, rank, -1)))
         if gate.label is not None:
-            state.fail(gate.label, best < 0)
+            missing = best < 0
+            if gate.exempt is not None:
+                missing &= ~state.rows.take(gate.exempt)
+            state.fail(gate.label, missing)
         state.carried[f"language:{number}"] = gate.credit[best + 1]
 
 
@@ -1025,7 +1117,7 @@ def _score(ctx: _Context, plan: _Plan, state: _Pass) -> Floats:
                 if concept not in credit_of:
                     within = _stored_months(ctx, rows, ctx.descendants[concept])
                     related = _stored_months(ctx, rows, ctx.related[concept])
-                    cap = _SKILL_MONTHS_FULL + 1
+                    cap = SKILL_MONTHS_FULL + 1
                     best = np.maximum(
                         _WITHIN_CREDIT[np.minimum(within, cap)],
                         _RELATED_CREDIT[np.minimum(related, cap)],

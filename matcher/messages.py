@@ -54,11 +54,11 @@ _TEMPLATES: Mapping[str, Mapping[Lang, str]] = {
     },
     "age_below": {
         "en": "is {age} on {day}; must be at least {min} ({why})",
-        "id": "berusia {age} pada {day}; minimal {min} tahun ({why})",
+        "id": "berusia {age} pada {day}; minimal {min} ({why})",
     },
     "age_above": {
         "en": "is {age} on {day}; must be at most {max} ({why})",
-        "id": "berusia {age} pada {day}; maksimal {max} tahun ({why})",
+        "id": "berusia {age} pada {day}; maksimal {max} ({why})",
     },
     "health": {
         "en": "needs {gate}: {have}",

@@ -21,16 +21,26 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.exchange_rates import ExchangeRateError, ExchangeRateTable, convert_currency
-from matcher.facts import CertificateFact, WorkerFacts, age_on
+from matcher.facts import CertificateFact, WorkerFacts, age_on, months_of_age_on
 from matcher.isco import is_unit_group, isco_relation
-from matcher.language_scale import cefr_rank, meets_minimum, native_rank
+from matcher.language_scale import cefr_rank, meets_minimum, native_rank, validity_months
 from matcher.language_scale import valid_on as test_valid_on
 from matcher.messages import Message, Param
-from matcher.rulepack_types import CertificateRequirement, ExperienceRequirement, RulePack
+from matcher.rulepack_types import CertificateRequirement, ExperienceRequirement
 from matcher.screening import LanguageGate, Note, ScreenedVacancy, SkillNeed
 from matcher.skills import SkillTaxonomy
 
-__all__ = ["DEFAULT_WEIGHTS", "Gap", "PairOutcome", "Scorer"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "EXPERIENCE_SCALE",
+    "ISCO_CREDIT",
+    "LANGUAGE_STEP",
+    "SKILL_MONTHS_FULL",
+    "Gap",
+    "PairOutcome",
+    "Scorer",
+    "language_result_valid",
+]
 
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "skills": 0.4,
@@ -40,19 +50,21 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 }
 """Weights of the score components (docs/scoring.md)."""
 
-# Months of practice at which a skill earns its full depth credit.
-_SKILL_MONTHS_FULL = 36
-# Experience: months (weighted by ISCO closeness) at which credit reaches 1 - 1/e.
-_EXPERIENCE_SCALE = 24.0
-_ISCO_CREDIT = {"same_unit": 1.0, "same_minor": 0.5, "same_sub_major": 0.25}
-# One "step" above a language minimum, per test; each step halves the remaining credit.
-_LANGUAGE_STEP = {
+SKILL_MONTHS_FULL = 36
+"""Months of practice at which a skill earns its full depth credit."""
+EXPERIENCE_SCALE = 24.0
+"""Experience: months (weighted by ISCO closeness) at which credit reaches 1 - 1/e."""
+ISCO_CREDIT: Mapping[str, float] = {"same_unit": 1.0, "same_minor": 0.5, "same_sub_major": 0.25}
+"""Experience credit per month by how close the worker's unit group is to the job's."""
+LANGUAGE_STEP: Mapping[str, float] = {
     "EPS-TOPIK": 20.0,
     "TOEIC": 100.0,
     "IELTS": 0.5,
     "JFT-Basic": 25.0,
     "TOEFL-iBT": 0.5,
 }
+"""One "step" above a language minimum, per test (1 elsewhere); each step halves the
+remaining credit."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ class Scorer:
                 base = 0.5
             else:
                 continue
-            depth = 0.5 + 0.5 * min(skill.months, _SKILL_MONTHS_FULL) / _SKILL_MONTHS_FULL
+            depth = 0.5 + 0.5 * min(skill.months, SKILL_MONTHS_FULL) / SKILL_MONTHS_FULL
             best = max(best, base * depth)
         if best < 0.5 and self._certified(worker, concept, day):
             best = 0.5  # a valid certificate shows the skill even if it is not listed
@@ -194,27 +206,16 @@ class Scorer:
         return ", ".join(n[0] for n in names), ", ".join(n[1] for n in names)
 
     # --------------------------------------------------------------- language
-    @staticmethod
-    def _valid(test: str, issued: dt.date | None, day: dt.date, gate: LanguageGate) -> bool:
-        """Valid on ``day``: the rule pack's validity period when it sets one (EPS-TOPIK 24
-        months), else the test's own; a result with a period and no date cannot be shown valid."""
-        months = gate.validity.get(test)
-        if issued is None:
-            return months is None and test_valid_on(test, day, day)
-        if months is None:
-            return test_valid_on(test, issued, day)
-        return issued <= day <= _add_months(issued, months)
-
     def _language_margin(self, worker: WorkerFacts, gate: LanguageGate, day: dt.date) -> float:
         """Steps above the requirement of the best valid result (-inf when none meets it)."""
         best = -math.inf
         for fact in worker.languages:
-            if not self._valid(fact.test, fact.date, day, gate):
+            if not language_result_valid(fact.test, fact.date, day, gate.validity.get(fact.test)):
                 continue
             if gate.tests:
                 for test, minimum in gate.tests:
                     if fact.test == test and meets_minimum(test, fact.result, minimum):
-                        step = _LANGUAGE_STEP.get(test, 1.0)
+                        step = LANGUAGE_STEP.get(test, 1.0)
                         margin = (
                             native_rank(test, fact.result) - native_rank(test, minimum)
                         ) / step
@@ -252,32 +253,38 @@ class Scorer:
     def _age_gaps(self, worker: WorkerFacts, screened: ScreenedVacancy) -> list[Gap]:
         gaps = []
         for gate in screened.ages:
+            if gate.first_entry is not None and any(
+                e.country == gate.first_entry for e in worker.experience
+            ):
+                continue  # already entered that country: its first-entry window is past
             age = age_on(worker.birth_date, gate.day)
-            kind = "age"
             params = {"age": str(age), "day": gate.day.isoformat(), "why": gate.why}
-            if gate.minimum is not None and age < gate.minimum:
-                gaps.append(
-                    Gap(
-                        kind,
-                        f"age >= {gate.minimum}",
-                        Message("age_below", {**params, "min": str(gate.minimum)}),
-                    )
-                )
+            raised = gate.min_by_education.get(worker.education or "")
+            if raised is not None:
+                years, months = raised
+                if months_of_age_on(worker.birth_date, gate.day) < 12 * years + months:
+                    need = f"{years} years {months} months ({worker.education})"
+                    need_id = f"{years} tahun {months} bulan ({worker.education})"
+                    message = Message("age_below", {**params, "min": (need, need_id)})
+                    gaps.append(Gap("age", f"age >= {need}", message))
+            elif gate.minimum is not None and age < gate.minimum:
+                bound = (str(gate.minimum), f"{gate.minimum} tahun")
+                message = Message("age_below", {**params, "min": bound})
+                gaps.append(Gap("age", f"age >= {gate.minimum}", message))
             if gate.maximum is not None and age > gate.maximum:
-                gaps.append(
-                    Gap(
-                        kind,
-                        f"age <= {gate.maximum}",
-                        Message("age_above", {**params, "max": str(gate.maximum)}),
-                    )
-                )
+                bound = (str(gate.maximum), f"{gate.maximum} tahun")
+                message = Message("age_above", {**params, "max": bound})
+                gaps.append(Gap("age", f"age <= {gate.maximum}", message))
         return gaps
 
     def _pack_gaps(self, worker: WorkerFacts, screened: ScreenedVacancy) -> list[Gap]:
         pack, vacancy, day = screened.pack, screened.vacancy, screened.day
         gaps: list[Gap] = []
         for gate in pack.health:
-            value = getattr(worker, gate.gate, None)
+            value = {
+                "fit_to_work": worker.fit_to_work,
+                "colour_vision_normal": worker.colour_vision_normal,
+            }[gate.gate]
             if value is not True:
                 have = (
                     ("unknown (no health record)", "tidak diketahui")
@@ -315,7 +322,9 @@ class Scorer:
                 Gap("programme_rule", "programme dates", Message("programme_closed", params))
             )
         for skill_gate in pack.skill_gates:
-            if skill_gate.mode != "gate" or self._exempt(worker, pack, skill_gate.exemptions):
+            if skill_gate.mode != "gate" or self._exempt(
+                worker, screened, skill_gate.exemptions, skill_gate.id
+            ):
                 continue
             if not any(
                 all(self._has_certificate(worker, c, screened) for c in route.certificates)
@@ -330,14 +339,21 @@ class Scorer:
                 gaps.append(Gap(skill_gate.gap_kind, skill_gate.id, Message("skill_test", params)))
         return gaps
 
-    def _exempt(self, worker: WorkerFacts, pack: RulePack, ids: tuple[str, ...]) -> bool:
-        for exemption in pack.exemptions:
+    def _exempt(
+        self, worker: WorkerFacts, screened: ScreenedVacancy, ids: tuple[str, ...], gate: str
+    ) -> bool:
+        """Whether an exemption named in ``ids`` waives ``gate`` (a skill gate id or
+        ``language``): the pack marks that waiver verified, and the worker shows the
+        exemption's experience and one of its certificates, valid on the start date and,
+        where the pack says so, in the job's field (a "related field" waiver)."""
+        for exemption in screened.pack.exemptions:
             if exemption.id not in ids or exemption.experience is None:
                 continue
+            if not any(e.gate == gate and e.status == "verified" for e in exemption.exempts):
+                continue
             certified = not exemption.certificates_any or any(
-                c.scheme == r.scheme
-                for r in exemption.certificates_any
-                for c in worker.certificates
+                self._has_certificate(worker, need, screened)
+                for need in exemption.certificates_any
             )
             if certified and self._has_experience(worker, exemption.experience):
                 return True
@@ -421,7 +437,7 @@ class Scorer:
             if entry.isco is None or not is_unit_group(entry.isco):
                 continue
             credit = max(
-                (_ISCO_CREDIT.get(isco_relation(entry.isco, t), 0.0) for t in targets), default=0.0
+                (ISCO_CREDIT.get(isco_relation(entry.isco, t), 0.0) for t in targets), default=0.0
             )
             exact += entry.months if entry.isco in targets else 0
             weighted += credit * entry.months
@@ -450,7 +466,15 @@ class Scorer:
                 gaps.extend(self._skill_gaps(worker, need, day))
         margins = [self._language_margin(worker, gate, day) for gate in screened.languages]
         for gate, margin in zip(screened.languages, margins, strict=True):
-            if gate.required and margin == -math.inf:
+            # An exemption (TITP (ii) completion for SSW (i)) waives the gate but shows no
+            # language ability, so it earns no language credit.
+            if (
+                gate.required
+                and margin == -math.inf
+                and not (
+                    gate.exemptions and self._exempt(worker, screened, gate.exemptions, "language")
+                )
+            ):
                 gaps.append(self._language_gap(worker, gate))
         targets = screened.experience_isco or (
             (screened.vacancy.isco,) if screened.vacancy.isco else ()
@@ -518,7 +542,7 @@ class Scorer:
             ) / len(margins)
             measured.append("language")
         if targets:
-            components["experience"] = 1.0 - math.exp(-weighted_months / _EXPERIENCE_SCALE)
+            components["experience"] = 1.0 - math.exp(-weighted_months / EXPERIENCE_SCALE)
             measured.append("experience")
         return components, measured
 
@@ -543,6 +567,36 @@ class Scorer:
                 params = {"expires": worker.passport_expires.isoformat(), "ends": ends.isoformat()}
                 flags.append(Note("document_expiring", Message("document_expiring", params), None))
         return flags
+
+
+def language_result_valid(
+    test: str, issued: dt.date | None, day: dt.date, pack_months: int | None
+) -> bool:
+    """Whether a language result counts on ``day``.
+
+    Parameters
+    ----------
+    test : str
+        The test.
+    issued : datetime.date or None
+        The result's date (``languages[].date``), None when not given.
+    day : datetime.date
+        The job order's start date (or ``as_of``).
+    pack_months : int or None
+        The rule pack's validity period for the test (EPS-TOPIK: 24), if it sets one.
+
+    Returns
+    -------
+    bool
+        With a period (the pack's, else the test's own): issued on or before ``day`` and
+        ``day`` within the period; an undated result cannot be shown valid. Without any
+        period: issued on or before ``day``, or undated (JLPT results do not expire).
+    """
+    if issued is None:
+        return pack_months is None and validity_months(test) is None
+    if pack_months is None:
+        return test_valid_on(test, issued, day)
+    return issued <= day <= _add_months(issued, pack_months)
 
 
 def _weighted(needs: Sequence[SkillNeed], credit: Callable[[str], float]) -> float:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from matcher.rulepack_types import (
     STATUSES,
@@ -51,6 +51,7 @@ from matcher.rulepack_types import (
 from models.common import PROGRAMMES
 from models.iso_codes import COUNTRIES, CURRENCIES
 from models.language_results import LANGUAGE_TESTS, canonical_result
+from models.worker import Education
 
 __all__ = ["LEGAL_PACK", "PACK_NAMES", "RulePackError", "parse_pack"]
 
@@ -60,6 +61,9 @@ PACK_NAMES: tuple[str, ...] = (*PROGRAMMES, LEGAL_PACK)
 
 PERIODS = ("hour", "day", "week", "month", "year")
 HEALTH_FIELDS = ("fit_to_work", "colour_vision_normal")
+# related_field: the waiver holds for the job's own field, shown by a certificate that
+# matches the job; unrelated_field: for any field.
+EXEMPTION_CONDITIONS = ("related_field", "unrelated_field")
 CERTIFICATE_SCHEMES = (
     "BNSP",
     "AWS",
@@ -309,6 +313,8 @@ def _age(o: _Obj) -> AgeWindow:
     edu = o.opt_obj("min_by_education")
     if edu is not None:
         for level in edu.members():
+            if level not in get_args(Education):
+                raise edu.error(level, f"not an education level ({', '.join(get_args(Education))})")
             entry = edu.obj(level)
             by_education[level] = _done(entry, (entry.integer("years"), entry.integer("months")))
         edu.finish()
@@ -445,9 +451,20 @@ def _exemption(o: _Obj) -> Exemption:
     other = evidence.opt_text("other")
     evidence.finish()
     effects = tuple(
-        _done(e, ExemptionEffect(e.text("gate"), e.text("condition"), e.status()))
+        _done(
+            e,
+            ExemptionEffect(
+                e.text("gate"), e.choice("condition", EXEMPTION_CONDITIONS), e.status()
+            ),
+        )
         for e in o.objs("exempts")
     )
+    related = any(e.condition == "related_field" and e.status == "verified" for e in effects)
+    if related and not (certificates and all(c.skill_matches_job for c in certificates)):
+        raise o.error(
+            "evidence.certificates_any",
+            "a verified related_field waiver needs certificates with skill_matches_job: true",
+        )
     return _done(
         o,
         Exemption(

@@ -9,11 +9,12 @@ marital-status, height or weight requirement is flagged and never applied.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher.messages import Message
+from matcher.messages import Message, Param
 from matcher.rulepack_types import RulePack
 from matcher.rulepacks import hours_per_month, legal_pack, monthly_equivalent, wage_floor_on
 from matcher.skills import SkillNormalizer
@@ -68,11 +69,17 @@ class LanguageGate:
     validity: Mapping[str, int]
     unverified: tuple[str, ...]
     source: str | None
+    exemptions: tuple[str, ...] = ()  # rule pack exemption ids that can waive the gate
 
 
 @dataclass(frozen=True)
 class AgeGate:
-    """An age window in whole years on ``day`` (gap kind ``age``)."""
+    """An age window in whole years on ``day`` (gap kind ``age``).
+
+    ``first_entry``: a country whose window holds only at first entry, so a worker who
+    has already worked there is not held to it. ``min_by_education``: a higher minimum,
+    in (years, months), for workers of that education level.
+    """
 
     minimum: int | None
     maximum: int | None
@@ -80,6 +87,8 @@ class AgeGate:
     why: str
     source: str | None
     unverified: bool
+    first_entry: str | None = None
+    min_by_education: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,6 +201,7 @@ def _screen(
         )
         for f in pack.flags
     )
+    flags.extend(_unverified_gates(pack, day))
     requirements = vacancy.requirements
     experience = requirements.experience
     return ScreenedVacancy(
@@ -240,13 +250,22 @@ def _licence(
 def _moratorium(vacancy: Vacancy, legal: RulePack, day: dt.date) -> list[Note]:
     notes = []
     for moratorium in legal.moratoria:
-        covered = {c.code for c in moratorium.countries}
+        covered = {c.code: c.status for c in moratorium.countries}
         if (
             vacancy.employer.type in moratorium.employer_types
             and vacancy.country in covered
             and day >= moratorium.effective_from
         ):
-            params = {"country": vacancy.country, "why": moratorium.detail}
+            why: Param = moratorium.detail
+            if covered[vacancy.country] != "verified":
+                # Refused all the same: the ban protects workers, so doubt counts for it.
+                why = (
+                    f"{moratorium.detail} (this country's inclusion is marked unverified in "
+                    "the rule pack)",
+                    f"{moratorium.detail} (cakupan negara ini belum terverifikasi di paket "
+                    "aturan)",
+                )
+            params = {"country": vacancy.country, "why": why}
             source = _source(legal, moratorium.source)
             notes.append(Note(moratorium.refusal_kind, Message("moratorium", params), source))
     return notes
@@ -352,6 +371,34 @@ def _discrimination(vacancy: Vacancy, pack: RulePack, legal: RulePack) -> list[N
     return notes
 
 
+def _unverified_gates(pack: RulePack, day: dt.date) -> list[Note]:
+    """``unverified_rule`` flags for the pack's health, stay-cap, programme-date and
+    skills-test gates that apply and whose figures the pack marks unverified (language
+    minima and age windows are flagged by the scorer with the gate they belong to)."""
+    gates: list[tuple[str, str, str | None]] = [
+        (gate.gate, gate.detail, gate.source) for gate in pack.health if gate.status != "verified"
+    ]
+    cap = pack.stay_cap_months
+    if cap is not None and cap.status != "verified":
+        gates.append(("stay cap", cap.detail, cap.source))
+    closes = pack.availability
+    if closes is not None and closes.status != "verified" and day > closes.last_start_date:
+        gates.append(("programme dates", closes.detail, closes.source))
+    gates.extend(
+        (gate.id, gate.detail, gate.source)
+        for gate in pack.skill_gates
+        if gate.mode == "gate" and gate.status != "verified"
+    )
+    return [
+        Note(
+            "unverified_rule",
+            Message("unverified", {"rule": rule, "pack": pack.programme, "detail": detail}),
+            _source(pack, source),
+        )
+        for rule, detail, source in gates
+    ]
+
+
 def _language_gates(vacancy: Vacancy, pack: RulePack) -> list[LanguageGate]:
     validity = {test: rule.months for test, rule in pack.language_validity.items()}
     gates = []
@@ -385,6 +432,7 @@ def _language_gates(vacancy: Vacancy, pack: RulePack) -> list[LanguageGate]:
                     f"{o.test} minimum {o.minimum}" for o in rule.any_of if o.status != "verified"
                 ),
                 source=_source(pack, rule.source),
+                exemptions=rule.exemptions,
             )
         )
     return gates
@@ -403,6 +451,8 @@ def _age_gates(vacancy: Vacancy, pack: RulePack, legal: RulePack, as_of: dt.date
                     origin.programme,
                     _source(origin, window.source),
                     window.status != "verified",
+                    first_entry=vacancy.country if window.at == "first_entry" else None,
+                    min_by_education=window.min_by_education,
                 )
             )
     age = vacancy.requirements.age

@@ -191,8 +191,13 @@ _COUNTRIES = st.lists(st.sampled_from(["JP", "KR", "TW", "MY", "DE"]), max_size=
 
 @st.composite
 def _worker(draw: st.DrawFn, ident: str, hints: Hints) -> WorkerFacts:
-    # Ages on both sides of 18, 26 (IM Japan), 39 (Korea EPS) and 45 (Malaysia).
-    age_days = draw(st.integers(17 * 365, 47 * 365) | st.integers(20 * 365, 26 * 365))
+    # Ages on both sides of 18, 18 years 6 months (IM Japan, SMA), 26 (IM Japan), 39
+    # (Korea EPS) and 45 (Malaysia, at first entry).
+    age_days = draw(
+        st.integers(17 * 365, 47 * 365)
+        | st.integers(20 * 365, 26 * 365)
+        | st.integers(18 * 365 + 170, 18 * 365 + 200)
+    )
     stints = draw(st.lists(st.sampled_from(STINTS), max_size=3))
     skill = st.builds(
         SkillFact,
@@ -209,7 +214,7 @@ def _worker(draw: st.DrawFn, ident: str, hints: Hints) -> WorkerFacts:
         id=ident,
         agency_id="P3MI-1",
         birth_date=AS_OF - dt.timedelta(days=age_days),
-        education=None,
+        education=draw(st.sampled_from([None, "SMA", "SMK", "MA", "S1"])),
         skills=tuple(draw(st.lists(skill, max_size=6))),
         certificates=tuple(draw(st.lists(_certificate(hints), max_size=3))),
         languages=tuple(draw(st.lists(_language(hints), max_size=4))),
@@ -539,3 +544,50 @@ def test_validity_edges_day_by_day() -> None:
     assert not any(o.refused for o in orders)
     assert len(encode_pool(workers, taxonomy, AS_OF).ids) == len(workers)
     _agree(workers, orders, budget=2**20)
+
+
+def _plain_worker(ident: str, born: dt.date, education: str | None, *stints: Any) -> WorkerFacts:
+    return WorkerFacts(
+        id=ident, agency_id="P3MI-1", birth_date=born, education=education, skills=(),
+        certificates=(), languages=(), experience=tuple(stints), fit_to_work=True,
+        colour_vision_normal=True, passport_expires=None, preferred_countries=(),
+        min_monthly_wage=None,
+    )  # fmt: skip
+
+
+def _plain_order(ident: str, programme: str) -> dict[str, Any]:
+    country, region, amount, currency, per = PROGRAMMES[programme]
+    return {
+        "id": ident, "agency_id": "P3MI-1", "employer": {"name": "E", "type": "company"},
+        "country": country, "region": region, "programme": programme, "title": "Operator",
+        "slots": 1, "wage": {"amount": amount, "currency": currency, "per": per},
+    }  # fmt: skip
+
+
+def test_education_minimum_and_first_entry_windows_agree_with_the_reference() -> None:
+    # IM Japan: SMA graduates from 18 years 6 months, others from 18; Malaysia: 18-45 at
+    # first entry only, so a 50-year-old who has worked there before is not held to it.
+    workers = [
+        _plain_worker("W-SMA-young", dt.date(2007, 11, 2), "SMA"),  # 18y 3m
+        _plain_worker("W-SMA-old", dt.date(2007, 8, 1), "SMA"),  # 18y 7m
+        _plain_worker("W-SMK-young", dt.date(2007, 11, 2), "SMK"),
+        _plain_worker("W-MY-first", dt.date(1975, 1, 1), None),
+        _plain_worker(
+            "W-MY-again", dt.date(1975, 1, 1), None, ExperienceFact("8211", 60, "MY", None, None)
+        ),
+    ]
+    records = [
+        Vacancy.model_validate(_plain_order("JO-TITP", "JP-TITP")),
+        Vacancy.model_validate(_plain_order("JO-MY", "MY-PLKS")),
+    ]
+    orders = screen_vacancies(records, _packs(), None, AS_OF, default_skill_normalizer())
+    _agree(workers, orders, 1 << 20)
+    scorer = _scorer()
+    titp, malaysia = orders
+    gaps = {w.id: {g.requirement for g in scorer.evaluate(w, titp).gaps} for w in workers[:3]}
+    assert gaps == {
+        "W-SMA-young": {"age >= 18 years 6 months (SMA)"},
+        "W-SMA-old": set(),
+        "W-SMK-young": set(),
+    }
+    assert [scorer.evaluate(w, malaysia).eligible for w in workers[3:]] == [False, True]

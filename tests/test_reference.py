@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from matcher.matching import MatchRun, prepare_run
 from matcher.messages import render
+from matcher.rulepacks import load_rule_packs
 from models.agency import Agency
 from models.results import MatchResult
 from models.vacancy import Vacancy
@@ -261,3 +263,80 @@ def test_ranking_order_and_ties() -> None:
     assert [r.worker_id for r in run.rank(top=2)] == ["W-B", "W-A"]
     by_worker = list(run.rank("workers", top=0))
     assert {r.worker_id for r in by_worker} == {"W-A", "W-B", "W-C"}
+
+
+def test_undated_result_counts_only_for_a_test_without_a_validity_period() -> None:
+    # JLPT results do not expire, so an undated one counts; TOEIC's is valid for two
+    # years, so an undated TOEIC result cannot be shown valid on the start date.
+    undated_jlpt = _worker(languages=[{"test": "JLPT", "result": "N4"}])
+    assert _pair(undated_jlpt).eligible
+    toeic = {"languages": [{"any_of": [{"test": "TOEIC", "min": 500}]}]}
+    vacancy = _vacancy(requirements={"skills": [{"name": "SMAW welding"}], **toeic})
+    dated = _worker(languages=[*undated_jlpt["languages"],
+                               {"test": "TOEIC", "result": 700, "date": "2025-01-10"}])  # fmt: skip
+    undated = _worker(languages=[*undated_jlpt["languages"], {"test": "TOEIC", "result": 700}])
+    assert _pair(dated, vacancy).eligible
+    assert _gap_kinds(_pair(undated, vacancy)) == {"language"}
+
+
+def _titp_graduate(trade_test: dict[str, Any] | None) -> dict[str, Any]:
+    return _worker(
+        languages=[],
+        certificates=[] if trade_test is None else [trade_test],
+        experience=[{"title": "welder", "isco": "7212", "country": "JP",
+                     "programme": "JP-TITP", "months": 36}],
+    )  # fmt: skip
+
+
+def _trade_test(skill: str, issued: str = "2024-05-01") -> dict[str, Any]:
+    return {"name": "技能検定随時3級", "skill": skill, "scheme": "JP-TRADE-TEST",
+            "issued": issued, "expires": None}  # fmt: skip
+
+
+def test_titp_completion_waives_the_ssw1_skills_and_language_tests_in_a_related_field() -> None:
+    # TITP (ii) completed (34+ months in Japan) with a trade test in the job's field.
+    result = _pair(_titp_graduate(_trade_test("SMAW welding")))
+    assert result.eligible, result.gaps
+    # The waiver shows no Japanese, so it earns no language credit.
+    assert result.components["language"] == 0.0
+    # A trade test in another field, one issued after the start date, or none at all:
+    # the skills test and the Japanese test are required.
+    for trade_test in (_trade_test("forklift operation"), _trade_test("SMAW welding",
+                       "2026-08-01"), None):  # fmt: skip
+        result = _pair(_titp_graduate(trade_test))
+        assert {(g.kind, g.requirement) for g in result.gaps} == {
+            ("language", "JLPT N4 or JFT-Basic A2"),
+            ("certificate", "ssw1-field-skills-test"),
+        }, trade_test
+
+
+def test_moratorium_on_an_unverified_country_refuses_and_says_so() -> None:
+    household = {"name": "A household", "type": "household"}
+    for country, unverified in (("SA", False), ("PK", True)):
+        vacancy = _vacancy(country=country, region=None, programme="OTHER", employer=household,
+                           wage={"amount": 2000, "currency": "USD", "per": "month"})  # fmt: skip
+        (refusal,) = _run([_worker()], [vacancy], [AGENCY]).refusals()
+        kinds = [r.kind for r in refusal.reasons]
+        assert "moratorium" in kinds, refusal
+        detail = next(r.detail for r in refusal.reasons if r.kind == "moratorium")
+        assert ("marked unverified" in detail) is unverified
+
+
+def test_unverified_pack_gates_are_applied_and_flagged() -> None:
+    packs = dict(load_rule_packs())
+    eps = packs["KR-EPS"]
+    assert eps.stay_cap_months is not None
+    packs["KR-EPS"] = dataclasses.replace(
+        eps,
+        stay_cap_months=dataclasses.replace(eps.stay_cap_months, status="unverified"),
+        health=tuple(dataclasses.replace(g, status="unverified") for g in eps.health),
+    )
+    run = prepare_run([Worker.model_validate(_eps_worker())], [Vacancy.model_validate(_eps())],
+                      [Agency.model_validate(AGENCY)], AS_OF, packs=packs)  # fmt: skip
+    (result,) = run.rank(top=0, include_ineligible=True)
+    assert result.eligible
+    flagged = [f.detail for f in result.flags if f.kind == "unverified_rule"]
+    assert any(d.startswith("stay cap is applied but marked unverified") for d in flagged)
+    assert any(d.startswith("colour_vision_normal is applied") for d in flagged)
+    (plain,) = _run([_eps_worker()], [_eps()], [AGENCY]).rank(top=0)
+    assert not [f for f in plain.flags if f.kind == "unverified_rule" and "stay cap" in f.detail]
