@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.matching import explanation
+from matcher.explain import explanation
 from matcher.matching import MatchRun, prepare_run
 from models.files import InvalidInputError, read_records
 

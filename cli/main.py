@@ -15,9 +15,13 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
+from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES, run_demo
-from cli.matching import explanation, load_run, write_records
+from cli.keys import keys_app
+from cli.matching import load_run, write_records
 from cli.report import EXIT_INVALID, count_of, report_problems
+from cli.serve import serve
+from matcher.explain import explanation
 from matcher.language_scale import normalize_language
 from matcher.matching import Direction
 from matcher.messages import Lang
@@ -42,6 +46,8 @@ normalize_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(normalize_app, name="normalize")
+app.add_typer(keys_app, name="keys")
+app.command()(serve)
 
 InputFile = Annotated[
     typer.FileText | None,
@@ -210,6 +216,9 @@ def explain(
     except KeyError as error:
         raise typer.BadParameter(str(error.args[0])) from None
     write_records([record], out)
+
+
+app.command()(allocate)
 
 
 @app.command()

@@ -1,0 +1,97 @@
+"""Connecting to the store and bringing its schema up to date.
+
+SQLite gets WAL mode (readers never wait for the writer), foreign keys, a busy timeout
+and ``synchronous=FULL`` (a commit survives a power cut, not only a killed process).
+Writes run in ``BEGIN IMMEDIATE`` transactions (:func:`write_session`): a transaction
+that read first and then wrote could otherwise fail when another writer committed in
+between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+__all__ = ["connect", "migrate", "read_session", "write_session"]
+
+_BUSY_TIMEOUT_S = 30
+_BEGIN_OPTION = "selaras_begin"
+
+
+def connect(url: str) -> Engine:
+    """Create the engine for ``url``; a SQLite file's directory is created if missing.
+
+    Parameters
+    ----------
+    url : str
+        A SQLAlchemy URL; ``postgresql://`` is read as ``postgresql+psycopg://``.
+
+    Returns
+    -------
+    sqlalchemy.Engine
+    """
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        parsed, connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S}
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy issues BEGIN itself (see _sqlite_begin), so the driver must not.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_S * 1000}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading (closed, never committed, at the end)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction takes the write lock at once and commits on success.
+
+    An exception rolls everything back: a write is all or nothing.
+    """
+    bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    with Session(bind, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def migrate(engine: Engine) -> None:
+    """Apply every Alembic migration the store lacks (a new store gets them all)."""
+    config = Config()
+    config.set_main_option("script_location", str(files("api") / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,98 @@
+"""FastAPI dependencies: the running server's state, the caller, and role checks.
+
+Routes declare who may call them with one of the ``Annotated`` aliases below, so the
+allowed roles read in the signature (``principal: Officer``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from api.database import read_session
+from api.errors import ForbiddenError, UnauthorizedError
+from api.keys import Principal, Role, authenticate
+from api.ranking import Ranking
+from api.settings import Settings
+from models.agency import Agency
+
+__all__ = [
+    "AnyRole",
+    "AuditReader",
+    "Officer",
+    "Ranker",
+    "Server",
+    "ServerDep",
+    "Writer",
+    "get_server",
+]
+
+
+@dataclass
+class Server:
+    """What every request shares: settings, the store, the live pool and the register.
+
+    ``write_lock`` orders every write's commit with its update of the live pool, so the
+    pool always ends in the state of the last commit. ``agencies`` is the register as
+    last committed (the server is its only writer).
+    """
+
+    settings: Settings
+    engine: Engine
+    ranking: Ranking
+    agencies: tuple[Agency, ...]
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def get_server(request: Request) -> Server:
+    """The state the app's lifespan set up."""
+    server: Server = request.app.state.server
+    return server
+
+
+ServerDep = Annotated[Server, Depends(get_server)]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key: `Authorization: Bearer slr_...` (see `selaras keys create`).",
+)
+
+
+def _principal(
+    server: ServerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise UnauthorizedError("missing API key: send 'Authorization: Bearer <key>'")
+    with read_session(server.engine) as session:
+        principal = authenticate(session, credentials.credentials)
+    if principal is None:
+        raise UnauthorizedError("unknown or revoked API key")
+    return principal
+
+
+def _require(*roles: Role) -> Callable[[Principal], Principal]:
+    allowed = ", ".join(roles)
+
+    def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise ForbiddenError(f"this needs a key of role {allowed}; yours is {principal.role}")
+        return principal
+
+    return check
+
+
+AnyRole = Annotated[Principal, Depends(_require("officer", "agency", "auditor"))]
+"""Officers, agencies (their own records) and auditors (cards without personal data)."""
+Writer = Annotated[Principal, Depends(_require("officer", "agency"))]
+"""Officers (any agency) and agencies (their own records)."""
+Ranker = Annotated[Principal, Depends(_require("officer", "agency"))]
+"""Rankings and explanations hold personal data (health and document gaps): no auditors."""
+Officer = Annotated[Principal, Depends(_require("officer"))]
+AuditReader = Annotated[Principal, Depends(_require("officer", "auditor"))]

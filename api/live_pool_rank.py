@@ -1,0 +1,161 @@
+"""Exact top-k and ranks over the segments of a live-pool snapshot.
+
+Each segment is ranked by the kernel on its own and the per-segment bests are merged in
+the FORMAT.md order: eligible first, then the published score (rounded to four decimals)
+descending, then the worker id ascending. A segment's rows out of scope (dead, or of
+another agency) are dropped after the kernel's selection, so the kernel is asked for ``k``
+plus their number: the ``k`` best rows in scope are then always among those it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from api.live_pool_workers import Segment, Snapshot
+from matcher.facts import WorkerFacts
+from matcher.reference import Scorer
+from matcher.screening import ScreenedVacancy
+
+__all__ = ["Picked", "order_key", "rank_among", "top_in_scope"]
+
+_DECIMALS = 4
+# Scores this close may round to the same four decimals (or not): compared exactly.
+_NEAR = 2 * 10.0**-_DECIMALS
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A worker the kernel selected: its facts, serial, eligibility and score."""
+
+    facts: WorkerFacts
+    serial: int
+    eligible: bool
+    score: float
+
+
+def order_key(eligible: bool, score: float, other_id: str) -> tuple[bool, float, str]:
+    """The FORMAT.md ranking key of a pair (ascending sorts best first)."""
+    return (not eligible, -round(score, _DECIMALS), other_id)
+
+
+def top_in_scope(
+    snapshot: Snapshot,
+    scope: tuple[NDArray[np.bool_], ...],
+    screened: ScreenedVacancy,
+    scorer: Scorer,
+    *,
+    k: int,
+    include_ineligible: bool,
+) -> list[Picked]:
+    """The ``k`` best workers in scope for one open job order, best first.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+    scope : tuple of ndarray of bool
+        Per segment, the rows that may be returned (shape ``(n_rows,)`` each).
+    screened : ScreenedVacancy
+        A job order that is not refused.
+    scorer : Scorer
+        The scorer of the evaluation date.
+    k : int
+        How many (at least 1).
+    include_ineligible : bool
+        Also return ineligible workers, after the eligible ones.
+
+    Returns
+    -------
+    list of Picked
+    """
+    picked: list[Picked] = []
+    for segment, rows in zip(snapshot.segments, scope, strict=True):
+        n_in = int(np.count_nonzero(rows))
+        if not n_in:
+            continue
+        width = k + segment.n_rows - n_in
+        found = segment.scorer(scorer).top_workers(
+            [screened],
+            k=None if width >= segment.n_rows else width,
+            include_ineligible=include_ineligible,
+        )[0]
+        assert found is not None  # the job order is open
+        keep = np.flatnonzero(rows[found.workers])[:k]
+        picked.extend(
+            Picked(segment.facts[row], int(segment.serials[row]), bool(ok), float(score))
+            for row, ok, score in zip(
+                found.workers[keep].tolist(),
+                found.eligible[keep].tolist(),
+                found.score[keep].tolist(),
+                strict=True,
+            )
+        )
+    picked.sort(key=lambda p: order_key(p.eligible, p.score, p.facts.id))
+    return picked[:k]
+
+
+def rank_among(
+    snapshot: Snapshot,
+    scope: tuple[NDArray[np.bool_], ...],
+    screened: ScreenedVacancy,
+    scorer: Scorer,
+    *,
+    worker_id: str,
+    eligible: bool,
+    score: float,
+) -> int:
+    """The rank (1-based) of a pair among every worker in scope, ineligible ones included.
+
+    Parameters
+    ----------
+    snapshot, scope, screened, scorer
+        As :func:`top_in_scope`.
+    worker_id : str
+        The pair's worker (it need not be in scope).
+    eligible, score
+        The pair's evaluation.
+
+    Returns
+    -------
+    int
+        One more than the number of workers in scope that rank before the pair.
+    """
+    before = 0
+    for segment, rows in zip(snapshot.segments, scope, strict=True):
+        if not rows.any():
+            continue
+        scores = segment.scorer(scorer).score_vacancy(screened)
+        before += int(
+            np.count_nonzero(
+                _ranks_before(
+                    segment, rows, scores.eligible, scores.score, worker_id, eligible, score
+                )
+            )
+        )
+    return before + 1
+
+
+def _ranks_before(
+    segment: Segment,
+    rows: NDArray[np.bool_],
+    eligible: NDArray[np.bool_],
+    score: NDArray[np.float64],
+    worker_id: str,
+    pair_eligible: bool,
+    pair_score: float,
+) -> NDArray[np.bool_]:
+    """Per row in scope: it ranks before the pair (worker ``worker_id``)."""
+    eligible, score = eligible[rows], score[rows]
+    id_before = segment.pool.id_rank[rows] < segment.ids_before(worker_id)
+    # Rounding is monotonic: scores apart by _NEAR or more round apart, in the same order.
+    diff = score - pair_score
+    higher = diff >= _NEAR
+    same = diff == 0
+    for i in np.flatnonzero((np.abs(diff) < _NEAR) & ~same).tolist():
+        mine, theirs = round(pair_score, _DECIMALS), round(float(score[i]), _DECIMALS)
+        higher[i], same[i] = theirs > mine, theirs == mine
+    in_class = (eligible == pair_eligible) & (higher | (same & id_before))
+    before: NDArray[np.bool_] = in_class | (eligible & ~pair_eligible)
+    return before

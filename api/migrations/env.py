@@ -1,0 +1,17 @@
+"""Alembic environment: migrations run on the connection :func:`api.database.migrate` passes."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from api.tables import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    # SQLite cannot ALTER most things in place; batch mode copies the table instead.
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()

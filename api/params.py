@@ -1,0 +1,45 @@
+"""Query parameters shared by several routes, with their bounds and descriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Query
+
+from api.settings import MAX_K, MAX_PAGE_SIZE
+from matcher.messages import Lang
+from models.common import Identifier
+from models.files import FileFormat
+
+__all__ = [
+    "AgencyQuery",
+    "AsOfQuery",
+    "CursorQuery",
+    "FormatQuery",
+    "KQuery",
+    "LangQuery",
+    "PageSizeQuery",
+    "UpdatedSinceQuery",
+]
+
+AgencyQuery = Annotated[
+    Identifier | None,
+    Query(description="The owning agency (officers: needed when several agencies use the id)."),
+]
+PageSizeQuery = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")]
+CursorQuery = Annotated[
+    str | None, Query(max_length=400, description="The previous page's `next_cursor`.")
+]
+UpdatedSinceQuery = Annotated[
+    dt.datetime | None, Query(description="Only records written at or after this instant.")
+]
+KQuery = Annotated[int, Query(ge=1, le=MAX_K, description="How many results.")]
+AsOfQuery = Annotated[
+    dt.date | None, Query(description="Evaluation date (default: today, on the server).")
+]
+LangQuery = Annotated[Lang, Query(description="Language of gaps, flags and reasons.")]
+FormatQuery = Annotated[
+    FileFormat | None,
+    Query(description="jsonl, json or csv (default: the file name's extension, else sniffed)."),
+]

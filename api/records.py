@@ -1,0 +1,318 @@
+"""Reading and writing workers and job orders for a caller: tenancy, audit, live pool.
+
+Every write commits the record and its audit entry in one transaction, then updates
+the live pool, both under the server's write lock. The routes of ``api.routers.workers``
+and ``api.routers.job_orders`` are thin wrappers of these functions.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from fastapi import Response
+
+from api.audit import write_entry
+from api.database import read_session, write_session
+from api.deps import Server
+from api.errors import UnprocessableError
+from api.keys import Principal
+from api.redaction import worker_card
+from api.schemas import UploadProblem, UploadRejected, UploadReport
+from api.store import (
+    WORKERS,
+    ModelT,
+    RecordTable,
+    UpsertCounts,
+    delete_record,
+    find_record,
+    list_records,
+    put_record,
+    upsert_records,
+)
+from api.tenancy import check_owner, list_scope, lookup_scope
+from models.files import FileFormat, InvalidInputError, Problem, RecordKind, read_records
+from models.vacancy import Vacancy
+from models.worker import Worker
+
+__all__ = [
+    "UploadOutcome",
+    "decode_cursor",
+    "delete_one",
+    "json_response",
+    "load_one",
+    "page_response",
+    "read_one",
+    "upload",
+    "write_one",
+]
+
+_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
+
+
+def json_response(body: str | bytes, status_code: int = 200) -> Response:
+    """A response from JSON text that is already serialised (stored records are)."""
+    return Response(body, status_code, media_type="application/json")
+
+
+def _shown(principal: Principal, table: RecordTable[Any], stored: str) -> str:
+    """A stored record as the caller may see it: auditors get a worker's card."""
+    if principal.role == "auditor" and table is WORKERS:
+        return json.dumps(worker_card(Worker.model_validate_json(stored)), ensure_ascii=False)
+    return stored
+
+
+def read_one(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[ModelT],
+    record_id: str,
+    agency_id: str | None,
+) -> Response:
+    """One record, as the caller may see it (404 for another agency's)."""
+    scope = lookup_scope(principal, agency_id, table, record_id)
+    with read_session(server.engine) as session:
+        row = find_record(session, table, record_id, agency_id=scope)
+    return json_response(_shown(principal, table, row.record))
+
+
+def load_one(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[ModelT],
+    record_id: str,
+    agency_id: str | None,
+) -> ModelT:
+    """The validated record the caller names (404 for another agency's)."""
+    scope = lookup_scope(principal, agency_id, table, record_id)
+    with read_session(server.engine) as session:
+        return table.load(find_record(session, table, record_id, agency_id=scope))
+
+
+def encode_cursor(key: tuple[str, str]) -> str:
+    """The opaque cursor that continues a list after ``key``."""
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[str, str] | None:
+    """The key a cursor stands for (422 if it was not made by :func:`encode_cursor`)."""
+    if cursor is None:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error):
+        key = None
+    if not (isinstance(key, list) and len(key) == 2 and all(isinstance(p, str) for p in key)):
+        raise UnprocessableError([(("query", "cursor"), "not a cursor this API returned")])
+    return key[0], key[1]
+
+
+def page_response(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[ModelT],
+    *,
+    agency_id: str | None,
+    filters: Mapping[str, str | None],
+    updated_since: dt.datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> Response:
+    """A page ``{"items": [...], "next_cursor": ...}`` in ``(agency_id, id)`` order."""
+    after = decode_cursor(cursor)
+    with read_session(server.engine) as session:
+        rows = list_records(
+            session,
+            table,
+            agency_id=list_scope(principal, agency_id),
+            filters={k: v for k, v in filters.items() if v is not None},
+            updated_since=updated_since,
+            after=after,
+            limit=limit,
+        )
+    next_cursor = encode_cursor((rows[-1].agency_id, rows[-1].id)) if len(rows) == limit else None
+    items = ",".join(_shown(principal, table, row.record) for row in rows)
+    return json_response(f'{{"items":[{items}],"next_cursor":{json.dumps(next_cursor)}}}')
+
+
+def _publish(server: Server, record: Worker | Vacancy) -> None:
+    if isinstance(record, Worker):
+        server.ranking.put_worker(record)
+    else:
+        server.ranking.put_vacancy(record)
+
+
+def write_one(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[ModelT],
+    record: ModelT,
+    *,
+    create_only: bool,
+) -> bool:
+    """Store a record (create, or create-or-replace); True when it was created.
+
+    Raises
+    ------
+    ForbiddenError
+        If an agency key writes another agency's record.
+    UnprocessableError
+        If the record's agency is not in the register.
+    RecordExistsError
+        If ``create_only`` and the id is taken within the agency.
+    """
+    check_owner(principal, record.agency_id, server.agencies)
+    with server.write_lock:
+        with write_session(server.engine) as session:
+            created = put_record(session, table, record, create_only=create_only)
+            write_entry(
+                session,
+                principal,
+                f"{table.slug}.{'create' if created else 'replace'}",
+                target=f"{record.agency_id}/{record.id}",
+                params={},
+                result_ids=[[record.agency_id, record.id]],
+                versions=server.ranking.versions,
+            )
+        _publish(server, record)
+    return created
+
+
+def delete_one(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[ModelT],
+    record_id: str,
+    agency_id: str | None,
+) -> None:
+    """Delete a record the caller owns (404 for another agency's)."""
+    scope = lookup_scope(principal, agency_id, table, record_id)
+    with server.write_lock:
+        with write_session(server.engine) as session:
+            row = find_record(session, table, record_id, agency_id=scope)
+            owner = row.agency_id
+            delete_record(session, row)
+            write_entry(
+                session,
+                principal,
+                f"{table.slug}.delete",
+                target=f"{owner}/{record_id}",
+                params={},
+                result_ids=[[owner, record_id]],
+                versions=server.ranking.versions,
+            )
+        if table is WORKERS:
+            server.ranking.drop_worker(owner, record_id)
+        else:
+            server.ranking.drop_vacancy(owner, record_id)
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """A bulk upload: applied (``counts``) or rejected (``errors``), with its warnings."""
+
+    counts: UpsertCounts | None
+    errors: list[UploadProblem]
+    warnings: list[UploadProblem]
+
+    def response(self) -> Response:
+        """200 with an :class:`UploadReport`, or 422 with an :class:`UploadRejected`."""
+        if self.counts is None:
+            rejected = UploadRejected(
+                detail=f"{len(self.errors)} errors: nothing was stored",
+                errors=self.errors,
+                warnings=self.warnings,
+            )
+            return json_response(rejected.model_dump_json(), 422)
+        report = UploadReport(
+            created=self.counts.created, updated=self.counts.updated, warnings=self.warnings
+        )
+        return json_response(report.model_dump_json())
+
+
+def _problem(problem: Problem) -> UploadProblem:
+    return UploadProblem(line=problem.line, field=problem.field, message=problem.message)
+
+
+def upload(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[ModelT],
+    content: BinaryIO,
+    *,
+    filename: str | None,
+    fmt: FileFormat | None,
+) -> UploadOutcome:
+    """Validate a whole file as ``selaras validate`` does, then upsert it in one transaction.
+
+    Parameters
+    ----------
+    server, principal, table
+    content : binary file
+        The uploaded bytes.
+    filename : str or None
+        The upload's name; its extension chooses the format unless ``fmt`` does.
+    fmt : {"jsonl", "json", "csv"} or None
+
+    Returns
+    -------
+    UploadOutcome
+        Rejected whole when any line has an error (each with its line and field, the
+        tenancy checks included); else every record is inserted or replaced.
+    """
+    suffix = Path(filename or "").suffix.lower()
+    kind: RecordKind = "workers" if table is WORKERS else "vacancies"
+    with tempfile.TemporaryDirectory(prefix="selaras-upload-") as folder:
+        path = Path(folder) / f"upload{suffix if suffix in _SUFFIXES else ''}"
+        with path.open("wb") as handle:
+            shutil.copyfileobj(content, handle)
+        try:
+            result = read_records(path, kind, fmt=fmt)
+        except InvalidInputError as error:
+            return UploadOutcome(None, [_problem(p) for p in error.problems], [])
+    warnings = [_problem(p) for p in result.warnings]
+    errors = _ownership_problems(principal, server, result.records, result.lines)
+    if errors:
+        return UploadOutcome(None, errors, warnings)
+    records: Sequence[ModelT] = result.records
+    with server.write_lock:
+        with write_session(server.engine) as session:
+            counts = upsert_records(session, table, records)
+            write_entry(
+                session,
+                principal,
+                f"{table.slug}s.bulk",
+                target=None,
+                params={"filename": filename, "format": fmt, "records": len(records)},
+                result_ids=[[r.agency_id, r.id] for r in records],
+                versions=server.ranking.versions,
+            )
+        for record in records:
+            _publish(server, record)
+    return UploadOutcome(counts, [], warnings)
+
+
+def _ownership_problems(
+    principal: Principal, server: Server, records: Sequence[Worker | Vacancy], lines: list[int]
+) -> list[UploadProblem]:
+    registered = {agency.id for agency in server.agencies}
+    problems = []
+    for record, line in zip(records, lines, strict=True):
+        if principal.role == "agency" and record.agency_id != principal.agency_id:
+            message = (
+                f"an agency key uploads only its own agency's records ({principal.agency_id!r})"
+            )
+        elif record.agency_id not in registered:
+            message = f"no agency {record.agency_id!r} in the register"
+        else:
+            continue
+        problems.append(UploadProblem(line=line, field="agency_id", message=message))
+    return problems

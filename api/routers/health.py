@@ -1,0 +1,25 @@
+"""``/health``: is the server up and its store reachable (no key needed)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from api.database import read_session
+from api.deps import ServerDep
+from api.errors import responses
+from api.schemas import Health
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, responses=responses(503))
+def health(server: ServerDep) -> Health:
+    """``ok`` when the store answers; 503 when it does not."""
+    with read_session(server.engine) as session:
+        session.execute(text("SELECT 1"))
+    return Health(
+        status="ok", database=server.engine.dialect.name, versions=server.ranking.versions
+    )

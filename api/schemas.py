@@ -1,0 +1,237 @@
+"""Request and response bodies of the API that are not Selaras records themselves.
+
+Records (Worker, Vacancy, Agency) and result records (MatchResult, Refusal) keep their
+FORMAT.md shapes; these models wrap them in pages and envelopes. A ranked pair adds the
+owning agencies of its two records, since ids are unique only within an agency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.keys import Role
+from api.settings import MAX_K
+from matcher.messages import Lang
+from models.common import Identifier, ShortText
+from models.results import MatchResult, Reason
+from models.vacancy import Vacancy
+from models.worker import Experience, LanguageResult, Preferences, SkillClaim, Worker
+
+__all__ = [
+    "AuditEntry",
+    "AuditPage",
+    "Candidates",
+    "CertificateCard",
+    "Health",
+    "IssuedKeyOut",
+    "JobOrderPage",
+    "KeyOut",
+    "KeyRequest",
+    "LicenceChange",
+    "LicenceStatus",
+    "MatchRequest",
+    "RankedPair",
+    "RefusalOut",
+    "Refusals",
+    "UploadProblem",
+    "UploadRejected",
+    "UploadReport",
+    "WorkerCard",
+    "WorkerJobOrders",
+    "WorkerPage",
+]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CertificateCard(_Body):
+    """A certificate without its number."""
+
+    name: str
+    skill: str | None = None
+    scheme: str
+    issued: dt.date | None = None
+    expires: dt.date | None = None
+    score: float | None = None
+
+
+class WorkerCard(_Body):
+    """A worker without personal data: what an auditor sees (docs/api.md)."""
+
+    id: str
+    agency_id: str
+    education: str | None = None
+    skills: list[SkillClaim] = []
+    certificates: list[CertificateCard] = []
+    languages: list[LanguageResult] = []
+    experience: list[Experience] = []
+    preferences: Preferences | None = None
+
+
+class WorkerPage(_Body):
+    """One page of workers; pass ``next_cursor`` as ``cursor`` for the next (null: last)."""
+
+    items: list[Worker | WorkerCard] = Field(
+        description="Worker records (cards without personal data for auditors)."
+    )
+    next_cursor: str | None
+
+
+class JobOrderPage(_Body):
+    """One page of job orders; pass ``next_cursor`` as ``cursor`` for the next (null: last)."""
+
+    items: list[Vacancy]
+    next_cursor: str | None
+
+
+LicenceStatus = Literal["active", "suspended", "revoked", "expired"]
+
+
+class LicenceChange(_Body):
+    """A change of an agency's licence: the status, and the dates that go with it."""
+
+    status: LicenceStatus
+    licence: ShortText | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    revoked_on: dt.date | None = None
+
+
+class KeyRequest(_Body):
+    """Issue a key: ``agency_id`` is required for role ``agency`` and refused otherwise."""
+
+    role: Role
+    agency_id: Identifier | None = None
+    label: Annotated[str, Field(max_length=200)] | None = None
+
+
+class KeyOut(_Body):
+    """A key as listed: never its secret."""
+
+    id: str
+    role: Role
+    agency_id: str | None
+    label: str | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class IssuedKeyOut(KeyOut):
+    """A key just issued; ``key`` is shown this once and cannot be recovered."""
+
+    key: str
+
+
+class UploadProblem(_Body):
+    """One problem of an upload, as ``selaras validate`` reports it."""
+
+    line: int | None
+    field: str | None
+    message: str
+
+
+class UploadReport(_Body):
+    """A bulk upload that was applied whole."""
+
+    created: int
+    updated: int
+    warnings: list[UploadProblem]
+
+
+class UploadRejected(_Body):
+    """A bulk upload with errors: nothing of it was applied."""
+
+    detail: str
+    errors: list[UploadProblem]
+    warnings: list[UploadProblem]
+
+
+class RankedPair(MatchResult):
+    """A FORMAT.md match result with the agencies that own its worker and job order."""
+
+    worker_agency_id: str
+    vacancy_agency_id: str | None = Field(
+        description="Null for an unsaved job order (POST /match) that names no stored one."
+    )
+
+
+class Candidates(_Body):
+    """The ranked workers of a job order, or why the job order is refused."""
+
+    vacancy_id: str
+    agency_id: str
+    as_of: dt.date
+    refusal: list[Reason] | None = Field(
+        description="Null when the job order is open; else every reason, and no results."
+    )
+    results: list[RankedPair]
+
+
+class WorkerJobOrders(_Body):
+    """The ranked job orders of a worker."""
+
+    worker_id: str
+    agency_id: str
+    as_of: dt.date
+    results: list[RankedPair]
+
+
+class RefusalOut(_Body):
+    """A FORMAT.md refusal record with the job order's agency."""
+
+    vacancy_id: str
+    agency_id: str
+    refused: Literal[True] = True
+    reasons: list[Reason]
+
+
+class Refusals(_Body):
+    """Every stored job order the engine refuses on ``as_of``."""
+
+    as_of: dt.date
+    refusals: list[RefusalOut]
+
+
+class MatchRequest(_Body):
+    """Rank the stored pool for a job order that is not saved."""
+
+    job_order: Vacancy
+    k: Annotated[int, Field(ge=1, le=MAX_K)] = 10
+    as_of: dt.date | None = None
+    include_ineligible: bool = False
+    lang: Lang = "en"
+
+
+class AuditEntry(_Body):
+    """One audit-log entry; ``result_ids`` are ``[agency_id, id]`` pairs (or key ids)."""
+
+    seq: int
+    at: dt.datetime
+    key_id: str
+    role: Role
+    agency_id: str | None
+    action: str
+    target: str | None
+    params: dict[str, Any]
+    result_ids: list[Any]
+    versions: dict[str, str]
+
+
+class AuditPage(_Body):
+    """Entries in order; pass ``next_after`` as ``after`` for the next page (null: last)."""
+
+    items: list[AuditEntry]
+    next_after: int | None
+
+
+class Health(_Body):
+    """Liveness: the store answers and the pool is loaded."""
+
+    status: Literal["ok"]
+    database: str
+    versions: dict[str, str]

@@ -1,0 +1,244 @@
+"""Benchmark: a whole allocation round, and stable allocation against the ``matching`` library.
+
+* **Round**: ``--workers`` (100,000) x ``--vacancies`` (5,000) job orders from
+  ``benchmarks/pool.py`` with their slots rescaled to ``--slots`` (20,000) in all,
+  end to end for ``--method optimal`` and ``--method stable``: scoring the eligible
+  graph, allocating, and the reasons (gap pass over the job orders left with open slots,
+  records). Generating, validating and reading the pool are timed apart: they are the
+  same for every command and method.
+* **Stable vs matching**: ``--small-workers`` (2,000) x ``--small-vacancies`` (100).
+  The pool's eligible graph is very sparse (a few hundred pairs), so the comparison is
+  also run on a denser game from the same pool: each job order ranks its
+  ``--dense-per-job`` best-scoring workers with the gates ignored (real scores, ties by
+  id). Both algorithms must return the identical allocation; the speed ratio compares
+  ``stable_allocation`` with the library's ``solve`` (and with building the game too).
+
+Run: ``.venv/bin/python benchmarks/bench_allocate.py [--skip-round] [--workers 100000]
+[--vacancies 5000] [--slots 20000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from matching.games import HospitalResident  # noqa: E402
+from pool import AS_OF, generate_pool  # noqa: E402
+
+from matcher.allocation.graph import (  # noqa: E402
+    EligibleGraph,
+    build_graph,
+    eligible_graph,
+    id_rank,
+    published_score,
+)
+from matcher.allocation.round import allocate, allocate_round  # noqa: E402
+from matcher.allocation.stable import stable_allocation  # noqa: E402
+from matcher.encoding import encode_pool  # noqa: E402
+from matcher.kernel import PoolScorer  # noqa: E402
+from matcher.matching import MatchRun, prepare_run  # noqa: E402
+from models.agency import Agency  # noqa: E402
+from models.vacancy import Vacancy  # noqa: E402
+from models.worker import Worker  # noqa: E402
+
+
+@contextmanager
+def _timed(what: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    print(f"  {what}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def _rescale_slots(vacancies: list[dict[str, Any]], total: int) -> None:
+    """Scale slots in place to sum to ``total`` (largest remainder, at least 1 each)."""
+    slots = np.array([v["slots"] for v in vacancies], np.float64)
+    share = slots / slots.sum() * (total - len(slots))
+    scaled = np.floor(share).astype(np.int64)
+    scaled[np.argsort(-(share - scaled), kind="stable")[: total - len(slots) - scaled.sum()]] += 1
+    for vacancy, n in zip(vacancies, scaled + 1, strict=True):
+        vacancy["slots"] = int(n)
+
+
+def _run(n_workers: int, n_vacancies: int, slots: int | None, seed: int) -> MatchRun:
+    with _timed("generate (benchmarks/pool.py)"):
+        raw = generate_pool(n_workers, n_vacancies, seed=seed, as_of=AS_OF)
+    if slots is not None:
+        _rescale_slots(raw.vacancies, slots)
+    with _timed("validate (models)"):
+        workers = [Worker.model_validate(w) for w in raw.workers]
+        vacancies = [Vacancy.model_validate(v) for v in raw.vacancies]
+        agencies = [Agency.model_validate(a) for a in raw.agencies]
+    with _timed("read and screen (prepare_run)"):
+        return prepare_run(workers, vacancies, agencies, AS_OF)
+
+
+def _round(args: argparse.Namespace) -> None:
+    print(
+        f"\nround: {args.workers:,} workers x {args.vacancies:,} job orders, {args.slots:,} slots"
+    )
+    run = _run(args.workers, args.vacancies, args.slots, args.seed)
+    orders = [v for v in run.vacancies if not v.refused]
+    print(f"  {len(orders):,} job orders open ({sum(o.vacancy.slots for o in orders):,} slots)")
+    print("  parts (measured once, outside the end-to-end runs):")
+    start = time.perf_counter()
+    scorer = PoolScorer(encode_pool(run.workers, run.scorer.taxonomy, AS_OF), run.scorer)
+    graph = eligible_graph(scorer, orders)
+    print(
+        f"    score the eligible graph: {time.perf_counter() - start:.1f} s "
+        f"({graph.n_edges:,} eligible pairs)"
+    )
+    for method in ("optimal", "stable"):
+        start = time.perf_counter()
+        chosen = allocate(graph, method=method)  # type: ignore[arg-type]
+        print(
+            f"    allocate {method}: {time.perf_counter() - start:.2f} s ({int(chosen.sum()):,} "
+            f"placed, total score {graph.score[chosen].sum() / 1e4:,.1f})"
+        )
+    del scorer, graph
+    for method in ("optimal", "stable"):
+        start = time.perf_counter()
+        outcome = allocate_round(run, method=method)  # type: ignore[arg-type]
+        seconds = time.perf_counter() - start
+        open_orders = int((outcome.open_slots() > 0).sum())
+        print(
+            f"  end to end --method {method} (score, allocate, reasons, records): "
+            f"{seconds:.1f} s; {int(outcome.chosen.sum()):,} placed, {open_orders:,} job "
+            f"orders left with open slots (gap pass), {len(outcome.records):,} records"
+        )
+
+
+def _library(graph: EligibleGraph) -> tuple[set[tuple[int, int]], float, float]:
+    """Solve with ``matching`` in a thread with a deep stack (its game constructor
+    deep-copies the players' web of references recursively)."""
+    found: list[tuple[set[tuple[int, int]], float, float]] = []
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1 << 30)
+    try:
+        thread = threading.Thread(target=lambda: found.append(_library_solve(graph)))
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(0)
+        sys.setrecursionlimit(limit)
+    return found[0]
+
+
+def _library_solve(graph: EligibleGraph) -> tuple[set[tuple[int, int]], float, float]:
+    """The pairs, seconds to build the game, seconds to solve."""
+    jobs = graph.job()
+    w_ptr, w_order = graph.by_worker()
+    residents = {
+        f"w{w}": [f"j{jobs[e]}" for e in w_order[w_ptr[w] : w_ptr[w + 1]]]
+        for w in range(graph.n_workers)
+        if w_ptr[w + 1] > w_ptr[w]
+    }
+    hospitals = {
+        f"j{j}": [f"w{w}" for w in graph.worker[graph.ptr[j] : graph.ptr[j + 1]]]
+        for j in range(graph.n_jobs)
+        if graph.ptr[j + 1] > graph.ptr[j]
+    }
+    capacities = {h: int(graph.capacity[int(h[1:])]) for h in hospitals}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # capacities above the residents who rank a hospital
+        start = time.perf_counter()
+        game = HospitalResident.create_from_dictionaries(residents, hospitals, capacities)
+        built = time.perf_counter() - start
+        start = time.perf_counter()
+        solution = game.solve(optimal="resident")
+        solved = time.perf_counter() - start
+    pairs = {(int(h.name[1:]), int(r.name[1:])) for h, rs in solution.items() for r in rs}
+    return pairs, built, solved
+
+
+def _dense_graph(run: MatchRun, per_job: int) -> EligibleGraph:
+    """Each open job order's ``per_job`` best workers by score, gates ignored."""
+    orders = [v for v in run.vacancies if not v.refused]
+    scorer = PoolScorer(encode_pool(run.workers, run.scorer.taxonomy, AS_OF), run.scorer)
+    found = scorer.top_workers(orders, k=per_job, include_ineligible=True)
+    jobs = np.concatenate([np.full(len(f.workers), j) for j, f in enumerate(found) if f])
+    workers = np.concatenate([f.workers for f in found if f])
+    scores = np.concatenate([published_score(f.score) for f in found if f])
+    return build_graph(
+        jobs,
+        workers,
+        scores,
+        capacity=np.array([o.vacancy.slots for o in orders], np.int64),
+        worker_rank=np.asarray(scorer.pool.id_rank, dtype=np.int64),
+        job_rank=id_rank([o.vacancy.id for o in orders]),
+    )
+
+
+def _compare(name: str, graph: EligibleGraph, repeats: int) -> None:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        chosen = stable_allocation(graph)
+        times.append(time.perf_counter() - start)
+    ours = statistics.median(times)
+    mine = {
+        (int(j), int(w)) for j, w in zip(graph.job()[chosen], graph.worker[chosen], strict=True)
+    }
+    theirs, built, solved = _library(graph)
+    print(
+        f"  {name}: {graph.n_edges:,} pairs, {len(mine):,} placed; identical: {mine == theirs}; "
+        f"stable_allocation {1000 * ours:.2f} ms (median of {repeats}); matching: build "
+        f"{built:.2f} s, solve {solved:.2f} s; speed ratio {solved / ours:,.0f}x on solve, "
+        f"{(built + solved) / ours:,.0f}x with the build"
+    )
+    if mine != theirs:
+        raise SystemExit("stable_allocation and the matching library disagree")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=100_000)
+    parser.add_argument("--vacancies", type=int, default=5_000)
+    parser.add_argument("--slots", type=int, default=20_000)
+    parser.add_argument("--small-workers", type=int, default=2_000)
+    parser.add_argument("--small-vacancies", type=int, default=100)
+    parser.add_argument("--dense-per-job", type=int, default=1_000)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--skip-round", action="store_true", help="only the comparison")
+    args = parser.parse_args(argv)
+    print(
+        f"bench_allocate: python {platform.python_version()}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, as_of {AS_OF}, seed {args.seed}"
+    )
+    print(
+        f"\nstable vs matching: {args.small_workers:,} workers x {args.small_vacancies} job orders"
+    )
+    run = _run(args.small_workers, args.small_vacancies, None, args.seed)
+    orders = [v for v in run.vacancies if not v.refused]
+    scorer = PoolScorer(encode_pool(run.workers, run.scorer.taxonomy, AS_OF), run.scorer)
+    _compare("eligible graph", eligible_graph(scorer, orders), args.repeats)
+    _compare(
+        f"denser game (top {args.dense_per_job} per job order, gates ignored)",
+        _dense_graph(run, args.dense_per_job),
+        args.repeats,
+    )
+    if not args.skip_round:
+        _round(args)
+    print(f"\n(finished {dt.datetime.now().isoformat(timespec='seconds')})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

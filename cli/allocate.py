@@ -1,0 +1,127 @@
+"""``selaras allocate``: one recruitment round from files to records and a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.matching import write_records
+from cli.report import EXIT_INVALID, report_problems
+from matcher.allocation.html import render_html
+from matcher.allocation.report import round_report
+from matcher.allocation.round import GapScope, Method, allocate_round
+from matcher.matching import MatchRun, prepare_run
+from models.agency import Agency
+from models.files import InvalidInputError, Problem, RecordKind, read_records
+from models.results import Refusal
+from models.vacancy import Vacancy
+from models.worker import Worker
+
+__all__ = ["allocate"]
+
+DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+OutFile = Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")]
+
+
+def allocate(
+    workers: DataFile,
+    vacancies: DataFile,
+    agencies: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
+    ] = None,
+    method: Annotated[
+        Method,
+        typer.Option(
+            help="optimal: largest total score; stable: worker-proposing deferred "
+            "acceptance (no worker and job order both prefer each other)."
+        ),
+    ] = "optimal",
+    shortlist_per_slot: Annotated[
+        int | None,
+        typer.Option(min=1, metavar="N", help="Shortlists of up to N candidates per slot."),
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Evaluation date (default today)."),
+    ] = None,
+    gap_scope: Annotated[
+        GapScope,
+        typer.Option(
+            help="Job orders whose gaps explain unplaced workers: those left with "
+            "open slots, or all (one full pass of the pool per job order)."
+        ),
+    ] = "open",
+    out: OutFile = None,
+    report: Annotated[
+        Path | None, typer.Option(dir_okay=False, metavar="FILE", help="Round report (JSON).")
+    ] = None,
+    report_html: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, metavar="FILE", help="Round report as an HTML page."),
+    ] = None,
+) -> None:
+    """Allocate workers to job orders (each worker at most once, slots respected).
+
+    Writes JSON Lines: refusals, then per job order its placements (or shortlist) by
+    rank and an "unfilled" record if slots stay open, then every unplaced worker with
+    the reason.
+    """
+    day = as_of.date() if as_of else dt.date.today()
+    run, pool = _load(workers, vacancies, agencies, day)
+    outcome = allocate_round(
+        run, method=method, shortlist_per_slot=shortlist_per_slot, gap_scope=gap_scope
+    )
+    write_records((_dump(r) for r in outcome.records), out)
+    if report is not None or report_html is not None:
+        summary = round_report(outcome, pool, day)
+        if report is not None:
+            report.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        if report_html is not None:
+            report_html.write_text(render_html(summary), "utf-8")
+
+
+def _dump(record: Any) -> dict[str, Any]:
+    # Refusal reasons always name their source; allocation reasons have none to show.
+    if isinstance(record, Refusal):
+        return record.model_dump()
+    dumped: dict[str, Any] = record.model_dump(exclude_none=True)
+    return dumped
+
+
+def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
+    try:
+        return list(read_records(path, kind).records)
+    except InvalidInputError as error:
+        problems.extend(error.problems)
+        return []
+
+
+def _load(
+    workers: Path, vacancies: Path, agencies: Path | None, as_of: dt.date
+) -> tuple[MatchRun, list[Worker]]:
+    """Read every file (exit 1 listing all problems) and prepare the run.
+
+    Unlike :func:`cli.matching.load_run` it keeps the raw worker records: the round
+    report's fairness section reads their protected attributes, after the allocation.
+    """
+    problems: list[Problem] = []
+    pool: list[Worker] = _read(workers, "workers", problems)
+    orders: list[Vacancy] = _read(vacancies, "vacancies", problems)
+    register: list[Agency] | None = (
+        None if agencies is None else _read(agencies, "agencies", problems)
+    )
+    if problems:
+        report_problems(problems)
+        raise typer.Exit(EXIT_INVALID)
+    if register is None:
+        typer.echo(
+            "note: no agency register given: licences are not checked "
+            "(every result carries a licence_unchecked flag)",
+            err=True,
+        )
+    return prepare_run(pool, orders, register, as_of), pool

@@ -1,0 +1,45 @@
+"""``selaras serve``: run the HTTP API (FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.report import EXIT_INVALID
+
+__all__ = ["serve"]
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="SQLAlchemy URL of the store (default: SELARAS_DATABASE_URL, else a SQLite "
+            "file under SELARAS_DATA_DIR).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the HTTP API; OpenAPI docs at /docs.
+
+    The store is created or migrated on start and the live pool loaded from it. The
+    first officer key comes from SELARAS_ADMIN_KEY or `selaras keys create --role officer`.
+    """
+    # Imported here so that the other commands start without loading the web stack.
+    import uvicorn
+
+    from api.app import create_app
+    from api.keys import MIN_ADMIN_KEY_LENGTH
+    from api.settings import Settings
+
+    settings = Settings.from_env(database_url=database)
+    if settings.admin_key is not None and len(settings.admin_key) < MIN_ADMIN_KEY_LENGTH:
+        typer.echo(
+            f"error: SELARAS_ADMIN_KEY must be at least {MIN_ADMIN_KEY_LENGTH} characters",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INVALID)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,1 @@
+"""Batch allocation of a pool to job orders with slots (issue #5)."""

@@ -1,0 +1,256 @@
+"""The sparse graph of eligible (job order, worker) pairs that every allocator works on.
+
+Only eligible pairs are edges: an allocation can never place a worker where a gate fails.
+Edges are grouped by job order (CSR) and, within a job order, sorted as the job order
+ranks its candidates in FORMAT.md: score as published (four decimals) descending, then
+worker id ascending. A worker's position in that run is her rank for the job order.
+
+Scores are held as integers, ``round(score, 4) * 10**4`` exactly as Python rounds, so
+every comparison and every optimisation cost is exact and reproducible.
+
+The graph is built from flat arrays of pairs (:func:`build_graph`), so pairs scored in
+chunks of workers or of job orders are simply concatenated before building.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.kernel import PoolScorer
+from matcher.screening import ScreenedVacancy
+
+__all__ = [
+    "SCORE_SCALE",
+    "EligibleGraph",
+    "build_graph",
+    "eligible_graph",
+    "id_rank",
+    "published_score",
+]
+
+SCORE_SCALE = 10_000
+"""Integer scores are ``round(score, 4) * SCORE_SCALE``."""
+
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class EligibleGraph:
+    """Eligible pairs grouped by job order, each job order's candidates in rank order.
+
+    Attributes
+    ----------
+    n_workers : int
+        Workers in the pool (those without an edge included).
+    capacity : ndarray of int64, shape (n_jobs,)
+        Slots of each job order.
+    ptr : ndarray of int64, shape (n_jobs + 1,)
+        Edges of job order ``j`` are ``ptr[j]:ptr[j + 1]``.
+    worker : ndarray of int64, shape (n_edges,)
+        The worker of each edge (pool index).
+    score : ndarray of int64, shape (n_edges,)
+        Published score of each edge times :data:`SCORE_SCALE`.
+    worker_rank : ndarray of int64, shape (n_workers,)
+        Position of each worker's id in ascending id order.
+    job_rank : ndarray of int64, shape (n_jobs,)
+        Position of each job order's id in ascending id order.
+    """
+
+    n_workers: int
+    capacity: Ints
+    ptr: Ints
+    worker: Ints
+    score: Ints
+    worker_rank: Ints
+    job_rank: Ints
+
+    @property
+    def n_jobs(self) -> int:
+        """Number of job orders."""
+        return len(self.capacity)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of eligible pairs."""
+        return len(self.worker)
+
+    def job(self) -> Ints:
+        """The job order of each edge, shape (n_edges,)."""
+        return np.repeat(np.arange(self.n_jobs, dtype=np.int64), np.diff(self.ptr))
+
+    def rank(self) -> Ints:
+        """The worker's rank (1-based) among the job order's candidates, per edge."""
+        return (
+            np.arange(self.n_edges, dtype=np.int64)
+            - np.repeat(self.ptr[:-1], np.diff(self.ptr))
+            + 1
+        )
+
+    def by_worker(self) -> tuple[Ints, Ints]:
+        """Edges grouped by worker, each worker's job orders in her order of preference.
+
+        A worker prefers the higher published score, then the lower job-order id (a
+        country she did not list is a ``preference`` gap, so every edge is already
+        within her stated preferences).
+
+        Returns
+        -------
+        ptr : ndarray of int64, shape (n_workers + 1,)
+            Worker ``i``'s edges are ``order[ptr[i]:ptr[i + 1]]``.
+        order : ndarray of int64, shape (n_edges,)
+            Edge indices.
+        """
+        # One int64 key (unique: a pair is an edge once) sorts several times faster than
+        # a lexsort over three keys.
+        key = (self.worker * (SCORE_SCALE + 1) + (SCORE_SCALE - self.score)) * max(
+            self.n_jobs, 1
+        ) + self.job_rank[self.job()]
+        order = np.argsort(key)
+        counts = np.bincount(self.worker, minlength=self.n_workers)
+        ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        return ptr, order.astype(np.int64)
+
+    def with_capacity(self, capacity: Ints) -> EligibleGraph:
+        """The same pairs with other capacities (a shortlist's N x slots)."""
+        if capacity.shape != self.capacity.shape:
+            raise ValueError(
+                f"capacity must have shape {self.capacity.shape}, got {capacity.shape}"
+            )
+        return EligibleGraph(
+            self.n_workers,
+            capacity.astype(np.int64),
+            self.ptr,
+            self.worker,
+            self.score,
+            self.worker_rank,
+            self.job_rank,
+        )
+
+
+def published_score(score: Floats) -> Ints:
+    """``round(score, 4) * 10**4`` as Python computes it, for an array.
+
+    Python rounds the exact binary value (ties to even); ``np.round`` multiplies first and
+    can move a value just below a decimal tie onto it. The rare values near a tie are
+    rounded one by one with Python's ``round``.
+
+    Parameters
+    ----------
+    score : ndarray of float64
+
+    Returns
+    -------
+    ndarray of int64
+        Same shape as ``score``.
+    """
+    scaled = np.asarray(score, dtype=np.float64) * SCORE_SCALE
+    out = np.floor(scaled + 0.5).astype(np.int64)
+    near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    flat_score, flat_out = np.ravel(score), out.reshape(-1)
+    for i in near:
+        flat_out[i] = round(round(float(flat_score[i]), 4) * SCORE_SCALE)
+    return out
+
+
+def build_graph(
+    job: Ints,
+    worker: Ints,
+    score: Ints,
+    *,
+    capacity: Ints,
+    worker_rank: Ints,
+    job_rank: Ints,
+) -> EligibleGraph:
+    """Build the graph from eligible pairs given in any order (e.g. concatenated chunks).
+
+    Parameters
+    ----------
+    job, worker : ndarray of int64, shape (n_edges,)
+        Job-order and worker index of each eligible pair; no pair twice.
+    score : ndarray of int64, shape (n_edges,)
+        Published score times :data:`SCORE_SCALE` (see :func:`published_score`).
+    capacity : ndarray of int64, shape (n_jobs,)
+        Slots of each job order.
+    worker_rank : ndarray of int64, shape (n_workers,)
+        Position of each worker id in ascending id order (the tie-break).
+    job_rank : ndarray of int64, shape (n_jobs,)
+        Position of each job-order id in ascending id order.
+
+    Returns
+    -------
+    EligibleGraph
+
+    Raises
+    ------
+    ValueError
+        If the arrays disagree in length, an index is out of range or a score is not in
+        ``[0, SCORE_SCALE]``.
+    """
+    job, worker, score = (np.asarray(a, dtype=np.int64) for a in (job, worker, score))
+    n_jobs, n_workers = len(capacity), len(worker_rank)
+    if not len(job) == len(worker) == len(score):
+        raise ValueError("job, worker and score must have the same length")
+    if len(job_rank) != n_jobs:
+        raise ValueError("job_rank must have one entry per job order")
+    if job.size and (job.min() < 0 or job.max() >= n_jobs):
+        raise ValueError("a job index is out of range")
+    if worker.size and (worker.min() < 0 or worker.max() >= n_workers):
+        raise ValueError("a worker index is out of range")
+    if score.size and (score.min() < 0 or score.max() > SCORE_SCALE):
+        raise ValueError(f"scores must be integers in [0, {SCORE_SCALE}]")
+    order = np.lexsort((worker_rank[worker], -score, job))
+    counts = np.bincount(job, minlength=n_jobs)
+    return EligibleGraph(
+        n_workers=n_workers,
+        capacity=np.asarray(capacity, dtype=np.int64),
+        ptr=np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+        worker=worker[order],
+        score=score[order],
+        worker_rank=np.asarray(worker_rank, dtype=np.int64),
+        job_rank=np.asarray(job_rank, dtype=np.int64),
+    )
+
+
+def id_rank(ids: Sequence[str]) -> Ints:
+    """Position of each id in ascending code-point order (stable for equal ids)."""
+    rank = np.empty(len(ids), np.int64)
+    rank[np.argsort(np.asarray(ids, dtype=str), kind="stable")] = np.arange(len(ids))
+    return rank
+
+
+def eligible_graph(scorer: PoolScorer, orders: Sequence[ScreenedVacancy]) -> EligibleGraph:
+    """Score job orders against the pool and keep the eligible pairs.
+
+    Parameters
+    ----------
+    scorer : PoolScorer
+        The encoded pool with the run's scorer.
+    orders : Sequence[ScreenedVacancy]
+        Job orders that are not refused; job ``j`` of the graph is ``orders[j]``.
+
+    Returns
+    -------
+    EligibleGraph
+    """
+    found = scorer.top_workers(orders, k=None)
+    jobs, workers, scores = [], [], []
+    for j, best in enumerate(found):
+        if best is None:
+            raise ValueError(f"job order {orders[j].vacancy.id} is refused")
+        jobs.append(np.full(len(best.workers), j, np.int64))
+        workers.append(best.workers)
+        scores.append(published_score(best.score))
+    empty = np.zeros(0, np.int64)
+    return build_graph(
+        np.concatenate(jobs) if jobs else empty,
+        np.concatenate(workers) if workers else empty,
+        np.concatenate(scores) if scores else empty,
+        capacity=np.array([o.vacancy.slots for o in orders], np.int64),
+        worker_rank=np.asarray(scorer.pool.id_rank, dtype=np.int64),
+        job_rank=id_rank([o.vacancy.id for o in orders]),
+    )

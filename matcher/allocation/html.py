@@ -1,0 +1,223 @@
+"""The round report as one self-contained HTML page: inline CSS and SVG, nothing fetched.
+
+Officers open it from a shared drive or an e-mail, often offline, so it loads no script,
+font or stylesheet from anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+__all__ = ["render_html"]
+
+_BAR = "#2f6f9f"
+_FLAGGED = "#c0392b"
+_ROW = 22  # px per bar
+_LABEL = 220  # px for the labels left of the bars
+_WIDTH = 640
+
+
+def _bars(rows: Sequence[tuple[str, float, str, bool]], maximum: float) -> str:
+    """A horizontal bar chart: (label, value, value text, flagged) per bar."""
+    height = _ROW * len(rows) + 4
+    span = _WIDTH - _LABEL - 80
+    parts = [f'<svg width="{_WIDTH}" height="{height}" role="img" viewBox="0 0 {_WIDTH} {height}">']
+    for i, (label, value, text, flagged) in enumerate(rows):
+        y = i * _ROW + 2
+        width = 0.0 if maximum <= 0 else span * value / maximum
+        colour = _FLAGGED if flagged else _BAR
+        parts.append(
+            f'<text x="{_LABEL - 6}" y="{y + 15}" text-anchor="end">{escape(label[:34])}</text>'
+            f'<rect x="{_LABEL}" y="{y + 3}" width="{width:.1f}" height="{_ROW - 6}" '
+            f'fill="{colour}"><title>{escape(label)}: {escape(text)}</title></rect>'
+            f'<text x="{_LABEL + width + 4:.1f}" y="{y + 15}">{escape(text)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _columns(counts: Sequence[int], edges: Sequence[float]) -> str:
+    """A histogram as vertical bars with the bin edges below."""
+    height, base, step = 180, 150, (_WIDTH - 40) / max(len(counts), 1)
+    top = max(counts, default=0) or 1
+    parts = [f'<svg width="{_WIDTH}" height="{height}" role="img" viewBox="0 0 {_WIDTH} {height}">']
+    for i, count in enumerate(counts):
+        h = (base - 20) * count / top
+        x = 20 + i * step
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{step - 4:.1f}" height="{h:.1f}" '
+            f'fill="{_BAR}"><title>{edges[i]:.1f}-{edges[i + 1]:.1f}: {count}</title></rect>'
+            f'<text x="{x + step / 2:.1f}" y="{base - h - 4:.1f}" text-anchor="middle">{count}'
+            f'</text><text x="{x:.1f}" y="{base + 16}" text-anchor="middle">{edges[i]:.1f}</text>'
+        )
+    parts.append(
+        f'<text x="{20 + len(counts) * step:.1f}" y="{base + 16}" text-anchor="middle">'
+        f"{edges[-1]:.1f}</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _fairness(name: str, rows: Sequence[dict[str, Any]]) -> str:
+    chart = _bars(
+        [
+            (
+                str(r["group"]),
+                float(r["selection_rate"]),
+                f"{100 * r['selection_rate']:.1f}% (ratio {_cell(r['impact_ratio'])})",
+                bool(r["flag"]),
+            )
+            for r in rows
+        ],
+        max((float(r["selection_rate"]) for r in rows), default=0.0),
+    )
+    table = _table(
+        [
+            "group",
+            "pool",
+            "eligible",
+            "selected",
+            "rate",
+            "impact ratio",
+            "below 4/5",
+            "rate of eligible",
+            "impact ratio (eligible)",
+            "below 4/5 (eligible)",
+        ],
+        [
+            [
+                r["group"],
+                r["pool"],
+                r["eligible"],
+                r["selected"],
+                r["selection_rate"],
+                r["impact_ratio"],
+                r["flag"],
+                r["selection_rate_eligible"],
+                r["impact_ratio_eligible"],
+                r["flag_eligible"],
+            ]
+            for r in rows
+        ],
+    )
+    return f"<h3>{escape(name.replace('_', ' '))}</h3>{chart}{table}"
+
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}
+h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
+td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right}
+td:first-child,th:first-child{text-align:left}
+svg{font-size:12px;display:block;margin:.5rem 0}
+.note{color:#555;font-size:.9rem}
+"""
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """Render :func:`matcher.allocation.report.round_report` as a standalone page.
+
+    Parameters
+    ----------
+    report : dict
+        The round report.
+
+    Returns
+    -------
+    str
+        A complete HTML document with inline CSS and SVG charts.
+    """
+    summary = report["summary"]
+    fairness = report["fairness"]
+    scores = report["scores"]
+    unplaced = report["unplaced"]
+    reasons = report["unfilled_reasons"][:15]
+    countries = report["by_country"]
+    mode = (
+        f"{summary['method']}, shortlists of {summary['shortlist_per_slot']} per slot"
+        if summary["shortlist_per_slot"]
+        else summary["method"]
+    )
+    sections = [
+        f"<h1>Selaras allocation round, {escape(summary['as_of'])} ({escape(mode)})</h1>",
+        "<h2>Summary</h2>",
+        _table(["", "value"], [[k.replace("_", " "), v] for k, v in summary.items()]),
+        "<h2>Scores of those selected</h2>",
+        _columns(scores["histogram"]["counts"], scores["histogram"]["edges"]),
+        _table(["", "value"], [[k, v] for k, v in scores.items() if k != "histogram"]),
+        "<h2>Fill rate by destination</h2>",
+        _bars(
+            [
+                (c["country"], c["fill_rate"], f"{c['placed']:,} of {c['slots']:,}", False)
+                for c in countries
+            ],
+            1.0,
+        ),
+        "<h2>Why workers were not selected</h2>",
+        _bars(
+            [(k.replace("_", " "), float(v), f"{v:,}", False) for k, v in unplaced.items()],
+            float(max(unplaced.values(), default=0)),
+        ),
+        "<h2>What keeps slots open</h2>",
+        '<p class="note">Gates among the three that blocked most of the pool at each job '
+        'order with open slots; "one gap away" counts candidates for whom the gate was the '
+        "only gap (summed over job orders): the training and document demand.</p>",
+        _bars(
+            [
+                (
+                    f"{r['kind']}: {r['requirement']}",
+                    float(r["open_slots"]),
+                    f"{r['open_slots']:,} slots, {r['job_orders']:,} job orders",
+                    False,
+                )
+                for r in reasons
+            ],
+            float(max((r["open_slots"] for r in reasons), default=0)),
+        ),
+        _table(
+            ["gate", "job orders", "open slots", "one gap away"],
+            [
+                [
+                    f"{r['kind']}: {r['requirement']}",
+                    r["job_orders"],
+                    r["open_slots"],
+                    r["only_gap"],
+                ]
+                for r in reasons
+            ],
+        ),
+        "<h2>Fairness</h2>",
+        f'<p class="note">Selection rate ({escape(fairness["selected"])}) by group over the '
+        "whole pool and over workers eligible somewhere; the impact ratio divides a group's "
+        "rate by the highest group's. Red bars fall below four-fifths "
+        f"({fairness['threshold']}): a prompt to review, not a finding. Protected "
+        "attributes are read here only, after the allocation.</p>",
+        *(_fairness(name, rows) for name, rows in fairness["attributes"].items()),
+    ]
+    body = "\n".join(sections)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Selaras allocation round</title>"
+        f"<style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )

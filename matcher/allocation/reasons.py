@@ -1,0 +1,309 @@
+"""Why a worker was not placed and why a job order kept open slots.
+
+Two sources feed the reasons. The eligible graph and the allocation give, for a worker
+who was eligible somewhere, her best rank (``outcompeted``). A gap pass gives the rest:
+each job order it covers is scored against the whole pool with its gaps
+(:meth:`matcher.kernel.PoolScorer.score_vacancy`) and :class:`GapTally` keeps, per job
+order, how many workers each gate blocked (and for how many it was the only gap), and,
+per worker eligible nowhere, how many job orders each gate blocked and how many would
+have taken her but for her stated preferences.
+
+Every function takes arrays, so a gap pass can be fed job order by job order or from
+chunks of job orders run elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.allocation.graph import EligibleGraph
+from matcher.kernel import VacancyScores
+from models.results import GAP_KINDS, Reason
+
+__all__ = [
+    "TOP_GAPS",
+    "GapTally",
+    "JobGaps",
+    "best_ranks",
+    "ineligible_reason",
+    "outcompeted_reason",
+    "preference_reason",
+    "unfilled_reasons",
+]
+
+TOP_GAPS = 3
+"""Gates named per reason: enough to act on, short enough to read in a table."""
+
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
+Label = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class JobGaps:
+    """How the gates of one job order split the pool.
+
+    Attributes
+    ----------
+    labels : tuple of (kind, requirement)
+        The job order's gates, most blocking first (ties in the job order's own order).
+    blocked : ndarray of int64, shape (n_labels,)
+        Workers each gate blocks.
+    only : ndarray of int64, shape (n_labels,)
+        Workers for whom it is the only gap (one training or document away).
+    """
+
+    labels: tuple[Label, ...]
+    blocked: Ints
+    only: Ints
+
+
+def best_ranks(graph: EligibleGraph, chosen: Bools) -> tuple[Ints, Ints]:
+    """Each unplaced worker's best rank among the candidates of a job order.
+
+    Parameters
+    ----------
+    graph : EligibleGraph
+    chosen : ndarray of bool, shape (n_edges,)
+        The allocation.
+
+    Returns
+    -------
+    job : ndarray of int64, shape (n_workers,)
+        The job order where the worker ranked best (lowest id on a tie); -1 for a worker
+        who is placed or has no eligible pair.
+    rank : ndarray of int64, shape (n_workers,)
+        Her rank there (1-based); 0 where ``job`` is -1.
+    """
+    job = np.full(graph.n_workers, -1, np.int64)
+    rank = np.zeros(graph.n_workers, np.int64)
+    placed = np.zeros(graph.n_workers, np.bool_)
+    placed[graph.worker[chosen]] = True
+    edges = np.flatnonzero(~placed[graph.worker])
+    if not edges.size:
+        return job, rank
+    jobs, ranks, workers = graph.job()[edges], graph.rank()[edges], graph.worker[edges]
+    order = np.lexsort((graph.job_rank[jobs], ranks, workers))
+    workers, jobs, ranks = workers[order], jobs[order], ranks[order]
+    first = np.concatenate(([True], workers[1:] != workers[:-1]))
+    job[workers[first]] = jobs[first]
+    rank[workers[first]] = ranks[first]
+    return job, rank
+
+
+class GapTally:
+    """Gap counts over a gap pass: per job order, and per tracked (ineligible) worker.
+
+    Parameters
+    ----------
+    tracked : ndarray of int64, shape (n_tracked,)
+        Pool indices of the workers whose gaps are counted across job orders.
+    """
+
+    def __init__(self, tracked: Ints) -> None:
+        self.tracked = np.asarray(tracked, dtype=np.int64)
+        self.n_jobs = 0
+        self.outside_preferences = np.zeros(len(self.tracked), np.int64)
+        self._index: dict[Label, int] = {}
+        self._counts: list[NDArray[np.int32]] = []
+
+    def add(self, scores: VacancyScores) -> JobGaps:
+        """Count one job order's gaps (scored against the whole pool).
+
+        Parameters
+        ----------
+        scores : VacancyScores
+            :meth:`PoolScorer.score_vacancy` of the job order.
+
+        Returns
+        -------
+        JobGaps
+            The job order's gates, most blocking first.
+        """
+        self.n_jobs += 1
+        gaps = scores.gaps
+        # Sums of bool rows as uint8/uint16 run several times faster than numpy's default
+        # int64 (this runs once per job order over the whole pool).
+        bits = gaps.view(np.uint8)
+        per_worker = bits.sum(axis=0, dtype=np.uint16)
+        blocked = np.count_nonzero(gaps, axis=1).astype(np.int64)
+        only = np.count_nonzero(gaps[:, per_worker == 1], axis=1).astype(np.int64)
+        mine = np.take(bits, self.tracked, axis=1)
+        preference = [i for i, (kind, _) in enumerate(scores.gap_labels) if kind == "preference"]
+        of_preference = mine[preference].sum(axis=0, dtype=np.uint16)
+        self.outside_preferences += (of_preference > 0) & (
+            of_preference == per_worker[self.tracked]
+        )
+        for row, label in enumerate(scores.gap_labels):
+            if label not in self._index:
+                self._index[label] = len(self._counts)
+                self._counts.append(np.zeros(len(self.tracked), np.int32))
+            self._counts[self._index[label]] += mine[row]
+        order = np.argsort(-blocked, kind="stable")
+        return JobGaps(tuple(scores.gap_labels[i] for i in order), blocked[order], only[order])
+
+    def top(self, k: int = TOP_GAPS) -> tuple[tuple[Label, ...], Ints, Ints]:
+        """The gates that blocked each tracked worker at the most job orders.
+
+        Parameters
+        ----------
+        k : int
+            How many gates per worker.
+
+        Returns
+        -------
+        labels : tuple of (kind, requirement)
+            The gates ``label_index`` refers to.
+        label_index : ndarray of int64, shape (n_tracked, k)
+            Indices into ``labels``, most blocking first (ties by kind as FORMAT.md lists
+            them, then requirement); -1 pads.
+        count : ndarray of int64, shape (n_tracked, k)
+            Job orders each blocked; 0 pads.
+        """
+        labels = sorted(self._index, key=lambda lb: (GAP_KINDS.index(lb[0]), lb[1]))
+        n_labels, n_tracked = len(labels), len(self.tracked)
+        index = np.full((n_tracked, k), -1, np.int64)
+        count = np.zeros((n_tracked, k), np.int64)
+        if not n_labels or not n_tracked:
+            return tuple(labels), index, count
+        counts = np.stack([self._counts[self._index[lb]] for lb in labels]).astype(np.int64)
+        # One key per (label, worker): count first, then the canonical label order.
+        keys = counts * n_labels + (n_labels - 1 - np.arange(n_labels))[:, None]
+        width = min(k, n_labels)
+        best = np.argpartition(-keys, width - 1, axis=0)[:width]
+        best = np.take_along_axis(
+            best, np.argsort(-np.take_along_axis(keys, best, axis=0), axis=0), axis=0
+        )
+        found = np.take_along_axis(counts, best, axis=0)
+        index[:, :width] = np.where(found > 0, best, -1).T
+        count[:, :width] = found.T
+        return tuple(labels), index, count
+
+
+_WHAT = {
+    "skill": "lack {req}",
+    "certificate": "lack a valid certificate for {req}",
+    "language": "lack {req}",
+    "experience": "lack {req} of experience",
+    "age": "do not meet {req}",
+    "health": "do not meet health: {req}",
+    "programme_rule": "are barred by the programme rule: {req}",
+    "document": "lack a {req} valid on the start date",
+}
+_PREFERENCE = {
+    "countries": "listed only other countries",
+    "min_monthly_wage": "asked for a higher wage",
+}
+
+
+def _gate(label: Label) -> str:
+    kind, requirement = label
+    return f"{kind}: {requirement}"
+
+
+def _blocked_text(label: Label, n: int) -> str:
+    kind, requirement = label
+    if kind == "preference":
+        what = _PREFERENCE.get(requirement, f"have another preference: {requirement}")
+    else:
+        what = _WHAT.get(kind, "do not meet {req}").format(req=requirement)
+    return f"{n:,} {'candidate' if n == 1 else 'candidates'} {what}"
+
+
+def unfilled_reasons(
+    gaps: JobGaps | None, *, eligible: int, placed_elsewhere: int, k: int = TOP_GAPS
+) -> list[Reason]:
+    """Reasons a job order kept open slots.
+
+    Parameters
+    ----------
+    gaps : JobGaps or None
+        The job order's gap counts (None when it was not in the gap pass).
+    eligible : int
+        Its eligible candidates.
+    placed_elsewhere : int
+        How many of them were placed in (or shortlisted for) other job orders.
+    k : int
+        Gates to name.
+
+    Returns
+    -------
+    list of Reason
+        ``placed_elsewhere`` first when any candidate was, then the ``k`` most blocking
+        gates with the gap kind as the reason kind ("412 candidates lack JLPT N4 ...").
+    """
+    reasons = []
+    if placed_elsewhere:
+        reasons.append(
+            Reason(
+                kind="placed_elsewhere",
+                detail=f"{placed_elsewhere:,} of {eligible:,} eligible candidates "
+                "were placed in other job orders",
+            )
+        )
+    if gaps is not None:
+        for label, blocked, only in zip(gaps.labels[:k], gaps.blocked, gaps.only, strict=False):
+            if not blocked:
+                break
+            extra = f" (the only gap for {only:,})" if only else ""
+            reasons.append(Reason(kind=label[0], detail=_blocked_text(label, int(blocked)) + extra))
+    return reasons
+
+
+def outcompeted_reason(job_id: str, rank: int, slots: int, shortlist: int | None) -> Reason:
+    """``best rank 14 for JO-2026-0001 (10 slots)`` (and the shortlist length, if any)."""
+    places = f"{slots} {'slot' if slots == 1 else 'slots'}"
+    if shortlist is not None:
+        places += f", shortlist of {shortlist}"
+    return Reason(kind="outcompeted", detail=f"best rank {rank} for {job_id} ({places})")
+
+
+def preference_reason(n_jobs: int, scanned: str, preferences: str) -> Reason:
+    """The worker is eligible only outside her stated preferences.
+
+    Parameters
+    ----------
+    n_jobs : int
+        Job orders that would take her but for her preferences.
+    scanned : str
+        Which job orders were looked at ("with open slots").
+    preferences : str
+        Her preferences as text ("countries JP, KR").
+    """
+    orders = "job order" if n_jobs == 1 else "job orders"
+    return Reason(
+        kind="no_job_order_in_preferences",
+        detail=f"eligible only outside the stated preferences ({preferences}): {n_jobs:,} "
+        f"{orders} {scanned} would take this worker otherwise",
+    )
+
+
+def ineligible_reason(
+    n_open: int, scanned: str, n_scanned: int, gates: Sequence[tuple[Label, int]]
+) -> Reason:
+    """Not eligible for any open job order, with the gates that blocked the most.
+
+    Parameters
+    ----------
+    n_open : int
+        Open (not refused) job orders.
+    scanned : str
+        Which job orders the gap counts cover ("with open slots").
+    n_scanned : int
+        How many those are.
+    gates : sequence of ((kind, requirement), count)
+        The most blocking gates among them and how many job orders each blocked.
+    """
+    detail = f"not eligible for any of the {n_open:,} open job orders"
+    if gates:
+        listed = "; ".join(f"{_gate(label)} ({count:,})" for label, count in gates)
+        detail += (
+            f"; gates that blocked the most of the {n_scanned:,} job orders {scanned}: {listed}"
+        )
+    elif not n_scanned and n_open:
+        detail += "; every job order was filled"
+    return Reason(kind="ineligible_everywhere", detail=detail)

@@ -1,0 +1,109 @@
+"""One pair -> its match record with a readable explanation (``selaras explain``, the API).
+
+The record is the FORMAT.md match result of the pair, plus ``refused`` reasons when the job
+order is refused and ``explanation``: one line per score component, gap and flag, in the
+language asked for. How the pair's rank is found is up to the caller: a batch run ranks
+every worker of its pool, a server its live pool.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matcher.facts import WorkerFacts
+from matcher.matching import MatchRun, result_record
+from matcher.messages import Lang, render
+from matcher.reference import PairOutcome
+from matcher.screening import ScreenedVacancy
+
+__all__ = ["explain_pair", "explanation"]
+
+
+def explain_pair(
+    worker: WorkerFacts, screened: ScreenedVacancy, outcome: PairOutcome, rank: int, lang: Lang
+) -> dict[str, Any]:
+    """The match record of one evaluated pair with a readable explanation.
+
+    Parameters
+    ----------
+    worker, screened, outcome
+        The pair and its evaluation (:meth:`matcher.reference.Scorer.evaluate`).
+    rank : int
+        The pair's rank (1-based) among the workers the caller ranks it against.
+    lang : {"en", "id"}
+        Language of the details and of the explanation lines.
+
+    Returns
+    -------
+    dict
+        The FORMAT.md match-result fields, plus ``refused`` reasons when the job order is
+        refused and ``explanation``: one line per component, gap and flag, in ``lang``.
+    """
+    record = result_record(worker, screened, outcome, rank, lang).model_dump()
+    words = _WORDS[lang]
+    lines = [
+        f"{words['component'][name]}: {value:.2f}" for name, value in outcome.components.items()
+    ]
+    lines += [f"{words['gap']} ({g.kind}): {render(g.message, lang)}" for g in outcome.gaps]
+    lines += [f"{words['flag']} ({f.kind}): {render(f.message, lang)}" for f in outcome.flags]
+    if screened.refused:
+        record["refused"] = [
+            {"kind": n.kind, "detail": render(n.message, lang), "source": n.source}
+            for n in screened.refusals
+        ]
+        lines.insert(0, words["refused"])
+    record["explanation"] = lines
+    return record
+
+
+def explanation(run: MatchRun, worker_id: str, vacancy_id: str, lang: Lang) -> dict[str, Any]:
+    """The match record of one pair of a run with a readable explanation.
+
+    Parameters
+    ----------
+    run : MatchRun
+    worker_id, vacancy_id : str
+    lang : {"en", "id"}
+
+    Returns
+    -------
+    dict
+        As :func:`explain_pair`, with ``rank`` among every worker of the run for the job
+        order, ineligible ones included (1 when the job order is refused).
+
+    Raises
+    ------
+    KeyError
+        If either id is not in the run.
+    """
+    worker, screened, outcome = run.evaluate(worker_id, vacancy_id)
+    alone = MatchRun(run.workers, (screened,), run.scorer)
+    ranked = alone.rank("vacancies", top=0, include_ineligible=True, lang=lang)
+    rank = next((r.rank for r in ranked if r.worker_id == worker_id), 0)
+    return explain_pair(worker, screened, outcome, max(rank, 1), lang)
+
+
+_WORDS: dict[Lang, dict[str, Any]] = {
+    "en": {
+        "component": {
+            "skills": "skills",
+            "certification": "certification",
+            "language": "language",
+            "experience": "experience",
+        },
+        "gap": "gap",
+        "flag": "flag",
+        "refused": "the job order is refused: it gets no candidates",
+    },
+    "id": {
+        "component": {
+            "skills": "keahlian",
+            "certification": "sertifikasi",
+            "language": "bahasa",
+            "experience": "pengalaman",
+        },
+        "gap": "kekurangan",
+        "flag": "catatan",
+        "refused": "job order ditolak: tidak ada kandidat",
+    },
+}

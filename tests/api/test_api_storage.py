@@ -1,0 +1,191 @@
+"""The store's contract, run on SQLite and on PostgreSQL (when a test database is given).
+
+``SELARAS_TEST_DATABASE_URL`` names a PostgreSQL database that these tests wipe
+(``.ci/run`` starts one); without it the PostgreSQL cases are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DatabaseError, IntegrityError
+
+from api.app import create_app
+from api.database import connect, migrate, read_session, write_session
+from api.settings import Settings
+from api.store import (
+    WORKERS,
+    AmbiguousIdError,
+    RecordExistsError,
+    RecordNotFoundError,
+    count_rows,
+    find_record,
+    list_records,
+    put_agency,
+    put_record,
+    upsert_records,
+)
+from models.agency import Agency
+from models.worker import Worker
+from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, POSTGRES_URL, PoolData, seed
+
+
+def _reset_postgres(url: str) -> None:
+    engine = connect(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(
+                POSTGRES_URL is None, reason="SELARAS_TEST_DATABASE_URL is not set"
+            ),
+        ),
+    ]
+)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store of each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store' / 'selaras.db'}"
+    assert POSTGRES_URL is not None
+    _reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def engine(store_url: str, pool_data: PoolData) -> Iterator[Engine]:
+    """A migrated store with agencies A and B."""
+    engine = connect(store_url)
+    migrate(engine)
+    with write_session(engine) as session:
+        for agency in pool_data.agencies:
+            put_agency(session, Agency.model_validate(agency), create_only=True)
+    yield engine
+    engine.dispose()
+
+
+def _workers(data: PoolData) -> list[Worker]:
+    return [Worker.model_validate(w) for w in data.workers]
+
+
+def test_migrations_create_the_schema_once(engine: Engine) -> None:
+    migrate(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"agencies", "workers", "job_orders", "api_keys", "audit_log"} <= tables
+    with read_session(engine) as session:
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+
+
+def test_put_find_and_conflicts(engine: Engine, pool_data: PoolData) -> None:
+    worker = _workers(pool_data)[0]
+    with write_session(engine) as session:
+        assert put_record(session, WORKERS, worker, create_only=True)
+    with write_session(engine) as session, pytest.raises(RecordExistsError):
+        put_record(session, WORKERS, worker, create_only=True)
+    twin = worker.model_copy(update={"agency_id": AGENCY_B})
+    with write_session(engine) as session:
+        assert put_record(session, WORKERS, twin, create_only=False)
+        assert not put_record(session, WORKERS, twin, create_only=False)
+    with read_session(engine) as session:
+        with pytest.raises(AmbiguousIdError):
+            find_record(session, WORKERS, worker.id, agency_id=None)
+        row = find_record(session, WORKERS, worker.id, agency_id=AGENCY_B)
+        assert WORKERS.load(row) == twin
+        with pytest.raises(RecordNotFoundError, match="worker 'nope' not found"):
+            find_record(session, WORKERS, "nope", agency_id=None)
+
+
+def test_records_need_a_registered_agency(engine: Engine, pool_data: PoolData) -> None:
+    stray = _workers(pool_data)[0].model_copy(update={"agency_id": "P3MI-9999"})
+    with pytest.raises(IntegrityError), write_session(engine) as session:
+        put_record(session, WORKERS, stray, create_only=True)
+
+
+def _upsert_then_fail(engine: Engine, workers: list[Worker]) -> None:
+    with write_session(engine) as session:
+        upsert_records(session, WORKERS, workers)
+        raise RuntimeError("the connection dropped before the commit")
+
+
+def test_bulk_upsert_is_idempotent_and_atomic(engine: Engine, pool_data: PoolData) -> None:
+    workers = _workers(pool_data)
+    with write_session(engine) as session:
+        counts = upsert_records(session, WORKERS, workers)
+    assert (counts.created, counts.updated) == (len(workers), 0)
+    with write_session(engine) as session:
+        counts = upsert_records(session, WORKERS, workers[:10])
+    assert (counts.created, counts.updated) == (0, 10)
+    fresh = [w.model_copy(update={"id": f"NEW-{i}"}) for i, w in enumerate(workers)]
+    with pytest.raises(RuntimeError):
+        _upsert_then_fail(engine, fresh)
+    with read_session(engine) as session:
+        assert count_rows(session, WORKERS, agency_id=None) == len(workers)
+
+
+def test_pages_follow_byte_order_of_ids(engine: Engine, pool_data: PoolData) -> None:
+    base = _workers(pool_data)[0]
+    ids = ["b", "B", "a-1", "a_1", "a.1", "A", "10", "9", "Z:1", "z/2"]
+    with write_session(engine) as session:
+        upsert_records(session, WORKERS, [base.model_copy(update={"id": i}) for i in ids])
+    seen: list[str] = []
+    after = None
+    with read_session(engine) as session:
+        while True:
+            rows = list_records(
+                session,
+                WORKERS,
+                agency_id=AGENCY_A,
+                filters={},
+                updated_since=None,
+                after=after,
+                limit=3,
+            )
+            seen += [row.id for row in rows]
+            if len(rows) < 3:
+                break
+            after = (rows[-1].agency_id, rows[-1].id)
+    assert seen == sorted(ids)
+
+
+def test_audit_log_refuses_changes(engine: Engine) -> None:
+    with write_session(engine) as session:
+        session.execute(
+            text(
+                "INSERT INTO audit_log (at, key_id, role, action, params, result_ids, versions) "
+                "VALUES (CURRENT_TIMESTAMP, 'k', 'officer', 'test', '{}', '[]', '{}')"
+            )
+        )
+    for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError, match="append-only"), write_session(engine) as session:
+            session.execute(text(statement))
+
+
+def test_the_api_on_this_store(store_url: str, pool_data: PoolData) -> None:
+    settings = Settings(database_url=store_url, admin_key=ADMIN_KEY)
+    with TestClient(create_app(settings)) as client:
+        api = seed(client, pool_data)
+        vacancy = pool_data.of("vacancies", AGENCY_A)[0]
+        found = client.get(
+            f"/job-orders/{vacancy['id']}/candidates?as_of={AS_OF}&k=5&agency_id={AGENCY_A}",
+            headers=api.officer,
+        )
+        assert found.status_code == 200
+        again = api.upload("workers", pool_data.workers, api.officer)
+        assert again["created"] == 0
+    # A restart rebuilds the pool from the store: the same ranking comes back.
+    with TestClient(create_app(settings)) as client:
+        restarted = client.get(
+            f"/job-orders/{vacancy['id']}/candidates?as_of={AS_OF}&k=5&agency_id={AGENCY_A}",
+            headers=api.officer,
+        )
+        assert restarted.json()["results"] == found.json()["results"]

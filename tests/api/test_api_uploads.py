@@ -1,0 +1,151 @@
+"""Bulk upserts: all or nothing, every bad line reported like ``selaras validate``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from models.files import InvalidInputError, read_records
+from tests.api.conftest import AGENCY_A, AGENCY_B, Api, PoolData, jsonl, sqlite_settings
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _count(api: Api, path: str) -> int:
+    page = api.client.get(f"{path}?limit=500", headers=api.officer).json()
+    return len(page["items"])
+
+
+def test_upload_is_idempotent_by_id(empty_api: Api, pool_data: PoolData) -> None:
+    for agency in pool_data.agencies:
+        empty_api.client.post("/agencies", json=agency, headers=empty_api.officer)
+    workers = pool_data.workers[:50]
+    first = empty_api.upload("workers", workers, empty_api.officer)
+    assert (first["created"], first["updated"]) == (50, 0)
+    again = empty_api.upload("workers", workers, empty_api.officer)
+    assert (again["created"], again["updated"]) == (0, 50)
+    assert _count(empty_api, "/workers") == 50
+    more = empty_api.upload("workers", pool_data.workers[40:60], empty_api.officer)
+    assert (more["created"], more["updated"]) == (10, 10)
+
+
+def test_bad_lines_reject_the_whole_file_like_validate(
+    api: Api, pool_data: PoolData, tmp_path: Path
+) -> None:
+    workers = pool_data.of("workers", AGENCY_A)[:5]
+    fresh = [{**w, "id": f"NEW-{i}"} for i, w in enumerate(workers)]
+    fresh[1]["birth_date"] = "not a date"
+    fresh[3]["skills"] = [{"name": "las", "level": 7}]
+    text = jsonl(fresh).decode() + "{not json\n"
+    before = _count(api, "/workers")
+    response = api.client.post(
+        "/workers/bulk", files={"file": ("w.jsonl", text.encode())}, headers=api.officer
+    )
+    assert response.status_code == 422
+    body = response.json()
+    got = [(p["line"], p["field"]) for p in body["errors"]]
+    assert got == [(2, "birth_date"), (4, "skills[0].level"), (6, None)]
+    assert "nothing was stored" in body["detail"]
+    assert _count(api, "/workers") == before
+    path = tmp_path / "w.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInputError) as raised:
+        read_records(path, "workers")
+    expected = [(p.line, p.field, p.message) for p in raised.value.problems]
+    assert [(p["line"], p["field"], p["message"]) for p in body["errors"]] == expected
+
+
+def test_csv_and_json_array_uploads(empty_api: Api) -> None:
+    client, officer = empty_api.client, empty_api.officer
+    csv_text = (SAMPLE / "workers.csv").read_text(encoding="utf-8")
+    agencies = {line.split(",")[1] for line in csv_text.splitlines()[1:] if line}
+    for agency_id in sorted(agencies):
+        body = {"id": agency_id, "name": agency_id, "status": "active"}
+        assert client.post("/agencies", json=body, headers=officer).status_code == 201
+    response = client.post(
+        "/workers/bulk", files={"file": ("people.csv", csv_text.encode())}, headers=officer
+    )
+    assert response.status_code == 200, response.text
+    expected = read_records(SAMPLE / "workers.csv", "workers")
+    assert response.json()["created"] == len(expected.records)
+    stored = client.get(f"/workers/{expected.records[0].id}", headers=officer).json()
+    assert stored == expected.records[0].model_dump(mode="json", exclude_none=True)
+    # The format comes from ?format= when the file name has no extension.
+    array = json.dumps([{**expected.records[0].model_dump(mode="json"), "id": "ARR-1"}])
+    response = client.post(
+        "/workers/bulk?format=json", files={"file": ("upload", array.encode())}, headers=officer
+    )
+    assert response.json()["created"] == 1
+
+
+def test_warnings_are_returned_with_the_report(empty_api: Api, pool_data: PoolData) -> None:
+    client, officer = empty_api.client, empty_api.officer
+    client.post("/agencies", json=pool_data.agencies[0], headers=officer)
+    worker = {**pool_data.of("workers", AGENCY_A)[0], "gender": "M"}
+    worker["nik"] = worker["nik"][:6] + "650100" + worker["nik"][12:]
+    answer = empty_api.upload("workers", [worker], officer)
+    assert answer["created"] == 1
+    assert [w["field"] for w in answer["warnings"]] == ["nik", "nik"]
+
+
+def test_agency_uploads_only_its_own_records(api: Api, pool_data: PoolData) -> None:
+    mixed = pool_data.of("workers", AGENCY_A)[:2] + pool_data.of("workers", AGENCY_B)[:1]
+    response = api.client.post(
+        "/workers/bulk", files={"file": ("w.jsonl", jsonl(mixed))}, headers=api.keys["a"]
+    )
+    assert response.status_code == 422
+    assert [(p["line"], p["field"]) for p in response.json()["errors"]] == [(3, "agency_id")]
+    own = api.upload("workers", mixed[:2], api.keys["a"])
+    assert own["updated"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("w.jsonl", b"", "file is empty"),
+        ("w.jsonl", b"\xff\xfe", "not UTF-8"),
+        ("w.csv", b"id,colour\n1,red\n", "unknown column 'colour'"),
+        ("w.json", b"[1, 2", "malformed JSON"),
+    ],
+)
+def test_unreadable_files_are_422(api: Api, name: str, content: bytes, message: str) -> None:
+    response = api.client.post(
+        "/workers/bulk", files={"file": (name, content)}, headers=api.officer
+    )
+    assert response.status_code == 422
+    assert any(message in problem["message"] for problem in response.json()["errors"])
+
+
+def test_upload_without_a_file_is_422(api: Api) -> None:
+    response = api.client.post("/job-orders/bulk", headers=api.officer)
+    assert response.status_code == 422
+
+
+def test_uploads_are_bounded(tmp_path: Path, pool_data: PoolData) -> None:
+    settings = sqlite_settings(tmp_path, max_upload_bytes=10_000)
+    with TestClient(create_app(settings)) as client:
+        officer = {"Authorization": f"Bearer {settings.admin_key}"}
+        client.post("/agencies", json=pool_data.agencies[0], headers=officer)
+        content = jsonl(pool_data.of("workers", AGENCY_A)[:100])
+        assert len(content) > 10_000
+        response = client.post(
+            "/workers/bulk", files={"file": ("w.jsonl", content)}, headers=officer
+        )
+        assert response.status_code == 413
+        small = jsonl(pool_data.of("workers", AGENCY_A)[:2])
+        response = client.post("/workers/bulk", files={"file": ("w.jsonl", small)}, headers=officer)
+        assert response.status_code == 200
+
+
+def test_job_order_upload_updates_rankings(api: Api, pool_data: PoolData) -> None:
+    vacancy = {**pool_data.of("vacancies", AGENCY_A)[0], "id": "JO-NEW"}
+    assert api.upload("vacancies", [vacancy], api.keys["a"])["created"] == 1
+    response = api.client.get(
+        "/job-orders/JO-NEW/candidates?as_of=2026-03-01", headers=api.keys["a"]
+    )
+    assert response.status_code == 200
+    assert response.json()["vacancy_id"] == "JO-NEW"

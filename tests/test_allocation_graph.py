@@ -1,0 +1,89 @@
+"""The eligible graph: exact published scores, rank order, preference order, checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matcher.allocation.graph import SCORE_SCALE, build_graph, id_rank, published_score
+from matcher.allocation.shortlist import positions, shortlist_capacity
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=50))
+def test_published_score_is_pythons_round(values: list[float]) -> None:
+    expected = [round(round(v, 4) * SCORE_SCALE) for v in values]
+    assert published_score(np.array(values)).tolist() == expected
+
+
+def test_published_score_near_decimal_ties() -> None:
+    # 0.00005 sits just above the tie in binary; 0.12345 just below it.
+    values = [0.00005, 0.12345, 0.5, 0.99995, 1.0, 0.0]
+    assert published_score(np.array(values)).tolist() == [
+        round(round(v, 4) * SCORE_SCALE) for v in values
+    ]
+
+
+def _graph():
+    # job 0 has workers 2, 0, 1 (scores 5000, 9000, 9000); job 1 has worker 0 (9000).
+    return build_graph(
+        np.array([0, 0, 1, 0]),
+        np.array([2, 0, 0, 1]),
+        np.array([5000, 9000, 9000, 9000]),
+        capacity=np.array([2, 1]),
+        worker_rank=np.array([1, 0, 2]),
+        job_rank=np.array([1, 0]),
+    )
+
+
+def test_candidates_in_rank_order() -> None:
+    graph = _graph()
+    # Job 0: score descending, then worker id rank (worker 1 has the lower id).
+    assert graph.worker[graph.ptr[0] : graph.ptr[1]].tolist() == [1, 0, 2]
+    assert graph.rank().tolist() == [1, 2, 3, 1]
+    assert graph.job().tolist() == [0, 0, 0, 1]
+
+
+def test_worker_preferences_by_score_then_job_id() -> None:
+    graph = _graph()
+    ptr, order = graph.by_worker()
+    assert ptr.tolist() == [0, 2, 3, 4]
+    # Worker 0 scores 9000 at both; job 1 has the lower id.
+    assert graph.job()[order[ptr[0] : ptr[1]]].tolist() == [1, 0]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"job": np.array([0, 5])}, "job index"),
+        ({"worker": np.array([0, 9])}, "worker index"),
+        ({"score": np.array([1, SCORE_SCALE + 1])}, "scores must be"),
+        ({"score": np.array([1])}, "same length"),
+    ],
+)
+def test_build_graph_rejects_bad_pairs(change: dict, message: str) -> None:
+    arrays = {"job": np.array([0, 1]), "worker": np.array([0, 1]), "score": np.array([1, 2])}
+    arrays.update(change)
+    with pytest.raises(ValueError, match=message):
+        build_graph(
+            arrays["job"],
+            arrays["worker"],
+            arrays["score"],
+            capacity=np.array([1, 1]),
+            worker_rank=np.arange(2),
+            job_rank=np.arange(2),
+        )
+
+
+def test_id_rank_is_code_point_order() -> None:
+    assert id_rank(["W-2", "W-10", "W-1"]).tolist() == [2, 1, 0]
+
+
+def test_shortlist_positions_and_capacity() -> None:
+    graph = _graph()
+    chosen = np.array([True, False, True, True])
+    assert positions(graph, chosen).tolist() == [1, 0, 2, 1]
+    assert shortlist_capacity(graph, 3).tolist() == [6, 3]
+    with pytest.raises(ValueError, match=r"range \[1, inf\). Got 0"):
+        shortlist_capacity(graph, 0)

@@ -1,0 +1,98 @@
+"""Reasons: best ranks of unplaced workers, gap tallies, and the texts built from them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matcher.allocation.graph import build_graph
+from matcher.allocation.reasons import (
+    GapTally,
+    best_ranks,
+    ineligible_reason,
+    outcompeted_reason,
+    unfilled_reasons,
+)
+from matcher.kernel import VacancyScores
+
+LANGUAGE = ("language", "JLPT N4 or JFT-Basic A2")
+COUNTRY = ("preference", "countries")
+AGE = ("age", "age <= 30")
+
+
+def test_best_rank_of_each_unplaced_worker() -> None:
+    # Job 0 (1 slot): workers 0, 1, 2 in that order; job 1 (1 slot): workers 0, 2.
+    graph = build_graph(
+        np.array([0, 0, 0, 1, 1]),
+        np.array([0, 1, 2, 0, 2]),
+        np.array([9000, 8000, 7000, 9000, 6000]),
+        capacity=np.array([1, 1]),
+        worker_rank=np.arange(4),
+        job_rank=np.arange(2),
+    )
+    chosen = np.array([True, False, False, False, True])  # worker 0 -> job 0, 2 -> job 1
+    job, rank = best_ranks(graph, chosen)
+    assert job.tolist() == [-1, 0, -1, -1]
+    assert rank.tolist() == [0, 2, 0, 0]
+    assert outcompeted_reason("JO-1", 2, 1, None).detail == "best rank 2 for JO-1 (1 slot)"
+    assert outcompeted_reason("JO-1", 14, 10, 30).detail == (
+        "best rank 14 for JO-1 (10 slots, shortlist of 30)"
+    )
+
+
+def _scores(gaps: list[list[bool]], labels: tuple) -> VacancyScores:
+    matrix = np.array(gaps, np.bool_)
+    return VacancyScores(
+        eligible=~matrix.any(axis=0),
+        score=np.zeros(matrix.shape[1]),
+        gaps=matrix,
+        gap_labels=labels,
+    )
+
+
+def test_gap_tally_counts_per_job_and_per_tracked_worker() -> None:
+    tally = GapTally(np.array([0, 1, 2]))
+    # Job A over workers 0..3: worker 0 lacks the language and prefers other countries,
+    # worker 1 only prefers other countries, worker 2 is too old, worker 3 is eligible.
+    first = tally.add(
+        _scores(
+            [[True, False, False, False], [True, True, False, False], [False, False, True, False]],
+            (LANGUAGE, COUNTRY, AGE),
+        )
+    )
+    assert first.labels == (COUNTRY, LANGUAGE, AGE)  # two blocked by preference first
+    assert first.blocked.tolist() == [2, 1, 1]
+    assert first.only.tolist() == [1, 0, 1]
+    # Job B: worker 0 lacks the language, worker 2 too.
+    tally.add(_scores([[True, False, True, False]], (LANGUAGE,)))
+    assert tally.n_jobs == 2
+    assert tally.outside_preferences.tolist() == [0, 1, 0]
+    labels, index, count = tally.top(k=2)
+    assert labels == (LANGUAGE, AGE, COUNTRY)  # kinds in FORMAT.md's order
+    named = [[labels[i] if i >= 0 else None for i in row] for row in index]
+    assert named[0] == [LANGUAGE, COUNTRY]  # language blocked 2 job orders, country 1
+    assert count[0].tolist() == [2, 1]
+    assert named[1] == [COUNTRY, None]
+    assert named[2] == [LANGUAGE, AGE]  # tie at 1: language before age
+
+
+def test_unfilled_reason_texts() -> None:
+    tally = GapTally(np.zeros(0, np.int64))
+    gaps = tally.add(_scores([[True] * 412 + [False] * 3, [False] * 415], (LANGUAGE, AGE)))
+    reasons = unfilled_reasons(gaps, eligible=3, placed_elsewhere=2)
+    assert [r.kind for r in reasons] == ["placed_elsewhere", "language"]
+    assert reasons[0].detail == "2 of 3 eligible candidates were placed in other job orders"
+    assert reasons[1].detail == (
+        "412 candidates lack JLPT N4 or JFT-Basic A2 (the only gap for 412)"
+    )
+
+
+def test_ineligible_reason_texts() -> None:
+    reason = ineligible_reason(10, "with open slots", 4, [(LANGUAGE, 4), (AGE, 1)])
+    assert reason.kind == "ineligible_everywhere"
+    assert reason.detail == (
+        "not eligible for any of the 10 open job orders; gates that blocked the most of the "
+        "4 job orders with open slots: language: JLPT N4 or JFT-Basic A2 (4); age: age <= 30 (1)"
+    )
+    assert ineligible_reason(10, "with open slots", 0, []).detail.endswith(
+        "every job order was filled"
+    )
