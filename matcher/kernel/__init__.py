@@ -1,0 +1,45 @@
+"""The vectorized kernel: job orders against an encoded pool, in chunks, and top-k both ways.
+
+Every gate and score component is the reference scorer's (:mod:`matcher.reference`), pair
+for pair: eligibility and gaps exactly, and the score computed with the same floating-point
+operations in the same order, so it equals the reference's bit for bit. Functions of a
+single value that numpy and Python might round differently (``exp``, powers) are
+tabulated once in Python over the finitely many values they can take (experience months
+come in quarters; language margins come from the pool's distinct results).
+
+A job order is compiled once (requirements resolved to concept, test and code indices,
+with per-value tables); it is then scored over the workers in chunks whose size follows a
+memory budget. When ineligible pairs are not asked for, the kernel prunes exactly: only
+workers in the inverted index of every required skill concept (holding it, a more specific
+concept, or a certificate for one) are scored, and a worker is dropped as soon as one gate
+fails, before the costlier gates and the score.
+
+Ranking follows FORMAT.md: eligible first, then the score as published (Python's
+``round(score, 4)``, reproduced exactly) descending, then the other side's id ascending.
+
+Modules: :mod:`~matcher.kernel.context` (what a pool's job orders share),
+:mod:`~matcher.kernel.plan` (a job order compiled), :mod:`~matcher.kernel.gates` and
+:mod:`~matcher.kernel.components` (one chunk: gates, then the score),
+:mod:`~matcher.kernel.pool_scorer` (chunking and top-k), :mod:`~matcher.kernel.results`.
+"""
+
+from matcher.kernel.pool_scorer import (
+    DEFAULT_MEMORY_BUDGET,
+    PoolScorer,
+    score_vacancy,
+    top_vacancies,
+    top_workers,
+)
+from matcher.kernel.results import TopVacancies, TopWorkers, VacancyScores, publication_rank
+
+__all__ = [
+    "DEFAULT_MEMORY_BUDGET",
+    "PoolScorer",
+    "TopVacancies",
+    "TopWorkers",
+    "VacancyScores",
+    "publication_rank",
+    "score_vacancy",
+    "top_vacancies",
+    "top_workers",
+]

@@ -1,0 +1,90 @@
+"""The score components and their weighted mean, with the reference's operations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.kernel.context import Context
+from matcher.kernel.plan import Plan
+from matcher.kernel.rows import Bools, ChunkState, Floats, Rows, any_by_row, row_max
+from matcher.kernel.tables import EXPERIENCE_CREDIT, RELATED_CREDIT, WITHIN_CREDIT
+from matcher.reference import SKILL_MONTHS_FULL
+
+
+def certified_columns(
+    ctx: Context, state: ChunkState, concepts: Sequence[int], day: int
+) -> dict[int, Bools]:
+    """Whether each row holds a certificate valid on ``day`` for each concept (or within)."""
+    certs = ctx.pool.certificates
+    selector, local, n_slots, pick = state.rows.spread(certs.ptr, certs.worker)
+    valid = (certs.issued[selector] <= day) & (certs.expires[selector] >= day)
+    words = certs.concepts[selector][valid]
+    local = local[valid]
+    out = {}
+    for concept in concepts:
+        wanted = ctx.bits(ctx.within[:, concept])
+        hit = np.asarray((words & wanted).any(axis=1), np.bool_)
+        out[concept] = pick(any_by_row(local, hit, n_slots))
+    return out
+
+
+def stored_months(ctx: Context, rows: Rows, concepts: NDArray[np.intp]) -> NDArray[np.uint16]:
+    """Most months (+ 1) listed for any of ``concepts``, per row (0: none listed)."""
+    return row_max(ctx.pool.skills.months, rows, concepts)
+
+
+def weighted_score(ctx: Context, plan: Plan, state: ChunkState) -> Floats:
+    """The weighted mean of the measured components, with the reference's operations."""
+    rows, n_rows = state.rows, len(state.rows)
+    components: dict[str, Floats] = {}
+    unchecked = sorted(
+        {c for _, cs in plan.needs for c in cs} - {check.concept for check in plan.checks}
+    )
+    if unchecked:
+        for concept, column in certified_columns(ctx, state, unchecked, plan.day).items():
+            state.carried[f"certified:{concept}"] = column
+    if plan.needs:
+        skills = np.zeros(n_rows)
+        shares = np.zeros(n_rows)
+        credit_of: dict[int, Floats] = {}
+        for weight, concepts in plan.needs:
+            credits = np.zeros(n_rows)
+            count = np.zeros(n_rows)
+            for concept in concepts:
+                cert = state.carried[f"certified:{concept}"]
+                if concept not in credit_of:
+                    within = stored_months(ctx, rows, ctx.descendants[concept])
+                    related = stored_months(ctx, rows, ctx.related[concept])
+                    cap = SKILL_MONTHS_FULL + 1
+                    best = np.maximum(
+                        WITHIN_CREDIT[np.minimum(within, cap)],
+                        RELATED_CREDIT[np.minimum(related, cap)],
+                    )
+                    credit_of[concept] = np.where((best < 0.5) & cert, 0.5, best)
+                credits = credits + credit_of[concept]
+                count = count + cert
+            skills = skills + weight * credits / len(concepts)
+            shares = shares + weight * count / len(concepts)
+        components["skills"] = skills / plan.needs_weight
+        components["certification"] = shares / plan.needs_weight
+    if plan.languages:
+        total = np.zeros(n_rows)
+        for number in range(len(plan.languages)):
+            total = total + state.carried[f"language:{number}"]
+        components["language"] = total / len(plan.languages)
+    if plan.experience_measured:
+        quarters = state.carried["experience"]
+        table = EXPERIENCE_CREDIT
+        components["experience"] = table[np.minimum(quarters, len(table) - 1)]
+    if not plan.weight_total:
+        return np.ones(n_rows)
+    score = np.zeros(n_rows)
+    for name, weight in plan.weights:
+        score = score + weight * components[name]
+    return score / plan.weight_total
+
+
+# ------------------------------------------------------------------------------ public

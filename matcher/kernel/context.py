@@ -1,0 +1,311 @@
+"""What every job order scored against one pool shares: concept relations, and per-rule
+and per-value arrays cached across job orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
+from matcher.isco import isco_relation
+from matcher.kernel.rows import Bools, Ints
+from matcher.language_scale import meets_minimum, native_rank
+from matcher.reference import ISCO_CREDIT, LANGUAGE_STEP, Scorer, language_result_valid
+from matcher.rulepack_types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
+from matcher.screening import LanguageGate, ScreenedVacancy
+
+# Pool-wide experience totals kept for this many ISCO target sets (see experience_totals).
+_EXPERIENCE_CACHE = 32
+_V = TypeVar("_V")
+
+
+class Context:
+    """What every job order scored by one :class:`PoolScorer` shares: the pool, the
+    scorer, concept relations, and per-rule and per-value arrays cached across them."""
+
+    def __init__(self, pool: EncodedPool, scorer: Scorer) -> None:
+        taxonomy = scorer.taxonomy
+        if pool.concepts != tuple(taxonomy.concepts):
+            raise ValueError("the pool was encoded with another skill taxonomy")
+        self.pool = pool
+        self.scorer = scorer
+        concepts = pool.concepts
+        index = {c: i for i, c in enumerate(concepts)}
+        n = len(concepts)
+        # within[k, c]: concept k is c or more specific (SkillTaxonomy.is_within).
+        self.within = np.zeros((n, n), np.bool_)
+        for k, concept in enumerate(concepts):
+            self.within[k, k] = True
+            for ancestor in taxonomy.ancestors(concept):
+                self.within[k, index[ancestor]] = True
+        parent = np.array(
+            [-1 if taxonomy[c].parent is None else index[str(taxonomy[c].parent)] for c in concepts]
+        )
+        # related[h, c]: credit 0.5 (h broader than c, or a sibling), unless within.
+        sibling = (parent[:, None] == parent[None, :]) & (parent[None, :] >= 0)
+        related_only = (self.within.T | sibling) & ~self.within
+        self.descendants = [np.flatnonzero(self.within[:, c]) for c in range(n)]
+        self.related = [np.flatnonzero(related_only[:, c]) for c in range(n)]
+        self.concept_isco = [set(taxonomy[c].isco) for c in concepts]
+        self.index = index
+        self.n_words = pool.certificates.concepts.shape[1]
+        self._cache: dict[tuple[Hashable, ...], Any] = {}
+        self._packs: dict[int, RulePack] = {}
+        self._experience: dict[tuple[str, ...], tuple[Ints, Ints]] = {}
+        self._experience_lock = threading.Lock()
+
+    def cached(self, key: tuple[Hashable, ...], build: Callable[[], _V]) -> _V:
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def bits(self, concepts: Bools) -> NDArray[np.uint64]:
+        """A concept mask as certificate concept words."""
+        words = np.zeros(self.n_words, np.uint64)
+        for c in np.flatnonzero(concepts):
+            words[c // 64] |= np.uint64(1) << np.uint64(c % 64)
+        return words
+
+    # ----- per-worker arrays over the whole pool, cached
+    def age(self, day: dt.date) -> NDArray[np.int16]:
+        pool = self.pool
+        if day == pool.as_of:
+            return pool.age
+        return self.cached(("age", day), lambda: ages_on(pool.birth_year, pool.birth_monthday, day))
+
+    def months_of_age(self, day: dt.date) -> NDArray[np.int32]:
+        pool = self.pool
+        return self.cached(
+            ("months", day), lambda: months_of_age_on(pool.birth_year, pool.birth_monthday, day)
+        )
+
+    def entered(self, country: str) -> Bools:
+        """Per worker: some experience entry is in ``country`` (Scorer._age_gaps)."""
+
+        def build() -> Bools:
+            pool = self.pool
+            code = pool.countries.index(country) if country in pool.countries else -2
+            stints = pool.experience.stint_worker[pool.experience.stint_country == code]
+            found: Bools = np.bincount(stints, minlength=pool.n_workers) > 0
+            return found
+
+        return self.cached(("entered", country), build)
+
+    def prior_stay(self, cap: StayCap) -> Ints:
+        """Months per worker counted against a stay cap (as in Scorer._pack_gaps)."""
+
+        def build() -> Ints:
+            exp, pool = self.pool.experience, self.pool
+            programmes = [exp.programmes.index(p) for p in cap.programmes if p in exp.programmes]
+            countries = [pool.countries.index(c) for c in cap.countries if c in pool.countries]
+            counted = np.isin(exp.stint_programme, programmes) | (
+                (exp.stint_programme < 0) & np.isin(exp.stint_country, countries)
+            )
+            months = np.bincount(
+                exp.stint_worker[counted],
+                weights=exp.stint_months[counted],
+                minlength=pool.n_workers,
+            )
+            return months.astype(np.int64)
+
+        return self.cached(("stay", cap), build)
+
+    def has_experience(self, need: ExperienceRequirement) -> Bools:
+        """Scorer._has_experience for every worker."""
+
+        def build() -> Bools:
+            exp, pool = self.pool.experience, self.pool
+            mask = np.ones(len(exp.stint_worker), np.bool_)
+            if need.country is not None:
+                code = pool.countries.index(need.country) if need.country in pool.countries else -2
+                mask &= exp.stint_country == code
+            if need.programme is not None:
+                programmes = exp.programmes
+                code = programmes.index(need.programme) if need.programme in programmes else -2
+                mask &= exp.stint_programme == code
+            months = np.bincount(
+                exp.stint_worker[mask], weights=exp.stint_months[mask], minlength=pool.n_workers
+            )
+            return months >= need.min_months
+
+        return self.cached(("experience", need), build)
+
+    def exempt(self, screened: ScreenedVacancy, ids: tuple[str, ...], gate: str) -> Bools:
+        """Scorer._exempt for every worker (certificates valid on the job's day)."""
+        pack, day = screened.pack, day_number(screened.day)
+        applicable = [
+            e
+            for e in pack.exemptions
+            if e.id in ids
+            and e.experience is not None
+            and any(x.gate == gate and x.status == "verified" for x in e.exempts)
+        ]
+        job = any(r.skill_matches_job for e in applicable for r in e.certificates_any)
+        job_bits = job_concept_bits(self, screened) if job else None
+
+        def build() -> Bools:
+            certs, n = self.pool.certificates, self.pool.n_workers
+            out = np.zeros(n, np.bool_)
+            for exemption in applicable:
+                assert exemption.experience is not None
+                experienced = self.has_experience(exemption.experience)
+                if not exemption.certificates_any:
+                    out |= experienced
+                    continue
+                # Only the certificates of workers with the experience can matter.
+                rows = np.flatnonzero(experienced[certs.worker])
+                valid = (certs.issued[rows] <= day) & (certs.expires[rows] >= day)
+                hit = np.zeros(len(rows), np.bool_)
+                for need in exemption.certificates_any:
+                    code, names, matches_job = compile_certificate(self, need)
+                    ok = valid.copy()
+                    if code is not None:
+                        ok &= certs.scheme[rows] == code
+                    if names is not None:
+                        ok &= names[certs.name[rows]]
+                    if matches_job:
+                        assert job_bits is not None
+                        ok &= (certs.concepts[rows] & job_bits).any(axis=1)
+                    hit |= ok
+                out |= np.bincount(certs.worker[rows[hit]], minlength=n) > 0
+            return out
+
+        self._packs[id(pack)] = pack  # keeps the id from being reused while cached
+        signature = None if job_bits is None else job_bits.tobytes()
+        return self.cached(("exempt", id(pack), ids, gate, day, signature), build)
+
+    def name_match(self, needles: tuple[str, ...]) -> Bools:
+        names = self.pool.certificates.names
+        folded = [n.casefold() for n in needles]
+        return self.cached(
+            ("names", needles),
+            lambda: np.array([any(f in name.casefold() for f in folded) for name in names], bool),
+        )
+
+    # ----- per-value tables, cached
+    def option_margins(self, test: str, minimum: str | int | float) -> dict[int, float]:
+        """Result index -> margin (steps above ``minimum``) of results meeting it."""
+
+        def build() -> dict[int, float]:
+            step = LANGUAGE_STEP.get(test, 1.0)
+            out = {}
+            for i, (t, result) in enumerate(self.pool.languages.results):
+                if t == test and meets_minimum(test, result, minimum):
+                    out[i] = (native_rank(test, result) - native_rank(test, minimum)) / step
+            return out
+
+        return self.cached(("option", test, type(minimum).__name__, minimum), build)
+
+    def validity(self, test: str, gate: LanguageGate, day: dt.date) -> tuple[int, bool]:
+        """(first valid issue day number, whether an undated result is valid) for ``test``.
+
+        The reference's own check (:func:`language_result_valid`) decides; results issued on ``day``
+        or before are valid from some issue date on, found by bisection.
+        """
+
+        def build() -> tuple[int, bool]:
+            months = gate.validity.get(test)
+
+            def valid(issued: dt.date) -> bool:
+                return language_result_valid(test, issued, day, months)
+
+            undated = language_result_valid(test, None, day, months)
+            if not valid(day):
+                return day_number(day) + 1, undated
+            step = 1
+            while step < 200 * 366 and valid(day - dt.timedelta(days=step)):
+                step *= 2
+            if step >= 200 * 366:
+                return NO_START + 1, undated
+            bad, good = step, step // 2  # days before ``day``
+            while bad - good > 1:
+                middle = (bad + good) // 2
+                if valid(day - dt.timedelta(days=middle)):
+                    good = middle
+                else:
+                    bad = middle
+            return day_number(day - dt.timedelta(days=good)), undated
+
+        return self.cached(("validity", test, gate.validity.get(test), day), build)
+
+    def prefers_other(self, country: str) -> Bools:
+        """Per worker: lists preferred countries and ``country`` is not among them."""
+
+        def build() -> Bools:
+            prefs, pool = self.pool.preferences, self.pool
+            code = pool.countries.index(country) if country in pool.countries else -2
+            listed = np.bincount(prefs.worker[prefs.country == code], minlength=pool.n_workers)
+            other: Bools = prefs.any_country & (listed == 0)
+            return other
+
+        return self.cached(("prefers", country), build)
+
+    def experience_totals(self, targets: tuple[str, ...]) -> tuple[Ints, Ints]:
+        """Per worker: 4 x months weighted by ISCO closeness, and months in the targets.
+
+        Kept for the :data:`_EXPERIENCE_CACHE` most recent target sets (2 x 8 bytes a
+        worker each); a query scoring few rows sums its rows' entries instead.
+        """
+        with self._experience_lock:
+            found = self._experience.pop(targets, None)
+        if found is None:
+            exp, n = self.pool.experience, self.pool.n_workers
+            quarters, exact = self.isco_credit(targets)
+            months = exp.months.astype(np.float64)
+            found = (
+                np.bincount(exp.worker, weights=quarters[exp.isco] * months, minlength=n),
+                np.bincount(exp.worker, weights=exact[exp.isco] * months, minlength=n),
+            )
+            found = (found[0].astype(np.int64), found[1].astype(np.int64))
+        # Queries may run on several threads (a server's): evict and insert together.
+        with self._experience_lock:
+            while len(self._experience) >= _EXPERIENCE_CACHE:
+                self._experience.pop(next(iter(self._experience)))
+            self._experience[targets] = found
+        return found
+
+    def isco_credit(self, targets: tuple[str, ...]) -> tuple[Ints, Bools]:
+        """Per pool ISCO code: 4 x closeness credit, and whether it is a target."""
+
+        def build() -> tuple[Ints, Bools]:
+            codes = self.pool.experience.isco_codes
+            quarters = np.array(
+                [
+                    int(4 * max((ISCO_CREDIT.get(isco_relation(c, t), 0.0) for t in targets),
+                                default=0.0))
+                    for c in codes
+                ],
+                np.int64,
+            )  # fmt: skip
+            return quarters, np.array([c in targets for c in codes], np.bool_)
+
+        return self.cached(("isco", targets), build)
+
+
+# -------------------------------------------------------------------------------- plan
+
+
+def compile_certificate(
+    ctx: Context, need: CertificateRequirement
+) -> tuple[int | None, Bools | None, bool]:
+    schemes = ctx.pool.certificates.schemes
+    scheme = None
+    if need.scheme is not None:
+        scheme = schemes.index(need.scheme) if need.scheme in schemes else -2
+    names = ctx.name_match(need.name_contains_any) if need.name_contains_any else None
+    return scheme, names, need.skill_matches_job
+
+
+def job_concept_bits(ctx: Context, screened: ScreenedVacancy) -> NDArray[np.uint64]:
+    """Concepts a skills test may name to count for the job (Scorer._matches_job)."""
+    job = [ctx.index[c] for need in screened.skills for c in need.concepts]
+    hit = np.asarray(ctx.within[:, job].any(axis=1) | ctx.within[job, :].any(axis=0), np.bool_)
+    isco = screened.vacancy.isco
+    if isco is not None:
+        hit |= np.array([isco in codes for codes in ctx.concept_isco], np.bool_)
+    return ctx.bits(hit)

@@ -1,0 +1,341 @@
+"""Chunked scoring and top-k selection in both directions: :class:`PoolScorer`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from matcher.encoding import EncodedPool
+from matcher.kernel.context import Context
+from matcher.kernel.gates import score_rows
+from matcher.kernel.plan import compile_plan
+from matcher.kernel.results import SCALE, TopVacancies, TopWorkers, VacancyScores, publication_rank
+from matcher.kernel.rows import Bools, Floats, Ints
+from matcher.reference import Scorer
+from matcher.screening import ScreenedVacancy
+
+DEFAULT_MEMORY_BUDGET = 256 * 2**20
+"""Bytes of working memory a chunk may use (the encoded pool itself not counted)."""
+
+# Keys sort ascending: (ineligible, 10 001 - rounded score, id rank) in one int64.
+_SCORE_SLOTS = SCALE + 2
+
+
+def _chunk_rows(pool: EncodedPool, memory_budget: int, extra_per_row: int = 0) -> int:
+    """Rows per chunk so that a chunk's temporaries fit ``memory_budget`` bytes.
+
+    Calibrated with tracemalloc on the synthetic pool (benchmarks/pool.py): scoring every
+    row of a chunk with its gaps peaks at about 190 bytes a row there, which this
+    estimate puts at about 380; ``extra_per_row`` adds what the caller keeps per row.
+    """
+    n = max(pool.n_workers, 1)
+    entries = (
+        len(pool.certificates.worker) * (1 + pool.certificates.concepts.shape[1])
+        + len(pool.languages.worker)
+        + len(pool.experience.worker)
+        + len(pool.preferences.worker)
+    ) / n
+    per_row = 256 + int(24 * entries) + extra_per_row
+    return max(1, memory_budget // per_row)
+
+
+def _check_k(k: int | None, caller: str) -> None:
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+        raise ValueError(
+            f"The 'k' parameter of {caller} must be an int in the range [1, inf) or None. "
+            f"Got {k!r}."
+        )
+
+
+def _check_budget(memory_budget: int, caller: str) -> None:
+    if isinstance(memory_budget, bool) or not isinstance(memory_budget, int) or memory_budget < 1:
+        raise ValueError(
+            f"The 'memory_budget' parameter of {caller} must be an int in the range [1, inf). "
+            f"Got {memory_budget!r}."
+        )
+
+
+def _keys(eligible: Bools, score: Floats, other_rank: Ints, n_other: int) -> Ints:
+    """One ascending int64 sort key: ineligible, then published score descending, then id."""
+    published = np.clip(publication_rank(score), 0, _SCORE_SLOTS - 1)
+    slot = (~eligible).astype(np.int64) * _SCORE_SLOTS + (_SCORE_SLOTS - 1 - published)
+    keys: Ints = slot * max(n_other, 1) + other_rank
+    return keys
+
+
+def _smallest(keys: Ints, k: int | None) -> Ints:
+    """Positions of the ``k`` smallest keys (all when None), in ascending key order."""
+    if k is not None and k < len(keys):
+        part = np.argpartition(keys, k - 1)[:k]
+        return part[np.argsort(keys[part], kind="stable")]
+    return np.argsort(keys, kind="stable")
+
+
+class _Selected:
+    """Pairs selected for the rows of a chunk, reduced to each row's ``width`` best."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.parts: list[tuple[Ints, Ints, Ints, Floats]] = []
+        self.size = 0
+
+    def add(self, row: Ints, other: Ints, keys: Ints, score: Floats) -> None:
+        self.parts.append((row, other, keys, score))
+        self.size += len(row)
+
+    def reduce(self) -> tuple[Ints, Ints, Ints, Ints, Floats]:
+        """(row, rank within the row, other side, key, score) of each row's best."""
+        if self.parts:
+            row, other, keys, score = (np.concatenate(c) for c in zip(*self.parts, strict=True))
+        else:
+            row = other = keys = np.zeros(0, np.int64)
+            score = np.zeros(0)
+        order = np.lexsort((keys, row))
+        row, other, keys, score = row[order], other[order], keys[order], score[order]
+        starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1])))
+        lengths = np.diff(np.append(starts, len(row)))
+        rank = np.arange(len(row)) - np.repeat(starts, lengths)
+        keep = rank < self.width
+        row, rank, other, keys, score = row[keep], rank[keep], other[keep], keys[keep], score[keep]
+        self.parts = [(row, other, keys, score)]
+        self.size = len(row)
+        return row, rank, other, keys, score
+
+
+class PoolScorer:
+    """Job orders against one encoded pool, with one scorer, for as many queries as needed.
+
+    What scoring derives from the pool alone is computed on first use and kept: concept
+    relations, per-rule worker arrays (months counted against a stay cap, programme
+    experience, exemptions), per-value tables (language margins, validity edges, ISCO
+    closeness). Build one per (pool, scorer) and reuse it, e.g. in a server's lifespan;
+    the module functions :func:`score_vacancy`, :func:`top_workers` and
+    :func:`top_vacancies` build a fresh one per call.
+
+    Parameters
+    ----------
+    pool : EncodedPool
+        The workers, encoded with the scorer's taxonomy.
+    scorer : Scorer
+        The run's scorer (taxonomy, evaluation date, exchange rates, default weights).
+
+    Raises
+    ------
+    ValueError
+        If the pool was encoded with another taxonomy.
+    """
+
+    def __init__(self, pool: EncodedPool, scorer: Scorer) -> None:
+        self.pool = pool
+        self.scorer = scorer
+        self._context = Context(pool, scorer)
+
+    def score_vacancy(
+        self, screened: ScreenedVacancy, *, memory_budget: int = DEFAULT_MEMORY_BUDGET
+    ) -> VacancyScores:
+        """Score one job order against every worker, with its gaps.
+
+        Parameters
+        ----------
+        screened : ScreenedVacancy
+            A job order that is not refused.
+        memory_budget : int
+            Bytes a chunk of workers may use.
+
+        Returns
+        -------
+        VacancyScores
+            Eligibility, score and gaps of every worker, as :meth:`Scorer.evaluate` gives.
+        """
+        _check_budget(memory_budget, "score_vacancy")
+        ctx, n = self._context, self.pool.n_workers
+        plan = compile_plan(ctx, screened)
+        step = _chunk_rows(self.pool, memory_budget, len(plan.labels))
+        eligible, scores, gaps = [], [], []
+        for lo in range(0, n, step):
+            _, ok, score, found = score_rows(
+                ctx, plan, lo, min(lo + step, n), prune=False, with_gaps=True
+            )
+            assert found is not None
+            eligible.append(ok)
+            scores.append(score)
+            gaps.append(found)
+        n_labels = len(plan.labels)
+        return VacancyScores(
+            eligible=np.concatenate(eligible) if eligible else np.zeros(0, np.bool_),
+            score=np.concatenate(scores) if scores else np.zeros(0),
+            gaps=np.concatenate(gaps, axis=1) if gaps else np.zeros((n_labels, 0), np.bool_),
+            gap_labels=tuple(plan.labels),
+        )
+
+    def top_workers(
+        self,
+        vacancies: Sequence[ScreenedVacancy],
+        *,
+        k: int | None = 10,
+        include_ineligible: bool = False,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    ) -> list[TopWorkers | None]:
+        """The best ``k`` workers of each job order.
+
+        Parameters
+        ----------
+        vacancies : Sequence[ScreenedVacancy]
+            Job orders; refused ones get None.
+        k : int or None
+            How many per job order (None: all).
+        include_ineligible : bool
+            Also rank ineligible workers (after the eligible ones); scores every worker.
+        memory_budget : int
+            Bytes a chunk of workers may use.
+
+        Returns
+        -------
+        list of TopWorkers or None
+            One per job order, in order.
+        """
+        _check_k(k, "top_workers")
+        _check_budget(memory_budget, "top_workers")
+        ctx, pool = self._context, self.pool
+        n = pool.n_workers
+        step = _chunk_rows(pool, memory_budget)
+        out: list[TopWorkers | None] = []
+        for screened in vacancies:
+            if screened.refused:
+                out.append(None)
+                continue
+            plan = compile_plan(ctx, screened)
+            best_rows = np.zeros(0, np.int64)
+            best_keys = np.zeros(0, np.int64)
+            best_ok = np.zeros(0, np.bool_)
+            best_score = np.zeros(0)
+            for lo in range(0, n, step):
+                rows, ok, score, _ = score_rows(
+                    ctx, plan, lo, min(lo + step, n), prune=not include_ineligible,
+                    with_gaps=False,
+                )  # fmt: skip
+                keys = _keys(ok, score, pool.id_rank[rows], n)
+                rows = np.concatenate((best_rows, rows))
+                keys = np.concatenate((best_keys, keys))
+                ok = np.concatenate((best_ok, ok))
+                score = np.concatenate((best_score, score))
+                chosen = _smallest(keys, k)
+                best_rows, best_keys = rows[chosen], keys[chosen]
+                best_ok, best_score = ok[chosen], score[chosen]
+            out.append(TopWorkers(best_rows, best_ok, best_score))
+        return out
+
+    def top_vacancies(
+        self,
+        vacancies: Sequence[ScreenedVacancy],
+        *,
+        k: int | None = 10,
+        include_ineligible: bool = False,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    ) -> TopVacancies:
+        """The best ``k`` job orders of each worker.
+
+        Parameters
+        ----------
+        vacancies : Sequence[ScreenedVacancy]
+            Job orders; refused ones are never selected.
+        k : int or None
+            How many per worker (None: as many as there are open job orders).
+        include_ineligible : bool
+            Also rank ineligible job orders (after the eligible ones).
+        memory_budget : int
+            Bytes a chunk of workers may use, the pairs it keeps while selecting included
+            (the returned arrays are not counted).
+
+        Returns
+        -------
+        TopVacancies
+            Arrays of shape ``(n_workers, k)``; positions index ``vacancies``.
+        """
+        _check_k(k, "top_vacancies")
+        _check_budget(memory_budget, "top_vacancies")
+        ctx, pool = self._context, self.pool
+        open_orders = np.array([j for j, v in enumerate(vacancies) if not v.refused], np.int64)
+        plans = [compile_plan(ctx, vacancies[j]) for j in open_orders]
+        n_open, n = len(open_orders), pool.n_workers
+        width = n_open if k is None else min(k, n_open)
+        positions = np.full((n, width), -1, np.int64)
+        eligible = np.zeros((n, width), np.bool_)
+        scores = np.full((n, width), np.nan)
+        if not width:
+            return TopVacancies(positions, eligible, scores)
+        ids = [vacancies[j].vacancy.id for j in open_orders]
+        id_rank = np.empty(n_open, np.int64)
+        id_rank[np.argsort(np.asarray(ids, dtype=str), kind="stable")] = np.arange(n_open)
+        # Selected pairs are kept sparse: (row, job order, key, score), 32 bytes each, plus
+        # the sort that reduces them to each row's best ``width``, as much again.
+        kept_per_row = 64 * width
+        step = _chunk_rows(pool, memory_budget, kept_per_row)
+        cap = max(memory_budget // 64, 1)
+        for lo in range(0, n, step):
+            hi = min(lo + step, n)
+            found = _Selected(width)
+            for j, plan in enumerate(plans):
+                rows, ok, score, _ = score_rows(
+                    ctx, plan, lo, hi, prune=not include_ineligible, with_gaps=False
+                )
+                keys = _keys(ok, score, np.full(len(rows), id_rank[j]), n_open)
+                found.add(rows - lo, np.full(len(rows), j), keys, score)
+                if found.size > cap:
+                    found.reduce()
+            row, rank, order, keys, score = found.reduce()
+            positions[lo + row, rank] = open_orders[order]
+            eligible[lo + row, rank] = keys < _SCORE_SLOTS * n_open
+            scores[lo + row, rank] = score
+        return TopVacancies(positions, eligible, scores)
+
+
+def score_vacancy(
+    pool: EncodedPool,
+    screened: ScreenedVacancy,
+    scorer: Scorer,
+    *,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+) -> VacancyScores:
+    """Score one job order against every worker, with its gaps.
+
+    ``PoolScorer(pool, scorer).score_vacancy(...)``; see :meth:`PoolScorer.score_vacancy`.
+    """
+    return PoolScorer(pool, scorer).score_vacancy(screened, memory_budget=memory_budget)
+
+
+def top_workers(
+    pool: EncodedPool,
+    vacancies: Sequence[ScreenedVacancy],
+    scorer: Scorer,
+    *,
+    k: int | None = 10,
+    include_ineligible: bool = False,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+) -> list[TopWorkers | None]:
+    """The best ``k`` workers of each job order.
+
+    ``PoolScorer(pool, scorer).top_workers(...)``; see :meth:`PoolScorer.top_workers`.
+    """
+    return PoolScorer(pool, scorer).top_workers(
+        vacancies, k=k, include_ineligible=include_ineligible, memory_budget=memory_budget
+    )
+
+
+def top_vacancies(
+    pool: EncodedPool,
+    vacancies: Sequence[ScreenedVacancy],
+    scorer: Scorer,
+    *,
+    k: int | None = 10,
+    include_ineligible: bool = False,
+    memory_budget: int = DEFAULT_MEMORY_BUDGET,
+) -> TopVacancies:
+    """The best ``k`` job orders of each worker.
+
+    ``PoolScorer(pool, scorer).top_vacancies(...)``; see :meth:`PoolScorer.top_vacancies`.
+    """
+    return PoolScorer(pool, scorer).top_vacancies(
+        vacancies, k=k, include_ineligible=include_ineligible, memory_budget=memory_budget
+    )

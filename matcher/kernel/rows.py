@@ -1,0 +1,154 @@
+"""Array aliases, the rows of a chunk, per-row reductions over CSR entry tables, and the
+state of one job order over one chunk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+Bools = NDArray[np.bool_]
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
+_N = TypeVar("_N", bound=np.generic)
+
+
+class Runs:
+    """Entries grouped by row: where each row's run of entries starts (``local`` sorted)."""
+
+    def __init__(self, local: Ints, n_rows: int) -> None:
+        self.n_rows = n_rows
+        self.starts = np.flatnonzero(np.concatenate(([True], local[1:] != local[:-1])))
+        if not local.size:
+            self.starts = self.starts[:0]
+        self.rows = local[self.starts]
+
+    def max(self, values: NDArray[np.int16]) -> NDArray[np.int16]:
+        """Per-row maximum of entry values (-1 for rows without entries)."""
+        out = np.full(self.n_rows, -1, np.int16)
+        if self.starts.size:
+            out[self.rows] = np.maximum.reduceat(values, self.starts)
+        return out
+
+
+def any_by_row(local: Ints, mask: Bools, n_rows: int) -> Bools:
+    out = np.zeros(n_rows, np.bool_)
+    out[local[mask]] = True
+    return out
+
+
+# ------------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The workers a chunk is scoring: the range ``lo:hi``, or indices within it."""
+
+    lo: int
+    hi: int
+    index: Ints | None = None
+
+    def __len__(self) -> int:
+        return self.hi - self.lo if self.index is None else len(self.index)
+
+    def take(self, column: NDArray[Any]) -> NDArray[Any]:
+        return column[self.lo : self.hi] if self.index is None else column[self.index]
+
+    def take_row(self, matrix: NDArray[Any], row: int) -> NDArray[Any]:
+        return matrix[row, self.lo : self.hi] if self.index is None else matrix[row, self.index]
+
+    def positions(self) -> Ints:
+        if self.index is None:
+            return np.arange(self.lo, self.hi, dtype=np.int64)
+        return self.index
+
+    def subset(self, keep: Bools) -> Rows:
+        return Rows(self.lo, self.hi, self.positions()[keep])
+
+    def spread(
+        self, ptr: Ints, worker: NDArray[np.int32]
+    ) -> tuple[slice | Ints, Ints, int, Callable[[NDArray[Any]], NDArray[Any]]]:
+        """Entries to compute on, each entry's slot, the number of slots, and a function
+        taking per-slot results to these rows.
+
+        When the rows are a large share of the range, every entry of the range is used
+        (contiguous, no gather) with one slot per worker of the range; otherwise only the
+        rows' own entries, with one slot per row.
+        """
+        if self.index is not None and 4 * len(self.index) < self.hi - self.lo:
+            selector, local = self.entries(ptr, worker)
+            return selector, local, len(self.index), lambda values: values
+        start, stop = int(ptr[self.lo]), int(ptr[self.hi])
+        local = worker[start:stop].astype(np.int64) - self.lo
+        return slice(start, stop), local, self.hi - self.lo, self.take_local
+
+    def take_local(self, values: NDArray[Any]) -> NDArray[Any]:
+        """Per-worker values of the range ``lo:hi``, at these rows."""
+        return values if self.index is None else values[self.index - self.lo]
+
+    def entries(self, ptr: Ints, worker: NDArray[np.int32]) -> tuple[slice | Ints, Ints]:
+        """Entries of these rows in a CSR table: a selector and each entry's row (sorted)."""
+        if self.index is None:
+            start, stop = int(ptr[self.lo]), int(ptr[self.hi])
+            return slice(start, stop), worker[start:stop].astype(np.int64) - self.lo
+        starts = ptr[self.index]
+        counts = ptr[self.index + 1] - starts
+        local = np.repeat(np.arange(len(self.index)), counts)
+        offsets = np.cumsum(counts) - counts
+        selector = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
+            starts - offsets, counts
+        )
+        return selector, local
+
+
+# ---------------------------------------------------------------------------- context
+
+
+def row_max(matrix: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]) -> NDArray[_N]:
+    """Per row, the maximum of ``matrix`` over the rows ``concepts`` (0 when empty)."""
+    if rows.index is not None and 4 * len(rows.index) < rows.hi - rows.lo:
+        best = np.zeros(len(rows), matrix.dtype)
+        for concept in concepts:
+            np.maximum(best, rows.take_row(matrix, int(concept)), out=best)
+        return best
+    # Most of the range is in play: contiguous maxima, then one gather.
+    spread = np.zeros(rows.hi - rows.lo, matrix.dtype)
+    for concept in concepts:
+        np.maximum(spread, matrix[int(concept), rows.lo : rows.hi], out=spread)
+    return rows.take_local(spread)
+
+
+class ChunkState:
+    """One job order over one chunk: the rows still in play, their failures and gaps."""
+
+    def __init__(self, rows: Rows, n_labels: int, *, prune: bool, with_gaps: bool) -> None:
+        self.rows = rows
+        self.prune = prune
+        self.bad = np.zeros(len(rows), np.bool_)
+        self.gaps = np.zeros((n_labels, len(rows)), np.bool_) if with_gaps else None
+        self.carried: dict[str, NDArray[Any]] = {}
+
+    def fail(self, label: int, mask: Bools | bool) -> None:
+        self.bad |= mask
+        if self.gaps is not None:
+            self.gaps[label] |= mask
+
+    def settle(self, *, force: bool = False) -> bool:
+        """Drop rows that failed a gate, when pruning: always with ``force``, otherwise
+        only once they are a quarter of the rows (each drop copies every carried array).
+
+        Returns False when pruning and no row can still be eligible, or no row is left.
+        """
+        if not self.prune:
+            return len(self.rows) > 0
+        failed = int(np.count_nonzero(self.bad))
+        if failed and (force or 4 * failed >= len(self.rows)):
+            keep = ~self.bad
+            self.rows = self.rows.subset(keep)
+            self.carried = {k: v[keep] for k, v in self.carried.items()}
+            self.bad = np.zeros(len(self.rows), np.bool_)
+            failed = 0
+        return len(self.rows) > failed
