@@ -27,7 +27,13 @@ from hypothesis import strategies as st
 from matcher.encoding import concat_pools, encode_pool
 from matcher.exchange_rates import load_exchange_rates
 from matcher.facts import CertificateFact, ExperienceFact, LanguageFact, SkillFact, WorkerFacts
-from matcher.kernel import publication_rank, score_vacancy, top_vacancies, top_workers
+from matcher.kernel import (
+    PoolScorer,
+    publication_rank,
+    score_vacancy,
+    top_vacancies,
+    top_workers,
+)
 from matcher.language_scale import normalize_language
 from matcher.matching import MatchRun
 from matcher.reference import Scorer
@@ -591,3 +597,18 @@ def test_education_minimum_and_first_entry_windows_agree_with_the_reference() ->
         "W-SMK-young": set(),
     }
     assert [scorer.evaluate(w, malaysia).eligible for w in workers[3:]] == [False, True]
+
+
+@_slow(10)
+@given(case=_case())
+def test_gates_only_gives_the_same_eligibility_and_gaps(case: Case) -> None:
+    pool_facts, orders = case
+    scorer = _scorer()
+    pool = PoolScorer(encode_pool(pool_facts, scorer.taxonomy, AS_OF), scorer)
+    for screened in (o for o in orders if not o.refused):
+        full = pool.score_vacancy(screened)
+        gates = pool.score_vacancy(screened, with_score=False)
+        assert np.array_equal(full.eligible, gates.eligible)
+        assert np.array_equal(full.gaps, gates.gaps)
+        assert full.gap_labels == gates.gap_labels
+        assert np.isnan(gates.score).all()

@@ -34,9 +34,18 @@ def _candidates(ctx: Context, plan: Plan, lo: int, hi: int) -> Rows:
 
 
 def score_rows(
-    ctx: Context, plan: Plan, lo: int, hi: int, *, prune: bool, with_gaps: bool
+    ctx: Context,
+    plan: Plan,
+    lo: int,
+    hi: int,
+    *,
+    prune: bool,
+    with_gaps: bool,
+    with_score: bool = True,
 ) -> tuple[Ints, Bools, Floats, Bools | None]:
     """Score workers ``lo:hi`` (only those that can be eligible, when ``prune``).
+
+    Without ``with_score`` only the gates run and the scores are NaN (for gap counts).
 
     Returns
     -------
@@ -65,7 +74,7 @@ def score_rows(
         stage()
         if not state.settle(force=last == 0):
             return empty
-    score = weighted_score(ctx, plan, state)
+    score = weighted_score(ctx, plan, state) if with_score else np.full(len(state.rows), np.nan)
     scored, eligible = state.rows.positions(), ~state.bad
     if prune:  # only eligible rows were asked for (settled above; kept explicit)
         return scored[eligible], eligible[eligible], score[eligible], None

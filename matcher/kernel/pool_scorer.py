@@ -132,7 +132,11 @@ class PoolScorer:
         self._context = Context(pool, scorer)
 
     def score_vacancy(
-        self, screened: ScreenedVacancy, *, memory_budget: int = DEFAULT_MEMORY_BUDGET
+        self,
+        screened: ScreenedVacancy,
+        *,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        with_score: bool = True,
     ) -> VacancyScores:
         """Score one job order against every worker, with its gaps.
 
@@ -142,6 +146,9 @@ class PoolScorer:
             A job order that is not refused.
         memory_budget : int
             Bytes a chunk of workers may use.
+        with_score : bool
+            False: run the gates only (eligibility and gaps); ``score`` is NaN. About half
+            the cost, for counting which gates block whom.
 
         Returns
         -------
@@ -155,8 +162,9 @@ class PoolScorer:
         eligible, scores, gaps = [], [], []
         for lo in range(0, n, step):
             _, ok, score, found = score_rows(
-                ctx, plan, lo, min(lo + step, n), prune=False, with_gaps=True
-            )
+                ctx, plan, lo, min(lo + step, n), prune=False, with_gaps=True,
+                with_score=with_score,
+            )  # fmt: skip
             assert found is not None
             eligible.append(ok)
             scores.append(score)
