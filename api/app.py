@@ -20,7 +20,7 @@ from api.errors import install_handlers
 from api.keys import ensure_admin_key
 from api.live_pool import LivePool
 from api.ranking import Ranking
-from api.routers import agencies, audit, health, job_orders, rankings, workers
+from api.routers import agencies, audit, health, job_orders, rankings, reports, workers
 from api.settings import Settings, get_settings
 from api.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
 
@@ -97,5 +97,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agencies.router)
     app.include_router(agencies.keys_router)
     app.include_router(audit.router)
+    app.include_router(reports.router)
     app.include_router(health.router)
     return app
