@@ -14,13 +14,23 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.batch_runs import BatchRunner
 from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
 from api.errors import install_handlers
 from api.keys import ensure_admin_key
 from api.live_pool import LivePool
 from api.ranking import Ranking
-from api.routers import agencies, audit, health, job_orders, rankings, reports, workers
+from api.routers import (
+    agencies,
+    audit,
+    batch_runs,
+    health,
+    job_orders,
+    rankings,
+    reports,
+    workers,
+)
 from api.settings import Settings, get_settings
 from api.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
 
@@ -56,7 +66,13 @@ def start_server(settings: Settings) -> Server:
         register = tuple(all_agencies(session))
         ranking.load(iter_records(session, WORKERS), iter_records(session, JOB_ORDERS))
     _log.info("store %s ready", engine.url.render_as_string(hide_password=True))
-    return Server(settings=settings, engine=engine, ranking=ranking, agencies=register)
+    return Server(
+        settings=settings,
+        engine=engine,
+        ranking=ranking,
+        agencies=register,
+        batches=BatchRunner(engine),
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -80,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            server.batches.shutdown()
             server.engine.dispose()
 
     app = FastAPI(
@@ -98,5 +115,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agencies.keys_router)
     app.include_router(audit.router)
     app.include_router(reports.router)
+    app.include_router(batch_runs.router)
     app.include_router(health.router)
     return app

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
+from api.batch_runs import BatchRunner
 from api.database import read_session
 from api.errors import ForbiddenError, UnauthorizedError
 from api.keys import Principal, Role, authenticate
@@ -36,7 +37,8 @@ __all__ = [
 
 @dataclass
 class Server:
-    """What every request shares: settings, the store, the live pool and the register.
+    """What every request shares: settings, the store, the live pool, the register and the
+    background batch runs.
 
     ``write_lock`` orders every write's commit with its update of the live pool, so the
     pool always ends in the state of the last commit. ``agencies`` is the register as
@@ -47,6 +49,7 @@ class Server:
     engine: Engine
     ranking: Ranking
     agencies: tuple[Agency, ...]
+    batches: BatchRunner
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, Dialect, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -20,6 +20,7 @@ __all__ = [
     "ApiKeyRow",
     "AuditRow",
     "Base",
+    "BatchRunRow",
     "RecordRow",
     "UtcDateTime",
     "VacancyRow",
@@ -126,3 +127,26 @@ class AuditRow(Base):
     params: Mapped[str] = mapped_column(Text)
     result_ids: Mapped[str] = mapped_column(Text)
     versions: Mapped[str] = mapped_column(Text)
+
+
+class BatchRunRow(Base):
+    """An allocation round run in the background (``/batch-runs``).
+
+    ``records`` holds the JSON Lines output and ``report`` the round report's JSON once
+    the run is done; ``params`` the request.
+    """
+
+    __tablename__ = "batch_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(32))
+    progress: Mapped[float] = mapped_column(Float)
+    params: Mapped[str] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    records: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[str | None] = mapped_column(Text)
