@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Literal, get_args, get_origin
 
@@ -65,19 +66,27 @@ class SelarasModel(BaseModel):
     @classmethod
     def _no_stray_booleans(cls, value: object, info: ValidationInfo) -> object:
         # Lax mode would read JSON true as 1: "months": true, "slots": true or a JLPT
-        # "result": true (N1, the top level) must be errors, not numbers.
-        if info.field_name is None:
+        # "result": true (N1, the top level) must be errors, not numbers. Only a bool or a
+        # dict can be one, so every other value returns at once (this runs on every field).
+        if not isinstance(value, bool | dict) or info.field_name is None:
             return value
-        annotation = cls.model_fields[info.field_name].annotation
-        if _admits(annotation, bool):
+        admits_bool, maps = _field_kinds(cls, info.field_name)
+        if admits_bool:
             return value
         if isinstance(value, bool):
             raise ValueError(f"must not be {str(value).lower()}")
-        if _maps(annotation) and isinstance(value, dict):
+        if maps:
             for key, item in value.items():
                 if isinstance(item, bool):
                     raise ValueError(f"{key!r} must not be {str(item).lower()}")
         return value
+
+
+@functools.cache
+def _field_kinds(model: type[BaseModel], field: str) -> tuple[bool, bool]:
+    """Whether a field's type admits a bool, and whether it holds a dict (cached)."""
+    annotation = model.model_fields[field].annotation
+    return _admits(annotation, bool), _maps(annotation)
 
 
 def _code_in(codes: frozenset[str], what: str) -> AfterValidator:
