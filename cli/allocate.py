@@ -9,16 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.matching import write_records
-from cli.report import EXIT_INVALID, report_problems
+from cli.matching import load_records, write_records
 from matcher.allocation.html import render_html
 from matcher.allocation.report import round_report
 from matcher.allocation.round import GapScope, Method, allocate_round
 from matcher.matching import MatchRun, prepare_run
-from models.agency import Agency
-from models.files import InvalidInputError, Problem, RecordKind, read_records
 from models.results import Refusal
-from models.vacancy import Vacancy
 from models.worker import Worker
 
 __all__ = ["allocate"]
@@ -93,35 +89,10 @@ def _dump(record: Any) -> dict[str, Any]:
     return dumped
 
 
-def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
-    try:
-        return list(read_records(path, kind).records)
-    except InvalidInputError as error:
-        problems.extend(error.problems)
-        return []
-
-
 def _load(
     workers: Path, vacancies: Path, agencies: Path | None, as_of: dt.date
 ) -> tuple[MatchRun, list[Worker]]:
-    """Read every file (exit 1 listing all problems) and prepare the run.
-
-    Unlike :func:`cli.matching.load_run` it keeps the raw worker records: the round
-    report's fairness section reads their protected attributes, after the allocation.
-    """
-    problems: list[Problem] = []
-    pool: list[Worker] = _read(workers, "workers", problems)
-    orders: list[Vacancy] = _read(vacancies, "vacancies", problems)
-    register: list[Agency] | None = (
-        None if agencies is None else _read(agencies, "agencies", problems)
-    )
-    if problems:
-        report_problems(problems)
-        raise typer.Exit(EXIT_INVALID)
-    if register is None:
-        typer.echo(
-            "note: no agency register given: licences are not checked "
-            "(every result carries a licence_unchecked flag)",
-            err=True,
-        )
+    """Read every file and prepare the run, keeping the raw worker records: the round
+    report's fairness section reads their protected attributes, after the allocation."""
+    pool, orders, register = load_records(workers, vacancies, agencies)
     return prepare_run(pool, orders, register, as_of), pool

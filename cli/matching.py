@@ -21,7 +21,7 @@ from models.files import InvalidInputError, Problem, RecordKind, read_records
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["load_run", "write_records"]
+__all__ = ["load_records", "load_run", "write_records"]
 
 
 def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
@@ -31,6 +31,41 @@ def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
         problems.extend(error.problems)
         return []
     return list(result.records)
+
+
+def load_records(
+    workers: Path, vacancies: Path, agencies: Path | None
+) -> tuple[list[Worker], list[Vacancy], list[Agency] | None]:
+    """Read and validate the files (exit 1 listing every problem of every file).
+
+    Parameters
+    ----------
+    workers, vacancies : Path
+        Worker and job-order files.
+    agencies : Path or None
+        The agency register; without it licences are not checked (said once on stderr).
+
+    Returns
+    -------
+    tuple
+        The workers, the job orders and the register (None when not given).
+    """
+    problems: list[Problem] = []
+    pool: list[Worker] = _read(workers, "workers", problems)
+    orders: list[Vacancy] = _read(vacancies, "vacancies", problems)
+    register: list[Agency] | None = (
+        None if agencies is None else _read(agencies, "agencies", problems)
+    )
+    if problems:
+        report_problems(problems)
+        raise typer.Exit(EXIT_INVALID)
+    if register is None:
+        typer.echo(
+            "note: no agency register given: licences are not checked "
+            "(every result carries a licence_unchecked flag)",
+            err=True,
+        )
+    return pool, orders, register
 
 
 def load_run(
@@ -51,21 +86,7 @@ def load_run(
     -------
     MatchRun
     """
-    problems: list[Problem] = []
-    pool: list[Worker] = _read(workers, "workers", problems)
-    orders: list[Vacancy] = _read(vacancies, "vacancies", problems)
-    register: list[Agency] | None = (
-        None if agencies is None else _read(agencies, "agencies", problems)
-    )
-    if problems:
-        report_problems(problems)
-        raise typer.Exit(EXIT_INVALID)
-    if register is None:
-        typer.echo(
-            "note: no agency register given: licences are not checked "
-            "(every result carries a licence_unchecked flag)",
-            err=True,
-        )
+    pool, orders, register = load_records(workers, vacancies, agencies)
     return prepare_run(pool, orders, register, as_of or dt.date.today())
 
 

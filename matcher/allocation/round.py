@@ -197,7 +197,9 @@ def allocate_round(
     tracked = np.flatnonzero(np.bincount(graph.worker, minlength=graph.n_workers) == 0)
     scanned = np.flatnonzero(open_slots > 0) if gap_scope == "open" else np.arange(graph.n_jobs)
     tally = GapTally(tracked)
-    job_gaps = {int(j): tally.add(scorer.score_vacancy(orders[j])) for j in scanned}
+    job_gaps = {
+        int(j): tally.add(scorer.score_vacancy(orders[j], with_score=False)) for j in scanned
+    }
 
     worker_reasons = _worker_reasons(
         run.workers, graph, chosen, orders, tally, gap_scope, len(scanned), shortlist_per_slot
