@@ -66,6 +66,10 @@ class Ranking:
         """Add or replace a worker."""
         self.pool.upsert_worker(_keyed(worker), worker.agency_id)
 
+    def put_workers(self, workers: Sequence[Worker]) -> None:
+        """Add or replace many workers with one encoding (bulk uploads)."""
+        self.pool.upsert_workers((_keyed(w), w.agency_id) for w in workers)
+
     def drop_worker(self, agency_id: str, worker_id: str) -> None:
         """Remove a worker."""
         self.pool.delete_worker(pool_key(agency_id, worker_id))

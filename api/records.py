@@ -295,8 +295,11 @@ def upload(
                 result_ids=[[r.agency_id, r.id] for r in records],
                 versions=server.ranking.versions,
             )
-        for record in records:
-            _publish(server, record)
+        if table is WORKERS:
+            server.ranking.put_workers(records)  # type: ignore[arg-type]
+        else:
+            for record in records:
+                _publish(server, record)
     return UploadOutcome(counts, [], warnings)
 
 
