@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
 from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
@@ -72,6 +73,7 @@ def start_server(settings: Settings) -> Server:
         ranking=ranking,
         agencies=register,
         batches=BatchRunner(engine),
+        audit=AuditBatcher(engine),
     )
 
 
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             server.batches.shutdown()
+            server.audit.close()
             server.engine.dispose()
 
     app = FastAPI(

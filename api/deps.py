@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
+from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
 from api.database import read_session
 from api.errors import ForbiddenError, UnauthorizedError
@@ -50,6 +51,7 @@ class Server:
     ranking: Ranking
     agencies: tuple[Agency, ...]
     batches: BatchRunner
+    audit: AuditBatcher
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 

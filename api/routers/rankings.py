@@ -14,8 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.audit import write_entry
-from api.database import write_session
 from api.deps import AnyRole, Ranker, Server, ServerDep
 from api.errors import responses
 from api.keys import Principal
@@ -49,16 +47,14 @@ def _audited(
     params: Mapping[str, Any],
     result_ids: Sequence[Any],
 ) -> None:
-    with write_session(server.engine) as session:
-        write_entry(
-            session,
-            principal,
-            action,
-            target=target,
-            params=params,
-            result_ids=result_ids,
-            versions=server.ranking.versions,
-        )
+    server.audit.write(
+        principal,
+        action,
+        target=target,
+        params=params,
+        result_ids=result_ids,
+        versions=server.ranking.versions,
+    )
 
 
 def _answer(body: Mapping[str, Any]) -> Response:
