@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.matching import load_records, write_records
+from cli.matching import atomic_output, load_records, write_records
 from matcher.allocation.html import render_html
 from matcher.allocation.report import round_report
 from matcher.allocation.round import GapScope, Method, allocate_round
@@ -76,9 +76,11 @@ def allocate(
     if report is not None or report_html is not None:
         summary = round_report(outcome, pool, day)
         if report is not None:
-            report.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
+            with atomic_output(report) as handle:
+                handle.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         if report_html is not None:
-            report_html.write_text(render_html(summary), "utf-8")
+            with atomic_output(report_html) as handle:
+                handle.write(render_html(summary))
 
 
 def _dump(record: Any) -> dict[str, Any]:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import typer
 
@@ -21,7 +24,7 @@ from models.files import InvalidInputError, Problem, RecordKind, read_records
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["load_records", "load_run", "write_records"]
+__all__ = ["atomic_output", "load_records", "load_run", "write_records"]
 
 
 def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
@@ -97,5 +100,36 @@ def write_records(records: Iterable[dict[str, Any]], out: Path | None) -> None:
         for line in lines:
             typer.echo(line, nl=False)
         return
-    with out.open("w", encoding="utf-8") as handle:
+    with atomic_output(out) as handle:
         handle.writelines(lines)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """Write a text file whole or not at all.
+
+    The text goes to a temporary file beside ``path``, which replaces ``path`` only when
+    the block ends normally; an error, Ctrl-C or a crash leaves ``path`` as it was (and
+    no temporary file behind, except after a hard kill).
+
+    Parameters
+    ----------
+    path : Path
+        The file to write.
+
+    Yields
+    ------
+    TextIO
+        The temporary file, open for writing (UTF-8).
+    """
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(name, 0o644)  # mkstemp makes it private; an output file is not
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
