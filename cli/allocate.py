@@ -52,6 +52,10 @@ def allocate(
             "open slots, or all (one full pass of the pool per job order)."
         ),
     ] = "open",
+    n_jobs: Annotated[
+        int,
+        typer.Option(min=1, help="Threads for scoring and the gap pass (same output for any)."),
+    ] = 1,
     out: OutFile = None,
     report: Annotated[
         Path | None, typer.Option(dir_okay=False, metavar="FILE", help="Round report (JSON).")
@@ -70,7 +74,11 @@ def allocate(
     day = as_of.date() if as_of else dt.date.today()
     run, pool = _load(workers, vacancies, agencies, day)
     outcome = allocate_round(
-        run, method=method, shortlist_per_slot=shortlist_per_slot, gap_scope=gap_scope
+        run,
+        method=method,
+        shortlist_per_slot=shortlist_per_slot,
+        gap_scope=gap_scope,
+        n_jobs=n_jobs,
     )
     write_records((_dump(r) for r in outcome.records), out)
     if report is not None or report_html is not None:

@@ -126,6 +126,19 @@ def test_shortlists(run_cli: RunCli, sample_dir: Path) -> None:
         assert [r["score"] for r in mine] == sorted((r["score"] for r in mine), reverse=True)
 
 
+@pytest.mark.parametrize("method", ["optimal", "stable"])
+def test_same_output_for_any_number_of_threads(
+    run_cli: RunCli, pool_dir: Path, method: str
+) -> None:
+    # --gap-scope all makes the parallel gap pass cover every open job order.
+    args = ("allocate", *_files(pool_dir), "--method", method, "--gap-scope", "all")
+    one = run_cli(*args, "--n-jobs", "1")
+    assert one.exit_code == 0, one.output
+    assert any(r.get("status") == "unfilled" for r in _records(one))
+    for n_jobs in ("2", "3"):
+        assert run_cli(*args, "--n-jobs", n_jobs).output == one.output
+
+
 def test_same_output_whatever_the_input_order(
     run_cli: RunCli, sample_dir: Path, tmp_path: Path
 ) -> None:

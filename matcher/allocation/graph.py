@@ -14,10 +14,12 @@ chunks of workers or of job orders are simply concatenated before building.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from matcher.kernel import PoolScorer
@@ -29,6 +31,7 @@ __all__ = [
     "build_graph",
     "eligible_graph",
     "id_rank",
+    "in_parallel",
     "published_score",
 ]
 
@@ -37,6 +40,8 @@ SCORE_SCALE = 10_000
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,38 @@ def id_rank(ids: Sequence[str]) -> Ints:
     return rank
 
 
-def eligible_graph(scorer: PoolScorer, orders: Sequence[ScreenedVacancy]) -> EligibleGraph:
+def in_parallel(
+    work: Callable[[Sequence[_T]], list[_R]], items: Sequence[_T], n_jobs: int
+) -> list[_R]:
+    """``work`` over chunks of ``items`` on ``n_jobs`` threads, results in item order.
+
+    Parameters
+    ----------
+    work : callable
+        Takes a chunk, returns one result per item of it.
+    items : Sequence
+    n_jobs : int
+        Threads (1: run here, no pool).
+
+    Returns
+    -------
+    list
+        One result per item, in order.
+    """
+    if n_jobs < 1:
+        raise ValueError(f"n_jobs must be at least 1; got {n_jobs}")
+    if n_jobs == 1 or len(items) < 2:
+        return work(items)
+    # Several chunks per thread even out job orders of very different cost.
+    size = max(1, -(-len(items) // (4 * n_jobs)))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    parts = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(work)(c) for c in chunks)
+    return [result for part in parts for result in part]
+
+
+def eligible_graph(
+    scorer: PoolScorer, orders: Sequence[ScreenedVacancy], *, n_jobs: int = 1
+) -> EligibleGraph:
     """Score job orders against the pool and keep the eligible pairs.
 
     Parameters
@@ -232,12 +268,16 @@ def eligible_graph(scorer: PoolScorer, orders: Sequence[ScreenedVacancy]) -> Eli
         The encoded pool with the run's scorer.
     orders : Sequence[ScreenedVacancy]
         Job orders that are not refused; job ``j`` of the graph is ``orders[j]``.
+    n_jobs : int
+        Threads scoring job orders side by side (joblib; numpy releases the GIL in the
+        heavy steps). The graph is the same for every value: results are joined in
+        job-order order.
 
     Returns
     -------
     EligibleGraph
     """
-    found = scorer.top_workers(orders, k=None)
+    found = in_parallel(lambda chunk: scorer.top_workers(chunk, k=None), orders, n_jobs)
     jobs, workers, scores = [], [], []
     for j, best in enumerate(found):
         if best is None:

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.allocation.graph import SCORE_SCALE, EligibleGraph, eligible_graph
+from matcher.allocation.graph import SCORE_SCALE, EligibleGraph, eligible_graph, in_parallel
 from matcher.allocation.optimal import optimal_allocation
 from matcher.allocation.reasons import (
     GapTally,
@@ -165,6 +165,7 @@ def allocate_round(
     method: Method = "optimal",
     shortlist_per_slot: int | None = None,
     gap_scope: GapScope = "open",
+    n_jobs: int = 1,
 ) -> RoundOutcome:
     """Score, allocate and explain one round.
 
@@ -177,6 +178,8 @@ def allocate_round(
         Shortlists of this many candidates per slot instead of placements.
     gap_scope : {"open", "all"}
         Job orders the gap pass covers: those left with open slots, or every open one.
+    n_jobs : int
+        Threads for scoring and the gap pass; the outcome is the same for every value.
 
     Returns
     -------
@@ -190,16 +193,26 @@ def allocate_round(
     orders = tuple(v for v in run.vacancies if not v.refused)
     pool = encode_pool(run.workers, run.scorer.taxonomy, run.scorer.as_of)
     scorer = PoolScorer(pool, run.scorer)
-    graph = eligible_graph(scorer, orders)
+    graph = eligible_graph(scorer, orders, n_jobs=n_jobs)
     chosen = allocate(graph, method=method, shortlist_per_slot=shortlist_per_slot)
     jobs, job_of, open_slots = graph.job(), _job_of(graph, chosen), _open_slots(graph, chosen)
 
     tracked = np.flatnonzero(np.bincount(graph.worker, minlength=graph.n_workers) == 0)
     scanned = np.flatnonzero(open_slots > 0) if gap_scope == "open" else np.arange(graph.n_jobs)
     tally = GapTally(tracked)
-    job_gaps = {
-        int(j): tally.add(scorer.score_vacancy(orders[j], with_score=False)) for j in scanned
-    }
+    # Gates of the scanned job orders, a block at a time (each holds a gap matrix over
+    # the whole pool), in parallel within a block, tallied in order: the same counts.
+    job_gaps: dict[int, JobGaps] = {}
+    block = 4 * n_jobs
+    for start in range(0, len(scanned), block):
+        chunk = [int(j) for j in scanned[start : start + block]]
+        gates = in_parallel(
+            lambda part: [scorer.score_vacancy(orders[j], with_score=False) for j in part],
+            chunk,
+            n_jobs,
+        )
+        for j, found in zip(chunk, gates, strict=True):
+            job_gaps[j] = tally.add(found)
 
     worker_reasons = _worker_reasons(
         run.workers, graph, chosen, orders, tally, gap_scope, len(scanned), shortlist_per_slot
