@@ -14,7 +14,8 @@
   ``stable_allocation`` with the library's ``solve`` (and with building the game too).
 
 Run: ``.venv/bin/python benchmarks/bench_allocate.py [--skip-round] [--workers 100000]
-[--vacancies 5000] [--slots 20000]``
+[--vacancies 5000] [--slots 20000] [--n-jobs 1,2]`` (each end-to-end run is timed for
+every ``--n-jobs`` value, and their records must be identical).
 """
 
 from __future__ import annotations
@@ -41,14 +42,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 from matching.games import HospitalResident  # noqa: E402
 from pool import AS_OF, generate_pool  # noqa: E402
 
+from matcher.allocation.chunks import PoolPayload  # noqa: E402
 from matcher.allocation.graph import (  # noqa: E402
     EligibleGraph,
     build_graph,
-    eligible_graph,
     id_rank,
     published_score,
 )
-from matcher.allocation.round import allocate, allocate_round  # noqa: E402
+from matcher.allocation.round import allocate, allocate_round, eligible_graph  # noqa: E402
+from matcher.allocation.runner import ChunkRunner  # noqa: E402
 from matcher.allocation.stable import stable_allocation  # noqa: E402
 from matcher.encoding import encode_pool  # noqa: E402
 from matcher.kernel import PoolScorer  # noqa: E402
@@ -97,12 +99,16 @@ def _round(args: argparse.Namespace) -> None:
     print(f"  {len(orders):,} job orders open ({sum(o.vacancy.slots for o in orders):,} slots)")
     print("  parts (measured once, outside the end-to-end runs):")
     start = time.perf_counter()
-    scorer = PoolScorer(encode_pool(run.workers, run.scorer.taxonomy, AS_OF), run.scorer)
-    graph = eligible_graph(scorer, orders)
-    print(
-        f"    score the eligible graph: {time.perf_counter() - start:.1f} s "
-        f"({graph.n_edges:,} eligible pairs)"
-    )
+    pool = encode_pool(run.workers, run.scorer.taxonomy, AS_OF)
+    print(f"    encode the pool: {time.perf_counter() - start:.1f} s")
+    payload = PoolPayload(pool, run.scorer)
+    for n_jobs in args.n_jobs:
+        start = time.perf_counter()
+        graph = eligible_graph(payload, orders, runner=ChunkRunner(n_jobs=n_jobs))
+        print(
+            f"    score the eligible graph, --n-jobs {n_jobs}: "
+            f"{time.perf_counter() - start:.1f} s ({graph.n_edges:,} eligible pairs)"
+        )
     for method in ("optimal", "stable"):
         start = time.perf_counter()
         chosen = allocate(graph, method=method)  # type: ignore[arg-type]
@@ -110,17 +116,29 @@ def _round(args: argparse.Namespace) -> None:
             f"    allocate {method}: {time.perf_counter() - start:.2f} s ({int(chosen.sum()):,} "
             f"placed, total score {graph.score[chosen].sum() / 1e4:,.1f})"
         )
-    del scorer, graph
+    del payload, pool, graph
+    texts = set()
     for method in ("optimal", "stable"):
-        start = time.perf_counter()
-        outcome = allocate_round(run, method=method)  # type: ignore[arg-type]
-        seconds = time.perf_counter() - start
-        open_orders = int((outcome.open_slots() > 0).sum())
-        print(
-            f"  end to end --method {method} (score, allocate, reasons, records): "
-            f"{seconds:.1f} s; {int(outcome.chosen.sum()):,} placed, {open_orders:,} job "
-            f"orders left with open slots (gap pass), {len(outcome.records):,} records"
-        )
+        for n_jobs in args.n_jobs:
+            start = time.perf_counter()
+            outcome = allocate_round(
+                run,
+                method=method,  # type: ignore[arg-type]
+                runner=ChunkRunner(n_jobs=n_jobs),
+            )
+            seconds = time.perf_counter() - start
+            open_orders = int((outcome.open_slots() > 0).sum())
+            print(
+                f"  end to end --method {method} --n-jobs {n_jobs} (score, allocate, reasons, "
+                f"records): {seconds:.1f} s; {int(outcome.chosen.sum()):,} placed, "
+                f"{open_orders:,} job orders left with open slots (gap pass), "
+                f"{len(outcome.records):,} records",
+                flush=True,
+            )
+            texts.add((method, "\n".join(r.model_dump_json() for r in outcome.records)))
+    if len(texts) != 2:
+        raise SystemExit("the records differ between --n-jobs values")
+    print(f"  records identical for --n-jobs {', '.join(map(str, args.n_jobs))}")
 
 
 def _library(graph: EligibleGraph) -> tuple[set[tuple[int, int]], float, float]:
@@ -216,6 +234,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dense-per-job", type=int, default=1_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--n-jobs",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="comma-separated --n-jobs values to time (default 1,2)",
+    )
     parser.add_argument("--skip-round", action="store_true", help="only the comparison")
     args = parser.parse_args(argv)
     print(
@@ -227,8 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     run = _run(args.small_workers, args.small_vacancies, None, args.seed)
     orders = [v for v in run.vacancies if not v.refused]
-    scorer = PoolScorer(encode_pool(run.workers, run.scorer.taxonomy, AS_OF), run.scorer)
-    _compare("eligible graph", eligible_graph(scorer, orders), args.repeats)
+    small_pool = encode_pool(run.workers, run.scorer.taxonomy, AS_OF)
+    payload = PoolPayload(small_pool, run.scorer)
+    _compare("eligible graph", eligible_graph(payload, orders), args.repeats)
     _compare(
         f"denser game (top {args.dense_per_job} per job order, gates ignored)",
         _dense_graph(run, args.dense_per_job),

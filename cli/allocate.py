@@ -10,9 +10,13 @@ from typing import Annotated, Any
 import typer
 
 from cli.matching import atomic_output, load_records, write_records
+from cli.progress import stage_bar
+from cli.report import EXIT_USAGE
+from matcher.allocation.checkpoint import Checkpoint, CheckpointError, file_digest
 from matcher.allocation.html import render_html
 from matcher.allocation.report import round_report
 from matcher.allocation.round import GapScope, Method, allocate_round
+from matcher.allocation.runner import Backend, ChunkRunner
 from matcher.matching import MatchRun, prepare_run
 from models.results import Refusal
 from models.worker import Worker
@@ -53,9 +57,45 @@ def allocate(
         ),
     ] = "open",
     n_jobs: Annotated[
-        int,
-        typer.Option(min=1, help="Threads for scoring and the gap pass (same output for any)."),
-    ] = 1,
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Parallel jobs for scoring and the gap pass: threads here (default 1), or "
+            "tasks in flight on the Dask cluster (default: all its cores); -1 uses every "
+            "core. The output is the same for any value.",
+        ),
+    ] = None,
+    backend: Annotated[
+        Backend,
+        typer.Option(help="threading: this machine; dask: the cluster at --scheduler."),
+    ] = "threading",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(metavar="ADDRESS", help="Dask scheduler address (tcp://host:8786)."),
+    ] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False,
+            metavar="DIR",
+            help="Save every scored chunk of job orders here, for --resume.",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue the round saved in --checkpoint (refused if any input, the "
+            "date, the method or the engine changed)."
+        ),
+    ] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar with ETA on stderr (default: when stderr is a terminal).",
+        ),
+    ] = None,
     out: OutFile = None,
     report: Annotated[
         Path | None, typer.Option(dir_okay=False, metavar="FILE", help="Round report (JSON).")
@@ -71,24 +111,44 @@ def allocate(
     rank and an "unfilled" record if slots stay open, then every unplaced worker with
     the reason.
     """
+    if resume and checkpoint is None:
+        raise typer.BadParameter("--resume needs --checkpoint DIR", param_hint="--resume")
+    try:
+        runner = ChunkRunner(n_jobs=n_jobs, backend=backend, scheduler=scheduler)
+    except ValueError as error:
+        raise typer.BadParameter(
+            str(error), param_hint="--n-jobs/--backend/--scheduler"
+        ) from error
     day = as_of.date() if as_of else dt.date.today()
     run, pool = _load(workers, vacancies, agencies, day)
-    outcome = allocate_round(
-        run,
-        method=method,
-        shortlist_per_slot=shortlist_per_slot,
-        gap_scope=gap_scope,
-        n_jobs=n_jobs,
-    )
+    saved = None
+    if checkpoint is not None:
+        inputs = {"workers": workers, "vacancies": vacancies, "agencies": agencies}
+        digests = {k: "none" if v is None else file_digest(v) for k, v in inputs.items()}
+        saved = Checkpoint(checkpoint, digests, resume=resume)
+    try:
+        with runner, stage_bar(progress) as bar:
+            outcome = allocate_round(
+                run,
+                method=method,
+                shortlist_per_slot=shortlist_per_slot,
+                gap_scope=gap_scope,
+                runner=runner,
+                checkpoint=saved,
+                progress=bar,
+            )
+    except CheckpointError as error:
+        typer.echo(f"error: --checkpoint {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    # Everything is computed before the first file is replaced.
+    summary = None if report is None and report_html is None else round_report(outcome, pool, day)
     write_records((_dump(r) for r in outcome.records), out)
-    if report is not None or report_html is not None:
-        summary = round_report(outcome, pool, day)
-        if report is not None:
-            with atomic_output(report) as handle:
-                handle.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
-        if report_html is not None:
-            with atomic_output(report_html) as handle:
-                handle.write(render_html(summary))
+    if summary is not None and report is not None:
+        with atomic_output(report) as handle:
+            handle.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    if summary is not None and report_html is not None:
+        with atomic_output(report_html) as handle:
+            handle.write(render_html(summary))
 
 
 def _dump(record: Any) -> dict[str, Any]:

@@ -9,29 +9,23 @@ Scores are held as integers, ``round(score, 4) * 10**4`` exactly as Python round
 every comparison and every optimisation cost is exact and reproducible.
 
 The graph is built from flat arrays of pairs (:func:`build_graph`), so pairs scored in
-chunks of workers or of job orders are simply concatenated before building.
+chunks of job orders (:func:`matcher.allocation.round.eligible_graph`) are concatenated
+before building.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
-from joblib import Parallel, delayed
 from numpy.typing import NDArray
-
-from matcher.kernel import PoolScorer
-from matcher.screening import ScreenedVacancy
 
 __all__ = [
     "SCORE_SCALE",
     "EligibleGraph",
     "build_graph",
-    "eligible_graph",
     "id_rank",
-    "in_parallel",
     "published_score",
 ]
 
@@ -40,8 +34,6 @@ SCORE_SCALE = 10_000
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
-_T = TypeVar("_T")
-_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -226,71 +218,3 @@ def id_rank(ids: Sequence[str]) -> Ints:
     rank = np.empty(len(ids), np.int64)
     rank[np.argsort(np.asarray(ids, dtype=str), kind="stable")] = np.arange(len(ids))
     return rank
-
-
-def in_parallel(
-    work: Callable[[Sequence[_T]], list[_R]], items: Sequence[_T], n_jobs: int
-) -> list[_R]:
-    """``work`` over chunks of ``items`` on ``n_jobs`` threads, results in item order.
-
-    Parameters
-    ----------
-    work : callable
-        Takes a chunk, returns one result per item of it.
-    items : Sequence
-    n_jobs : int
-        Threads (1: run here, no pool).
-
-    Returns
-    -------
-    list
-        One result per item, in order.
-    """
-    if n_jobs < 1:
-        raise ValueError(f"n_jobs must be at least 1; got {n_jobs}")
-    if n_jobs == 1 or len(items) < 2:
-        return work(items)
-    # Several chunks per thread even out job orders of very different cost.
-    size = max(1, -(-len(items) // (4 * n_jobs)))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    parts = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(work)(c) for c in chunks)
-    return [result for part in parts for result in part]
-
-
-def eligible_graph(
-    scorer: PoolScorer, orders: Sequence[ScreenedVacancy], *, n_jobs: int = 1
-) -> EligibleGraph:
-    """Score job orders against the pool and keep the eligible pairs.
-
-    Parameters
-    ----------
-    scorer : PoolScorer
-        The encoded pool with the run's scorer.
-    orders : Sequence[ScreenedVacancy]
-        Job orders that are not refused; job ``j`` of the graph is ``orders[j]``.
-    n_jobs : int
-        Threads scoring job orders side by side (joblib; numpy releases the GIL in the
-        heavy steps). The graph is the same for every value: results are joined in
-        job-order order.
-
-    Returns
-    -------
-    EligibleGraph
-    """
-    found = in_parallel(lambda chunk: scorer.top_workers(chunk, k=None), orders, n_jobs)
-    jobs, workers, scores = [], [], []
-    for j, best in enumerate(found):
-        if best is None:
-            raise ValueError(f"job order {orders[j].vacancy.id} is refused")
-        jobs.append(np.full(len(best.workers), j, np.int64))
-        workers.append(best.workers)
-        scores.append(published_score(best.score))
-    empty = np.zeros(0, np.int64)
-    return build_graph(
-        np.concatenate(jobs) if jobs else empty,
-        np.concatenate(workers) if workers else empty,
-        np.concatenate(scores) if scores else empty,
-        capacity=np.array([o.vacancy.slots for o in orders], np.int64),
-        worker_rank=np.asarray(scorer.pool.id_rank, dtype=np.int64),
-        job_rank=id_rank([o.vacancy.id for o in orders]),
-    )

@@ -139,12 +139,66 @@ class GapTally:
             of_preference == per_worker[self.tracked]
         )
         for row, label in enumerate(scores.gap_labels):
-            if label not in self._index:
-                self._index[label] = len(self._counts)
-                self._counts.append(np.zeros(len(self.tracked), np.int32))
-            self._counts[self._index[label]] += mine[row]
+            self._row(label)[...] += mine[row]
         order = np.argsort(-blocked, kind="stable")
         return JobGaps(tuple(scores.gap_labels[i] for i in order), blocked[order], only[order])
+
+    def merge(self, other: GapTally) -> None:
+        """Add the counts of a tally over other job orders (same tracked workers).
+
+        Counts are integers, so merging chunks in any order gives the same tally.
+
+        Raises
+        ------
+        ValueError
+            If ``other`` tracks other workers.
+        """
+        if not np.array_equal(self.tracked, other.tracked):
+            raise ValueError("can only merge tallies over the same tracked workers")
+        self.n_jobs += other.n_jobs
+        self.outside_preferences += other.outside_preferences
+        labels, counts = other.counts()
+        for label, row in zip(labels, counts, strict=True):
+            self._row(label)[...] += row
+
+    def counts(self) -> tuple[tuple[Label, ...], NDArray[np.int32]]:
+        """The gates seen so far and, per gate, the job orders it blocked each tracked worker.
+
+        Returns
+        -------
+        labels : tuple of (kind, requirement)
+            In the order first seen.
+        counts : ndarray of int32, shape (n_labels, n_tracked)
+        """
+        labels = tuple(self._index)
+        if not labels:
+            return labels, np.zeros((0, len(self.tracked)), np.int32)
+        return labels, np.stack(self._counts)
+
+    @classmethod
+    def from_counts(
+        cls,
+        tracked: Ints,
+        *,
+        n_jobs: int,
+        outside_preferences: Ints,
+        labels: Sequence[Label],
+        counts: NDArray[np.int32],
+    ) -> GapTally:
+        """Rebuild a tally from :meth:`counts` and its other attributes (e.g. a checkpoint)."""
+        tally = cls(tracked)
+        tally.n_jobs = n_jobs
+        tally.outside_preferences = np.asarray(outside_preferences, np.int64).copy()
+        for label, row in zip(labels, counts, strict=True):
+            tally._row(label)[...] += row
+        return tally
+
+    def _row(self, label: Label) -> NDArray[np.int32]:
+        """The count row of a gate, added on first use."""
+        if label not in self._index:
+            self._index[label] = len(self._counts)
+            self._counts.append(np.zeros(len(self.tracked), np.int32))
+        return self._counts[self._index[label]]
 
     def top(self, k: int = TOP_GAPS) -> tuple[tuple[Label, ...], Ints, Ints]:
         """The gates that blocked each tracked worker at the most job orders.

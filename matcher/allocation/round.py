@@ -1,14 +1,19 @@
 """A recruitment round end to end: score, allocate, explain, as FORMAT.md records.
 
-1. The open job orders are scored against the pool, keeping eligible pairs only
-   (:func:`matcher.allocation.graph.eligible_graph`).
+1. The open job orders are scored against the pool in chunks of job orders, keeping
+   eligible pairs only (:func:`eligible_graph`).
 2. The graph is allocated, optimally or stably, into slots or into shortlists of N x
    slots.
 3. A gap pass scores the job orders that kept open slots against the whole pool with
    their gaps (``gap_scope="open"``; ``"all"`` covers every open job order, at the cost
-   of one full pass per job order). It gives each such job order its blocking gates and
-   each worker eligible nowhere the gates that blocked her most and whether she would
-   be eligible but for her stated preferences.
+   of one full pass per job order), again in chunks. It gives each such job order its
+   blocking gates and each worker eligible nowhere the gates that blocked her most and
+   whether she would be eligible but for her stated preferences.
+
+Both passes run their chunks through a :class:`~matcher.allocation.runner.ChunkRunner`
+(threads or a Dask cluster; the same result for every ``n_jobs``), can save each chunk to
+a :class:`~matcher.allocation.checkpoint.Checkpoint` and resume from it, and report to a
+:class:`~matcher.allocation.runner.Progress`.
 
 Protected attributes play no part here: the pool is :class:`matcher.facts.WorkerFacts`,
 which does not carry them. The round report reads them afterwards.
@@ -16,55 +21,63 @@ which does not carry them. The round report reads them afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.allocation.graph import SCORE_SCALE, EligibleGraph, eligible_graph, in_parallel
-from matcher.allocation.optimal import optimal_allocation
-from matcher.allocation.reasons import (
-    GapTally,
-    JobGaps,
-    best_ranks,
-    ineligible_reason,
-    outcompeted_reason,
-    preference_reason,
-    unfilled_reasons,
+from matcher.allocation.checkpoint import Checkpoint, Stage
+from matcher.allocation.chunks import (
+    Chunk,
+    GapCounts,
+    PoolPayload,
+    ScoredPairs,
+    count_gaps,
+    gap_bytes,
+    pair_bytes,
+    score_pairs,
+    split_orders,
 )
-from matcher.allocation.shortlist import positions, shortlist_capacity
+from matcher.allocation.graph import EligibleGraph, build_graph, id_rank
+from matcher.allocation.optimal import optimal_allocation
+from matcher.allocation.reasons import GapTally, JobGaps
+from matcher.allocation.records import Record, filled, job_of, open_slots, round_records
+from matcher.allocation.runner import ChunkRunner, Progress, QuietProgress
+from matcher.allocation.shortlist import shortlist_capacity
 from matcher.allocation.stable import stable_allocation
 from matcher.encoding import encode_pool
-from matcher.facts import WorkerFacts
-from matcher.kernel import PoolScorer
 from matcher.matching import MatchRun
 from matcher.screening import ScreenedVacancy
-from models.results import (
-    AllocationPlaced,
-    AllocationShortlisted,
-    AllocationUnfilled,
-    AllocationUnplaced,
-    Reason,
-    Refusal,
-)
+from matcher.versions import engine_versions
 
-__all__ = ["ALLOCATORS", "GapScope", "Method", "RoundOutcome", "allocate", "allocate_round"]
+__all__ = [
+    "ALLOCATORS",
+    "STAGES",
+    "GapScope",
+    "Method",
+    "RoundOutcome",
+    "allocate",
+    "allocate_round",
+    "eligible_graph",
+]
 
 Method = Literal["optimal", "stable"]
 GapScope = Literal["open", "all"]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
-Record = (
-    Refusal | AllocationPlaced | AllocationShortlisted | AllocationUnfilled | AllocationUnplaced
-)
+R = TypeVar("R")
 
 ALLOCATORS: dict[Method, Callable[[EligibleGraph], Bools]] = {
     "optimal": optimal_allocation,
     "stable": stable_allocation,
 }
 """Every allocator takes the graph and returns the chosen edges (one contract)."""
+
+STAGES = ("scoring", "allocating", "gap pass")
+"""The stages a round reports to its progress, in order (units: job orders)."""
 
 
 def allocate(
@@ -85,11 +98,7 @@ def allocate(
     ndarray of bool, shape (n_edges,)
         The chosen edges.
     """
-    if method not in ALLOCATORS:
-        raise ValueError(
-            f"The 'method' parameter of allocate must be one of {sorted(ALLOCATORS)}. "
-            f"Got {method!r}."
-        )
+    _check_method(method)
     if shortlist_per_slot is not None:
         graph = graph.with_capacity(shortlist_capacity(graph, shortlist_per_slot))
     return ALLOCATORS[method](graph)
@@ -112,7 +121,7 @@ class RoundOutcome:
     unplaced_kind : tuple of (str or None)
         Per worker: the kind of her unplaced reason, None when placed.
     job_gaps : dict of int to JobGaps
-        The gap counts of the job orders in the gap pass.
+        The gap counts of the job orders in the gap pass (ascending job order).
     n_refused : int
     records : list
         FORMAT.md records in output order: refusals, then per open job order (input
@@ -133,30 +142,23 @@ class RoundOutcome:
 
     def job_of(self) -> Ints:
         """Per worker, the job order she was placed in (or shortlisted for); -1 if none."""
-        return _job_of(self.graph, self.chosen)
+        return job_of(self.graph, self.chosen)
 
     def filled(self) -> Ints:
         """Per job order, the workers placed (or shortlisted)."""
-        return _filled(self.graph, self.chosen)
+        return filled(self.graph, self.chosen)
 
     def open_slots(self) -> Ints:
         """Per job order, the slots no one fills (a shortlist fills as many as it lists)."""
-        return _open_slots(self.graph, self.chosen)
+        return open_slots(self.graph, self.chosen)
 
 
-def _job_of(graph: EligibleGraph, chosen: Bools) -> Ints:
-    out = np.full(graph.n_workers, -1, np.int64)
-    out[graph.worker[chosen]] = graph.job()[chosen]
-    return out
-
-
-def _filled(graph: EligibleGraph, chosen: Bools) -> Ints:
-    return np.bincount(graph.job()[chosen], minlength=graph.n_jobs).astype(np.int64)
-
-
-def _open_slots(graph: EligibleGraph, chosen: Bools) -> Ints:
-    open_slots: Ints = np.maximum(graph.capacity - _filled(graph, chosen), 0)
-    return open_slots
+def _check_method(method: str) -> None:
+    if method not in ALLOCATORS:
+        raise ValueError(
+            f"The 'method' parameter of allocate must be one of {sorted(ALLOCATORS)}. "
+            f"Got {method!r}."
+        )
 
 
 def allocate_round(
@@ -165,7 +167,9 @@ def allocate_round(
     method: Method = "optimal",
     shortlist_per_slot: int | None = None,
     gap_scope: GapScope = "open",
-    n_jobs: int = 1,
+    runner: ChunkRunner | None = None,
+    checkpoint: Checkpoint | None = None,
+    progress: Progress | None = None,
 ) -> RoundOutcome:
     """Score, allocate and explain one round.
 
@@ -178,70 +182,74 @@ def allocate_round(
         Shortlists of this many candidates per slot instead of placements.
     gap_scope : {"open", "all"}
         Job orders the gap pass covers: those left with open slots, or every open one.
-    n_jobs : int
-        Threads for scoring and the gap pass; the outcome is the same for every value.
+    runner : ChunkRunner or None
+        Runs the chunks of both passes; one thread when None. The result is the same for
+        every runner.
+    checkpoint : Checkpoint or None
+        Saves every chunk as it finishes and reuses the chunks already saved.
+    progress : Progress or None
+        Told each stage of :data:`STAGES` and its job orders done.
 
     Returns
     -------
     RoundOutcome
+
+    Raises
+    ------
+    matcher.allocation.checkpoint.CheckpointError
+        If ``checkpoint`` holds another round's chunks.
     """
     if gap_scope not in ("open", "all"):
         raise ValueError(
             f"The 'gap_scope' parameter of allocate_round must be 'open' or 'all'. "
             f"Got {gap_scope!r}."
         )
+    _check_method(method)
+    runner = runner or ChunkRunner()
+    progress = progress or QuietProgress()
+    if checkpoint is not None:
+        checkpoint.open(
+            {
+                "as_of": run.scorer.as_of.isoformat(),
+                "method": method,
+                "shortlist_per_slot": str(shortlist_per_slot),
+                "gap_scope": gap_scope,
+                **{
+                    f"version:{name}": value
+                    for name, value in engine_versions(
+                        rates=run.scorer.rates, weights=run.scorer.weights
+                    ).items()
+                },
+            }
+        )
     orders = tuple(v for v in run.vacancies if not v.refused)
     pool = encode_pool(run.workers, run.scorer.taxonomy, run.scorer.as_of)
-    scorer = PoolScorer(pool, run.scorer)
-    graph = eligible_graph(scorer, orders, n_jobs=n_jobs)
+    payload = PoolPayload(pool, run.scorer)
+    graph = eligible_graph(
+        payload, orders, runner=runner, checkpoint=checkpoint, progress=progress
+    )
+    progress.start(STAGES[1], graph.n_jobs)
     chosen = allocate(graph, method=method, shortlist_per_slot=shortlist_per_slot)
-    jobs, job_of, open_slots = graph.job(), _job_of(graph, chosen), _open_slots(graph, chosen)
+    progress.advance(graph.n_jobs)
 
     tracked = np.flatnonzero(np.bincount(graph.worker, minlength=graph.n_workers) == 0)
-    scanned = np.flatnonzero(open_slots > 0) if gap_scope == "open" else np.arange(graph.n_jobs)
-    tally = GapTally(tracked)
-    # Gates of the scanned job orders, a block at a time (each holds a gap matrix over
-    # the whole pool), in parallel within a block, tallied in order: the same counts.
-    job_gaps: dict[int, JobGaps] = {}
-    block = 4 * n_jobs
-    for start in range(0, len(scanned), block):
-        chunk = [int(j) for j in scanned[start : start + block]]
-        gates = in_parallel(
-            lambda part: [scorer.score_vacancy(orders[j], with_score=False) for j in part],
-            chunk,
-            n_jobs,
-        )
-        for j, found in zip(chunk, gates, strict=True):
-            job_gaps[j] = tally.add(found)
-
-    worker_reasons = _worker_reasons(
-        run.workers, graph, chosen, orders, tally, gap_scope, len(scanned), shortlist_per_slot
+    free = open_slots(graph, chosen)
+    scanned = np.flatnonzero(free > 0) if gap_scope == "open" else np.arange(graph.n_jobs)
+    tally, job_gaps = _gap_pass(
+        payload, orders, scanned, tracked, runner=runner, checkpoint=checkpoint, progress=progress
     )
-    elsewhere = (job_of[graph.worker] >= 0) & (job_of[graph.worker] != jobs)
-    placed_elsewhere = np.bincount(jobs[elsewhere], minlength=graph.n_jobs)
-    eligible = np.diff(graph.ptr)
     refusals = run.refusals()
-    records: list[Record] = list(refusals)
-    by_job = _job_records(graph, chosen, orders, run.workers, shortlist_per_slot)
-    for j, order in enumerate(orders):
-        records.extend(by_job[j])
-        if open_slots[j]:
-            records.append(
-                AllocationUnfilled(
-                    vacancy_id=order.vacancy.id,
-                    open_slots=int(open_slots[j]),
-                    eligible_candidates=int(eligible[j]),
-                    reasons=unfilled_reasons(
-                        job_gaps.get(j),
-                        eligible=int(eligible[j]),
-                        placed_elsewhere=int(placed_elsewhere[j]),
-                    ),
-                )
-            )
-    unplaced_kind: list[str | None] = [None] * graph.n_workers
-    for i, reason in worker_reasons.items():
-        records.append(AllocationUnplaced(worker_id=run.workers[i].id, reasons=[reason]))
-        unplaced_kind[i] = reason.kind
+    records, unplaced_kind = round_records(
+        refusals=refusals,
+        orders=orders,
+        workers=run.workers,
+        graph=graph,
+        chosen=chosen,
+        tally=tally,
+        job_gaps=job_gaps,
+        scanned="with open slots" if gap_scope == "open" else "open",
+        shortlist_per_slot=shortlist_per_slot,
+    )
     return RoundOutcome(
         method=method,
         shortlist_per_slot=shortlist_per_slot,
@@ -256,77 +264,118 @@ def allocate_round(
     )
 
 
-def _job_records(
-    graph: EligibleGraph,
-    chosen: Bools,
+def eligible_graph(
+    payload: PoolPayload,
     orders: Sequence[ScreenedVacancy],
-    workers: Sequence[WorkerFacts],
-    shortlist_per_slot: int | None,
-) -> list[list[Record]]:
-    """Placement (or shortlist) records of each job order, by rank."""
-    edges = np.flatnonzero(chosen)  # graph order: by job order, then rank
-    jobs, ranks = graph.job()[edges], graph.rank()[edges]
-    place = positions(graph, chosen)[edges]
-    out: list[list[Record]] = [[] for _ in orders]
-    for e, j, rank, position in zip(edges, jobs, ranks, place, strict=True):
-        common = {
-            "vacancy_id": orders[j].vacancy.id,
-            "worker_id": workers[graph.worker[e]].id,
-            "score": int(graph.score[e]) / SCORE_SCALE,
-        }
-        if shortlist_per_slot is None:
-            out[j].append(AllocationPlaced(**common, rank=int(rank)))
-        else:
-            out[j].append(AllocationShortlisted(**common, position=int(position)))
-    return out
+    *,
+    runner: ChunkRunner | None = None,
+    checkpoint: Checkpoint | None = None,
+    progress: Progress | None = None,
+) -> EligibleGraph:
+    """Score job orders against the pool, in chunks, and keep the eligible pairs.
+
+    Parameters
+    ----------
+    payload : PoolPayload
+        The encoded pool and the run's scorer.
+    orders : Sequence[ScreenedVacancy]
+        Job orders that are not refused; job ``j`` of the graph is ``orders[j]``.
+    runner, checkpoint, progress
+        As for :func:`allocate_round` (the checkpoint must be open).
+
+    Returns
+    -------
+    EligibleGraph
+    """
+    chunks = split_orders(
+        orders,
+        np.arange(len(orders), dtype=np.int64),
+        bytes_per_order=pair_bytes(payload.pool.n_workers),
+    )
+    parts: list[ScoredPairs] = list(
+        _stage(
+            STAGES[0],
+            "score",
+            score_pairs,
+            payload,
+            chunks,
+            (),
+            runner=runner or ChunkRunner(),
+            checkpoint=checkpoint,
+            progress=progress or QuietProgress(),
+        )
+    )
+    empty = np.zeros(0, np.int64)
+    return build_graph(
+        np.concatenate([p.job for p in parts] + [empty]),
+        np.concatenate([p.worker for p in parts] + [empty]),
+        np.concatenate([p.score for p in parts] + [empty]),
+        capacity=np.array([o.vacancy.slots for o in orders], np.int64),
+        worker_rank=np.asarray(payload.pool.id_rank, dtype=np.int64),
+        job_rank=id_rank([o.vacancy.id for o in orders]),
+    )
 
 
-def _worker_reasons(
-    workers: Sequence[WorkerFacts],
-    graph: EligibleGraph,
-    chosen: Bools,
+def _gap_pass(
+    payload: PoolPayload,
     orders: Sequence[ScreenedVacancy],
-    tally: GapTally,
-    gap_scope: GapScope,
-    n_scanned: int,
-    shortlist_per_slot: int | None,
-) -> dict[int, Reason]:
-    """The reason of every unplaced worker, by pool index (in pool order)."""
-    best_job, best_rank = best_ranks(graph, chosen)
-    scanned = "with open slots" if gap_scope == "open" else "open"
-    labels, top_index, top_count = tally.top()
-    tracked_row = {int(i): r for r, i in enumerate(tally.tracked)}
-    placed = np.zeros(graph.n_workers, np.bool_)
-    placed[graph.worker[chosen]] = True
-    reasons: dict[int, Reason] = {}
-    for i in np.flatnonzero(~placed):
-        if best_job[i] >= 0:
-            j = int(best_job[i])
-            slots = int(graph.capacity[j])
-            shortlist = None if shortlist_per_slot is None else slots * shortlist_per_slot
-            reasons[int(i)] = outcompeted_reason(
-                orders[j].vacancy.id, int(best_rank[i]), slots, shortlist
-            )
-            continue
-        row = tracked_row[int(i)]
-        outside = int(tally.outside_preferences[row])
-        if outside:
-            reasons[int(i)] = preference_reason(outside, scanned, _preferences(workers[int(i)]))
-            continue
-        gates = [
-            (labels[k], int(n))
-            for k, n in zip(top_index[row], top_count[row], strict=True)
-            if k >= 0
-        ]
-        reasons[int(i)] = ineligible_reason(len(orders), scanned, n_scanned, gates)
-    return reasons
+    scanned: Ints,
+    tracked: Ints,
+    *,
+    runner: ChunkRunner,
+    checkpoint: Checkpoint | None,
+    progress: Progress,
+) -> tuple[GapTally, dict[int, JobGaps]]:
+    """Gap counts of the scanned job orders, merged chunk by chunk in job order."""
+    chunks = split_orders(
+        orders, scanned, bytes_per_order=gap_bytes(len(tracked), payload.pool.n_workers)
+    )
+    tally = GapTally(tracked)
+    job_gaps: dict[int, JobGaps] = {}
+    found: Generator[GapCounts, None, None] = _stage(
+        STAGES[2],
+        "gaps",
+        count_gaps,
+        payload,
+        chunks,
+        (tracked,),
+        runner=runner,
+        checkpoint=checkpoint,
+        progress=progress,
+    )
+    for counts in found:
+        tally.merge(counts.tally)
+        job_gaps.update(counts.job_gaps)
+    return tally, job_gaps
 
 
-def _preferences(worker: WorkerFacts) -> str:
-    parts = []
-    if worker.preferred_countries:
-        parts.append("countries " + ", ".join(worker.preferred_countries))
-    if worker.min_monthly_wage is not None:
-        amount, currency = worker.min_monthly_wage
-        parts.append(f"at least {amount:,.0f} {currency} a month")
-    return "; ".join(parts)
+def _stage(
+    name: str,
+    stage: Stage,
+    task: Callable[..., R],
+    payload: PoolPayload,
+    chunks: Sequence[Chunk],
+    shared: tuple[Any, ...],
+    *,
+    runner: ChunkRunner,
+    checkpoint: Checkpoint | None,
+    progress: Progress,
+) -> Generator[R, None, None]:
+    """Each chunk's result in chunk order: loaded from the checkpoint, or computed (and
+    saved) by the runner. Progress advances after a chunk is saved, so a chunk counted
+    done is on disk."""
+    progress.start(name, sum(len(chunk.jobs) for chunk in chunks))
+    saved = {chunk.index for chunk in chunks if checkpoint and checkpoint.has(stage, chunk)}
+    todo = [chunk for chunk in chunks if chunk.index not in saved]
+    with closing(runner.map(task, payload, todo, *shared)) as computed:
+        for chunk in chunks:
+            result: R
+            if checkpoint is None:
+                result = next(computed)
+            elif chunk.index in saved:
+                result = checkpoint.load(stage, chunk, *shared)
+            else:
+                result = next(computed)
+                checkpoint.save(stage, chunk, result)
+            progress.advance(len(chunk.jobs))
+            yield result
