@@ -19,7 +19,7 @@ from api.batch_runs import BatchRunner
 from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
 from api.errors import install_handlers
-from api.keys import ensure_admin_key
+from api.keys import KeyChecker, ensure_admin_key
 from api.live_pool import LivePool
 from api.ranking import Ranking
 from api.routers import (
@@ -62,7 +62,7 @@ def start_server(settings: Settings) -> Server:
     if settings.admin_key is not None:
         with write_session(engine) as session:
             ensure_admin_key(session, settings.admin_key)
-    ranking = Ranking(LivePool())
+    ranking = Ranking(LivePool(cached_results=settings.cached_rankings))
     with read_session(engine) as session:
         register = tuple(all_agencies(session))
         ranking.load(iter_records(session, WORKERS), iter_records(session, JOB_ORDERS))
@@ -70,6 +70,7 @@ def start_server(settings: Settings) -> Server:
     return Server(
         settings=settings,
         engine=engine,
+        keys=KeyChecker(engine),
         ranking=ranking,
         agencies=register,
         batches=BatchRunner(engine),
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             server.batches.shutdown()
             server.audit.close()
+            server.keys.close()
             server.engine.dispose()
 
     app = FastAPI(

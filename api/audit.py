@@ -19,7 +19,51 @@ from sqlalchemy.orm import Session
 from api.keys import Principal
 from api.tables import AuditRow
 
-__all__ = ["entry_record", "list_entries", "write_entry"]
+__all__ = ["entry_record", "entry_values", "list_entries", "write_entry"]
+
+
+def entry_values(
+    principal: Principal,
+    action: str,
+    *,
+    target: str | None,
+    params: Mapping[str, Any],
+    result_ids: Sequence[Any],
+    versions: Mapping[str, str],
+) -> dict[str, Any]:
+    """The column values of one entry, stamped now.
+
+    Parameters
+    ----------
+    principal : Principal
+        Who acted.
+    action : str
+        What was done, e.g. ``candidates``, ``worker.create``, ``workers.bulk``.
+    target : str or None
+        The record acted on, as ``agency_id/id`` (or an agency or key id).
+    params : mapping
+        The request's parameters (JSON-serialisable).
+    result_ids : sequence
+        Ids of the records returned or changed, in order.
+    versions : mapping
+        Versions of the code and data that produced the result.
+
+    Returns
+    -------
+    dict
+        Values of the ``audit_log`` columns but ``seq``.
+    """
+    return {
+        "at": dt.datetime.now(dt.UTC),
+        "key_id": principal.key_id,
+        "role": principal.role,
+        "agency_id": principal.agency_id,
+        "action": action,
+        "target": target,
+        "params": json.dumps(params, default=str, ensure_ascii=False),
+        "result_ids": json.dumps(list(result_ids), ensure_ascii=False),
+        "versions": json.dumps(dict(versions)),
+    }
 
 
 def write_entry(
@@ -34,33 +78,18 @@ def write_entry(
 ) -> None:
     """Add one entry to the caller's transaction (it lands with the change it records).
 
-    Parameters
-    ----------
-    session : Session
-    principal : Principal
-        Who acted.
-    action : str
-        What was done, e.g. ``candidates``, ``worker.create``, ``workers.bulk``.
-    target : str or None
-        The record acted on, as ``agency_id/id`` (or an agency or key id).
-    params : mapping
-        The request's parameters (JSON-serialisable).
-    result_ids : sequence
-        Ids of the records returned or changed, in order.
-    versions : mapping
-        Versions of the code and data that produced the result.
+    Parameters are those of :func:`entry_values`.
     """
     session.add(
         AuditRow(
-            at=dt.datetime.now(dt.UTC),
-            key_id=principal.key_id,
-            role=principal.role,
-            agency_id=principal.agency_id,
-            action=action,
-            target=target,
-            params=json.dumps(params, default=str, ensure_ascii=False),
-            result_ids=json.dumps(list(result_ids), ensure_ascii=False),
-            versions=json.dumps(dict(versions)),
+            **entry_values(
+                principal,
+                action,
+                target=target,
+                params=params,
+                result_ids=result_ids,
+                versions=versions,
+            )
         )
     )
 

@@ -17,11 +17,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-__all__ = ["connect", "migrate", "read_session", "write_session"]
+__all__ = ["connect", "migrate", "read_session", "write_connection", "write_session"]
 
 _BUSY_TIMEOUT_S = 30
 _BEGIN_OPTION = "selaras_begin"
@@ -86,6 +86,13 @@ def write_session(engine: Engine) -> Iterator[Session]:
     bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
     with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """As :func:`write_session`, for Core statements (no ORM unit of work to pay for)."""
+    with engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).begin() as connection:
+        yield connection
 
 
 def migrate(engine: Engine) -> None:

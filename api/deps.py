@@ -7,7 +7,7 @@ allowed roles read in the signature (``principal: Officer``).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -17,9 +17,8 @@ from sqlalchemy import Engine
 
 from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
-from api.database import read_session
 from api.errors import ForbiddenError, UnauthorizedError
-from api.keys import Principal, Role, authenticate
+from api.keys import KeyChecker, Principal, Role
 from api.ranking import Ranking
 from api.settings import Settings
 from models.agency import Agency
@@ -38,8 +37,8 @@ __all__ = [
 
 @dataclass
 class Server:
-    """What every request shares: settings, the store, the live pool, the register and the
-    background batch runs.
+    """What every request shares: settings, the store, the key check, the live pool, the
+    register and the background batch runs.
 
     ``write_lock`` orders every write's commit with its update of the live pool, so the
     pool always ends in the state of the last commit. ``agencies`` is the register as
@@ -48,6 +47,7 @@ class Server:
 
     settings: Settings
     engine: Engine
+    keys: KeyChecker
     ranking: Ranking
     agencies: tuple[Agency, ...]
     batches: BatchRunner
@@ -55,7 +55,9 @@ class Server:
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def get_server(request: Request) -> Server:
+# The dependencies are coroutines: FastAPI runs a plain function in a worker thread, and
+# every hop to a thread costs more than these do (the key check takes microseconds).
+async def get_server(request: Request) -> Server:
     """The state the app's lifespan set up."""
     server: Server = request.app.state.server
     return server
@@ -69,23 +71,22 @@ _bearer = HTTPBearer(
 )
 
 
-def _principal(
+async def _principal(
     server: ServerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
         raise UnauthorizedError("missing API key: send 'Authorization: Bearer <key>'")
-    with read_session(server.engine) as session:
-        principal = authenticate(session, credentials.credentials)
+    principal = server.keys.authenticate(credentials.credentials)
     if principal is None:
         raise UnauthorizedError("unknown or revoked API key")
     return principal
 
 
-def _require(*roles: Role) -> Callable[[Principal], Principal]:
+def _require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     allowed = ", ".join(roles)
 
-    def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
         if principal.role not in roles:
             raise ForbiddenError(f"this needs a key of role {allowed}; yours is {principal.role}")
         return principal

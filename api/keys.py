@@ -14,10 +14,11 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 from dataclasses import dataclass
-from typing import Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
-from sqlalchemy import select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session
 
 from api.tables import AgencyRow, ApiKeyRow
@@ -27,6 +28,7 @@ __all__ = [
     "MIN_ADMIN_KEY_LENGTH",
     "ROLES",
     "IssuedKey",
+    "KeyChecker",
     "KeyRequestError",
     "Principal",
     "Role",
@@ -169,12 +171,90 @@ def ensure_admin_key(session: Session, key: str) -> None:
         row.secret_hash, row.revoked_at = _digest(key), None
 
 
+def _key_id(key: str) -> str:
+    match = _KEY.match(key)
+    return match.group(1) if match else ADMIN_KEY_ID
+
+
+def _verified(
+    key: str, key_id: str, found: tuple[str, str, str | None, Any] | None
+) -> Principal | None:
+    """The principal of ``key`` given its row's (hash, role, agency, revoked), if it holds."""
+    # Compare even when there is no row, so the time taken says nothing about the key id.
+    stored = found[0] if found is not None else "0" * 64
+    if not hmac.compare_digest(stored, _digest(key)) or found is None or found[3]:
+        return None
+    return Principal(key_id, cast(Role, found[1]), found[2])
+
+
 def authenticate(session: Session, key: str) -> Principal | None:
     """The principal a presented key stands for, or None if it is unknown or revoked."""
-    match = _KEY.match(key)
-    row = session.get(ApiKeyRow, match.group(1) if match else ADMIN_KEY_ID)
-    # Compare even when there is no row, so the time taken says nothing about the key id.
-    stored = row.secret_hash if row is not None else "0" * 64
-    if not hmac.compare_digest(stored, _digest(key)) or row is None or row.revoked_at:
-        return None
-    return Principal(row.id, cast(Role, row.role), row.agency_id)
+    key_id = _key_id(key)
+    row = session.get(ApiKeyRow, key_id)
+    found = None if row is None else (row.secret_hash, row.role, row.agency_id, row.revoked_at)
+    return _verified(key, key_id, found)
+
+
+class KeyChecker:
+    """Checks every request's key against the store, cheaply.
+
+    The key is looked up on every request, never cached, so a key revoked from another
+    process (``selaras keys revoke``) stops working at once. That lookup is on the path of
+    every request, so it runs one precompiled statement on one connection held for the
+    purpose, without an ORM session: about 6 µs on SQLite instead of 0.7 ms. Calls are
+    serialised (they are short); the connection is replaced if it fails.
+
+    Parameters
+    ----------
+    engine : Engine
+        The store.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        columns = ApiKeyRow.__table__.c
+        query = select(columns.secret_hash, columns.role, columns.agency_id, columns.revoked_at)
+        compiled = query.where(columns.id == bindparam("key_id")).compile(dialect=engine.dialect)
+        self._sql = compiled.string
+        self._positional = compiled.positional
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._connection: Any = None
+
+    def authenticate(self, key: str) -> Principal | None:
+        """The principal a presented key stands for, or None if it is unknown or revoked."""
+        key_id = _key_id(key)
+        params: Any = (key_id,) if self._positional else {"key_id": key_id}
+        with self._lock:
+            found = self._fetch(params)
+        return _verified(key, key_id, found)
+
+    def close(self) -> None:
+        """Give the held connection back."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def _fetch(self, params: Any) -> Any:
+        try:
+            return self._query(params)
+        except self._engine.dialect.loaded_dbapi.Error:
+            # A dropped connection (a restarted database): once more on a new one.
+            if self._connection is not None:
+                self._connection.invalidate()
+                self._connection = None
+            return self._query(params)
+
+    def _query(self, params: Any) -> Any:
+        if self._connection is None:
+            self._connection = self._engine.raw_connection()
+            if self._engine.dialect.name != "sqlite":
+                # A read must not leave a transaction open (SQLite's connections are in
+                # autocommit mode already: see api.database).
+                self._connection.driver_connection.autocommit = True
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(self._sql, params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()

@@ -139,6 +139,11 @@ class LivePool:
         """Remove a job order (nothing happens for an unknown id)."""
         self._orders.delete(vacancy_id)
 
+    def stored_vacancy(self, vacancy_id: str) -> Vacancy | None:
+        """The stored job order ``vacancy_id`` (the record the pool ranks), or None."""
+        stored = self._orders.get(vacancy_id)
+        return None if stored is None else stored.vacancy
+
     def compact(self) -> None:
         """Merge the encoded segments now (otherwise done when due, in the background)."""
         self._workers.compact()

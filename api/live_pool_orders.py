@@ -83,6 +83,11 @@ class OrderStore:
         with self._lock:
             return self._orders.pop(vacancy_id, None) is not None
 
+    def get(self, vacancy_id: str) -> StoredOrder | None:
+        """The stored job order ``vacancy_id``, or None."""
+        with self._lock:
+            return self._orders.get(vacancy_id)
+
     def orders(self, agency_id: str | None = None) -> list[StoredOrder]:
         """The stored job orders (of ``agency_id``, or all), by id."""
         with self._lock:

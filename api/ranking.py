@@ -10,21 +10,27 @@ result is translated back to ``worker_id``/``vacancy_id`` plus the owning agenci
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from api.live_pool import LivePool
+from api.live_pool_cache import Lru
+from api.store import JOB_ORDERS, ambiguous, not_found
 from matcher.messages import Lang
 from models.agency import Agency
 from models.results import MatchResult, Reason
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["Ranking", "pool_key", "split_key"]
+__all__ = ["Ranking", "StoredJobOrder", "pool_key", "split_key"]
 
 _SEP = "\x1f"
 # Prefix of an unsaved job order's key (POST /match), so it never meets a stored one.
 _UNSAVED = "\x1e"
+# JSON forms of results kept: the top 50 of a few hundred job orders in both languages.
+_DUMPS = 65_536
 
 
 def pool_key(agency_id: str, record_id: str) -> str:
@@ -38,6 +44,23 @@ def split_key(key: str) -> tuple[str, str]:
     return agency_id, record_id
 
 
+@dataclass(frozen=True)
+class StoredJobOrder:
+    """A stored job order as the pool holds it.
+
+    Attributes
+    ----------
+    agency_id, id : str
+        Its agency and its id.
+    pooled : Vacancy
+        The record under its pool key.
+    """
+
+    agency_id: str
+    id: str
+    pooled: Vacancy
+
+
 class Ranking:
     """Rankings, explanations and refusals over the live pool, in the API's ids.
 
@@ -49,6 +72,11 @@ class Ranking:
 
     def __init__(self, pool: LivePool) -> None:
         self.pool = pool
+        self._lock = threading.Lock()
+        self._order_agencies: dict[str, set[str]] = {}
+        # By id(result), with the result itself: while an entry holds the result, no
+        # other object can have its id, so a hit is always the same result.
+        self._dumps: Lru[tuple[MatchResult, dict[str, Any]]] = Lru(_DUMPS)
 
     @property
     def versions(self) -> dict[str, str]:
@@ -57,10 +85,15 @@ class Ranking:
 
     def load(self, workers: Iterable[Worker], vacancies: Iterable[Vacancy]) -> None:
         """Fill the pool with the stored records (on start)."""
+        orders = list(vacancies)
         self.pool.load(
             ((_keyed(w), w.agency_id) for w in workers),
-            ((_keyed(v), v.agency_id) for v in vacancies),
+            ((_keyed(v), v.agency_id) for v in orders),
         )
+        with self._lock:
+            self._order_agencies = {}
+            for vacancy in orders:
+                self._order_agencies.setdefault(vacancy.id, set()).add(vacancy.agency_id)
 
     def put_worker(self, worker: Worker) -> None:
         """Add or replace a worker."""
@@ -77,16 +110,43 @@ class Ranking:
     def put_vacancy(self, vacancy: Vacancy) -> None:
         """Add or replace a job order."""
         self.pool.upsert_vacancy(_keyed(vacancy), vacancy.agency_id)
+        with self._lock:
+            self._order_agencies.setdefault(vacancy.id, set()).add(vacancy.agency_id)
 
     def drop_vacancy(self, agency_id: str, vacancy_id: str) -> None:
         """Remove a job order."""
         self.pool.delete_vacancy(pool_key(agency_id, vacancy_id))
+        with self._lock:
+            owners = self._order_agencies.get(vacancy_id, set())
+            owners.discard(agency_id)
+            if not owners:
+                self._order_agencies.pop(vacancy_id, None)
+
+    def stored_job_order(self, vacancy_id: str, agency_id: str | None) -> StoredJobOrder:
+        """The stored job order ``vacancy_id`` of ``agency_id`` (None: of any agency).
+
+        Raises
+        ------
+        api.store.RecordNotFoundError
+            If there is none.
+        api.store.AmbiguousIdError
+            If ``agency_id`` is None and several agencies use the id.
+        """
+        with self._lock:
+            owners = sorted(self._order_agencies.get(vacancy_id, ()))
+        if agency_id is not None:
+            owners = [owner for owner in owners if owner == agency_id]
+        if len(owners) > 1:
+            raise ambiguous(JOB_ORDERS, vacancy_id)
+        pooled = None if not owners else self.pool.stored_vacancy(pool_key(owners[0], vacancy_id))
+        if pooled is None:  # none, or deleted meanwhile
+            raise not_found(JOB_ORDERS, vacancy_id)
+        return StoredJobOrder(owners[0], vacancy_id, pooled)
 
     def candidates(
         self,
-        vacancy: Vacancy,
+        order: StoredJobOrder | Vacancy,
         *,
-        stored: bool,
         agencies: Sequence[Agency],
         as_of: dt.date,
         k: int,
@@ -98,10 +158,8 @@ class Ranking:
 
         Parameters
         ----------
-        vacancy : Vacancy
-            A stored job order (``stored``) or an unsaved one (POST /match).
-        stored : bool
-            Whether ``vacancy`` is the stored record of its id.
+        order : StoredJobOrder or Vacancy
+            A stored job order, or an unsaved one (POST /match).
         agencies : sequence of Agency
             The register (licences are checked on ``as_of``).
         as_of : date
@@ -118,7 +176,7 @@ class Ranking:
         refusal : list of Reason or None
             Why the job order is refused, or None.
         """
-        keyed = _keyed(vacancy) if stored else _unsaved(vacancy)
+        keyed = order.pooled if isinstance(order, StoredJobOrder) else _unsaved(order)
         found = self.pool.candidates(
             keyed,
             agencies=agencies,
@@ -130,8 +188,8 @@ class Ranking:
         )
         if not isinstance(found, list):
             return [], list(found.reasons)
-        owner = vacancy.agency_id if stored else None
-        return [_pair(r, vacancy_id=vacancy.id, vacancy_agency_id=owner) for r in found], None
+        owner = order.agency_id if isinstance(order, StoredJobOrder) else None
+        return [self._pair(r, vacancy_id=order.id, vacancy_agency_id=owner) for r in found], None
 
     def job_orders(
         self,
@@ -153,13 +211,13 @@ class Ranking:
             agency_id=scope,
             lang=lang,
         )
-        return [_pair(r) for r in found]
+        return [self._pair(r) for r in found]
 
     def explanation(
         self,
         agency_id: str,
         worker_id: str,
-        vacancy: Vacancy,
+        order: StoredJobOrder,
         *,
         agencies: Sequence[Agency],
         as_of: dt.date,
@@ -168,17 +226,17 @@ class Ranking:
         """One pair's components, gaps, flags and readable lines."""
         found = self.pool.explanation(
             pool_key(agency_id, worker_id),
-            _keyed(vacancy),
+            order.pooled,
             agencies=agencies,
             as_of=as_of,
             lang=lang,
         )
         return {
             **found,
-            "vacancy_id": vacancy.id,
+            "vacancy_id": order.id,
             "worker_id": worker_id,
             "worker_agency_id": agency_id,
-            "vacancy_agency_id": vacancy.agency_id,
+            "vacancy_agency_id": order.agency_id,
         }
 
     def refusals(
@@ -194,6 +252,27 @@ class Ranking:
         return records
 
 
+    def _pair(
+        self,
+        result: MatchResult,
+        *,
+        vacancy_id: str | None = None,
+        vacancy_agency_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A result as the API shows it: ids split from pool keys, the owning agencies."""
+        kept = self._dumps.get(id(result))
+        if kept is None or kept[0] is not result:
+            kept = (result, result.model_dump(mode="json"))
+            self._dumps.put(id(result), kept)
+        record = dict(kept[1])
+        worker_agency, worker_id = split_key(result.worker_id)
+        record["worker_id"], record["worker_agency_id"] = worker_id, worker_agency
+        if vacancy_id is None:
+            vacancy_agency_id, vacancy_id = split_key(result.vacancy_id)
+        record["vacancy_id"], record["vacancy_agency_id"] = vacancy_id, vacancy_agency_id
+        return record
+
+
 def _keyed(record: Worker | Vacancy) -> Any:
     # model_copy does not validate: the key's separator is not a valid id character.
     return record.model_copy(update={"id": pool_key(record.agency_id, record.id)})
@@ -203,13 +282,3 @@ def _unsaved(vacancy: Vacancy) -> Vacancy:
     return vacancy.model_copy(update={"id": _UNSAVED + pool_key(vacancy.agency_id, vacancy.id)})
 
 
-def _pair(
-    result: MatchResult, *, vacancy_id: str | None = None, vacancy_agency_id: str | None = None
-) -> dict[str, Any]:
-    record = result.model_dump(mode="json")
-    worker_agency, worker_id = split_key(result.worker_id)
-    record["worker_id"], record["worker_agency_id"] = worker_id, worker_agency
-    if vacancy_id is None:
-        vacancy_agency_id, vacancy_id = split_key(result.vacancy_id)
-    record["vacancy_id"], record["vacancy_agency_id"] = vacancy_id, vacancy_agency_id
-    return record

@@ -9,6 +9,12 @@
     An officer API key that the server registers (as key id ``admin``) on start.
 ``SELARAS_MAX_UPLOAD_MB``
     Largest bulk upload accepted, in MiB (default 128: about 170,000 workers as JSON Lines).
+``SELARAS_CACHED_RANKINGS``
+    Candidate lists kept for questions asked again while the pool is unchanged (default
+    1024, about 50 KB each at k=50; 0 computes every answer afresh).
+
+A value that is not a whole number is refused (:class:`SettingsError` names it), never
+silently replaced by the default.
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = [
+    "DEFAULT_CACHED_RANKINGS",
     "MAX_JSON_BODY_BYTES",
     "MAX_K",
     "MAX_PAGE_SIZE",
     "Settings",
+    "SettingsError",
     "default_data_dir",
     "get_settings",
     "sqlite_url",
@@ -36,6 +44,13 @@ MAX_PAGE_SIZE = 500
 _MIB = 1024 * 1024
 MAX_JSON_BODY_BYTES = _MIB
 """Largest JSON request body (one record); bulk uploads have their own limit."""
+_DEFAULT_UPLOAD_MB = 128
+DEFAULT_CACHED_RANKINGS = 1024
+"""Candidate lists the live pool keeps by default."""
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the server cannot use."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,8 @@ class Settings:
 
     database_url: str
     admin_key: str | None = None
-    max_upload_bytes: int = 128 * _MIB
+    max_upload_bytes: int = _DEFAULT_UPLOAD_MB * _MIB
+    cached_rankings: int = DEFAULT_CACHED_RANKINGS
 
     @classmethod
     def from_env(
@@ -62,15 +78,29 @@ class Settings:
         Returns
         -------
         Settings
+
+        Raises
+        ------
+        SettingsError
+            If a numeric variable is not a whole number in its range.
         """
         env = os.environ if environ is None else environ
         url = database_url or env.get("SELARAS_DATABASE_URL") or sqlite_url(default_data_dir(env))
-        upload_mb = env.get("SELARAS_MAX_UPLOAD_MB", "")
         return cls(
             database_url=url,
             admin_key=env.get("SELARAS_ADMIN_KEY") or None,
-            max_upload_bytes=int(upload_mb) * _MIB if upload_mb.isdigit() else 128 * _MIB,
+            max_upload_bytes=_whole(env, "SELARAS_MAX_UPLOAD_MB", _DEFAULT_UPLOAD_MB, 1) * _MIB,
+            cached_rankings=_whole(env, "SELARAS_CACHED_RANKINGS", DEFAULT_CACHED_RANKINGS, 0),
         )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < least:
+        raise SettingsError(f"{name} must be a whole number of at least {least}; got {text!r}")
+    return int(text)
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:

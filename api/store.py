@@ -31,6 +31,7 @@ __all__ = [
     "RecordTable",
     "UpsertCounts",
     "all_agencies",
+    "ambiguous",
     "count_rows",
     "delete_record",
     "find_record",
@@ -112,6 +113,13 @@ def not_found(table: RecordTable[Any], record_id: str) -> RecordNotFoundError:
     return RecordNotFoundError(f"{table.noun} {record_id!r} not found")
 
 
+def ambiguous(table: RecordTable[Any], record_id: str) -> AmbiguousIdError:
+    """The error for an id several agencies use, asked for without an agency."""
+    return AmbiguousIdError(
+        f"{table.noun} id {record_id!r} is used by several agencies; pass agency_id"
+    )
+
+
 def find_record(
     session: Session, table: RecordTable[ModelT], record_id: str, *, agency_id: str | None
 ) -> RecordRow:
@@ -131,9 +139,7 @@ def find_record(
     if not rows:
         raise not_found(table, record_id)
     if len(rows) > 1:
-        raise AmbiguousIdError(
-            f"{table.noun} id {record_id!r} is used by several agencies; pass agency_id"
-        )
+        raise ambiguous(table, record_id)
     return rows[0]
 
 

@@ -37,9 +37,14 @@ Database = Annotated[
 def _store(database: str | None) -> Iterator[Session]:
     """A write transaction on the (migrated) store."""
     from api.database import connect, migrate, write_session
-    from api.settings import Settings
+    from api.settings import Settings, SettingsError
 
-    engine = connect(Settings.from_env(database_url=database).database_url)
+    try:
+        settings = Settings.from_env(database_url=database)
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    engine = connect(settings.database_url)
     try:
         migrate(engine)
         with write_session(engine) as session:

@@ -33,9 +33,13 @@ def serve(
 
     from api.app import create_app
     from api.keys import MIN_ADMIN_KEY_LENGTH
-    from api.settings import Settings
+    from api.settings import Settings, SettingsError
 
-    settings = Settings.from_env(database_url=database)
+    try:
+        settings = Settings.from_env(database_url=database)
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
     if settings.admin_key is not None and len(settings.admin_key) < MIN_ADMIN_KEY_LENGTH:
         typer.echo(
             f"error: SELARAS_ADMIN_KEY must be at least {MIN_ADMIN_KEY_LENGTH} characters",

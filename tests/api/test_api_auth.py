@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.keys import KeyRequestError
+from api.database import connect, migrate, write_session
+from api.keys import KeyChecker, KeyRequestError, Principal, issue_key, revoke_key
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, Api, PoolData, sqlite_settings
 
 
@@ -150,3 +151,25 @@ def test_licence_status_changes_are_validated(api: Api) -> None:
     )
     missing = api.client.patch("/agencies/P3MI-9999/licence", json=body, headers=api.officer)
     assert missing.status_code == 404
+
+
+def test_key_checker_sees_revocations_at_once_and_survives_a_dropped_connection(
+    tmp_path: Path,
+) -> None:
+    engine = connect(f"sqlite:///{tmp_path / 'keys.db'}")
+    migrate(engine)
+    with write_session(engine) as session:
+        issued = issue_key(session, "auditor")
+    checker = KeyChecker(engine)
+    try:
+        assert checker.authenticate(issued.key) == Principal(issued.id, "auditor", None)
+        assert checker.authenticate(issued.key + "x") is None
+        assert checker.authenticate("slr_000000000000_" + "A" * 43) is None
+        checker._connection.driver_connection.close()  # as if the database went away
+        assert checker.authenticate(issued.key) is not None
+        with write_session(engine) as session:  # another process revokes it
+            assert revoke_key(session, issued.id)
+        assert checker.authenticate(issued.key) is None
+    finally:
+        checker.close()
+        engine.dispose()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from matcher.matching import prepare_run
 from models.agency import Agency
 from models.vacancy import Vacancy
 from models.worker import Worker
-from tests.api.conftest import AGENCY_A, AGENCY_B, AS_OF, Api, PoolData
+from tests.api.conftest import AGENCY_A, AGENCY_B, AS_OF, Api, PoolData, seed, sqlite_settings
 
 
 def _engine_candidates(
@@ -214,3 +217,43 @@ def test_licence_changes_reach_the_rankings(api: Api) -> None:
     api.client.patch(f"/agencies/{AGENCY_B}/licence", json=body, headers=api.officer)
     refusal = api.client.get(path, headers=api.keys["b"]).json()["refusal"]
     assert [r["kind"] for r in refusal] == ["agency_not_licensed"]
+
+
+def test_answers_are_the_same_with_the_ranking_cache_off(
+    shared_api: Api, pool_data: PoolData, tmp_path: Path
+) -> None:
+    # Served from the cache (asked twice) and ranked afresh (cache off): one answer.
+    settings = sqlite_settings(tmp_path, cached_rankings=0)
+    with TestClient(create_app(settings)) as client:
+        fresh = seed(client, pool_data)
+        for agency, role in ((AGENCY_A, "a"), (AGENCY_B, "b")):
+            vacancy = _open_vacancy(shared_api, agency)
+            path = f"/job-orders/{vacancy['id']}/candidates?as_of={AS_OF}&k=30&agency_id={agency}"
+            cached = [shared_api.client.get(path, headers=shared_api.officer) for _ in range(2)]
+            afresh = fresh.client.get(path, headers=fresh.officer)
+            assert cached[0].json() == cached[1].json() == afresh.json()
+            assert afresh.json()["results"]
+            mine = fresh.client.get(path, headers=fresh.keys[role]).json()["results"]
+            assert {r["worker_agency_id"] for r in mine} == {agency}
+
+
+def test_a_job_order_id_of_two_agencies_needs_agency_id_for_officers(api: Api) -> None:
+    vacancy = _open_vacancy(api, AGENCY_A)
+    twin = {**vacancy, "agency_id": AGENCY_B}
+    assert api.client.post("/job-orders", json=twin, headers=api.officer).status_code == 201
+    path = f"/job-orders/{vacancy['id']}/candidates?as_of={AS_OF}"
+    ambiguous = api.client.get(path, headers=api.officer)
+    assert ambiguous.status_code == 409
+    assert "agency_id" in ambiguous.json()["detail"]
+    for agency, role in ((AGENCY_A, "a"), (AGENCY_B, "b")):
+        chosen = api.client.get(f"{path}&agency_id={agency}", headers=api.officer)
+        assert chosen.status_code == 200
+        assert chosen.json()["agency_id"] == agency
+        own = api.client.get(path, headers=api.keys[role])
+        assert own.json()["agency_id"] == agency
+    gone = f"/job-orders/{vacancy['id']}?agency_id={AGENCY_B}"
+    assert api.client.delete(gone, headers=api.officer).status_code == 204
+    assert api.client.get(path, headers=api.officer).json()["agency_id"] == AGENCY_A
+    assert api.client.get(path, headers=api.keys["b"]).status_code == 404
+    explained = f"/job-orders/{vacancy['id']}/candidates/x/explanation?as_of={AS_OF}"
+    assert api.client.get(explained, headers=api.keys["b"]).status_code == 404

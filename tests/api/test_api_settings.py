@@ -1,0 +1,46 @@
+"""Server settings from the environment: defaults, values, and refusals of bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.settings import DEFAULT_CACHED_RANKINGS, Settings, SettingsError
+from tests.conftest import RunCli
+
+
+def test_defaults_and_values(tmp_path: Path) -> None:
+    plain = Settings.from_env({"SELARAS_DATA_DIR": str(tmp_path)})
+    assert plain.database_url == f"sqlite:///{tmp_path / 'selaras.db'}"
+    assert plain.cached_rankings == DEFAULT_CACHED_RANKINGS
+    assert plain.max_upload_bytes == 128 * 2**20
+    chosen = Settings.from_env(
+        {"SELARAS_CACHED_RANKINGS": "0", "SELARAS_MAX_UPLOAD_MB": " 16 "},
+        database_url="sqlite:///x.db",
+    )
+    assert (chosen.cached_rankings, chosen.max_upload_bytes) == (0, 16 * 2**20)
+    assert chosen.database_url == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SELARAS_CACHED_RANKINGS", "-1"),
+        ("SELARAS_CACHED_RANKINGS", "lots"),
+        ("SELARAS_MAX_UPLOAD_MB", "0"),
+        ("SELARAS_MAX_UPLOAD_MB", "1.5"),
+    ],
+)
+def test_bad_numbers_are_refused_by_name(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_serve_refuses_a_bad_setting_before_starting(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SELARAS_CACHED_RANKINGS", "many")
+    result = run_cli("serve", "--database", "sqlite:///:memory:")
+    assert result.exit_code == 1
+    assert "SELARAS_CACHED_RANKINGS" in result.stderr
