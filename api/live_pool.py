@@ -89,6 +89,10 @@ class LivePool:
         self._orders = OrderStore(packs, self._skills)
         self._scorers: Lru[Scorer] = Lru(_DATES)
         self._records: Lru[MatchResult] = Lru(_RECORDS)
+        # The same pair at the same rank is the same object again, so that what callers
+        # derive from a record (the API keeps its JSON form) carries over from one answer
+        # to the next, also after a write changed the pool.
+        self._ranked: Lru[MatchResult] = Lru(_RECORDS)
         self._answers: Lru[tuple[MatchResult, ...]] | None = (
             Lru(cached_results) if cached_results else None
         )
@@ -377,13 +381,22 @@ class LivePool:
                     f"kernel ({eligible}, {score!r}), reference ({record.eligible}, "
                     f"{record.score!r}); please report this"
                 )
-            records.append(record)
+            records.append((key, record))
         records.sort(
-            key=lambda r: order_key(
-                r.eligible, r.score, r.vacancy_id if by_vacancy else r.worker_id
+            key=lambda kept: order_key(
+                kept[1].eligible,
+                kept[1].score,
+                kept[1].vacancy_id if by_vacancy else kept[1].worker_id,
             )
         )
-        return [r.model_copy(update={"rank": rank}) for rank, r in enumerate(records, start=1)]
+        ranked = []
+        for rank, (key, record) in enumerate(records, start=1):
+            at_rank = self._ranked.get((key, rank))
+            if at_rank is None:
+                at_rank = record.model_copy(update={"rank": rank})
+                self._ranked.put((key, rank), at_rank)
+            ranked.append(at_rank)
+        return ranked
 
 
 def _check_k(k: int, caller: str) -> None:
