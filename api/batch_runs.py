@@ -8,19 +8,26 @@ its status, stage and progress, then its JSON Lines records and round report, in
 keys (``agency/id``) and the records say each side's agency in ``worker_agency_id`` and
 ``vacancy_agency_id``; reason texts name records as ``agency/id``.
 
-Cancelling is cooperative: a queued run never starts, a running one stops at its next
-stage boundary and keeps no results. A run interrupted by a server stop is marked failed
-on the next start.
+Progress is one bar from 0 to 1 over the stages of :data:`STAGE_BANDS`; in scoring and
+the gap pass it moves chunk by chunk of job orders (:class:`RunProgress`), and it never
+goes back. Cancelling is cooperative: a queued run never starts, a running one stops as
+soon as the step it is on is done (a chunk of job orders while scoring or in the gap
+pass; loading, the allocation itself and the report are one step each) and keeps no
+results. A run interrupted by a server stop is marked failed on
+the next start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import secrets
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -31,18 +38,50 @@ from api.ranking import pool_key, split_key
 from api.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
 from api.tables import BatchRunRow
 from matcher.allocation.report import round_report
-from matcher.allocation.round import allocate_round
+from matcher.allocation.round import STAGES, allocate_round
+from matcher.allocation.runner import ChunkRunner
 from matcher.matching import prepare_run
 from models.results import Refusal
 
-__all__ = ["BatchRunRequest", "BatchRunStatus", "BatchRunner", "CancelledError"]
+__all__ = [
+    "MAX_N_JOBS",
+    "STAGE_BANDS",
+    "WRITE_INTERVAL",
+    "BatchRunRequest",
+    "BatchRunStatus",
+    "BatchRunner",
+    "CancelledError",
+    "RunProgress",
+]
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
 _SEP = "\x1f"
 
+MAX_N_JOBS = os.cpu_count() or 1
+"""Most threads a run may ask for: the server's cores (``os.cpu_count()``)."""
+
+STAGE_BANDS: dict[str, tuple[float, float]] = {
+    "loading": (0.0, 0.05),
+    STAGES[0]: (0.05, 0.6),  # scoring: one pass of the pool per job order
+    STAGES[1]: (0.6, 0.7),  # allocating
+    STAGES[2]: (0.7, 0.9),  # gap pass: the job orders whose gaps explain the unplaced
+    "report": (0.9, 1.0),
+}
+"""The part of the 0..1 progress bar each stage of a run fills, in order."""
+
+WRITE_INTERVAL = 0.25
+"""Least seconds between two progress writes within a stage (a stage change is written
+at once; a run has five)."""
+
 
 class BatchRunRequest(BaseModel):
-    """What a round is asked to do (FORMAT.md ``selaras allocate`` options)."""
+    """What a round is asked to do (FORMAT.md ``selaras allocate`` options).
+
+    ``n_jobs`` runs scoring and the gap pass on that many threads of this server; the
+    records are the same for every value. The Dask backend of ``selaras allocate`` is not
+    offered here: it would have the server connect to whatever scheduler address a
+    request body names. Rounds too big for one server run from the command line.
+    """
 
     model_config = {"extra": "forbid"}
 
@@ -50,6 +89,14 @@ class BatchRunRequest(BaseModel):
     method: Literal["optimal", "stable"] = "optimal"
     shortlist_per_slot: int | None = Field(None, ge=1, le=50)
     gap_scope: Literal["open", "all"] = "open"
+    n_jobs: int = Field(
+        1,
+        strict=True,
+        ge=1,
+        le=MAX_N_JOBS,
+        description="Threads for scoring and the gap pass, 1 to the server's cores; "
+        "the records are the same for every value.",
+    )
 
 
 class BatchRunStatus(BaseModel):
@@ -68,7 +115,88 @@ class BatchRunStatus(BaseModel):
 
 
 class CancelledError(Exception):
-    """Raised inside a run that was cancelled, at a stage boundary."""
+    """Raised inside a run that was cancelled (after a chunk or at a stage boundary)."""
+
+
+class RunProgress:
+    """A run's progress as its status row shows it (a
+    :class:`matcher.allocation.runner.Progress`).
+
+    Maps the units a stage has done (job orders in the round's :data:`STAGES`) onto the
+    stage's band of :data:`STAGE_BANDS` and writes the stage name and the overall
+    fraction: at once when a stage starts, then at most once every ``min_interval``
+    seconds. The fraction never goes back. Every call first asks whether the run was
+    cancelled and raises :class:`CancelledError` if so, which stops the round after the
+    chunk it is on.
+
+    Parameters
+    ----------
+    write : callable
+        ``write(stage, fraction)`` stores the run's stage and progress.
+    cancelled : callable
+        ``cancelled()`` is true once the run is to stop.
+    min_interval : float
+        Least seconds between two writes within a stage.
+    clock : callable
+        Seconds, monotonic (``time.monotonic``; tests pass their own).
+    """
+
+    def __init__(
+        self,
+        write: Callable[[str, float], None],
+        cancelled: Callable[[], bool],
+        *,
+        min_interval: float = WRITE_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.write = write
+        self.cancelled = cancelled
+        self.min_interval = min_interval
+        self.clock = clock
+        self.stage = ""
+        self.fraction = 0.0
+        self._total = 0
+        self._done = 0
+        self._written_at = -float("inf")
+
+    def start(self, stage: str, total: int) -> None:
+        """The stage begins with ``total`` units to do; written at once.
+
+        Raises
+        ------
+        CancelledError
+            If the run was cancelled.
+        """
+        self._check()
+        self.stage, self._total, self._done = stage, total, 0
+        self._update(force=True)
+
+    def advance(self, n: int) -> None:
+        """``n`` more units of the stage are done; written if the last write is
+        ``min_interval`` old.
+
+        Raises
+        ------
+        CancelledError
+            If the run was cancelled.
+        """
+        self._check()
+        self._done += n
+        self._update(force=False)
+
+    def _check(self) -> None:
+        if self.cancelled():
+            raise CancelledError
+
+    def _update(self, *, force: bool) -> None:
+        low, high = STAGE_BANDS[self.stage]
+        # A stage with nothing to do is done as soon as it starts.
+        part = min(self._done / self._total, 1.0) if self._total else 1.0
+        self.fraction = max(self.fraction, low + (high - low) * part)
+        now = self.clock()
+        if force or now - self._written_at >= self.min_interval:
+            self._written_at = now
+            self.write(self.stage, round(self.fraction, 4))
 
 
 def _now() -> dt.datetime:
@@ -187,7 +315,7 @@ class BatchRunner:
             )
 
     def shutdown(self) -> None:
-        """Stop taking runs; a running one is cancelled at its next stage."""
+        """Stop taking runs; a running one stops after the chunk it is on."""
         with self._lock:
             self._cancelled.update(self._active())
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -200,24 +328,19 @@ class BatchRunner:
                 )
             )
 
-    def _stage(self, run_id: str, stage: str, progress: float, **values: Any) -> None:
+    def _cancelled_now(self, run_id: str) -> bool:
         with self._lock:
-            if run_id in self._cancelled:
-                raise CancelledError
+            return run_id in self._cancelled
+
+    def _write(self, run_id: str, **values: Any) -> None:
         with write_session(self.engine) as session:
-            session.execute(
-                update(BatchRunRow)
-                .where(BatchRunRow.id == run_id)
-                .values(stage=stage, progress=progress, **values)
-            )
+            session.execute(update(BatchRunRow).where(BatchRunRow.id == run_id).values(**values))
+
+    def _write_progress(self, run_id: str, stage: str, progress: float) -> None:
+        self._write(run_id, stage=stage, progress=progress)
 
     def _finish(self, run_id: str, status: Status, **values: Any) -> None:
-        with write_session(self.engine) as session:
-            session.execute(
-                update(BatchRunRow)
-                .where(BatchRunRow.id == run_id)
-                .values(status=status, stage=status, finished_at=_now(), **values)
-            )
+        self._write(run_id, status=status, stage=status, finished_at=_now(), **values)
 
     def _run(self, run_id: str) -> None:
         with read_session(self.engine) as session:
@@ -225,9 +348,12 @@ class BatchRunner:
             if row is None or row.status != "queued":
                 return  # cancelled while queued
             params = json.loads(row.params)
+        progress = RunProgress(
+            partial(self._write_progress, run_id), partial(self._cancelled_now, run_id)
+        )
         try:
-            self._stage(run_id, "loading", 0.05, status="running", started_at=_now())
-            records, report = self._round(run_id, params, self._stage)
+            self._write(run_id, status="running", started_at=_now())
+            records, report = self._round(params, progress)
         except CancelledError:
             self._finish(run_id, "cancelled")
         except Exception as error:  # a failed run reports why; the server lives on
@@ -235,26 +361,26 @@ class BatchRunner:
         else:
             self._finish(run_id, "done", progress=1.0, records=records, report=report)
 
-    def _round(
-        self,
-        run_id: str,
-        params: Mapping[str, Any],
-        stage: Callable[..., None],
-    ) -> tuple[str, str]:
+    def _round(self, params: Mapping[str, Any], progress: RunProgress) -> tuple[str, str]:
+        """The run's records (JSON Lines) and report (JSON); raises CancelledError."""
         as_of = dt.date.fromisoformat(params["as_of"])
+        progress.start("loading", 2)
         with read_session(self.engine) as session:
             register = all_agencies(session)
             workers = [_keyed(w) for w in iter_records(session, WORKERS)]
             orders = [_keyed(v) for v in iter_records(session, JOB_ORDERS)]
-        stage(run_id, "scoring and allocating", 0.2)
+        progress.advance(1)
         run = prepare_run(workers, orders, register, as_of)
+        progress.advance(1)
         outcome = allocate_round(
             run,
             method=params["method"],
             shortlist_per_slot=params["shortlist_per_slot"],
             gap_scope=params["gap_scope"],
+            runner=ChunkRunner(n_jobs=params["n_jobs"]),
+            progress=progress,
         )
-        stage(run_id, "report", 0.9)
+        progress.start("report", 1)
         lines = "".join(
             json.dumps(_record(r), ensure_ascii=False) + "\n" for r in outcome.records
         )

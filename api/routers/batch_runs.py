@@ -70,13 +70,15 @@ def list_runs(principal: Officer, server: ServerDep) -> list[BatchRunStatus]:
 
 @router.get("/{run_id}", response_model=BatchRunStatus, responses=responses(404))
 def read_run(run_id: str, principal: Officer, server: ServerDep) -> BatchRunStatus:
-    """Status, stage and progress (0 to 1); the report's summary once done."""
+    """Status, stage (loading, scoring, allocating, gap pass, report) and progress (0 to
+    1, live while the run runs); the report's summary once done."""
     return status_of(_row(server, run_id))
 
 
 @router.post("/{run_id}/cancel", response_model=BatchRunStatus, responses=responses(404))
 def cancel_run(run_id: str, principal: Officer, server: ServerDep) -> BatchRunStatus:
-    """Cancel a queued or running run (a running one stops at its next stage)."""
+    """Cancel a queued or running run (a running one stops after the chunk of job orders
+    it is on, and keeps no results)."""
     _row(server, run_id)
     server.batches.cancel(run_id)
     _audit(server, principal, "batch_run.cancel", run_id, {})

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import Counter
+from itertools import pairwise
 from typing import Any
 
+import pytest
+from sqlalchemy import select
+
+import api.batch_runs as batch_runs
+import matcher.allocation.round as allocation_round
+from api.batch_runs import MAX_N_JOBS, STAGE_BANDS, BatchRunner, CancelledError, RunProgress
+from api.database import read_session
+from api.tables import BatchRunRow
+from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, ScoredPairs, score_pairs
+from matcher.allocation.runner import ChunkRunner
 from tests.api.conftest import AS_OF, Api, PoolData
 
 
@@ -34,6 +46,7 @@ def test_a_round_runs_in_the_background_and_serves_its_results(
     assert status["progress"] == 1.0
     assert status["params"] == {
         "as_of": AS_OF, "method": "stable", "shortlist_per_slot": None, "gap_scope": "open",
+        "n_jobs": 1,
     }  # fmt: skip
     response = api.client.get(f"/batch-runs/{run_id}/results", headers=api.officer)
     assert response.status_code == 200
@@ -87,3 +100,167 @@ def test_bad_requests_are_422(api: Api) -> None:
     for body in ({"method": "fastest"}, {"shortlist_per_slot": 0}, {"as_of": "yesterday"},
                  {"colour": "red"}):  # fmt: skip
         assert api.client.post("/batch-runs", json=body, headers=api.officer).status_code == 422
+
+
+def _record_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
+    """Every (stage, progress) a run's progress writes to its row, in order."""
+    written: list[tuple[str, float]] = []
+    write = BatchRunner._write_progress
+
+    def recording(self: BatchRunner, run_id: str, stage: str, progress: float) -> None:
+        written.append((stage, progress))
+        write(self, run_id, stage, progress)
+
+    monkeypatch.setattr(BatchRunner, "_write_progress", recording)
+    return written
+
+
+def test_progress_moves_through_the_stages_and_never_goes_back(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = _record_writes(monkeypatch)
+    run = api.client.post("/batch-runs", json={"as_of": AS_OF}, headers=api.officer).json()
+    status = _wait(api, run["id"])
+    assert status["status"] == "done", status
+    assert (status["stage"], status["progress"]) == ("done", 1.0)
+    stages = [stage for stage, _ in written]
+    # Each stage is written when it starts, in order; advances may add more writes.
+    assert list(dict.fromkeys(stages)) == ["loading", "scoring", "allocating", "gap pass",
+                                           "report"]  # fmt: skip
+    fractions = [fraction for _, fraction in written]
+    assert fractions == sorted(fractions)
+    for stage, fraction in written:
+        low, high = STAGE_BANDS[stage]
+        assert low <= fraction <= high, (stage, fraction)
+
+
+def test_the_stage_bands_fill_the_bar_in_order() -> None:
+    assert list(STAGE_BANDS) == ["loading", *allocation_round.STAGES, "report"]
+    bands = list(STAGE_BANDS.values())
+    assert bands[0][0] == 0.0
+    assert bands[-1][1] == 1.0
+    assert all(low < high for low, high in bands)
+    assert all(before[1] == after[0] for before, after in pairwise(bands))
+
+
+def test_run_progress_maps_stages_onto_the_bar_and_throttles_writes() -> None:
+    written: list[tuple[str, float]] = []
+    now = [0.0]
+    progress = RunProgress(
+        lambda stage, fraction: written.append((stage, fraction)),
+        lambda: False,
+        min_interval=0.25,
+        clock=lambda: now[0],
+    )
+    progress.start("scoring", 10)
+    progress.advance(5)  # too soon after the stage's first write
+    now[0] = 0.3
+    progress.advance(3)
+    progress.advance(2)  # too soon again
+    assert progress.fraction == pytest.approx(0.6)
+    progress.start("allocating", 0)  # nothing to do: done at once
+    progress.start("gap pass", 4)
+    now[0] = 1.0
+    progress.advance(2)
+    now[0] = 2.0
+    progress.advance(5)  # more than the stage said: the bar stops at the band's end
+    assert written == [
+        ("scoring", 0.05),
+        ("scoring", pytest.approx(0.05 + 0.55 * 0.8)),
+        ("allocating", 0.7),  # every write is a stage start or 0.25 s after the last
+        ("gap pass", 0.7),
+        ("gap pass", pytest.approx(0.8)),
+        ("gap pass", pytest.approx(0.9)),
+    ]
+
+
+def test_run_progress_raises_once_cancelled() -> None:
+    cancelled = threading.Event()
+    progress = RunProgress(lambda stage, fraction: None, cancelled.is_set)
+    progress.start("scoring", 2)
+    progress.advance(1)
+    cancelled.set()
+    with pytest.raises(CancelledError):
+        progress.advance(1)
+    with pytest.raises(CancelledError):
+        progress.start("report", 1)
+
+
+def test_cancel_stops_a_run_while_scoring_and_keeps_nothing(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = _record_writes(monkeypatch)
+    scoring = threading.Event()
+    release = threading.Event()
+    scored: list[int] = []
+
+    def held_first_chunk(payload: PoolPayload, chunk: Chunk) -> ScoredPairs:
+        scored.append(chunk.index)
+        scoring.set()
+        release.wait(timeout=60)
+        return score_pairs(payload, chunk)
+
+    monkeypatch.setattr(allocation_round, "score_pairs", held_first_chunk)
+    run = api.client.post("/batch-runs", json={"as_of": AS_OF}, headers=api.officer).json()
+    try:
+        assert scoring.wait(timeout=60), "the run never started scoring"
+        live = api.client.get(f"/batch-runs/{run['id']}", headers=api.officer).json()
+        assert (live["status"], live["stage"]) == ("running", "scoring")
+        assert STAGE_BANDS["scoring"][0] <= live["progress"] < STAGE_BANDS["scoring"][1]
+        cancel = api.client.post(f"/batch-runs/{run['id']}/cancel", headers=api.officer)
+        assert cancel.status_code == 200
+    finally:
+        release.set()
+    status = _wait(api, run["id"])
+    assert (status["status"], status["stage"], status["summary"]) == (
+        "cancelled", "cancelled", None
+    )
+    # It stopped inside scoring: the sample's job orders make at least MIN_CHUNKS chunks.
+    assert len(scored) < MIN_CHUNKS
+    assert "allocating" not in [stage for stage, _ in written]
+    for part in ("results", "report", "report.html"):
+        answer = api.client.get(f"/batch-runs/{run['id']}/{part}", headers=api.officer)
+        assert answer.status_code == 409
+    server = api.client.app.state.server  # type: ignore[attr-defined]
+    with read_session(server.engine) as session:
+        row = session.scalars(select(BatchRunRow).where(BatchRunRow.id == run["id"])).one()
+    assert (row.records, row.report) == (None, None)
+
+
+def _records_of(api: Api, body: dict[str, Any]) -> str:
+    run = api.client.post("/batch-runs", json=body, headers=api.officer).json()
+    status = _wait(api, run["id"])
+    assert status["status"] == "done", status
+    assert status["params"]["n_jobs"] == body.get("n_jobs", 1)
+    response = api.client.get(f"/batch-runs/{run['id']}/results", headers=api.officer)
+    assert response.status_code == 200
+    return response.text
+
+
+@pytest.mark.skipif(MAX_N_JOBS < 2, reason="a one-core server refuses n_jobs=2")
+def test_the_records_are_the_same_for_every_n_jobs(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[int | None] = []
+
+    class RecordingRunner(ChunkRunner):
+        def __init__(self, *, n_jobs: int | None = None) -> None:
+            threads.append(n_jobs)
+            super().__init__(n_jobs=n_jobs)
+
+    monkeypatch.setattr(batch_runs, "ChunkRunner", RecordingRunner)
+    # gap_scope "all": the gap pass covers every open job order, in many chunks too.
+    one = _records_of(api, {"as_of": AS_OF, "gap_scope": "all"})
+    two = _records_of(api, {"as_of": AS_OF, "gap_scope": "all", "n_jobs": 2})
+    assert threads == [1, 2]
+    assert one
+    assert one == two
+
+
+@pytest.mark.parametrize("n_jobs", [0, -1, MAX_N_JOBS + 1, 1.5, "2", True, None])
+def test_a_bad_n_jobs_is_422_naming_the_field(api: Api, n_jobs: Any) -> None:
+    response = api.client.post(
+        "/batch-runs", json={"as_of": AS_OF, "n_jobs": n_jobs}, headers=api.officer
+    )
+    assert response.status_code == 422, response.text
+    assert [problem["loc"] for problem in response.json()["detail"]] == [["body", "n_jobs"]]
