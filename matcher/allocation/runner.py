@@ -5,7 +5,7 @@ order whatever finished first. Local jobs are threads: the kernel's work is nump
 whole columns, which releases the GIL, and threads share the encoded pool instead of
 copying it into every process. ``backend="dask"`` sends the same tasks to a Dask cluster
 through joblib's Dask backend; the pool and the scorer are scattered to the workers once
-per pass, and each worker process builds its scorer once.
+per pass, and each worker process builds its scorer once per pass.
 
 :mod:`distributed` is imported only when the Dask backend is used.
 """
@@ -138,19 +138,23 @@ class ChunkRunner:
         """
         if not chunks:
             return
-        calls = (delayed(task)(payload, chunk, *shared) for chunk in chunks)
         if self.backend == "threading":
+            local = (delayed(task)(payload, chunk, *shared) for chunk in chunks)
             yield from Parallel(
                 n_jobs=self.n_jobs or 1, backend="threading", return_as="generator"
-            )(calls)
+            )(local)
             return
         if self._client is None:
             raise RuntimeError("enter the ChunkRunner (with ...) to use the Dask backend")
-        # Scattered arguments go to the workers once; every task refers to them.
-        with parallel_config(
-            backend="dask",
-            n_jobs=self.n_jobs or -1,
-            client=self._client,
-            scatter=[payload, *shared],
-        ):
-            yield from Parallel(return_as="generator")(calls)
+        # The payload and the shared arguments go to every worker once per pass; every
+        # task refers to them. Scattered under fresh keys (hash=False): with content keys
+        # the next pass would scatter the same key while the last one is being released,
+        # and its tasks could lose their data.
+        scattered = self._client.scatter([payload, *shared], broadcast=True, hash=False)
+        calls = (delayed(task)(scattered[0], chunk, *scattered[1:]) for chunk in chunks)
+        try:
+            with parallel_config(backend="dask", n_jobs=self.n_jobs or -1, client=self._client):
+                yield from Parallel(return_as="generator")(calls)
+        finally:
+            for future in scattered:
+                future.release()
