@@ -16,11 +16,13 @@ from fastapi import FastAPI
 
 from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
+from api.checkpoints import WalCheckpointer
 from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
 from api.errors import install_handlers
 from api.keys import KeyChecker, ensure_admin_key
 from api.live_pool import LivePool
+from api.memory import freeze_long_lived
 from api.ranking import Ranking
 from api.routers import (
     agencies,
@@ -57,7 +59,7 @@ def start_server(settings: Settings) -> Server:
     api.keys.KeyRequestError
         If ``SELARAS_ADMIN_KEY`` is too short to be safe.
     """
-    engine = connect(settings.database_url)
+    engine = connect(settings.database_url, wal_checkpoints="background")
     migrate(engine)
     if settings.admin_key is not None:
         with write_session(engine) as session:
@@ -66,10 +68,12 @@ def start_server(settings: Settings) -> Server:
     with read_session(engine) as session:
         register = tuple(all_agencies(session))
         ranking.load(iter_records(session, WORKERS), iter_records(session, JOB_ORDERS))
+    freeze_long_lived()
     _log.info("store %s ready", engine.url.render_as_string(hide_password=True))
     return Server(
         settings=settings,
         engine=engine,
+        checkpoints=WalCheckpointer(engine),
         keys=KeyChecker(engine),
         ranking=ranking,
         agencies=register,
@@ -102,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             server.batches.shutdown()
             server.audit.close()
             server.keys.close()
+            server.checkpoints.close()
             server.engine.dispose()
 
     app = FastAPI(

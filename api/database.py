@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -27,13 +27,16 @@ _BUSY_TIMEOUT_S = 30
 _BEGIN_OPTION = "selaras_begin"
 
 
-def connect(url: str) -> Engine:
+def connect(url: str, *, wal_checkpoints: Literal["auto", "background"] = "auto") -> Engine:
     """Create the engine for ``url``; a SQLite file's directory is created if missing.
 
     Parameters
     ----------
     url : str
         A SQLAlchemy URL; ``postgresql://`` is read as ``postgresql+psycopg://``.
+    wal_checkpoints : {"auto", "background"}
+        SQLite only: checkpoint in the committing connection (SQLite's default), or never
+        there, for a :class:`api.checkpoints.WalCheckpointer` to do it.
 
     Returns
     -------
@@ -50,8 +53,14 @@ def connect(url: str) -> Engine:
         parsed, connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S}
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    if wal_checkpoints == "background":
+        event.listen(engine, "connect", _no_autocheckpoint)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

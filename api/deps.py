@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
+from api.checkpoints import WalCheckpointer
 from api.errors import ForbiddenError, UnauthorizedError
 from api.keys import KeyChecker, Principal, Role
 from api.ranking import Ranking
@@ -37,8 +38,8 @@ __all__ = [
 
 @dataclass
 class Server:
-    """What every request shares: settings, the store, the key check, the live pool, the
-    register and the background batch runs.
+    """What every request shares: settings, the store (and its checkpointer), the key
+    check, the live pool, the register and the background batch runs.
 
     ``write_lock`` orders every write's commit with its update of the live pool, so the
     pool always ends in the state of the last commit. ``agencies`` is the register as
@@ -47,6 +48,7 @@ class Server:
 
     settings: Settings
     engine: Engine
+    checkpoints: WalCheckpointer
     keys: KeyChecker
     ranking: Ranking
     agencies: tuple[Agency, ...]

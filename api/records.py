@@ -25,6 +25,7 @@ from api.database import read_session, write_session
 from api.deps import Server
 from api.errors import UnprocessableError
 from api.keys import Principal
+from api.memory import freeze_long_lived
 from api.redaction import worker_card
 from api.schemas import UploadProblem, UploadRejected, UploadReport
 from api.store import (
@@ -300,6 +301,7 @@ def upload(
         else:
             for record in records:
                 _publish(server, record)
+        freeze_long_lived()
     return UploadOutcome(counts, [], warnings)
 
 

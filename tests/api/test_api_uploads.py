@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -149,3 +150,16 @@ def test_job_order_upload_updates_rankings(api: Api, pool_data: PoolData) -> Non
     )
     assert response.status_code == 200
     assert response.json()["vacancy_id"] == "JO-NEW"
+
+
+def test_the_pool_is_kept_out_of_full_garbage_collections(
+    empty_api: Api, pool_data: PoolData
+) -> None:
+    # Objects alive after a start or a bulk upload (the live pool) are frozen: a full
+    # collection never walks them (it stalled every request for a second at 100k workers).
+    for agency in pool_data.agencies:
+        empty_api.client.post("/agencies", json=agency, headers=empty_api.officer)
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    empty_api.upload("workers", pool_data.workers[:50], empty_api.officer)
+    assert gc.get_freeze_count() > 0

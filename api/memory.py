@@ -1,0 +1,20 @@
+"""Keeping the live pool out of the cyclic garbage collector's full collections."""
+
+from __future__ import annotations
+
+import gc
+
+__all__ = ["freeze_long_lived"]
+
+
+def freeze_long_lived() -> None:
+    """Collect garbage, then exempt every object alive now from later collections.
+
+    The live pool is millions of long-lived objects (a worker's facts, her encoded rows,
+    the stored job orders). Left to the cyclic collector, each full collection walks them
+    all: 1.5 s with 100,000 workers, every ten seconds or so under load, and every
+    request waits meanwhile. Called once the pool is loaded and after each bulk upload, so
+    that only what requests allocate is ever walked.
+    """
+    gc.collect()
+    gc.freeze()
