@@ -301,7 +301,7 @@ def upload(
         else:
             for record in records:
                 _publish(server, record)
-        freeze_long_lived()
+        freeze_long_lived(collect=False)
     return UploadOutcome(counts, [], warnings)
 
 
