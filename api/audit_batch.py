@@ -15,15 +15,13 @@ import asyncio
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from api.audit import entry_values
 from api.database import write_connection
-from api.keys import Principal
 from api.tables import AuditRow
 
 __all__ = ["AuditBatcher"]
@@ -39,7 +37,7 @@ class _Pending:
 
 
 class AuditBatcher:
-    """Writes audit entries from many requests in shared transactions.
+    """Writes the audit entries of many requests in shared transactions.
 
     Parameters
     ----------
@@ -53,51 +51,15 @@ class AuditBatcher:
         self._thread = threading.Thread(target=self._loop, name="audit-writer", daemon=True)
         self._thread.start()
 
-    def write(
-        self,
-        principal: Principal,
-        action: str,
-        *,
-        target: str | None,
-        params: Mapping[str, Any],
-        result_ids: Sequence[Any],
-        versions: Mapping[str, str],
-    ) -> None:
-        """Add one entry and return once it is committed (see :func:`api.audit.entry_values`).
+    async def write(self, values: dict[str, Any]) -> None:
+        """Add one entry and return once it is committed.
 
-        Raises
-        ------
-        Exception
-            Whatever the commit raised (the caller must not answer then).
-        """
-        done = threading.Event()
-        failed: list[BaseException] = []
+        Awaited on the event loop: a waiting request holds no thread.
 
-        def notify(error: BaseException | None) -> None:
-            if error is not None:
-                failed.append(error)
-            done.set()
-
-        values = entry_values(
-            principal, action, target=target, params=params, result_ids=result_ids,
-            versions=versions,
-        )  # fmt: skip
-        self._queue.put(_Pending(values, notify))
-        done.wait()
-        if failed:
-            raise failed[0]
-
-    async def write_async(
-        self,
-        principal: Principal,
-        action: str,
-        *,
-        target: str | None,
-        params: Mapping[str, Any],
-        result_ids: Sequence[Any],
-        versions: Mapping[str, str],
-    ) -> None:
-        """As :meth:`write`, awaited on the event loop instead of holding a thread.
+        Parameters
+        ----------
+        values : dict
+            The entry, from :func:`api.audit.entry_values`.
 
         Raises
         ------
@@ -120,10 +82,6 @@ class AuditBatcher:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(settle, error)
 
-        values = entry_values(
-            principal, action, target=target, params=params, result_ids=result_ids,
-            versions=versions,
-        )  # fmt: skip
         self._queue.put(_Pending(values, notify))
         await committed
 

@@ -20,6 +20,7 @@ import orjson
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.audit import entry_values
 from api.deps import AnyRole, Ranker, Server, ServerDep
 from api.errors import responses
 from api.keys import Principal
@@ -54,13 +55,15 @@ async def _audited(
     params: Mapping[str, Any],
     result_ids: Sequence[Any],
 ) -> None:
-    await server.audit.write_async(
-        principal,
-        action,
-        target=target,
-        params=params,
-        result_ids=result_ids,
-        versions=server.ranking.versions,
+    await server.audit.write(
+        entry_values(
+            principal,
+            action,
+            target=target,
+            params=params,
+            result_ids=result_ids,
+            versions=server.ranking.versions,
+        )
     )
 
 
