@@ -25,7 +25,7 @@ from api.database import read_session, write_session
 from api.deps import Server
 from api.errors import UnprocessableError
 from api.keys import Principal
-from api.memory import freeze_long_lived
+from api.memory import building_long_lived
 from api.redaction import worker_card
 from api.schemas import UploadProblem, UploadRejected, UploadReport
 from api.store import (
@@ -269,6 +269,20 @@ def upload(
         Rejected whole when any line has an error (each with its line and field, the
         tenancy checks included); else every record is inserted or replaced.
     """
+    # Reading and storing a big file builds long-lived objects: see api.memory.
+    with building_long_lived():
+        return _upload(server, principal, table, content, filename=filename, fmt=fmt)
+
+
+def _upload(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[ModelT],
+    content: BinaryIO,
+    *,
+    filename: str | None,
+    fmt: FileFormat | None,
+) -> UploadOutcome:
     suffix = Path(filename or "").suffix.lower()
     kind: RecordKind = "workers" if table is WORKERS else "vacancies"
     with tempfile.TemporaryDirectory(prefix="selaras-upload-") as folder:
@@ -301,7 +315,6 @@ def upload(
         else:
             for record in records:
                 _publish(server, record)
-        freeze_long_lived(collect=False)
     return UploadOutcome(counts, [], warnings)
 
 
