@@ -243,6 +243,8 @@ def _problem(problem: Problem) -> UploadProblem:
     return UploadProblem(line=problem.line, field=problem.field, message=problem.message)
 
 
+# Reading and storing a big file builds long-lived objects: see api.memory.
+@building_long_lived()
 def upload(
     server: Server,
     principal: Principal,
@@ -269,20 +271,6 @@ def upload(
         Rejected whole when any line has an error (each with its line and field, the
         tenancy checks included); else every record is inserted or replaced.
     """
-    # Reading and storing a big file builds long-lived objects: see api.memory.
-    with building_long_lived():
-        return _upload(server, principal, table, content, filename=filename, fmt=fmt)
-
-
-def _upload(
-    server: Server,
-    principal: Principal,
-    table: RecordTable[ModelT],
-    content: BinaryIO,
-    *,
-    filename: str | None,
-    fmt: FileFormat | None,
-) -> UploadOutcome:
     suffix = Path(filename or "").suffix.lower()
     kind: RecordKind = "workers" if table is WORKERS else "vacancies"
     with tempfile.TemporaryDirectory(prefix="selaras-upload-") as folder:
