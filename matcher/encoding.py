@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from typing import TypeVar, get_args
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,10 +28,9 @@ from matcher.facts import WorkerFacts
 from matcher.isco import is_unit_group
 from matcher.language_scale import cefr_rank
 from matcher.skills import SkillTaxonomy
-from models.worker import Education
+from models.worker import EDUCATION_LEVELS
 
 __all__ = [
-    "EDUCATION_LEVELS",
     "NO_END",
     "NO_START",
     "Certificates",
@@ -52,9 +51,6 @@ NO_START = int(np.iinfo(np.int32).min)
 """Day number of an unknown issue date (before every day)."""
 NO_END = int(np.iinfo(np.int32).max)
 """Day number of an unknown expiry date (after every day)."""
-
-EDUCATION_LEVELS: tuple[str, ...] = get_args(Education)
-"""Education levels in the order of :attr:`EncodedPool.education` codes."""
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _G = TypeVar("_G", bound=np.generic)
@@ -200,7 +196,7 @@ class EncodedPool:
     birth_year, birth_monthday : ndarray of int16, shape (n_workers,)
         Birth year and ``100 * month + day`` (ages are computed on any day from these).
     education : ndarray of int8, shape (n_workers,)
-        Index into :data:`EDUCATION_LEVELS`, -1 when not given.
+        Index into :data:`models.worker.EDUCATION_LEVELS`, -1 when not given.
     fit_to_work, colour_vision_normal : ndarray of int8, shape (n_workers,)
         -1 unknown, 0 false, 1 true.
     passport_expires : ndarray of int32, shape (n_workers,)
@@ -340,7 +336,7 @@ def encode_pool(
 
     birth = np.zeros((n, 2), np.int16)
     education = np.full(n, -1, np.int8)
-    education_code = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
+    education_code: dict[str, int] = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
     health = np.full((n, 2), -1, np.int8)
     passport = np.full(n, NO_END, np.int32)
     wage_min = np.full(n, np.nan)

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 from matcher.rulepack_types import (
     STATUSES,
@@ -51,7 +51,8 @@ from matcher.rulepack_types import (
 from models.common import PROGRAMMES
 from models.iso_codes import COUNTRIES, CURRENCIES
 from models.language_results import LANGUAGE_TESTS, canonical_result
-from models.worker import Education
+from models.results import GAP_KINDS
+from models.worker import CERTIFICATE_SCHEMES, EDUCATION_LEVELS
 
 __all__ = ["LEGAL_PACK", "PACK_NAMES", "RulePackError", "parse_pack"]
 
@@ -64,29 +65,6 @@ HEALTH_FIELDS = ("fit_to_work", "colour_vision_normal")
 # related_field: the waiver holds for the job's own field, shown by a certificate that
 # matches the job; unrelated_field: for any field.
 EXEMPTION_CONDITIONS = ("related_field", "unrelated_field")
-CERTIFICATE_SCHEMES = (
-    "BNSP",
-    "AWS",
-    "ASME-IX",
-    "ISO-9606",
-    "JP-SSW-SKILLS-TEST",
-    "JP-SSW2-SKILLS-TEST",
-    "JP-TRADE-TEST",
-    "KR-EPS-SKILLS-TEST",
-    "SIO",
-    "OTHER",
-)
-GAP_KINDS = (
-    "skill",
-    "certificate",
-    "language",
-    "experience",
-    "age",
-    "programme_rule",
-    "health",
-    "document",
-    "preference",
-)
 AGE_AT = ("application", "first_entry", "evaluation_date")
 FALLBACK_RULES = ("lowest_regional_floor_in_force",)
 _VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d+)$")
@@ -313,8 +291,8 @@ def _age(o: _Obj) -> AgeWindow:
     edu = o.opt_obj("min_by_education")
     if edu is not None:
         for level in edu.members():
-            if level not in get_args(Education):
-                raise edu.error(level, f"not an education level ({', '.join(get_args(Education))})")
+            if level not in EDUCATION_LEVELS:
+                raise edu.error(level, f"not an education level ({', '.join(EDUCATION_LEVELS)})")
             entry = edu.obj(level)
             by_education[level] = _done(entry, (entry.integer("years"), entry.integer("months")))
         edu.finish()

@@ -9,33 +9,25 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from typing import Literal, get_args
 
 __all__ = [
     "CEFR_LEVELS",
     "LANGUAGE_TESTS",
     "TOEFL_BAND_MAX",
     "TOEIC_SECTIONS",
+    "LanguageTest",
     "canonical_result",
     "check_score",
     "check_sections",
 ]
 
-LANGUAGE_TESTS: tuple[str, ...] = (
-    "JLPT",
-    "JFT-Basic",
-    "NAT-TEST",
-    "EPS-TOPIK",
-    "TOPIK",
-    "HSK",
-    "TOCFL",
-    "IELTS",
-    "TOEIC",
-    "TOEFL-iBT",
-    "Goethe",
-    "telc",
-    "OSD",
-    "CEFR",
-)
+LanguageTest = Literal[
+    "JLPT", "JFT-Basic", "NAT-TEST", "EPS-TOPIK", "TOPIK", "HSK", "TOCFL", "IELTS",
+    "TOEIC", "TOEFL-iBT", "Goethe", "telc", "OSD", "CEFR",
+]  # fmt: skip
+LANGUAGE_TESTS: tuple[LanguageTest, ...] = get_args(LanguageTest)
+"""Language tests (FORMAT.md ``languages[].test``), in that order."""
 CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 TOEIC_SECTIONS: tuple[str, ...] = ("listening", "reading")
 TOEFL_BAND_MAX = 6.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
@@ -16,22 +16,12 @@ __all__ = [
     "AllocationUnplaced",
     "Flag",
     "Gap",
+    "GapKind",
     "MatchResult",
     "Reason",
     "Refusal",
 ]
 
-GAP_KINDS = (
-    "skill",
-    "certificate",
-    "language",
-    "experience",
-    "age",
-    "programme_rule",
-    "health",
-    "document",
-    "preference",
-)
 GapKind = Literal[
     "skill",
     "certificate",
@@ -43,6 +33,8 @@ GapKind = Literal[
     "document",
     "preference",
 ]
+GAP_KINDS: tuple[GapKind, ...] = get_args(GapKind)
+"""Gap kinds (FORMAT.md ``gaps[].kind``), in that order (reasons sort by it)."""
 Score = Annotated[float, Field(ge=0, le=1)]
 
 

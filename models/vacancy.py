@@ -17,8 +17,7 @@ from models.common import (
     SelarasModel,
     ShortText,
 )
-from models.language_results import CEFR_LEVELS, canonical_result
-from models.worker import LanguageTest
+from models.language_results import CEFR_LEVELS, LanguageTest, canonical_result
 
 __all__ = [
     "AgeRequirement",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple, get_args
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -17,14 +17,16 @@ from models.common import (
     ShortText,
     check_order,
 )
-from models.language_results import canonical_result, check_score, check_sections
+from models.language_results import LanguageTest, canonical_result, check_score, check_sections
 
 __all__ = [
     "CERTIFICATE_SCHEMES",
     "EDUCATION_LEVELS",
     "PROTECTED_FIELDS",
     "Certificate",
+    "CertificateScheme",
     "Documents",
+    "Education",
     "Experience",
     "FieldWarning",
     "Health",
@@ -37,18 +39,6 @@ __all__ = [
 PROTECTED_FIELDS = ("gender", "province", "religion", "ethnicity", "marital_status")
 """Stored for fairness audits only; scoring never reads them."""
 
-CERTIFICATE_SCHEMES = (
-    "BNSP",
-    "AWS",
-    "ASME-IX",
-    "ISO-9606",
-    "JP-SSW-SKILLS-TEST",
-    "JP-SSW2-SKILLS-TEST",
-    "JP-TRADE-TEST",
-    "KR-EPS-SKILLS-TEST",
-    "SIO",
-    "OTHER",
-)
 CertificateScheme = Literal[
     "BNSP",
     "AWS",
@@ -61,18 +51,14 @@ CertificateScheme = Literal[
     "SIO",
     "OTHER",
 ]
-EDUCATION_LEVELS = (
-    "SD", "SMP", "MTs", "SMA", "MA", "SMK", "Paket A", "Paket B", "Paket C",
-    "D1", "D2", "D3", "D4", "S1", "S2", "S3",
-)  # fmt: skip
+CERTIFICATE_SCHEMES: tuple[CertificateScheme, ...] = get_args(CertificateScheme)
+"""Certificate schemes (FORMAT.md ``certificates[].scheme``), in that order."""
 Education = Literal[
     "SD", "SMP", "MTs", "SMA", "MA", "SMK", "Paket A", "Paket B", "Paket C",
     "D1", "D2", "D3", "D4", "S1", "S2", "S3",
 ]  # fmt: skip
-LanguageTest = Literal[
-    "JLPT", "JFT-Basic", "NAT-TEST", "EPS-TOPIK", "TOPIK", "HSK", "TOCFL", "IELTS",
-    "TOEIC", "TOEFL-iBT", "Goethe", "telc", "OSD", "CEFR",
-]  # fmt: skip
+EDUCATION_LEVELS: tuple[Education, ...] = get_args(Education)
+"""Education levels (FORMAT.md ``education``), in that order (the encoded pool's codes)."""
 
 _EARLIEST_BIRTH = dt.date(1920, 1, 1)
 Months = Annotated[int, Field(ge=0, le=1200)]

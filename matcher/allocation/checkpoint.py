@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from matcher.allocation.chunks import Chunk, GapCounts, ScoredPairs
 from matcher.allocation.reasons import GapTally, JobGaps
+from matcher.arrays import Ints
 
 __all__ = ["FORMAT_VERSION", "Checkpoint", "CheckpointError", "Stage", "file_digest"]
 
@@ -40,7 +41,6 @@ FORMAT_VERSION = "1"
 """Version of the checkpoint layout; part of the key."""
 
 _MANIFEST = "manifest.json"
-Ints = NDArray[np.int64]
 Stage = Literal["score", "gaps"]
 """A pass whose chunks are saved: the eligible pairs, or the gap counts."""
 

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from matcher.allocation.graph import published_score
 from matcher.allocation.reasons import GapTally, JobGaps
+from matcher.arrays import Ints
 from matcher.encoding import EncodedPool
 from matcher.kernel import DEFAULT_MEMORY_BUDGET, PoolScorer
 from matcher.reference import Scorer
@@ -45,7 +45,6 @@ MIN_CHUNKS = 32
 """Chunks a pass is split into at least (when it has that many job orders): enough steps
 for the progress bar, for checkpoints and for balancing the load between jobs."""
 
-Ints = NDArray[np.int64]
 
 # Largest possible result of one job order, in bytes, per worker the result can hold:
 # an eligible pair is three int64 (job, worker, score); a gap pass keeps int32 counts per

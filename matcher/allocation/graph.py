@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+
+from matcher.arrays import Floats, Ints
 
 __all__ = [
     "SCORE_SCALE",
@@ -31,9 +32,6 @@ __all__ = [
 
 SCORE_SCALE = 10_000
 """Integer scores are ``round(score, 4) * SCORE_SCALE``."""
-
-Ints = NDArray[np.int64]
-Floats = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

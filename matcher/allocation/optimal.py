@@ -16,14 +16,12 @@ not depend on the order of the input files either.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
 from matcher.allocation.graph import EligibleGraph
+from matcher.arrays import Bools
 
 __all__ = ["optimal_allocation"]
-
-Bools = NDArray[np.bool_]
 
 
 def optimal_allocation(graph: EligibleGraph) -> Bools:

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.allocation.graph import EligibleGraph
+from matcher.arrays import Bools, Ints
 from matcher.kernel import VacancyScores
 from models.results import GAP_KINDS, Reason
 
@@ -38,8 +39,6 @@ __all__ = [
 TOP_GAPS = 3
 """Gates named per reason: enough to act on, short enough to read in a table."""
 
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 Label = tuple[str, str]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 
 from matcher.allocation.graph import SCORE_SCALE, EligibleGraph
 from matcher.allocation.reasons import (
@@ -22,6 +21,7 @@ from matcher.allocation.reasons import (
     unfilled_reasons,
 )
 from matcher.allocation.shortlist import positions
+from matcher.arrays import Bools, Ints
 from matcher.facts import WorkerFacts
 from matcher.screening import ScreenedVacancy
 from models.results import (
@@ -35,8 +35,6 @@ from models.results import (
 
 __all__ = ["Record", "filled", "job_of", "open_slots", "round_records"]
 
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 Record = (
     Refusal | AllocationPlaced | AllocationShortlisted | AllocationUnfilled | AllocationUnplaced
 )

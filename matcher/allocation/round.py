@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import numpy as np
-from numpy.typing import NDArray
 
 from matcher.allocation.checkpoint import Checkpoint, Stage
 from matcher.allocation.chunks import (
@@ -48,6 +47,7 @@ from matcher.allocation.records import Record, filled, job_of, open_slots, round
 from matcher.allocation.runner import ChunkRunner, Progress, QuietProgress
 from matcher.allocation.shortlist import shortlist_capacity
 from matcher.allocation.stable import stable_allocation
+from matcher.arrays import Bools, Ints
 from matcher.encoding import encode_pool
 from matcher.matching import MatchRun
 from matcher.screening import ScreenedVacancy
@@ -66,8 +66,6 @@ __all__ = [
 
 Method = Literal["optimal", "stable"]
 GapScope = Literal["open", "all"]
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 R = TypeVar("R")
 
 ALLOCATORS: dict[Method, Callable[[EligibleGraph], Bools]] = {
@@ -225,9 +223,7 @@ def allocate_round(
     orders = tuple(v for v in run.vacancies if not v.refused)
     pool = encode_pool(run.workers, run.scorer.taxonomy, run.scorer.as_of)
     payload = PoolPayload(pool, run.scorer)
-    graph = eligible_graph(
-        payload, orders, runner=runner, checkpoint=checkpoint, progress=progress
-    )
+    graph = eligible_graph(payload, orders, runner=runner, checkpoint=checkpoint, progress=progress)
     progress.start(STAGES[1], graph.n_jobs)
     chosen = allocate(graph, method=method, shortlist_per_slot=shortlist_per_slot)
     progress.advance(graph.n_jobs)

@@ -8,14 +8,11 @@ is the job order's own ranking (score descending, then worker id).
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from matcher.allocation.graph import EligibleGraph
+from matcher.arrays import Bools, Ints
 
 __all__ = ["positions", "shortlist_capacity"]
-
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 
 
 def shortlist_capacity(graph: EligibleGraph, per_slot: int) -> Ints:

@@ -15,14 +15,11 @@ round: that job order only ever gets pickier (as the library deletes such pairs)
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from matcher.allocation.graph import EligibleGraph
+from matcher.arrays import Bools
 
 __all__ = ["stable_allocation"]
-
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 
 
 def stable_allocation(graph: EligibleGraph) -> Bools:

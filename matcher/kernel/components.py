@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.arrays import Bools, Floats
 from matcher.kernel.context import Context
 from matcher.kernel.plan import Plan
-from matcher.kernel.rows import Bools, ChunkState, Floats, Rows, any_by_row, row_max
+from matcher.kernel.rows import ChunkState, Rows, any_by_row, row_max
 from matcher.kernel.tables import EXPERIENCE_CREDIT, RELATED_CREDIT, WITHIN_CREDIT
 from matcher.reference import SKILL_MONTHS_FULL
 

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.arrays import Bools, Ints
 from matcher.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
 from matcher.isco import isco_relation
-from matcher.kernel.rows import Bools, Ints
 from matcher.language_scale import meets_minimum, native_rank
 from matcher.reference import ISCO_CREDIT, LANGUAGE_STEP, Scorer, language_result_valid
 from matcher.rulepack_types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap

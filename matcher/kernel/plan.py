@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.encoding import EDUCATION_LEVELS, day_number
+from matcher.arrays import Bools, Floats, Ints
+from matcher.encoding import day_number
 from matcher.exchange_rates import ExchangeRateError, convert_currency
 from matcher.kernel.context import Context, compile_certificate, job_concept_bits
-from matcher.kernel.rows import Bools, Floats, Ints
 from matcher.kernel.tables import credit_table, language_credit
 from matcher.language_scale import cefr_rank
 from matcher.reference import Scorer
 from matcher.screening import LanguageGate, ScreenedVacancy
+from models.worker import EDUCATION_LEVELS
 
 
 @dataclass

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from matcher.arrays import Bools, Floats, Ints
 from matcher.encoding import EncodedPool
 from matcher.kernel.context import Context
 from matcher.kernel.gates import score_rows
 from matcher.kernel.plan import compile_plan
 from matcher.kernel.results import SCALE, TopVacancies, TopWorkers, VacancyScores, publication_rank
-from matcher.kernel.rows import Bools, Floats, Ints
 from matcher.reference import Scorer
 from matcher.screening import ScreenedVacancy
 

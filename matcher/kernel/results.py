@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.kernel.rows import Bools, Floats, Ints
+from matcher.arrays import Bools, Floats, Ints
 
 DECIMALS = 4
 SCALE = 10**DECIMALS

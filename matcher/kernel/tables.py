@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from matcher.kernel.rows import Floats
+from matcher.arrays import Floats
 from matcher.reference import EXPERIENCE_SCALE, SKILL_MONTHS_FULL
 
 
