@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from api.settings import MAX_K, MAX_PAGE_SIZE
-from matcher.messages import Lang
+from matcher.text.messages import Lang
 from models.common import Identifier
 from models.files import FileFormat
 

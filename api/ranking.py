@@ -18,7 +18,7 @@ from typing import Any
 from api.live_pool import LivePool
 from api.live_pool_cache import Lru
 from api.store import JOB_ORDERS, ambiguous, not_found
-from matcher.messages import Lang
+from matcher.text.messages import Lang
 from models.agency import Agency
 from models.results import MatchResult, Reason
 from models.vacancy import Vacancy

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.keys import Role
 from api.settings import MAX_K
-from matcher.messages import Lang
+from matcher.text.messages import Lang
 from models.common import Identifier, ShortText
 from models.results import MatchResult, Reason
 from models.vacancy import Vacancy

@@ -32,7 +32,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from matcher.skills import SkillNormalizer, load_taxonomy
-from matcher.text import fold
+from matcher.text.fold import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 QUALIFIERS = ["3 thn", "2 tahun", "posisi 3G", "SIO", "5 yrs exp", "BNSP", "senior", "(Fanuc)"]

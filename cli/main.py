@@ -24,9 +24,9 @@ from cli.serve import serve
 from matcher.explain import explanation
 from matcher.language_scale import normalize_language
 from matcher.matching import Direction
-from matcher.messages import Lang
 from matcher.occupations import default_occupation_normalizer
 from matcher.skills import default_skill_normalizer
+from matcher.text.messages import Lang
 from models.files import InvalidInputError, RecordKind, read_records
 
 __all__ = ["app", "main"]

@@ -2,7 +2,7 @@
 
 Titles come from CVs (experience entries) and job orders in the same languages and with
 the same habits as skill names, so they are read with the same engine
-(:class:`matcher.lexicon.Lexicon`) over the titles in ``matcher/data/occupations.json``.
+(:class:`matcher.text.lexicon.Lexicon`) over the titles in ``matcher/data/occupations.json``.
 A title the table does not know but that names exactly one skill whose concept has
 exactly one ISCO-08 unit group ("tukang bubut" -> lathe turning -> 7223) takes that group.
 """
@@ -17,9 +17,9 @@ from importlib import resources
 from typing import Any, Literal
 
 from matcher.isco import isco_title
-from matcher.lexicon import Lexicon
 from matcher.skills import SKILL_THRESHOLD, SkillNormalizer, default_skill_normalizer
-from matcher.text import text_rules
+from matcher.text.fold import text_rules
+from matcher.text.lexicon import Lexicon
 
 __all__ = ["OccupationMatch", "OccupationNormalizer", "default_occupation_normalizer"]
 

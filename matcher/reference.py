@@ -25,10 +25,10 @@ from matcher.facts import CertificateFact, WorkerFacts, age_on, months_of_age_on
 from matcher.isco import is_unit_group, isco_relation
 from matcher.language_scale import cefr_rank, meets_minimum, native_rank, validity_months
 from matcher.language_scale import valid_on as test_valid_on
-from matcher.messages import Message, Param
 from matcher.rulepack_types import CertificateRequirement, ExperienceRequirement
 from matcher.screening import LanguageGate, Note, ScreenedVacancy, SkillNeed
 from matcher.skills import SkillTaxonomy
+from matcher.text.messages import Message, Param
 
 __all__ = [
     "DEFAULT_WEIGHTS",

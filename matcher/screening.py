@@ -14,10 +14,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher.messages import Message, Param
 from matcher.rulepack_types import RulePack
 from matcher.rulepacks import hours_per_month, legal_pack, monthly_equivalent, wage_floor_on
 from matcher.skills import SkillNormalizer
+from matcher.text.messages import Message, Param
 from models.agency import Agency
 from models.vacancy import Vacancy
 

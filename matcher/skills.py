@@ -3,7 +3,7 @@
 The taxonomy lives in ``matcher/data/skills.json`` (sources in ``matcher/data/SOURCES.md``):
 concepts with stable ids, English and Indonesian labels, aliases in Indonesian, English,
 Malay, Japanese and Korean, ISCO-08 codes, a parent concept and an ESCO URI where one
-was established. The normalizer reads a string with :class:`matcher.lexicon.Lexicon` and
+was established. The normalizer reads a string with :class:`matcher.text.lexicon.Lexicon` and
 returns every concept it names, or none when it is not sure: a wrong concept would send
 a worker to the wrong job, *unknown* only asks an officer to look.
 """
@@ -17,8 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from matcher.lexicon import Hit, Lexicon
-from matcher.text import text_rules
+from matcher.text.fold import text_rules
+from matcher.text.lexicon import Hit, Lexicon
 
 __all__ = [
     "SKILL_THRESHOLD",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from matcher.matching import MatchRun, prepare_run
-from matcher.messages import render
 from matcher.rulepacks import load_rule_packs
+from matcher.text.messages import render
 from models.agency import Agency
 from models.results import MatchResult
 from models.vacancy import Vacancy

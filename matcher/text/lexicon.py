@@ -4,7 +4,7 @@ The engine behind the skill normalizer (targets are taxonomy concepts) and the o
 normalizer (targets are ISCO-08 unit groups). It reads a string the way a placement
 officer would:
 
-1. fold the text (:mod:`matcher.text`), split it where it joins several skills ("dan",
+1. fold the text (:mod:`matcher.text.fold`), split it where it joins several skills ("dan",
    "and", ",", "/"), expand abbreviations ("opr" -> "operator") and cut East Asian words
    into known words by longest match ("溶接作業" -> "溶接", "作業");
 2. give every word its known form: itself, an Indonesian root ("pengelasan" -> "las"), or
@@ -36,8 +36,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from matcher.indonesian import root_candidates
-from matcher.text import TextRules, fold, is_east_asian, script_runs, segments
+from matcher.text.fold import TextRules, fold, is_east_asian, script_runs, segments
+from matcher.text.indonesian import root_candidates
 
 __all__ = ["Hit", "Lexicon"]
 

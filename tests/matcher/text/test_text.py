@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.indonesian import root_candidates
-from matcher.text import fold, script_runs, segments, text_rules
+from matcher.text.fold import fold, script_runs, segments, text_rules
+from matcher.text.indonesian import root_candidates
 
 
 @pytest.mark.parametrize(
