@@ -37,11 +37,11 @@ from matcher.explain import explain_pair
 from matcher.facts import WorkerFacts, worker_facts
 from matcher.kernel import PoolScorer
 from matcher.matching import MatchRun, result_record
-from matcher.occupations import default_occupation_normalizer
 from matcher.reference import Scorer
 from matcher.rulepack_types import RulePack
 from matcher.rulepacks import load_rule_packs
-from matcher.skills import default_skill_normalizer
+from matcher.taxonomy.occupations import default_occupation_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang
 from matcher.versions import engine_versions
 from models.agency import Agency

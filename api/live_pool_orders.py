@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from api.live_pool_cache import Lru
 from matcher.rulepack_types import RulePack
 from matcher.screening import ScreenedVacancy, screen_vacancies
-from matcher.skills import SkillNormalizer
+from matcher.taxonomy.skills import SkillNormalizer
 from models.agency import Agency
 from models.vacancy import Vacancy
 

@@ -28,7 +28,7 @@ from matcher.encoding import EncodedPool, ages_on, concat_pools, encode_pool
 from matcher.facts import WorkerFacts
 from matcher.kernel import PoolScorer
 from matcher.reference import Scorer
-from matcher.skills import SkillTaxonomy
+from matcher.taxonomy.skills import SkillTaxonomy
 
 __all__ = ["MAX_SEALED", "TAIL_ROWS", "Segment", "Snapshot", "WorkerStore"]
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from matcher.skills import SkillNormalizer, load_taxonomy
+from matcher.taxonomy.skills import SkillNormalizer, load_taxonomy
 from matcher.text.fold import fold
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -63,7 +63,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.rulepacks import rule_pack, wage_floor_on
-from matcher.skills import load_taxonomy
+from matcher.taxonomy.skills import load_taxonomy
 
 __all__ = [
     "AS_OF",

@@ -21,9 +21,9 @@ from rich.text import Text
 
 from cli.demo_match import show_matching
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
-from matcher.language_scale import normalize_language
-from matcher.occupations import OccupationMatch, default_occupation_normalizer
-from matcher.skills import Concept, default_skill_normalizer
+from matcher.taxonomy.language_scale import normalize_language
+from matcher.taxonomy.occupations import OccupationMatch, default_occupation_normalizer
+from matcher.taxonomy.skills import Concept, default_skill_normalizer
 from models.files import InvalidInputError, RecordKind, read_records
 from models.vacancy import Vacancy
 from models.worker import Worker

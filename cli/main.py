@@ -22,10 +22,10 @@ from cli.matching import load_run, write_records
 from cli.report import EXIT_INVALID, count_of, report_problems
 from cli.serve import serve
 from matcher.explain import explanation
-from matcher.language_scale import normalize_language
 from matcher.matching import Direction
-from matcher.occupations import default_occupation_normalizer
-from matcher.skills import default_skill_normalizer
+from matcher.taxonomy.language_scale import normalize_language
+from matcher.taxonomy.occupations import default_occupation_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang
 from models.files import InvalidInputError, RecordKind, read_records
 

@@ -25,9 +25,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.facts import WorkerFacts
-from matcher.isco import is_unit_group
-from matcher.language_scale import cefr_rank
-from matcher.skills import SkillTaxonomy
+from matcher.taxonomy.isco import is_unit_group
+from matcher.taxonomy.language_scale import cefr_rank
+from matcher.taxonomy.skills import SkillTaxonomy
 from models.worker import EDUCATION_LEVELS
 
 __all__ = [

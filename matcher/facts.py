@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matcher.language_scale import LanguageLevel, normalize_language
-from matcher.occupations import OccupationNormalizer
-from matcher.skills import SkillNormalizer
+from matcher.taxonomy.language_scale import LanguageLevel, normalize_language
+from matcher.taxonomy.occupations import OccupationNormalizer
+from matcher.taxonomy.skills import SkillNormalizer
 from models.worker import Worker
 
 __all__ = [

@@ -16,12 +16,12 @@ from matcher.encoding import encode_pool
 from matcher.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.facts import WorkerFacts, worker_facts
 from matcher.kernel import top_vacancies, top_workers
-from matcher.occupations import default_occupation_normalizer
 from matcher.reference import PairOutcome, Scorer
 from matcher.rulepack_types import RulePack
 from matcher.rulepacks import load_rule_packs
 from matcher.screening import Note, ScreenedVacancy, screen_vacancies
-from matcher.skills import default_skill_normalizer
+from matcher.taxonomy.occupations import default_occupation_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang, render
 from models.agency import Agency
 from models.results import Flag, Gap, MatchResult, Reason, Refusal

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from matcher.rulepack_types import RulePack
 from matcher.rulepacks import hours_per_month, legal_pack, monthly_equivalent, wage_floor_on
-from matcher.skills import SkillNormalizer
+from matcher.taxonomy.skills import SkillNormalizer
 from matcher.text.messages import Message, Param
 from models.agency import Agency
 from models.vacancy import Vacancy

@@ -15,7 +15,7 @@ from matcher.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.reference import DEFAULT_WEIGHTS
 from matcher.rulepack_types import RulePack
 from matcher.rulepacks import versions as pack_versions
-from matcher.skills import default_skill_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
 
 __all__ = ["engine_versions"]
 

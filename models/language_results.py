@@ -1,7 +1,7 @@
 """Validation and canonical forms of language test results (FORMAT.md ``languages[]``).
 
 Plain functions raising ``ValueError`` with a message that names what is allowed; the
-pydantic models call them. Mapping results to CEFR lives in ``matcher.language_scale``.
+pydantic models call them. Mapping results to CEFR lives in ``matcher.taxonomy.language_scale``.
 """
 
 from __future__ import annotations

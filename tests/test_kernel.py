@@ -34,12 +34,12 @@ from matcher.kernel import (
     top_vacancies,
     top_workers,
 )
-from matcher.language_scale import normalize_language
 from matcher.matching import MatchRun
 from matcher.reference import Scorer
 from matcher.rulepacks import load_rule_packs
 from matcher.screening import ScreenedVacancy, screen_vacancies
-from matcher.skills import default_skill_normalizer, load_taxonomy
+from matcher.taxonomy.language_scale import normalize_language
+from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
 from models.vacancy import Vacancy
 
 AS_OF = dt.date(2026, 3, 1)

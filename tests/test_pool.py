@@ -25,7 +25,7 @@ from benchmarks.pool import (
     write_pool,
 )
 from matcher.rulepacks import wage_floor_on
-from matcher.skills import default_skill_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
 from models.agency import Agency
 from models.vacancy import Vacancy
 from models.worker import Worker

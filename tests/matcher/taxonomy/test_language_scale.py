@@ -1,4 +1,4 @@
-"""CEFR mapping, own-scale ranks and validity of language results (matcher.language_scale)."""
+"""CEFR mapping, own-scale ranks and validity of language results (taxonomy.language_scale)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.language_scale import (
+from matcher.taxonomy.language_scale import (
     MAPPING_STATUSES,
     LanguageLevel,
     cefr_rank,

@@ -7,7 +7,13 @@ from importlib import resources
 
 import pytest
 
-from matcher.isco import is_unit_group, isco_groups, isco_relation, isco_title, parent_groups
+from matcher.taxonomy.isco import (
+    is_unit_group,
+    isco_groups,
+    isco_relation,
+    isco_title,
+    parent_groups,
+)
 
 
 def test_complete_hierarchy() -> None:

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from matcher.skills import SkillMatch, SkillNormalizer, default_skill_normalizer, load_taxonomy
-
-DATA = Path(__file__).parent / "data"
+from matcher.taxonomy.skills import (
+    SkillMatch,
+    SkillNormalizer,
+    default_skill_normalizer,
+    load_taxonomy,
+)
+from tests.paths import ROOT, TEST_DATA
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ def _rates(path: Path, normalizer: SkillNormalizer) -> Rates:
 
 
 def test_dev_set_accuracy(quality_report: list[str]) -> None:
-    rates = _rates(DATA / "skill_devset.tsv", default_skill_normalizer())
+    rates = _rates(TEST_DATA / "skill_devset.tsv", default_skill_normalizer())
     quality_report.append(f"skill dev set (tests/data/skill_devset.tsv): {rates.report()}")
     assert rates.labelled >= 300
     assert rates.correct >= 0.95, rates.report()
@@ -76,7 +80,7 @@ def test_dev_set_accuracy(quality_report: list[str]) -> None:
 def test_held_out_set(quality_report: list[str]) -> None:
     """A second set, written later by someone who saw neither the alias table nor the dev
     set, and not used for tuning: the honest estimate of accuracy on new text."""
-    rates = _rates(DATA / "skill_holdout.tsv", default_skill_normalizer())
+    rates = _rates(TEST_DATA / "skill_holdout.tsv", default_skill_normalizer())
     quality_report.append(f"skill held-out set (tests/data/skill_holdout.tsv): {rates.report()}")
     assert rates.wrong <= 0.01, rates.report()
     assert rates.correct >= 0.88, rates.report()
@@ -85,14 +89,14 @@ def test_held_out_set(quality_report: list[str]) -> None:
 @pytest.mark.parametrize("name", ["skill_devset.tsv", "skill_holdout.tsv"])
 def test_every_label_is_a_concept(name: str) -> None:
     taxonomy = load_taxonomy()
-    with (DATA / name).open(encoding="utf-8") as handle:
+    with (TEST_DATA / name).open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             for concept in filter(None, row["expected"].split("|")):
                 assert concept in taxonomy, row
 
 
 def _brief_vocabulary() -> list[tuple[str, str]]:
-    with (DATA / "brief_vocabulary.tsv").open(encoding="utf-8") as handle:
+    with (TEST_DATA / "brief_vocabulary.tsv").open(encoding="utf-8") as handle:
         return [(r["term"], r["expected"]) for r in csv.DictReader(handle, delimiter="\t")]
 
 
@@ -208,7 +212,7 @@ def test_no_name_means_two_concepts() -> None:
 def _normalize_in_fresh_process(seed: str, texts: list[str]) -> list[dict[str, object]]:
     code = (
         "import json, sys\n"
-        "from matcher.skills import default_skill_normalizer\n"
+        "from matcher.taxonomy.skills import default_skill_normalizer\n"
         "texts = json.load(sys.stdin)\n"
         "print(json.dumps([m.to_record() for m in "
         "default_skill_normalizer().normalize_many(texts)]))\n"
@@ -216,7 +220,7 @@ def _normalize_in_fresh_process(seed: str, texts: list[str]) -> list[dict[str, o
     env = {**os.environ, "PYTHONHASHSEED": seed}
     done = subprocess.run(
         [sys.executable, "-c", code], input=json.dumps(texts), capture_output=True,
-        text=True, env=env, check=True, cwd=Path(__file__).parents[1],
+        text=True, env=env, check=True, cwd=ROOT,
     )  # fmt: skip
     result: list[dict[str, object]] = json.loads(done.stdout)
     return result
@@ -224,7 +228,7 @@ def _normalize_in_fresh_process(seed: str, texts: list[str]) -> list[dict[str, o
 
 def test_same_output_in_every_process() -> None:
     """Readings must not depend on hash randomization (set and dict order)."""
-    with (DATA / "skill_devset.tsv").open(encoding="utf-8") as handle:
+    with (TEST_DATA / "skill_devset.tsv").open(encoding="utf-8") as handle:
         texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
     assert _normalize_in_fresh_process("1", texts) == _normalize_in_fresh_process("2", texts)
 

@@ -8,8 +8,8 @@ from importlib import resources
 
 import pytest
 
-from matcher.isco import is_unit_group
-from matcher.skills import load_taxonomy
+from matcher.taxonomy.isco import is_unit_group
+from matcher.taxonomy.skills import load_taxonomy
 
 # One concept per family the issue and brief section 4 name.
 FAMILIES = {

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
-from matcher.occupations import default_occupation_normalizer
-
-DATA = Path(__file__).parent / "data"
+from matcher.taxonomy.occupations import default_occupation_normalizer
+from tests.paths import TEST_DATA
 
 
 def test_dev_set_accuracy(quality_report: list[str]) -> None:
-    with (DATA / "occupation_devset.tsv").open(encoding="utf-8") as handle:
+    with (TEST_DATA / "occupation_devset.tsv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     matches = default_occupation_normalizer().normalize_many([r["text"] for r in rows])
     labelled = [(r["isco"], m.isco) for r, m in zip(rows, matches, strict=True) if r["isco"]]

@@ -16,8 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from matcher.isco import isco_title
-from matcher.skills import SKILL_THRESHOLD, SkillNormalizer, default_skill_normalizer
+from matcher.taxonomy.isco import isco_title
+from matcher.taxonomy.skills import SKILL_THRESHOLD, SkillNormalizer, default_skill_normalizer
 from matcher.text.fold import text_rules
 from matcher.text.lexicon import Lexicon
 
