@@ -32,14 +32,14 @@ from api.live_pool_orders import OrderStore, Screened
 from api.live_pool_rank import order_key, rank_among, top_in_scope
 from api.live_pool_workers import WorkerStore
 from matcher.encoding import encode_pool
-from matcher.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.explain import explain_pair
 from matcher.facts import WorkerFacts, worker_facts
 from matcher.kernel import PoolScorer
 from matcher.matching import MatchRun, result_record
 from matcher.reference import Scorer
-from matcher.rulepack_types import RulePack
-from matcher.rulepacks import load_rule_packs
+from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
+from matcher.rules.packs import load_rule_packs
+from matcher.rules.types import RulePack
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang

@@ -14,8 +14,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from api.live_pool_cache import Lru
-from matcher.rulepack_types import RulePack
-from matcher.screening import ScreenedVacancy, screen_vacancies
+from matcher.rules.screening import ScreenedVacancy, screen_vacancies
+from matcher.rules.types import RulePack
 from matcher.taxonomy.skills import SkillNormalizer
 from models.agency import Agency
 from models.vacancy import Vacancy

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from api.live_pool_workers import Segment, Snapshot
 from matcher.facts import WorkerFacts
 from matcher.reference import Scorer
-from matcher.screening import ScreenedVacancy
+from matcher.rules.screening import ScreenedVacancy
 
 __all__ = ["Picked", "order_key", "rank_among", "top_in_scope"]
 

@@ -48,7 +48,7 @@ from pool import AS_OF, generate_pool  # noqa: E402
 from matcher.encoding import EncodedPool, concat_pools, encode_pool  # noqa: E402
 from matcher.kernel import PoolScorer, top_vacancies, top_workers  # noqa: E402
 from matcher.matching import prepare_run  # noqa: E402
-from matcher.screening import ScreenedVacancy  # noqa: E402
+from matcher.rules.screening import ScreenedVacancy  # noqa: E402
 from models.agency import Agency  # noqa: E402
 from models.vacancy import Vacancy  # noqa: E402
 from models.worker import Worker  # noqa: E402

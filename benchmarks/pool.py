@@ -9,7 +9,7 @@ Japan, EPS-TOPIK for Korea, Goethe/telc for Germany) and age out (EPS-TOPIK afte
 months), BNSP/SIO/skills-test certificates of which some have expired, prior stays abroad
 under KR-EPS or JP-TITP, missing health and passport records, and job orders across the
 seven manufacturing programmes whose wages sit above the statutory floor of
-``matcher.rulepacks.wage_floor_on`` except for ~3% that must be refused, ~2% that name a
+``matcher.rules.packs.wage_floor_on`` except for ~3% that must be refused, ~2% that name a
 sex (to be flagged) and a few from an agency that is not licensed.
 
 Every record is a plain ``dict`` that validates with ``models`` (``Worker.model_validate``
@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.rulepacks import rule_pack, wage_floor_on
+from matcher.rules.packs import rule_pack, wage_floor_on
 from matcher.taxonomy.skills import load_taxonomy
 
 __all__ = [

@@ -13,7 +13,7 @@ from typing import Any
 from matcher.facts import WorkerFacts
 from matcher.matching import MatchRun, result_record
 from matcher.reference import PairOutcome
-from matcher.screening import ScreenedVacancy
+from matcher.rules.screening import ScreenedVacancy
 from matcher.text.messages import Lang, render
 
 __all__ = ["explain_pair", "explanation"]

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from matcher.encoding import encode_pool
-from matcher.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.facts import WorkerFacts, worker_facts
 from matcher.kernel import top_vacancies, top_workers
 from matcher.reference import PairOutcome, Scorer
-from matcher.rulepack_types import RulePack
-from matcher.rulepacks import load_rule_packs
-from matcher.screening import Note, ScreenedVacancy, screen_vacancies
+from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
+from matcher.rules.packs import load_rule_packs
+from matcher.rules.screening import Note, ScreenedVacancy, screen_vacancies
+from matcher.rules.types import RulePack
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang, render

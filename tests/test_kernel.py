@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.encoding import concat_pools, encode_pool
-from matcher.exchange_rates import load_exchange_rates
 from matcher.facts import CertificateFact, ExperienceFact, LanguageFact, SkillFact, WorkerFacts
 from matcher.kernel import (
     PoolScorer,
@@ -36,8 +35,9 @@ from matcher.kernel import (
 )
 from matcher.matching import MatchRun
 from matcher.reference import Scorer
-from matcher.rulepacks import load_rule_packs
-from matcher.screening import ScreenedVacancy, screen_vacancies
+from matcher.rules.exchange_rates import load_exchange_rates
+from matcher.rules.packs import load_rule_packs
+from matcher.rules.screening import ScreenedVacancy, screen_vacancies
 from matcher.taxonomy.language_scale import normalize_language
 from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
 from models.vacancy import Vacancy

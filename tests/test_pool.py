@@ -24,7 +24,7 @@ from benchmarks.pool import (
     record_line,
     write_pool,
 )
-from matcher.rulepacks import wage_floor_on
+from matcher.rules.packs import wage_floor_on
 from matcher.taxonomy.skills import default_skill_normalizer
 from models.agency import Agency
 from models.vacancy import Vacancy

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from matcher.matching import MatchRun, prepare_run
-from matcher.rulepacks import load_rule_packs
+from matcher.rules.packs import load_rule_packs
 from matcher.text.messages import render
 from models.agency import Agency
 from models.results import MatchResult

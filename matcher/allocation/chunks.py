@@ -26,7 +26,7 @@ from matcher.arrays import Ints
 from matcher.encoding import EncodedPool
 from matcher.kernel import DEFAULT_MEMORY_BUDGET, PoolScorer
 from matcher.reference import Scorer
-from matcher.screening import ScreenedVacancy
+from matcher.rules.screening import ScreenedVacancy
 
 __all__ = [
     "MIN_CHUNKS",

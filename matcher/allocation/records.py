@@ -23,7 +23,7 @@ from matcher.allocation.reasons import (
 from matcher.allocation.shortlist import positions
 from matcher.arrays import Bools, Ints
 from matcher.facts import WorkerFacts
-from matcher.screening import ScreenedVacancy
+from matcher.rules.screening import ScreenedVacancy
 from models.results import (
     AllocationPlaced,
     AllocationShortlisted,

@@ -50,7 +50,7 @@ from matcher.allocation.stable import stable_allocation
 from matcher.arrays import Bools, Ints
 from matcher.encoding import encode_pool
 from matcher.matching import MatchRun
-from matcher.screening import ScreenedVacancy
+from matcher.rules.screening import ScreenedVacancy
 from matcher.versions import engine_versions
 
 __all__ = [

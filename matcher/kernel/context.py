@@ -14,8 +14,8 @@ from numpy.typing import NDArray
 from matcher.arrays import Bools, Ints
 from matcher.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
 from matcher.reference import ISCO_CREDIT, LANGUAGE_STEP, Scorer, language_result_valid
-from matcher.rulepack_types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
-from matcher.screening import LanguageGate, ScreenedVacancy
+from matcher.rules.screening import LanguageGate, ScreenedVacancy
+from matcher.rules.types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
 from matcher.taxonomy.isco import isco_relation
 from matcher.taxonomy.language_scale import meets_minimum, native_rank
 

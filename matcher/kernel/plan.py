@@ -13,11 +13,11 @@ from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Floats, Ints
 from matcher.encoding import day_number
-from matcher.exchange_rates import ExchangeRateError, convert_currency
 from matcher.kernel.context import Context, compile_certificate, job_concept_bits
 from matcher.kernel.tables import credit_table, language_credit
 from matcher.reference import Scorer
-from matcher.screening import LanguageGate, ScreenedVacancy
+from matcher.rules.exchange_rates import ExchangeRateError, convert_currency
+from matcher.rules.screening import LanguageGate, ScreenedVacancy
 from matcher.taxonomy.language_scale import cefr_rank
 from models.worker import EDUCATION_LEVELS
 

@@ -13,7 +13,7 @@ from matcher.kernel.gates import score_rows
 from matcher.kernel.plan import compile_plan
 from matcher.kernel.results import SCALE, TopVacancies, TopWorkers, VacancyScores, publication_rank
 from matcher.reference import Scorer
-from matcher.screening import ScreenedVacancy
+from matcher.rules.screening import ScreenedVacancy
 
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 """Bytes of working memory a chunk may use (the encoded pool itself not counted)."""

@@ -3,7 +3,7 @@
 Every rule carries the key of its source (``source``, looked up in ``RulePack.sources``),
 optional corroborating keys (``also``) and a ``status`` of ``verified`` or ``unverified``.
 Field names follow the JSON keys, except ``min``/``max`` (``minimum``/``maximum``).
-The file format is described in docs/rulepacks.md; parsing lives in ``matcher.rulepack_parse``.
+The file format is described in docs/rulepacks.md; parsing lives in ``matcher.rules.parse``.
 """
 
 from __future__ import annotations

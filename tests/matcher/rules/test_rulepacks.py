@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from matcher.rulepacks import (
+from matcher.rules.packs import (
     PACK_NAMES,
     ExchangeRateError,
     RulePack,

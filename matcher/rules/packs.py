@@ -18,15 +18,15 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 
-from matcher.exchange_rates import (
+from matcher.rules.exchange_rates import (
     Conversion,
     ExchangeRateError,
     ExchangeRateTable,
     convert_currency,
     load_exchange_rates,
 )
-from matcher.rulepack_parse import LEGAL_PACK, PACK_NAMES, RulePackError, parse_pack
-from matcher.rulepack_types import (
+from matcher.rules.parse import LEGAL_PACK, PACK_NAMES, RulePackError, parse_pack
+from matcher.rules.types import (
     AgeWindow,
     HoursConvention,
     LanguageRule,

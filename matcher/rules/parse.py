@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from matcher.rulepack_types import (
+from matcher.rules.types import (
     STATUSES,
     AgeWindow,
     Allowance,

@@ -14,8 +14,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher.rulepack_types import RulePack
-from matcher.rulepacks import hours_per_month, legal_pack, monthly_equivalent, wage_floor_on
+from matcher.rules.packs import hours_per_month, legal_pack, monthly_equivalent, wage_floor_on
+from matcher.rules.types import RulePack
 from matcher.taxonomy.skills import SkillNormalizer
 from matcher.text.messages import Message, Param
 from models.agency import Agency
