@@ -40,7 +40,7 @@ from api.tables import BatchRunRow
 from matcher.allocation.report import round_report
 from matcher.allocation.round import STAGES, allocate_round
 from matcher.allocation.runner import ChunkRunner
-from matcher.matching import prepare_run
+from matcher.scoring.matching import prepare_run
 from models.results import Refusal
 
 __all__ = [

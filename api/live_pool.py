@@ -4,9 +4,9 @@
 order, is built once from the database on start (:meth:`LivePool.load`) and is updated on
 every write by encoding only the written workers (see :mod:`api.live_pool_workers`). Its
 rankings, explanations and refusals are those ``selaras match`` and ``selaras explain``
-give for the same records (:mod:`matcher.matching`): the kernel selects, the reference
+give for the same records (:mod:`matcher.scoring.matching`): the kernel selects, the reference
 scorer evaluates each selected pair (and must agree with the kernel), and
-:func:`matcher.matching.result_record` writes the record.
+:func:`matcher.scoring.matching.result_record` writes the record.
 
 It is safe to call from many threads: a query works on a snapshot of the pool taken when
 it starts, so it sees every write made before and none made after. Kernel calls run one at
@@ -31,19 +31,19 @@ from api.live_pool_cache import FairLock, Lru
 from api.live_pool_orders import OrderStore, Screened
 from api.live_pool_rank import order_key, rank_among, top_in_scope
 from api.live_pool_workers import WorkerStore
-from matcher.encoding import encode_pool
-from matcher.explain import explain_pair
-from matcher.facts import WorkerFacts, worker_facts
-from matcher.kernel import PoolScorer
-from matcher.matching import MatchRun, result_record
-from matcher.reference import Scorer
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import load_rule_packs
 from matcher.rules.types import RulePack
+from matcher.scoring.encoding import encode_pool
+from matcher.scoring.explain import explain_pair
+from matcher.scoring.facts import WorkerFacts, worker_facts
+from matcher.scoring.kernel import PoolScorer
+from matcher.scoring.matching import MatchRun, result_record
+from matcher.scoring.reference import Scorer
+from matcher.scoring.versions import engine_versions
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang
-from matcher.versions import engine_versions
 from models.agency import Agency
 from models.results import MatchResult, Refusal
 from models.vacancy import Vacancy
@@ -298,7 +298,7 @@ class LivePool:
         Returns
         -------
         dict
-            See :func:`matcher.explain.explain_pair`; ``rank`` is among every worker in
+            See :func:`matcher.scoring.explain.explain_pair`; ``rank`` is among every worker in
             scope, ineligible ones included (1 when the job order is refused).
 
         Raises

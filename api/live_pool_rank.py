@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from api.live_pool_workers import Segment, Snapshot
-from matcher.facts import WorkerFacts
-from matcher.reference import Scorer
 from matcher.rules.screening import ScreenedVacancy
+from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.reference import Scorer
 
 __all__ = ["Picked", "order_key", "rank_among", "top_in_scope"]
 

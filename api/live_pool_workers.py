@@ -1,6 +1,6 @@
 """The live pool's workers: encoded segments, tombstones and compaction.
 
-Workers are held encoded (:class:`matcher.encoding.EncodedPool`) in a few *segments*: a
+Workers are held encoded (:class:`matcher.scoring.encoding.EncodedPool`) in a few *segments*: a
 large base, sealed segments of later writes, and an open *tail* that single writes join
 (re-encoding only the tail, at most :data:`TAIL_ROWS` rows). Every stored version of a
 worker gets a *serial*; replacing or deleting a worker marks its old serial dead, and a
@@ -24,10 +24,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from api.live_pool_cache import Lru
-from matcher.encoding import EncodedPool, ages_on, concat_pools, encode_pool
-from matcher.facts import WorkerFacts
-from matcher.kernel import PoolScorer
-from matcher.reference import Scorer
+from matcher.scoring.encoding import EncodedPool, ages_on, concat_pools, encode_pool
+from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.kernel import PoolScorer
+from matcher.scoring.reference import Scorer
 from matcher.taxonomy.skills import SkillTaxonomy
 
 __all__ = ["MAX_SEALED", "TAIL_ROWS", "Segment", "Snapshot", "WorkerStore"]

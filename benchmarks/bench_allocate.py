@@ -52,9 +52,9 @@ from matcher.allocation.graph import (  # noqa: E402
 from matcher.allocation.round import allocate, allocate_round, eligible_graph  # noqa: E402
 from matcher.allocation.runner import ChunkRunner  # noqa: E402
 from matcher.allocation.stable import stable_allocation  # noqa: E402
-from matcher.encoding import encode_pool  # noqa: E402
-from matcher.kernel import PoolScorer  # noqa: E402
-from matcher.matching import MatchRun, prepare_run  # noqa: E402
+from matcher.scoring.encoding import encode_pool  # noqa: E402
+from matcher.scoring.kernel import PoolScorer  # noqa: E402
+from matcher.scoring.matching import MatchRun, prepare_run  # noqa: E402
 from models.agency import Agency  # noqa: E402
 from models.vacancy import Vacancy  # noqa: E402
 from models.worker import Worker  # noqa: E402

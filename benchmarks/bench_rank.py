@@ -1,8 +1,8 @@
 """Benchmark: ranking with the vectorized kernel, against the reference scorer.
 
 Builds a seeded synthetic pool with ``benchmarks/pool.py`` (records validated with
-``models``, read with ``matcher.facts.worker_facts``, job orders screened), encodes it once
-with ``matcher.encoding.encode_pool`` and measures
+``models``, read with ``matcher.scoring.facts.worker_facts``, job orders screened), encodes it once
+with ``matcher.scoring.encoding.encode_pool`` and measures
 
 * **one job order against 1,000,000 pre-encoded workers, top 50**: the median over
   ``--repeats`` of ``top_workers`` for each of ``--single-orders`` job orders; reported as
@@ -45,10 +45,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from pool import AS_OF, generate_pool  # noqa: E402
 
-from matcher.encoding import EncodedPool, concat_pools, encode_pool  # noqa: E402
-from matcher.kernel import PoolScorer, top_vacancies, top_workers  # noqa: E402
-from matcher.matching import prepare_run  # noqa: E402
 from matcher.rules.screening import ScreenedVacancy  # noqa: E402
+from matcher.scoring.encoding import EncodedPool, concat_pools, encode_pool  # noqa: E402
+from matcher.scoring.kernel import PoolScorer, top_vacancies, top_workers  # noqa: E402
+from matcher.scoring.matching import prepare_run  # noqa: E402
 from models.agency import Agency  # noqa: E402
 from models.vacancy import Vacancy  # noqa: E402
 from models.worker import Worker  # noqa: E402

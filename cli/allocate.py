@@ -17,7 +17,7 @@ from matcher.allocation.html import render_html
 from matcher.allocation.report import round_report
 from matcher.allocation.round import GapScope, Method, allocate_round
 from matcher.allocation.runner import Backend, ChunkRunner
-from matcher.matching import MatchRun, prepare_run
+from matcher.scoring.matching import MatchRun, prepare_run
 from models.results import Refusal
 from models.worker import Worker
 

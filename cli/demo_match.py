@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from matcher.explain import explanation
-from matcher.matching import MatchRun, prepare_run
+from matcher.scoring.explain import explanation
+from matcher.scoring.matching import MatchRun, prepare_run
 from models.files import InvalidInputError, read_records
 
 __all__ = ["show_matching"]

@@ -21,8 +21,8 @@ from cli.keys import keys_app
 from cli.matching import load_run, write_records
 from cli.report import EXIT_INVALID, count_of, report_problems
 from cli.serve import serve
-from matcher.explain import explanation
-from matcher.matching import Direction
+from matcher.scoring.explain import explanation
+from matcher.scoring.matching import Direction
 from matcher.taxonomy.language_scale import normalize_language
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer

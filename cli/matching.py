@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import typer
 
 from cli.report import EXIT_INVALID, report_problems
-from matcher.matching import MatchRun, prepare_run
+from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency
 from models.files import InvalidInputError, Problem, RecordKind, read_records
 from models.vacancy import Vacancy

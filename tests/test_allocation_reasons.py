@@ -12,7 +12,7 @@ from matcher.allocation.reasons import (
     outcompeted_reason,
     unfilled_reasons,
 )
-from matcher.kernel import VacancyScores
+from matcher.scoring.kernel import VacancyScores
 
 LANGUAGE = ("language", "JLPT N4 or JFT-Basic A2")
 COUNTRY = ("preference", "countries")

@@ -19,8 +19,8 @@ from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, split_orde
 from matcher.allocation.reasons import GapTally
 from matcher.allocation.round import STAGES, RoundOutcome, allocate_round
 from matcher.allocation.runner import ChunkRunner
-from matcher.kernel import VacancyScores
-from matcher.matching import MatchRun, prepare_run
+from matcher.scoring.kernel import VacancyScores
+from matcher.scoring.matching import MatchRun, prepare_run
 from models.files import read_records
 
 RunCli = Callable[..., Result]

@@ -3,7 +3,7 @@
 Every check replays a history of writes (loads, single and batch upserts, replacements,
 moves between agencies, deletes, job-order changes) on a :class:`api.live_pool.LivePool`
 with small segments, so that tails seal, segments merge and dead rows are purged along the
-way, and compares its answers with :func:`matcher.matching.prepare_run` over the records
+way, and compares its answers with :func:`matcher.scoring.matching.prepare_run` over the records
 the history leaves, for the whole pool and per agency, in both directions.
 """
 
@@ -19,8 +19,8 @@ import pytest
 
 import api.live_pool_workers as workers_module
 from api.live_pool import LivePool
-from matcher.explain import explanation
-from matcher.matching import MatchRun, prepare_run
+from matcher.scoring.explain import explanation
+from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency
 from models.files import read_records
 from models.results import MatchResult, Refusal

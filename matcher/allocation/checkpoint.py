@@ -10,7 +10,7 @@ Layout of a checkpoint directory::
 
 The key is a SHA-256 over the inputs' digests, the evaluation date, the method, the
 shortlist length, the gap scope and the versions of the engine and its data
-(:func:`matcher.versions.engine_versions`). A checkpoint resumes only under the same key;
+(:func:`matcher.scoring.versions.engine_versions`). A checkpoint resumes only under the same key;
 anything else is refused with the components that differ. Each chunk file also holds the
 job orders it covers (and, for the gap pass, a digest of the tracked workers), checked on
 load. Files are written to a temporary name and renamed, so a file present is complete.

@@ -23,10 +23,10 @@ import numpy as np
 from matcher.allocation.graph import published_score
 from matcher.allocation.reasons import GapTally, JobGaps
 from matcher.arrays import Ints
-from matcher.encoding import EncodedPool
-from matcher.kernel import DEFAULT_MEMORY_BUDGET, PoolScorer
-from matcher.reference import Scorer
 from matcher.rules.screening import ScreenedVacancy
+from matcher.scoring.encoding import EncodedPool
+from matcher.scoring.kernel import DEFAULT_MEMORY_BUDGET, PoolScorer
+from matcher.scoring.reference import Scorer
 
 __all__ = [
     "MIN_CHUNKS",

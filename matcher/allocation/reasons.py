@@ -3,7 +3,7 @@
 Two sources feed the reasons. The eligible graph and the allocation give, for a worker
 who was eligible somewhere, her best rank (``outcompeted``). A gap pass gives the rest:
 each job order it covers is scored against the whole pool with its gaps
-(:meth:`matcher.kernel.PoolScorer.score_vacancy`) and :class:`GapTally` keeps, per job
+(:meth:`matcher.scoring.kernel.PoolScorer.score_vacancy`) and :class:`GapTally` keeps, per job
 order, how many workers each gate blocked (and for how many it was the only gap), and,
 per worker eligible nowhere, how many job orders each gate blocked and how many would
 have taken her but for her stated preferences.
@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from matcher.allocation.graph import EligibleGraph
 from matcher.arrays import Bools, Ints
-from matcher.kernel import VacancyScores
+from matcher.scoring.kernel import VacancyScores
 from models.results import GAP_KINDS, Reason
 
 __all__ = [

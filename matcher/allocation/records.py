@@ -22,8 +22,8 @@ from matcher.allocation.reasons import (
 )
 from matcher.allocation.shortlist import positions
 from matcher.arrays import Bools, Ints
-from matcher.facts import WorkerFacts
 from matcher.rules.screening import ScreenedVacancy
+from matcher.scoring.facts import WorkerFacts
 from models.results import (
     AllocationPlaced,
     AllocationShortlisted,

@@ -3,7 +3,7 @@
 This is the one place in the allocation that reads protected attributes (gender,
 province, and birth date for age bands), from the raw :class:`models.worker.Worker`
 records, after the allocation is final. Scoring and allocation work on
-:class:`matcher.facts.WorkerFacts`, which does not carry them; an import-linter
+:class:`matcher.scoring.facts.WorkerFacts`, which does not carry them; an import-linter
 contract keeps the scoring and allocation modules from importing this one.
 
 Fairness follows the four-fifths rule of the US Uniform Guidelines on Employee

@@ -15,7 +15,7 @@ Both passes run their chunks through a :class:`~matcher.allocation.runner.ChunkR
 a :class:`~matcher.allocation.checkpoint.Checkpoint` and resume from it, and report to a
 :class:`~matcher.allocation.runner.Progress`.
 
-Protected attributes play no part here: the pool is :class:`matcher.facts.WorkerFacts`,
+Protected attributes play no part here: the pool is :class:`matcher.scoring.facts.WorkerFacts`,
 which does not carry them. The round report reads them afterwards.
 """
 
@@ -48,10 +48,10 @@ from matcher.allocation.runner import ChunkRunner, Progress, QuietProgress
 from matcher.allocation.shortlist import shortlist_capacity
 from matcher.allocation.stable import stable_allocation
 from matcher.arrays import Bools, Ints
-from matcher.encoding import encode_pool
-from matcher.matching import MatchRun
 from matcher.rules.screening import ScreenedVacancy
-from matcher.versions import engine_versions
+from matcher.scoring.encoding import encode_pool
+from matcher.scoring.matching import MatchRun
+from matcher.scoring.versions import engine_versions
 
 __all__ = [
     "ALLOCATORS",
@@ -174,7 +174,7 @@ def allocate_round(
     Parameters
     ----------
     run : MatchRun
-        The pool and the screened job orders (:func:`matcher.matching.prepare_run`).
+        The pool and the screened job orders (:func:`matcher.scoring.matching.prepare_run`).
     method : {"optimal", "stable"}
     shortlist_per_slot : int or None
         Shortlists of this many candidates per slot instead of placements.

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from matcher.matching import prepare_run
+from matcher.scoring.matching import prepare_run
 from models.vacancy import Vacancy
 from models.worker import Worker
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from matcher.matching import prepare_run
+from matcher.scoring.matching import prepare_run
 from models.agency import Agency
 from models.vacancy import Vacancy
 from models.worker import Worker

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.facts import WorkerFacts
-from matcher.matching import MatchRun, result_record
-from matcher.reference import PairOutcome
 from matcher.rules.screening import ScreenedVacancy
+from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.matching import MatchRun, result_record
+from matcher.scoring.reference import PairOutcome
 from matcher.text.messages import Lang, render
 
 __all__ = ["explain_pair", "explanation"]
@@ -27,7 +27,7 @@ def explain_pair(
     Parameters
     ----------
     worker, screened, outcome
-        The pair and its evaluation (:meth:`matcher.reference.Scorer.evaluate`).
+        The pair and its evaluation (:meth:`matcher.scoring.reference.Scorer.evaluate`).
     rank : int
         The pair's rank (1-based) among the workers the caller ranks it against.
     lang : {"en", "id"}

@@ -24,20 +24,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.encoding import concat_pools, encode_pool
-from matcher.facts import CertificateFact, ExperienceFact, LanguageFact, SkillFact, WorkerFacts
-from matcher.kernel import (
+from matcher.rules.exchange_rates import load_exchange_rates
+from matcher.rules.packs import load_rule_packs
+from matcher.rules.screening import ScreenedVacancy, screen_vacancies
+from matcher.scoring.encoding import concat_pools, encode_pool
+from matcher.scoring.facts import (
+    CertificateFact,
+    ExperienceFact,
+    LanguageFact,
+    SkillFact,
+    WorkerFacts,
+)
+from matcher.scoring.kernel import (
     PoolScorer,
     publication_rank,
     score_vacancy,
     top_vacancies,
     top_workers,
 )
-from matcher.matching import MatchRun
-from matcher.reference import Scorer
-from matcher.rules.exchange_rates import load_exchange_rates
-from matcher.rules.packs import load_rule_packs
-from matcher.rules.screening import ScreenedVacancy, screen_vacancies
+from matcher.scoring.matching import MatchRun
+from matcher.scoring.reference import Scorer
 from matcher.taxonomy.language_scale import normalize_language
 from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
 from models.vacancy import Vacancy

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from matcher.arrays import Floats
-from matcher.reference import EXPERIENCE_SCALE, SKILL_MONTHS_FULL
+from matcher.scoring.reference import EXPERIENCE_SCALE, SKILL_MONTHS_FULL
 
 
 def credit_table(values: Sequence[float], credit: Callable[[float], float]) -> Floats:

@@ -1,13 +1,14 @@
 """Encode a pool of worker facts into column arrays, once per run.
 
-The kernel (:mod:`matcher.kernel`) never touches a :class:`~matcher.facts.WorkerFacts`:
-everything it reads about a worker is here, as numpy arrays indexed by the worker's
-position in the pool. Variable-length lists (certificates, language results, experience,
-preferred countries) are flat entry tables sorted by worker, with CSR pointers (``ptr``,
-shape ``(n_workers + 1,)``: the entries of worker ``i`` are ``ptr[i]:ptr[i + 1]``).
-Skills are dense and concept-major (``(n_concepts, n_workers)``), so the column of one
-concept is contiguous; an inverted index (concept -> workers holding it or a more specific
-concept) lets a job order skip workers that cannot pass its skill gate.
+The kernel (:mod:`matcher.scoring.kernel`) never touches a
+:class:`~matcher.scoring.facts.WorkerFacts`: everything it reads about a worker is here,
+as numpy arrays indexed by the worker's position in the pool. Variable-length lists
+(certificates, language results, experience, preferred countries) are flat entry tables
+sorted by worker, with CSR pointers (``ptr``, shape ``(n_workers + 1,)``: the entries of
+worker ``i`` are ``ptr[i]:ptr[i + 1]``). Skills are dense and concept-major
+(``(n_concepts, n_workers)``), so the column of one concept is contiguous; an inverted
+index (concept -> workers holding it or a more specific concept) lets a job order skip
+workers that cannot pass its skill gate.
 
 Dates are day numbers (days since 1970-01-01, ``int32``); an unknown issue date is
 :data:`NO_START` and an unknown expiry :data:`NO_END`, so "issued on or before, expiring on
@@ -24,7 +25,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.facts import WorkerFacts
+from matcher.scoring.facts import WorkerFacts
 from matcher.taxonomy.isco import is_unit_group
 from matcher.taxonomy.language_scale import cefr_rank
 from matcher.taxonomy.skills import SkillTaxonomy
@@ -310,7 +311,7 @@ def encode_pool(
     Parameters
     ----------
     facts : Sequence[WorkerFacts]
-        The pool, read once with :func:`matcher.facts.worker_facts`.
+        The pool, read once with :func:`matcher.scoring.facts.worker_facts`.
     taxonomy : SkillTaxonomy
         The taxonomy the skill concepts belong to (fixes the concept axis).
     as_of : datetime.date
@@ -504,7 +505,7 @@ def encode_pool(
 def ages_on(
     birth_year: NDArray[np.int16], birth_monthday: NDArray[np.int16], day: dt.date
 ) -> NDArray[np.int16]:
-    """Completed years on ``day`` (as :func:`matcher.facts.age_on`), for arrays of births.
+    """Completed years on ``day`` (as :func:`matcher.scoring.facts.age_on`), for arrays of births.
 
     Parameters
     ----------
@@ -523,7 +524,7 @@ def ages_on(
 def months_of_age_on(
     birth_year: NDArray[np.int16], birth_monthday: NDArray[np.int16], day: dt.date
 ) -> NDArray[np.int32]:
-    """Completed months on ``day`` (as :func:`matcher.facts.months_of_age_on`), for arrays.
+    """Completed months on ``day`` (as :func:`matcher.scoring.facts.months_of_age_on`), for arrays.
 
     Parameters
     ----------

@@ -7,13 +7,19 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.arrays import Bools, Floats, Ints
-from matcher.encoding import EncodedPool
-from matcher.kernel.context import Context
-from matcher.kernel.gates import score_rows
-from matcher.kernel.plan import compile_plan
-from matcher.kernel.results import SCALE, TopVacancies, TopWorkers, VacancyScores, publication_rank
-from matcher.reference import Scorer
 from matcher.rules.screening import ScreenedVacancy
+from matcher.scoring.encoding import EncodedPool
+from matcher.scoring.kernel.context import Context
+from matcher.scoring.kernel.gates import score_rows
+from matcher.scoring.kernel.plan import compile_plan
+from matcher.scoring.kernel.results import (
+    SCALE,
+    TopVacancies,
+    TopWorkers,
+    VacancyScores,
+    publication_rank,
+)
+from matcher.scoring.reference import Scorer
 
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 """Bytes of working memory a chunk may use (the encoded pool itself not counted)."""

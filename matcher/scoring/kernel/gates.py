@@ -9,11 +9,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Floats, Ints
-from matcher.encoding import NO_START, EncodedPool
-from matcher.kernel.components import certified_columns, stored_months, weighted_score
-from matcher.kernel.context import Context
-from matcher.kernel.plan import Plan
-from matcher.kernel.rows import ChunkState, Rows, Runs, any_by_row, row_max
+from matcher.scoring.encoding import NO_START, EncodedPool
+from matcher.scoring.kernel.components import certified_columns, stored_months, weighted_score
+from matcher.scoring.kernel.context import Context
+from matcher.scoring.kernel.plan import Plan
+from matcher.scoring.kernel.rows import ChunkState, Rows, Runs, any_by_row, row_max
 
 
 def _candidates(ctx: Context, plan: Plan, lo: int, hi: int) -> Rows:

@@ -20,10 +20,10 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher.facts import CertificateFact, WorkerFacts, age_on, months_of_age_on
 from matcher.rules.exchange_rates import ExchangeRateError, ExchangeRateTable, convert_currency
 from matcher.rules.screening import LanguageGate, Note, ScreenedVacancy, SkillNeed
 from matcher.rules.types import CertificateRequirement, ExperienceRequirement
+from matcher.scoring.facts import CertificateFact, WorkerFacts, age_on, months_of_age_on
 from matcher.taxonomy.isco import is_unit_group, isco_relation
 from matcher.taxonomy.language_scale import cefr_rank, meets_minimum, native_rank, validity_months
 from matcher.taxonomy.language_scale import valid_on as test_valid_on

@@ -12,12 +12,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Floats, Ints
-from matcher.encoding import day_number
-from matcher.kernel.context import Context, compile_certificate, job_concept_bits
-from matcher.kernel.tables import credit_table, language_credit
-from matcher.reference import Scorer
 from matcher.rules.exchange_rates import ExchangeRateError, convert_currency
 from matcher.rules.screening import LanguageGate, ScreenedVacancy
+from matcher.scoring.encoding import day_number
+from matcher.scoring.kernel.context import Context, compile_certificate, job_concept_bits
+from matcher.scoring.kernel.tables import credit_table, language_credit
+from matcher.scoring.reference import Scorer
 from matcher.taxonomy.language_scale import cefr_rank
 from models.worker import EDUCATION_LEVELS
 

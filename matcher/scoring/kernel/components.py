@@ -8,11 +8,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Floats
-from matcher.kernel.context import Context
-from matcher.kernel.plan import Plan
-from matcher.kernel.rows import ChunkState, Rows, any_by_row, row_max
-from matcher.kernel.tables import EXPERIENCE_CREDIT, RELATED_CREDIT, WITHIN_CREDIT
-from matcher.reference import SKILL_MONTHS_FULL
+from matcher.scoring.kernel.context import Context
+from matcher.scoring.kernel.plan import Plan
+from matcher.scoring.kernel.rows import ChunkState, Rows, any_by_row, row_max
+from matcher.scoring.kernel.tables import EXPERIENCE_CREDIT, RELATED_CREDIT, WITHIN_CREDIT
+from matcher.scoring.reference import SKILL_MONTHS_FULL
 
 
 def certified_columns(

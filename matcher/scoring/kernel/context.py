@@ -12,10 +12,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Ints
-from matcher.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
-from matcher.reference import ISCO_CREDIT, LANGUAGE_STEP, Scorer, language_result_valid
 from matcher.rules.screening import LanguageGate, ScreenedVacancy
 from matcher.rules.types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
+from matcher.scoring.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
+from matcher.scoring.reference import ISCO_CREDIT, LANGUAGE_STEP, Scorer, language_result_valid
 from matcher.taxonomy.isco import isco_relation
 from matcher.taxonomy.language_scale import meets_minimum, native_rank
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-from pathlib import Path
 
-from matcher.facts import WorkerFacts
-from matcher.matching import prepare_run
+from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.matching import prepare_run
 from models.files import read_records
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 PROTECTED = {"gender", "province", "religion", "ethnicity", "marital_status"}
 
 

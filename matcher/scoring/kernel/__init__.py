@@ -1,6 +1,6 @@
 """The vectorized kernel: job orders against an encoded pool, in chunks, and top-k both ways.
 
-Every gate and score component is the reference scorer's (:mod:`matcher.reference`), pair
+Every gate and score component is the reference scorer's (:mod:`matcher.scoring.reference`), pair
 for pair: eligibility and gaps exactly, and the score computed with the same floating-point
 operations in the same order, so it equals the reference's bit for bit. Functions of a
 single value that numpy and Python might round differently (``exp``, powers) are
@@ -17,20 +17,21 @@ fails, before the costlier gates and the score.
 Ranking follows FORMAT.md: eligible first, then the score as published (Python's
 ``round(score, 4)``, reproduced exactly) descending, then the other side's id ascending.
 
-Modules: :mod:`~matcher.kernel.context` (what a pool's job orders share),
-:mod:`~matcher.kernel.plan` (a job order compiled), :mod:`~matcher.kernel.gates` and
-:mod:`~matcher.kernel.components` (one chunk: gates, then the score),
-:mod:`~matcher.kernel.pool_scorer` (chunking and top-k), :mod:`~matcher.kernel.results`.
+Modules: :mod:`~matcher.scoring.kernel.context` (what a pool's job orders share),
+:mod:`~matcher.scoring.kernel.plan` (a job order compiled),
+:mod:`~matcher.scoring.kernel.gates` and :mod:`~matcher.scoring.kernel.components` (one
+chunk: gates, then the score), :mod:`~matcher.scoring.kernel.pool_scorer` (chunking and
+top-k), :mod:`~matcher.scoring.kernel.results`.
 """
 
-from matcher.kernel.pool_scorer import (
+from matcher.scoring.kernel.pool_scorer import (
     DEFAULT_MEMORY_BUDGET,
     PoolScorer,
     score_vacancy,
     top_vacancies,
     top_workers,
 )
-from matcher.kernel.results import TopVacancies, TopWorkers, VacancyScores, publication_rank
+from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores, publication_rank
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",

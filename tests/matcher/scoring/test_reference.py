@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from matcher.matching import MatchRun, prepare_run
 from matcher.rules.packs import load_rule_packs
+from matcher.scoring.matching import MatchRun, prepare_run
 from matcher.text.messages import render
 from models.agency import Agency
 from models.results import MatchResult

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from matcher.encoding import encode_pool
-from matcher.facts import WorkerFacts, worker_facts
-from matcher.kernel import top_vacancies, top_workers
-from matcher.reference import PairOutcome, Scorer
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import load_rule_packs
 from matcher.rules.screening import Note, ScreenedVacancy, screen_vacancies
 from matcher.rules.types import RulePack
+from matcher.scoring.encoding import encode_pool
+from matcher.scoring.facts import WorkerFacts, worker_facts
+from matcher.scoring.kernel import top_vacancies, top_workers
+from matcher.scoring.reference import PairOutcome, Scorer
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang, render
