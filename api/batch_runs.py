@@ -37,9 +37,9 @@ from api.database import read_session, write_session
 from api.ranking import pool_key, split_key
 from api.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
 from api.tables import BatchRunRow
-from matcher.allocation.report import round_report
 from matcher.allocation.round import STAGES, allocate_round
 from matcher.allocation.runner import ChunkRunner
+from matcher.reporting.report import round_report
 from matcher.scoring.matching import prepare_run
 from models.results import Refusal
 

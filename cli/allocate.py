@@ -13,10 +13,10 @@ from cli.matching import atomic_output, load_records, write_records
 from cli.progress import stage_bar
 from cli.report import EXIT_USAGE
 from matcher.allocation.checkpoint import Checkpoint, CheckpointError, file_digest
-from matcher.allocation.html import render_html
-from matcher.allocation.report import round_report
 from matcher.allocation.round import GapScope, Method, allocate_round
 from matcher.allocation.runner import Backend, ChunkRunner
+from matcher.reporting.html import render_html
+from matcher.reporting.report import round_report
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.results import Refusal
 from models.worker import Worker

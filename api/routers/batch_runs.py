@@ -20,7 +20,7 @@ from api.errors import ConflictError, NotFoundError, responses
 from api.keys import Principal
 from api.records import json_response
 from api.tables import BatchRunRow
-from matcher.allocation.html import render_html
+from matcher.reporting.html import render_html
 
 __all__ = ["router"]
 

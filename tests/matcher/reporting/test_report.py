@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from matcher.allocation.html import render_html
-from matcher.allocation.report import age_band, selection_rates
+from matcher.reporting.html import render_html
+from matcher.reporting.report import age_band, selection_rates
 
 
 def test_selection_rates_and_four_fifths_flags() -> None:

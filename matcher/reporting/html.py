@@ -136,7 +136,7 @@ svg{font-size:12px;display:block;margin:.5rem 0}
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """Render :func:`matcher.allocation.report.round_report` as a standalone page.
+    """Render :func:`matcher.reporting.report.round_report` as a standalone page.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """The round report: placements, fill rate, scores, reasons, and a fairness audit.
 
-This is the one place in the allocation that reads protected attributes (gender,
+This package is the one place in the engine that reads protected attributes (gender,
 province, and birth date for age bands), from the raw :class:`models.worker.Worker`
 records, after the allocation is final. Scoring and allocation work on
 :class:`matcher.scoring.facts.WorkerFacts`, which does not carry them; an import-linter

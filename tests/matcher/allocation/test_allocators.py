@@ -22,7 +22,7 @@ from matching.games import HospitalResident
 from matcher.allocation.graph import EligibleGraph, build_graph
 from matcher.allocation.round import ALLOCATORS, allocate
 from matcher.allocation.stable import stable_allocation
-from tests.allocation_games import graphs, random_graph
+from tests.matcher.allocation.games import graphs, random_graph
 
 Pairs = set[tuple[int, int]]
 

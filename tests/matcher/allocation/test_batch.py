@@ -22,10 +22,10 @@ from matcher.allocation.runner import ChunkRunner
 from matcher.scoring.kernel import VacancyScores
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.files import read_records
+from tests.paths import POOL
 
 RunCli = Callable[..., Result]
 AS_OF = "2026-03-01"
-POOL = Path(__file__).resolve().parents[1] / "data" / "sample" / "pool"
 INPUTS = {"workers": "w", "vacancies": "v", "agencies": "a"}
 
 
