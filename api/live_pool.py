@@ -29,7 +29,7 @@ from typing import Any
 
 from api.live_pool_cache import FairLock, Lru
 from api.live_pool_orders import OrderStore, Screened
-from api.live_pool_rank import order_key, rank_among, top_in_scope
+from api.live_pool_rank import rank_among, top_in_scope
 from api.live_pool_workers import WorkerStore
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import load_rule_packs
@@ -39,6 +39,8 @@ from matcher.scoring.explain import explain_pair
 from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.matching import MatchRun, result_record
+from matcher.scoring.params import ScoringParams
+from matcher.scoring.publish import check_agreement, ranking_key
 from matcher.scoring.reference import Scorer
 from matcher.scoring.versions import engine_versions
 from matcher.taxonomy.occupations import default_occupation_normalizer
@@ -259,7 +261,8 @@ class LivePool:
         scorer = self._scorer(as_of)
         alone = encode_pool([stored.facts], self._skills.taxonomy, as_of)
         with self._kernel:
-            best = PoolScorer(alone, scorer).top_vacancies([s.screened for s in open_orders], k=k)
+            kernel = PoolScorer(alone, scorer.params)
+            best = kernel.top_vacancies([s.screened for s in open_orders], k=k)
         pairs = [
             (stored.facts, stored.serial, open_orders[j], ok, score)
             for j, ok, score in zip(
@@ -342,7 +345,7 @@ class LivePool:
     # ------------------------------------------------------------------ helpers
     def _scorer(self, as_of: dt.date) -> Scorer:
         return self._scorers.get_or_build(
-            as_of, lambda: Scorer(self._skills.taxonomy, as_of, self._rates)
+            as_of, lambda: Scorer(ScoringParams(self._skills.taxonomy, as_of, self._rates))
         )
 
     def _screen(
@@ -354,7 +357,7 @@ class LivePool:
         return self._orders.screen(vacancies, {a.id: a for a in agencies}, as_of)
 
     def _refusals(self, refused: Sequence[Screened], as_of: dt.date, lang: Lang) -> list[Refusal]:
-        run = MatchRun((), tuple(s.screened for s in refused), self._scorer(as_of))
+        run = MatchRun((), tuple(s.screened for s in refused), self._scorer(as_of).params)
         return run.refusals(lang)
 
     def _results(
@@ -375,15 +378,14 @@ class LivePool:
                 outcome = scorer.evaluate(facts, found.screened)
                 record = result_record(facts, found.screened, outcome, 1, lang)
                 self._records.put(key, record)
-            if record.eligible != eligible or record.score != round(score, 4):
-                raise RuntimeError(
-                    f"kernel and reference disagree on {facts.id}/{found.screened.vacancy.id}: "
-                    f"kernel ({eligible}, {score!r}), reference ({record.eligible}, "
-                    f"{record.score!r}); please report this"
-                )
+            check_agreement(
+                f"{facts.id}/{found.screened.vacancy.id}",
+                (eligible, score),
+                (record.eligible, record.score),
+            )
             records.append((key, record))
         records.sort(
-            key=lambda kept: order_key(
+            key=lambda kept: ranking_key(
                 kept[1].eligible,
                 kept[1].score,
                 kept[1].vacancy_id if by_vacancy else kept[1].worker_id,

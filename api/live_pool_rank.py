@@ -1,8 +1,8 @@
 """Exact top-k and ranks over the segments of a live-pool snapshot.
 
 Each segment is ranked by the kernel on its own and the per-segment bests are merged in
-the FORMAT.md order: eligible first, then the published score (rounded to four decimals)
-descending, then the worker id ascending. A segment's rows out of scope (dead, or of
+the FORMAT.md order (:mod:`matcher.scoring.publish`): eligible first, then the published
+score descending, then the worker id ascending. A segment's rows out of scope (dead, or of
 another agency) are dropped after the kernel's selection, so the kernel is asked for ``k``
 plus their number: the ``k`` best rows in scope are then always among those it returns.
 """
@@ -17,13 +17,10 @@ from numpy.typing import NDArray
 from api.live_pool_workers import Segment, Snapshot
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.publish import published_scores, ranking_key
 from matcher.scoring.reference import Scorer
 
-__all__ = ["Picked", "order_key", "rank_among", "top_in_scope"]
-
-_DECIMALS = 4
-# Scores this close may round to the same four decimals (or not): compared exactly.
-_NEAR = 2 * 10.0**-_DECIMALS
+__all__ = ["Picked", "rank_among", "top_in_scope"]
 
 
 @dataclass(frozen=True)
@@ -34,11 +31,6 @@ class Picked:
     serial: int
     eligible: bool
     score: float
-
-
-def order_key(eligible: bool, score: float, other_id: str) -> tuple[bool, float, str]:
-    """The FORMAT.md ranking key of a pair (ascending sorts best first)."""
-    return (not eligible, -round(score, _DECIMALS), other_id)
 
 
 def top_in_scope(
@@ -76,7 +68,7 @@ def top_in_scope(
         if not n_in:
             continue
         width = k + segment.n_rows - n_in
-        found = segment.scorer(scorer).top_workers(
+        found = segment.scorer(scorer.params).top_workers(
             [screened],
             k=None if width >= segment.n_rows else width,
             include_ineligible=include_ineligible,
@@ -92,7 +84,7 @@ def top_in_scope(
                 strict=True,
             )
         )
-    picked.sort(key=lambda p: order_key(p.eligible, p.score, p.facts.id))
+    picked.sort(key=lambda p: ranking_key(p.eligible, p.score, p.facts.id))
     return picked[:k]
 
 
@@ -126,7 +118,7 @@ def rank_among(
     for segment, rows in zip(snapshot.segments, scope, strict=True):
         if not rows.any():
             continue
-        scores = segment.scorer(scorer).score_vacancy(screened)
+        scores = segment.scorer(scorer.params).score_vacancy(screened)
         before += int(
             np.count_nonzero(
                 _ranks_before(
@@ -147,15 +139,11 @@ def _ranks_before(
     pair_score: float,
 ) -> NDArray[np.bool_]:
     """Per row in scope: it ranks before the pair (worker ``worker_id``)."""
-    eligible, score = eligible[rows], score[rows]
+    eligible = eligible[rows]
     id_before = segment.pool.id_rank[rows] < segment.ids_before(worker_id)
-    # Rounding is monotonic: scores apart by _NEAR or more round apart, in the same order.
-    diff = score - pair_score
-    higher = diff >= _NEAR
-    same = diff == 0
-    for i in np.flatnonzero((np.abs(diff) < _NEAR) & ~same).tolist():
-        mine, theirs = round(pair_score, _DECIMALS), round(float(score[i]), _DECIMALS)
-        higher[i], same[i] = theirs > mine, theirs == mine
+    theirs = published_scores(score[rows])
+    mine = published_scores(np.array([pair_score]))[0]
+    higher, same = theirs > mine, theirs == mine
     in_class = (eligible == pair_eligible) & (higher | (same & id_before))
     before: NDArray[np.bool_] = in_class | (eligible & ~pair_eligible)
     return before

@@ -27,7 +27,7 @@ from api.live_pool_cache import Lru
 from matcher.scoring.encoding import EncodedPool, ages_on, concat_pools, encode_pool
 from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.kernel import PoolScorer
-from matcher.scoring.reference import Scorer
+from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.skills import SkillTaxonomy
 
 __all__ = ["MAX_SEALED", "TAIL_ROWS", "Segment", "Snapshot", "WorkerStore"]
@@ -72,15 +72,15 @@ class Segment:
         """Number of rows, dead ones included."""
         return self.pool.n_workers
 
-    def scorer(self, scorer: Scorer) -> PoolScorer:
-        """The kernel over these rows for ``scorer``'s evaluation date, kept for reuse."""
+    def scorer(self, params: ScoringParams) -> PoolScorer:
+        """The kernel over these rows for ``params``' evaluation date, kept for reuse."""
 
         def build() -> PoolScorer:
-            pool, day = self.pool, scorer.as_of
+            pool, day = self.pool, params.as_of
             age = ages_on(pool.birth_year, pool.birth_monthday, day)
-            return PoolScorer(replace(pool, as_of=day, age=age), scorer)
+            return PoolScorer(replace(pool, as_of=day, age=age), params)
 
-        return self._scorers.get_or_build(scorer.as_of, build)
+        return self._scorers.get_or_build(params.as_of, build)
 
     @cached_property
     def _sorted_ids(self) -> NDArray[np.str_]:

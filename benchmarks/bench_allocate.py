@@ -43,18 +43,14 @@ from matching.games import HospitalResident  # noqa: E402
 from pool import AS_OF, generate_pool  # noqa: E402
 
 from matcher.allocation.chunks import PoolPayload  # noqa: E402
-from matcher.allocation.graph import (  # noqa: E402
-    EligibleGraph,
-    build_graph,
-    id_rank,
-    published_score,
-)
+from matcher.allocation.graph import EligibleGraph, build_graph, id_rank  # noqa: E402
 from matcher.allocation.round import allocate, allocate_round, eligible_graph  # noqa: E402
 from matcher.allocation.runner import ChunkRunner  # noqa: E402
 from matcher.allocation.stable import stable_allocation  # noqa: E402
 from matcher.scoring.encoding import encode_pool  # noqa: E402
 from matcher.scoring.kernel import PoolScorer  # noqa: E402
 from matcher.scoring.matching import MatchRun, prepare_run  # noqa: E402
+from matcher.scoring.publish import published_scores  # noqa: E402
 from models.agency import Agency  # noqa: E402
 from models.vacancy import Vacancy  # noqa: E402
 from models.worker import Worker  # noqa: E402
@@ -99,9 +95,9 @@ def _round(args: argparse.Namespace) -> None:
     print(f"  {len(orders):,} job orders open ({sum(o.vacancy.slots for o in orders):,} slots)")
     print("  parts (measured once, outside the end-to-end runs):")
     start = time.perf_counter()
-    pool = encode_pool(run.workers, run.scorer.taxonomy, AS_OF)
+    pool = encode_pool(run.workers, run.params.taxonomy, AS_OF)
     print(f"    encode the pool: {time.perf_counter() - start:.1f} s")
-    payload = PoolPayload(pool, run.scorer)
+    payload = PoolPayload(pool, run.params)
     for n_jobs in args.n_jobs:
         start = time.perf_counter()
         graph = eligible_graph(payload, orders, runner=ChunkRunner(n_jobs=n_jobs))
@@ -188,11 +184,11 @@ def _library_solve(graph: EligibleGraph) -> tuple[set[tuple[int, int]], float, f
 def _dense_graph(run: MatchRun, per_job: int) -> EligibleGraph:
     """Each open job order's ``per_job`` best workers by score, gates ignored."""
     orders = [v for v in run.vacancies if not v.refused]
-    scorer = PoolScorer(encode_pool(run.workers, run.scorer.taxonomy, AS_OF), run.scorer)
+    scorer = PoolScorer(encode_pool(run.workers, run.params.taxonomy, AS_OF), run.params)
     found = scorer.top_workers(orders, k=per_job, include_ineligible=True)
     jobs = np.concatenate([np.full(len(f.workers), j) for j, f in enumerate(found) if f])
     workers = np.concatenate([f.workers for f in found if f])
-    scores = np.concatenate([published_score(f.score) for f in found if f])
+    scores = np.concatenate([published_scores(f.score) for f in found if f])
     return build_graph(
         jobs,
         workers,
@@ -251,8 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     run = _run(args.small_workers, args.small_vacancies, None, args.seed)
     orders = [v for v in run.vacancies if not v.refused]
-    small_pool = encode_pool(run.workers, run.scorer.taxonomy, AS_OF)
-    payload = PoolPayload(small_pool, run.scorer)
+    small_pool = encode_pool(run.workers, run.params.taxonomy, AS_OF)
+    payload = PoolPayload(small_pool, run.params)
     _compare("eligible graph", eligible_graph(payload, orders), args.repeats)
     _compare(
         f"denser game (top {args.dense_per_job} per job order, gates ignored)",

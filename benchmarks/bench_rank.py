@@ -131,15 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _timed("read and screen (prepare_run)"):
         run = prepare_run(workers, vacancies, agencies, AS_OF)
     del workers, vacancies, agencies
-    scorer = run.scorer
+    params = run.params
     orders = [v for v in run.vacancies if not v.refused]
     print(f"  {len(orders):,} job orders open, {len(run.vacancies) - len(orders)} refused")
     with _timed("encode_pool"):
-        pool = encode_pool(run.workers, scorer.taxonomy, AS_OF)
+        pool = encode_pool(run.workers, params.taxonomy, AS_OF)
 
     print(f"\n{args.workers:,} workers x {len(orders):,} open job orders, top {K}")
     start = time.perf_counter()
-    best = top_workers(pool, orders, scorer, k=K)
+    best = top_workers(pool, orders, params, k=K)
     by_order = time.perf_counter() - start
     selected = [len(b.workers) for b in best if b is not None]
     print(
@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"eligible workers returned on average)"
     )
     start = time.perf_counter()
-    top_vacancies(pool, orders, scorer, k=K)
+    top_vacancies(pool, orders, params, k=K)
     by_worker = time.perf_counter() - start
     print(f"  top_vacancies (best job orders of every worker): {by_worker:.2f} s")
 
@@ -166,8 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  memory: encoded arrays {big.nbytes / 2**20:,.0f} MiB; resident set grew "
         f"{rss_growth / 2**20:,.0f} MiB while building it"
     )
-    with _timed("PoolScorer (once per pool and scorer)"):
-        prepared = PoolScorer(big, scorer)
+    with _timed("PoolScorer (once per pool and parameters)"):
+        prepared = PoolScorer(big, params)
     chosen = orders[:: max(1, len(orders) // args.single_orders)][: args.single_orders]
     typical = sorted(_single(prepared, chosen, args.repeats))
     worst = sorted(_single(prepared, [_optional_skills(o) for o in chosen], args.repeats))
@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sample_orders = rng.integers(0, len(orders), args.reference_pairs)
     start = time.perf_counter()
     for i, j in zip(sample_workers, sample_orders, strict=True):
-        scorer.evaluate(run.workers[i], orders[j])
+        run.scorer.evaluate(run.workers[i], orders[j])
     per_pair = (time.perf_counter() - start) / args.reference_pairs
     full = per_pair * args.workers * len(orders)
     single = statistics.median(typical)

@@ -58,7 +58,7 @@ def show_matching(console: Console, directory: Path, as_of: dt.date) -> bool:
         )
     )
     open_orders = [v for v in run.vacancies if not v.refused]
-    shown = MatchRun(run.workers, tuple(open_orders[:_SHOWN_ORDERS]), run.scorer)
+    shown = MatchRun(run.workers, tuple(open_orders[:_SHOWN_ORDERS]), run.params)
     results = list(shown.rank("vacancies", top=_TOP))
     for screened in open_orders[:_SHOWN_ORDERS]:
         vacancy = screened.vacancy
@@ -95,7 +95,7 @@ def show_matching(console: Console, directory: Path, as_of: dt.date) -> bool:
 def _explain_one(console: Console, run: MatchRun, vacancy_id: str) -> None:
     """Explain the best ineligible candidate: the gaps say what would close them."""
     screened = next(v for v in run.vacancies if v.vacancy.id == vacancy_id)
-    alone = MatchRun(run.workers, (screened,), run.scorer)
+    alone = MatchRun(run.workers, (screened,), run.params)
     ranked = [r for r in alone.rank("vacancies", top=0, include_ineligible=True) if not r.eligible]
     if not ranked:
         return

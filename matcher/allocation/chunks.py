@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.allocation.graph import published_score
 from matcher.allocation.reasons import GapTally, JobGaps
 from matcher.arrays import Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import EncodedPool
 from matcher.scoring.kernel import DEFAULT_MEMORY_BUDGET, PoolScorer
-from matcher.scoring.reference import Scorer
+from matcher.scoring.params import ScoringParams
+from matcher.scoring.publish import published_scores
 
 __all__ = [
     "MIN_CHUNKS",
@@ -54,7 +54,7 @@ _GAP_BYTES = 8 * 4
 
 
 class PoolPayload:
-    """What every task needs: the encoded pool and the run's scorer.
+    """What every task needs: the encoded pool and the run's scoring parameters.
 
     The :class:`PoolScorer` (with the tables it derives from the pool) is built on first
     use and kept with the payload: once per round in this process, and once per worker
@@ -64,12 +64,12 @@ class PoolPayload:
     Parameters
     ----------
     pool : EncodedPool
-    scorer : Scorer
+    params : ScoringParams
     """
 
-    def __init__(self, pool: EncodedPool, scorer: Scorer) -> None:
+    def __init__(self, pool: EncodedPool, params: ScoringParams) -> None:
         self.pool = pool
-        self.scorer = scorer
+        self.params = params
         self._lock = threading.Lock()
         self._built: PoolScorer | None = None
 
@@ -77,14 +77,14 @@ class PoolPayload:
         """The pool's scorer, built on first use (thread-safe)."""
         with self._lock:
             if self._built is None:
-                self._built = PoolScorer(self.pool, self.scorer)
+                self._built = PoolScorer(self.pool, self.params)
             return self._built
 
-    def __getstate__(self) -> tuple[EncodedPool, Scorer]:
-        return self.pool, self.scorer
+    def __getstate__(self) -> tuple[EncodedPool, ScoringParams]:
+        return self.pool, self.params
 
-    def __setstate__(self, state: tuple[EncodedPool, Scorer]) -> None:
-        self.pool, self.scorer = state
+    def __setstate__(self, state: tuple[EncodedPool, ScoringParams]) -> None:
+        self.pool, self.params = state
         self._lock = threading.Lock()
         self._built = None
 
@@ -117,7 +117,7 @@ class ScoredPairs:
     job, worker : ndarray of int64, shape (n_pairs,)
         Job order (position among the open ones) and worker (pool index).
     score : ndarray of int64, shape (n_pairs,)
-        Published score times :data:`matcher.allocation.graph.SCORE_SCALE`.
+        Published score times :data:`matcher.scoring.publish.SCALE`.
     """
 
     job: Ints
@@ -200,7 +200,7 @@ def score_pairs(payload: PoolPayload, chunk: Chunk) -> ScoredPairs:
             raise ValueError(f"job order {order.vacancy.id} is refused")
         jobs.append(np.full(len(best.workers), j, np.int64))
         workers.append(np.asarray(best.workers, np.int64))
-        scores.append(published_score(best.score))
+        scores.append(published_scores(best.score))
     empty = np.zeros(0, np.int64)
     return ScoredPairs(
         job=np.concatenate(jobs) if jobs else empty,

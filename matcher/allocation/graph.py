@@ -2,11 +2,12 @@
 
 Only eligible pairs are edges: an allocation can never place a worker where a gate fails.
 Edges are grouped by job order (CSR) and, within a job order, sorted as the job order
-ranks its candidates in FORMAT.md: score as published (four decimals) descending, then
-worker id ascending. A worker's position in that run is her rank for the job order.
+ranks its candidates in FORMAT.md (:mod:`matcher.scoring.publish`): published score
+descending, then worker id ascending. A worker's position in that run is her rank for
+the job order.
 
-Scores are held as integers, ``round(score, 4) * 10**4`` exactly as Python rounds, so
-every comparison and every optimisation cost is exact and reproducible.
+Scores are held as published integers (:func:`matcher.scoring.publish.published_scores`),
+so every comparison and every optimisation cost is exact and reproducible.
 
 The graph is built from flat arrays of pairs (:func:`build_graph`), so pairs scored in
 chunks of job orders (:func:`matcher.allocation.round.eligible_graph`) are concatenated
@@ -20,18 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.arrays import Floats, Ints
+from matcher.arrays import Ints
+from matcher.scoring.publish import SCALE, eligible_below, ranking_keys
 
-__all__ = [
-    "SCORE_SCALE",
-    "EligibleGraph",
-    "build_graph",
-    "id_rank",
-    "published_score",
-]
-
-SCORE_SCALE = 10_000
-"""Integer scores are ``round(score, 4) * SCORE_SCALE``."""
+__all__ = ["EligibleGraph", "build_graph", "id_rank"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +42,7 @@ class EligibleGraph:
     worker : ndarray of int64, shape (n_edges,)
         The worker of each edge (pool index).
     score : ndarray of int64, shape (n_edges,)
-        Published score of each edge times :data:`SCORE_SCALE`.
+        Published score of each edge times :data:`~matcher.scoring.publish.SCALE`.
     worker_rank : ndarray of int64, shape (n_workers,)
         Position of each worker's id in ascending id order.
     job_rank : ndarray of int64, shape (n_jobs,)
@@ -101,11 +94,9 @@ class EligibleGraph:
             Edge indices.
         """
         # One int64 key (unique: a pair is an edge once) sorts several times faster than
-        # a lexsort over three keys.
-        key = (self.worker * (SCORE_SCALE + 1) + (SCORE_SCALE - self.score)) * max(
-            self.n_jobs, 1
-        ) + self.job_rank[self.job()]
-        order = np.argsort(key)
+        # a lexsort over three keys: the worker, then her ranking of the job orders.
+        ranked = ranking_keys(True, self.score, self.job_rank[self.job()], self.n_jobs)
+        order = np.argsort(self.worker * eligible_below(self.n_jobs) + ranked)
         counts = np.bincount(self.worker, minlength=self.n_workers)
         ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         return ptr, order.astype(np.int64)
@@ -127,31 +118,6 @@ class EligibleGraph:
         )
 
 
-def published_score(score: Floats) -> Ints:
-    """``round(score, 4) * 10**4`` as Python computes it, for an array.
-
-    Python rounds the exact binary value (ties to even); ``np.round`` multiplies first and
-    can move a value just below a decimal tie onto it. The rare values near a tie are
-    rounded one by one with Python's ``round``.
-
-    Parameters
-    ----------
-    score : ndarray of float64
-
-    Returns
-    -------
-    ndarray of int64
-        Same shape as ``score``.
-    """
-    scaled = np.asarray(score, dtype=np.float64) * SCORE_SCALE
-    out = np.floor(scaled + 0.5).astype(np.int64)
-    near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
-    flat_score, flat_out = np.ravel(score), out.reshape(-1)
-    for i in near:
-        flat_out[i] = round(round(float(flat_score[i]), 4) * SCORE_SCALE)
-    return out
-
-
 def build_graph(
     job: Ints,
     worker: Ints,
@@ -168,7 +134,8 @@ def build_graph(
     job, worker : ndarray of int64, shape (n_edges,)
         Job-order and worker index of each eligible pair; no pair twice.
     score : ndarray of int64, shape (n_edges,)
-        Published score times :data:`SCORE_SCALE` (see :func:`published_score`).
+        Published score times :data:`~matcher.scoring.publish.SCALE`
+        (:func:`~matcher.scoring.publish.published_scores`).
     capacity : ndarray of int64, shape (n_jobs,)
         Slots of each job order.
     worker_rank : ndarray of int64, shape (n_workers,)
@@ -184,7 +151,7 @@ def build_graph(
     ------
     ValueError
         If the arrays disagree in length, an index is out of range or a score is not in
-        ``[0, SCORE_SCALE]``.
+        ``[0, SCALE]``.
     """
     job, worker, score = (np.asarray(a, dtype=np.int64) for a in (job, worker, score))
     n_jobs, n_workers = len(capacity), len(worker_rank)
@@ -196,9 +163,10 @@ def build_graph(
         raise ValueError("a job index is out of range")
     if worker.size and (worker.min() < 0 or worker.max() >= n_workers):
         raise ValueError("a worker index is out of range")
-    if score.size and (score.min() < 0 or score.max() > SCORE_SCALE):
-        raise ValueError(f"scores must be integers in [0, {SCORE_SCALE}]")
-    order = np.lexsort((worker_rank[worker], -score, job))
+    if score.size and (score.min() < 0 or score.max() > SCALE):
+        raise ValueError(f"scores must be integers in [0, {SCALE}]")
+    ranked = ranking_keys(True, score, np.asarray(worker_rank, np.int64)[worker], n_workers)
+    order = np.lexsort((ranked, job))
     counts = np.bincount(job, minlength=n_jobs)
     return EligibleGraph(
         n_workers=n_workers,

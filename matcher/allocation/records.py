@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.allocation.graph import SCORE_SCALE, EligibleGraph
+from matcher.allocation.graph import EligibleGraph
 from matcher.allocation.reasons import (
     GapTally,
     JobGaps,
@@ -24,6 +24,7 @@ from matcher.allocation.shortlist import positions
 from matcher.arrays import Bools, Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.publish import SCALE
 from models.results import (
     AllocationPlaced,
     AllocationShortlisted,
@@ -143,7 +144,7 @@ def _job_records(
         common = {
             "vacancy_id": orders[j].vacancy.id,
             "worker_id": workers[graph.worker[e]].id,
-            "score": int(graph.score[e]) / SCORE_SCALE,
+            "score": int(graph.score[e]) / SCALE,
         }
         if shortlist_per_slot is None:
             out[j].append(AllocationPlaced(**common, rank=int(rank)))

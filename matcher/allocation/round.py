@@ -208,21 +208,21 @@ def allocate_round(
     if checkpoint is not None:
         checkpoint.open(
             {
-                "as_of": run.scorer.as_of.isoformat(),
+                "as_of": run.params.as_of.isoformat(),
                 "method": method,
                 "shortlist_per_slot": str(shortlist_per_slot),
                 "gap_scope": gap_scope,
                 **{
                     f"version:{name}": value
                     for name, value in engine_versions(
-                        rates=run.scorer.rates, weights=run.scorer.weights
+                        rates=run.params.rates, weights=run.params.weights
                     ).items()
                 },
             }
         )
     orders = tuple(v for v in run.vacancies if not v.refused)
-    pool = encode_pool(run.workers, run.scorer.taxonomy, run.scorer.as_of)
-    payload = PoolPayload(pool, run.scorer)
+    pool = encode_pool(run.workers, run.params.taxonomy, run.params.as_of)
+    payload = PoolPayload(pool, run.params)
     graph = eligible_graph(payload, orders, runner=runner, checkpoint=checkpoint, progress=progress)
     progress.start(STAGES[1], graph.n_jobs)
     chosen = allocate(graph, method=method, shortlist_per_slot=shortlist_per_slot)

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from matcher.allocation.graph import SCORE_SCALE
 from matcher.allocation.reasons import TOP_GAPS
 from matcher.allocation.round import RoundOutcome
+from matcher.scoring.publish import SCALE
 from models.worker import Worker
 
 __all__ = ["FOUR_FIFTHS", "age_band", "round_report", "selection_rates"]
@@ -133,7 +133,7 @@ def round_report(
     slots = int(graph.capacity.sum())
     selected = outcome.job_of() >= 0
     eligible = np.bincount(graph.worker, minlength=graph.n_workers) > 0
-    scores = graph.score[chosen] / SCORE_SCALE
+    scores = graph.score[chosen] / SCALE
     counts, edges = np.histogram(scores, bins=_HISTOGRAM_BINS, range=(0.0, 1.0))
     summary = {
         "method": outcome.method,

@@ -113,6 +113,12 @@ class ScreenedVacancy:
         """Whether the job order is refused."""
         return bool(self.refusals)
 
+    @property
+    def experience_targets(self) -> tuple[str, ...]:
+        """The ISCO unit groups experience counts in: the pack's, else the job order's."""
+        isco = self.vacancy.isco
+        return self.experience_isco or ((isco,) if isco else ())
+
 
 _DISCRIMINATORY = {
     "sex": ("sex {value}", "jenis kelamin {value}"),

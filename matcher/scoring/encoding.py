@@ -505,7 +505,7 @@ def encode_pool(
 def ages_on(
     birth_year: NDArray[np.int16], birth_monthday: NDArray[np.int16], day: dt.date
 ) -> NDArray[np.int16]:
-    """Completed years on ``day`` (as :func:`matcher.scoring.facts.age_on`), for arrays of births.
+    """Completed years on ``day`` (as :func:`matcher.dates.age_on`), for arrays of births.
 
     Parameters
     ----------
@@ -524,7 +524,7 @@ def ages_on(
 def months_of_age_on(
     birth_year: NDArray[np.int16], birth_monthday: NDArray[np.int16], day: dt.date
 ) -> NDArray[np.int32]:
-    """Completed months on ``day`` (as :func:`matcher.scoring.facts.months_of_age_on`), for arrays.
+    """Completed months on ``day`` (as :func:`matcher.dates.months_of_age_on`), for arrays.
 
     Parameters
     ----------

@@ -24,8 +24,6 @@ __all__ = [
     "LanguageFact",
     "SkillFact",
     "WorkerFacts",
-    "age_on",
-    "months_of_age_on",
     "worker_facts",
 ]
 
@@ -97,41 +95,6 @@ class WorkerFacts:
     passport_expires: dt.date | None
     preferred_countries: tuple[str, ...]
     min_monthly_wage: tuple[float, str] | None
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    """Age in whole years on ``day``.
-
-    Parameters
-    ----------
-    birth, day : datetime.date
-        Birth date and the day of evaluation.
-
-    Returns
-    -------
-    int
-        Completed years (a birthday counts from its day; 29 February from 1 March).
-    """
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def months_of_age_on(birth: dt.date, day: dt.date) -> int:
-    """Age in whole months on ``day`` (a month is complete on the birth day's date).
-
-    Parameters
-    ----------
-    birth, day : datetime.date
-        Birth date and the day of evaluation.
-
-    Returns
-    -------
-    int
-        Completed months; a birth on the 31st completes a month on the 31st, or on the
-        1st of the following month when the month is shorter (as :func:`age_on` treats
-        29 February).
-    """
-    months = 12 * (day.year - birth.year) + day.month - birth.month
-    return months - (day.day < birth.day)
 
 
 def worker_facts(

@@ -1,8 +1,9 @@
 """A matching run: read the pool, screen the job orders, score, rank, explain.
 
-Ranking follows FORMAT.md: eligible pairs first, then score descending (compared as
-published, to four decimals), then the other side's id ascending, so results are
-deterministic. Refused job orders get no candidates and are reported as refusals.
+Ranking follows FORMAT.md as :mod:`matcher.scoring.publish` defines it: eligible pairs
+first, then the published score descending, then the other side's id ascending, so
+results are deterministic. Refused job orders get no candidates and are reported as
+refusals.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
@@ -19,6 +21,8 @@ from matcher.rules.types import RulePack
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.kernel import top_vacancies, top_workers
+from matcher.scoring.params import ScoringParams
+from matcher.scoring.publish import check_agreement, published, ranking_key
 from matcher.scoring.reference import PairOutcome, Scorer
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
@@ -31,7 +35,6 @@ from models.worker import Worker
 __all__ = ["Direction", "MatchRun", "prepare_run"]
 
 Direction = Literal["vacancies", "workers"]
-_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,12 @@ class MatchRun:
 
     workers: tuple[WorkerFacts, ...]
     vacancies: tuple[ScreenedVacancy, ...]
-    scorer: Scorer
+    params: ScoringParams
+
+    @cached_property
+    def scorer(self) -> Scorer:
+        """The reference scorer of the run's parameters."""
+        return Scorer(self.params)
 
     def refusals(self, lang: Lang = "en") -> list[Refusal]:
         """Refusal records of the refused job orders, in input order."""
@@ -118,11 +126,11 @@ class MatchRun:
                         pairs, lambda p: p[1].vacancy.id, top, include_ineligible, lang
                     )
             return
-        pool = encode_pool(self.workers, self.scorer.taxonomy, self.scorer.as_of)
+        pool = encode_pool(self.workers, self.params.taxonomy, self.params.as_of)
         k = top or None
         if direction == "vacancies":
             chosen = top_workers(
-                pool, open_orders, self.scorer, k=k, include_ineligible=include_ineligible
+                pool, open_orders, self.params, k=k, include_ineligible=include_ineligible
             )
             for screened, found in zip(open_orders, chosen, strict=True):
                 assert found is not None
@@ -133,7 +141,7 @@ class MatchRun:
                 yield from self._ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
         else:
             best = top_vacancies(
-                pool, open_orders, self.scorer, k=k, include_ineligible=include_ineligible
+                pool, open_orders, self.params, k=k, include_ineligible=include_ineligible
             )
             for i, worker in enumerate(self.workers):
                 pairs = [
@@ -152,14 +160,11 @@ class MatchRun:
     ) -> tuple[WorkerFacts, ScreenedVacancy, PairOutcome]:
         """The reference evaluation of a pair the kernel selected, checked against it."""
         outcome = self.scorer.evaluate(worker, screened)
-        if outcome.eligible != eligible or round(outcome.score, _DECIMALS) != round(
-            score, _DECIMALS
-        ):
-            raise RuntimeError(
-                f"kernel and reference disagree on {worker.id}/{screened.vacancy.id}: "
-                f"kernel ({eligible}, {score!r}), reference ({outcome.eligible}, "
-                f"{outcome.score!r}); please report this"
-            )
+        check_agreement(
+            f"{worker.id}/{screened.vacancy.id}",
+            (eligible, score),
+            (outcome.eligible, outcome.score),
+        )
         return worker, screened, outcome
 
     @staticmethod
@@ -171,7 +176,7 @@ class MatchRun:
         lang: Lang,
     ) -> Iterator[MatchResult]:
         kept = [p for p in pairs if include_ineligible or p[2].eligible]
-        kept.sort(key=lambda p: (not p[2].eligible, -round(p[2].score, _DECIMALS), other_id(p)))
+        kept.sort(key=lambda p: ranking_key(p[2].eligible, p[2].score, other_id(p)))
         if top:
             kept = kept[:top]
         for rank, (worker, screened, outcome) in enumerate(kept, start=1):
@@ -200,9 +205,9 @@ def result_record(
         vacancy_id=screened.vacancy.id,
         worker_id=worker.id,
         rank=rank,
-        score=round(outcome.score, _DECIMALS),
+        score=published(outcome.score),
         eligible=outcome.eligible,
-        components={k: round(v, _DECIMALS) for k, v in outcome.components.items()},
+        components={k: published(v) for k, v in outcome.components.items()},
         gaps=[
             Gap(kind=g.kind, requirement=g.requirement, detail=render(g.message, lang))
             for g in outcome.gaps
@@ -250,5 +255,5 @@ def prepare_run(
     register = None if agencies is None else {a.id: a for a in agencies}
     facts = worker_facts(workers, skills, default_occupation_normalizer())
     screened = screen_vacancies(vacancies, packs, register, as_of, skills)
-    scorer = Scorer(skills.taxonomy, as_of, rates or load_exchange_rates())
-    return MatchRun(tuple(facts), tuple(screened), scorer)
+    params = ScoringParams(skills.taxonomy, as_of, rates or load_exchange_rates())
+    return MatchRun(tuple(facts), tuple(screened), params)

@@ -14,7 +14,7 @@ from importlib import metadata, resources
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import versions as pack_versions
 from matcher.rules.types import RulePack
-from matcher.scoring.reference import DEFAULT_WEIGHTS
+from matcher.scoring.params import DEFAULT_WEIGHTS
 from matcher.taxonomy.skills import default_skill_normalizer
 
 __all__ = ["engine_versions"]

@@ -7,7 +7,6 @@ on the named test itself (FORMAT.md); CEFR levels serve ranking and ``min_cefr``
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import json
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from matcher.dates import add_months
 from models.language_results import (
     CEFR_LEVELS,
     LANGUAGE_TESTS,
@@ -32,6 +32,7 @@ __all__ = [
     "meets_minimum",
     "native_rank",
     "normalize_language",
+    "result_valid",
     "valid_on",
     "validity_months",
 ]
@@ -362,12 +363,6 @@ def validity_months(test: str) -> int | None:
     return _scale_of(test).validity_months
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def valid_on(test: str, issued: dt.date, on: dt.date) -> bool:
     """Tell whether a result issued on ``issued`` is valid on the date ``on``.
 
@@ -390,7 +385,37 @@ def valid_on(test: str, issued: dt.date, on: dt.date) -> bool:
     if on < issued:
         return False
     months = validity_months(test)
-    return months is None or on <= _add_months(issued, months)
+    return months is None or on <= add_months(issued, months)
+
+
+def result_valid(
+    test: str, issued: dt.date | None, day: dt.date, pack_months: int | None
+) -> bool:
+    """Whether a language result counts on ``day`` under a rule pack.
+
+    Parameters
+    ----------
+    test : str
+        The test.
+    issued : datetime.date or None
+        The result's date (``languages[].date``), None when not given.
+    day : datetime.date
+        The job order's start date (or ``as_of``).
+    pack_months : int or None
+        The rule pack's validity period for the test (EPS-TOPIK: 24), if it sets one.
+
+    Returns
+    -------
+    bool
+        With a period (the pack's, else the test's own): issued on or before ``day`` and
+        ``day`` within the period; an undated result cannot be shown valid. Without any
+        period: issued on or before ``day``, or undated (JLPT results do not expire).
+    """
+    if issued is None:
+        return pack_months is None and validity_months(test) is None
+    if pack_months is None:
+        return valid_on(test, issued, day)
+    return issued <= day <= add_months(issued, pack_months)
 
 
 def language_of(test: str) -> str | None:

@@ -1,11 +1,14 @@
 """The vectorized kernel: job orders against an encoded pool, in chunks, and top-k both ways.
 
-Every gate and score component is the reference scorer's (:mod:`matcher.scoring.reference`), pair
-for pair: eligibility and gaps exactly, and the score computed with the same floating-point
-operations in the same order, so it equals the reference's bit for bit. Functions of a
-single value that numpy and Python might round differently (``exp``, powers) are
-tabulated once in Python over the finitely many values they can take (experience months
-come in quarters; language margins come from the pool's distinct results).
+Every gate and score component is the reference scorer's
+(:mod:`matcher.scoring.reference`), pair for pair: eligibility and gaps exactly, and the
+score computed with the same floating-point operations in the same order, so it equals
+the reference's bit for bit. The two are peers: both take a
+:class:`~matcher.scoring.params.ScoringParams`, and the kernel never imports the reference.
+The component curves that numpy and Python might round differently (``exp``, powers) are
+tabulated once from the parameters over the finitely many values they can take
+(experience months come in quarters; language margins come from the pool's distinct
+results).
 
 A job order is compiled once (requirements resolved to concept, test and code indices,
 with per-value tables); it is then scored over the workers in chunks whose size follows a
@@ -14,14 +17,15 @@ workers in the inverted index of every required skill concept (holding it, a mor
 concept, or a certificate for one) are scored, and a worker is dropped as soon as one gate
 fails, before the costlier gates and the score.
 
-Ranking follows FORMAT.md: eligible first, then the score as published (Python's
-``round(score, 4)``, reproduced exactly) descending, then the other side's id ascending.
+Ranking follows FORMAT.md as :mod:`matcher.scoring.publish` defines it: eligible first,
+then the published score descending, then the other side's id ascending.
 
 Modules: :mod:`~matcher.scoring.kernel.context` (what a pool's job orders share),
 :mod:`~matcher.scoring.kernel.plan` (a job order compiled),
 :mod:`~matcher.scoring.kernel.gates` and :mod:`~matcher.scoring.kernel.components` (one
 chunk: gates, then the score), :mod:`~matcher.scoring.kernel.pool_scorer` (chunking and
-top-k), :mod:`~matcher.scoring.kernel.results`.
+top-k), :mod:`~matcher.scoring.kernel.results`, :mod:`~matcher.scoring.kernel.rows` (the
+rows of a chunk), :mod:`~matcher.scoring.kernel.tables` (the tabulated curves).
 """
 
 from matcher.scoring.kernel.pool_scorer import (
@@ -31,7 +35,7 @@ from matcher.scoring.kernel.pool_scorer import (
     top_vacancies,
     top_workers,
 )
-from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores, publication_rank
+from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
@@ -39,7 +43,6 @@ __all__ = [
     "TopVacancies",
     "TopWorkers",
     "VacancyScores",
-    "publication_rank",
     "score_vacancy",
     "top_vacancies",
     "top_workers",

@@ -11,8 +11,6 @@ from matcher.arrays import Bools, Floats
 from matcher.scoring.kernel.context import Context
 from matcher.scoring.kernel.plan import Plan
 from matcher.scoring.kernel.rows import ChunkState, Rows, any_by_row, row_max
-from matcher.scoring.kernel.tables import EXPERIENCE_CREDIT, RELATED_CREDIT, WITHIN_CREDIT
-from matcher.scoring.reference import SKILL_MONTHS_FULL
 
 
 def certified_columns(
@@ -59,10 +57,10 @@ def weighted_score(ctx: Context, plan: Plan, state: ChunkState) -> Floats:
                 if concept not in credit_of:
                     within = stored_months(ctx, rows, ctx.descendants[concept])
                     related = stored_months(ctx, rows, ctx.related[concept])
-                    cap = SKILL_MONTHS_FULL + 1
+                    cap = ctx.params.skill_months_full + 1
                     best = np.maximum(
-                        WITHIN_CREDIT[np.minimum(within, cap)],
-                        RELATED_CREDIT[np.minimum(related, cap)],
+                        ctx.within_credit[np.minimum(within, cap)],
+                        ctx.related_credit[np.minimum(related, cap)],
                     )
                     credit_of[concept] = np.where((best < 0.5) & cert, 0.5, best)
                 credits = credits + credit_of[concept]
@@ -78,7 +76,7 @@ def weighted_score(ctx: Context, plan: Plan, state: ChunkState) -> Floats:
         components["language"] = total / len(plan.languages)
     if plan.experience_measured:
         quarters = state.carried["experience"]
-        table = EXPERIENCE_CREDIT
+        table = ctx.experience_credit
         components["experience"] = table[np.minimum(quarters, len(table) - 1)]
     if not plan.weight_total:
         return np.ones(n_rows)

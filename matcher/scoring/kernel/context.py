@@ -15,9 +15,10 @@ from matcher.arrays import Bools, Ints
 from matcher.rules.screening import LanguageGate, ScreenedVacancy
 from matcher.rules.types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
 from matcher.scoring.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
-from matcher.scoring.reference import ISCO_CREDIT, LANGUAGE_STEP, Scorer, language_result_valid
+from matcher.scoring.kernel.tables import depth_tables, experience_table
+from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.isco import isco_relation
-from matcher.taxonomy.language_scale import meets_minimum, native_rank
+from matcher.taxonomy.language_scale import meets_minimum, native_rank, result_valid
 
 # Pool-wide experience totals kept for this many ISCO target sets (see experience_totals).
 _EXPERIENCE_CACHE = 32
@@ -26,14 +27,17 @@ _V = TypeVar("_V")
 
 class Context:
     """What every job order scored by one :class:`PoolScorer` shares: the pool, the
-    scorer, concept relations, and per-rule and per-value arrays cached across them."""
+    parameters and their credit tables, concept relations, and per-rule and per-value
+    arrays cached across them."""
 
-    def __init__(self, pool: EncodedPool, scorer: Scorer) -> None:
-        taxonomy = scorer.taxonomy
+    def __init__(self, pool: EncodedPool, params: ScoringParams) -> None:
+        taxonomy = params.taxonomy
         if pool.concepts != tuple(taxonomy.concepts):
             raise ValueError("the pool was encoded with another skill taxonomy")
         self.pool = pool
-        self.scorer = scorer
+        self.params = params
+        self.experience_credit = experience_table(params)
+        self.within_credit, self.related_credit = depth_tables(params)
         concepts = pool.concepts
         index = {c: i for i, c in enumerate(concepts)}
         n = len(concepts)
@@ -85,7 +89,7 @@ class Context:
         )
 
     def entered(self, country: str) -> Bools:
-        """Per worker: some experience entry is in ``country`` (Scorer._age_gaps)."""
+        """Per worker: some experience entry is in ``country`` (as the reference's ``age_gaps``)."""
 
         def build() -> Bools:
             pool = self.pool
@@ -97,7 +101,7 @@ class Context:
         return self.cached(("entered", country), build)
 
     def prior_stay(self, cap: StayCap) -> Ints:
-        """Months per worker counted against a stay cap (as in Scorer._pack_gaps)."""
+        """Months per worker counted against a stay cap (as the reference's ``pack_gaps``)."""
 
         def build() -> Ints:
             exp, pool = self.pool.experience, self.pool
@@ -116,7 +120,7 @@ class Context:
         return self.cached(("stay", cap), build)
 
     def has_experience(self, need: ExperienceRequirement) -> Bools:
-        """Scorer._has_experience for every worker."""
+        """The reference's ``has_experience`` for every worker."""
 
         def build() -> Bools:
             exp, pool = self.pool.experience, self.pool
@@ -136,7 +140,7 @@ class Context:
         return self.cached(("experience", need), build)
 
     def exempt(self, screened: ScreenedVacancy, ids: tuple[str, ...], gate: str) -> Bools:
-        """Scorer._exempt for every worker (certificates valid on the job's day)."""
+        """The reference's ``exempt`` for every worker (certificates valid on the job's day)."""
         pack, day = screened.pack, day_number(screened.day)
         applicable = [
             e
@@ -192,7 +196,7 @@ class Context:
         """Result index -> margin (steps above ``minimum``) of results meeting it."""
 
         def build() -> dict[int, float]:
-            step = LANGUAGE_STEP.get(test, 1.0)
+            step = self.params.step(test)
             out = {}
             for i, (t, result) in enumerate(self.pool.languages.results):
                 if t == test and meets_minimum(test, result, minimum):
@@ -204,17 +208,18 @@ class Context:
     def validity(self, test: str, gate: LanguageGate, day: dt.date) -> tuple[int, bool]:
         """(first valid issue day number, whether an undated result is valid) for ``test``.
 
-        The reference's own check (:func:`language_result_valid`) decides; results issued on ``day``
-        or before are valid from some issue date on, found by bisection.
+        The shared rule (:func:`~matcher.taxonomy.language_scale.result_valid`) decides;
+        results issued on ``day`` or before are valid from some issue date on, found by
+        bisection.
         """
 
         def build() -> tuple[int, bool]:
             months = gate.validity.get(test)
 
             def valid(issued: dt.date) -> bool:
-                return language_result_valid(test, issued, day, months)
+                return result_valid(test, issued, day, months)
 
-            undated = language_result_valid(test, None, day, months)
+            undated = result_valid(test, None, day, months)
             if not valid(day):
                 return day_number(day) + 1, undated
             step = 1
@@ -273,10 +278,10 @@ class Context:
         """Per pool ISCO code: 4 x closeness credit, and whether it is a target."""
 
         def build() -> tuple[Ints, Bools]:
-            codes = self.pool.experience.isco_codes
+            codes, credit = self.pool.experience.isco_codes, self.params.isco_credit
             quarters = np.array(
                 [
-                    int(4 * max((ISCO_CREDIT.get(isco_relation(c, t), 0.0) for t in targets),
+                    int(4 * max((credit.get(isco_relation(c, t), 0.0) for t in targets),
                                 default=0.0))
                     for c in codes
                 ],
@@ -302,7 +307,8 @@ def compile_certificate(
 
 
 def job_concept_bits(ctx: Context, screened: ScreenedVacancy) -> NDArray[np.uint64]:
-    """Concepts a skills test may name to count for the job (Scorer._matches_job)."""
+    """Concepts a skills test may name to count for the job (the reference's
+    ``_matches_job``)."""
     job = [ctx.index[c] for need in screened.skills for c in need.concepts]
     hit = np.asarray(ctx.within[:, job].any(axis=1) | ctx.within[job, :].any(axis=0), np.bool_)
     isco = screened.vacancy.isco

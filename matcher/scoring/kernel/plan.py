@@ -16,8 +16,8 @@ from matcher.rules.exchange_rates import ExchangeRateError, convert_currency
 from matcher.rules.screening import LanguageGate, ScreenedVacancy
 from matcher.scoring.encoding import day_number
 from matcher.scoring.kernel.context import Context, compile_certificate, job_concept_bits
-from matcher.scoring.kernel.tables import credit_table, language_credit
-from matcher.scoring.reference import Scorer
+from matcher.scoring.kernel.tables import credit_table
+from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.language_scale import cefr_rank
 from models.worker import EDUCATION_LEVELS
 
@@ -103,7 +103,7 @@ class Plan:
 
 
 def compile_plan(ctx: Context, screened: ScreenedVacancy) -> Plan:
-    pool, scorer = ctx.pool, ctx.scorer
+    pool, params = ctx.pool, ctx.params
     vacancy, pack, day = screened.vacancy, screened.pack, screened.day
     plan = Plan(screened, day_number(day))
     for gate in screened.ages:
@@ -150,10 +150,10 @@ def compile_plan(ctx: Context, screened: ScreenedVacancy) -> Plan:
         if language.required and language.exemptions:
             compiled.exempt = ctx.exempt(screened, language.exemptions, "language")
         plan.languages.append(compiled)
-    targets = screened.experience_isco or ((vacancy.isco,) if vacancy.isco else ())
-    plan.isco_targets = tuple(targets)
+    targets = screened.experience_targets
+    plan.isco_targets = targets
     if targets:
-        plan.isco_quarters, plan.isco_exact = ctx.isco_credit(tuple(targets))
+        plan.isco_quarters, plan.isco_exact = ctx.isco_credit(targets)
         plan.experience_measured = True
     if screened.experience_min_months:
         plan.experience_min = screened.experience_min_months
@@ -197,10 +197,10 @@ def compile_plan(ctx: Context, screened: ScreenedVacancy) -> Plan:
     if screened.monthly_wage is not None:
         plan.label("preference", "min_monthly_wage")
         plan.pays = np.array(
-            [*(_pays(screened, c, scorer) for c in pool.preferences.currencies), math.nan]
+            [*(_pays(screened, c, params) for c in pool.preferences.currencies), math.nan]
         )
     plan.label("document", "passport")
-    weights = screened.weights or scorer.weights
+    weights = screened.weights or params.weights
     measured = []
     if screened.skills:
         measured += ["skills", "certification"]
@@ -213,15 +213,15 @@ def compile_plan(ctx: Context, screened: ScreenedVacancy) -> Plan:
     return plan
 
 
-def _pays(screened: ScreenedVacancy, currency: str, scorer: Scorer) -> float:
+def _pays(screened: ScreenedVacancy, currency: str, params: ScoringParams) -> float:
     assert screened.monthly_wage is not None
     try:
         return convert_currency(
             screened.monthly_wage,
             screened.vacancy.wage.currency,
             currency,
-            scorer.as_of,
-            table=scorer.rates,
+            params.as_of,
+            table=params.rates,
         ).amount
     except ExchangeRateError:
         return math.nan  # the reference skips the comparison
@@ -249,7 +249,7 @@ def _compile_language(ctx: Context, gate: LanguageGate, day: dt.date, plan: Plan
         for option in options:
             for result, margin in option.items():
                 by_result[result] = max(by_result[result], rank[margin])
-        credit = credit_table(margins, language_credit)
+        credit = credit_table(margins, ctx.params.language_credit)
         # 4 == 4.0, but a TOEFL-iBT legacy score 4 is not the band 4.0: keep the types apart.
         minima = tuple((t, type(m).__name__, m) for t, m in gate.tests)
         signature: tuple[Hashable, ...] = ("tests", minima, *bounds)
@@ -259,7 +259,7 @@ def _compile_language(ctx: Context, gate: LanguageGate, day: dt.date, plan: Plan
         languages = pool.languages
         language = languages.index(gate.language) if gate.language in languages else -2
         minimum = cefr_rank(gate.min_cefr)
-    credit = credit_table([float(m) for m in range(7)], language_credit)
+    credit = credit_table([float(m) for m in range(7)], ctx.params.language_credit)
     signature = ("cefr", language, minimum, *bounds)
     return LanguagePlan(label, signature, None, language, minimum, start, undated, credit)
 

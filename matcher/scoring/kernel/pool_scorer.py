@@ -6,27 +6,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.arrays import Bools, Floats, Ints
+from matcher.arrays import Floats, Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import EncodedPool
 from matcher.scoring.kernel.context import Context
 from matcher.scoring.kernel.gates import score_rows
 from matcher.scoring.kernel.plan import compile_plan
-from matcher.scoring.kernel.results import (
-    SCALE,
-    TopVacancies,
-    TopWorkers,
-    VacancyScores,
-    publication_rank,
-)
-from matcher.scoring.reference import Scorer
+from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
+from matcher.scoring.params import ScoringParams
+from matcher.scoring.publish import eligible_below, published_scores, ranking_keys
 
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 """Bytes of working memory a chunk may use (the encoded pool itself not counted)."""
-
-# Keys sort ascending: (ineligible, 10 001 - rounded score, id rank) in one int64.
-_SCORE_SLOTS = SCALE + 2
-
 
 def _chunk_rows(pool: EncodedPool, memory_budget: int, extra_per_row: int = 0) -> int:
     """Rows per chunk so that a chunk's temporaries fit ``memory_budget`` bytes.
@@ -60,14 +51,6 @@ def _check_budget(memory_budget: int, caller: str) -> None:
             f"The 'memory_budget' parameter of {caller} must be an int in the range [1, inf). "
             f"Got {memory_budget!r}."
         )
-
-
-def _keys(eligible: Bools, score: Floats, other_rank: Ints, n_other: int) -> Ints:
-    """One ascending int64 sort key: ineligible, then published score descending, then id."""
-    published = np.clip(publication_rank(score), 0, _SCORE_SLOTS - 1)
-    slot = (~eligible).astype(np.int64) * _SCORE_SLOTS + (_SCORE_SLOTS - 1 - published)
-    keys: Ints = slot * max(n_other, 1) + other_rank
-    return keys
 
 
 def _smallest(keys: Ints, k: int | None) -> Ints:
@@ -110,21 +93,22 @@ class _Selected:
 
 
 class PoolScorer:
-    """Job orders against one encoded pool, with one scorer, for as many queries as needed.
+    """Job orders against one encoded pool, with one run's parameters, for as many queries
+    as needed.
 
     What scoring derives from the pool alone is computed on first use and kept: concept
     relations, per-rule worker arrays (months counted against a stay cap, programme
     experience, exemptions), per-value tables (language margins, validity edges, ISCO
-    closeness). Build one per (pool, scorer) and reuse it, e.g. in a server's lifespan;
+    closeness). Build one per (pool, parameters) and reuse it, e.g. in a server's lifespan;
     the module functions :func:`score_vacancy`, :func:`top_workers` and
     :func:`top_vacancies` build a fresh one per call.
 
     Parameters
     ----------
     pool : EncodedPool
-        The workers, encoded with the scorer's taxonomy.
-    scorer : Scorer
-        The run's scorer (taxonomy, evaluation date, exchange rates, default weights).
+        The workers, encoded with the parameters' taxonomy.
+    params : ScoringParams
+        Taxonomy, evaluation date, exchange rates, default weights, component constants.
 
     Raises
     ------
@@ -132,10 +116,10 @@ class PoolScorer:
         If the pool was encoded with another taxonomy.
     """
 
-    def __init__(self, pool: EncodedPool, scorer: Scorer) -> None:
+    def __init__(self, pool: EncodedPool, params: ScoringParams) -> None:
         self.pool = pool
-        self.scorer = scorer
-        self._context = Context(pool, scorer)
+        self.params = params
+        self._context = Context(pool, params)
 
     def score_vacancy(
         self,
@@ -159,7 +143,7 @@ class PoolScorer:
         Returns
         -------
         VacancyScores
-            Eligibility, score and gaps of every worker, as :meth:`Scorer.evaluate` gives.
+            Eligibility, score and gaps of every worker, as the reference scorer gives them.
         """
         _check_budget(memory_budget, "score_vacancy")
         ctx, n = self._context, self.pool.n_workers
@@ -229,7 +213,7 @@ class PoolScorer:
                     ctx, plan, lo, min(lo + step, n), prune=not include_ineligible,
                     with_gaps=False,
                 )  # fmt: skip
-                keys = _keys(ok, score, pool.id_rank[rows], n)
+                keys = ranking_keys(ok, published_scores(score), pool.id_rank[rows], n)
                 rows = np.concatenate((best_rows, rows))
                 keys = np.concatenate((best_keys, keys))
                 ok = np.concatenate((best_ok, ok))
@@ -294,13 +278,14 @@ class PoolScorer:
                 rows, ok, score, _ = score_rows(
                     ctx, plan, lo, hi, prune=not include_ineligible, with_gaps=False
                 )
-                keys = _keys(ok, score, np.full(len(rows), id_rank[j]), n_open)
+                other = np.full(len(rows), id_rank[j])
+                keys = ranking_keys(ok, published_scores(score), other, n_open)
                 found.add(rows - lo, np.full(len(rows), j), keys, score)
                 if found.size > cap:
                     found.reduce()
             row, rank, order, keys, score = found.reduce()
             positions[lo + row, rank] = open_orders[order]
-            eligible[lo + row, rank] = keys < _SCORE_SLOTS * n_open
+            eligible[lo + row, rank] = keys < eligible_below(n_open)
             scores[lo + row, rank] = score
         return TopVacancies(positions, eligible, scores)
 
@@ -308,21 +293,21 @@ class PoolScorer:
 def score_vacancy(
     pool: EncodedPool,
     screened: ScreenedVacancy,
-    scorer: Scorer,
+    params: ScoringParams,
     *,
     memory_budget: int = DEFAULT_MEMORY_BUDGET,
 ) -> VacancyScores:
     """Score one job order against every worker, with its gaps.
 
-    ``PoolScorer(pool, scorer).score_vacancy(...)``; see :meth:`PoolScorer.score_vacancy`.
+    ``PoolScorer(pool, params).score_vacancy(...)``; see :meth:`PoolScorer.score_vacancy`.
     """
-    return PoolScorer(pool, scorer).score_vacancy(screened, memory_budget=memory_budget)
+    return PoolScorer(pool, params).score_vacancy(screened, memory_budget=memory_budget)
 
 
 def top_workers(
     pool: EncodedPool,
     vacancies: Sequence[ScreenedVacancy],
-    scorer: Scorer,
+    params: ScoringParams,
     *,
     k: int | None = 10,
     include_ineligible: bool = False,
@@ -330,9 +315,9 @@ def top_workers(
 ) -> list[TopWorkers | None]:
     """The best ``k`` workers of each job order.
 
-    ``PoolScorer(pool, scorer).top_workers(...)``; see :meth:`PoolScorer.top_workers`.
+    ``PoolScorer(pool, params).top_workers(...)``; see :meth:`PoolScorer.top_workers`.
     """
-    return PoolScorer(pool, scorer).top_workers(
+    return PoolScorer(pool, params).top_workers(
         vacancies, k=k, include_ineligible=include_ineligible, memory_budget=memory_budget
     )
 
@@ -340,7 +325,7 @@ def top_workers(
 def top_vacancies(
     pool: EncodedPool,
     vacancies: Sequence[ScreenedVacancy],
-    scorer: Scorer,
+    params: ScoringParams,
     *,
     k: int | None = 10,
     include_ineligible: bool = False,
@@ -348,8 +333,8 @@ def top_vacancies(
 ) -> TopVacancies:
     """The best ``k`` job orders of each worker.
 
-    ``PoolScorer(pool, scorer).top_vacancies(...)``; see :meth:`PoolScorer.top_vacancies`.
+    ``PoolScorer(pool, params).top_vacancies(...)``; see :meth:`PoolScorer.top_vacancies`.
     """
-    return PoolScorer(pool, scorer).top_vacancies(
+    return PoolScorer(pool, params).top_vacancies(
         vacancies, k=k, include_ineligible=include_ineligible, memory_budget=memory_budget
     )

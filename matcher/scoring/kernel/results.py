@@ -1,15 +1,10 @@
-"""The kernel's result types, and scores rounded for publication exactly as Python does."""
+"""The kernel's result types."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from matcher.arrays import Bools, Floats, Ints
-
-DECIMALS = 4
-SCALE = 10**DECIMALS
 
 
 @dataclass(frozen=True)
@@ -65,40 +60,3 @@ class TopVacancies:
     vacancies: Ints
     eligible: Bools
     score: Floats
-
-
-# ----------------------------------------------------------------------- exact helpers
-
-
-def publication_rank(score: Floats) -> Ints:
-    """``round(score, 4) * 10**4`` as Python computes it, for an array.
-
-    Python rounds the exact binary value to four decimals (ties to even); ``np.round``
-    multiplies first, which can move a value sitting just below a decimal tie onto it.
-    Values far from a tie take the fast path; near ties the sign of ``score * 20000 -
-    (2m + 1)`` is decided exactly with a Veltkamp split.
-
-    Parameters
-    ----------
-    score : ndarray of float64
-
-    Returns
-    -------
-    ndarray of int64
-        Same shape as ``score``.
-    """
-    scaled = score * float(SCALE)
-    floor = np.floor(scaled)
-    rounded = (floor + (scaled - floor >= 0.5)).astype(np.int64)
-    near = np.flatnonzero(np.abs(scaled - floor - 0.5) < 1e-6)
-    if near.size:
-        x = score[near]
-        m = floor[near]
-        split = 134217729.0 * x  # 2**27 + 1
-        high = split - (split - x)
-        low = x - high
-        # high * 20000 and low * 20000 are exact; the first difference is exact (Sterbenz).
-        sign = (high * 20000.0 - (2.0 * m + 1.0)) + low * 20000.0
-        up = (sign > 0) | ((sign == 0) & (m % 2 == 1))
-        rounded[near] = (m + up).astype(np.int64)
-    return rounded

@@ -1,15 +1,15 @@
-"""Functions of one value that numpy and Python might round differently, tabulated once
-in Python over the values they can take, so the kernel reproduces the reference exactly."""
+"""The component curves of :class:`~matcher.scoring.params.ScoringParams`, tabulated once
+in Python over the values they can take, so the kernel reproduces the reference exactly
+(numpy and Python might round ``exp`` and powers differently)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from matcher.arrays import Floats
-from matcher.scoring.reference import EXPERIENCE_SCALE, SKILL_MONTHS_FULL
+from matcher.scoring.params import ScoringParams
 
 
 def credit_table(values: Sequence[float], credit: Callable[[float], float]) -> Floats:
@@ -17,30 +17,20 @@ def credit_table(values: Sequence[float], credit: Callable[[float], float]) -> F
     return np.array([0.0, *(credit(v) for v in values)])
 
 
-def language_credit(margin: float) -> float:
-    credit: float = 1.0 - 0.5 * 2.0 ** (-margin)  # as Scorer._components
-    return credit
-
-
-def _experience_table() -> Floats:
-    """``1 - exp(-months / 24)`` for months in quarters (4 * months indexes), up to 1.0."""
+def experience_table(params: ScoringParams) -> Floats:
+    """Experience credit for months in quarters (4 * months indexes), up to 1.0."""
     values = []
     quarters = 0
     while True:
-        value = 1.0 - math.exp(-(quarters / 4) / EXPERIENCE_SCALE)
+        value = params.experience_credit(quarters / 4)
         values.append(value)
         if value == 1.0:
             return np.array(values)
         quarters += 1
 
 
-def _depth_tables() -> tuple[Floats, Floats]:
-    """Skill credit by stored months (months + 1, capped): within (1.0) and related (0.5)."""
-    full = [0.0]
-    for months in range(SKILL_MONTHS_FULL + 1):
-        full.append(0.5 + 0.5 * min(months, SKILL_MONTHS_FULL) / SKILL_MONTHS_FULL)
+def depth_tables(params: ScoringParams) -> tuple[Floats, Floats]:
+    """Skill credit by stored months (months + 1, capped at full depth + 1): within
+    (1.0 x depth) and related (0.5 x depth); index 0 is "not listed"."""
+    full = [0.0, *(params.depth(m) for m in range(params.skill_months_full + 1))]
     return np.array([1.0 * d for d in full]), np.array([0.5 * d for d in full])
-
-
-EXPERIENCE_CREDIT = _experience_table()
-WITHIN_CREDIT, RELATED_CREDIT = _depth_tables()

@@ -1,28 +1,13 @@
-"""The eligible graph: exact published scores, rank order, preference order, checks."""
+"""The eligible graph: rank order, preference order, checks."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from matcher.allocation.graph import SCORE_SCALE, build_graph, id_rank, published_score
+from matcher.allocation.graph import build_graph, id_rank
 from matcher.allocation.shortlist import positions, shortlist_capacity
-
-
-@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=50))
-def test_published_score_is_pythons_round(values: list[float]) -> None:
-    expected = [round(round(v, 4) * SCORE_SCALE) for v in values]
-    assert published_score(np.array(values)).tolist() == expected
-
-
-def test_published_score_near_decimal_ties() -> None:
-    # 0.00005 sits just above the tie in binary; 0.12345 just below it.
-    values = [0.00005, 0.12345, 0.5, 0.99995, 1.0, 0.0]
-    assert published_score(np.array(values)).tolist() == [
-        round(round(v, 4) * SCORE_SCALE) for v in values
-    ]
+from matcher.scoring.publish import SCALE
 
 
 def _graph():
@@ -58,7 +43,7 @@ def test_worker_preferences_by_score_then_job_id() -> None:
     [
         ({"job": np.array([0, 5])}, "job index"),
         ({"worker": np.array([0, 9])}, "worker index"),
-        ({"score": np.array([1, SCORE_SCALE + 1])}, "scores must be"),
+        ({"score": np.array([1, SCALE + 1])}, "scores must be"),
         ({"score": np.array([1])}, "same length"),
     ],
 )

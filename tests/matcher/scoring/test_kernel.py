@@ -12,8 +12,6 @@ eligibility, set of gaps and score must be the reference's (the score bit for bi
 from __future__ import annotations
 
 import datetime as dt
-import math
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -37,12 +35,12 @@ from matcher.scoring.facts import (
 )
 from matcher.scoring.kernel import (
     PoolScorer,
-    publication_rank,
     score_vacancy,
     top_vacancies,
     top_workers,
 )
 from matcher.scoring.matching import MatchRun
+from matcher.scoring.params import ScoringParams
 from matcher.scoring.reference import Scorer
 from matcher.taxonomy.language_scale import normalize_language
 from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
@@ -126,8 +124,8 @@ def _packs() -> Any:
     return load_rule_packs()
 
 
-def _scorer() -> Scorer:
-    return Scorer(load_taxonomy(), AS_OF, load_exchange_rates())
+def _params() -> ScoringParams:
+    return ScoringParams(load_taxonomy(), AS_OF, load_exchange_rates())
 
 
 @dataclass(frozen=True)
@@ -341,12 +339,13 @@ def _case(draw: st.DrawFn) -> Case:
 
 
 def _agree(pool_facts: list[WorkerFacts], orders: list[ScreenedVacancy], budget: int) -> None:
-    scorer = _scorer()
-    pool = encode_pool(pool_facts, scorer.taxonomy, AS_OF)
+    params = _params()
+    scorer = Scorer(params)
+    pool = encode_pool(pool_facts, params.taxonomy, AS_OF)
     for screened in orders:
         if screened.refused:
             continue
-        found = score_vacancy(pool, screened, scorer, memory_budget=budget)
+        found = score_vacancy(pool, screened, params, memory_budget=budget)
         for i, worker in enumerate(pool_facts):
             outcome = scorer.evaluate(worker, screened)
             where = (worker.id, screened.vacancy.id)
@@ -372,7 +371,7 @@ def test_every_pair_agrees_with_the_reference(case: Case) -> None:
 @given(case=_case(), top=st.sampled_from([0, 1, 2, 5]), include_ineligible=st.booleans())
 def test_ranking_is_the_reference_ranking(case: Case, top: int, include_ineligible: bool) -> None:
     pool, orders = case
-    run = MatchRun(tuple(pool), tuple(orders), _scorer())
+    run = MatchRun(tuple(pool), tuple(orders), _params())
     for direction in ("vacancies", "workers"):
         fast = list(run.rank(direction, top, include_ineligible))
         slow = list(run.rank(direction, top, include_ineligible, use_kernel=False))
@@ -395,8 +394,9 @@ def test_top_k_both_ways_is_the_reference_order(
     case: Case, k: int | None, include_ineligible: bool
 ) -> None:
     pool, orders = case
-    scorer = _scorer()
-    encoded = encode_pool(pool, scorer.taxonomy, AS_OF)
+    params = _params()
+    scorer = Scorer(params)
+    encoded = encode_pool(pool, params.taxonomy, AS_OF)
     outcomes = {
         (i, j): scorer.evaluate(w, o)
         for i, w in enumerate(pool)
@@ -405,7 +405,7 @@ def test_top_k_both_ways_is_the_reference_order(
     }
     options = {"k": k, "include_ineligible": include_ineligible}
     for j, (order, found) in enumerate(
-        zip(orders, top_workers(encoded, orders, scorer, **options), strict=True)
+        zip(orders, top_workers(encoded, orders, params, **options), strict=True)
     ):
         if order.refused:
             assert found is None
@@ -418,7 +418,7 @@ def test_top_k_both_ways_is_the_reference_order(
             zip(found.workers.tolist(), found.eligible.tolist(), found.score.tolist(), strict=True)
         )
         assert got == _reference_order(rows, k, include_ineligible)
-    best = top_vacancies(encoded, orders, scorer, **options)
+    best = top_vacancies(encoded, orders, params, **options)
     for i in range(len(pool)):
         rows = [
             (o.vacancy.id, outcomes[i, j].eligible, outcomes[i, j].score, j)
@@ -440,12 +440,12 @@ def test_top_k_both_ways_is_the_reference_order(
 def test_a_tiny_memory_budget_gives_the_same_answer(case: Case) -> None:
     pool, orders = case
     _agree(pool, orders, budget=1)  # one worker per chunk
-    scorer = _scorer()
-    encoded = encode_pool(pool, scorer.taxonomy, AS_OF)
+    params = _params()
+    encoded = encode_pool(pool, params.taxonomy, AS_OF)
     for include_ineligible in (False, True):
-        wide = top_workers(encoded, orders, scorer, k=3, include_ineligible=include_ineligible)
+        wide = top_workers(encoded, orders, params, k=3, include_ineligible=include_ineligible)
         narrow = top_workers(
-            encoded, orders, scorer, k=3, include_ineligible=include_ineligible, memory_budget=1
+            encoded, orders, params, k=3, include_ineligible=include_ineligible, memory_budget=1
         )
         for a, b in zip(wide, narrow, strict=True):
             assert (a is None) == (b is None)
@@ -453,10 +453,10 @@ def test_a_tiny_memory_budget_gives_the_same_answer(case: Case) -> None:
                 assert a.workers.tolist() == b.workers.tolist()
                 assert a.score.tolist() == b.score.tolist()
         by_worker = top_vacancies(
-            encoded, orders, scorer, k=3, include_ineligible=include_ineligible
+            encoded, orders, params, k=3, include_ineligible=include_ineligible
         )
         by_worker_narrow = top_vacancies(
-            encoded, orders, scorer, k=3, include_ineligible=include_ineligible, memory_budget=1
+            encoded, orders, params, k=3, include_ineligible=include_ineligible, memory_budget=1
         )
         assert by_worker.vacancies.tolist() == by_worker_narrow.vacancies.tolist()
         assert by_worker.eligible.tolist() == by_worker_narrow.eligible.tolist()
@@ -466,40 +466,28 @@ def test_a_tiny_memory_budget_gives_the_same_answer(case: Case) -> None:
 @given(case=_case(), split=st.integers(0, 15))
 def test_concatenated_pools_score_like_one_pool(case: Case, split: int) -> None:
     pool, orders = case
-    scorer = _scorer()
+    params = _params()
     parts = [pool[:split], pool[split:]]
-    joined = concat_pools([encode_pool(part, scorer.taxonomy, AS_OF) for part in parts])
-    whole = encode_pool(pool, scorer.taxonomy, AS_OF)
+    joined = concat_pools([encode_pool(part, params.taxonomy, AS_OF) for part in parts])
+    whole = encode_pool(pool, params.taxonomy, AS_OF)
     assert joined.id_rank.tolist() == whole.id_rank.tolist()
     for screened in orders:
         if screened.refused:
             continue
-        a = score_vacancy(joined, screened, scorer)
-        b = score_vacancy(whole, screened, scorer)
+        a = score_vacancy(joined, screened, params)
+        b = score_vacancy(whole, screened, params)
         assert a.eligible.tolist() == b.eligible.tolist()
         assert a.score.tolist() == b.score.tolist()
         assert (a.gaps == b.gaps).all()
 
 
-def test_publication_rank_is_pythons_round() -> None:
-    rng = random.Random(7)
-    values = [rng.random() for _ in range(20_000)]
-    # Decimal ties and their neighbours: where np.round and round() part ways.
-    for m in range(0, 10_000, 7):
-        tie = (2 * m + 1) / 20_000
-        values += [tie, math.nextafter(tie, 0), math.nextafter(tie, 1)]
-    values += [0.0, 1.0, 0.16875, 0.03125, 0.00015, 0.5]
-    expected = [round(round(v, 4) * 10_000) for v in values]
-    assert publication_rank(np.array(values)).tolist() == expected
-
-
 def test_k_must_be_positive() -> None:
-    scorer = _scorer()
-    pool = encode_pool([], scorer.taxonomy, AS_OF)
+    params = _params()
+    pool = encode_pool([], params.taxonomy, AS_OF)
     with pytest.raises(ValueError, match="The 'k' parameter of top_workers must be an int"):
-        top_workers(pool, [], scorer, k=0)
+        top_workers(pool, [], params, k=0)
     with pytest.raises(ValueError, match="memory_budget"):
-        top_vacancies(pool, [], scorer, memory_budget=0)
+        top_vacancies(pool, [], params, memory_budget=0)
 
 
 def test_validity_edges_day_by_day() -> None:
@@ -594,7 +582,8 @@ def test_education_minimum_and_first_entry_windows_agree_with_the_reference() ->
     ]
     orders = screen_vacancies(records, _packs(), None, AS_OF, default_skill_normalizer())
     _agree(workers, orders, 1 << 20)
-    scorer = _scorer()
+    params = _params()
+    scorer = Scorer(params)
     titp, malaysia = orders
     gaps = {w.id: {g.requirement for g in scorer.evaluate(w, titp).gaps} for w in workers[:3]}
     assert gaps == {
@@ -609,8 +598,8 @@ def test_education_minimum_and_first_entry_windows_agree_with_the_reference() ->
 @given(case=_case())
 def test_gates_only_gives_the_same_eligibility_and_gaps(case: Case) -> None:
     pool_facts, orders = case
-    scorer = _scorer()
-    pool = PoolScorer(encode_pool(pool_facts, scorer.taxonomy, AS_OF), scorer)
+    params = _params()
+    pool = PoolScorer(encode_pool(pool_facts, params.taxonomy, AS_OF), params)
     for screened in (o for o in orders if not o.refused):
         full = pool.score_vacancy(screened)
         gates = pool.score_vacancy(screened, with_score=False)

@@ -1,0 +1,36 @@
+"""The flags of one pair: matters for an officer's review that change neither eligibility
+nor the score (the kernel has no counterpart: flags are read for the pairs shown only)."""
+
+from __future__ import annotations
+
+from matcher.dates import add_months
+from matcher.rules.screening import Note, ScreenedVacancy
+from matcher.scoring.facts import WorkerFacts
+from matcher.text.messages import Message
+
+__all__ = ["pair_flags"]
+
+
+def pair_flags(worker: WorkerFacts, screened: ScreenedVacancy) -> list[Note]:
+    """The job order's own flags, its unverified rules, and a passport expiring during
+    the contract."""
+    flags = list(screened.flags)
+    for gate in screened.languages:
+        for what in gate.unverified:
+            params = {"rule": what, "pack": gate.origin, "detail": "set per recruitment round"}
+            flags.append(Note("unverified_rule", Message("unverified", params), gate.source))
+    for age in screened.ages:
+        if age.unverified:
+            params = {
+                "rule": "age window",
+                "pack": age.why,
+                "detail": f"{age.minimum}-{age.maximum}",
+            }
+            flags.append(Note("unverified_rule", Message("unverified", params), age.source))
+    contract = screened.vacancy.contract_months
+    if worker.passport_expires is not None and contract is not None:
+        ends = add_months(screened.day, contract)
+        if screened.day <= worker.passport_expires < ends:
+            params = {"expires": worker.passport_expires.isoformat(), "ends": ends.isoformat()}
+            flags.append(Note("document_expiring", Message("document_expiring", params), None))
+    return flags
