@@ -4,9 +4,12 @@ A run reads the whole store as it stands when the run starts (workers, job order
 the agency register), runs :func:`matcher.allocation.round.allocate_round` on one
 background thread (runs queue one after another; requests keep being served), and keeps
 its status, stage and progress, then its JSON Lines records and round report, in the
-``batch_runs`` table. Ids are unique only within an agency, so the round runs on pool
-keys (``agency/id``) and the records say each side's agency in ``worker_agency_id`` and
-``vacancy_agency_id``; reason texts name records as ``agency/id``.
+``batch_runs`` table. Ids are unique only within an agency, so the round runs on
+:func:`~matcher.allocation.round.round_key` keys, which keep the round's tie rule (id
+ascending, then agency): a store whose ids are unique gets the records ``selaras
+allocate`` writes for the same files. The records say each side's agency in
+``worker_agency_id`` and ``vacancy_agency_id``; reason texts name records as
+``agency/id``.
 
 Progress is one bar from 0 to 1 over the stages of :data:`STAGE_BANDS`; in scoring and
 the gap pass it moves chunk by chunk of job orders (:class:`RunProgress`), and it never
@@ -22,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -34,10 +38,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select, update
 
 from api.database import read_session, write_session
-from api.ranking import pool_key, split_key
 from api.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
 from api.tables import BatchRunRow
-from matcher.allocation.round import STAGES, allocate_round
+from matcher.allocation.round import STAGES, allocate_round, round_key, split_round_key
 from matcher.allocation.runner import ChunkRunner
 from matcher.reporting.report import round_report
 from matcher.scoring.matching import prepare_run
@@ -55,7 +58,8 @@ __all__ = [
 ]
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
-_SEP = "\x1f"
+# A round key in a text (a reason naming a job order): id, separator, agency.
+_KEY_IN_TEXT = re.compile(r"([A-Za-z0-9][A-Za-z0-9._:/-]*)\x1f([A-Za-z0-9][A-Za-z0-9._:/-]*)")
 
 MAX_N_JOBS = os.cpu_count() or 1
 """Most threads a run may ask for: the server's cores (``os.cpu_count()``)."""
@@ -221,9 +225,9 @@ def status_of(row: BatchRunRow) -> BatchRunStatus:
 
 
 def _unkeyed(value: Any) -> Any:
-    """Pool keys back to readable ``agency/id`` in every text of a JSON value."""
+    """Round keys back to readable ``agency/id`` in every text of a JSON value."""
     if isinstance(value, str):
-        return value.replace(_SEP, "/")
+        return _KEY_IN_TEXT.sub(r"\2/\1", value)
     if isinstance(value, list):
         return [_unkeyed(v) for v in value]
     if isinstance(value, dict):
@@ -240,7 +244,7 @@ def _record(record: Any) -> dict[str, Any]:
     for side in ("worker", "vacancy"):
         key = dumped.get(f"{side}_id")
         if key is not None:
-            agency_id, record_id = split_key(key)
+            agency_id, record_id = split_round_key(key)
             dumped[f"{side}_id"] = record_id
             dumped[f"{side}_agency_id"] = agency_id
     result: dict[str, Any] = _unkeyed(dumped)
@@ -390,4 +394,4 @@ class BatchRunner:
 
 def _keyed(record: Any) -> Any:
     # model_copy does not validate: the key's separator is not a valid id character.
-    return record.model_copy(update={"id": pool_key(record.agency_id, record.id)})
+    return record.model_copy(update={"id": round_key(record.agency_id, record.id)})

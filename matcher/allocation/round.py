@@ -15,6 +15,14 @@ Both passes run their chunks through a :class:`~matcher.allocation.runner.ChunkR
 a :class:`~matcher.allocation.checkpoint.Checkpoint` and resume from it, and report to a
 :class:`~matcher.allocation.runner.Progress`.
 
+**Ties.** Every order in a round, and so the allocation itself, breaks ties of the
+published score by id ascending (code point order, as FORMAT.md ranks): a job order's
+ranking of its candidates, a worker's ranking of job orders, and the optimal allocator's
+node order, from which the solver's deterministic choice among equally good allocations
+follows. A caller whose ids repeat across agencies (the API's ``/batch-runs``) passes its
+records under :func:`round_key`, which sorts by the id and then the agency, so records
+whose ids are unique get the same round as ``selaras allocate`` gives them.
+
 Protected attributes play no part here: the pool is :class:`matcher.scoring.facts.WorkerFacts`,
 which does not carry them. The round report reads them afterwards.
 """
@@ -62,6 +70,8 @@ __all__ = [
     "allocate",
     "allocate_round",
     "eligible_graph",
+    "round_key",
+    "split_round_key",
 ]
 
 Method = Literal["optimal", "stable"]
@@ -76,6 +86,32 @@ ALLOCATORS: dict[Method, Callable[[EligibleGraph], Bools]] = {
 
 STAGES = ("scoring", "allocating", "gap pass")
 """The stages a round reports to its progress, in order (units: job orders)."""
+
+# The unit separator cannot occur in an id and sorts before every character one may hold.
+_KEY_SEPARATOR = "\x1f"
+
+
+def round_key(agency_id: str, record_id: str) -> str:
+    """The id a record takes in a round whose ids are unique only within an agency.
+
+    Keys sort as ``(id, agency_id)``: by the id first, so the round's tie rule (id
+    ascending) is the same as for plain ids, and by the agency only between equal ids.
+
+    Parameters
+    ----------
+    agency_id, record_id : str
+
+    Returns
+    -------
+    str
+    """
+    return f"{record_id}{_KEY_SEPARATOR}{agency_id}"
+
+
+def split_round_key(key: str) -> tuple[str, str]:
+    """``(agency_id, id)`` of a :func:`round_key`."""
+    record_id, _, agency_id = key.partition(_KEY_SEPARATOR)
+    return agency_id, record_id
 
 
 def allocate(

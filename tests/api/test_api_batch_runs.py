@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 import api.batch_runs as batch_runs
 import matcher.allocation.round as allocation_round
+from api.app import create_app
 from api.batch_runs import MAX_N_JOBS, STAGE_BANDS, BatchRunner, CancelledError, RunProgress
 from api.database import read_session
 from api.tables import BatchRunRow
 from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, ScoredPairs, score_pairs
 from matcher.allocation.runner import ChunkRunner
-from tests.api.conftest import AS_OF, Api, PoolData
+from tests.api.conftest import ADMIN_KEY, AS_OF, Api, PoolData, _read, sqlite_settings
+from tests.conftest import RunCli
+from tests.paths import POOL
 
 
 def _wait(api: Api, run_id: str, timeout: float = 120.0) -> dict[str, Any]:
@@ -264,3 +271,43 @@ def test_a_bad_n_jobs_is_422_naming_the_field(api: Api, n_jobs: Any) -> None:
     )
     assert response.status_code == 422, response.text
     assert [problem["loc"] for problem in response.json()["detail"]] == [["body", "n_jobs"]]
+
+
+@pytest.fixture(scope="module")
+def sample_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """A server holding the whole bundled pool, every agency's records as in the files."""
+    with TestClient(create_app(sqlite_settings(tmp_path_factory.mktemp("sample")))) as client:
+        officer = {"Authorization": f"Bearer {ADMIN_KEY}"}
+        api = Api(client, officer, {"officer": officer})
+        for agency in _read("agencies.jsonl"):
+            assert client.post("/agencies", json=agency, headers=officer).status_code == 201
+        api.upload("workers", _read("workers.jsonl"), officer)
+        api.upload("vacancies", _read("vacancies.jsonl"), officer)
+        yield api
+
+
+@pytest.mark.parametrize("method", ["optimal", "stable"])
+def test_a_round_gives_the_records_of_selaras_allocate(
+    sample_api: Api, run_cli: RunCli, tmp_path: Path, method: str
+) -> None:
+    # The bundled pool's ids are unique across agencies, so the API's records are the
+    # command's, but for the agency fields and the ``agency/id`` names in reason texts.
+    out = tmp_path / "round.jsonl"
+    done = run_cli(
+        "allocate", "--workers", POOL / "workers.jsonl", "--vacancies", POOL / "vacancies.jsonl",
+        "--agencies", POOL / "agencies.jsonl", "--as-of", AS_OF, "--method", method,
+        "--out", out,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    expected = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    agencies = {a["id"] for a in _read("agencies.jsonl")}
+    named = re.compile("|".join(re.escape(f"{a}/") for a in sorted(agencies)))
+    text = _records_of(sample_api, {"as_of": AS_OF, "method": method})
+    found = []
+    for line in named.sub("", text).splitlines():
+        record = json.loads(line)
+        assert record.pop("vacancy_agency_id", None) in agencies | {None}
+        assert record.pop("worker_agency_id", None) in agencies | {None}
+        found.append(record)
+    assert sum(r.get("status") == "placed" for r in found) > 50
+    assert found == expected

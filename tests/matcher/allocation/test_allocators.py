@@ -17,10 +17,11 @@ import warnings
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from matching.games import HospitalResident
 
 from matcher.allocation.graph import EligibleGraph, build_graph
-from matcher.allocation.round import ALLOCATORS, allocate
+from matcher.allocation.round import ALLOCATORS, allocate, round_key, split_round_key
 from matcher.allocation.stable import stable_allocation
 from tests.matcher.allocation.games import graphs, random_graph
 
@@ -240,3 +241,17 @@ def test_optimal_fills_a_slot_with_a_zero_score() -> None:
         job_rank=np.arange(1),
     )
     assert ALLOCATORS["optimal"](graph).tolist() == [True]
+
+
+_IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,6}", fullmatch=True)
+
+
+@given(st.lists(st.tuples(_IDS, _IDS), min_size=1, max_size=30, unique=True))
+def test_round_keys_sort_by_id_then_agency(records: list[tuple[str, str]]) -> None:
+    # The round's tie rule is id ascending; keys of records whose ids repeat across
+    # agencies must keep it, and fall back on the agency only between equal ids.
+    keys = [round_key(agency, record) for agency, record in records]
+    assert [split_round_key(k) for k in keys] == records
+    by_key = sorted(range(len(records)), key=lambda i: keys[i])
+    by_rule = sorted(range(len(records)), key=lambda i: (records[i][1], records[i][0]))
+    assert by_key == by_rule
