@@ -10,6 +10,11 @@ worker ``i`` are ``ptr[i]:ptr[i + 1]``). Skills are dense and concept-major
 index (concept -> workers holding it or a more specific concept) lets a job order skip
 workers that cannot pass its skill gate.
 
+Every column is declared once, on its table below (:mod:`matcher.scoring.columns`): what
+it reads from the facts, its type, the code table it indexes. :func:`encode_pool` fills
+the tables and :func:`concat_pools` joins pools from those declarations alone; a new
+column is one line here.
+
 Dates are day numbers (days since 1970-01-01, ``int32``); an unknown issue date is
 :data:`NO_START` and an unknown expiry :data:`NO_END`, so "issued on or before, expiring on
 or after ``day``" is two comparisons.
@@ -18,14 +23,19 @@ or after ``day``" is two comparisons.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
-from typing import TypeVar
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.scoring.facts import WorkerFacts
+from matcher.arrays import Bools, Ints
+from matcher.scoring import columns as col
+from matcher.scoring.columns import Codes, Postings, fill, join, rank_ids
+from matcher.scoring.facts import CertificateFact, LanguageFact, WorkerFacts
 from matcher.taxonomy.isco import is_unit_group
 from matcher.taxonomy.language_scale import cefr_rank
 from matcher.taxonomy.skills import SkillTaxonomy
@@ -41,6 +51,7 @@ __all__ = [
     "Postings",
     "Preferences",
     "Skills",
+    "Stints",
     "ages_on",
     "concat_pools",
     "day_number",
@@ -54,9 +65,9 @@ NO_END = int(np.iinfo(np.int32).max)
 """Day number of an unknown expiry date (after every day)."""
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-_G = TypeVar("_G", bound=np.generic)
 # Months are stored + 1 in uint16 (0 = concept not held); job orders ask at most 1200.
 _MAX_STORED_MONTHS = int(np.iinfo(np.uint16).max) - 1
+_EDUCATION_CODE = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
 
 
 def day_number(day: dt.date) -> int:
@@ -64,17 +75,18 @@ def day_number(day: dt.date) -> int:
     return day.toordinal() - _EPOCH
 
 
-@dataclass(frozen=True, eq=False)
-class Postings:
-    """An inverted index: the sorted worker indices of key ``k`` are
-    ``workers[ptr[k]:ptr[k + 1]]``."""
+def _day(value: dt.date | None, default: int) -> int:
+    return default if value is None else day_number(value)
 
-    ptr: NDArray[np.int64]
-    workers: NDArray[np.int32]
 
-    def of(self, key: int) -> NDArray[np.int32]:
-        """Sorted worker indices of ``key``."""
-        return self.workers[self.ptr[key] : self.ptr[key + 1]]
+def _tristate(value: bool | None) -> int:
+    return -1 if value is None else int(value)
+
+
+def _result_key(result: tuple[str, str | int | float]) -> tuple[str, str, str | int | float]:
+    # 4 == 4.0, but a TOEFL-iBT legacy score 4 is not the band 4.0: keep the types apart.
+    test, value = result
+    return test, type(value).__name__, value
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,10 +105,10 @@ class Skills:
         Concept -> workers with a certificate (valid or not) for it or a more specific one.
     """
 
-    months: NDArray[np.uint16]
-    level: NDArray[np.uint8]
-    held: Postings
-    certified: Postings
+    months: NDArray[np.uint16] = col.built(axis=1)
+    level: NDArray[np.uint8] = col.built(axis=1)
+    held: Postings = col.postings()
+    certified: Postings = col.postings()
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,15 +119,15 @@ class Certificates:
     when the certificate names concept ``c``.
     """
 
-    ptr: NDArray[np.int64]
-    worker: NDArray[np.int32]
-    scheme: NDArray[np.int16]
-    issued: NDArray[np.int32]
-    expires: NDArray[np.int32]
-    name: NDArray[np.int32]
-    concepts: NDArray[np.uint64]
-    schemes: tuple[str, ...]
-    names: tuple[str, ...]
+    ptr: Ints = col.ptr()
+    worker: NDArray[np.int32] = col.worker()
+    scheme: NDArray[np.int16] = col.entry(np.int16, attrgetter("scheme"), codes="schemes")
+    issued: NDArray[np.int32] = col.entry(np.int32, lambda c: _day(c.issued, NO_START))
+    expires: NDArray[np.int32] = col.entry(np.int32, lambda c: _day(c.expires, NO_END))
+    name: NDArray[np.int32] = col.entry(np.int32, attrgetter("name"), codes="names")
+    concepts: NDArray[np.uint64] = col.built()
+    schemes: tuple[str, ...] = col.code_table("schemes")
+    names: tuple[str, ...] = col.code_table("names")
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,39 +139,50 @@ class Languages:
     ``language`` indexes ``languages`` (-1: none).
     """
 
-    ptr: NDArray[np.int64]
-    worker: NDArray[np.int32]
-    test: NDArray[np.int16]
-    result: NDArray[np.int32]
-    date: NDArray[np.int32]
-    cefr: NDArray[np.int8]
-    language: NDArray[np.int16]
-    tests: tuple[str, ...]
-    results: tuple[tuple[str, str | int | float], ...]
-    languages: tuple[str, ...]
+    ptr: Ints = col.ptr()
+    worker: NDArray[np.int32] = col.worker()
+    test: NDArray[np.int16] = col.entry(np.int16, attrgetter("test"), codes="tests")
+    result: NDArray[np.int32] = col.entry(
+        np.int32, lambda r: _result_key((r.test, r.result)), codes="results"
+    )
+    date: NDArray[np.int32] = col.entry(np.int32, lambda r: _day(r.date, NO_START))
+    cefr: NDArray[np.int8] = col.entry(
+        np.int8, lambda r: 0 if r.cefr is None else cefr_rank(r.cefr)
+    )
+    language: NDArray[np.int16] = col.entry(
+        np.int16, attrgetter("language"), codes="languages"
+    )
+    tests: tuple[str, ...] = col.code_table("tests")
+    results: tuple[tuple[str, str | int | float], ...] = col.code_table(
+        "results", key=_result_key, value=lambda key: (key[0], key[2])
+    )
+    languages: tuple[str, ...] = col.code_table("languages")
 
 
 @dataclass(frozen=True, eq=False)
 class Experience:
-    """Work experience.
+    """Experience in ISCO-08 unit groups (the only entries that count for the experience
+    gate and score), sorted by worker; ``isco`` indexes ``isco_codes``."""
 
-    ``ptr``/``worker``/``isco``/``months``: entries in ISCO-08 unit groups (the only ones
-    that count for the experience gate and score), ``isco`` indexing ``isco_codes``.
-    ``stint_*``: every entry (for stay caps and programme experience), unsorted by key,
-    ``stint_programme`` indexing ``programmes`` and ``stint_country`` indexing the pool's
-    ``countries`` (-1: none).
-    """
+    ptr: Ints = col.ptr()
+    worker: NDArray[np.int32] = col.worker()
+    isco: NDArray[np.int16] = col.entry(np.int16, attrgetter("isco"), codes="isco_codes")
+    months: NDArray[np.int32] = col.entry(np.int32, attrgetter("months"))
+    isco_codes: tuple[str, ...] = col.code_table("isco_codes")
 
-    ptr: NDArray[np.int64]
-    worker: NDArray[np.int32]
-    isco: NDArray[np.int16]
-    months: NDArray[np.int32]
-    isco_codes: tuple[str, ...]
-    stint_worker: NDArray[np.int32]
-    stint_programme: NDArray[np.int16]
-    stint_country: NDArray[np.int16]
-    stint_months: NDArray[np.int64]
-    programmes: tuple[str, ...]
+
+@dataclass(frozen=True, eq=False)
+class Stints:
+    """Every experience entry, for stay caps and programme experience: ``programme``
+    indexes ``programmes`` and ``country`` the pool's ``countries`` (-1: none)."""
+
+    worker: NDArray[np.int32] = col.worker()
+    programme: NDArray[np.int16] = col.entry(
+        np.int16, attrgetter("programme"), codes="programmes"
+    )
+    country: NDArray[np.int16] = col.entry(np.int16, attrgetter("country"), codes="countries")
+    months: NDArray[np.int64] = col.entry(np.int64, attrgetter("months"))
+    programmes: tuple[str, ...] = col.code_table("programmes")
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,13 +192,19 @@ class Preferences:
     ``wage_min`` is NaN and ``wage_currency`` -1 when the worker states none.
     """
 
-    ptr: NDArray[np.int64]
-    worker: NDArray[np.int32]
-    country: NDArray[np.int16]
-    any_country: NDArray[np.bool_]
-    wage_min: NDArray[np.float64]
-    wage_currency: NDArray[np.int16]
-    currencies: tuple[str, ...]
+    ptr: Ints = col.ptr()
+    worker: NDArray[np.int32] = col.worker()
+    country: NDArray[np.int16] = col.entry(np.int16, lambda country: country, codes="countries")
+    any_country: Bools = col.per_worker(np.bool_, lambda f: bool(f.preferred_countries))
+    wage_min: NDArray[np.float64] = col.per_worker(
+        np.float64, lambda f: math.nan if f.min_monthly_wage is None else f.min_monthly_wage[0]
+    )
+    wage_currency: NDArray[np.int16] = col.per_worker(
+        np.int16,
+        lambda f: None if f.min_monthly_wage is None else f.min_monthly_wage[1],
+        codes="currencies",
+    )
+    currencies: tuple[str, ...] = col.code_table("currencies")
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,27 +231,38 @@ class EncodedPool:
         -1 unknown, 0 false, 1 true.
     passport_expires : ndarray of int32, shape (n_workers,)
         Day number, :data:`NO_END` when unknown.
+    skills, certificates, languages, experience, stints, preferences
+        The tables above.
     countries : tuple[str, ...]
-        Country codes that preference and experience entries index.
+        Country codes that preference and stint entries index.
     """
 
-    ids: tuple[str, ...]
-    id_rank: NDArray[np.int64]
-    concepts: tuple[str, ...]
-    as_of: dt.date
-    age: NDArray[np.int16]
-    birth_year: NDArray[np.int16]
-    birth_monthday: NDArray[np.int16]
-    education: NDArray[np.int8]
-    fit_to_work: NDArray[np.int8]
-    colour_vision_normal: NDArray[np.int8]
-    passport_expires: NDArray[np.int32]
-    skills: Skills
-    certificates: Certificates
-    languages: Languages
-    experience: Experience
-    preferences: Preferences
-    countries: tuple[str, ...]
+    ids: tuple[str, ...] = col.ids()
+    id_rank: Ints = col.id_rank()
+    concepts: tuple[str, ...] = col.shared()
+    as_of: dt.date = col.shared()
+    age: NDArray[np.int16] = col.built()
+    birth_year: NDArray[np.int16] = col.per_worker(np.int16, lambda f: f.birth_date.year)
+    birth_monthday: NDArray[np.int16] = col.per_worker(
+        np.int16, lambda f: 100 * f.birth_date.month + f.birth_date.day
+    )
+    education: NDArray[np.int8] = col.per_worker(
+        np.int8, lambda f: -1 if f.education is None else _EDUCATION_CODE[f.education]
+    )
+    fit_to_work: NDArray[np.int8] = col.per_worker(np.int8, lambda f: _tristate(f.fit_to_work))
+    colour_vision_normal: NDArray[np.int8] = col.per_worker(
+        np.int8, lambda f: _tristate(f.colour_vision_normal)
+    )
+    passport_expires: NDArray[np.int32] = col.per_worker(
+        np.int32, lambda f: _day(f.passport_expires, NO_END)
+    )
+    skills: Skills = col.nested()
+    certificates: Certificates = col.nested()
+    languages: Languages = col.nested()
+    experience: Experience = col.nested()
+    stints: Stints = col.nested()
+    preferences: Preferences = col.nested()
+    countries: tuple[str, ...] = col.code_table("countries")
 
     @property
     def n_workers(self) -> int:
@@ -246,34 +286,20 @@ def _nbytes(obj: object) -> int:
     return total
 
 
-class _Codes:
-    """Strings -> small integer codes, in order of first appearance."""
+@dataclass(frozen=True, eq=False)
+class _SkillClaims:
+    """The skills workers list, one entry each (the encoder's own table)."""
 
-    def __init__(self, initial: Sequence[str] = ()) -> None:
-        self.index: dict[str, int] = {}
-        for value in initial:
-            self.code(value)
-
-    def code(self, value: str | None) -> int:
-        if value is None:
-            return -1
-        found = self.index.get(value)
-        if found is None:
-            found = self.index[value] = len(self.index)
-        return found
-
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(self.index)
+    ptr: Ints = col.ptr()
+    worker: NDArray[np.int32] = col.worker()
+    concept: NDArray[np.int64] = col.entry(np.int64, attrgetter("concept"), codes="concepts")
+    months: NDArray[np.uint16] = col.entry(
+        np.uint16, lambda s: min(s.months, _MAX_STORED_MONTHS) + 1
+    )
+    level: NDArray[np.uint8] = col.entry(np.uint8, lambda s: s.level or 0)
 
 
-def _ptr(worker: list[int], n_workers: int) -> NDArray[np.int64]:
-    ptr = np.zeros(n_workers + 1, np.int64)
-    np.cumsum(np.bincount(np.asarray(worker, np.int64), minlength=n_workers), out=ptr[1:])
-    return ptr
-
-
-def _postings(keys: NDArray[np.int64], workers: NDArray[np.int64], n_keys: int) -> Postings:
+def _postings(keys: Ints, workers: Ints, n_keys: int) -> Postings:
     width = int(workers.max(initial=0)) + 1
     key, worker = np.divmod(np.unique(keys * width + workers), width)
     ptr = np.zeros(n_keys + 1, np.int64)
@@ -281,16 +307,14 @@ def _postings(keys: NDArray[np.int64], workers: NDArray[np.int64], n_keys: int) 
     return Postings(ptr, worker.astype(np.int32))
 
 
-def _with_ancestors(
-    concepts: NDArray[np.int64], workers: NDArray[np.int64], lineage: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _with_ancestors(concepts: Ints, workers: Ints, lineage: Ints) -> tuple[Ints, Ints]:
     """(concept, worker) pairs -> pairs for the concept and each of its ancestors."""
     chains = lineage[concepts]  # (n, depth + 1), -1 padded
     keep = chains >= 0
     return chains[keep], np.broadcast_to(workers[:, None], chains.shape)[keep]
 
 
-def _lineage(taxonomy: SkillTaxonomy, index: dict[str, int]) -> NDArray[np.int64]:
+def _lineage(taxonomy: SkillTaxonomy, index: dict[str, int]) -> Ints:
     chains = [[index[c], *(index[a] for a in taxonomy.ancestors(c))] for c in index]
     depth = max((len(c) for c in chains), default=1)
     table = np.full((len(chains), depth), -1, np.int64)
@@ -299,14 +323,30 @@ def _lineage(taxonomy: SkillTaxonomy, index: dict[str, int]) -> NDArray[np.int64
     return table
 
 
-def _day(value: dt.date | None, default: int) -> int:
-    return default if value is None else day_number(value)
+def _certificate_concepts(
+    facts: Sequence[WorkerFacts], index: dict[str, int], n_words: int
+) -> tuple[NDArray[np.uint64], Ints, Ints]:
+    """Per certificate, its concepts as bits; and the (concept, worker) pairs."""
+    rows, concepts, workers = [], [], []
+    row = 0
+    for i, fact in enumerate(facts):
+        for cert in fact.certificates:
+            for concept in cert.concepts:
+                rows.append(row)
+                concepts.append(index[concept])
+                workers.append(i)
+            row += 1
+    words = np.zeros((row, n_words), np.uint64)
+    code = np.asarray(concepts, np.int64)
+    bits = np.left_shift(np.uint64(1), (code % 64).astype(np.uint64))
+    np.bitwise_or.at(words, (np.asarray(rows, np.int64), code // 64), bits)
+    return words, code, np.asarray(workers, np.int64)
 
 
 def encode_pool(
     facts: Sequence[WorkerFacts], taxonomy: SkillTaxonomy, as_of: dt.date
 ) -> EncodedPool:
-    """Encode worker facts into column arrays (one pass over the pool).
+    """Encode worker facts into column arrays (one pass over the pool per table).
 
     Parameters
     ----------
@@ -329,177 +369,70 @@ def encode_pool(
     n = len(facts)
     concepts = tuple(taxonomy.concepts)
     index = {c: i for i, c in enumerate(concepts)}
-    n_words = max(1, -(-len(concepts) // 64))
-    countries, programmes, currencies = _Codes(), _Codes(), _Codes()
-    schemes, names, isco_codes, languages_seen = _Codes(), _Codes(), _Codes(), _Codes()
-    tests = _Codes()
-    results: dict[tuple[str, str, str | int | float], int] = {}
-
-    birth = np.zeros((n, 2), np.int16)
-    education = np.full(n, -1, np.int8)
-    education_code: dict[str, int] = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
-    health = np.full((n, 2), -1, np.int8)
-    passport = np.full(n, NO_END, np.int32)
-    wage_min = np.full(n, np.nan)
-    wage_ccy = np.full(n, -1, np.int16)
-    any_country = np.zeros(n, np.bool_)
-    sk_w: list[int] = []
-    sk_c: list[int] = []
-    sk_m: list[int] = []
-    sk_l: list[int] = []
-    ce_w: list[int] = []
-    ce_s: list[int] = []
-    ce_i: list[int] = []
-    ce_e: list[int] = []
-    ce_n: list[int] = []
-    ce_bits: list[int] = []
-    ce_pairs_c: list[int] = []
-    ce_pairs_w: list[int] = []
-    la_w: list[int] = []
-    la_t: list[int] = []
-    la_r: list[int] = []
-    la_d: list[int] = []
-    la_c: list[int] = []
-    la_l: list[int] = []
-    ex_w: list[int] = []
-    ex_i: list[int] = []
-    ex_m: list[int] = []
-    st_w: list[int] = []
-    st_p: list[int] = []
-    st_c: list[int] = []
-    st_m: list[int] = []
-    pr_w: list[int] = []
-    pr_c: list[int] = []
-    for i, fact in enumerate(facts):
-        birth[i] = fact.birth_date.year, 100 * fact.birth_date.month + fact.birth_date.day
-        if fact.education is not None:
-            education[i] = education_code[fact.education]
-        health[i] = [
-            -1 if v is None else int(v) for v in (fact.fit_to_work, fact.colour_vision_normal)
-        ]
-        passport[i] = _day(fact.passport_expires, NO_END)
-        if fact.min_monthly_wage is not None:
-            wage_min[i] = fact.min_monthly_wage[0]
-            wage_ccy[i] = currencies.code(fact.min_monthly_wage[1])
-        for skill in fact.skills:
-            sk_w.append(i)
-            sk_c.append(index[skill.concept])
-            sk_m.append(min(skill.months, _MAX_STORED_MONTHS) + 1)
-            sk_l.append(skill.level or 0)
-        for cert in fact.certificates:
-            bits = 0
-            for concept in cert.concepts:
-                bits |= 1 << index[concept]
-                ce_pairs_c.append(index[concept])
-                ce_pairs_w.append(i)
-            ce_w.append(i)
-            ce_s.append(schemes.code(cert.scheme))
-            ce_i.append(_day(cert.issued, NO_START))
-            ce_e.append(_day(cert.expires, NO_END))
-            ce_n.append(names.code(cert.name))
-            ce_bits.append(bits)
-        for lang in fact.languages:
-            key = (lang.test, type(lang.result).__name__, lang.result)
-            la_w.append(i)
-            la_t.append(tests.code(lang.test))
-            la_r.append(results.setdefault(key, len(results)))
-            la_d.append(_day(lang.date, NO_START))
-            la_c.append(0 if lang.cefr is None else cefr_rank(lang.cefr))
-            la_l.append(languages_seen.code(lang.language))
-        for stint in fact.experience:
-            if stint.isco is not None and is_unit_group(stint.isco):
-                ex_w.append(i)
-                ex_i.append(isco_codes.code(stint.isco))
-                ex_m.append(stint.months)
-            st_w.append(i)
-            st_p.append(programmes.code(stint.programme))
-            st_c.append(countries.code(stint.country))
-            st_m.append(stint.months)
-        any_country[i] = bool(fact.preferred_countries)
-        for country in fact.preferred_countries:
-            pr_w.append(i)
-            pr_c.append(countries.code(country))
-
-    n_concepts = len(concepts)
-    months = np.zeros((n_concepts, n), np.uint16)
-    level = np.zeros((n_concepts, n), np.uint8)
-    skill_c = np.asarray(sk_c, np.int64)
-    skill_w = np.asarray(sk_w, np.int64)
-    np.maximum.at(months, (skill_c, skill_w), np.asarray(sk_m, np.uint16))
-    np.maximum.at(level, (skill_c, skill_w), np.asarray(sk_l, np.uint8))
+    codes: dict[str, Codes] = {"concepts": _Fixed(index)}
+    claims = fill(_SkillClaims, facts, codes, entries=attrgetter("skills"))
+    claimed = claims.concept, claims.worker.astype(np.int64)
+    months = np.zeros((len(concepts), n), np.uint16)
+    level = np.zeros((len(concepts), n), np.uint8)
+    np.maximum.at(months, claimed, claims.months)
+    np.maximum.at(level, claimed, claims.level)
+    words, cert_concepts, cert_workers = _certificate_concepts(
+        facts, index, max(1, -(-len(concepts) // 64))
+    )
     lineage = _lineage(taxonomy, index)
-    held = _postings(*_with_ancestors(skill_c, skill_w, lineage), n_concepts)
-    certified = _postings(
-        *_with_ancestors(
-            np.asarray(ce_pairs_c, np.int64), np.asarray(ce_pairs_w, np.int64), lineage
-        ),
-        n_concepts,
+    skills = Skills(
+        months,
+        level,
+        _postings(*_with_ancestors(*claimed, lineage), len(concepts)),
+        _postings(*_with_ancestors(cert_concepts, cert_workers, lineage), len(concepts)),
     )
-    words = np.zeros((len(ce_bits), n_words), np.uint64)
-    for row, bits in enumerate(ce_bits):
-        for word in range(n_words):
-            words[row, word] = (bits >> (64 * word)) & 0xFFFFFFFFFFFFFFFF
 
+    def unit_groups(fact: WorkerFacts) -> list[Any]:
+        return [e for e in fact.experience if e.isco is not None and is_unit_group(e.isco)]
+
+    tables = {
+        "skills": skills,
+        "certificates": fill(
+            Certificates, facts, codes, entries=_certificates, values={"concepts": words}
+        ),
+        "languages": fill(Languages, facts, codes, entries=_languages),
+        "experience": fill(Experience, facts, codes, entries=unit_groups),
+        "stints": fill(Stints, facts, codes, entries=attrgetter("experience")),
+        "preferences": fill(Preferences, facts, codes, entries=attrgetter("preferred_countries")),
+    }
     ids = tuple(f.id for f in facts)
-    return EncodedPool(
-        ids=ids,
-        id_rank=_id_rank(ids),
-        concepts=concepts,
-        as_of=as_of,
-        age=ages_on(birth[:, 0], birth[:, 1], as_of),
-        birth_year=birth[:, 0].copy(),
-        birth_monthday=birth[:, 1].copy(),
-        education=education,
-        fit_to_work=health[:, 0].copy(),
-        colour_vision_normal=health[:, 1].copy(),
-        passport_expires=passport,
-        skills=Skills(months, level, held, certified),
-        certificates=Certificates(
-            ptr=_ptr(ce_w, n),
-            worker=np.asarray(ce_w, np.int32),
-            scheme=np.asarray(ce_s, np.int16),
-            issued=np.asarray(ce_i, np.int32),
-            expires=np.asarray(ce_e, np.int32),
-            name=np.asarray(ce_n, np.int32),
-            concepts=words,
-            schemes=schemes.values,
-            names=names.values,
-        ),
-        languages=Languages(
-            ptr=_ptr(la_w, n),
-            worker=np.asarray(la_w, np.int32),
-            test=np.asarray(la_t, np.int16),
-            result=np.asarray(la_r, np.int32),
-            date=np.asarray(la_d, np.int32),
-            cefr=np.asarray(la_c, np.int8),
-            language=np.asarray(la_l, np.int16),
-            tests=tests.values,
-            results=tuple((test, result) for test, _, result in results),
-            languages=languages_seen.values,
-        ),
-        experience=Experience(
-            ptr=_ptr(ex_w, n),
-            worker=np.asarray(ex_w, np.int32),
-            isco=np.asarray(ex_i, np.int16),
-            months=np.asarray(ex_m, np.int32),
-            isco_codes=isco_codes.values,
-            stint_worker=np.asarray(st_w, np.int32),
-            stint_programme=np.asarray(st_p, np.int16),
-            stint_country=np.asarray(st_c, np.int16),
-            stint_months=np.asarray(st_m, np.int64),
-            programmes=programmes.values,
-        ),
-        preferences=Preferences(
-            ptr=_ptr(pr_w, n),
-            worker=np.asarray(pr_w, np.int32),
-            country=np.asarray(pr_c, np.int16),
-            any_country=any_country,
-            wage_min=wage_min,
-            wage_currency=wage_ccy,
-            currencies=currencies.values,
-        ),
-        countries=countries.values,
+    return fill(
+        EncodedPool,
+        facts,
+        codes,
+        values={
+            "ids": ids,
+            "id_rank": rank_ids(ids),
+            "concepts": concepts,
+            "as_of": as_of,
+            "age": lambda done: ages_on(done["birth_year"], done["birth_monthday"], as_of),
+            **tables,
+        },
     )
+
+
+def _certificates(fact: WorkerFacts) -> tuple[CertificateFact, ...]:
+    return fact.certificates
+
+
+def _languages(fact: WorkerFacts) -> tuple[LanguageFact, ...]:
+    return fact.languages
+
+
+class _Fixed(Codes):
+    """A code table fixed in advance (the taxonomy's concepts): unknown keys are errors."""
+
+    def __init__(self, index: dict[str, int]) -> None:
+        super().__init__()
+        self.index.update((key, code) for key, code in index.items())
+
+    def code(self, key: Any) -> int:
+        return self.index[key]
 
 
 def ages_on(
@@ -541,45 +474,6 @@ def months_of_age_on(
     return (months - (day.day < birth_day)).astype(np.int32)
 
 
-def _id_rank(ids: Sequence[str]) -> NDArray[np.int64]:
-    # numpy compares unicode strings by code point, like Python's str.
-    order = np.argsort(np.asarray(ids, dtype=str), kind="stable")
-    rank = np.empty(len(ids), np.int64)
-    rank[order] = np.arange(len(ids))
-    return rank
-
-
-def _merge_codes(
-    tables: Sequence[tuple[str, ...]],
-) -> tuple[tuple[str, ...], list[NDArray[np.int64]]]:
-    """Merge code tables; each lookup maps an old code (or -1, via its last slot) to a new one."""
-    merged = _Codes()
-    lookups = [np.array([*(merged.code(v) for v in table), -1], np.int64) for table in tables]
-    return merged.values, lookups
-
-
-def _cat(arrays: Sequence[NDArray[_G]], axis: int = 0) -> NDArray[_G]:
-    joined: NDArray[_G] = np.concatenate(arrays, axis=axis)
-    return joined
-
-
-def _cat_ptr(ptrs: Sequence[NDArray[np.int64]]) -> NDArray[np.int64]:
-    parts = [ptrs[0]]
-    for ptr in ptrs[1:]:
-        parts.append(ptr[1:] + parts[-1][-1])
-    return np.concatenate(parts)
-
-
-def _cat_postings(postings: Sequence[Postings], offsets: Sequence[int]) -> Postings:
-    n_keys = len(postings[0].ptr) - 1
-    keys = _cat([np.repeat(np.arange(n_keys), np.diff(p.ptr)) for p in postings])
-    workers = _cat([p.workers.astype(np.int64) + o for p, o in zip(postings, offsets, strict=True)])
-    order = np.argsort(keys, kind="stable")  # parts come in worker order: stays sorted
-    ptr = np.zeros(n_keys + 1, np.int64)
-    np.cumsum(np.bincount(keys, minlength=n_keys), out=ptr[1:])
-    return Postings(ptr, workers[order].astype(np.int32))
-
-
 def concat_pools(pools: Sequence[EncodedPool]) -> EncodedPool:
     """Join pools encoded separately (e.g. shards encoded in parallel) into one.
 
@@ -603,100 +497,4 @@ def concat_pools(pools: Sequence[EncodedPool]) -> EncodedPool:
     first = pools[0]
     if any(p.concepts != first.concepts or p.as_of != first.as_of for p in pools):
         raise ValueError("concat_pools: every pool must share the taxonomy and as_of")
-    sizes = [p.n_workers for p in pools]
-    offsets = [int(o) for o in np.cumsum([0, *sizes[:-1]])]
-
-    def shifted(arrays: Sequence[NDArray[np.int32]]) -> NDArray[np.int32]:
-        return _cat([a + o for a, o in zip(arrays, offsets, strict=True)]).astype(np.int32)
-
-    def recode(
-        codes: Sequence[NDArray[np.int16]], lookups: list[NDArray[np.int64]]
-    ) -> NDArray[np.int16]:
-        return _cat([lut[c] for c, lut in zip(codes, lookups, strict=True)]).astype(np.int16)
-
-    countries, country_lut = _merge_codes([p.countries for p in pools])
-    certs = [p.certificates for p in pools]
-    schemes, scheme_lut = _merge_codes([c.schemes for c in certs])
-    names, name_lut = _merge_codes([c.names for c in certs])
-    langs = [p.languages for p in pools]
-    tests, test_lut = _merge_codes([lang.tests for lang in langs])
-    spoken, spoken_lut = _merge_codes([lang.languages for lang in langs])
-    result_keys, result_lut = _merge_codes(
-        [tuple(repr((t, type(r).__name__, r)) for t, r in lang.results) for lang in langs]
-    )
-    results_by_key = {
-        repr((t, type(r).__name__, r)): (t, r) for lang in langs for t, r in lang.results
-    }
-    exps = [p.experience for p in pools]
-    isco_codes, isco_lut = _merge_codes([e.isco_codes for e in exps])
-    programmes, programme_lut = _merge_codes([e.programmes for e in exps])
-    prefs = [p.preferences for p in pools]
-    currencies, currency_lut = _merge_codes([p.currencies for p in prefs])
-    ids = tuple(i for p in pools for i in p.ids)
-    return replace(
-        first,
-        ids=ids,
-        id_rank=_id_rank(ids),
-        age=_cat([p.age for p in pools]),
-        birth_year=_cat([p.birth_year for p in pools]),
-        birth_monthday=_cat([p.birth_monthday for p in pools]),
-        education=_cat([p.education for p in pools]),
-        fit_to_work=_cat([p.fit_to_work for p in pools]),
-        colour_vision_normal=_cat([p.colour_vision_normal for p in pools]),
-        passport_expires=_cat([p.passport_expires for p in pools]),
-        skills=Skills(
-            months=_cat([p.skills.months for p in pools], axis=1),
-            level=_cat([p.skills.level for p in pools], axis=1),
-            held=_cat_postings([p.skills.held for p in pools], offsets),
-            certified=_cat_postings([p.skills.certified for p in pools], offsets),
-        ),
-        certificates=Certificates(
-            ptr=_cat_ptr([c.ptr for c in certs]),
-            worker=shifted([c.worker for c in certs]),
-            scheme=recode([c.scheme for c in certs], scheme_lut),
-            issued=_cat([c.issued for c in certs]),
-            expires=_cat([c.expires for c in certs]),
-            name=_cat([lut[c.name] for c, lut in zip(certs, name_lut, strict=True)]).astype(
-                np.int32
-            ),
-            concepts=_cat([c.concepts for c in certs]),
-            schemes=schemes,
-            names=names,
-        ),
-        languages=Languages(
-            ptr=_cat_ptr([lang.ptr for lang in langs]),
-            worker=shifted([lang.worker for lang in langs]),
-            test=recode([lang.test for lang in langs], test_lut),
-            result=_cat(
-                [lut[lang.result] for lang, lut in zip(langs, result_lut, strict=True)]
-            ).astype(np.int32),
-            date=_cat([lang.date for lang in langs]),
-            cefr=_cat([lang.cefr for lang in langs]),
-            language=recode([lang.language for lang in langs], spoken_lut),
-            tests=tests,
-            results=tuple(results_by_key[k] for k in result_keys),
-            languages=spoken,
-        ),
-        experience=Experience(
-            ptr=_cat_ptr([e.ptr for e in exps]),
-            worker=shifted([e.worker for e in exps]),
-            isco=recode([e.isco for e in exps], isco_lut),
-            months=_cat([e.months for e in exps]),
-            isco_codes=isco_codes,
-            stint_worker=shifted([e.stint_worker for e in exps]),
-            stint_programme=recode([e.stint_programme for e in exps], programme_lut),
-            stint_country=recode([e.stint_country for e in exps], country_lut),
-            stint_months=_cat([e.stint_months for e in exps]),
-            programmes=programmes,
-        ),
-        preferences=Preferences(
-            ptr=_cat_ptr([p.ptr for p in prefs]),
-            worker=shifted([p.worker for p in prefs]),
-            country=recode([p.country for p in prefs], country_lut),
-            any_country=_cat([p.any_country for p in prefs]),
-            wage_min=_cat([p.wage_min for p in prefs]),
-            wage_currency=recode([p.wage_currency for p in prefs], currency_lut),
-            currencies=currencies,
-        ),
-        countries=countries,
-    )
+    return join(EncodedPool, pools)

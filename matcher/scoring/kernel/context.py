@@ -89,12 +89,13 @@ class Context:
         )
 
     def entered(self, country: str) -> Bools:
-        """Per worker: some experience entry is in ``country`` (as the reference's ``age_gaps``)."""
+        """Per worker: some experience entry is in ``country`` (the reference's
+        ``age_gaps``)."""
 
         def build() -> Bools:
             pool = self.pool
             code = pool.countries.index(country) if country in pool.countries else -2
-            stints = pool.experience.stint_worker[pool.experience.stint_country == code]
+            stints = pool.stints.worker[pool.stints.country == code]
             found: Bools = np.bincount(stints, minlength=pool.n_workers) > 0
             return found
 
@@ -104,15 +105,16 @@ class Context:
         """Months per worker counted against a stay cap (as the reference's ``pack_gaps``)."""
 
         def build() -> Ints:
-            exp, pool = self.pool.experience, self.pool
-            programmes = [exp.programmes.index(p) for p in cap.programmes if p in exp.programmes]
+            stints, pool = self.pool.stints, self.pool
+            known = stints.programmes
+            programmes = [known.index(p) for p in cap.programmes if p in known]
             countries = [pool.countries.index(c) for c in cap.countries if c in pool.countries]
-            counted = np.isin(exp.stint_programme, programmes) | (
-                (exp.stint_programme < 0) & np.isin(exp.stint_country, countries)
+            counted = np.isin(stints.programme, programmes) | (
+                (stints.programme < 0) & np.isin(stints.country, countries)
             )
             months = np.bincount(
-                exp.stint_worker[counted],
-                weights=exp.stint_months[counted],
+                stints.worker[counted],
+                weights=stints.months[counted],
                 minlength=pool.n_workers,
             )
             return months.astype(np.int64)
@@ -123,17 +125,17 @@ class Context:
         """The reference's ``has_experience`` for every worker."""
 
         def build() -> Bools:
-            exp, pool = self.pool.experience, self.pool
-            mask = np.ones(len(exp.stint_worker), np.bool_)
+            stints, pool = self.pool.stints, self.pool
+            mask = np.ones(len(stints.worker), np.bool_)
             if need.country is not None:
                 code = pool.countries.index(need.country) if need.country in pool.countries else -2
-                mask &= exp.stint_country == code
+                mask &= stints.country == code
             if need.programme is not None:
-                programmes = exp.programmes
+                programmes = stints.programmes
                 code = programmes.index(need.programme) if need.programme in programmes else -2
-                mask &= exp.stint_programme == code
+                mask &= stints.programme == code
             months = np.bincount(
-                exp.stint_worker[mask], weights=exp.stint_months[mask], minlength=pool.n_workers
+                stints.worker[mask], weights=stints.months[mask], minlength=pool.n_workers
             )
             return months >= need.min_months
 

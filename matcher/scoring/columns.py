@@ -1,0 +1,391 @@
+"""Columns of the encoded pool, each declared once: how it is filled from worker facts and
+how pools encoded apart are joined.
+
+A table of the pool is a frozen dataclass whose fields are declared with the helpers
+below; a field's metadata says its role, and both :func:`fill` (the encoder) and
+:func:`join` (concatenation) are driven by it:
+
+* :func:`per_worker`: one value per worker, read from the worker's facts;
+* :func:`entry`: one value per entry of the table (certificates, language results, ...),
+  read from the entry; :func:`ptr` and :func:`worker` are the table's CSR pointers and
+  each entry's worker;
+* ``codes=NAME`` on either: the values are small integer codes into the code table NAME
+  (in order of first appearance, -1 for None), declared once with :func:`code_table` on
+  the table that holds it (a table may index one held by the pool, e.g. countries);
+* :func:`built`: filled by the encoder's own code (a dense matrix, a bitset), joined
+  along entries, or along workers (``axis=1``), or as an inverted index
+  (:func:`postings`);
+* :func:`nested`: a table inside the pool; :func:`shared`: the same in every pool
+  (joined pools must agree); :func:`ids` and :func:`id_rank`: the worker ids and their
+  ranking.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.arrays import Ints
+
+__all__ = [
+    "Codes",
+    "Postings",
+    "built",
+    "code_table",
+    "declared",
+    "entry",
+    "fill",
+    "id_rank",
+    "ids",
+    "join",
+    "nested",
+    "per_worker",
+    "postings",
+    "ptr",
+    "rank_ids",
+    "shared",
+    "worker",
+]
+
+Role = Literal[
+    "per_worker", "entry", "ptr", "worker", "codes", "built", "postings", "nested",
+    "shared", "ids", "id_rank",
+]  # fmt: skip
+_META = "selaras.column"
+_G = TypeVar("_G", bound=np.generic)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Column:
+    role: Role
+    dtype: Any = None
+    read: Callable[[Any], Any] | None = None
+    codes: str | None = None  # the code table indexed, or (role "codes") the one held
+    key: Callable[[Any], Hashable] | None = None  # code table: a value's key
+    value: Callable[[Any], Any] | None = None  # code table: a key's value
+    axis: int = 0  # "built": the axis that runs over entries or workers
+
+
+def _declare(column: _Column) -> Any:
+    return field(metadata={_META: column})
+
+
+def per_worker(
+    dtype: type[np.generic], read: Callable[[Any], Any], *, codes: str | None = None
+) -> Any:
+    """A column of one value per worker, ``read(facts)`` (a key of ``codes`` if given)."""
+    return _declare(_Column("per_worker", dtype, read, codes))
+
+
+def entry(
+    dtype: type[np.generic], read: Callable[[Any], Any], *, codes: str | None = None
+) -> Any:
+    """A column of one value per entry, ``read(entry)`` (a key of ``codes`` if given)."""
+    return _declare(_Column("entry", dtype, read, codes))
+
+
+def ptr() -> Any:
+    """CSR pointers: the entries of worker ``i`` are ``ptr[i]:ptr[i + 1]``."""
+    return _declare(_Column("ptr", np.int64))
+
+
+def worker() -> Any:
+    """The worker (pool index) of each entry."""
+    return _declare(_Column("worker", np.int32))
+
+
+def code_table(
+    name: str,
+    *,
+    key: Callable[[Any], Hashable] | None = None,
+    value: Callable[[Any], Any] | None = None,
+) -> Any:
+    """The values of code table ``name``, by code. Columns read keys; ``value`` maps a key
+    to the value held and ``key`` a value back to its key (both the identity by default),
+    so the tables of joined pools merge by key."""
+    return _declare(_Column("codes", codes=name, key=key, value=value))
+
+
+def built(*, axis: int = 0) -> Any:
+    """Filled by the encoder's own code; joined by concatenating along ``axis``."""
+    return _declare(_Column("built", axis=axis))
+
+
+def postings() -> Any:
+    """An inverted index built by the encoder; joined key by key."""
+    return _declare(_Column("postings"))
+
+
+def nested() -> Any:
+    """A table of the pool."""
+    return _declare(_Column("nested"))
+
+
+def shared() -> Any:
+    """The same in every pool (the taxonomy's concepts, the evaluation date)."""
+    return _declare(_Column("shared"))
+
+
+def ids() -> Any:
+    """The worker ids, in pool order."""
+    return _declare(_Column("ids"))
+
+
+def id_rank() -> Any:
+    """Position of each id in ascending code-point order."""
+    return _declare(_Column("id_rank", np.int64))
+
+
+@dataclass(frozen=True, eq=False)
+class Postings:
+    """An inverted index: the sorted worker indices of key ``k`` are
+    ``workers[ptr[k]:ptr[k + 1]]``."""
+
+    ptr: NDArray[np.int64]
+    workers: NDArray[np.int32]
+
+    def of(self, key: int) -> NDArray[np.int32]:
+        """Sorted worker indices of ``key``."""
+        return self.workers[self.ptr[key] : self.ptr[key + 1]]
+
+
+class Codes:
+    """Keys -> small integer codes, in order of first appearance (None -> -1)."""
+
+    def __init__(self) -> None:
+        self.index: dict[Hashable, int] = {}
+
+    def code(self, key: Hashable | None) -> int:
+        """The code of ``key``, new keys taking the next one."""
+        if key is None:
+            return -1
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.index)
+        return found
+
+    @property
+    def keys(self) -> tuple[Hashable, ...]:
+        """Every key, by code."""
+        return tuple(self.index)
+
+
+def _columns(cls: type) -> list[tuple[str, _Column]]:
+    return [(f.name, f.metadata[_META]) for f in dataclasses.fields(cls)]
+
+
+def declared(cls: type) -> list[tuple[str, Role, str | None]]:
+    """Each field of a table: its name, role and the code table it indexes or holds."""
+    return [(name, column.role, column.codes) for name, column in _columns(cls)]
+
+
+def _array(values: list[Any], dtype: Any) -> NDArray[Any]:
+    return np.array(values, dtype=dtype) if values else np.zeros(0, dtype)
+
+
+def fill(
+    cls: type[T],
+    facts: Sequence[Any],
+    codes: dict[str, Codes],
+    *,
+    entries: Callable[[Any], Sequence[Any]] | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> T:
+    """Fill a table from the pool's facts, as its columns declare.
+
+    Parameters
+    ----------
+    cls : type
+        The table (a dataclass declared with this module's helpers).
+    facts : Sequence
+        The pool's worker facts.
+    codes : dict of str to Codes
+        The pool's code tables by name, shared by every table filled for the pool.
+    entries : callable, optional
+        ``entries(facts)``: the worker's entries of the table, for tables with entries.
+    values : Mapping, optional
+        The :func:`built`, :func:`postings`, :func:`shared`, :func:`ids` and
+        :func:`id_rank` fields, and :func:`nested` tables, by field name. A callable
+        is called with the other fields once they are filled (a column computed from
+        columns).
+
+    Returns
+    -------
+    The table.
+    """
+    n = len(facts)
+    lengths: Ints = np.zeros(n, np.int64)
+    items: list[Any] = []
+    if entries is not None:
+        lists = [entries(fact) for fact in facts]
+        lengths = np.fromiter(map(len, lists), np.int64, n)
+        items = list(chain.from_iterable(lists))
+    given = values or {}
+    out: dict[str, Any] = {}
+    # Code tables are read back once every column of the table is done.
+    held: list[tuple[str, _Column]] = []
+    for name, column in _columns(cls):
+        role = column.role
+        if role in ("per_worker", "entry"):
+            assert column.read is not None
+            read, source = column.read, (facts if role == "per_worker" else items)
+            raw = [read(x) for x in source]
+            if column.codes is not None:
+                table = codes.setdefault(column.codes, Codes())
+                # Distinct keys in order of first appearance, then one lookup per value.
+                code_of = {key: table.code(key) for key in dict.fromkeys(raw)}
+                raw = [code_of[key] for key in raw]
+            out[name] = _array(raw, column.dtype)
+        elif role == "ptr":
+            pointers = np.zeros(n + 1, np.int64)
+            np.cumsum(lengths, out=pointers[1:])
+            out[name] = pointers
+        elif role == "worker":
+            out[name] = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        elif role == "codes":
+            held.append((name, column))
+        else:
+            out[name] = given[name]
+    for name, column in held:
+        assert column.codes is not None
+        keys = codes.setdefault(column.codes, Codes()).keys
+        out[name] = keys if column.value is None else tuple(map(column.value, keys))
+    for name, value in list(out.items()):
+        if callable(value):
+            out[name] = value(out)
+    return cls(**out)
+
+
+def _concat(arrays: Iterable[NDArray[_G]], axis: int = 0) -> NDArray[_G]:
+    joined: NDArray[_G] = np.concatenate(list(arrays), axis=axis)
+    return joined
+
+
+def _join_ptr(ptrs: Sequence[Ints]) -> Ints:
+    parts = [ptrs[0]]
+    for pointers in ptrs[1:]:
+        parts.append(pointers[1:] + parts[-1][-1])
+    return _concat(parts)
+
+
+def _join_postings(parts: Sequence[Postings], offsets: Sequence[int]) -> Postings:
+    n_keys = len(parts[0].ptr) - 1
+    keys = _concat([np.repeat(np.arange(n_keys), np.diff(p.ptr)) for p in parts])
+    workers = _concat(
+        [p.workers.astype(np.int64) + o for p, o in zip(parts, offsets, strict=True)]
+    )
+    order = np.argsort(keys, kind="stable")  # parts come in worker order: stays sorted
+    pointers = np.zeros(n_keys + 1, np.int64)
+    np.cumsum(np.bincount(keys, minlength=n_keys), out=pointers[1:])
+    return Postings(pointers, workers[order].astype(np.int32))
+
+
+def _code_tables(
+    cls: type,
+    tables: Sequence[Any],
+    found: dict[str, list[tuple[Any, ...]]],
+    keys: dict[str, Callable[[Any], Hashable] | None],
+) -> None:
+    for name, column in _columns(cls):
+        if column.role == "codes":
+            assert column.codes is not None
+            found[column.codes] = [getattr(t, name) for t in tables]
+            keys[column.codes] = column.key
+        elif column.role == "nested":
+            parts = [getattr(t, name) for t in tables]
+            _code_tables(type(parts[0]), parts, found, keys)
+
+
+def _merge(
+    tables: Sequence[tuple[Any, ...]], key: Callable[[Any], Hashable] | None
+) -> tuple[tuple[Any, ...], list[Ints]]:
+    """Merge code tables; each lookup maps an old code (or -1, via its last slot) to a new one."""
+    merged = Codes()
+    first: dict[Hashable, Any] = {}
+    lookups = []
+    for table in tables:
+        codes = []
+        for value in table:
+            k = value if key is None else key(value)
+            first.setdefault(k, value)
+            codes.append(merged.code(k))
+        lookups.append(np.array([*codes, -1], np.int64))
+    return tuple(first[k] for k in merged.keys), lookups
+
+
+def join(cls: type[T], tables: Sequence[T]) -> T:
+    """Join tables filled separately (workers of ``tables[0]`` first), as declared.
+
+    Code tables are merged by key and every coded column recoded; CSR pointers, entry
+    workers and inverted indices are shifted by the workers before them; ids are chained
+    and ranked again.
+    """
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    keys: dict[str, Callable[[Any], Hashable] | None] = {}
+    _code_tables(cls, tables, found, keys)
+    merged = {name: _merge(parts, keys[name]) for name, parts in found.items()}
+    sizes = [_n_workers(t) for t in tables]
+    return _join(cls, tables, merged, [int(o) for o in np.cumsum([0, *sizes[:-1]])])
+
+
+def _join(
+    cls: type[T],
+    tables: Sequence[Any],
+    merged: dict[str, tuple[tuple[Any, ...], list[Ints]]],
+    offsets: Sequence[int],
+) -> T:
+    out: dict[str, Any] = {}
+    for name, column in _columns(cls):
+        parts = [getattr(t, name) for t in tables]
+        role = column.role
+        if role in ("per_worker", "entry"):
+            if column.codes is not None:
+                lookups = merged[column.codes][1]
+                parts = [lut[p] for p, lut in zip(parts, lookups, strict=True)]
+            out[name] = _concat(parts).astype(column.dtype, copy=False)
+        elif role == "ptr":
+            out[name] = _join_ptr(parts)
+        elif role == "worker":
+            shifted = (p + o for p, o in zip(parts, offsets, strict=True))
+            out[name] = _concat(shifted).astype(np.int32, copy=False)
+        elif role == "codes":
+            assert column.codes is not None
+            out[name] = merged[column.codes][0]
+        elif role == "built":
+            out[name] = _concat(parts, axis=column.axis)
+        elif role == "postings":
+            out[name] = _join_postings(parts, offsets)
+        elif role == "nested":
+            out[name] = _join(type(parts[0]), parts, merged, offsets)
+        elif role == "shared":
+            out[name] = parts[0]
+        elif role == "ids":
+            out[name] = tuple(i for p in parts for i in p)
+        else:  # id_rank, after ids
+            out[name] = rank_ids(out["ids"])
+    return cls(**out)
+
+
+def _n_workers(table: Any) -> int:
+    for name, column in _columns(type(table)):
+        if column.role == "ptr":
+            return len(getattr(table, name)) - 1
+        if column.role in ("per_worker", "ids"):
+            return len(getattr(table, name))
+    raise TypeError(f"{type(table).__name__} has no column counting its workers")
+
+
+def rank_ids(values: Sequence[str]) -> Ints:
+    """Position of each id in ascending code-point order (stable for equal ids)."""
+    # numpy compares unicode strings by code point, like Python's str.
+    order = np.argsort(np.asarray(values, dtype=str), kind="stable")
+    rank = np.empty(len(values), np.int64)
+    rank[order] = np.arange(len(values))
+    return rank
