@@ -17,8 +17,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from matcher.text.cover import Hit
 from matcher.text.fold import text_rules
-from matcher.text.lexicon import Hit, Lexicon
+from matcher.text.lexicon import Lexicon
 
 __all__ = [
     "SKILL_THRESHOLD",

@@ -1,0 +1,110 @@
+"""The alias index: names (aliases) that each point at a target, matched in any word order.
+
+Names are folded and read through the text rules (abbreviations, synonyms) exactly as
+input is, so a name and a text that spell it alike meet. Two names with the same words are
+one name; if they point at different targets, it proves nothing on its own (a dead end
+such as "operator" or "cutting"), and :attr:`AliasIndex.collisions` lists them for the
+data tests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from matcher.text.fold import TextRules, fold, is_east_asian, script_runs
+
+__all__ = ["AliasIndex", "Entry"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name, in every word order it is written in."""
+
+    tokens: tuple[str, ...]
+    orders: frozenset[tuple[str, ...]]  # the word orders the name is written in
+    need: tuple[tuple[str, int], ...]  # each distinct word and how often the name has it
+    target: str | None  # None: a name several targets share, which therefore proves nothing
+    chars: int
+
+
+class AliasIndex:
+    """Names -> targets, filed for lookup by their words.
+
+    Parameters
+    ----------
+    names : Mapping[str, Iterable[str]]
+        Target id -> its names in any language.
+    ambiguous : Iterable[str]
+        Names that mean different targets in different trades; they never produce a
+        target on their own.
+    rules : TextRules
+        Abbreviations, qualifier words, separators, synonyms and generic targets.
+    """
+
+    def __init__(
+        self, names: Mapping[str, Iterable[str]], ambiguous: Iterable[str], rules: TextRules
+    ) -> None:
+        self.rules = rules
+        self.canonical = {v: c for c, variants in rules.synonyms.items() for v in variants}
+        surface: set[str] = set(self.canonical) | set(rules.synonyms)
+        targets_of: dict[tuple[str, ...], set[str | None]] = defaultdict(set)
+        orders: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        named = [(t, a) for t, aliases in names.items() for a in aliases]
+        for target, alias in [*named, *((None, term) for term in ambiguous)]:
+            words = self.words(alias)
+            surface.update(words)
+            if words:
+                key = self.canonical_key(words)
+                targets_of[tuple(sorted(key))].add(target)
+                orders[tuple(sorted(key))].append(key)
+        self.collisions = {
+            " ".join(orders[key][0]): sorted(t for t in found if t is not None)
+            for key, found in targets_of.items()
+            if len(found - {None}) > 1
+        }
+        """Names that several targets share after folding (a data error the tests catch)."""
+        self.entries: list[Entry] = []
+        self._by_key: dict[str, Entry] = {}
+        for key, found in targets_of.items():
+            tokens = orders[key][0]
+            target = found.pop() if len(found) == 1 else None
+            need = tuple(Counter(tokens).items())
+            entry = Entry(tokens, frozenset(orders[key]), need, target, sum(map(len, key)))
+            self.entries.append(entry)
+            self._by_key.update((" ".join(order), entry) for order in orders[key])
+        # Each name is filed under its rarest word only: a segment can hold the name only if
+        # it holds that word, and common words ("operator") would each bring hundreds.
+        frequency = Counter(w for e in self.entries for w, _ in e.need)
+        self._by_word: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            rarest = min(entry.need, key=lambda item: (frequency[item[0]], item[0]))[0]
+            self._by_word[rarest].append(entry)
+        self.named = frozenset(surface)
+        """Words of names as written (before synonyms): what roots and typos are checked
+        against."""
+        self.known = self.named | {w for q in rules.qualifiers for w in q.split()}
+        """Every word the index can read: name words and qualifiers."""
+        self.east_asian = frozenset(w for w in self.known if any(map(is_east_asian, w)))
+        """Known words in scripts written without spaces."""
+
+    def canonical_key(self, words: Iterable[str]) -> tuple[str, ...]:
+        """The words with synonyms replaced by their canonical word."""
+        return tuple(self.canonical.get(w, w) for w in words)
+
+    def words(self, text: str) -> list[str]:
+        """Fold, split scripts and expand abbreviations (applied to names and to input)."""
+        words: list[str] = []
+        for raw in fold(text).split():
+            for run in script_runs(raw):
+                words.extend(self.rules.abbreviations.get(run, run).split())
+        return words
+
+    def named_by(self, words: Iterable[str]) -> Entry | None:
+        """The name these words make, in this order, if any."""
+        return self._by_key.get(" ".join(self.canonical_key(words)))
+
+    def filed_under(self, word: str) -> list[Entry]:
+        """The names whose rarest word is ``word``."""
+        return self._by_word.get(word, [])

@@ -1,0 +1,218 @@
+"""Segment cover: a segment's words covered with whole names, and scored.
+
+Names are matched in any order ("CNC operator bubut" contains the name "operator cnc
+bubut"), largest first, without overlap, so "las argon" is read as the TIG name rather
+than as "las" plus something. The reading is scored by how much of the text the names
+explain: words that only qualify (years, level, material, brand) are neutral, words nobody
+knows count against it. A segment read too weakly, or not at all, becomes a query for the
+fuzzy fallback (:mod:`matcher.text.fuzzy`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+
+from matcher.text.aliases import AliasIndex, Entry
+from matcher.text.words import Word
+
+__all__ = ["Hit", "Query", "SegmentCover"]
+
+# Weight of a leftover word that is part of some name, relative to an unknown word.
+_KNOWN_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One target read from a text.
+
+    Attributes
+    ----------
+    target : str
+        The target id (a concept id or an ISCO code).
+    score : float
+        Confidence in [0, 1]: the share of the text the matching aliases explain,
+        lowered by typo corrections and fuzzy matching.
+    """
+
+    target: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Query:
+    """A segment for the fuzzy fallback."""
+
+    text: str  # the segment's words that are not qualifiers or numbers
+    has_unknown: bool  # whether any word is unknown even after roots and typo correction
+    within: str | None  # a reading too weak to stand; the fallback may only narrow it
+
+
+class SegmentCover:
+    """Covers segments with the names of an alias index.
+
+    Parameters
+    ----------
+    index : AliasIndex
+    threshold : float
+        Minimum score of a reading; below it the segment goes to the fallback.
+    specificity : Mapping[str, int]
+        Target -> depth in its hierarchy; of two equally long aliases the deeper wins.
+    ancestors : Mapping[str, frozenset[str]]
+        Target -> all its ancestors; within one segment a target named beside one of its
+        descendants counts as part of the descendant's reading.
+    """
+
+    def __init__(
+        self,
+        index: AliasIndex,
+        threshold: float,
+        specificity: Mapping[str, int],
+        ancestors: Mapping[str, frozenset[str]],
+    ) -> None:
+        self.index = index
+        self.threshold = threshold
+        self._specificity = specificity
+        self._ancestors = ancestors
+
+    def read(
+        self, words: list[str], resolved: Mapping[str, Word | None]
+    ) -> tuple[list[Hit], Query | None]:
+        """Cover one segment's words with names.
+
+        Returns the hits, and when there are none the query for the fuzzy fallback (None
+        when a name several targets share explains the segment: that is no typo).
+        """
+        read = [resolved.get(w) for w in words]
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, reading in enumerate(read):
+            for form in reading.forms if reading is not None else ():
+                positions[form].append(i)
+        candidates = {id(e): e for f in positions for e in self.index.filed_under(f)}
+        fitting = [e for e in candidates.values() if _fits(e, positions)]
+        taken: set[int] = set()
+        chosen: list[tuple[list[int], Entry]] = []
+        written = {r.forms[0] for r in read if r is not None}
+        for entry in sorted(fitting, key=lambda e: self._rank(e, positions, written)):
+            slots = _place(entry, positions, taken)
+            if slots is not None:
+                taken.update(slots)
+                chosen.append((slots, entry))
+        # A word of a name that lost to an overlapping name is still read ("tukang" in
+        # "tukang las listrik", where "las listrik" won over "tukang las").
+        shadowed: set[int] = set()
+        for entry in fitting:
+            slots = _place(entry, positions, set())
+            if entry.target is not None and slots is not None and taken & set(slots):
+                shadowed.update(slots)
+        head, kept, modifiers = self._head(chosen)
+        explained = weight = 0.0
+        for i, (word, reading) in enumerate(zip(words, read, strict=True)):
+            if i in kept:
+                assert reading is not None
+                explained += reading.similarity * reading.chars
+                weight += reading.chars
+            elif (
+                i in modifiers
+                or self._neutral(word, reading)
+                or i in taken  # a shared name or a generic role: read, proves nothing
+                or (i in shadowed and i not in taken)
+            ):
+                continue
+            else:
+                # A leftover manufacturing word most likely qualifies the skill ("welding
+                # pipa"); a word nobody knows may change what the text is about, and so may
+                # one that is only near a known word ("wajah" is not "wajan").
+                known = reading is not None and reading.similarity == 1.0
+                weight += len(word) * (_KNOWN_WEIGHT if known else 1.0)
+        score = explained / weight if weight else 0.0
+        if head is None or score < self.threshold:
+            shared = {i for slots, e in chosen if e.target is None for i in slots}
+            content = [i for i in range(len(words)) if not self._neutral(words[i], read[i])]
+            if all(i in shared for i in content):
+                return [], None  # nothing left to look up: "potong" is ambiguous, no typo
+            text = " ".join(words[i] for i in content)
+            return [], Query(text, any(read[i] is None for i in content), head)
+        return [Hit(head, round(score, 3))], None
+
+    def _head(
+        self, chosen: list[tuple[list[int], Entry]]
+    ) -> tuple[str | None, set[int], set[int]]:
+        """The target the segment is about, its positions, and those of names modifying it.
+
+        A generic role ("operator mesin") gives way to a named skill. Of several unrelated
+        skills in one segment (no "dan", no comma), the one written with most words is the
+        head and the others modify it ("perakitan kabel otomotif" is wire-harness work, not
+        also car mechanics); with no clear head the segment is not read at all.
+        """
+        generic = self.index.rules.generic_concepts
+        named = [(slots, e) for slots, e in chosen if e.target is not None]
+        specific = [(s, e) for s, e in named if e.target not in generic]
+        if specific:
+            named = specific
+        words_of: dict[str, set[int]] = defaultdict(set)
+        for slots, entry in named:
+            assert entry.target is not None
+            words_of[entry.target].update(slots)
+        # Broader concepts named alongside a narrower one belong to the narrower reading.
+        for target in list(words_of):
+            for up in self._ancestors.get(target, ()):
+                if up in words_of:
+                    words_of[target] |= words_of.pop(up)
+        if not words_of:
+            return None, set(), set()
+        sizes = sorted((len(w) for w in words_of.values()), reverse=True)
+        if len(sizes) > 1 and sizes[0] == sizes[1]:
+            return None, set(), set()
+        head = max(words_of, key=lambda t: len(words_of[t]))
+        modifiers = set().union(*(w for t, w in words_of.items() if t != head))
+        return head, words_of[head], modifiers
+
+    def _neutral(self, word: str, read: Word | None) -> bool:
+        """Words that neither explain nor contradict a reading: qualifiers, unknown numbers."""
+        if read is None:
+            return any(map(str.isdigit, word))
+        qualifiers = self.index.rules.qualifiers
+        return (
+            word in qualifiers
+            or any(f in qualifiers for f in read.forms)
+            or (any(map(str.isdigit, word)) and word not in self.index.named)
+        )
+
+    def _rank(
+        self, entry: Entry, positions: Mapping[str, list[int]], written: set[str]
+    ) -> tuple[object, ...]:
+        first = [positions[w][0] for w in entry.tokens]
+        in_order = any(
+            all(positions[b][0] == positions[a][0] + 1 for a, b in pairwise(order))
+            for order in entry.orders
+        )
+        target = entry.target
+        return (
+            -len(entry.tokens),
+            # A word read as written beats its root: "penjahit" (a title several
+            # occupations share) is not settled by the root "jahit".
+            sum(w not in written for w in entry.tokens),
+            target is None,
+            target in self.index.rules.generic_concepts,
+            -self._specificity.get(target or "", 0),
+            not in_order,
+            -entry.chars,
+            min(first),
+        )
+
+
+def _fits(entry: Entry, positions: Mapping[str, list[int]]) -> bool:
+    return all(len(positions.get(w, ())) >= n for w, n in entry.need)
+
+
+def _place(entry: Entry, positions: Mapping[str, list[int]], taken: set[int]) -> list[int] | None:
+    slots: list[int] = []
+    for word in entry.tokens:
+        free = next((i for i in positions[word] if i not in taken and i not in slots), None)
+        if free is None:
+            return None
+        slots.append(free)
+    return slots

@@ -1,0 +1,110 @@
+"""The fuzzy fallback: a whole segment compared with every name, as a last resort.
+
+A wrong target is worse than none, so a fuzzy match is accepted only when one target is
+clearly ahead of every other: first by edit ratio (rapidfuzz ``process.cdist``), then, for
+segments with a word nobody knows, by character n-gram TF-IDF cosine (scikit-learn), which
+still finds "olahan susu" in "pengolahan susu".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher.text.aliases import Entry
+from matcher.text.cover import Hit, Query
+
+__all__ = ["FuzzyFallback"]
+
+# Minimum rapidfuzz ratio (0-100) and char n-gram TF-IDF cosine (0-1), and how far ahead
+# the best target must be of the best other target. Tuned on the dev set so that they add
+# readings without adding wrong ones.
+_RATIO_CUTOFF = 88.0
+_RATIO_MARGIN = 6.0
+_COSINE_CUTOFF = 0.8
+_COSINE_MARGIN = 0.1
+
+
+class FuzzyFallback:
+    """Whole-segment matching against the names that point at one target.
+
+    Parameters
+    ----------
+    entries : Sequence[Entry]
+        The alias index's names; those several targets share are left out.
+    threshold : float
+        Minimum score of a reading (a fuzzy one too).
+    ancestors : Mapping[str, frozenset[str]]
+        Target -> all its ancestors (a weak reading may only be narrowed).
+    workers : int
+        Threads for the batched rapidfuzz comparisons (``-1``: all cores).
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        threshold: float,
+        ancestors: Mapping[str, frozenset[str]],
+        workers: int = 1,
+    ) -> None:
+        self.threshold = threshold
+        self.workers = workers
+        self._ancestors = ancestors
+        self._entries = [e for e in entries if e.target is not None]
+        self._keys = [" ".join(e.tokens) for e in self._entries]
+        self._targets = np.array([e.target for e in self._entries], dtype=object)
+        self._ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        self._ngram_matrix = self._ngrams.fit_transform(self._keys or [""])
+
+    def match(self, queries: list[Query]) -> list[Hit | None]:
+        """The target of each segment the names did not read well enough, or None.
+
+        A segment that was read, only too weakly ("injek plastik": plastic moulding), may
+        be narrowed by either stage (to injection moulding), confirmed only by a
+        near-exact edit ratio ("operatr produksi"), and never turned into another trade:
+        the n-grams of "perawatan wajah" (facial care) are close to "perawatan"
+        (maintenance), but that is no evidence.
+        """
+        if not queries or not self._keys:
+            return [None] * len(queries)
+        texts = [q.text for q in queries]
+        ratios = process.cdist(
+            texts, self._keys, scorer=fuzz.ratio,
+            score_cutoff=_RATIO_CUTOFF - _RATIO_MARGIN, dtype=np.float32,
+            workers=self.workers,
+        )  # fmt: skip
+        results: list[Hit | None] = []
+        for query, row in zip(queries, ratios, strict=True):
+            hit = self._winner(row / 100.0, _RATIO_CUTOFF / 100.0, _RATIO_MARGIN / 100.0)
+            results.append(hit if self._allowed(query, hit, confirm=True) else None)
+        again = [i for i, q in enumerate(queries) if results[i] is None and q.has_unknown]
+        if again:
+            vectors = self._ngrams.transform([texts[i] for i in again])
+            cosines = (vectors @ self._ngram_matrix.T).toarray()
+            for i, row in zip(again, cosines, strict=True):
+                hit = self._winner(row, _COSINE_CUTOFF, _COSINE_MARGIN)
+                results[i] = hit if self._allowed(queries[i], hit, confirm=False) else None
+        return results
+
+    def _allowed(self, query: Query, hit: Hit | None, *, confirm: bool) -> bool:
+        if hit is None or query.within is None:
+            return True
+        narrows = query.within in self._ancestors.get(hit.target, ())
+        return narrows or (confirm and hit.target == query.within)
+
+    def _winner(self, row: NDArray[np.floating[Any]], cutoff: float, margin: float) -> Hit | None:
+        best_index = int(row.argmax())
+        best = float(row[best_index])
+        if best < max(cutoff, self.threshold):
+            return None
+        target = self._entries[best_index].target
+        rival = float(np.max(row, where=self._targets != target, initial=0.0))
+        if best - rival < margin:
+            return None
+        assert target is not None
+        return Hit(target, round(best, 3))

@@ -1,0 +1,54 @@
+"""The lexicon's collaborators: the bounded word memo keeps memory flat and never changes
+a reading."""
+
+from __future__ import annotations
+
+import csv
+import tracemalloc
+
+from matcher.taxonomy.skills import SkillNormalizer, default_skill_normalizer, load_taxonomy
+from matcher.text.fold import text_rules
+from matcher.text.lexicon import Lexicon
+from matcher.text.words import MEMO_SIZE
+from tests.paths import TEST_DATA
+
+
+def test_a_stream_of_distinct_words_keeps_memory_flat() -> None:
+    # A server reads whatever is uploaded: every batch here brings words never seen
+    # before. Once the memo is full, it must stop growing.
+    lexicon = Lexicon({"smaw": ["las listrik", "smaw"]}, [], text_rules(), 0.7)
+    batch = 4_000
+    batches = 3 * MEMO_SIZE // batch
+
+    def read(start: int) -> None:
+        # Words with digits are read without typo correction: cheap, and all distinct.
+        words = [f"w{start + i}x" for i in range(batch)]
+        lexicon.read_many([" ".join(words[i : i + 8]) for i in range(0, batch, 8)])
+
+    tracemalloc.start()
+    try:
+        for number in range(batches):
+            read(number * batch)
+            # The memo is full after a third of the stream (its table has grown to size a
+            # little later): from the middle on, every word read is one more to evict.
+            if number == batches // 2:
+                full, _ = tracemalloc.get_traced_memory()
+        end, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(lexicon.reader._memo) == MEMO_SIZE
+    # Half the memo's size in new words more: an unbounded memo would grow by megabytes.
+    assert end - full < 256 * 1024, f"grew {end - full} bytes"
+
+
+def test_evicting_words_never_changes_a_reading() -> None:
+    with (TEST_DATA / "skill_devset.tsv").open(encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t")]
+    forgetful = SkillNormalizer(load_taxonomy())
+    forgetful._lexicon.reader.memo_size = 16
+    expected = [m.to_record() for m in default_skill_normalizer().normalize_many(texts)]
+    found = []
+    for start in range(0, len(texts), 40):  # small batches: the memo turns over
+        found += [m.to_record() for m in forgetful.normalize_many(texts[start : start + 40])]
+    assert found == expected
+    assert len(forgetful._lexicon.reader._memo) == 16
