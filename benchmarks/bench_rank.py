@@ -47,7 +47,7 @@ from pool import AS_OF, generate_pool  # noqa: E402
 
 from matcher.rules.screening import ScreenedVacancy  # noqa: E402
 from matcher.scoring.encoding import EncodedPool, concat_pools, encode_pool  # noqa: E402
-from matcher.scoring.kernel import PoolScorer, top_vacancies, top_workers  # noqa: E402
+from matcher.scoring.kernel import PoolScorer  # noqa: E402
 from matcher.scoring.matching import prepare_run  # noqa: E402
 from models.agency import Agency  # noqa: E402
 from models.vacancy import Vacancy  # noqa: E402
@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"\n{args.workers:,} workers x {len(orders):,} open job orders, top {K}")
     start = time.perf_counter()
-    best = top_workers(pool, orders, params, k=K)
+    best = PoolScorer(pool, params).top_workers(orders, k=K)
     by_order = time.perf_counter() - start
     selected = [len(b.workers) for b in best if b is not None]
     print(
@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"eligible workers returned on average)"
     )
     start = time.perf_counter()
-    top_vacancies(pool, orders, params, k=K)
+    PoolScorer(pool, params).top_vacancies(orders, k=K)
     by_worker = time.perf_counter() - start
     print(f"  top_vacancies (best job orders of every worker): {by_worker:.2f} s")
 

@@ -27,15 +27,9 @@ __all__ = ["optimal_allocation"]
 def optimal_allocation(graph: EligibleGraph) -> Bools:
     """An allocation of maximum total score (then most placements).
 
-    Parameters
-    ----------
-    graph : EligibleGraph
-        Eligible pairs and the capacity of each job order.
-
-    Returns
-    -------
-    ndarray of bool, shape (n_edges,)
-        The edges chosen: each worker at most once, each job order at most its capacity.
+    An allocator (:data:`matcher.allocation.round.ALLOCATORS`): the chosen edges of
+    ``graph``, shape ``(n_edges,)``, each worker at most once, each job order at most its
+    capacity.
 
     Raises
     ------

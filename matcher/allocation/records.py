@@ -76,12 +76,9 @@ def round_records(
     Parameters
     ----------
     refusals : sequence of Refusal
-    orders : sequence of ScreenedVacancy
-        The open job orders; job ``j`` of ``graph``.
-    workers : sequence of WorkerFacts
-        The pool; worker ``i`` of ``graph``.
-    graph : EligibleGraph
-    chosen : ndarray of bool, shape (n_edges,)
+    orders, workers, graph, chosen
+        The allocated round: job ``j`` of ``graph`` is ``orders[j]`` (the open job
+        orders), worker ``i`` is ``workers[i]``, ``chosen`` marks its chosen edges.
     tally : GapTally
         The gap pass's counts for the workers eligible nowhere.
     job_gaps : dict of int to JobGaps

@@ -82,7 +82,10 @@ ALLOCATORS: dict[Method, Callable[[EligibleGraph], Bools]] = {
     "optimal": optimal_allocation,
     "stable": stable_allocation,
 }
-"""Every allocator takes the graph and returns the chosen edges (one contract)."""
+"""Every allocator takes the graph (eligible pairs and each job order's slots) and returns
+the chosen edges, a bool array of shape ``(n_edges,)``: each worker at most once, each job
+order at most its capacity. One contract; tests/matcher/allocation/test_allocators.py
+holds every allocator to it."""
 
 STAGES = ("scoring", "allocating", "gap pass")
 """The stages a round reports to its progress, in order (units: job orders)."""
@@ -309,7 +312,7 @@ def eligible_graph(
     Parameters
     ----------
     payload : PoolPayload
-        The encoded pool and the run's scorer.
+        The encoded pool and the run's scoring parameters.
     orders : Sequence[ScreenedVacancy]
         Job orders that are not refused; job ``j`` of the graph is ``orders[j]``.
     runner, checkpoint, progress

@@ -25,15 +25,9 @@ __all__ = ["stable_allocation"]
 def stable_allocation(graph: EligibleGraph) -> Bools:
     """The worker-optimal stable allocation of the graph's workers to its job orders.
 
-    Parameters
-    ----------
-    graph : EligibleGraph
-        Eligible pairs and the capacity of each job order.
-
-    Returns
-    -------
-    ndarray of bool, shape (n_edges,)
-        The edges chosen: each worker at most once, each job order at most its capacity.
+    An allocator (:data:`matcher.allocation.round.ALLOCATORS`): the chosen edges of
+    ``graph``, shape ``(n_edges,)``, each worker at most once, each job order at most its
+    capacity.
     """
     capacity = graph.capacity
     w_ptr, w_order = graph.by_worker()

@@ -218,18 +218,9 @@ def rule_pack(programme: str, *, packs: Mapping[str, RulePack] | None = None) ->
 
 
 def legal_pack(*, packs: Mapping[str, RulePack] | None = None) -> RulePack:
-    """Return the Indonesian-law pack (``ID-LAW``) that applies to every job order.
-
-    Parameters
-    ----------
-    packs : Mapping[str, RulePack], optional
-        Packs from ``load_rule_packs(directory)``; the shipped packs when omitted.
-
-    Returns
-    -------
-    RulePack
-        The ``ID-LAW`` pack (minimum age, licence, moratoria, legal refusals and flags).
-    """
+    """Return the Indonesian-law pack (``ID-LAW``: minimum age, licence, moratoria, legal
+    refusals and flags) that applies to every job order, from ``packs`` as
+    :func:`rule_pack` reads them."""
     return rule_pack(LEGAL_PACK, packs=packs)
 
 

@@ -457,18 +457,8 @@ def ages_on(
 def months_of_age_on(
     birth_year: NDArray[np.int16], birth_monthday: NDArray[np.int16], day: dt.date
 ) -> NDArray[np.int32]:
-    """Completed months on ``day`` (as :func:`matcher.dates.months_of_age_on`), for arrays.
-
-    Parameters
-    ----------
-    birth_year, birth_monthday : ndarray of int16, shape (n_workers,)
-        Birth year and ``100 * month + day``.
-    day : datetime.date
-
-    Returns
-    -------
-    ndarray of int32, shape (n_workers,)
-    """
+    """Completed months on ``day`` (as :func:`matcher.dates.months_of_age_on`), int32,
+    for the birth arrays :func:`ages_on` takes."""
     month, birth_day = np.divmod(birth_monthday.astype(np.int32), 100)
     months = 12 * (day.year - birth_year.astype(np.int32)) + day.month - month
     return (months - (day.day < birth_day)).astype(np.int32)

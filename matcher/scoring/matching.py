@@ -20,7 +20,7 @@ from matcher.rules.screening import Note, ScreenedVacancy, screen_vacancies
 from matcher.rules.types import RulePack
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.facts import WorkerFacts, worker_facts
-from matcher.scoring.kernel import top_vacancies, top_workers
+from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.publish import check_agreement, published, ranking_key
 from matcher.scoring.reference import PairOutcome, Scorer
@@ -127,11 +127,9 @@ class MatchRun:
                     )
             return
         pool = encode_pool(self.workers, self.params.taxonomy, self.params.as_of)
-        k = top or None
+        kernel, k = PoolScorer(pool, self.params), top or None
         if direction == "vacancies":
-            chosen = top_workers(
-                pool, open_orders, self.params, k=k, include_ineligible=include_ineligible
-            )
+            chosen = kernel.top_workers(open_orders, k=k, include_ineligible=include_ineligible)
             for screened, found in zip(open_orders, chosen, strict=True):
                 assert found is not None
                 pairs = [
@@ -140,9 +138,7 @@ class MatchRun:
                 ]
                 yield from self._ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
         else:
-            best = top_vacancies(
-                pool, open_orders, self.params, k=k, include_ineligible=include_ineligible
-            )
+            best = kernel.top_vacancies(open_orders, k=k, include_ineligible=include_ineligible)
             for i, worker in enumerate(self.workers):
                 pairs = [
                     self._checked(worker, open_orders[j], bool(ok), float(score))

@@ -36,13 +36,8 @@ class Lexicon:
 
     Parameters
     ----------
-    names : Mapping[str, Iterable[str]]
-        Target id -> its names in any language.
-    ambiguous : Iterable[str]
-        Names that mean different targets in different trades; they never produce a
-        target on their own.
-    rules : TextRules
-        Abbreviations, qualifier words, separators and generic targets.
+    names, ambiguous, rules
+        The names, as :class:`~matcher.text.aliases.AliasIndex` files them.
     threshold : float
         Minimum score of a reading; below it the segment is unknown.
     specificity : Mapping[str, int], optional

@@ -28,13 +28,7 @@ top-k), :mod:`~matcher.scoring.kernel.results`, :mod:`~matcher.scoring.kernel.ro
 rows of a chunk), :mod:`~matcher.scoring.kernel.tables` (the tabulated curves).
 """
 
-from matcher.scoring.kernel.pool_scorer import (
-    DEFAULT_MEMORY_BUDGET,
-    PoolScorer,
-    score_vacancy,
-    top_vacancies,
-    top_workers,
-)
+from matcher.scoring.kernel.pool_scorer import DEFAULT_MEMORY_BUDGET, PoolScorer
 from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
 
 __all__ = [
@@ -43,7 +37,4 @@ __all__ = [
     "TopVacancies",
     "TopWorkers",
     "VacancyScores",
-    "score_vacancy",
-    "top_vacancies",
-    "top_workers",
 ]

@@ -99,9 +99,7 @@ class PoolScorer:
     What scoring derives from the pool alone is computed on first use and kept: concept
     relations, per-rule worker arrays (months counted against a stay cap, programme
     experience, exemptions), per-value tables (language margins, validity edges, ISCO
-    closeness). Build one per (pool, parameters) and reuse it, e.g. in a server's lifespan;
-    the module functions :func:`score_vacancy`, :func:`top_workers` and
-    :func:`top_vacancies` build a fresh one per call.
+    closeness). Build one per (pool, parameters) and reuse it, e.g. in a server's lifespan.
 
     Parameters
     ----------
@@ -288,53 +286,3 @@ class PoolScorer:
             eligible[lo + row, rank] = keys < eligible_below(n_open)
             scores[lo + row, rank] = score
         return TopVacancies(positions, eligible, scores)
-
-
-def score_vacancy(
-    pool: EncodedPool,
-    screened: ScreenedVacancy,
-    params: ScoringParams,
-    *,
-    memory_budget: int = DEFAULT_MEMORY_BUDGET,
-) -> VacancyScores:
-    """Score one job order against every worker, with its gaps.
-
-    ``PoolScorer(pool, params).score_vacancy(...)``; see :meth:`PoolScorer.score_vacancy`.
-    """
-    return PoolScorer(pool, params).score_vacancy(screened, memory_budget=memory_budget)
-
-
-def top_workers(
-    pool: EncodedPool,
-    vacancies: Sequence[ScreenedVacancy],
-    params: ScoringParams,
-    *,
-    k: int | None = 10,
-    include_ineligible: bool = False,
-    memory_budget: int = DEFAULT_MEMORY_BUDGET,
-) -> list[TopWorkers | None]:
-    """The best ``k`` workers of each job order.
-
-    ``PoolScorer(pool, params).top_workers(...)``; see :meth:`PoolScorer.top_workers`.
-    """
-    return PoolScorer(pool, params).top_workers(
-        vacancies, k=k, include_ineligible=include_ineligible, memory_budget=memory_budget
-    )
-
-
-def top_vacancies(
-    pool: EncodedPool,
-    vacancies: Sequence[ScreenedVacancy],
-    params: ScoringParams,
-    *,
-    k: int | None = 10,
-    include_ineligible: bool = False,
-    memory_budget: int = DEFAULT_MEMORY_BUDGET,
-) -> TopVacancies:
-    """The best ``k`` job orders of each worker.
-
-    ``PoolScorer(pool, params).top_vacancies(...)``; see :meth:`PoolScorer.top_vacancies`.
-    """
-    return PoolScorer(pool, params).top_vacancies(
-        vacancies, k=k, include_ineligible=include_ineligible, memory_budget=memory_budget
-    )

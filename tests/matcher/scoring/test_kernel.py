@@ -35,9 +35,6 @@ from matcher.scoring.facts import (
 )
 from matcher.scoring.kernel import (
     PoolScorer,
-    score_vacancy,
-    top_vacancies,
-    top_workers,
 )
 from matcher.scoring.matching import MatchRun
 from matcher.scoring.params import ScoringParams
@@ -345,7 +342,7 @@ def _agree(pool_facts: list[WorkerFacts], orders: list[ScreenedVacancy], budget:
     for screened in orders:
         if screened.refused:
             continue
-        found = score_vacancy(pool, screened, params, memory_budget=budget)
+        found = PoolScorer(pool, params).score_vacancy(screened, memory_budget=budget)
         for i, worker in enumerate(pool_facts):
             outcome = scorer.evaluate(worker, screened)
             where = (worker.id, screened.vacancy.id)
@@ -405,7 +402,7 @@ def test_top_k_both_ways_is_the_reference_order(
     }
     options = {"k": k, "include_ineligible": include_ineligible}
     for j, (order, found) in enumerate(
-        zip(orders, top_workers(encoded, orders, params, **options), strict=True)
+        zip(orders, PoolScorer(encoded, params).top_workers(orders, **options), strict=True)
     ):
         if order.refused:
             assert found is None
@@ -418,7 +415,7 @@ def test_top_k_both_ways_is_the_reference_order(
             zip(found.workers.tolist(), found.eligible.tolist(), found.score.tolist(), strict=True)
         )
         assert got == _reference_order(rows, k, include_ineligible)
-    best = top_vacancies(encoded, orders, params, **options)
+    best = PoolScorer(encoded, params).top_vacancies(orders, **options)
     for i in range(len(pool)):
         rows = [
             (o.vacancy.id, outcomes[i, j].eligible, outcomes[i, j].score, j)
@@ -441,22 +438,20 @@ def test_a_tiny_memory_budget_gives_the_same_answer(case: Case) -> None:
     pool, orders = case
     _agree(pool, orders, budget=1)  # one worker per chunk
     params = _params()
-    encoded = encode_pool(pool, params.taxonomy, AS_OF)
+    kernel = PoolScorer(encode_pool(pool, params.taxonomy, AS_OF), params)
     for include_ineligible in (False, True):
-        wide = top_workers(encoded, orders, params, k=3, include_ineligible=include_ineligible)
-        narrow = top_workers(
-            encoded, orders, params, k=3, include_ineligible=include_ineligible, memory_budget=1
+        wide = kernel.top_workers(orders, k=3, include_ineligible=include_ineligible)
+        narrow = kernel.top_workers(
+            orders, k=3, include_ineligible=include_ineligible, memory_budget=1
         )
         for a, b in zip(wide, narrow, strict=True):
             assert (a is None) == (b is None)
             if a is not None and b is not None:
                 assert a.workers.tolist() == b.workers.tolist()
                 assert a.score.tolist() == b.score.tolist()
-        by_worker = top_vacancies(
-            encoded, orders, params, k=3, include_ineligible=include_ineligible
-        )
-        by_worker_narrow = top_vacancies(
-            encoded, orders, params, k=3, include_ineligible=include_ineligible, memory_budget=1
+        by_worker = kernel.top_vacancies(orders, k=3, include_ineligible=include_ineligible)
+        by_worker_narrow = kernel.top_vacancies(
+            orders, k=3, include_ineligible=include_ineligible, memory_budget=1
         )
         assert by_worker.vacancies.tolist() == by_worker_narrow.vacancies.tolist()
         assert by_worker.eligible.tolist() == by_worker_narrow.eligible.tolist()
@@ -474,8 +469,8 @@ def test_concatenated_pools_score_like_one_pool(case: Case, split: int) -> None:
     for screened in orders:
         if screened.refused:
             continue
-        a = score_vacancy(joined, screened, params)
-        b = score_vacancy(whole, screened, params)
+        a = PoolScorer(joined, params).score_vacancy(screened)
+        b = PoolScorer(whole, params).score_vacancy(screened)
         assert a.eligible.tolist() == b.eligible.tolist()
         assert a.score.tolist() == b.score.tolist()
         assert (a.gaps == b.gaps).all()
@@ -483,11 +478,11 @@ def test_concatenated_pools_score_like_one_pool(case: Case, split: int) -> None:
 
 def test_k_must_be_positive() -> None:
     params = _params()
-    pool = encode_pool([], params.taxonomy, AS_OF)
+    kernel = PoolScorer(encode_pool([], params.taxonomy, AS_OF), params)
     with pytest.raises(ValueError, match="The 'k' parameter of top_workers must be an int"):
-        top_workers(pool, [], params, k=0)
+        kernel.top_workers([], k=0)
     with pytest.raises(ValueError, match="memory_budget"):
-        top_vacancies(pool, [], params, memory_budget=0)
+        kernel.top_vacancies([], memory_budget=0)
 
 
 def test_validity_edges_day_by_day() -> None:
