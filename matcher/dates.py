@@ -1,6 +1,6 @@
 """Calendar arithmetic every layer shares: ages, and a date some months later.
 
-FORMAT.md counts ages in completed years (a birthday counts from its day) and validity
+docs/format.md counts ages in completed years (a birthday counts from its day) and validity
 periods in months (a month-end date ends on the last day of the target month); one home
 here keeps the language scale, the gates and the flags reading them alike.
 """

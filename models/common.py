@@ -38,7 +38,7 @@ Programme = Literal[
     "JP-SSW1", "JP-SSW2", "JP-TITP", "KR-EPS", "TW-FACTORY", "MY-PLKS", "DE-SKILLED", "OTHER"
 ]
 PROGRAMMES: tuple[Programme, ...] = get_args(Programme)
-"""Programmes (FORMAT.md ``programme``), in that order; each has a rule pack."""
+"""Programmes (docs/format.md ``programme``), in that order; each has a rule pack."""
 
 
 def _admits(annotation: object, kind: type) -> bool:

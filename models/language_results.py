@@ -1,4 +1,4 @@
-"""Validation and canonical forms of language test results (FORMAT.md ``languages[]``).
+"""Validation and canonical forms of language test results (docs/format.md ``languages[]``).
 
 Plain functions raising ``ValueError`` with a message that names what is allowed; the
 pydantic models call them. Mapping results to CEFR lives in ``matcher.taxonomy.language_scale``.
@@ -27,7 +27,7 @@ LanguageTest = Literal[
     "TOEIC", "TOEFL-iBT", "Goethe", "telc", "OSD", "CEFR",
 ]  # fmt: skip
 LANGUAGE_TESTS: tuple[LanguageTest, ...] = get_args(LanguageTest)
-"""Language tests (FORMAT.md ``languages[].test``), in that order."""
+"""Language tests (docs/format.md ``languages[].test``), in that order."""
 CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 TOEIC_SECTIONS: tuple[str, ...] = ("listening", "reading")
 TOEFL_BAND_MAX = 6.0

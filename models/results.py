@@ -1,4 +1,4 @@
-"""Result records the engine writes (FORMAT.md: match, refusal and allocation records)."""
+"""Result records the engine writes (docs/format.md: match, refusal and allocation records)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ GapKind = Literal[
     "preference",
 ]
 GAP_KINDS: tuple[GapKind, ...] = get_args(GapKind)
-"""Gap kinds (FORMAT.md ``gaps[].kind``), in that order (reasons sort by it)."""
+"""Gap kinds (docs/format.md ``gaps[].kind``), in that order (reasons sort by it)."""
 Score = Annotated[float, Field(ge=0, le=1)]
 
 

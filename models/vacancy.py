@@ -75,7 +75,7 @@ class TestMinimum(SelarasModel):
 
 
 class LanguageRequirement(SelarasModel):
-    """Either ``any_of`` named tests, or a ``language`` with ``min_cefr`` (FORMAT.md)."""
+    """Either ``any_of`` named tests, or a ``language`` with ``min_cefr`` (docs/format.md)."""
 
     any_of: list[TestMinimum] | None = None
     language: LanguageCode | None = None
@@ -154,7 +154,7 @@ class Requirements(SelarasModel):
 
 
 class Vacancy(SelarasModel):
-    """An overseas job order (FORMAT.md, "Job order")."""
+    """An overseas job order (docs/format.md, "Job order")."""
 
     id: Identifier
     agency_id: Identifier

@@ -52,13 +52,13 @@ CertificateScheme = Literal[
     "OTHER",
 ]
 CERTIFICATE_SCHEMES: tuple[CertificateScheme, ...] = get_args(CertificateScheme)
-"""Certificate schemes (FORMAT.md ``certificates[].scheme``), in that order."""
+"""Certificate schemes (docs/format.md ``certificates[].scheme``), in that order."""
 Education = Literal[
     "SD", "SMP", "MTs", "SMA", "MA", "SMK", "Paket A", "Paket B", "Paket C",
     "D1", "D2", "D3", "D4", "S1", "S2", "S3",
 ]  # fmt: skip
 EDUCATION_LEVELS: tuple[Education, ...] = get_args(Education)
-"""Education levels (FORMAT.md ``education``), in that order (the encoded pool's codes)."""
+"""Education levels (docs/format.md ``education``), in that order (the encoded pool's codes)."""
 
 _EARLIEST_BIRTH = dt.date(1920, 1, 1)
 Months = Annotated[int, Field(ge=0, le=1200)]
@@ -152,7 +152,7 @@ class Preferences(SelarasModel):
 
 
 class Worker(SelarasModel):
-    """A candidate migrant worker (FORMAT.md, "Worker")."""
+    """A candidate migrant worker (docs/format.md, "Worker")."""
 
     id: Identifier
     agency_id: Identifier
@@ -195,7 +195,7 @@ class Worker(SelarasModel):
         """Return the slips worth reporting that do not invalidate the record.
 
         A NIK whose embedded birth date or sex disagrees with ``birth_date`` or
-        ``gender`` is a warning: real records carry such slips (FORMAT.md).
+        ``gender`` is a warning: real records carry such slips (docs/format.md).
         """
         found: list[FieldWarning] = []
         embedded = _nik_birth(self.nik) if self.nik else None

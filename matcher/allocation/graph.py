@@ -2,7 +2,7 @@
 
 Only eligible pairs are edges: an allocation can never place a worker where a gate fails.
 Edges are grouped by job order (CSR) and, within a job order, sorted as the job order
-ranks its candidates in FORMAT.md (:mod:`matcher.scoring.publish`): published score
+ranks its candidates in docs/format.md (:mod:`matcher.scoring.publish`): published score
 descending, then worker id ascending. A worker's position in that run is her rank for
 the job order.
 

@@ -212,7 +212,7 @@ class GapTally:
         labels : tuple of (kind, requirement)
             The gates ``label_index`` refers to.
         label_index : ndarray of int64, shape (n_tracked, k)
-            Indices into ``labels``, most blocking first (ties by kind as FORMAT.md lists
+            Indices into ``labels``, most blocking first (ties by kind as docs/format.md lists
             them, then requirement); -1 pads.
         count : ndarray of int64, shape (n_tracked, k)
             Job orders each blocked; 0 pads.

@@ -1,4 +1,4 @@
-"""A finished allocation as FORMAT.md records, with a reason for everyone left out.
+"""A finished allocation as docs/format.md records, with a reason for everyone left out.
 
 Output order: refusals, then per open job order (input order) its placements or
 shortlist by rank and its ``unfilled`` record, then ``unplaced`` workers (input order).

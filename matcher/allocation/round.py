@@ -1,4 +1,4 @@
-"""A recruitment round end to end: score, allocate, explain, as FORMAT.md records.
+"""A recruitment round end to end: score, allocate, explain, as docs/format.md records.
 
 1. The open job orders are scored against the pool in chunks of job orders, keeping
    eligible pairs only (:func:`eligible_graph`).
@@ -16,7 +16,7 @@ a :class:`~matcher.allocation.checkpoint.Checkpoint` and resume from it, and rep
 :class:`~matcher.allocation.runner.Progress`.
 
 **Ties.** Every order in a round, and so the allocation itself, breaks ties of the
-published score by id ascending (code point order, as FORMAT.md ranks): a job order's
+published score by id ascending (code point order, as docs/format.md ranks): a job order's
 ranking of its candidates, a worker's ranking of job orders, and the optimal allocator's
 node order, from which the solver's deterministic choice among equally good allocations
 follows. A caller whose ids repeat across agencies (the API's ``/batch-runs``) passes its
@@ -161,7 +161,7 @@ class RoundOutcome:
         The gap counts of the job orders in the gap pass (ascending job order).
     n_refused : int
     records : list
-        FORMAT.md records in output order: refusals, then per open job order (input
+        docs/format.md records in output order: refusals, then per open job order (input
         order) its placements or shortlist and its ``unfilled`` record, then ``unplaced``
         workers (input order).
     """

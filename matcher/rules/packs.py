@@ -1,6 +1,6 @@
 """Destination rule packs: loading, the wage floor in force, hours conventions, currencies.
 
-One JSON pack per FORMAT.md programme plus ``ID-LAW`` (Indonesian-law gates on every job
+One JSON pack per docs/format.md programme plus ``ID-LAW`` (Indonesian-law gates on every job
 order) lives in ``matcher/data/rulepacks/``; docs/rulepacks.md describes them. Packs are
 validated when loaded; a malformed file raises ``RulePackError`` naming the file and key.
 """
@@ -86,7 +86,7 @@ class WageFloorResult:
     ``floor`` is ``None`` when no floor applies or is known (``reason`` says which;
     ``no_statutory_floor`` marks destinations that have none). ``fallback`` marks a floor
     taken by the pack's fallback rule (e.g. Japan's lowest prefectural floor when the
-    prefecture is unknown). ``flag_kind`` is the FORMAT.md flag to show: ``wage_floor_unknown``
+    prefecture is unknown). ``flag_kind`` is the docs/format.md flag to show: ``wage_floor_unknown``
     for a fallback or a missing floor, ``unverified_rule`` for an unverified figure.
     ``status`` is ``unverified`` also when the date is past the pack's coverage of that
     country (a newer floor may exist). ``other_floors`` are the sector, grade or
@@ -188,7 +188,7 @@ def load_rule_packs(directory: str | Path | None = None) -> Mapping[str, RulePac
 
 
 def rule_pack(programme: str, *, packs: Mapping[str, RulePack] | None = None) -> RulePack:
-    """Return the pack of a FORMAT.md programme (or ``ID-LAW``).
+    """Return the pack of a docs/format.md programme (or ``ID-LAW``).
 
     Parameters
     ----------
@@ -503,7 +503,7 @@ def monthly_equivalent(amount: float, per: str, *, hours_per_month: float) -> fl
     amount : float
         The wage.
     per : str
-        ``hour``, ``month`` or ``year`` (FORMAT.md ``wage.per``).
+        ``hour``, ``month`` or ``year`` (docs/format.md ``wage.per``).
     hours_per_month : float
         The destination's convention (``hours_per_month(...).hours``), e.g. Korea 209.
 

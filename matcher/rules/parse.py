@@ -58,7 +58,7 @@ __all__ = ["LEGAL_PACK", "PACK_NAMES", "RulePackError", "parse_pack"]
 
 LEGAL_PACK = "ID-LAW"
 PACK_NAMES: tuple[str, ...] = (*PROGRAMMES, LEGAL_PACK)
-"""Every pack that must exist: one per FORMAT.md programme, plus the Indonesian-law pack."""
+"""Every pack that must exist: one per docs/format.md programme, plus the Indonesian-law pack."""
 
 PERIODS = ("hour", "day", "week", "month", "year")
 HEALTH_FIELDS = ("fit_to_work", "colour_vision_normal")
@@ -68,7 +68,7 @@ EXEMPTION_CONDITIONS = ("related_field", "unrelated_field")
 AGE_AT = ("application", "first_entry", "evaluation_date")
 FALLBACK_RULES = ("lowest_regional_floor_in_force",)
 _VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d+)$")
-# Keys that would turn a sex into a gate; only `flags` may talk about sex (FORMAT.md).
+# Keys that would turn a sex into a gate; only `flags` may talk about sex (docs/format.md).
 _SEX_KEYS = frozenset({"sex", "gender"})
 
 T = TypeVar("T")
@@ -271,7 +271,7 @@ def _language(o: _Obj) -> LanguageRule:
 
 def _validity(o: _Obj, test: str) -> LanguageValidity:
     if test not in LANGUAGE_TESTS:
-        raise RulePackError(f"{o.file}: key '{o.path}': {test!r} is not a FORMAT.md test")
+        raise RulePackError(f"{o.file}: key '{o.path}': {test!r} is not a docs/format.md test")
     return _done(
         o,
         LanguageValidity(
@@ -316,7 +316,7 @@ def _programmes(o: _Obj, key: str) -> tuple[str, ...]:
     values = o.texts(key)
     bad = [v for v in values if v not in PROGRAMMES]
     if bad or not values:
-        raise o.error(key, f"expected FORMAT.md programme names, got {values!r}")
+        raise o.error(key, f"expected docs/format.md programme names, got {values!r}")
     return values
 
 
@@ -385,7 +385,7 @@ def _certificate(o: _Obj) -> CertificateRequirement:
 def _experience(o: _Obj) -> ExperienceRequirement:
     programme = o.opt_text("programme")
     if programme is not None and programme not in PROGRAMMES:
-        raise o.error("programme", f"{programme!r} is not a FORMAT.md programme")
+        raise o.error("programme", f"{programme!r} is not a docs/format.md programme")
     return _done(
         o,
         ExperienceRequirement(o.opt_country("country"), programme, o.integer("min_months", low=1)),

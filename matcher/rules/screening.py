@@ -1,7 +1,7 @@
 """Job-order screening: refuse what breaks a protection rule, flag what needs review, and
 resolve the order's requirements and its rule pack's gates into plain data for scoring.
 
-A refused job order gets no candidates (FORMAT.md "Refused job order"): wage below the
+A refused job order gets no candidates (docs/format.md "Refused job order"): wage below the
 destination's floor, agency not licensed on the evaluation date, a moratorium case, or a
 requirement the engine cannot read. A flag never changes eligibility: a sex, religion,
 marital-status, height or weight requirement is flagged and never applied.

@@ -176,7 +176,7 @@ class Availability:
 
 @dataclass(frozen=True)
 class HealthGate:
-    """A worker ``health`` field (FORMAT.md) that must be ``true``."""
+    """A worker ``health`` field (docs/format.md) that must be ``true``."""
 
     gate: str
     detail: str
@@ -368,7 +368,7 @@ class Moratorium:
         country : str
             ISO 3166-1 alpha-2 code of the workplace.
         employer_type : str
-            ``company`` or ``household`` (FORMAT.md ``employer.type``).
+            ``company`` or ``household`` (docs/format.md ``employer.type``).
         on : datetime.date
             The evaluation date.
 

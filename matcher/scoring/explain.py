@@ -1,6 +1,6 @@
 """One pair -> its match record with a readable explanation (``selaras explain``, the API).
 
-The record is the FORMAT.md match result of the pair, plus ``refused`` reasons when the job
+The record is the docs/format.md match result of the pair, plus ``refused`` reasons when the job
 order is refused and ``explanation``: one line per score component, gap and flag, in the
 language asked for. How the pair's rank is found is up to the caller: a batch run ranks
 every worker of its pool, a server its live pool.
@@ -36,7 +36,7 @@ def explain_pair(
     Returns
     -------
     dict
-        The FORMAT.md match-result fields, plus ``refused`` reasons when the job order is
+        The docs/format.md match-result fields, plus ``refused`` reasons when the job order is
         refused and ``explanation``: one line per component, gap and flag, in ``lang``.
     """
     record = result_record(worker, screened, outcome, rank, lang).model_dump()

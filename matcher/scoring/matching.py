@@ -1,6 +1,6 @@
 """A matching run: read the pool, screen the job orders, score, rank, explain.
 
-Ranking follows FORMAT.md as :mod:`matcher.scoring.publish` defines it: eligible pairs
+Ranking follows docs/format.md as :mod:`matcher.scoring.publish` defines it: eligible pairs
 first, then the published score descending, then the other side's id ascending, so
 results are deterministic. Refused job orders get no candidates and are reported as
 refusals.
@@ -182,7 +182,7 @@ class MatchRun:
 def result_record(
     worker: WorkerFacts, screened: ScreenedVacancy, outcome: PairOutcome, rank: int, lang: Lang
 ) -> MatchResult:
-    """The FORMAT.md match result record of one evaluated pair.
+    """The docs/format.md match result record of one evaluated pair.
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 A score is published rounded to :data:`DECIMALS` decimals exactly as Python's
 ``round(score, 4)`` rounds it, and everything that orders pairs compares published
-scores, never raw floats: FORMAT.md ranks eligible pairs first, then the published score
+scores, never raw floats: docs/format.md ranks eligible pairs first, then the published score
 descending, then the other side's id ascending. This module is the one home of that
 rule, for one pair (:func:`published`, :func:`ranking_key`) and for arrays
 (:func:`published_scores`, :func:`ranking_keys`), and of the check that the kernel and the
@@ -75,7 +75,7 @@ def published_scores(score: Floats) -> Ints:
 
 
 def ranking_key(eligible: bool, score: float, other_id: str) -> tuple[bool, float, str]:
-    """The FORMAT.md ranking key of one pair (ascending sorts best first)."""
+    """The docs/format.md ranking key of one pair (ascending sorts best first)."""
     return (not eligible, -published(score), other_id)
 
 

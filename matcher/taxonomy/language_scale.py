@@ -2,7 +2,7 @@
 
 The mapping data is ``matcher/data/language_scale.json`` (explained in docs/languages.md).
 Results of different tests are never compared here: a job order's ``any_of`` gate is decided
-on the named test itself (FORMAT.md); CEFR levels serve ranking and ``min_cefr`` gates.
+on the named test itself (docs/format.md); CEFR levels serve ranking and ``min_cefr`` gates.
 """
 
 from __future__ import annotations

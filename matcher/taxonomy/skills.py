@@ -49,7 +49,7 @@ class Concept:
     parent : str or None
         Broader concept (``"welding"`` for ``"smaw-welding"``).
     family : str
-        Trade family from the brief's vocabulary table.
+        Trade family (the families of tests/data/brief_vocabulary.tsv).
     isco : tuple[str, ...]
         ISCO-08 unit groups, most typical first.
     esco_uri : str or None
@@ -209,7 +209,7 @@ class SkillMatch:
         return self.concepts[0].score if self.concepts else None
 
     def to_record(self) -> dict[str, Any]:
-        """The ``normalize skill`` output record of FORMAT.md.
+        """The ``normalize skill`` output record of docs/format.md.
 
         Returns
         -------

@@ -218,7 +218,7 @@ def test_booleans_are_not_numbers(model: Any, record: dict[str, Any]) -> None:
 
 
 def test_discriminatory_requirements_are_accepted_for_flagging() -> None:
-    # Refusing the record would lose the evidence; the matcher flags it instead (FORMAT.md).
+    # Refusing the record would lose the evidence; the matcher flags it instead (docs/format.md).
     vacancy = Vacancy.model_validate({**VACANCY, "requirements": {"sex": "F", "religion": "x"}})
     assert (vacancy.requirements.sex, vacancy.requirements.religion) == ("F", "x")
 

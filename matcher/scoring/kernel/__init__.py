@@ -17,7 +17,7 @@ workers in the inverted index of every required skill concept (holding it, a mor
 concept, or a certificate for one) are scored, and a worker is dropped as soon as one gate
 fails, before the costlier gates and the score.
 
-Ranking follows FORMAT.md as :mod:`matcher.scoring.publish` defines it: eligible first,
+Ranking follows docs/format.md as :mod:`matcher.scoring.publish` defines it: eligible first,
 then the published score descending, then the other side's id ascending.
 
 Modules: :mod:`~matcher.scoring.kernel.context` (what a pool's job orders share),

@@ -67,7 +67,7 @@ def test_gap_tally_counts_per_job_and_per_tracked_worker() -> None:
     assert tally.n_jobs == 2
     assert tally.outside_preferences.tolist() == [0, 1, 0]
     labels, index, count = tally.top(k=2)
-    assert labels == (LANGUAGE, AGE, COUNTRY)  # kinds in FORMAT.md's order
+    assert labels == (LANGUAGE, AGE, COUNTRY)  # kinds in docs/format.md's order
     named = [[labels[i] if i >= 0 else None for i in row] for row in index]
     assert named[0] == [LANGUAGE, COUNTRY]  # language blocked 2 job orders, country 1
     assert count[0].tolist() == [2, 1]

@@ -1,4 +1,4 @@
-"""The vectorized kernel against the reference scorer, pair for pair (STYLE habit 7).
+"""The vectorized kernel against the reference scorer, pair for pair.
 
 Hypothesis generates whole pools and job orders: workers with skills near one another in
 the taxonomy, certificates with dates around the start date, results of several language
@@ -378,7 +378,7 @@ def test_ranking_is_the_reference_ranking(case: Case, top: int, include_ineligib
 def _reference_order(
     outcomes: list[tuple[str, bool, float, int]], k: int | None, include_ineligible: bool
 ) -> list[tuple[int, bool, float]]:
-    """(position, eligible, score) of the pairs FORMAT.md ranks first, from (id, eligible,
+    """(position, eligible, score) of the pairs docs/format.md ranks first, from (id, eligible,
     score, position) of every pair."""
     kept = [o for o in outcomes if include_ineligible or o[1]]
     kept.sort(key=lambda o: (not o[1], -round(o[2], 4), o[0]))

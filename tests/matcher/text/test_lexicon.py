@@ -4,6 +4,7 @@ a reading."""
 from __future__ import annotations
 
 import csv
+import gc
 import tracemalloc
 
 from matcher.taxonomy.skills import SkillNormalizer, default_skill_normalizer, load_taxonomy
@@ -18,7 +19,7 @@ def test_a_stream_of_distinct_words_keeps_memory_flat() -> None:
     # before. Once the memo is full, it must stop growing.
     lexicon = Lexicon({"smaw": ["las listrik", "smaw"]}, [], text_rules(), 0.7)
     batch = 4_000
-    batches = 3 * MEMO_SIZE // batch
+    batches = 4 * MEMO_SIZE // batch
 
     def read(start: int) -> None:
         # Words with digits are read without typo correction: cheap, and all distinct.
@@ -29,16 +30,19 @@ def test_a_stream_of_distinct_words_keeps_memory_flat() -> None:
     try:
         for number in range(batches):
             read(number * batch)
-            # The memo is full after a third of the stream (its table has grown to size a
+            # The memo is full after a quarter of the stream (its table has grown to size a
             # little later): from the middle on, every word read is one more to evict.
             if number == batches // 2:
+                gc.collect()
                 full, _ = tracemalloc.get_traced_memory()
+        gc.collect()
         end, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert len(lexicon.reader._memo) == MEMO_SIZE
-    # Half the memo's size in new words more: an unbounded memo would grow by megabytes.
-    assert end - full < 256 * 1024, f"grew {end - full} bytes"
+    # Twice the memo's size in new words more: an unbounded memo grows by about 9 MB here.
+    # The margin is for what other threads of the test process allocate meanwhile.
+    assert end - full < 1024 * 1024, f"grew {end - full} bytes"
 
 
 def test_evicting_words_never_changes_a_reading() -> None:
