@@ -5,6 +5,7 @@ in Python over the values they can take, so the kernel reproduces the reference 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,6 +18,8 @@ def credit_table(values: Sequence[float], credit: Callable[[float], float]) -> F
     return np.array([0.0, *(credit(v) for v in values)])
 
 
+# Kept per parameter object (hashed by identity): a server reuses one per evaluation date.
+@lru_cache(maxsize=32)
 def experience_table(params: ScoringParams) -> Floats:
     """Experience credit for months in quarters (4 * months indexes), up to 1.0."""
     values = []
@@ -29,6 +32,7 @@ def experience_table(params: ScoringParams) -> Floats:
         quarters += 1
 
 
+@lru_cache(maxsize=32)
 def depth_tables(params: ScoringParams) -> tuple[Floats, Floats]:
     """Skill credit by stored months (months + 1, capped at full depth + 1): within
     (1.0 x depth) and related (0.5 x depth); index 0 is "not listed"."""
