@@ -2,13 +2,16 @@
 how pools encoded apart are joined.
 
 A table of the pool is a frozen dataclass whose fields are declared with the helpers
-below; a field's metadata says its role, and both :func:`fill` (the encoder) and
-:func:`join` (concatenation) are driven by it:
+below; a field's metadata says its role, and :func:`gather` and :func:`fill` (the
+encoder) and :func:`join` (concatenation) are driven by it:
 
 * :func:`per_worker`: one value per worker, read from the worker's facts;
 * :func:`entry`: one value per entry of the table (certificates, language results, ...),
   read from the entry; :func:`ptr` and :func:`worker` are the table's CSR pointers and
   each entry's worker;
+* a value is read as an attribute (all of a pool's attributes in one pass,
+  :func:`gather`) and, where the column stores something derived, turned into it by
+  ``convert`` over the whole column at once (a comprehension, not a call per value);
 * ``codes=NAME`` on either: the values are small integer codes into the code table NAME
   (in order of first appearance, -1 for None), declared once with :func:`code_table` on
   the table that holds it (a table may index one held by the pool, e.g. countries);
@@ -25,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import compress
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -35,12 +38,14 @@ from matcher.arrays import Ints
 
 __all__ = [
     "Codes",
+    "Gathered",
     "Postings",
     "built",
     "code_table",
     "declared",
     "entry",
     "fill",
+    "gather",
     "id_rank",
     "ids",
     "join",
@@ -62,11 +67,18 @@ _G = TypeVar("_G", bound=np.generic)
 T = TypeVar("T")
 
 
+Read = str | tuple[str, ...] | None
+"""An attribute of the facts or entry (several: a tuple of them); None: the entry itself."""
+Convert = Callable[[Iterable[Any]], Iterable[Any] | NDArray[Any]]
+"""A whole column's values read -> the values stored (or the keys of its code table)."""
+
+
 @dataclass(frozen=True)
 class _Column:
     role: Role
     dtype: Any = None
-    read: Callable[[Any], Any] | None = None
+    read: Read = None
+    convert: Convert | None = None
     codes: str | None = None  # the code table indexed, or (role "codes") the one held
     key: Callable[[Any], Hashable] | None = None  # code table: a value's key
     value: Callable[[Any], Any] | None = None  # code table: a key's value
@@ -78,17 +90,27 @@ def _declare(column: _Column) -> Any:
 
 
 def per_worker(
-    dtype: type[np.generic], read: Callable[[Any], Any], *, codes: str | None = None
+    dtype: type[np.generic],
+    read: Read,
+    *,
+    convert: Convert | None = None,
+    codes: str | None = None,
 ) -> Any:
-    """A column of one value per worker, ``read(facts)`` (a key of ``codes`` if given)."""
-    return _declare(_Column("per_worker", dtype, read, codes))
+    """A column of one value per worker: attribute ``read`` of the facts, through
+    ``convert`` if given (keys of the code table ``codes`` if given)."""
+    return _declare(_Column("per_worker", dtype, read, convert, codes))
 
 
 def entry(
-    dtype: type[np.generic], read: Callable[[Any], Any], *, codes: str | None = None
+    dtype: type[np.generic],
+    read: Read,
+    *,
+    convert: Convert | None = None,
+    codes: str | None = None,
 ) -> Any:
-    """A column of one value per entry, ``read(entry)`` (a key of ``codes`` if given)."""
-    return _declare(_Column("entry", dtype, read, codes))
+    """A column of one value per entry: attribute ``read`` of the entry, through
+    ``convert`` if given (keys of the code table ``codes`` if given)."""
+    return _declare(_Column("entry", dtype, read, convert, codes))
 
 
 def ptr() -> Any:
@@ -186,30 +208,146 @@ def declared(cls: type) -> list[tuple[str, Role, str | None]]:
     return [(name, column.role, column.codes) for name, column in _columns(cls)]
 
 
-def _array(values: list[Any], dtype: Any) -> NDArray[Any]:
-    return np.array(values, dtype=dtype) if values else np.zeros(0, dtype)
+def _names(cls: type, role: Role) -> list[str]:
+    """The attributes the columns of ``role`` read."""
+    return list(
+        dict.fromkeys(
+            n for _, c in _columns(cls) if c.role == role and c.read is not None
+            for n in (c.read if isinstance(c.read, tuple) else (c.read,))
+        )
+    )  # fmt: skip
+
+
+@dataclass
+class Gathered:
+    """What the columns read, one list per attribute: one value per worker, or per entry.
+
+    Attributes
+    ----------
+    values : dict of str to list
+        Attribute -> its value for each worker (or each entry, in worker order).
+    lengths : ndarray of int64 or None
+        Entries of each worker (None for per-worker values).
+    items : list or None
+        The entries themselves, for columns that read the entry itself.
+    """
+
+    values: dict[str, list[Any]]
+    lengths: Ints | None = None
+    items: list[Any] | None = None
+
+    def subset(self, keep: list[bool]) -> Gathered:
+        """The entries where ``keep`` is true."""
+        assert self.lengths is not None
+        owners = np.repeat(np.arange(len(self.lengths)), self.lengths)
+        mask = np.asarray(keep, np.bool_)
+        lengths = np.bincount(owners[mask], minlength=len(self.lengths)).astype(np.int64)
+        values = {n: list(compress(v, keep)) for n, v in self.values.items()}
+        items = None if self.items is None else list(compress(self.items, keep))
+        return Gathered(values, lengths, items)
+
+
+def gather(
+    facts: Sequence[Any],
+    tables: Mapping[str | None, Sequence[type]],
+    extra: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str | None, Gathered]:
+    """Every attribute the tables' columns read, in one pass over the pool.
+
+    One pass, not one per column or table: each pass would fetch every object from memory
+    again. And no container per value: millions of short-lived tuples set off the cyclic
+    collector.
+
+    Parameters
+    ----------
+    facts : Sequence
+        The pool's worker facts.
+    tables : Mapping
+        None -> the tables whose :func:`per_worker` columns to gather; an attribute of the
+        facts holding entries (``"certificates"``) -> the tables whose :func:`entry`
+        columns read those entries.
+    extra : Mapping, optional
+        More attributes of the entries to gather, for the encoder's own code.
+
+    Returns
+    -------
+    dict
+        A :class:`Gathered` for each key of ``tables``.
+    """
+    extra = extra or {}
+    worker_names = list(
+        dict.fromkeys(n for t in tables.get(None, ()) for n in _names(t, "per_worker"))
+    )
+    found: dict[str | None, Gathered] = {None: Gathered({n: [] for n in worker_names})}
+    worker_appends = [(found[None].values[n].append, n) for n in worker_names]
+    specs = []
+    for attr, classes in tables.items():
+        if attr is None:
+            continue
+        names = list(
+            dict.fromkeys([*(n for t in classes for n in _names(t, "entry")), *extra.get(attr, ())])
+        )
+        whole = any(
+            c.role == "entry" and c.read is None for t in classes for _, c in _columns(t)
+        )
+        part = found[attr] = Gathered({n: [] for n in names}, items=[] if whole else None)
+        counts: list[int] = []
+        appends = [(part.values[n].append, n) for n in names]
+        specs.append((attr, counts, appends, part.items))
+    for fact in facts:
+        for append, name in worker_appends:
+            append(getattr(fact, name))
+        for attr, counts, appends, items in specs:
+            entries = getattr(fact, attr)
+            counts.append(len(entries))
+            if items is not None:
+                items.extend(entries)
+            for entry in entries:
+                for append, name in appends:
+                    append(getattr(entry, name))
+    for attr, counts, _, _ in specs:
+        found[attr].lengths = np.asarray(counts, np.int64)
+    return found
+
+
+def _read(column: _Column, gathered: Gathered) -> Iterable[Any] | NDArray[Any]:
+    read = column.read
+    values: Iterable[Any]
+    if read is None:
+        assert gathered.items is not None
+        values = gathered.items
+    elif isinstance(read, tuple):
+        # Lazily: a list of a tuple per entry would set off the cyclic collector.
+        values = zip(*(gathered.values[n] for n in read), strict=True)
+    else:
+        values = gathered.values[read]
+    return values if column.convert is None else column.convert(values)
+
+
+def _array(values: Iterable[Any] | NDArray[Any], dtype: Any) -> NDArray[Any]:
+    found = values if isinstance(values, (list, np.ndarray)) else list(values)
+    return np.asarray(found, dtype=dtype) if len(found) else np.zeros(0, dtype)
 
 
 def fill(
     cls: type[T],
-    facts: Sequence[Any],
     codes: dict[str, Codes],
-    *,
-    entries: Callable[[Any], Sequence[Any]] | None = None,
+    workers: Gathered,
+    entries: Gathered | None = None,
     values: Mapping[str, Any] | None = None,
 ) -> T:
-    """Fill a table from the pool's facts, as its columns declare.
+    """Fill a table as its columns declare, from what :func:`gather` read.
 
     Parameters
     ----------
     cls : type
         The table (a dataclass declared with this module's helpers).
-    facts : Sequence
-        The pool's worker facts.
     codes : dict of str to Codes
         The pool's code tables by name, shared by every table filled for the pool.
-    entries : callable, optional
-        ``entries(facts)``: the worker's entries of the table, for tables with entries.
+    workers : Gathered
+        The per-worker values (``gather``'s None).
+    entries : Gathered, optional
+        The table's entries, for tables with entries.
     values : Mapping, optional
         The :func:`built`, :func:`postings`, :func:`shared`, :func:`ids` and
         :func:`id_rank` fields, and :func:`nested` tables, by field name. A callable
@@ -220,13 +358,10 @@ def fill(
     -------
     The table.
     """
-    n = len(facts)
-    lengths: Ints = np.zeros(n, np.int64)
-    items: list[Any] = []
-    if entries is not None:
-        lists = [entries(fact) for fact in facts]
-        lengths = np.fromiter(map(len, lists), np.int64, n)
-        items = list(chain.from_iterable(lists))
+    n = len(next(iter(workers.values.values()), [])) if entries is None else 0
+    lengths = entries.lengths if entries is not None else None
+    if lengths is not None:
+        n = len(lengths)
     given = values or {}
     out: dict[str, Any] = {}
     # Code tables are read back once every column of the table is done.
@@ -234,21 +369,23 @@ def fill(
     for name, column in _columns(cls):
         role = column.role
         if role in ("per_worker", "entry"):
-            assert column.read is not None
-            read, source = column.read, (facts if role == "per_worker" else items)
-            raw = [read(x) for x in source]
+            source = workers if role == "per_worker" else entries
+            assert source is not None
+            raw = _read(column, source)
             if column.codes is not None:
                 table = codes.setdefault(column.codes, Codes())
-                # Distinct keys in order of first appearance, then one lookup per value.
-                code_of = {key: table.code(key) for key in dict.fromkeys(raw)}
-                raw = [code_of[key] for key in raw]
+                known = table.index.get
+                # New keys take the next code, in order of first appearance.
+                raw = [c if (c := known(k)) is not None else table.code(k) for k in raw]
             out[name] = _array(raw, column.dtype)
-        elif role == "ptr":
-            pointers = np.zeros(n + 1, np.int64)
-            np.cumsum(lengths, out=pointers[1:])
-            out[name] = pointers
-        elif role == "worker":
-            out[name] = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        elif role in ("ptr", "worker"):
+            assert lengths is not None
+            if role == "ptr":
+                pointers = np.zeros(n + 1, np.int64)
+                np.cumsum(lengths, out=pointers[1:])
+                out[name] = pointers
+            else:
+                out[name] = np.repeat(np.arange(n, dtype=np.int32), lengths)
         elif role == "codes":
             held.append((name, column))
         else:

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -34,8 +33,8 @@ from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Ints
 from matcher.scoring import columns as col
-from matcher.scoring.columns import Codes, Postings, fill, join, rank_ids
-from matcher.scoring.facts import CertificateFact, LanguageFact, WorkerFacts
+from matcher.scoring.columns import Codes, Gathered, Postings, fill, gather, join, rank_ids
+from matcher.scoring.facts import WorkerFacts
 from matcher.taxonomy.isco import is_unit_group
 from matcher.taxonomy.language_scale import cefr_rank
 from matcher.taxonomy.skills import SkillTaxonomy
@@ -75,18 +74,41 @@ def day_number(day: dt.date) -> int:
     return day.toordinal() - _EPOCH
 
 
-def _day(value: dt.date | None, default: int) -> int:
-    return default if value is None else day_number(value)
+# Column conversions: each turns a whole column at once (see matcher.scoring.columns).
+def _days(default: int) -> Callable[[Iterable[dt.date | None]], list[int]]:
+    """Dates -> day numbers, ``default`` for an unknown date."""
+
+    def convert(values: Iterable[dt.date | None]) -> list[int]:
+        return [default if v is None else v.toordinal() - _EPOCH for v in values]
+
+    return convert
 
 
-def _tristate(value: bool | None) -> int:
-    return -1 if value is None else int(value)
+def _tristate(values: Iterable[bool | None]) -> list[int]:
+    return [-1 if v is None else 1 if v else 0 for v in values]
 
 
 def _result_key(result: tuple[str, str | int | float]) -> tuple[str, str, str | int | float]:
     # 4 == 4.0, but a TOEFL-iBT legacy score 4 is not the band 4.0: keep the types apart.
     test, value = result
     return test, type(value).__name__, value
+
+
+def _result_keys(
+    values: Iterable[tuple[str, str | int | float]],
+) -> Iterator[tuple[str, str, Any]]:
+    # A generator: the keys are coded one by one, never held all at once.
+    return ((test, type(value).__name__, value) for test, value in values)
+
+
+def _cefr_ranks(values: Iterable[str | None]) -> list[int]:
+    values = list(values)
+    rank = {level: cefr_rank(level) for level in set(values) if level is not None}
+    return [0 if level is None else rank[level] for level in values]
+
+
+def _stored_months(values: Iterable[int]) -> Ints:
+    return np.minimum(np.fromiter(values, np.int64), _MAX_STORED_MONTHS) + 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,10 +143,10 @@ class Certificates:
 
     ptr: Ints = col.ptr()
     worker: NDArray[np.int32] = col.worker()
-    scheme: NDArray[np.int16] = col.entry(np.int16, attrgetter("scheme"), codes="schemes")
-    issued: NDArray[np.int32] = col.entry(np.int32, lambda c: _day(c.issued, NO_START))
-    expires: NDArray[np.int32] = col.entry(np.int32, lambda c: _day(c.expires, NO_END))
-    name: NDArray[np.int32] = col.entry(np.int32, attrgetter("name"), codes="names")
+    scheme: NDArray[np.int16] = col.entry(np.int16, "scheme", codes="schemes")
+    issued: NDArray[np.int32] = col.entry(np.int32, "issued", convert=_days(NO_START))
+    expires: NDArray[np.int32] = col.entry(np.int32, "expires", convert=_days(NO_END))
+    name: NDArray[np.int32] = col.entry(np.int32, "name", codes="names")
     concepts: NDArray[np.uint64] = col.built()
     schemes: tuple[str, ...] = col.code_table("schemes")
     names: tuple[str, ...] = col.code_table("names")
@@ -141,17 +163,13 @@ class Languages:
 
     ptr: Ints = col.ptr()
     worker: NDArray[np.int32] = col.worker()
-    test: NDArray[np.int16] = col.entry(np.int16, attrgetter("test"), codes="tests")
+    test: NDArray[np.int16] = col.entry(np.int16, "test", codes="tests")
     result: NDArray[np.int32] = col.entry(
-        np.int32, lambda r: _result_key((r.test, r.result)), codes="results"
+        np.int32, ("test", "result"), convert=_result_keys, codes="results"
     )
-    date: NDArray[np.int32] = col.entry(np.int32, lambda r: _day(r.date, NO_START))
-    cefr: NDArray[np.int8] = col.entry(
-        np.int8, lambda r: 0 if r.cefr is None else cefr_rank(r.cefr)
-    )
-    language: NDArray[np.int16] = col.entry(
-        np.int16, attrgetter("language"), codes="languages"
-    )
+    date: NDArray[np.int32] = col.entry(np.int32, "date", convert=_days(NO_START))
+    cefr: NDArray[np.int8] = col.entry(np.int8, "cefr", convert=_cefr_ranks)
+    language: NDArray[np.int16] = col.entry(np.int16, "language", codes="languages")
     tests: tuple[str, ...] = col.code_table("tests")
     results: tuple[tuple[str, str | int | float], ...] = col.code_table(
         "results", key=_result_key, value=lambda key: (key[0], key[2])
@@ -166,8 +184,8 @@ class Experience:
 
     ptr: Ints = col.ptr()
     worker: NDArray[np.int32] = col.worker()
-    isco: NDArray[np.int16] = col.entry(np.int16, attrgetter("isco"), codes="isco_codes")
-    months: NDArray[np.int32] = col.entry(np.int32, attrgetter("months"))
+    isco: NDArray[np.int16] = col.entry(np.int16, "isco", codes="isco_codes")
+    months: NDArray[np.int32] = col.entry(np.int32, "months")
     isco_codes: tuple[str, ...] = col.code_table("isco_codes")
 
 
@@ -177,11 +195,9 @@ class Stints:
     indexes ``programmes`` and ``country`` the pool's ``countries`` (-1: none)."""
 
     worker: NDArray[np.int32] = col.worker()
-    programme: NDArray[np.int16] = col.entry(
-        np.int16, attrgetter("programme"), codes="programmes"
-    )
-    country: NDArray[np.int16] = col.entry(np.int16, attrgetter("country"), codes="countries")
-    months: NDArray[np.int64] = col.entry(np.int64, attrgetter("months"))
+    programme: NDArray[np.int16] = col.entry(np.int16, "programme", codes="programmes")
+    country: NDArray[np.int16] = col.entry(np.int16, "country", codes="countries")
+    months: NDArray[np.int64] = col.entry(np.int64, "months")
     programmes: tuple[str, ...] = col.code_table("programmes")
 
 
@@ -194,14 +210,19 @@ class Preferences:
 
     ptr: Ints = col.ptr()
     worker: NDArray[np.int32] = col.worker()
-    country: NDArray[np.int16] = col.entry(np.int16, lambda country: country, codes="countries")
-    any_country: Bools = col.per_worker(np.bool_, lambda f: bool(f.preferred_countries))
+    country: NDArray[np.int16] = col.entry(np.int16, None, codes="countries")
+    any_country: Bools = col.per_worker(
+        np.bool_, "preferred_countries", convert=lambda v: [bool(c) for c in v]
+    )
     wage_min: NDArray[np.float64] = col.per_worker(
-        np.float64, lambda f: math.nan if f.min_monthly_wage is None else f.min_monthly_wage[0]
+        np.float64,
+        "min_monthly_wage",
+        convert=lambda v: [math.nan if w is None else w[0] for w in v],
     )
     wage_currency: NDArray[np.int16] = col.per_worker(
         np.int16,
-        lambda f: None if f.min_monthly_wage is None else f.min_monthly_wage[1],
+        "min_monthly_wage",
+        convert=lambda v: [None if w is None else w[1] for w in v],
         codes="currencies",
     )
     currencies: tuple[str, ...] = col.code_table("currencies")
@@ -242,19 +263,23 @@ class EncodedPool:
     concepts: tuple[str, ...] = col.shared()
     as_of: dt.date = col.shared()
     age: NDArray[np.int16] = col.built()
-    birth_year: NDArray[np.int16] = col.per_worker(np.int16, lambda f: f.birth_date.year)
+    birth_year: NDArray[np.int16] = col.per_worker(
+        np.int16, "birth_date", convert=lambda v: [d.year for d in v]
+    )
     birth_monthday: NDArray[np.int16] = col.per_worker(
-        np.int16, lambda f: 100 * f.birth_date.month + f.birth_date.day
+        np.int16, "birth_date", convert=lambda v: [100 * d.month + d.day for d in v]
     )
     education: NDArray[np.int8] = col.per_worker(
-        np.int8, lambda f: -1 if f.education is None else _EDUCATION_CODE[f.education]
+        np.int8,
+        "education",
+        convert=lambda v: [-1 if e is None else _EDUCATION_CODE[e] for e in v],
     )
-    fit_to_work: NDArray[np.int8] = col.per_worker(np.int8, lambda f: _tristate(f.fit_to_work))
+    fit_to_work: NDArray[np.int8] = col.per_worker(np.int8, "fit_to_work", convert=_tristate)
     colour_vision_normal: NDArray[np.int8] = col.per_worker(
-        np.int8, lambda f: _tristate(f.colour_vision_normal)
+        np.int8, "colour_vision_normal", convert=_tristate
     )
     passport_expires: NDArray[np.int32] = col.per_worker(
-        np.int32, lambda f: _day(f.passport_expires, NO_END)
+        np.int32, "passport_expires", convert=_days(NO_END)
     )
     skills: Skills = col.nested()
     certificates: Certificates = col.nested()
@@ -292,11 +317,9 @@ class _SkillClaims:
 
     ptr: Ints = col.ptr()
     worker: NDArray[np.int32] = col.worker()
-    concept: NDArray[np.int64] = col.entry(np.int64, attrgetter("concept"), codes="concepts")
-    months: NDArray[np.uint16] = col.entry(
-        np.uint16, lambda s: min(s.months, _MAX_STORED_MONTHS) + 1
-    )
-    level: NDArray[np.uint8] = col.entry(np.uint8, lambda s: s.level or 0)
+    concept: NDArray[np.int64] = col.entry(np.int64, "concept", codes="concepts")
+    months: NDArray[np.uint16] = col.entry(np.uint16, "months", convert=_stored_months)
+    level: NDArray[np.uint8] = col.entry(np.uint8, "level", convert=lambda v: [x or 0 for x in v])
 
 
 def _postings(keys: Ints, workers: Ints, n_keys: int) -> Postings:
@@ -324,23 +347,21 @@ def _lineage(taxonomy: SkillTaxonomy, index: dict[str, int]) -> Ints:
 
 
 def _certificate_concepts(
-    facts: Sequence[WorkerFacts], index: dict[str, int], n_words: int
+    certificates: Gathered, index: dict[str, int], n_words: int
 ) -> tuple[NDArray[np.uint64], Ints, Ints]:
     """Per certificate, its concepts as bits; and the (concept, worker) pairs."""
-    rows, concepts, workers = [], [], []
-    row = 0
-    for i, fact in enumerate(facts):
-        for cert in fact.certificates:
-            for concept in cert.concepts:
-                rows.append(row)
-                concepts.append(index[concept])
-                workers.append(i)
-            row += 1
-    words = np.zeros((row, n_words), np.uint64)
-    code = np.asarray(concepts, np.int64)
+    named = certificates.values["concepts"]
+    assert certificates.lengths is not None
+    owners = np.repeat(np.arange(len(certificates.lengths)), certificates.lengths)
+    per_certificate = np.fromiter(map(len, named), np.int64, len(named))
+    rows = np.repeat(np.arange(len(named)), per_certificate)
+    code = np.fromiter(
+        (index[c] for concepts in named for c in concepts), np.int64, int(per_certificate.sum())
+    )
+    words = np.zeros((len(named), n_words), np.uint64)
     bits = np.left_shift(np.uint64(1), (code % 64).astype(np.uint64))
-    np.bitwise_or.at(words, (np.asarray(rows, np.int64), code // 64), bits)
-    return words, code, np.asarray(workers, np.int64)
+    np.bitwise_or.at(words, (rows, code // 64), bits)
+    return words, code, owners[rows].astype(np.int64)
 
 
 def encode_pool(
@@ -370,14 +391,28 @@ def encode_pool(
     concepts = tuple(taxonomy.concepts)
     index = {c: i for i, c in enumerate(concepts)}
     codes: dict[str, Codes] = {"concepts": _Fixed(index)}
-    claims = fill(_SkillClaims, facts, codes, entries=attrgetter("skills"))
+    read = gather(
+        facts,
+        {
+            None: [EncodedPool, Preferences],
+            "skills": [_SkillClaims],
+            "certificates": [Certificates],
+            "languages": [Languages],
+            "experience": [Stints, Experience],
+            "preferred_countries": [Preferences],
+        },
+        extra={"certificates": ["concepts"]},
+    )
+    workers = read[None]
+    claims = fill(_SkillClaims, codes, workers, read["skills"])
     claimed = claims.concept, claims.worker.astype(np.int64)
     months = np.zeros((len(concepts), n), np.uint16)
     level = np.zeros((len(concepts), n), np.uint8)
     np.maximum.at(months, claimed, claims.months)
     np.maximum.at(level, claimed, claims.level)
+    certificates = read["certificates"]
     words, cert_concepts, cert_workers = _certificate_concepts(
-        facts, index, max(1, -(-len(concepts) // 64))
+        certificates, index, max(1, -(-len(concepts) // 64))
     )
     lineage = _lineage(taxonomy, index)
     skills = Skills(
@@ -386,25 +421,24 @@ def encode_pool(
         _postings(*_with_ancestors(*claimed, lineage), len(concepts)),
         _postings(*_with_ancestors(cert_concepts, cert_workers, lineage), len(concepts)),
     )
-
-    def unit_groups(fact: WorkerFacts) -> list[Any]:
-        return [e for e in fact.experience if e.isco is not None and is_unit_group(e.isco)]
-
+    stints = read["experience"]
+    unit = {c: is_unit_group(c) for c in set(stints.values["isco"]) if c is not None}
+    unit_groups = stints.subset([c is not None and unit[c] for c in stints.values["isco"]])
     tables = {
         "skills": skills,
         "certificates": fill(
-            Certificates, facts, codes, entries=_certificates, values={"concepts": words}
+            Certificates, codes, workers, certificates, values={"concepts": words}
         ),
-        "languages": fill(Languages, facts, codes, entries=_languages),
-        "experience": fill(Experience, facts, codes, entries=unit_groups),
-        "stints": fill(Stints, facts, codes, entries=attrgetter("experience")),
-        "preferences": fill(Preferences, facts, codes, entries=attrgetter("preferred_countries")),
+        "languages": fill(Languages, codes, workers, read["languages"]),
+        "experience": fill(Experience, codes, workers, unit_groups),
+        "stints": fill(Stints, codes, workers, stints),
+        "preferences": fill(Preferences, codes, workers, read["preferred_countries"]),
     }
     ids = tuple(f.id for f in facts)
     return fill(
         EncodedPool,
-        facts,
         codes,
+        workers,
         values={
             "ids": ids,
             "id_rank": rank_ids(ids),
@@ -414,14 +448,6 @@ def encode_pool(
             **tables,
         },
     )
-
-
-def _certificates(fact: WorkerFacts) -> tuple[CertificateFact, ...]:
-    return fact.certificates
-
-
-def _languages(fact: WorkerFacts) -> tuple[LanguageFact, ...]:
-    return fact.languages
 
 
 class _Fixed(Codes):
