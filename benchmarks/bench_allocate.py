@@ -43,14 +43,14 @@ from matching.games import HospitalResident  # noqa: E402
 from pool import AS_OF, generate_pool  # noqa: E402
 
 from matcher.allocation.chunks import PoolPayload  # noqa: E402
-from matcher.allocation.graph import EligibleGraph, build_graph, id_rank  # noqa: E402
+from matcher.allocation.graph import EligibleGraph, build_graph  # noqa: E402
 from matcher.allocation.round import allocate, allocate_round, eligible_graph  # noqa: E402
 from matcher.allocation.runner import ChunkRunner  # noqa: E402
 from matcher.allocation.stable import stable_allocation  # noqa: E402
 from matcher.scoring.encoding import encode_pool  # noqa: E402
 from matcher.scoring.kernel import PoolScorer  # noqa: E402
 from matcher.scoring.matching import MatchRun, prepare_run  # noqa: E402
-from matcher.scoring.publish import published_scores  # noqa: E402
+from matcher.scoring.publish import id_rank, published_scores  # noqa: E402
 from models.agency import Agency  # noqa: E402
 from models.vacancy import Vacancy  # noqa: E402
 from models.worker import Worker  # noqa: E402

@@ -16,7 +16,6 @@ before building.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,7 @@ import numpy as np
 from matcher.arrays import Ints
 from matcher.scoring.publish import SCALE, eligible_below, ranking_keys
 
-__all__ = ["EligibleGraph", "build_graph", "id_rank"]
+__all__ = ["EligibleGraph", "build_graph"]
 
 
 @dataclass(frozen=True)
@@ -177,10 +176,3 @@ def build_graph(
         worker_rank=np.asarray(worker_rank, dtype=np.int64),
         job_rank=np.asarray(job_rank, dtype=np.int64),
     )
-
-
-def id_rank(ids: Sequence[str]) -> Ints:
-    """Position of each id in ascending code-point order (stable for equal ids)."""
-    rank = np.empty(len(ids), np.int64)
-    rank[np.argsort(np.asarray(ids, dtype=str), kind="stable")] = np.arange(len(ids))
-    return rank

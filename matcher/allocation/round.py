@@ -48,7 +48,7 @@ from matcher.allocation.chunks import (
     score_pairs,
     split_orders,
 )
-from matcher.allocation.graph import EligibleGraph, build_graph, id_rank
+from matcher.allocation.graph import EligibleGraph, build_graph
 from matcher.allocation.optimal import optimal_allocation
 from matcher.allocation.reasons import GapTally, JobGaps
 from matcher.allocation.records import Record, filled, job_of, open_slots, round_records
@@ -59,6 +59,7 @@ from matcher.arrays import Bools, Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.matching import MatchRun
+from matcher.scoring.publish import id_rank
 from matcher.scoring.versions import engine_versions
 
 __all__ = [

@@ -29,12 +29,13 @@ import dataclasses
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher.arrays import Ints
+from matcher.scoring import publish
 
 __all__ = [
     "Codes",
@@ -53,7 +54,6 @@ __all__ = [
     "per_worker",
     "postings",
     "ptr",
-    "rank_ids",
     "shared",
     "worker",
 ]
@@ -89,28 +89,38 @@ def _declare(column: _Column) -> Any:
     return field(metadata={_META: column})
 
 
-def per_worker(
-    dtype: type[np.generic],
-    read: Read,
-    *,
-    convert: Convert | None = None,
-    codes: str | None = None,
-) -> Any:
-    """A column of one value per worker: attribute ``read`` of the facts, through
-    ``convert`` if given (keys of the code table ``codes`` if given)."""
-    return _declare(_Column("per_worker", dtype, read, convert, codes))
+class _Values(Protocol):
+    """Declares a column of values: attribute ``read`` (of the facts, or of the entry),
+    through ``convert`` if given, stored as ``dtype`` (as codes into the code table
+    ``codes`` if given)."""
+
+    def __call__(
+        self,
+        dtype: type[np.generic],
+        read: Read,
+        *,
+        convert: Convert | None = None,
+        codes: str | None = None,
+    ) -> Any: ...
 
 
-def entry(
-    dtype: type[np.generic],
-    read: Read,
-    *,
-    convert: Convert | None = None,
-    codes: str | None = None,
-) -> Any:
-    """A column of one value per entry: attribute ``read`` of the entry, through
-    ``convert`` if given (keys of the code table ``codes`` if given)."""
-    return _declare(_Column("entry", dtype, read, convert, codes))
+def _values(role: Role) -> _Values:
+    def declare(
+        dtype: type[np.generic],
+        read: Read,
+        *,
+        convert: Convert | None = None,
+        codes: str | None = None,
+    ) -> Any:
+        return _declare(_Column(role, dtype, read, convert, codes))
+
+    return declare
+
+
+per_worker = _values("per_worker")
+"""A column of one value per worker, read from the worker's facts (:class:`_Values`)."""
+entry = _values("entry")
+"""A column of one value per entry, read from the entry (:class:`_Values`)."""
 
 
 def ptr() -> Any:
@@ -161,7 +171,8 @@ def ids() -> Any:
 
 
 def id_rank() -> Any:
-    """Position of each id in ascending code-point order."""
+    """Position of each id in ascending code-point order
+    (:func:`matcher.scoring.publish.id_rank`)."""
     return _declare(_Column("id_rank", np.int64))
 
 
@@ -506,7 +517,7 @@ def _join(
         elif role == "ids":
             out[name] = tuple(i for p in parts for i in p)
         else:  # id_rank, after ids
-            out[name] = rank_ids(out["ids"])
+            out[name] = publish.id_rank(out["ids"])
     return cls(**out)
 
 
@@ -517,12 +528,3 @@ def _n_workers(table: Any) -> int:
         if column.role in ("per_worker", "ids"):
             return len(getattr(table, name))
     raise TypeError(f"{type(table).__name__} has no column counting its workers")
-
-
-def rank_ids(values: Sequence[str]) -> Ints:
-    """Position of each id in ascending code-point order (stable for equal ids)."""
-    # numpy compares unicode strings by code point, like Python's str.
-    order = np.argsort(np.asarray(values, dtype=str), kind="stable")
-    rank = np.empty(len(values), np.int64)
-    rank[order] = np.arange(len(values))
-    return rank

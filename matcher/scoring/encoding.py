@@ -33,8 +33,9 @@ from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Ints
 from matcher.scoring import columns as col
-from matcher.scoring.columns import Codes, Gathered, Postings, fill, gather, join, rank_ids
+from matcher.scoring.columns import Codes, Gathered, Postings, fill, gather, join
 from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.publish import id_rank
 from matcher.taxonomy.isco import is_unit_group
 from matcher.taxonomy.language_scale import cefr_rank
 from matcher.taxonomy.skills import SkillTaxonomy
@@ -441,7 +442,7 @@ def encode_pool(
         workers,
         values={
             "ids": ids,
-            "id_rank": rank_ids(ids),
+            "id_rank": id_rank(ids),
             "concepts": concepts,
             "as_of": as_of,
             "age": lambda done: ages_on(done["birth_year"], done["birth_monthday"], as_of),

@@ -5,11 +5,13 @@ A score is published rounded to :data:`DECIMALS` decimals exactly as Python's
 scores, never raw floats: docs/format.md ranks eligible pairs first, then the published score
 descending, then the other side's id ascending. This module is the one home of that
 rule, for one pair (:func:`published`, :func:`ranking_key`) and for arrays
-(:func:`published_scores`, :func:`ranking_keys`), and of the check that the kernel and the
-reference agree on a pair (:func:`check_agreement`).
+(:func:`published_scores`, :func:`ranking_keys`, with ids ranked by :func:`id_rank`), and
+of the check that the kernel and the reference agree on a pair (:func:`check_agreement`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -20,6 +22,7 @@ __all__ = [
     "SCALE",
     "check_agreement",
     "eligible_below",
+    "id_rank",
     "published",
     "published_scores",
     "ranking_key",
@@ -77,6 +80,15 @@ def published_scores(score: Floats) -> Ints:
 def ranking_key(eligible: bool, score: float, other_id: str) -> tuple[bool, float, str]:
     """The docs/format.md ranking key of one pair (ascending sorts best first)."""
     return (not eligible, -published(score), other_id)
+
+
+def id_rank(ids: Sequence[str]) -> Ints:
+    """Position of each id in ascending code-point order (stable for equal ids): the
+    ranking's tie-break, as :func:`ranking_keys` takes it."""
+    # numpy compares unicode strings by code point, like Python's str.
+    rank = np.empty(len(ids), np.int64)
+    rank[np.argsort(np.asarray(ids, dtype=str), kind="stable")] = np.arange(len(ids))
+    return rank
 
 
 def ranking_keys(eligible: Bools | bool, published: Ints, other_rank: Ints, n_other: int) -> Ints:

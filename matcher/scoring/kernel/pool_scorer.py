@@ -14,7 +14,7 @@ from matcher.scoring.kernel.gates import score_rows
 from matcher.scoring.kernel.plan import compile_plan
 from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
 from matcher.scoring.params import ScoringParams
-from matcher.scoring.publish import eligible_below, published_scores, ranking_keys
+from matcher.scoring.publish import eligible_below, id_rank, published_scores, ranking_keys
 
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 """Bytes of working memory a chunk may use (the encoded pool itself not counted)."""
@@ -261,9 +261,7 @@ class PoolScorer:
         scores = np.full((n, width), np.nan)
         if not width:
             return TopVacancies(positions, eligible, scores)
-        ids = [vacancies[j].vacancy.id for j in open_orders]
-        id_rank = np.empty(n_open, np.int64)
-        id_rank[np.argsort(np.asarray(ids, dtype=str), kind="stable")] = np.arange(n_open)
+        ranks = id_rank([vacancies[j].vacancy.id for j in open_orders])
         # Selected pairs are kept sparse: (row, job order, key, score), 32 bytes each, plus
         # the sort that reduces them to each row's best ``width``, as much again.
         kept_per_row = 64 * width
@@ -276,7 +274,7 @@ class PoolScorer:
                 rows, ok, score, _ = score_rows(
                     ctx, plan, lo, hi, prune=not include_ineligible, with_gaps=False
                 )
-                other = np.full(len(rows), id_rank[j])
+                other = np.full(len(rows), ranks[j])
                 keys = ranking_keys(ok, published_scores(score), other, n_open)
                 found.add(rows - lo, np.full(len(rows), j), keys, score)
                 if found.size > cap:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.allocation.graph import build_graph, id_rank
+from matcher.allocation.graph import build_graph
 from matcher.allocation.shortlist import positions, shortlist_capacity
 from matcher.scoring.publish import SCALE
 
@@ -60,9 +60,6 @@ def test_build_graph_rejects_bad_pairs(change: dict, message: str) -> None:
             job_rank=np.arange(2),
         )
 
-
-def test_id_rank_is_code_point_order() -> None:
-    assert id_rank(["W-2", "W-10", "W-1"]).tolist() == [2, 1, 0]
 
 
 def test_shortlist_positions_and_capacity() -> None:

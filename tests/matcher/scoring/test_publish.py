@@ -14,6 +14,7 @@ from matcher.scoring.publish import (
     SCALE,
     check_agreement,
     eligible_below,
+    id_rank,
     published,
     published_scores,
     ranking_key,
@@ -68,3 +69,7 @@ def test_disagreement_is_raised_with_the_pair() -> None:
         check_agreement("W1/J1", (True, 0.5), (False, 0.5))
     with pytest.raises(RuntimeError, match="disagree"):
         check_agreement("W1/J1", (True, 0.5), (True, 0.5002))
+
+
+def test_id_rank_is_code_point_order() -> None:
+    assert id_rank(["W-2", "W-10", "W-1"]).tolist() == [2, 1, 0]
