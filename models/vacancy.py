@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from models.bounds import MAX_CONTRACT_MONTHS, MAX_MONTHS, MAX_SLOTS, Day, check_wage
 from models.common import (
     CountryCode,
     CurrencyCode,
@@ -16,6 +16,7 @@ from models.common import (
     Programme,
     SelarasModel,
     ShortText,
+    field_error,
 )
 from models.language_results import CEFR_LEVELS, canonical_result
 from models.worker import LanguageTest
@@ -45,11 +46,20 @@ class Employer(SelarasModel):
 
 
 class Wage(SelarasModel):
-    """The offered wage in the destination's currency."""
+    """The offered wage in the destination's currency (at most the ceiling of its currency
+    and period: ``models.bounds``)."""
 
     amount: Annotated[float, Field(gt=0)]
     currency: CurrencyCode
     per: Literal["hour", "month", "year"]
+
+    @model_validator(mode="after")
+    def _below_ceiling(self) -> Wage:
+        try:
+            check_wage(self.amount, self.currency, self.per)
+        except ValueError as error:
+            raise field_error(type(self), "amount", self.amount, str(error)) from None
+        return self
 
 
 class SkillRequirement(SelarasModel):
@@ -59,7 +69,7 @@ class SkillRequirement(SelarasModel):
     required: bool = True
     certified: bool = False
     min_level: Annotated[int, Field(ge=1, le=5)] | None = None
-    min_months: Annotated[int, Field(ge=0, le=1200)] | None = None
+    min_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] | None = None
     weight: Annotated[float, Field(gt=0, le=10)] = 1.0
 
 
@@ -102,7 +112,7 @@ class LanguageRequirement(SelarasModel):
 class ExperienceRequirement(SelarasModel):
     """Minimum months of experience, optionally in given ISCO-08 unit groups."""
 
-    min_months: Annotated[int, Field(ge=0, le=1200)] = 0
+    min_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 0
     isco: list[IscoCode] = []
 
 
@@ -165,8 +175,8 @@ class Vacancy(SelarasModel):
     programme: Programme
     title: ShortText
     isco: IscoCode | None = None
-    slots: Annotated[int, Field(ge=1, le=100_000)]
-    start_date: dt.date | None = None
-    contract_months: Annotated[int, Field(ge=1, le=240)] | None = None
+    slots: Annotated[int, Field(ge=1, le=MAX_SLOTS)]
+    start_date: Day | None = None
+    contract_months: Annotated[int, Field(ge=1, le=MAX_CONTRACT_MONTHS)] | None = None
     wage: Wage
     requirements: Requirements = Requirements()

@@ -7,11 +7,12 @@ from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from models.bounds import MAX_CERTIFICATE_SCORE, MAX_MONTHS, Day
 from models.common import (
     CountryCode,
     Identifier,
     IscoCode,
-    Money,
+    MonthlyWage,
     Programme,
     SelarasModel,
     ShortText,
@@ -75,7 +76,7 @@ LanguageTest = Literal[
 ]  # fmt: skip
 
 _EARLIEST_BIRTH = dt.date(1920, 1, 1)
-Months = Annotated[int, Field(ge=0, le=1200)]
+Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 
 
 class FieldWarning(NamedTuple):
@@ -100,9 +101,9 @@ class Certificate(SelarasModel):
     skill: ShortText | None = None
     scheme: CertificateScheme
     number: ShortText | None = None
-    issued: dt.date | None = None
-    expires: dt.date | None = None
-    score: Annotated[float, Field(ge=0)] | None = None
+    issued: Day | None = None
+    expires: Day | None = None
+    score: Annotated[float, Field(ge=0, le=MAX_CERTIFICATE_SCORE)] | None = None
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Certificate:
@@ -117,7 +118,7 @@ class LanguageResult(SelarasModel):
     result: str | int | float
     sections: dict[str, int] | None = None
     score: int | None = None
-    date: dt.date | None = None
+    date: Day | None = None
 
     @model_validator(mode="after")
     def _result_fits_test(self) -> LanguageResult:
@@ -135,8 +136,8 @@ class Experience(SelarasModel):
     country: CountryCode | None = None
     programme: Programme | None = None
     months: Months | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Experience:
@@ -149,20 +150,20 @@ class Health(SelarasModel):
 
     fit_to_work: bool | None = None
     colour_vision_normal: bool | None = None
-    checked: dt.date | None = None
+    checked: Day | None = None
 
 
 class Documents(SelarasModel):
     """Travel documents (personal data)."""
 
-    passport_expires: dt.date | None = None
+    passport_expires: Day | None = None
 
 
 class Preferences(SelarasModel):
     """What the worker asks for: destination countries and a minimum monthly wage."""
 
     countries: list[CountryCode] = []
-    min_monthly_wage: Money | None = None
+    min_monthly_wage: MonthlyWage | None = None
 
 
 class Worker(SelarasModel):
