@@ -20,8 +20,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, Generic, Literal, TypeVar
 
@@ -70,6 +71,9 @@ _MESSAGES = {
 _BOM = b"\xef\xbb\xbf"
 _SNIFF_BYTES = 4096
 _READ_CHUNK = 1024 * 1024
+_KNOWN_BAD_LINES = 4096
+_KNOWN_BAD_LINE_BYTES = 1024
+"""Bad lines remembered: at most 4,096 of at most 1 KiB (4 MiB)."""
 # The csv module refuses a field over its limit (128 KiB by default) with csv.Error; the
 # limit is process-wide, so it is set once here, to the record limit.
 csv.field_size_limit(MAX_RECORD_BYTES)
@@ -193,14 +197,12 @@ def read_stream(
     reader = _Reader(kind, name)
     reader.any_content = bool(head.removeprefix(_BOM).strip())
     chosen = fmt or _format_of(suffix, head.removeprefix(_BOM))
-    if chosen == "csv":
-        raw = _csv_records(handle, kind)
-    elif chosen == "json":
-        raw = _json_records(handle)
+    if chosen == "jsonl":
+        reader.take_jsonl(handle)
     else:
-        raw = _jsonl_records(handle)
-    for line, value, problems in raw:
-        reader.take(line, value, problems)
+        raw = _csv_records(handle, kind) if chosen == "csv" else _json_records(handle)
+        for line, value, problems in raw:
+            reader.take(line, value, problems)
     return reader.finish()
 
 
@@ -223,37 +225,83 @@ class _Reader:
         self.result: ReadResult[Any] = ReadResult()
         self.any_content = False
 
-    def take(self, line: int, raw: Any, problems: RawProblems) -> None:
-        """Validate one raw record (or record the problems found while reading it)."""
+    def take_jsonl(self, handle: IO[bytes]) -> None:
+        """Take every line of a JSON Lines file.
+
+        Once the listing is full, a line with the very bytes of a line already found bad
+        is counted without being read again: whether a line is valid depends on its bytes
+        alone (a duplicate id is an error only of a line that is otherwise valid), and a
+        flood of one bad line then costs a set lookup a line.
+        """
+        known_bad: set[bytes] = set()
+        number = 0
+        while line := handle.readline(MAX_RECORD_BYTES + 1):
+            number += 1
+            if line in known_bad:
+                self.result.lines_with_errors += 1
+                continue
+            if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+                while (rest := handle.readline(_READ_CHUNK)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of the line without holding it
+                self.take(number, None, [(number, None, _too_long("the line"))])
+                continue
+            if line.isspace():
+                continue
+            try:
+                value = strict_loads(line)
+            except JsonError as error:
+                if not _is_utf8(line):
+                    message = f"file is not UTF-8 text (line {number})"
+                    self.take(number, None, [(None, None, message)])
+                    return
+                good = self.take(number, None, [(number, None, f"malformed JSON: {error}")])
+            else:
+                good = self.take(number, value, [])
+            if (
+                not good
+                and self._listing_full()
+                and len(line) <= _KNOWN_BAD_LINE_BYTES
+                and len(known_bad) < _KNOWN_BAD_LINES
+            ):
+                known_bad.add(line)
+
+    def take(self, line: int, raw: Any, problems: RawProblems) -> bool:
+        """Validate one raw record (or record the problems found while reading it).
+
+        Returns
+        -------
+        bool
+            Whether the record is valid.
+        """
         self.any_content = True
         if problems:
-            self._error_line([Problem(self.name, at, f, m) for at, f, m in problems])
-            return
+            self._error_line(lambda: [Problem(self.name, at, f, m) for at, f, m in problems])
+            return False
         if not isinstance(raw, dict):
             message = f"expected a JSON object, got {type(raw).__name__}"
-            self._error_line([Problem(self.name, line, None, message)])
-            return
+            self._error_line(lambda: [Problem(self.name, line, None, message)])
+            return False
         if self._listing_full() and not self.required <= raw.keys():
             # Past the listed errors only the count matters, and a missing required field
-            # settles it without running the validators (a flood of "{}" lines).
+            # settles it without running the validators.
             self.result.lines_with_errors += 1
-            return
+            return False
         try:
             record = self.model.model_validate(raw)
         except ValidationError as error:
-            self._error_line(_problems(self.name, line, error))
-            return
+            self._error_line(partial(_problems, self.name, line, error))
+            return False
         # The validated ids, not the raw ones: " W-1" and "W-1" are the same id once stripped.
         ids = record.model_dump(include={"agency_id", "id"})
         key = (ids["agency_id"], ids["id"]) if self.kind != "agencies" else (ids["id"],)
         if key in self.seen:
             owner = f" for agency {key[0]!r}" if self.kind != "agencies" else ""
             message = f"duplicate id {key[-1]!r}{owner} (first on line {self.seen[key]})"
-            self._error_line([Problem(self.name, line, "id", message)])
-            return
+            self._error_line(lambda: [Problem(self.name, line, "id", message)])
+            return False
         self.seen[key] = line
         if not self.result.ok:
-            return  # the file is rejected: nothing more to keep
+            return True  # the file is rejected: nothing more to keep
         self.result.records.append(record)
         self.result.lines.append(line)
         if isinstance(record, Worker):
@@ -263,6 +311,7 @@ class _Reader:
                     self.result.warnings.append(
                         Problem(self.name, line, warning.field, warning.message)
                     )
+        return True
 
     def finish(self) -> ReadResult[Any]:
         """The result, with the problem of a file that holds no records."""
@@ -270,20 +319,23 @@ class _Reader:
             message = "file holds no records" if self.any_content else "file is empty"
             if not self.any_content:
                 message += ": it holds no records"
-            self._error_line([Problem(self.name, None, None, message)])
+            self._error_line(lambda: [Problem(self.name, None, None, message)])
         return self.result
 
     def _listing_full(self) -> bool:
         return len(self.result.errors) >= MAX_LISTED_PROBLEMS
 
-    def _error_line(self, problems: list[Problem]) -> None:
+    def _error_line(self, problems: Callable[[], list[Problem]]) -> None:
+        """Count a line with errors and list its problems while there is room (they are
+        only built then: building them costs more than validating the line)."""
         result = self.result
         if result.ok:
             # Rejected whole from now on: free what was kept.
             result.records, result.lines = [], []
         result.lines_with_errors += 1
         room = MAX_LISTED_PROBLEMS - len(result.errors)
-        result.errors.extend(problems[: max(room, 0)])
+        if room > 0:
+            result.errors.extend(problems()[:room])
 
 
 def _format_of(suffix: str, head: bytes) -> FileFormat:
@@ -302,28 +354,6 @@ def _format_of(suffix: str, head: bytes) -> FileFormat:
 
 def _too_long(what: str) -> str:
     return f"{what} is longer than {MAX_RECORD_BYTES:,} bytes (the largest record accepted)"
-
-
-def _jsonl_records(handle: IO[bytes]) -> Iterator[RawRecord]:
-    number = 0
-    while line := handle.readline(MAX_RECORD_BYTES + 1):
-        number += 1
-        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
-            while (rest := handle.readline(_READ_CHUNK)) and not rest.endswith(b"\n"):
-                pass  # skip the rest of the line without holding it
-            yield number, None, [(number, None, _too_long("the line"))]
-            continue
-        if line.isspace():
-            continue
-        try:
-            value = strict_loads(line)
-        except JsonError as error:
-            if not _is_utf8(line):
-                yield number, None, [(None, None, f"file is not UTF-8 text (line {number})")]
-                return
-            yield number, None, [(number, None, f"malformed JSON: {error}")]
-            continue
-        yield number, value, []
 
 
 def _is_utf8(data: bytes) -> bool:
