@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import Query
 
 from api.settings import MAX_K, MAX_PAGE_SIZE
 from matcher.messages import Lang
+from models.bounds import BoundedDateTime, Day
 from models.common import Identifier
 from models.files import FileFormat
 
@@ -32,11 +32,13 @@ CursorQuery = Annotated[
     str | None, Query(max_length=400, description="The previous page's `next_cursor`.")
 ]
 UpdatedSinceQuery = Annotated[
-    dt.datetime | None, Query(description="Only records written at or after this instant.")
+    BoundedDateTime | None,
+    Query(description="Only records written at or after this instant (years 1900-2199)."),
 ]
 KQuery = Annotated[int, Query(ge=1, le=MAX_K, description="How many results.")]
 AsOfQuery = Annotated[
-    dt.date | None, Query(description="Evaluation date (default: today, on the server).")
+    Day | None,
+    Query(description="Evaluation date, 1900-01-01 to 2199-12-31 (default: today, on the server)."),
 ]
 LangQuery = Annotated[Lang, Query(description="Language of gaps, flags and reasons.")]
 FormatQuery = Annotated[
