@@ -7,9 +7,9 @@ server then keeps it current on every write. One server process owns one store: 
 pool and the register live in its memory.
 
 Around the routes: CORS for the origins of ``SELARAS_CORS_ORIGINS`` (none by default),
-a logged 500 for anything no handler took (``api.internal_errors``), strict JSON bodies of
-at most 1 MiB (``api.json_bodies``), and a body limit on every route (1 MiB; uploads
-``SELARAS_MAX_UPLOAD_MB``).
+a body limit on every route (1 MiB; uploads ``SELARAS_MAX_UPLOAD_MB``: ``api.body_limits``
+answers a declared length over it at once), a logged 500 for anything no handler took
+(``api.internal_errors``), and strict JSON bodies (``api.json_bodies``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
+from api.body_limits import BodyLimits
 from api.checkpoints import WalCheckpointer
 from api.cursors import CursorSigner, cursor_key
 from api.database import connect, migrate, read_session, write_session
@@ -166,6 +167,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # carries its headers and a browser page of an allowed origin can read it.
     app.add_middleware(StrictJsonBodies, max_bytes=MAX_JSON_BODY_BYTES)
     app.add_middleware(InternalErrors)
+    uploads = [
+        getattr(route, "path", "")
+        for m in (workers, job_orders)
+        for route in m.upload_router.routes
+    ]
+    app.add_middleware(
+        BodyLimits,
+        max_bytes=MAX_JSON_BODY_BYTES,
+        upload_paths=uploads,
+        max_upload_bytes=chosen.max_upload_bytes,
+    )
     if chosen.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -19,6 +19,7 @@ from api.safe_logging import redacted_traceback
 __all__ = ["INTERNAL_ERROR", "InternalErrors"]
 
 INTERNAL_ERROR = "internal error; it has been logged"
+_BODY_LIMIT = "starlette.middleware.body_limit"
 _log = logging.getLogger("selaras.api")
 
 
@@ -43,9 +44,10 @@ class InternalErrors:
 
         try:
             await self.app(scope, receive, tracked)
-        except HTTPException:
-            raise  # the body limit's own signal, answered further out
         except Exception as error:
+            if isinstance(error, HTTPException) or type(error).__module__ == _BODY_LIMIT:
+                raise  # the body limit's own signals, answered further out
+
             route = getattr(scope.get("route"), "path", None) or scope.get("path", "?")
             _log.error(
                 "internal error on %s %s\n%s", scope.get("method"), route, redacted_traceback(error)

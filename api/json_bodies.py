@@ -3,8 +3,8 @@
 FastAPI parses a JSON body with Python's ``json`` module, which accepts ``NaN``,
 ``Infinity``, ``1e400`` (read as infinity) and lone surrogates (``"\\ud800"``): values no
 JSON answer can carry and no store should hold. This middleware reads a JSON body whole,
-refuses it with 413 past :data:`api.settings.MAX_JSON_BODY_BYTES` (before reading it when
-``Content-Length`` says so) and with 422 when it is not strict JSON
+refuses it with 413 past :data:`api.settings.MAX_JSON_BODY_BYTES` (a declared length is
+refused before, by ``api.body_limits``) and with 422 when it is not strict JSON
 (:mod:`models.strict_json`), and otherwise hands the very same bytes on. Other bodies
 (multipart uploads) pass untouched; their routes have their own size limits.
 """
@@ -51,10 +51,6 @@ class StrictJsonBodies:
         headers = Headers(scope=scope)
         if not _is_json(headers):
             await self.app(scope, receive, send)
-            return
-        declared = headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
