@@ -3,10 +3,12 @@
 An exception's message can hold the value that caused it: pydantic writes the rejected
 input (a name, a NIK) into its ``ValidationError``, SQLAlchemy the statement's parameters
 into its errors. So no log line of the server carries an exception's message, only its
-type and where it was raised (:func:`redacted_traceback`); :class:`RedactingFilter` does
-that to every record a handler formats, whoever logged it (uvicorn included), and
-:func:`log_config` is the logging set-up of ``selaras serve`` with the filter on every
-handler.
+type and where it was raised (:func:`redacted_traceback`), and an access-log line keeps
+the names of the query parameters, not their values (:func:`redacted_query`).
+:class:`RedactingFilter` does both to every record a handler formats, whoever logged it
+(uvicorn included), and :func:`log_config` is the logging set-up of ``selaras serve``
+with the filter on every handler. (Record ids appear in paths: they are pseudonymous by
+the format's rules.)
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-__all__ = ["WITHHELD", "RedactingFilter", "log_config", "redacted_traceback"]
+__all__ = ["WITHHELD", "RedactingFilter", "log_config", "redacted_query", "redacted_traceback"]
 
 WITHHELD = "(message withheld: it may hold personal data)"
 
@@ -72,13 +74,32 @@ def redacted_traceback(error: BaseException, tb: TracebackType | None = None) ->
     return "\n\nThe above exception led to the following:\n\n".join(parts)
 
 
+def redacted_query(path: str) -> str:
+    """``path`` with the values of its query string withheld (``/workers?cursor=…``).
+
+    Query values are whatever a client typed; the names say enough to trace a request.
+    """
+    base, mark, query = path.partition("?")
+    if not mark:
+        return path
+    names = [part.partition("=")[0] for part in query.split("&") if part]
+    return base + "?" + "&".join(f"{name}=…" for name in names)
+
+
 class RedactingFilter(logging.Filter):
-    """A handler filter that replaces the traceback of a record by a redacted one."""
+    """A handler filter: a record's traceback loses its messages, and an access-log line
+    (uvicorn's) the values of its query string."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Redact ``record``'s exception (always keeps the record)."""
+        """Redact ``record`` (always keeps it)."""
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = redacted_traceback(record.exc_info[1], record.exc_info[2])
+        if record.name == "uvicorn.access" and isinstance(record.args, tuple):
+            # (client address, method, path with query, HTTP version, status)
+            args = list(record.args)
+            if len(args) == 5 and isinstance(args[2], str):
+                args[2] = redacted_query(args[2])
+                record.args = tuple(args)
         return True
 
 
