@@ -158,7 +158,16 @@ def read_records(
     with path.open("rb") as handle:
         result = read_stream(handle, kind, name=str(path), fmt=fmt, suffix=path.suffix)
     if not result.ok:
-        raise InvalidInputError(result.errors, result.lines_with_errors)
+        problems = list(result.errors)
+        listed = len({p.line for p in problems})
+        if result.lines_with_errors > listed:
+            more = result.lines_with_errors - listed
+            message = (
+                f"{more:,} more lines with errors (the first {MAX_LISTED_PROBLEMS:,} errors "
+                "are listed)"
+            )
+            problems.append(Problem(str(path), None, None, message))
+        raise InvalidInputError(problems, result.lines_with_errors)
     return result
 
 
