@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
 
 from api.settings import MAX_K, MAX_PAGE_SIZE
 from matcher.messages import Lang
@@ -13,13 +13,17 @@ from models.common import Identifier
 from models.files import FileFormat
 
 __all__ = [
+    "ActionQuery",
     "AgencyQuery",
     "AsOfQuery",
     "CursorQuery",
     "FormatQuery",
     "KQuery",
+    "KeyIdPath",
+    "KeyIdQuery",
     "LangQuery",
     "PageSizeQuery",
+    "RunIdPath",
     "UpdatedSinceQuery",
 ]
 
@@ -44,4 +48,14 @@ LangQuery = Annotated[Lang, Query(description="Language of gaps, flags and reaso
 FormatQuery = Annotated[
     FileFormat | None,
     Query(description="jsonl, json or csv (default: the file name's extension, else sniffed)."),
+]
+
+# Key ids, run ids and audit actions are short ASCII tokens: anything else (a NUL, which
+# PostgreSQL cannot even compare with a text column) is a 422 before it reaches the store.
+_TOKEN = r"^[A-Za-z0-9_-]{1,32}$"
+KeyIdPath = Annotated[str, Path(pattern=_TOKEN, description="A key id (not the key).")]
+KeyIdQuery = Annotated[str | None, Query(pattern=_TOKEN, description="Only this key's entries.")]
+RunIdPath = Annotated[str, Path(pattern=_TOKEN, description="A batch run's id.")]
+ActionQuery = Annotated[
+    str | None, Query(pattern=r"^[a-z_.]{1,32}$", description="Only entries of this action.")
 ]
