@@ -181,6 +181,11 @@ def test_the_api_on_this_store(store_url: str, pool_data: PoolData) -> None:
             headers=api.officer,
         )
         assert found.status_code == 200
+        # An agency listing another agency's records gets an empty page (the filter that
+        # matches nothing must be one PostgreSQL can compare: not a NUL).
+        for path in ("/workers", "/job-orders"):
+            other = client.get(f"{path}?agency_id={AGENCY_B}", headers=api.keys["a"])
+            assert other.json() == {"items": [], "next_cursor": None}
         again = api.upload("workers", pool_data.workers, api.officer)
         assert again["created"] == 0
     # A restart rebuilds the pool from the store: the same ranking comes back.
