@@ -192,9 +192,11 @@ def test_the_store_refuses_unreadable_records_written_past_the_service(
     agency = pool_data.agencies[0]["id"]
     worker = {**pool_data.workers[0], "agency_id": agency}
     _insert(engine, "workers", agency, "W-OK", json.dumps(worker))
+    wage = {"min_monthly_wage": {"amount": 1.5, "currency": "IDR"}}
     unreadable = [
         json.dumps({**worker, "preferences": {"min_monthly_wage": {"amount": None}}}),
-        json.dumps(worker).replace("}", ', "x": 1e400}', 1),
+        json.dumps({**worker, "preferences": wage}).replace("1.5", "1e400"),
+        json.dumps({**worker, "preferences": wage}).replace("1.5", "-1"),
         "[]",
     ]
     for record in unreadable:
