@@ -63,6 +63,7 @@ def test_the_serve_log_configuration_redacts_every_handler(tmp_path: Path) -> No
     path = tmp_path / "log"
     base = {
         "version": 1,
+        "disable_existing_loggers": False,
         "handlers": {"default": {"class": "logging.FileHandler", "filename": str(path)}},
         "loggers": {"uvicorn.error": {"handlers": ["default"], "level": "INFO"}},
     }
