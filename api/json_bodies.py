@@ -49,7 +49,8 @@ class StrictJsonBodies:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if not _is_json(headers):
+        # Only these methods take a body here; a GET's body is never read.
+        if scope.get("method") not in ("POST", "PUT", "PATCH") or not _is_json(headers):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []

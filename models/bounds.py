@@ -30,6 +30,8 @@ __all__ = [
     "LATEST_DATE",
     "MAX_CERTIFICATE_SCORE",
     "MAX_CONTRACT_MONTHS",
+    "MAX_COUNTRIES",
+    "MAX_ITEMS",
     "MAX_MONTHS",
     "MAX_SLOTS",
     "MONEY_CEILING_MONTHS",
@@ -60,6 +62,12 @@ MAX_SLOTS = 100_000
 """Most slots one job order may offer."""
 MAX_CERTIFICATE_SCORE = 1000.0
 """Highest score a certificate may carry (skills tests score out of 100 or a few hundred)."""
+MAX_ITEMS = 100
+"""Most items of a record's list (skills, certificates, language results, experience,
+requirements, ISCO codes, test alternatives): a job order of 10,000 skill requirements
+took a second to rank, and twenty of those a second would take the server."""
+MAX_COUNTRIES = 250
+"""Most destination countries a worker may list (every ISO 3166-1 country, once)."""
 
 WAGE_CEILING_USD_PER_MONTH = 100_000
 """The wage ceiling in real terms; :data:`MONTHLY_WAGE_CEILINGS` holds it per currency."""

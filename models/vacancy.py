@@ -6,7 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from models.bounds import MAX_CONTRACT_MONTHS, MAX_MONTHS, MAX_SLOTS, Day, check_wage
+from models.bounds import (
+    MAX_CONTRACT_MONTHS,
+    MAX_ITEMS,
+    MAX_MONTHS,
+    MAX_SLOTS,
+    Day,
+    check_wage,
+)
 from models.common import (
     CountryCode,
     CurrencyCode,
@@ -88,7 +95,7 @@ class TestMinimum(SelarasModel):
 class LanguageRequirement(SelarasModel):
     """Either ``any_of`` named tests, or a ``language`` with ``min_cefr`` (FORMAT.md)."""
 
-    any_of: list[TestMinimum] | None = None
+    any_of: Annotated[list[TestMinimum], Field(max_length=MAX_ITEMS)] | None = None
     language: LanguageCode | None = None
     min_cefr: CefrLevel | None = None
     required: bool = True
@@ -113,7 +120,7 @@ class ExperienceRequirement(SelarasModel):
     """Minimum months of experience, optionally in given ISCO-08 unit groups."""
 
     min_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 0
-    isco: list[IscoCode] = []
+    isco: Annotated[list[IscoCode], Field(max_length=MAX_ITEMS)] = []
 
 
 class AgeRequirement(SelarasModel):
@@ -152,8 +159,8 @@ class Requirements(SelarasModel):
     them is flagged for review as discriminatory.
     """
 
-    skills: list[SkillRequirement] = []
-    languages: list[LanguageRequirement] = []
+    skills: Annotated[list[SkillRequirement], Field(max_length=MAX_ITEMS)] = []
+    languages: Annotated[list[LanguageRequirement], Field(max_length=MAX_ITEMS)] = []
     experience: ExperienceRequirement | None = None
     age: AgeRequirement | None = None
     sex: Literal["F", "M"] | None = None

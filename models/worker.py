@@ -7,7 +7,7 @@ from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from models.bounds import MAX_CERTIFICATE_SCORE, MAX_MONTHS, Day
+from models.bounds import MAX_CERTIFICATE_SCORE, MAX_COUNTRIES, MAX_ITEMS, MAX_MONTHS, Day
 from models.common import (
     CountryCode,
     Identifier,
@@ -162,7 +162,7 @@ class Documents(SelarasModel):
 class Preferences(SelarasModel):
     """What the worker asks for: destination countries and a minimum monthly wage."""
 
-    countries: list[CountryCode] = []
+    countries: Annotated[list[CountryCode], Field(max_length=MAX_COUNTRIES)] = []
     min_monthly_wage: MonthlyWage | None = None
 
 
@@ -180,10 +180,10 @@ class Worker(SelarasModel):
     ethnicity: ShortText | None = None
     marital_status: ShortText | None = None
     education: Education | None = None
-    skills: list[SkillClaim] = []
-    certificates: list[Certificate] = []
-    languages: list[LanguageResult] = []
-    experience: list[Experience] = []
+    skills: Annotated[list[SkillClaim], Field(max_length=MAX_ITEMS)] = []
+    certificates: Annotated[list[Certificate], Field(max_length=MAX_ITEMS)] = []
+    languages: Annotated[list[LanguageResult], Field(max_length=MAX_ITEMS)] = []
+    experience: Annotated[list[Experience], Field(max_length=MAX_ITEMS)] = []
     health: Health | None = None
     documents: Documents | None = None
     preferences: Preferences | None = None

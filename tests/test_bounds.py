@@ -19,6 +19,7 @@ import models
 from matcher.exchange_rates import load_exchange_rates
 from models import common, vacancy, worker
 from models.bounds import (
+    MAX_ITEMS,
     MONTHLY_WAGE_CEILINGS,
     UNKNOWN_CURRENCY_MONTHLY_CEILING,
     WAGE_CEILING_USD_PER_MONTH,
@@ -94,6 +95,15 @@ def test_floats_of_records_are_finite(number: float) -> None:
         vacancy.Wage.model_validate({"amount": number, "currency": "JPY", "per": "hour"})
     with pytest.raises(ValidationError):
         vacancy.ScoreWeights.model_validate({"skills": number})
+
+
+def test_lists_of_records_are_bounded() -> None:
+    skills = [{"name": f"las {i}"} for i in range(MAX_ITEMS + 1)]
+    with pytest.raises(ValidationError, match="at most 100 items"):
+        worker.Worker.model_validate({**WORKER, "skills": skills})
+    assert len(worker.Worker.model_validate({**WORKER, "skills": skills[:-1]}).skills) == 100
+    with pytest.raises(ValidationError, match="at most 100 items"):
+        vacancy.Requirements.model_validate({"skills": skills})
 
 
 def test_money_is_bounded_and_a_monthly_wage_more_so() -> None:

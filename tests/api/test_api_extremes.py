@@ -53,7 +53,8 @@ def _workers() -> list[dict[str, Any]]:
         "skills": [
             {"name": "las listrik", "months": 1200, "level": 5},
             {"name": LONG, "months": 0, "level": 1},
-        ],
+            *({"name": f"operator mesin {i}", "months": i, "level": 3} for i in range(98)),
+        ],  # the most a list holds (models.bounds.MAX_ITEMS)
         "certificates": [
             {
                 "name": LONG,
@@ -135,6 +136,7 @@ def _job_orders() -> list[dict[str, Any]]:
                     "min_months": 1200,
                     "weight": 10,
                 },
+                *({"name": f"las {i}", "required": False, "weight": 0.1} for i in range(99)),
             ],
             "languages": [{"any_of": [{"test": "JLPT", "min": "N1"}], "required": False}],
             "experience": {"min_months": 1200, "isco": ["7212"]},
