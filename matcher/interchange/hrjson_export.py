@@ -112,7 +112,7 @@ def to_candidate(worker: Worker) -> dict[str, Any]:
     qualifications = [
         *(_skill(s.name, s.months, s.level) for s in worker.skills),
         *(_language(r) for r in worker.languages),
-        *(_certified_skill(c) for c in worker.certificates if c.skill or c.score is not None),
+        *(_certified_skill(c) for c in _evidenced(worker.certificates)),
     ]
     if qualifications:
         profile["qualifications"] = qualifications
@@ -156,6 +156,20 @@ def _certification(certificate: Certificate) -> dict[str, Any]:
         # HR Open's validTo is a date-time; the certificate is valid through that whole day.
         entry["effectiveTimePeriod"] = {"validTo": f"{certificate.expires.isoformat()}T23:59:59Z"}
     return entry
+
+
+def _evidenced(certificates: list[Certificate]) -> list[Certificate]:
+    """The certificates that need a competency entry (a skill or a score to carry).
+
+    An entry names its certificate by name and number, and an importer links entries to
+    certificates in order; so when certificates share a name and number, all of them get
+    an entry once one of them needs it, or a later one's skill would land on an earlier one.
+    """
+    needs: dict[tuple[str, str | None], bool] = {}
+    for c in certificates:
+        key = (c.name, c.number)
+        needs[key] = needs.get(key, False) or c.skill is not None or c.score is not None
+    return [c for c in certificates if needs[(c.name, c.number)]]
 
 
 def _certified_skill(certificate: Certificate) -> dict[str, Any]:

@@ -572,15 +572,20 @@ class _CandidateReader:
 def _certificate_for(
     evidence: Mapping[str, Any], certificates: list[dict[str, Any]], linked: set[int]
 ) -> int | None:
-    """The first not yet linked certificate the evidence names (by name, and number if given)."""
+    """The first certificate not yet linked that the evidence names.
+
+    A certificate whose name and number (the evidence's first id, or none) both match wins;
+    failing that, one whose name matches (another system may not repeat the number).
+    """
     ids = evidence.get("ids") or []
     number = ids[0].get("value") if ids and isinstance(ids[0], dict) else None
-    for index, certificate in enumerate(certificates):
-        if index in linked or certificate.get("name") != evidence.get("evidenceName"):
-            continue
-        if number is None or certificate.get("number") == number:
-            return index
-    return None
+    named = [
+        i
+        for i, certificate in enumerate(certificates)
+        if i not in linked and certificate.get("name") == evidence.get("evidenceName")
+    ]
+    exact = [i for i in named if certificates[i].get("number") == number]
+    return (exact or named or [None])[0]
 
 
 def _first_number(scores: Any) -> Any:

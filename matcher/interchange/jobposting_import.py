@@ -166,13 +166,13 @@ class _PostingReader:
         self.notes.append(Issue(self.path(key), message))
 
     def read(self) -> Vacancy | None:
+        known = [t for t in node_types(self.node) if t in schemaorg().classes]
+        if known and not any(schemaorg().is_a(t, frozenset({"JobPosting"})) for t in known):
+            self.error("@type", f"expected a JobPosting; got {' or '.join(known)}")
+            return None
         issues = validate_node(self.node, path=self.base)
         if issues:
             self.errors += issues
-            return None
-        types = node_types(self.node)
-        if not any(schemaorg().is_a(t, frozenset({"JobPosting"})) for t in types):
-            self.error("@type", f"expected a JobPosting; got {' or '.join(types)}")
             return None
         own = self._selaras_identifiers()
         raw: dict[str, Any] = {
