@@ -109,7 +109,11 @@ def read_candidates(text: str, *, name: str, agency_id: str | None = None) -> Re
 
 
 class _CandidateReader:
-    """Reads one candidate document; collects errors and notes with JSON paths."""
+    """Reads one candidate document; collects errors and notes with JSON paths.
+
+    Every access goes through :meth:`obj` and :meth:`arr`, so a part of the wrong shape
+    (a list where an object belongs) is an error naming its path, never a crash.
+    """
 
     def __init__(self, document: Mapping[str, Any], agency_id: str | None) -> None:
         self.document = document
@@ -124,32 +128,52 @@ class _CandidateReader:
     def note(self, path: str, message: str) -> None:
         self.notes.append(Issue(path, message))
 
+    def obj(self, value: Any, path: str) -> Mapping[str, Any]:
+        """``value`` if it is an object; else an error (unless absent) and an empty one."""
+        if isinstance(value, dict):
+            return value
+        if value is not None:
+            self.error(path, f"must be an object; got {_kind(value)}")
+        return {}
+
+    def arr(self, value: Any, path: str) -> list[Any]:
+        """``value`` if it is a list; else an error (unless absent) and an empty one."""
+        if isinstance(value, list):
+            return value
+        if value is not None:
+            self.error(path, f"must be a list; got {_kind(value)}")
+        return []
+
+    def objects(self, value: Any, path: str) -> list[tuple[str, Mapping[str, Any]]]:
+        """The objects of a list with their paths; other items are errors."""
+        found: list[tuple[str, Mapping[str, Any]]] = []
+        for index, item in enumerate(self.arr(value, path)):
+            where = f"{path}[{index}]"
+            if isinstance(item, dict):
+                found.append((where, item))
+            else:
+                self.error(where, f"must be an object; got {_kind(item)}")
+        return found
+
     def unread(self, node: Mapping[str, Any], path: str, read: frozenset[str]) -> None:
         for key in node:
             if key not in read:
-                self.note(
-                    f"{path}.{key}" if path else key,
-                    "not imported: a worker record has no such field",
-                )
+                where = f"{path}.{key}" if path else key
+                self.note(where, "not imported: a worker record has no such field")
 
     def read(self) -> Worker | None:
         self.unread(self.document, "", _READ_DOCUMENT)
-        person = self.document.get("person")
-        if not isinstance(person, dict):
+        if not isinstance(self.document.get("person"), dict):
             self.error("person", "required: the candidate's person (with birthDate)")
             return None
+        person = self.document["person"]
         self.unread(person, "person", _READ_PERSON)
         raw: dict[str, Any] = {**self._identity(person), **self._person(person)}
-        profiles = self.document.get("profiles") or []
-        if not isinstance(profiles, list):
-            self.error("profiles", "must be a list of profiles")
-        elif profiles:
-            for index in range(1, len(profiles)):
-                self.note(f"profiles[{index}]", "not imported: Selaras reads the first profile")
-            if isinstance(profiles[0], dict):
-                raw |= self._profile(profiles[0], "profiles[0]")
-            else:
-                self.error("profiles[0]", "must be an object")
+        profiles = self.objects(self.document.get("profiles"), "profiles")
+        for path, _ in profiles[1:]:
+            self.note(path, "not imported: Selaras reads the first profile")
+        if profiles:
+            raw |= self._profile(profiles[0][1], profiles[0][0])
         if self.errors:
             return None
         try:
@@ -157,9 +181,8 @@ class _CandidateReader:
         except ValidationError as error:
             for item in error.errors(include_url=False):
                 loc = [str(part) for part in item["loc"]]
-                where = self._source(loc)
                 message = item["msg"].removeprefix("Value error, ")
-                self.error(where, f"{'.'.join(loc)}: {message}" if loc else message)
+                self.error(self._source(loc), f"{'.'.join(loc)}: {message}" if loc else message)
             return None
 
     def _source(self, loc: list[str]) -> str:
@@ -173,19 +196,14 @@ class _CandidateReader:
     # --- person ----------------------------------------------------------------------
 
     def _identity(self, person: Mapping[str, Any]) -> dict[str, Any]:
-        own = person.get("id") if isinstance(person.get("id"), dict) else None
-        fallback = self.document.get("documentId")
-        ident = own or (fallback if isinstance(fallback, dict) else None)
-        where = "person.id" if own else "documentId"
+        own = self.obj(person.get("id"), "person.id")
+        fallback = self.obj(self.document.get("documentId"), "documentId")
+        ident, where = (own, "person.id") if own else (fallback, "documentId")
         self.sources |= {"id": f"{where}.value", "agency_id": "person.id.schemeAgencyId"}
-        worker_id = ident.get("value") if ident else None
+        worker_id = ident.get("value")
         if not isinstance(worker_id, str) or not worker_id:
             self.error("person.id", "required: the candidate's id (person.id or documentId)")
-        carried = (
-            own.get("schemeAgencyId")
-            if own is not None and own.get("schemeId") == terms.WORKER_SCHEME
-            else None
-        )
+        carried = own.get("schemeAgencyId") if own.get("schemeId") == terms.WORKER_SCHEME else None
         agency = self.agency_id if self.agency_id is not None else carried
         if self.agency_id is not None and carried is not None and carried != self.agency_id:
             self.error(
@@ -216,114 +234,111 @@ class _CandidateReader:
             self.error("person.birthDate", "required: a worker record needs the birth date")
         else:
             found["birth_date"] = person["birthDate"]
-        name = person.get("name")
-        if isinstance(name, dict):
-            formatted = name.get("formattedName")
-            parts = [name.get(k) for k in ("given", "middle", "family")]
-            joined = " ".join(p for p in parts if isinstance(p, str) and p.strip())
-            found["full_name"] = formatted if isinstance(formatted, str) else joined or None
-        legal = person.get("legalId")
-        if isinstance(legal, dict):
+        name = self.obj(person.get("name"), "person.name")
+        parts = [name.get(k) for k in ("given", "middle", "family")]
+        joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+        found["full_name"] = name.get("formattedName", joined or None)
+        legal = self.obj(person.get("legalId"), "person.legalId")
+        if legal:
             if str(legal.get("schemeId", "")).upper() == terms.NIK_SCHEME:
                 found["nik"] = legal.get("value")
             else:
                 self.note("person.legalId", 'not imported: not a NIK (schemeId "NIK")')
         gender = person.get("gender")
         if gender is not None:
-            if gender in _GENDERS:
+            if isinstance(gender, str) and gender in _GENDERS:
                 found["gender"] = _GENDERS[gender]
             else:
                 self.error(
                     "person.gender", f"{gender!r} is not in HR Open's GenderCodeList (Male, Female)"
                 )
-        for key, field in (("religion", "religion"), ("ethnicity", "ethnicity")):
-            values = person.get(key)
-            if isinstance(values, list) and len(values) == 1:
-                found[field] = values[0]
+        for key in ("religion", "ethnicity"):
+            values = self.arr(person.get(key), f"person.{key}")
+            if len(values) == 1:
+                found[key] = values[0]
             elif values:
                 self.note(f"person.{key}", "not imported: a worker record holds one value")
         found["marital_status"] = person.get("maritalStatus")
         found["province"] = self._province(person.get("communication"))
         return found
 
-    def _province(self, communication: Any) -> str | None:
-        if not isinstance(communication, dict):
-            return None
+    def _province(self, value: Any) -> Any:
+        communication = self.obj(value, "person.communication")
         for key in communication:
             if key != "address":
                 self.note(
                     f"person.communication.{key}",
                     "not imported: a worker record holds no contact details",
                 )
-        addresses = communication.get("address") or []
-        for index, address in enumerate(addresses if isinstance(addresses, list) else []):
-            for part in (
-                address.get("countrySubDivisions") or [] if isinstance(address, dict) else []
-            ):
-                if isinstance(part, dict) and str(part.get("type", "")).lower() == "province":
-                    self.sources["province"] = f"person.communication.address[{index}]"
-                    return part.get("value") if isinstance(part.get("value"), str) else None
+        path = "person.communication.address"
+        for where, address in self.objects(communication.get("address"), path):
+            parts = self.objects(address.get("countrySubDivisions"), f"{where}.countrySubDivisions")
+            for _, part in parts:
+                if str(part.get("type", "")).lower() == "province":
+                    self.sources["province"] = where
+                    return part.get("value")
         return None
 
     # --- profile ---------------------------------------------------------------------
 
     def _profile(self, profile: Mapping[str, Any], path: str) -> dict[str, Any]:
         self.unread(profile, path, _READ_PROFILE)
-        found: dict[str, Any] = {"education": self._education(profile.get("education"), path)}
-        found["experience"] = self._employment(profile.get("employment"), f"{path}.employment")
-        certificates, cert_paths = self._certificates(profile, path)
+        certificates = self._certificates(profile, path)
         skills, languages = self._qualifications(
-            profile.get("qualifications"), f"{path}.qualifications", certificates, cert_paths
+            profile.get("qualifications"), f"{path}.qualifications", certificates
         )
-        found |= {"certificates": certificates, "skills": skills, "languages": languages}
-        found["preferences"] = self._preferences(profile.get("positionPreferences"), path)
-        return found
+        return {
+            "education": self._education(profile.get("education"), f"{path}.education"),
+            "experience": self._employment(profile.get("employment"), f"{path}.employment"),
+            "certificates": certificates,
+            "skills": skills,
+            "languages": languages,
+            "preferences": self._preferences(
+                profile.get("positionPreferences"), f"{path}.positionPreferences"
+            ),
+        }
 
-    def _education(self, entries: Any, path: str) -> str | None:
+    def _education(self, value: Any, path: str) -> str | None:
         levels: dict[str, str] = {}
-        for index, entry in enumerate(entries if isinstance(entries, list) else []):
-            for code_index, code in enumerate(
-                entry.get("educationLevelCodes") or [] if isinstance(entry, dict) else []
-            ):
-                value = code.get("code") if isinstance(code, dict) else None
-                where = f"{path}.education[{index}].educationLevelCodes[{code_index}]"
-                if value in EDUCATION_LEVELS:
-                    levels.setdefault(value, where)
+        for where, entry in self.objects(value, path):
+            codes = self.objects(entry.get("educationLevelCodes"), f"{where}.educationLevelCodes")
+            for code_where, code in codes:
+                level = code.get("code")
+                if level in EDUCATION_LEVELS:
+                    levels.setdefault(level, code_where)
                 else:
-                    self.note(where, f"not imported: {value!r} is not a Selaras education level")
+                    self.note(
+                        code_where, f"not imported: {level!r} is not a Selaras education level"
+                    )
         if len(levels) > 1:
             self.error(
-                f"{path}.education",
+                path,
                 f"several Selaras education levels {sorted(levels)}: a worker record holds one "
                 "(the highest); mark only that one",
             )
             return None
-        if levels:
-            level, where = next(iter(levels.items()))
-            self.sources["education"] = where
-            return level
-        return None
+        if not levels:
+            return None
+        level, where = next(iter(levels.items()))
+        self.sources["education"] = where
+        return level
 
-    def _employment(self, entries: Any, path: str) -> list[dict[str, Any]]:
+    def _employment(self, value: Any, path: str) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        for index, employer in enumerate(entries if isinstance(entries, list) else []):
-            where = f"{path}[{index}]"
-            if not isinstance(employer, dict):
-                self.error(where, "must be an object")
-                continue
-            positions = employer.get("positionHistories") or []
+        for where, employer in self.objects(value, path):
+            positions = self.objects(
+                employer.get("positionHistories"), f"{where}.positionHistories"
+            )
             if not positions:
                 self.error(where, "an employment history needs positionHistories with a title")
-            for p_index, position in enumerate(positions):
-                p_where = f"{where}.positionHistories[{p_index}]"
+            for p_where, position in positions:
                 self.sources[f"experience.{len(found)}"] = p_where
                 found.append(self._position(position, employer, p_where))
         return found
 
-    def _position(self, position: Any, employer: Mapping[str, Any], path: str) -> dict[str, Any]:
-        if not isinstance(position, dict):
-            self.error(path, "must be an object")
-            return {}
+    def _position(
+        self, position: Mapping[str, Any], employer: Mapping[str, Any], path: str
+    ) -> dict[str, Any]:
         start = position.get("start", employer.get("start"))
         # A position's own end wins; a current position (or employer) has none.
         if "end" in position or position.get("current") is True:
@@ -334,100 +349,62 @@ class _CandidateReader:
             "title": position.get("title"),
             "start": self._date(start, f"{path}.start", last=False),
             "end": self._date(end, f"{path}.end", last=True),
+            "country": self.obj(position.get("location"), f"{path}.location").get("countryCode"),
         }
-        location = position.get("location")
-        if isinstance(location, dict):
-            entry["country"] = location.get("countryCode")
-        for c_index, category in enumerate(position.get("jobCategories") or []):
-            scheme = category.get("id", {}).get("schemeId") if isinstance(category, dict) else None
-            code = category.get("code") if isinstance(category, dict) else None
+        for c_where, category in self.objects(
+            position.get("jobCategories"), f"{path}.jobCategories"
+        ):
+            scheme = self.obj(category.get("id"), f"{c_where}.id").get("schemeId")
             if scheme == terms.ISCO_SCHEME:
-                entry["isco"] = code
+                entry["isco"] = category.get("code")
             elif scheme == terms.PROGRAMME_SCHEME:
-                entry["programme"] = code
+                entry["programme"] = category.get("code")
             else:
-                self.note(
-                    f"{path}.jobCategories[{c_index}]",
-                    "not imported: neither ISCO-08 nor a Selaras programme",
-                )
+                self.note(c_where, "not imported: neither ISCO-08 nor a Selaras programme")
         return {k: v for k, v in entry.items() if v is not None}
 
-    def _certificates(
-        self, profile: Mapping[str, Any], path: str
-    ) -> tuple[list[dict[str, Any]], list[str]]:
+    def _certificates(self, profile: Mapping[str, Any], path: str) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        paths: list[str] = []
         for key in ("certifications", "licenses"):
-            entries = profile.get(key)
-            for index, entry in enumerate(entries if isinstance(entries, list) else []):
-                where = f"{path}.{key}[{index}]"
-                if not isinstance(entry, dict):
-                    self.error(where, "must be an object")
-                    continue
+            for where, entry in self.objects(profile.get(key), f"{path}.{key}"):
                 self.unread(entry, where, _READ_CERTIFICATION)
-                scheme = (
-                    (entry.get("type") or {}).get("code")
-                    if isinstance(entry.get("type"), dict)
-                    else None
-                )
+                scheme = self.obj(entry.get("type"), f"{where}.type").get("code")
                 if scheme not in CERTIFICATE_SCHEMES:
                     self.note(
                         f"{where}.type",
                         f"{scheme!r} is not a Selaras certificate scheme: imported as OTHER",
                     )
                     scheme = "OTHER"
-                number = (
-                    (entry.get("id") or {}).get("value")
-                    if isinstance(entry.get("id"), dict)
-                    else None
+                validity = self.obj(
+                    entry.get("effectiveTimePeriod"), f"{where}.effectiveTimePeriod"
                 )
-                validity = entry.get("effectiveTimePeriod")
-                expires = validity.get("validTo") if isinstance(validity, dict) else None
                 issued = entry.get("issued", entry.get("firstIssued"))
                 self.sources[f"certificates.{len(found)}"] = where
-                paths.append(where)
-                found.append(
-                    {
-                        k: v
-                        for k, v in {
-                            "name": entry.get("name"),
-                            "scheme": scheme,
-                            "number": number or None,
-                            "issued": self._date(issued, f"{where}.issued", last=False),
-                            "expires": self._date(
-                                expires, f"{where}.effectiveTimePeriod.validTo", last=True
-                            ),
-                        }.items()
-                        if v is not None
-                    }
-                )
-        return found, paths
+                certificate = {
+                    "name": entry.get("name"),
+                    "scheme": scheme,
+                    "number": self.obj(entry.get("id"), f"{where}.id").get("value") or None,
+                    "issued": self._date(issued, f"{where}.issued", last=False),
+                    "expires": self._date(
+                        validity.get("validTo"), f"{where}.effectiveTimePeriod.validTo", last=True
+                    ),
+                }
+                found.append({k: v for k, v in certificate.items() if v is not None})
+        return found
 
     def _qualifications(
-        self,
-        entries: Any,
-        path: str,
-        certificates: list[dict[str, Any]],
-        cert_paths: list[str],
+        self, value: Any, path: str, certificates: list[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         skills: list[dict[str, Any]] = []
         languages: list[dict[str, Any]] = []
         linked: set[int] = set()
-        for index, entry in enumerate(entries if isinstance(entries, list) else []):
-            where = f"{path}[{index}]"
-            if not isinstance(entry, dict):
-                self.error(where, "must be an object")
-                continue
-            evidence = entry.get("competencyEvidence")
-            kind = evidence.get("evidenceTypeCode") if isinstance(evidence, dict) else None
-            if (
-                isinstance(evidence, dict)
-                and kind == "assessment"
-                and evidence.get("evidenceName") in LANGUAGE_TESTS
-            ):
+        for where, entry in self.objects(value, path):
+            evidence = self.obj(entry.get("competencyEvidence"), f"{where}.competencyEvidence")
+            kind = evidence.get("evidenceTypeCode")
+            if kind == "assessment" and evidence.get("evidenceName") in LANGUAGE_TESTS:
                 self.sources[f"languages.{len(languages)}"] = where
                 languages.append(self._language(entry, evidence, where))
-            elif isinstance(evidence, dict) and kind == "certification":
+            elif kind == "certification":
                 target = _certificate_for(evidence, certificates, linked)
                 if target is None:
                     self.error(
@@ -436,11 +413,11 @@ class _CandidateReader:
                     )
                     continue
                 linked.add(target)
-                if isinstance(entry.get("competencyName"), str):
+                if entry.get("competencyName") is not None:
                     certificates[target]["skill"] = entry["competencyName"]
-                score = _first_number(evidence.get("scores"))
-                if score is not None:
-                    certificates[target]["score"] = score
+                score = self._numbers(evidence.get("scores"), f"{where}.competencyEvidence.scores")
+                if score:
+                    certificates[target]["score"] = score[0]
             else:
                 self.sources[f"skills.{len(skills)}"] = where
                 skills.append(self._skill(entry, where))
@@ -448,11 +425,15 @@ class _CandidateReader:
 
     def _skill(self, entry: Mapping[str, Any], path: str) -> dict[str, Any]:
         skill: dict[str, Any] = {"name": entry.get("competencyName")}
-        measure = entry.get("experienceMeasure")
-        if isinstance(measure, dict):
-            unit = measure.get("unitCode")
-            value = measure.get("value")
-            if unit in _MONTHS_PER and isinstance(value, int | float):
+        measure = self.obj(entry.get("experienceMeasure"), f"{path}.experienceMeasure")
+        if measure:
+            unit, value = measure.get("unitCode"), measure.get("value")
+            if (
+                isinstance(unit, str)
+                and unit in _MONTHS_PER
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+            ):
                 months = value * _MONTHS_PER[unit]
                 if float(months).is_integer():
                     skill["months"] = int(months)
@@ -463,15 +444,14 @@ class _CandidateReader:
                     )
             else:
                 self.note(f"{path}.experienceMeasure", f"not imported: in {unit!r}, not MON or ANN")
-        level = entry.get("proficiencyLevel")
-        if isinstance(level, dict):
-            numeric = (level.get("scoresNumeric") or [None])[0]
-            if (
-                isinstance(numeric, dict)
-                and numeric.get("minimum", 1) == 1
-                and numeric.get("maximum", 5) == 5
-            ):
-                skill["level"] = numeric.get("value")
+        level = self.obj(entry.get("proficiencyLevel"), f"{path}.proficiencyLevel")
+        if level:
+            numeric = self.objects(
+                level.get("scoresNumeric"), f"{path}.proficiencyLevel.scoresNumeric"
+            )
+            scale = numeric[0][1] if numeric else {}
+            if numeric and scale.get("minimum", 1) == 1 and scale.get("maximum", 5) == 5:
+                skill["level"] = scale.get("value")
             else:
                 self.note(
                     f"{path}.proficiencyLevel", "not imported: Selaras reads a level on a 1-5 scale"
@@ -482,70 +462,71 @@ class _CandidateReader:
         self, entry: Mapping[str, Any], evidence: Mapping[str, Any], path: str
     ) -> dict[str, Any]:
         result: dict[str, Any] = {"test": evidence["evidenceName"]}
-        scores = evidence.get("scores") or [{}]
-        first = (
-            scores[0] if isinstance(scores, list) and scores and isinstance(scores[0], dict) else {}
-        )
-        texts = first.get("scoresText") or []
-        numbers = first.get("scoresNumeric") or []
+        where = f"{path}.competencyEvidence.scores"
+        scores = self.objects(evidence.get("scores"), where)
+        first = scores[0][1] if scores else {}
+        texts = self.objects(first.get("scoresText"), f"{where}[0].scoresText")
+        numbers = self._numbers([first], where)
         if texts:
-            result["result"] = texts[0].get("value")
+            result["result"] = texts[0][1].get("value")
             if numbers:
-                result["score"] = numbers[0].get("value")
+                result["score"] = numbers[0]
         elif numbers:
-            result["result"] = numbers[0].get("value")
+            result["result"] = numbers[0]
         else:
-            self.error(
-                f"{path}.competencyEvidence.scores", f"a {result['test']} result needs a score"
-            )
+            self.error(where, f"a {result['test']} result needs a score")
         when = evidence.get("effectivePeriod")
         if isinstance(when, dict):
             when = when.get("start")
         result["date"] = self._date(when, f"{path}.competencyEvidence.effectivePeriod", last=False)
-        sections = {
-            d.get("dimensionType"): _first_number([d.get("score")])
-            for d in entry.get("competencyDimensions") or []
-            if isinstance(d, dict)
-        }
+        sections = {}
+        for d_where, dimension in self.objects(
+            entry.get("competencyDimensions"), f"{path}.competencyDimensions"
+        ):
+            name = dimension.get("dimensionType")
+            if not isinstance(name, str):
+                self.error(f"{d_where}.dimensionType", "required: the section's name, as text")
+                continue
+            values = self._numbers([dimension.get("score")], f"{d_where}.score")
+            sections[name] = values[0] if values else None
         if sections:
             result["sections"] = sections
         return {k: v for k, v in result.items() if v is not None}
 
-    def _preferences(self, entries: Any, path: str) -> dict[str, Any] | None:
-        countries: list[str] = []
+    def _numbers(self, scores: Any, path: str) -> list[Any]:
+        """The ``value`` of the first ``scoresNumeric`` entry of each score, in order."""
+        found = []
+        for where, score in self.objects(scores, path):
+            numeric = self.objects(score.get("scoresNumeric"), f"{where}.scoresNumeric")
+            if numeric:
+                found.append(numeric[0][1].get("value"))
+        return found
+
+    def _preferences(self, value: Any, path: str) -> dict[str, Any] | None:
+        countries: list[Any] = []
         wage: dict[str, Any] | None = None
-        for index, entry in enumerate(entries if isinstance(entries, list) else []):
-            where = f"{path}.positionPreferences[{index}]"
-            if not isinstance(entry, dict):
-                continue
+        for where, entry in self.objects(value, path):
             self.unread(entry, where, frozenset({"locations", "offeredRemunerationPackage"}))
-            for location in entry.get("locations") or []:
-                code = (
-                    (location.get("referenceLocation") or {}).get("countryCode")
-                    if isinstance(location, dict)
-                    else None
+            for l_where, location in self.objects(entry.get("locations"), f"{where}.locations"):
+                reference = self.obj(
+                    location.get("referenceLocation"), f"{l_where}.referenceLocation"
                 )
+                code = reference.get("countryCode")
                 if code is not None and code not in countries:
                     countries.append(code)
-            package = entry.get("offeredRemunerationPackage")
-            for r_index, band in enumerate(
-                package.get("ranges") or [] if isinstance(package, dict) else []
-            ):
-                r_where = f"{where}.offeredRemunerationPackage.ranges[{r_index}]"
-                if (
-                    isinstance(band, dict)
-                    and band.get("typeCode") == "BasePay"
-                    and band.get("intervalCode") == "Month"
-                    and wage is None
-                ):
-                    minimum = band.get("minimumAmount") or {}
+            package_path = f"{where}.offeredRemunerationPackage"
+            package = self.obj(entry.get("offeredRemunerationPackage"), package_path)
+            for r_where, band in self.objects(package.get("ranges"), f"{package_path}.ranges"):
+                monthly = band.get("typeCode") == "BasePay" and band.get("intervalCode") == "Month"
+                if monthly and wage is None:
+                    minimum = self.obj(band.get("minimumAmount"), f"{r_where}.minimumAmount")
                     wage = {"amount": minimum.get("value"), "currency": minimum.get("currency")}
                     self.sources["preferences.min_monthly_wage"] = r_where
                 else:
                     self.note(r_where, "not imported: Selaras reads one monthly base-pay minimum")
         if not countries and wage is None:
             return None
-        self.sources["preferences"] = f"{path}.positionPreferences"
+        self.sources["preferences"] = path
         return {"countries": countries, "min_monthly_wage": wage}
 
     def _date(self, value: Any, path: str, *, last: bool) -> str | None:
@@ -577,20 +558,28 @@ def _certificate_for(
     A certificate whose name and number (the evidence's first id, or none) both match wins;
     failing that, one whose name matches (another system may not repeat the number).
     """
-    ids = evidence.get("ids") or []
-    number = ids[0].get("value") if ids and isinstance(ids[0], dict) else None
+    ids = evidence.get("ids")
+    first = ids[0] if isinstance(ids, list) and ids else None
+    number = first.get("value") if isinstance(first, dict) else None
     named = [
-        i
-        for i, certificate in enumerate(certificates)
-        if i not in linked and certificate.get("name") == evidence.get("evidenceName")
+        index
+        for index, certificate in enumerate(certificates)
+        if index not in linked and certificate.get("name") == evidence.get("evidenceName")
     ]
-    exact = [i for i in named if certificates[i].get("number") == number]
-    return (exact or named or [None])[0]
+    exact = [index for index in named if certificates[index].get("number") == number]
+    candidates = exact or named
+    return candidates[0] if candidates else None
 
 
-def _first_number(scores: Any) -> Any:
-    for score in scores if isinstance(scores, list) else []:
-        numbers = score.get("scoresNumeric") if isinstance(score, dict) else None
-        if numbers and isinstance(numbers[0], dict):
-            return numbers[0].get("value")
-    return None
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "a number" if _is_number(value) else type(value).__name__

@@ -296,7 +296,8 @@ class _PostingReader:
         return _text(value)
 
     def _single(self, key: str) -> Any:
-        values = [v for v in _as_list(self.node.get(key)) if v is not None]
+        """The property's one value (a value object's ``@value``); several are an error."""
+        values = [_literal(v) for v in _as_list(self.node.get(key)) if v is not None]
         if len(values) > 1:
             self.error(key, f"{len(values)} values; a job order has one")
             return None
@@ -365,16 +366,16 @@ class _PostingReader:
                 "does not say per what)",
             )
             return None
-        amount = value.get("value")
+        amount = _number(value.get("value"))
         if amount is None and value.get("minValue") is not None:
-            amount = value["minValue"]
+            amount = _number(value["minValue"])
             self.note(
                 "baseSalary.value",
                 "a salary range: its minValue is the job order's wage (the floor check must "
                 "hold for the lowest pay offered)",
             )
-        if not isinstance(amount, int | float) or isinstance(amount, bool):
-            self.error("baseSalary.value.value", "required: the amount, a number")
+        if amount is None:
+            self.error("baseSalary.value.value", "required: the amount, one number")
             return None
         unit = _text(value.get("unitText")) or _text(value.get("unitCode"))
         per = _PER.get((unit or "").upper())
@@ -428,8 +429,8 @@ class _PostingReader:
                 return None
             return 12 * int(match[1] or 0) + int(match[2] or 0)
         unit = (_text(duration.get("unitCode")) or _text(duration.get("unitText")) or "").upper()
-        value = duration.get("value")
-        if unit not in _MONTHS_PER_UNIT or not isinstance(value, int | float):
+        value = _number(duration.get("value"))
+        if unit not in _MONTHS_PER_UNIT or value is None:
             self.note("jobDuration", "not a value in months or years; not imported")
             return None
         months = value * _MONTHS_PER_UNIT[unit]
@@ -477,9 +478,9 @@ class _PostingReader:
         need = self._single("experienceRequirements")
         if need is None:
             return None
-        months = need.get("monthsOfExperience") if isinstance(need, dict) else None
+        months = _number(need.get("monthsOfExperience")) if isinstance(need, dict) else None
         if months is None:
-            self.note("experienceRequirements", "no monthsOfExperience; not imported")
+            self.note("experienceRequirements", "no monthsOfExperience (one number); not imported")
             return None
         if not float(months).is_integer():
             self.error(
@@ -527,10 +528,19 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _literal(value: Any) -> Any:
+    """A JSON-LD value object's ``@value``; any other value as it is."""
+    return value["@value"] if isinstance(value, dict) and "@value" in value else value
+
+
 def _text(value: Any) -> str | None:
-    if isinstance(value, dict) and "@value" in value:
-        value = value["@value"]
+    value = _literal(value)
     return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> int | float | None:
+    value = _literal(value)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _term_name(value: Any) -> str | None:
