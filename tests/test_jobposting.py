@@ -241,6 +241,11 @@ def test_export_lists_only_what_the_caller_lists() -> None:
     assert ids == ["JO-1", "JO-3"]
 
 
+def test_export_checks_the_engine_answers_one_term_per_skill() -> None:
+    with pytest.raises(ValueError, match="returned 1 entries for 2 names"):
+        export_jobpostings([job_order()], date_posted=POSTED, skill_terms=lambda names: [None])
+
+
 def test_export_refuses_a_posting_that_does_not_validate() -> None:
     # An engine title callable that returns a non-text value breaks the document.
     with pytest.raises(ExportError) as raised:

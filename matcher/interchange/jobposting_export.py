@@ -95,13 +95,16 @@ def export_jobpostings(
     """
     chosen = [v for v in vacancies if listed is None or listed(v)]
     names = [s.name for v in chosen for s in v.requirements.skills]
-    read = iter(skill_terms(names) if skill_terms is not None and names else [None] * len(names))
+    found = list(skill_terms(names)) if skill_terms is not None and names else [None] * len(names)
+    if len(found) != len(names):
+        raise ValueError(f"skill_terms returned {len(found)} entries for {len(names)} names")
+    read = iter(found)
     result = JobPostingExport()
     problems: list[RecordNote] = []
     for vacancy in chosen:
         recognised = [next(read) for _ in vacancy.requirements.skills]
         posting = to_jobposting(
-            vacancy, date_posted=date_posted, isco_title=isco_title, skill_terms=recognised
+            vacancy, date_posted=date_posted, isco_title=isco_title, recognised=recognised
         )
         problems += [RecordNote(vacancy.id, i.path, i.message) for i in validate_node(posting)]
         result.postings.append(posting)
@@ -124,7 +127,7 @@ def to_jobposting(
     *,
     date_posted: dt.date,
     isco_title: Callable[[str], str | None] | None = None,
-    skill_terms: Sequence[SkillTerm | None] | None = None,
+    recognised: Sequence[SkillTerm | None] | None = None,
 ) -> dict[str, Any]:
     """Return one job order as a JobPosting JSON-LD object (not validated; see above).
 
@@ -136,7 +139,7 @@ def to_jobposting(
         ``datePosted``.
     isco_title : callable, optional
         ISCO-08 code -> English title.
-    skill_terms : sequence, optional
+    recognised : sequence, optional
         What the engine recognised in each of ``vacancy.requirements.skills``, in order.
 
     Returns
@@ -145,9 +148,8 @@ def to_jobposting(
         A compact JSON-LD node with ``@context`` https://schema.org.
     """
     requirements = vacancy.requirements
-    recognised = list(skill_terms) if skill_terms is not None else []
-    recognised += [None] * (len(requirements.skills) - len(recognised))
-    skills = [_skill_term(s.name, t) for s, t in zip(requirements.skills, recognised, strict=True)]
+    terms_read = list(recognised) if recognised is not None else [None] * len(requirements.skills)
+    skills = [_skill_term(s.name, t) for s, t in zip(requirements.skills, terms_read, strict=True)]
     location: dict[str, Any] = {"@type": "PostalAddress", "addressCountry": vacancy.country}
     if vacancy.region is not None:
         location["addressRegion"] = vacancy.region

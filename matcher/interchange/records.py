@@ -22,11 +22,8 @@ class RecordNote:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"{self.record}: {self.field}: {self.message}"
-            if self.field
-            else (f"{self.record}: {self.message}")
-        )
+        where = f"{self.record}: {self.field}" if self.field else self.record
+        return f"{where}: {self.message}"
 
 
 class ExportError(ValueError):
