@@ -32,6 +32,7 @@ __all__ = [
     "Problem",
     "ReadResult",
     "RecordKind",
+    "json_values",
     "parse_records",
     "read_records",
 ]
@@ -215,6 +216,17 @@ def _format_of(path: Path, text: str) -> FileFormat:
 
 
 RawRecord = tuple[int, Any, str | None]
+
+
+def json_values(text: str, fmt: Literal["json", "jsonl"]) -> Iterator[RawRecord]:
+    """Yield the JSON values of a file with the line each starts on, or a parse error.
+
+    ``fmt="json"``: the elements of an array (or the one value); ``"jsonl"``: one value per
+    non-blank line. Each item is ``(line, value, None)`` or ``(line, None, message)``;
+    after a malformed JSON document nothing more is yielded. Readers of other record
+    formats (JSON-LD, HR-JSON) use it to name lines exactly as :func:`parse_records` does.
+    """
+    return _json_records(text) if fmt == "json" else _jsonl_records(text)
 
 
 def _raw_records(
