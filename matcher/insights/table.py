@@ -239,7 +239,7 @@ def _measure(name: str, kind: str, values: Sequence[float] | NDArray[Any]) -> ND
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         what = "a non-negative integer" if kind == "int" else "a non-negative number"
-        raise TableError(f"{name}: row {i} is {raw[i]!r}, not {what}")
+        raise TableError(f"{name}: row {i} is {raw[i].item()!r}, not {what}")
     return as_float.astype(np.int64) if kind == "int" else as_float
 
 
