@@ -66,9 +66,7 @@ class PolicyTable:
         _same_names("dimension", schema.dimension_names, dimensions)
         _same_names("measure", schema.measure_names, measures)
         dims = {d.name: _dimension(d.name, d.type, dimensions[d.name]) for d in schema.dimensions}
-        values = {
-            m.name: _measure(m.name, m.type, measures[m.name]) for m in schema.measures
-        }
+        values = {m.name: _measure(m.name, m.type, measures[m.name]) for m in schema.measures}
         lengths = {len(a) for a in (*dims.values(), *values.values())}
         if len(lengths) > 1:
             sizes = ", ".join(f"{k}={len(a)}" for k, a in {**dims, **values}.items())
@@ -92,8 +90,9 @@ class PolicyTable:
         TableError
             As the constructor, and for a row that lacks a column (naming the row).
         """
-        columns: dict[str, list[Any]] = {c: [] for c in (*schema.dimension_names,
-                                                          *schema.measure_names)}
+        columns: dict[str, list[Any]] = {
+            c: [] for c in (*schema.dimension_names, *schema.measure_names)
+        }
         for i, row in enumerate(rows):
             for name, column in columns.items():
                 if name not in row:
