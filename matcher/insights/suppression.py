@@ -46,7 +46,7 @@ _NONZERO, _ZERO, _EXPOSED = 0, 1, 2
 # LP costs: reusing a blank is almost free; a zero only when nothing else will do.
 _REUSE = 1e-3
 _PER_CELL = 1e-2
-_BOX_WIDTHS = (2, 6)  # alternatives per dimension before the box becomes the whole table
+_BOX_WIDTHS = (4, 12)  # alternatives per dimension before the box becomes the whole table
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,8 @@ def suppress_measure(
     while True:
         _line_rule(blank, values, cost_class, lines)
         cells = np.flatnonzero(blank & ~safe)
+        if cells.size == 0:
+            break
         pinned = cells[coloops(lines.incidence, np.flatnonzero(blank))[~safe[blank]]]
         safe[cells] = True
         safe[pinned] = False
@@ -255,10 +257,18 @@ def _cheapest_circuit(
     incidence: sp.csc_matrix,
 ) -> NDArray[np.intp] | None:
     """Cells of the cheapest ``z`` with ``A z = 0``, ``z_cell = 1``, support in ``region``."""
-    sub = incidence[:, region]
-    sub = sub[np.flatnonzero(sub.getnnz(axis=1))]
     n = region.size
-    equality = sp.hstack([sub, -sub], format="csr")
+    sub = incidence[:, region]
+    # Keep the lines that touch the region, renumbered, and stack [A, -A] for z = u - w.
+    lines_used, rows = np.unique(sub.indices, return_inverse=True)
+    equality = sp.csc_matrix(
+        (
+            np.concatenate([sub.data, -sub.data]),
+            np.concatenate([rows, rows]),
+            np.concatenate([sub.indptr, sub.indptr[1:] + sub.nnz]),
+        ),
+        shape=(lines_used.size, 2 * n),
+    )
     weights = np.concatenate([cost[region], cost[region]])
     at = int(np.searchsorted(region, cell))
     bounds = np.zeros((2 * n, 2))
