@@ -2,8 +2,9 @@
 
 A ``supply_demand`` table of ``--skills`` (300) x ``--destinations`` (8) x ``--quarters``
 (8), of which ``--density`` (0.6) of the cells exist, with three person counts drawn so
-that about a third of the non-zero counts are below ``--min-cell`` (a harsh case: skills
-are Pareto-popular, destinations and quarters uneven). Timed ``--repeat`` times each,
+that many are below ``--min-cell`` (skills are Pareto-popular, destinations and quarters
+uneven). ``--density 0.15`` is closer to a round of 2,000 job orders, where a row exists
+only where slots are demanded. Timed ``--repeat`` times each,
 side by side in one process:
 
 * **ours**: :func:`matcher.insights.suppression.protect` (line rule, coloop audit,

@@ -139,8 +139,9 @@ def suppress_measure(
     primary = int(blank.sum())
     cost_class = np.where(exposed, _EXPOSED, np.where(values > 0, _NONZERO, _ZERO))
     safe = exposed.copy()  # cells needing no further work: on a circuit, or beyond help
+    boxes = [0, 0]
     while True:
-        _line_rule(blank, values, cost_class, lines)
+        _line_rule(blank, values, cost_class, lines, min_cell)
         cells = np.flatnonzero(blank & ~safe)
         if cells.size == 0:
             break
@@ -151,7 +152,7 @@ def suppress_measure(
             break
         for cell in pinned.tolist():
             if not safe[cell]:
-                _repair(int(cell), blank, safe, values, cost_class, lines)
+                _repair(int(cell), blank, safe, values, cost_class, lines, boxes)
     return Protection(blank, primary, np.flatnonzero(exposed & blank))
 
 
@@ -173,8 +174,14 @@ def _line_rule(
     values: NDArray[np.int64],
     cost_class: NDArray[np.int64],
     lines: Lines,
+    min_cell: int,
 ) -> None:
-    """Blank cells until no line of two or more cells holds exactly one blank (in place)."""
+    """Blank cells until no line of two or more cells holds exactly one blank (in place).
+
+    A candidate costs its count, plus ``min_cell`` for every line it would leave holding a
+    single blank (the least that mending that line will cost: every published non-zero
+    count is at least ``min_cell``), divided by the deficient lines it mends at once.
+    """
     rows = np.arange(blank.size)
     while True:
         counts = lines.counts(blank)
@@ -183,11 +190,15 @@ def _line_rule(
         ]
         if not any(d.any() for d in deficient):
             return
-        # A candidate mending several deficient lines at once is worth that many cells.
-        mends = sum(d[key].astype(np.int64) for d, key in zip(deficient, lines.keys, strict=True))
-        unit_cost = values / np.maximum(mends, 1)
+        keys = lines.keys
+        mends = sum(d[key].astype(np.int64) for d, key in zip(deficient, keys, strict=True))
+        opens = sum(
+            ((count == 0) & (size >= 2))[key].astype(np.int64)
+            for count, size, key in zip(counts, lines.sizes, keys, strict=True)
+        )
+        unit_cost = (values + min_cell * opens) / np.maximum(mends, 1)
         chosen = []
-        for d, key in zip(deficient, lines.keys, strict=True):
+        for d, key in zip(deficient, keys, strict=True):
             candidates = np.flatnonzero(d[key] & ~blank)
             order = np.lexsort(
                 (rows[candidates], unit_cost[candidates], cost_class[candidates], key[candidates])
@@ -205,19 +216,27 @@ def _repair(
     values: NDArray[np.int64],
     cost_class: NDArray[np.int64],
     lines: Lines,
+    boxes: list[int],
 ) -> None:
-    """Blank the cheapest published cells that put ``cell`` on a circuit (in place)."""
+    """Blank the cheapest published cells that put ``cell`` on a circuit (in place).
+
+    ``boxes`` counts [tries, successes] of the box regions for this measure: in a sparse
+    table boxes rarely hold a circuit, and once fewer than one in four has, the search goes
+    straight to the whole table (each failed box costs a linear programme).
+    """
     cost = np.where(
         blank,
         _REUSE,
         values + _PER_CELL + np.where(cost_class == _ZERO, 10.0 * (values.max() + 1), 0.0),
     )
-    # A tiny rank-ordered term makes the optimum unique, hence the choice deterministic.
-    cost = cost + 1e-9 * np.arange(cost.size) / max(cost.size, 1)
     usable = cost_class != _EXPOSED
-    for width in (*_BOX_WIDTHS, None):
+    hopeless = boxes[0] >= 8 and 4 * boxes[1] < boxes[0]
+    for width in (() if hopeless else _BOX_WIDTHS) + (None,):
         region = _box(cell, width, cost, usable, lines)
         support = _cheapest_circuit(cell, region, cost, lines.incidence)
+        if width is not None:
+            boxes[0] += 1
+            boxes[1] += support is not None
         if support is not None:
             blank[support] = True
             safe[support] = True

@@ -70,10 +70,16 @@ def _rref(rows: list[list[Fraction]], n: int) -> list[tuple[int, int]]:
 
 
 def intervals(
-    cells: Sequence[Cell], values: Sequence[int], blank: Sequence[bool]
+    cells: Sequence[Cell],
+    values: Sequence[int],
+    blank: Sequence[bool],
+    *,
+    lower: float | None = 0.0,
 ) -> dict[int, tuple[float, float]]:
     """Per blanked cell, the least and greatest value consistent with what is published,
-    every line total and non-negativity (the attacker's linear programmes)."""
+    every line total and ``x >= lower`` (the attacker's linear programmes). With
+    ``lower=None`` the cells are only kept within +-10^6, so that a cell the equations do
+    not determine has an interval of width about 10^6 and a determined one of width 0."""
     columns = [i for i, hidden in enumerate(blank) if hidden]
     at = {cell: k for k, cell in enumerate(columns)}
     equations, totals = [], []
@@ -98,7 +104,7 @@ def intervals(
                 sign * objective,
                 A_eq=np.array(equations) if equations else None,
                 b_eq=np.array(totals) if equations else None,
-                bounds=[(0, None)] * len(columns),
+                bounds=[(lower, None) if lower is not None else (-1e6, 1e6)] * len(columns),
                 method="highs",
             )
             # Only a maximum can be unbounded (a cell on no line of two or more).

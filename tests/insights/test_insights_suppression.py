@@ -86,6 +86,37 @@ def test_no_blanked_cell_can_be_recomputed(table: PolicyTable, min_cell: int) ->
     assert "slots" not in protected.blanked
 
 
+@st.composite
+def larger_tables(draw: st.DrawFn) -> PolicyTable:
+    """Three-dimensional tables of up to 8 x 6 x 4 cells: components large enough for the
+    audit's iterative solver and the repair's widening boxes."""
+    sizes = [draw(st.integers(4, 8)), draw(st.integers(3, 6)), draw(st.integers(2, 4))]
+    density = draw(st.sampled_from([0.5, 0.8, 1.0]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    grid = [c for c in itertools.product(*(range(s) for s in sizes)) if rng.random() < density]
+    cells = [tuple(f"v{v}" for v in c) for c in grid] or [("v0", "v0", "v0")]
+    n = len(cells)
+    columns = {m: rng.choice([0, 2, 5, 8, 12, 20, 45], size=n).tolist() for m in MEASURES}
+    return _table(cells, columns)
+
+
+@settings(max_examples=6, deadline=None)
+@given(larger_tables())
+def test_larger_tables_resist_a_linear_programming_attacker(table: PolicyTable) -> None:
+    """On larger tables the exact rational attacker is too slow; a second, different
+    attacker (a linear programme per blank: can it move at all?) takes its place."""
+    protected, done = protect_detailed(table)
+    cells = _cells(table)
+    for name, blank in protected.blanked.items():
+        values = table.measures[name].tolist()
+        found = intervals(cells, values, blank.tolist(), lower=None)
+        pinned = {cell for cell, (low, high) in found.items() if high - low < 1e-6}
+        assert pinned == set(done[name].exposed.tolist()), name
+        for line in known_lines(cells):
+            assert sum(bool(blank[i]) for i in line) != 1
+
+
 @settings(max_examples=60, deadline=None)
 @given(tables())
 def test_without_blanked_zeros_every_protected_cell_can_move(table: PolicyTable) -> None:
