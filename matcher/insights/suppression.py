@@ -4,16 +4,17 @@ The method (docs/insights.md, "The suppression method"), per person-count measur
 
 1. **Primary**: every count from 1 to ``min_cell - 1`` is blanked; zero is shown.
 2. **Line rule** (FORMAT): while a line of two or more cells holds exactly one blank,
-   blank one more of its published cells — the one with the smallest count per deficient
-   line it would mend (so one cell closing two lines beats two cells), non-zero counts
-   before zeros, cells the margins already give away last, ties by row order.
+   blank one more of its published cells — the one with the smallest count (plus
+   ``min_cell`` per line it would leave deficient) per deficient line it would mend, so
+   one cell closing two lines beats two cells; non-zero counts before zeros, cells the
+   margins already give away last, ties by row order.
 3. **Audit**: the line rule is necessary but not sufficient (in three dimensions, or in
    two when a blank bridges two groups of blanks). :func:`matcher.insights.lines.coloops`
    lists every blank that the published cells and the line totals still pin down.
 4. **Repair**: for each such cell, the cheapest set of published cells whose blanking puts
    it on a circuit (a non-zero null vector of the line totals restricted to the blanks):
    a linear programme ``min sum cost_c |z_c|`` subject to ``A z = 0`` and ``z_j = 1``
-   over a box of cells around it, widened until feasible. Blanks are only ever added and
+   over a box of cells around it, then over the whole table. Blanks are only ever added and
    a cell on a circuit stays on it, so steps 2-4 repeat until the audit finds nothing.
 
 A cell the line totals determine even with every cell blank (the margins give it away)
@@ -34,7 +35,14 @@ from scipy.optimize import linprog
 from matcher.insights.lines import Lines, coloops
 from matcher.insights.table import PolicyTable, ProtectedTable
 
-__all__ = ["DEFAULT_MIN_CELL", "MIN_CELL_FLOOR", "Protection", "protect", "suppress_measure"]
+__all__ = [
+    "DEFAULT_MIN_CELL",
+    "MIN_CELL_FLOOR",
+    "Protection",
+    "protect",
+    "protect_detailed",
+    "suppress_measure",
+]
 
 DEFAULT_MIN_CELL = 10
 """The smallest person count shown (other than zero) unless told otherwise."""
