@@ -13,6 +13,7 @@
 from matcher.reintegration.proximity import (
     PROXIMITY_TIERS,
     REACH,
+    UNKNOWN_PLACE,
     PlaceCodes,
     ProximityTier,
     encode_places,
@@ -52,6 +53,7 @@ from matcher.reintegration.wage_gate import Note, WageCheck, check_opportunity_w
 __all__ = [
     "PROXIMITY_TIERS",
     "REACH",
+    "UNKNOWN_PLACE",
     "ConceptReader",
     "DataFileError",
     "Evidence",

@@ -27,12 +27,13 @@ from typing import Literal, get_args
 import numpy as np
 from numpy.typing import NDArray
 
-from models.regions import ISLAND_GROUPS, REGENCIES, Place
+from models.regions import ISLAND_GROUPS, PROVINCES, REGENCIES, Place
 from models.returnee import Relocate
 
 __all__ = [
     "PROXIMITY_TIERS",
     "REACH",
+    "UNKNOWN_PLACE",
     "PlaceCodes",
     "ProximityTier",
     "encode_places",
@@ -50,42 +51,64 @@ PROXIMITY_TIERS: tuple[ProximityTier, ...] = get_args(ProximityTier)
 REACH: Mapping[Relocate, int] = {"none": 0, "province": 1, "island": 2, "any": 3}
 """The code of the farthest tier each ``relocate`` value accepts."""
 
-_UNKNOWN = -1
-_REGENCY_INDEX = {code: i for i, code in enumerate(sorted(REGENCIES))}
-_ISLAND_INDEX = {name: i for i, name in enumerate(ISLAND_GROUPS)}
+# Every place a home or a site can be, as one small integer: a regency or city (by
+# Kemendagri code order), a province named without a regency, or an unknown home.
+_REGENCIES = sorted(REGENCIES)
+_PROVINCES = sorted(PROVINCES)
+_REGENCY_PLACE = {code: i for i, code in enumerate(_REGENCIES)}
+_PROVINCE_PLACE = {code: len(_REGENCIES) + i for i, code in enumerate(_PROVINCES)}
+UNKNOWN_PLACE = len(_REGENCIES) + len(_PROVINCES)
+"""The place code of a home that is not recorded."""
+
+
+def _tier_table() -> NDArray[np.int8]:
+    """The tier code of every (home place, site place): the rule, in one place.
+
+    Each level counts only where the home knows it (an unknown part never equals anything),
+    and the levels nest (a regency lies in one province, a province in one island group),
+    so subtracting one per level shared from ``elsewhere`` gives the tier.
+    """
+    unknown = -1
+    parts = np.full((UNKNOWN_PLACE + 1, 3), unknown, dtype=np.int32)
+    islands = {name: i for i, name in enumerate(ISLAND_GROUPS)}
+    for code, place in _REGENCY_PLACE.items():
+        regency = REGENCIES[code]
+        province = regency.province
+        parts[place] = (place, int(province.code), islands[province.island_group])
+    for code, place in _PROVINCE_PLACE.items():
+        parts[place] = (unknown, int(code), islands[PROVINCES[code].island_group])
+    tiers = np.full((len(parts), len(parts)), 3, dtype=np.int8)
+    for level in range(3):
+        home, site = parts[:, level][:, None], parts[:, level][None, :]
+        tiers -= ((home == site) & (home != unknown)).view(np.int8)
+    tiers.flags.writeable = False
+    return tiers
+
+
+_TIERS = _tier_table()
 
 
 @dataclass(frozen=True)
 class PlaceCodes:
-    """Places as integer codes, one row per place; -1 where a part is unknown.
+    """Places as small integer codes, one per home or site (see :data:`UNKNOWN_PLACE`)."""
 
-    ``regency`` indexes the sorted Kemendagri regency codes, ``province`` is the
-    Kemendagri province code as a number (``33``), ``island`` indexes
-    :data:`models.regions.ISLAND_GROUPS`.
-    """
-
-    regency: NDArray[np.int32]
-    province: NDArray[np.int16]
-    island: NDArray[np.int8]
+    place: NDArray[np.int16]
 
     def __len__(self) -> int:
-        return int(self.regency.shape[0])
+        return int(self.place.shape[0])
 
     def take(self, rows: NDArray[np.intp] | slice) -> PlaceCodes:
         """The places at ``rows`` (an index array or a slice), e.g. one chunk."""
-        return PlaceCodes(self.regency[rows], self.province[rows], self.island[rows])
+        return PlaceCodes(self.place[rows])
 
 
-def _codes(place: Place | None) -> tuple[int, int, int]:
+def _code(place: Place | None) -> int:
     if place is None:
-        return _UNKNOWN, _UNKNOWN, _UNKNOWN
-    province = place.official_province
+        return UNKNOWN_PLACE
     regency = place.official_regency
-    return (
-        _REGENCY_INDEX[regency.code] if regency is not None else _UNKNOWN,
-        int(province.code),
-        _ISLAND_INDEX[province.island_group],
-    )
+    if regency is not None:
+        return _REGENCY_PLACE[regency.code]
+    return _PROVINCE_PLACE[place.official_province.code]
 
 
 def encode_places(places: Sequence[Place | None]) -> PlaceCodes:
@@ -99,20 +122,20 @@ def encode_places(places: Sequence[Place | None]) -> PlaceCodes:
     Returns
     -------
     PlaceCodes
-        Each distinct place is looked up once; the rest is a dictionary hit.
+        Each distinct spelling is looked up once; the rest is a dictionary hit.
     """
-    seen: dict[tuple[str, str | None], tuple[int, int, int]] = {}
-    rows = np.empty((len(places), 3), dtype=np.int32)
+    seen: dict[tuple[str, str | None], int] = {}
+    codes = np.empty(len(places), dtype=np.int16)
     for i, place in enumerate(places):
         if place is None:
-            rows[i] = (_UNKNOWN, _UNKNOWN, _UNKNOWN)
+            codes[i] = UNKNOWN_PLACE
             continue
         key = (place.province, place.regency)
         found = seen.get(key)
         if found is None:
-            found = seen[key] = _codes(place)
-        rows[i] = found
-    return PlaceCodes(rows[:, 0].copy(), rows[:, 1].astype(np.int16), rows[:, 2].astype(np.int8))
+            found = seen[key] = _code(place)
+        codes[i] = found
+    return PlaceCodes(codes)
 
 
 def encode_relocate(values: Sequence[Relocate]) -> NDArray[np.int8]:
@@ -136,19 +159,9 @@ def proximity_tiers(homes: PlaceCodes, sites: PlaceCodes) -> NDArray[np.int8]:
     numpy.ndarray of int8, shape (len(homes), len(sites))
         Codes into :data:`PROXIMITY_TIERS`: 0 regency, 1 province, 2 island, 3 elsewhere.
     """
-    tiers = np.full((len(homes), len(sites)), 3, dtype=np.int8)
-    # Each level only counts where the home knows it: an unknown part (-1) is never equal
-    # to a known one, and a home's -1 must not equal a site's -1 either. The levels nest
-    # (a regency lies in one province, a province in one island group), so subtracting one
-    # per level shared gives the tier.
-    for home, site in (
-        (homes.island, sites.island),
-        (homes.province, sites.province),
-        (homes.regency, sites.regency),
-    ):
-        shared = (home[:, None] == site[None, :]) & (home[:, None] != _UNKNOWN)
-        tiers -= shared.view(np.int8)
-    return tiers
+    # Columns first (at most 553 rows of the table), then whole rows per home: both are
+    # gathers of contiguous memory, much cheaper than comparing codes pair by pair.
+    return _TIERS[:, sites.place][homes.place]
 
 
 def reachable(reach: NDArray[np.int8], tiers: NDArray[np.int8]) -> NDArray[np.bool_]:
@@ -182,9 +195,7 @@ def proximity(home: Place | None, site: Place) -> ProximityTier:
     -------
     {"regency", "province", "island", "elsewhere"}
     """
-    codes = encode_places([home, site])
-    tier = proximity_tiers(codes.take(slice(0, 1)), codes.take(slice(1, 2)))
-    return PROXIMITY_TIERS[int(tier[0, 0])]
+    return PROXIMITY_TIERS[int(_TIERS[_code(home), _code(site)])]
 
 
 def within_reach(relocate: Relocate, tier: ProximityTier) -> bool:
