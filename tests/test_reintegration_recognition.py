@@ -429,3 +429,19 @@ def test_programme_countries_are_the_rule_packs_countries() -> None:
     del entry["country"]
     assert worker([entry]).experience[0].country_worked == "JP"
     assert worker([stay(12, country="KR")]).experience[0].country_worked == "KR"
+
+
+def test_the_docs_table_lists_every_rule_with_its_sources() -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "reintegration.md").read_text("utf-8")
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r"^\| `(REC-[A-Z0-9-]+)` \|.*$", docs, flags=re.MULTILINE)
+    }
+    table = load_recognition()
+    assert set(rows) == {r.id for r in table.rules}
+    for rule in table.rules:
+        cells = [c.strip() for c in rows[rule.id].split("|")]
+        assert cells[3] == str(rule.level), rule.id
+        assert cells[4] == str(rule.kkni_indicative), rule.id
+        assert cells[5] == rule.basis, rule.id
+        assert re.findall(r"`([A-Z0-9-]+)`", cells[6]) == list(rule.sources), rule.id
