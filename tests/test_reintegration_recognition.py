@@ -445,3 +445,29 @@ def test_the_docs_table_lists_every_rule_with_its_sources() -> None:
         assert cells[4] == str(rule.kkni_indicative), rule.id
         assert cells[5] == rule.basis, rule.id
         assert re.findall(r"`([A-Z0-9-]+)`", cells[6]) == list(rule.sources), rule.id
+
+
+def test_nothing_to_read_recognises_nothing() -> None:
+    def nothing(texts: Sequence[str]) -> list[list[str]]:
+        return [[] for _ in texts]
+
+    assert recognise_pool([], read, AS_OF) == []
+    assert recognise(worker([stay(60, completed=True)]), nothing, AS_OF) == ()
+    assert recognise(worker(), read, AS_OF) == ()
+
+
+def test_protected_attributes_are_never_read() -> None:
+    from models.worker import PROTECTED_FIELDS
+
+    base = CASES["REC-JP-SSW2-TEST-36M-JP"][0]
+    changed = base.model_copy(
+        update={
+            "gender": "F",
+            "province": "Papua",
+            "religion": "any",
+            "ethnicity": "any",
+            "marital_status": "married",
+        }
+    )
+    assert set(PROTECTED_FIELDS) <= set(Worker.model_fields)
+    assert recognise(changed, read, AS_OF) == recognise(base, read, AS_OF)
