@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from models.common import (
+    PROGRAMME_COUNTRY,
     CountryCode,
     Identifier,
     IscoCode,
@@ -179,6 +180,14 @@ class Experience(SelarasModel):
         if self.country is not None:
             return self.country != "ID"
         return self.programme is not None
+
+    @property
+    def country_worked(self) -> str | None:
+        """The country of this work: ``country``, else the ``programme``'s destination
+        (None when neither says, e.g. programme ``OTHER`` without a country)."""
+        if self.country is not None:
+            return self.country
+        return None if self.programme is None else PROGRAMME_COUNTRY[self.programme]
 
 
 class Health(SelarasModel):

@@ -87,7 +87,7 @@ def marked_entries(name: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(label, entry) for every entry of a file that must carry provenance."""
     data = load(name)
     if name == "minimum_wages_id.json":
-        for part in ("rules", "ump", "umk"):
+        for part in ("rules", "wage_periods", "ump", "umk"):
             for entry in data[part]:
                 yield f"{part}:{entry['id']}", entry
     elif name == "recognition.json":
