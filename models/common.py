@@ -29,6 +29,8 @@ __all__ = [
     "CONTROL_CHARACTERS",
     "PRINTABLE_PATTERN",
     "PROGRAMMES",
+    "PROGRAMME_COUNTRY",
+    "Amount",
     "CountryCode",
     "CurrencyCode",
     "Identifier",
@@ -58,6 +60,18 @@ PROGRAMMES = (
 Programme = Literal[
     "JP-SSW1", "JP-SSW2", "JP-TITP", "KR-EPS", "TW-FACTORY", "MY-PLKS", "DE-SKILLED", "OTHER"
 ]
+PROGRAMME_COUNTRY: Mapping[str, str | None] = {
+    "JP-SSW1": "JP",
+    "JP-SSW2": "JP",
+    "JP-TITP": "JP",
+    "KR-EPS": "KR",
+    "TW-FACTORY": "TW",
+    "MY-PLKS": "MY",
+    "DE-SKILLED": "DE",
+    "OTHER": None,
+}
+"""The destination country of each programme (its rule pack's ``country``); ``OTHER`` spans
+several countries, so a stay under it names no country by itself."""
 
 
 def _admits(annotation: object, kind: type) -> bool:
@@ -179,20 +193,26 @@ def field_error(model: type[BaseModel], field: str, value: object, message: str)
     return ValidationError.from_exception_data(model.__name__, [details])
 
 
-class Money(SelarasModel):
-    """An amount of money in a currency: positive, and at most a thousand months of the
-    wage ceiling of its currency (``models.bounds``)."""
+class Amount(SelarasModel):
+    """An amount of money in a currency, at most a thousand months of the wage ceiling of
+    its currency (``models.bounds``); subclasses set its lower bound."""
 
-    amount: Annotated[float, Field(gt=0)]
+    amount: float
     currency: CurrencyCode
 
     @model_validator(mode="after")
-    def _below_ceiling(self) -> Money:
+    def _below_ceiling(self) -> Amount:
         try:
             check_money(self.amount, self.currency)
         except ValueError as error:
             raise field_error(type(self), "amount", self.amount, str(error)) from None
         return self
+
+
+class Money(Amount):
+    """A positive amount of money in a currency."""
+
+    amount: Annotated[float, Field(gt=0)]
 
 
 class MonthlyWage(Money):

@@ -30,11 +30,14 @@ from pydantic import BaseModel, ValidationError
 
 from models.agency import Agency
 from models.common import error_message
+from models.course import Course
 from models.csv_format import COLUMNS, REQUIRED_COLUMNS, row_to_record
+from models.opportunity import Opportunity
+from models.outcome import Outcome
 from models.strict_json import JsonError
 from models.strict_json import loads as strict_loads
 from models.vacancy import Vacancy
-from models.worker import Worker
+from models.worker import Returnee, Worker
 
 __all__ = [
     "MAX_LISTED_PROBLEMS",
@@ -45,18 +48,36 @@ __all__ = [
     "Problem",
     "ReadResult",
     "RecordKind",
+    "json_values",
     "parse_records",
     "read_records",
     "read_stream",
 ]
 
-RecordKind = Literal["workers", "vacancies", "agencies"]
+RecordKind = Literal[
+    "workers", "vacancies", "agencies", "courses", "returnees", "opportunities", "outcomes"
+]
 FileFormat = Literal["jsonl", "json", "csv"]
 RECORD_MODELS: dict[str, type[BaseModel]] = {
     "workers": Worker,
     "vacancies": Vacancy,
     "agencies": Agency,
+    "courses": Course,
+    "returnees": Returnee,
+    "opportunities": Opportunity,
+    "outcomes": Outcome,
 }
+_UNIQUE_BY: dict[str, tuple[str, ...]] = {
+    "workers": ("agency_id", "id"),
+    "vacancies": ("agency_id", "id"),
+    "returnees": ("agency_id", "id"),
+    "agencies": ("id",),
+    "courses": ("id",),
+    "opportunities": ("id",),
+    # The same stage of the same pair on the same day twice would count twice in learning.
+    "outcomes": ("vacancy_id", "worker_id", "stage", "date"),
+}
+"""The fields that identify a record within a file (a repeat is an error)."""
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
 MAX_LISTED_PROBLEMS = 1000
@@ -115,6 +136,20 @@ class ReadResult(Generic[RecordT]):
     def ok(self) -> bool:
         """True when the file may be applied (no error at all)."""
         return self.lines_with_errors == 0
+
+    @property
+    def listing_full(self) -> bool:
+        """True when no more errors are listed (they are still counted)."""
+        return len(self.errors) >= MAX_LISTED_PROBLEMS
+
+    def reject(self, problems: Sequence[Problem]) -> None:
+        """Count one line (or whole-file problem) with errors and list its problems while
+        there is room. From the first error on the file is rejected whole, so the records
+        kept so far are dropped."""
+        if self.ok:
+            self.records, self.lines = [], []
+        self.lines_with_errors += 1
+        self.errors.extend(problems[: MAX_LISTED_PROBLEMS - len(self.errors)])
 
     @property
     def truncated(self) -> bool:
@@ -268,7 +303,7 @@ class _Reader:
                 good = self.take(number, value, [])
             if (
                 not good
-                and self._listing_full()
+                and self.result.listing_full
                 and len(line) <= _KNOWN_BAD_LINE_BYTES
                 and len(known_bad) < _KNOWN_BAD_LINES
             ):
@@ -290,7 +325,7 @@ class _Reader:
             message = f"expected a JSON object, got {type(raw).__name__}"
             self._error_line(lambda: [Problem(self.name, line, None, message)])
             return False
-        if self._listing_full() and not self.required <= raw.keys():
+        if self.result.listing_full and not self.required <= raw.keys():
             # Past the listed errors only the count matters, and a missing required field
             # settles it without running the validators.
             self.result.lines_with_errors += 1
@@ -301,12 +336,10 @@ class _Reader:
             self._error_line(partial(_problems, self.name, line, error))
             return False
         # The validated ids, not the raw ones: " W-1" and "W-1" are the same id once stripped.
-        ids = record.model_dump(include={"agency_id", "id"})
-        key = (ids["agency_id"], ids["id"]) if self.kind != "agencies" else (ids["id"],)
+        key = tuple(str(getattr(record, field)) for field in _UNIQUE_BY[self.kind])
         if key in self.seen:
-            owner = f" for agency {key[0]!r}" if self.kind != "agencies" else ""
-            message = f"duplicate id {key[-1]!r}{owner} (first on line {self.seen[key]})"
-            self._error_line(lambda: [Problem(self.name, line, "id", message)])
+            field, message = _duplicate(self.kind, key, self.seen[key])
+            self._error_line(lambda: [Problem(self.name, line, field, message)])
             return False
         self.seen[key] = line
         if not self.result.ok:
@@ -331,20 +364,21 @@ class _Reader:
             self._error_line(lambda: [Problem(self.name, None, None, message)])
         return self.result
 
-    def _listing_full(self) -> bool:
-        return len(self.result.errors) >= MAX_LISTED_PROBLEMS
-
     def _error_line(self, problems: Callable[[], list[Problem]]) -> None:
-        """Count a line with errors and list its problems while there is room (they are
-        only built then: building them costs more than validating the line)."""
-        result = self.result
-        if result.ok:
-            # Rejected whole from now on: free what was kept.
-            result.records, result.lines = [], []
-        result.lines_with_errors += 1
-        room = MAX_LISTED_PROBLEMS - len(result.errors)
-        if room > 0:
-            result.errors.extend(problems()[:room])
+        # Problems are only built while listed: building them costs more than validating.
+        self.result.reject(() if self.result.listing_full else problems())
+
+
+def _duplicate(kind: str, key: tuple[str, ...], first: int) -> tuple[str | None, str]:
+    """The field and message of a record that repeats the one on line ``first``."""
+    if kind == "outcomes":
+        vacancy, worker, stage, date = key
+        return None, (
+            f"duplicate outcome: {stage} of worker {worker!r} for {vacancy!r} on {date} "
+            f"(first on line {first})"
+        )
+    owner = f" for agency {key[0]!r}" if len(key) == 2 else ""
+    return "id", f"duplicate id {key[-1]!r}{owner} (first on line {first})"
 
 
 def _format_of(suffix: str, head: bytes) -> FileFormat:
@@ -371,6 +405,32 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def json_values(text: str, fmt: Literal["json", "jsonl"]) -> Iterator[tuple[int, Any, str | None]]:
+    """Yield the JSON values of a file with the line each starts on, or a parse error.
+
+    ``fmt="json"``: the elements of an array (or the one value); ``"jsonl"``: one value per
+    non-blank line. Each item is ``(line, value, None)`` or ``(line, None, message)``. The
+    values are read by the same strict decoder and record-size limit as
+    :func:`read_stream`, so readers of other record formats (JSON-LD, HR-JSON) refuse what
+    it refuses and name lines exactly as it does.
+    """
+    if fmt == "json":
+        handle = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+        for line, value, problems in _json_records(handle):
+            yield line, value, problems[0][2] if problems else None
+        return
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        if not text_line.strip():
+            continue
+        if len(text_line.encode("utf-8", "surrogatepass")) > MAX_RECORD_BYTES:
+            yield number, None, _too_long("the line")
+            continue
+        try:
+            yield number, strict_loads(text_line), None
+        except JsonError as error:
+            yield number, None, f"malformed JSON: {error}"
 
 
 def _json_records(handle: IO[bytes]) -> Iterator[RawRecord]:
