@@ -17,6 +17,7 @@ import typer
 
 from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES, run_demo
+from cli.flags import MAX_TOP, bounded_day
 from cli.keys import keys_app
 from cli.matching import load_run, write_records
 from cli.report import EXIT_INVALID, count_of, report_problems
@@ -28,6 +29,8 @@ from matcher.messages import Lang
 from matcher.occupations import default_occupation_normalizer
 from matcher.skills import default_skill_normalizer
 from models.files import InvalidInputError, RecordKind, read_records
+from models.strict_json import JsonError
+from models.strict_json import loads as strict_loads
 
 __all__ = ["app", "main"]
 
@@ -167,7 +170,12 @@ AgencyFile = Annotated[
 ]
 AsOf = Annotated[
     dt.datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Evaluation date (default today)."),
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        metavar="DATE",
+        help="Evaluation date (default today).",
+        callback=bounded_day,
+    ),
 ]
 
 
@@ -181,7 +189,7 @@ def match(
         typer.Option("--for", help="vacancies: top workers per job order; workers: the reverse."),
     ] = "vacancies",
     top: Annotated[
-        int, typer.Option(min=0, help="How many per job order or worker; 0 = all.")
+        int, typer.Option(min=0, max=MAX_TOP, help="How many per job order or worker; 0 = all.")
     ] = 10,
     as_of: AsOf = None,
     include_ineligible: Annotated[
@@ -272,9 +280,9 @@ def _sections(raw: str | None) -> dict[str, Any] | None:
     if raw is None:
         return None
     try:
-        sections = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise typer.BadParameter(f"not valid JSON ({error.msg})", param_hint="--sections") from None
+        sections = strict_loads(raw)
+    except JsonError as error:
+        raise typer.BadParameter(f"not valid JSON ({error})", param_hint="--sections") from None
     if not isinstance(sections, dict):
         raise typer.BadParameter("must be a JSON object", param_hint="--sections")
     return sections

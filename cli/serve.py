@@ -30,9 +30,11 @@ def serve(
     """
     # Imported here so that the other commands start without loading the web stack.
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from api.app import create_app
     from api.keys import MIN_ADMIN_KEY_LENGTH
+    from api.safe_logging import log_config
     from api.settings import Settings, SettingsError
 
     try:
@@ -46,4 +48,11 @@ def serve(
             err=True,
         )
         raise typer.Exit(EXIT_INVALID)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Every log handler withholds exception messages (they can quote a name or a NIK).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=log_config(LOGGING_CONFIG),
+    )
