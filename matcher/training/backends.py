@@ -20,7 +20,14 @@ from ortools.linear_solver import pywraplp  # type: ignore[attr-defined]
 from ortools.linear_solver.python import model_builder_helper as mbh
 from scipy.sparse import csr_matrix
 
-__all__ = ["BACKENDS", "Backend", "Outcome", "solve_program"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "LinearRelaxation",
+    "Outcome",
+    "solve_program",
+    "solve_relaxation",
+]
 
 Backend = Literal["cp-sat", "scip", "highs", "cbc"]
 BACKENDS: tuple[Backend, ...] = ("cp-sat", "scip", "highs", "cbc")
@@ -161,3 +168,64 @@ def _solve_cbc(helper: Any, n_vars: int, time_limit: float) -> Outcome:
     if code == pywraplp.Solver.OPTIMAL:
         return Outcome("optimal", values, objective, objective)
     return Outcome("feasible", values, objective, solver.Objective().BestBound())
+
+
+@dataclass(frozen=True)
+class LinearRelaxation:
+    """The optimum of a program's linear relaxation (GLOP, OR-Tools' simplex).
+
+    Attributes
+    ----------
+    optimal : bool
+        Whether GLOP proved an optimum (else the other fields are empty).
+    objective : float
+    values, reduced_costs : ndarray of float64, shape (n_vars,)
+        Reduced costs ``c - A'y`` of the optimal basis.
+    duals : ndarray of float64, shape (n_rows,)
+    """
+
+    optimal: bool
+    objective: float
+    values: Floats
+    reduced_costs: Floats
+    duals: Floats
+
+
+def solve_relaxation(
+    matrix: csr_matrix,
+    row_lower: Floats,
+    row_upper: Floats,
+    var_lower: Floats,
+    var_upper: Floats,
+    objective: Floats,
+    *,
+    maximize: bool,
+    time_limit: float,
+) -> LinearRelaxation:
+    """Solve the linear relaxation of a program with GLOP (deterministic, single thread).
+
+    Parameters are as for :func:`solve_program`, without integrality.
+
+    Returns
+    -------
+    LinearRelaxation
+    """
+    helper: Any = mbh.ModelBuilderHelper()
+    helper.fill_model_from_sparse_data(
+        var_lower, var_upper, objective, row_lower, row_upper, matrix
+    )
+    helper.set_maximize(maximize)
+    solver = mbh.ModelSolverHelper("glop")
+    solver.enable_output(False)
+    solver.set_time_limit_in_seconds(max(time_limit, 0.01))
+    solver.solve(helper)
+    if _status(solver.status()) != "optimal":
+        empty = np.zeros(0)
+        return LinearRelaxation(False, math.nan, empty, empty, empty)
+    return LinearRelaxation(
+        True,
+        solver.objective_value(),
+        np.asarray(solver.variable_values()),
+        np.asarray(solver.reduced_costs()),
+        np.asarray(solver.dual_values()),
+    )

@@ -41,10 +41,15 @@ from numpy.typing import NDArray
 from matcher.training.instance import PlanInstance
 from matcher.training.program import Clock, Program, checked, totals
 
-__all__ = ["order_stage"]
+__all__ = ["LeftTheOptimum", "order_stage"]
 
 Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
+
+
+class LeftTheOptimum(Exception):  # noqa: N818 - a signal, not an error
+    """A tie-break answer changed a held total: the program held a larger face."""
 
 
 def choice_order(instance: PlanInstance, program: Program) -> tuple[Ints, Ints, Ints, Ints]:
@@ -115,12 +120,34 @@ def order_stage(
     n_pos = len(positions)
     z_position = position_of_worker[model.z_worker]
     z_var = n_x + n_y + np.arange(model.n_z, dtype=np.int64)
-    by_position = np.argsort(z_position, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(n_choices)))
     held = totals(model, best)
-    start = 0
     fixed = program.fork()
     fixed.integer[z_var] = True
+
+    def steer(first: int, objective: Floats) -> Floats:
+        """Add ``sum(w_k * choice rank of k)`` over positions from ``first``, ``w`` falling."""
+        later = z_position >= first
+        weight = (n_pos - z_position[later]).astype(np.float64)
+        objective[z_var[later]] += weight * (rank[later] - n_choices[z_position[later]])
+        return objective
+
+    def adopt_tie(objective: Floats) -> Bools | None:
+        outcome = fixed.fork().solve(objective, maximize=False, clock=clock)
+        if outcome.values is None or outcome.status != "optimal":
+            return None
+        candidate = _plan_from(instance, program, outcome.values)
+        if candidate is None or totals(model, candidate) != held:
+            raise LeftTheOptimum
+        return candidate
+
+    # A first plan close to the tie-broken one: linear weights favour earlier workers'
+    # better choices (exact only when no trade-off between workers exists; the search
+    # below proves or corrects it).
+    steered = adopt_tie(steer(0, np.zeros(fixed.n_total)))
+    if steered is None:
+        return best, False
+    best = steered
+    start = 0
     while start < n_pos:
         choice = _incumbent_choice(program, best, n_pos, z_position)
         current = np.where(choice >= 0, rank[np.maximum(choice, 0)], n_choices)
@@ -131,18 +158,16 @@ def order_stage(
             return best, True
         if found < 0:
             return best, False
-        # Fix the prefix before `found` to the incumbent, then give `found` her best.
+        # Fix the prefix before `found` to the incumbent, then give `found` her best
+        # choice (weight above any steering total), steering the positions after it.
         _fix(fixed, start, found, choice, z_position, z_var)
-        trial = fixed.fork()
-        members = by_position[bounds[found] : bounds[found + 1]]
-        objective = np.zeros(trial.n_total)
-        objective[z_var[members]] = rank[members] - n_choices[found]
-        outcome = trial.solve(objective, maximize=False, clock=clock)
-        if outcome.values is None or outcome.status != "optimal":
+        objective = steer(found + 1, np.zeros(fixed.n_total))
+        top = 1.0 + float(np.sum((n_pos - np.arange(found + 1, n_pos)) * n_choices[found + 1 :]))
+        mine = z_position == found
+        objective[z_var[mine]] = top * (rank[mine] - n_choices[found])
+        candidate = adopt_tie(objective)
+        if candidate is None:
             return best, False
-        candidate = _plan_from(instance, program, outcome.values)
-        if candidate is None or totals(model, candidate) != held:
-            raise RuntimeError("the tie-break solve broke the held totals; please report this")
         best = candidate
         choice = _incumbent_choice(program, best, n_pos, z_position)
         _fix(fixed, found, found + 1, choice, z_position, z_var)
@@ -181,7 +206,6 @@ def _first_improvement(
     improvable = current[span] > 0
     f = trial.add_vars(int(improvable.sum()), integer=True)
     f_pos = np.flatnonzero(improvable)
-    none = np.zeros(0, np.int64)
     # e_k - e_{k-1} <= 0
     chain = np.arange(1, n, dtype=np.int64)
     trial.add_rows(
@@ -208,10 +232,10 @@ def _first_improvement(
     n_f = len(f)
     later = np.flatnonzero(f_pos > 0)
     trial.add_rows(
-        np.concatenate((later, later)),
+        np.tile(np.arange(len(later)), 2),
         np.concatenate((f[later], e[f_pos[later] - 1])),
         np.concatenate((np.ones(len(later)), -np.ones(len(later)))),
-        np.full(len(later), -math.inf) if n_f else none.astype(np.float64),
+        np.full(len(later), -math.inf),
         np.zeros(len(later)),
     )
     f_of_position = np.full(n, -1, np.int64)

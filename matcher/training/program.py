@@ -8,12 +8,13 @@ min-cost flow (:func:`exact_allocation`); only then do its totals count.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
 
-from matcher.training.backends import Backend, Outcome, solve_program
+from matcher.training.backends import Backend, Outcome, solve_program, solve_relaxation
 from matcher.training.flow import FlowInfeasibleError, lexicographic_weight, max_weight_bmatching
 from matcher.training.instance import PlanInstance
 from matcher.training.model import PartModel, Rows
@@ -110,8 +111,10 @@ class Program:
         Rows added by stages (over all variables, the model's first).
     var_lower, var_upper : ndarray of float64, shape (n_total,)
     integer : ndarray of bool, shape (n_total,)
-    solves : int
-        Solver calls made so far (shared by forks).
+    solves : list of int
+        Solver calls made so far (one counter shared by forks).
+    pinned : ndarray of int64
+        Rows held at equality (rows of the optimal face), with ``pinned_at`` their level.
     """
 
     model: PartModel
@@ -121,6 +124,8 @@ class Program:
     var_upper: Floats
     integer: Bools
     solves: list[int]
+    pinned: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    pinned_at: Floats = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n_total(self) -> int:
@@ -145,6 +150,8 @@ class Program:
             self.var_upper.copy(),
             self.integer.copy(),
             self.solves,
+            self.pinned.copy(),
+            self.pinned_at.copy(),
         )
 
     def add_vars(self, n: int, *, integer: bool) -> Ints:
@@ -170,10 +177,109 @@ class Program:
             np.array([upper]),
         )
 
-    def solve(self, objective: Floats, *, maximize: bool, clock: Clock) -> Outcome:
-        """Solve with ``objective`` over the first ``len(objective)`` variables."""
+    def fix_by_reduced_costs(
+        self, objective: Floats, target: int, *, maximize: bool, clock: Clock
+    ) -> int:
+        """Fix every variable that takes one value in all solutions reaching ``target``.
+
+        Reduced-cost fixing: with the relaxation's optimum ``z`` and a variable's reduced
+        cost ``d`` at a bound, any solution with that variable at its other bound is worth
+        at most ``z - |d|`` (for a maximisation). Where that is below ``target`` (less a
+        margin for the relaxation's float tolerances), every solution worth ``target``
+        has the variable at its relaxation value, which is then integral. The later
+        stages search only among such solutions, so fixing is exact.
+
+        Returns
+        -------
+        int
+            Variables fixed.
+        """
+        matrix, lower, upper = self._matrix()
+        full = np.zeros(self.n_total)
+        full[: len(objective)] = objective
+        sign = 1.0 if maximize else -1.0
+        relaxation = solve_relaxation(
+            matrix,
+            lower,
+            upper,
+            self.var_lower,
+            self.var_upper,
+            sign * full,
+            maximize=True,
+            time_limit=clock.left(),
+        )
+        if not relaxation.optimal:
+            return 0
+        margin = 1e-6 * (abs(relaxation.objective) + float(np.abs(full).sum())) + 1.0
+        slack = relaxation.objective - sign * target
+        at_bound = (np.abs(relaxation.values - np.rint(relaxation.values)) < 1e-9) & (
+            self.var_upper > self.var_lower
+        )
+        fix = at_bound & (np.abs(relaxation.reduced_costs) > slack + margin)
+        level = np.rint(relaxation.values[fix])
+        self.var_lower[fix] = level
+        self.var_upper[fix] = level
+        return int(fix.sum())
+
+    def _matrix(self) -> tuple[csr_matrix, Floats, Floats]:
+        """The constraint matrix and row bounds, pinned rows at their level."""
+        matrix, lower, upper = self._rows().matrix(self.n_total)
+        lower[self.pinned] = self.pinned_at
+        upper[self.pinned] = self.pinned_at
+        return matrix, lower, upper
+
+    def restrict_to_optimal_face(self, objective: Floats, target: int, *, clock: Clock) -> bool:
+        """Restrict to the face of the relaxation's optimum, when that optimum is ``target``.
+
+        Complementary slackness: when the linear relaxation's optimum (maximisation) equals
+        the integer optimum ``target``, a solution reaches ``target`` exactly when it keeps
+        every variable with a non-zero reduced cost at its bound and every row with a
+        non-zero dual at its limit. Fixing those gives a program whose every solution
+        has the objective at ``target`` with no row on the objective, so a later stage
+        keeps its allocation variables continuous. Reduced costs and duals within a
+        tolerance of zero count as zero (the face kept is then larger, never smaller);
+        callers check each answer exactly and fall back when it leaves the optimum.
+
+        Returns
+        -------
+        bool
+            Whether the relaxation was tight and the program now holds the face.
+        """
+        matrix, lower, upper = self._matrix()
+        full = np.zeros(self.n_total)
+        full[: len(objective)] = objective
+        relaxation = solve_relaxation(
+            matrix,
+            lower,
+            upper,
+            self.var_lower,
+            self.var_upper,
+            full,
+            maximize=True,
+            time_limit=clock.left(),
+        )
+        scale = float(np.abs(full).max(initial=0.0)) + 1.0
+        # Tight means equal: a relaxation optimum even half a unit above the integer one
+        # has a face without any integer optimum on it.
+        if not relaxation.optimal or relaxation.objective > target + 1e-9 * (abs(target) + scale):
+            return False
+        tolerance = 1e-6 * scale
+        fix = np.abs(relaxation.reduced_costs) > tolerance
+        level = np.where(relaxation.reduced_costs > 0, self.var_upper, self.var_lower)[fix]
+        self.var_lower[fix] = level
+        self.var_upper[fix] = level
+        duals = relaxation.duals
+        pin = np.flatnonzero(np.abs(duals) > tolerance)
+        self.pinned = np.concatenate((self.pinned, pin))
+        self.pinned_at = np.concatenate(
+            (self.pinned_at, np.where(duals[pin] > 0, upper[pin], lower[pin]))
+        )
+        return True
+
+    def _rows(self) -> Rows:
+        """The model's rows followed by the added ones."""
         model, extra = self.model, self.extra
-        rows = Rows(
+        return Rows(
             [*model.rows.row, *(r + model.rows.n_rows for r in extra.row)],
             [*model.rows.col, *extra.col],
             [*model.rows.coef, *extra.coef],
@@ -181,7 +287,10 @@ class Program:
             [*model.rows.upper, *extra.upper],
             model.rows.n_rows + extra.n_rows,
         )
-        matrix, lower, upper = rows.matrix(self.n_total)
+
+    def solve(self, objective: Floats, *, maximize: bool, clock: Clock) -> Outcome:
+        """Solve with ``objective`` over the first ``len(objective)`` variables."""
+        matrix, lower, upper = self._matrix()
         full = np.zeros(self.n_total)
         full[: len(objective)] = objective
         self.solves[0] += 1

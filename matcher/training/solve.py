@@ -145,10 +145,15 @@ def solve_plan(
     value = int(placed_pairs.sum()) * PASS_SCALE
     bound, proven, solves = value, True, 0
     largest = (0, 0, 0)
-    for part in reduction.parts:
-        model = build_model(instance, part)
+    models = [build_model(instance, part) for part in reduction.parts]
+    sizes = np.array([model.n_vars for model in models], np.float64)
+    for k, (part, model) in enumerate(zip(reduction.parts, models, strict=True)):
         largest = max(largest, (model.n_x, model.n_y, model.n_z))
-        solution = solve_part(instance, model, backend=backend, deadline=deadline)
+        # Each component gets the time left in proportion to its size; what a small one
+        # leaves unused passes on to the next.
+        share = sizes[k] / sizes[k:].sum()
+        part_deadline = time.monotonic() + max(deadline - time.monotonic(), 0.0) * share
+        solution = solve_part(instance, model, backend=backend, deadline=part_deadline)
         chosen = solution.chosen
         enrolled[part.options[chosen[: model.n_x]]] = True
         placed_pairs[part.pairs[chosen[model.n_x : model.n_x + model.n_y]]] = True

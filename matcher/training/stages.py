@@ -25,8 +25,8 @@ from numpy.typing import NDArray
 from matcher.training.backends import Backend, Outcome
 from matcher.training.instance import PlanInstance
 from matcher.training.model import PartModel, Rows
-from matcher.training.order import order_stage
-from matcher.training.program import Clock, Program, adopt, exact_allocation, totals
+from matcher.training.order import LeftTheOptimum, order_stage
+from matcher.training.program import Clock, Program, adopt, checked, exact_allocation, totals
 
 __all__ = ["PartSolution", "solve_part"]
 
@@ -62,6 +62,28 @@ class PartSolution:
     solves: int
 
 
+EXACT = 2**50
+"""Largest objective magnitude a combined objective may reach: far inside float64's exact
+integers, so a floating-point solver's tolerances stay below one unit."""
+
+
+def _reduced(coefficients: Ints) -> tuple[Ints, int]:
+    """Coefficients divided by their greatest common divisor (an exact rescaling)."""
+    nonzero = coefficients[coefficients != 0]
+    divisor = int(np.gcd.reduce(nonzero)) if nonzero.size else 1
+    return coefficients // divisor, divisor
+
+
+def _cap(model: PartModel, coefficients: Ints) -> int:
+    """An upper bound on a plan's total: each worker contributes at most her best term."""
+    n_x, n_y = model.n_x, model.n_y
+    best = np.zeros(len(model.part.workers), np.int64)
+    np.maximum.at(best, model.x_worker, coefficients[:n_x])
+    np.maximum.at(best, model.y_worker, coefficients[n_x : n_x + n_y])
+    np.maximum.at(best, model.z_worker, coefficients[n_x + n_y :])
+    return int(best.sum())
+
+
 def solve_part(
     instance: PlanInstance,
     model: PartModel,
@@ -70,6 +92,14 @@ def solve_part(
     deadline: float,
 ) -> PartSolution:
     """All four stages for one component.
+
+    Stages 1 and 2 are one solve when ``value * K - cost`` (``K`` above any total cost)
+    stays within :data:`EXACT` after dividing each by its common divisor; stage 3
+    maximises ``value * K' + score`` (``K'`` above any total score) with the cost held. A
+    single objective over the allocation keeps the allocation variables continuous (the
+    totally unimodular argument in :mod:`matcher.training.model`); where the combination
+    would be too large, the stages run one by one and the allocation variables of stage 3
+    on are integer.
 
     Parameters
     ----------
@@ -85,42 +115,117 @@ def solve_part(
     """
     clock = Clock(deadline)
     n_x, n_vars = model.n_x, model.n_vars
-    integer = np.zeros(n_vars, np.bool_)
-    integer[:n_x] = True
-    if backend == "cp-sat":
-        integer[:] = True
-    program = Program(model, backend, Rows(), np.zeros(n_vars), np.ones(n_vars), integer, [0])
+    solves = [0]
+
+    def program(*, all_integer: bool) -> Program:
+        integer = np.zeros(n_vars, np.bool_)
+        integer[: n_vars if all_integer or backend == "cp-sat" else n_x] = True
+        return Program(model, backend, Rows(), np.zeros(n_vars), np.ones(n_vars), integer, solves)
+
+    def stop(best: Bools, bound: int) -> PartSolution:
+        return PartSolution(best, *totals(model, best), bound, False, solves[0])
+
+    value, value_unit = _reduced(model.value)
+    cost, cost_unit = _reduced(model.cost)
+    score, _ = _reduced(model.score)
+    value_cap, cost_cap = _cap(model, value), _cap(model, cost)
+    if model.part.has_budget and instance.budget is not None:
+        cost_cap = min(cost_cap, instance.budget // cost_unit)
     # The plan with no enrolment is always feasible: the starting incumbent.
     best = exact_allocation(model, None, np.zeros(n_x, np.bool_), instance)
-    first = program.solve(model.value.astype(np.float64), maximize=True, clock=clock)
-    best = adopt(model, instance, first, best)
-    value = int(model.value[best].sum())
-    bound = _value_bound(first, value)
-    if first.status != "optimal":
-        return PartSolution(best, *totals(model, best), bound, False, program.solves[0])
-    program.hold(model.value, value - 0.5, math.inf)
-    for stage, maximize in ((model.cost, False), (model.score, True)):
-        if not stage.any():
-            continue
-        outcome = program.solve(stage.astype(np.float64), maximize=maximize, clock=clock)
+    # Stages 1 and 2: value, then cost.
+    first = program(all_integer=False)
+    if cost.any() and value_cap * (cost_cap + 1) < EXACT:
+        weight = cost_cap + 1
+        settled = value * weight - cost
+        outcome = first.solve(settled.astype(np.float64), maximize=True, clock=clock)
         best = adopt(model, instance, outcome, best)
-        total = int(stage[best].sum())
         if outcome.status != "optimal":
-            return PartSolution(best, *totals(model, best), bound, False, program.solves[0])
-        if maximize:
-            program.hold(stage, total - 0.5, math.inf)
-        else:
-            program.hold(stage, -math.inf, total + 0.5)
-    best, proven = order_stage(instance, program, best, clock)
-    return PartSolution(best, *totals(model, best), bound, proven, program.solves[0])
+            bound = _value_bound(outcome, weight, value_unit, best, model)
+            return stop(best, bound)
+    else:
+        settled = value
+        outcome = first.solve(value.astype(np.float64), maximize=True, clock=clock)
+        best = adopt(model, instance, outcome, best)
+        if outcome.status != "optimal":
+            return stop(best, _value_bound(outcome, 1, value_unit, best, model))
+        if cost.any():
+            first.hold(value, int(value[best].sum()) - 0.5, math.inf)
+            outcome = first.solve(cost.astype(np.float64), maximize=False, clock=clock)
+            best = adopt(model, instance, outcome, best)
+            if outcome.status != "optimal":
+                return stop(best, int(model.value[best].sum()))
+    bound = int(model.value[best].sum())
+    settled_at = int(settled[best].sum())
+    # From here only plans optimal so far matter. Fast path: the relaxation of stages 1
+    # and 2 is tight on these instances, so its optimal face holds value and cost with
+    # no row, and the allocation variables stay continuous. Exact path otherwise (or if
+    # an answer leaves the face's optimum): value and cost held by rows, all integer.
+    third = program(all_integer=False)
+    if third.restrict_to_optimal_face(settled.astype(np.float64), settled_at, clock=clock):
+        try:
+            best, proven = _score_and_order(instance, third, best, score, clock, settled)
+            return PartSolution(best, *totals(model, best), bound, proven, solves[0])
+        except LeftTheOptimum:
+            pass
+    third = program(all_integer=True)
+    third.fix_by_reduced_costs(settled.astype(np.float64), settled_at, maximize=True, clock=clock)
+    third.hold(value, int(value[best].sum()) - 0.5, math.inf)
+    if cost.any():
+        third.hold(cost, -math.inf, int(cost[best].sum()) + 0.5)
+    best, proven = _score_and_order(instance, third, best, score, clock, settled)
+    return PartSolution(best, *totals(model, best), bound, proven, solves[0])
 
 
-def _value_bound(outcome: Outcome, value: int) -> int:
-    """The proven bound on an integer value: the solver's bound rounded down."""
-    if outcome.status == "optimal":
-        return value
+def _score_and_order(
+    instance: PlanInstance,
+    program: Program,
+    best: Bools,
+    score: Ints,
+    clock: Clock,
+    settled: Ints,
+) -> tuple[Bools, bool]:
+    """Stage 3 (score) and stage 4 (order) on a program that holds value and cost.
+
+    Raises
+    ------
+    LeftTheOptimum
+        If an answer changes the value or the cost (the face was larger than the optimum).
+    """
+    model = program.model
+    held = int(settled[best].sum())
+    if score.any():
+        outcome = program.solve(score.astype(np.float64), maximize=True, clock=clock)
+        if outcome.values is not None:
+            x = np.asarray(np.rint(outcome.values[: model.n_x]) > 0)
+            candidate = checked(model, instance, x, None)
+            if candidate is None or int(settled[candidate].sum()) != held:
+                raise LeftTheOptimum
+        best = adopt(model, instance, outcome, best)
+        if outcome.status != "optimal":
+            return best, False
+        # The score's own optimal face when its relaxation is tight (fixes most of the
+        # allocation); else one row on the allocation, which keeps continuous
+        # variables exact as value and cost are held without rows (or, on the exact
+        # path, the allocation is integer).
+        reached = int(score[best].sum())
+        if not program.restrict_to_optimal_face(score.astype(np.float64), reached, clock=clock):
+            program.hold(score, reached - 0.5, math.inf)
+    return order_stage(instance, program, best, clock)
+
+
+def _value_bound(outcome: Outcome, weight: int, unit: int, best: Bools, model: PartModel) -> int:
+    """A proven bound on the value from a solve of ``value / unit * weight - cost / unit'``.
+
+    Every plan's ``cost / unit'`` lies in ``[0, weight - 1]``, so a bound ``B`` on that
+    objective gives ``value / unit <= floor((B + weight - 1) / weight)``. When a limit
+    stopped the solver before it had a bound, every worker's best weight, summed, is one
+    (each worker is placed at most once).
+    """
+    value = int(model.value[best].sum())
     if math.isnan(outcome.bound):
-        raise RuntimeError("the solver proved no bound; please report this")
+        return max(value, _cap(model, model.value))
     # The bound is a float from the solver's LP; a hair of slack keeps an exact integer
     # bound (e.g. 12.9999999996 for 13) from losing a unit.
-    return max(value, math.floor(outcome.bound + 1e-6))
+    scaled = math.floor((math.floor(outcome.bound + 1e-6) + weight - 1) / weight)
+    return max(value, scaled * unit)
