@@ -132,7 +132,9 @@ def random_instance(rng: np.random.Generator, **shape: Any) -> PlanInstance:
         pair_job=pj.astype(np.int64),
         pair_score=rng.choice(scores, len(pw)),
         cohort_course=np.array([f"C{i % 2}" for i in range(n_c)], dtype=str),
-        cohort_start=np.array([f"2026-0{1 + (i * 3) % 9}-01" for i in range(n_c)], dtype=str),
+        cohort_start=np.array(
+            [f"2026-{1 + (i * 5) % 12:02d}-{1 + i // 12:02d}" for i in range(n_c)], dtype=str
+        ),
         seats=rng.integers(0, 3, n_c),
         pass_rate=rng.choice(np.array([5000, 8000, PASS_SCALE]), n_c),
         option_worker=ow.astype(np.int64),
