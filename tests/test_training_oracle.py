@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from matcher.training import BACKENDS, PlanInstance, solve_plan
+from matcher.training import BACKENDS, PlanInstance, order, solve_plan
 from tests.training_tables import random_instance, small_instances
 
 Enrolments = tuple[tuple[str, str, str, str], ...]
@@ -152,3 +152,16 @@ def test_solver_equals_brute_force_on_denser_instances(seed: int) -> None:
         rng, n_workers=4, n_jobs=3, n_cohorts=3, p_eligible=0.4, p_option=0.7, p_unlock=0.7
     )
     _check(instance, "highs")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_order_search_alone_finds_the_tie_broken_plan(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without steering, the tie-break search starts from whatever plan the solver gave."""
+    monkeypatch.setattr(order, "steering", lambda first, objective, *args: objective)
+    rng = np.random.default_rng(2000 + seed)
+    instance = random_instance(
+        rng, n_workers=5, n_jobs=3, n_cohorts=3, p_eligible=0.3, p_option=0.8, p_unlock=0.8
+    )
+    _check(instance, BACKENDS[seed % len(BACKENDS)])

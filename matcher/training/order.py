@@ -125,11 +125,7 @@ def order_stage(
     fixed.integer[z_var] = True
 
     def steer(first: int, objective: Floats) -> Floats:
-        """Add ``sum(w_k * choice rank of k)`` over positions from ``first``, ``w`` falling."""
-        later = z_position >= first
-        weight = (n_pos - z_position[later]).astype(np.float64)
-        objective[z_var[later]] += weight * (rank[later] - n_choices[z_position[later]])
-        return objective
+        return steering(first, objective, z_position, z_var, rank, n_choices)
 
     def adopt_tie(objective: Floats) -> Bools | None:
         outcome = fixed.fork().solve(objective, maximize=False, clock=clock)
@@ -173,6 +169,21 @@ def order_stage(
         _fix(fixed, found, found + 1, choice, z_position, z_var)
         start = found + 1
     return best, True
+
+
+def steering(
+    first: int, objective: Floats, z_position: Ints, z_var: Ints, rank: Ints, n_choices: Ints
+) -> Floats:
+    """Add ``sum(w_k * choice rank of k)`` over positions ``k >= first`` to ``objective``.
+
+    ``w_k`` falls with the position, so a minimum prefers better choices for earlier
+    workers. It only steers: the search in :func:`order_stage` proves or corrects the
+    result (tests replace it by nothing to exercise that search).
+    """
+    later = z_position >= first
+    weight = (len(n_choices) - z_position[later]).astype(np.float64)
+    objective[z_var[later]] += weight * (rank[later] - n_choices[z_position[later]])
+    return objective
 
 
 def _fix(
