@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from ortools.linear_solver import pywraplp  # type: ignore[attr-defined]
+from ortools.linear_solver import linear_solver_pb2, pywraplp  # type: ignore[attr-defined]
 from ortools.linear_solver.python import model_builder_helper as mbh
 from scipy.sparse import csr_matrix
 
@@ -158,16 +158,18 @@ def _solve_cbc(helper: Any, n_vars: int, time_limit: float) -> Outcome:
     parameters = pywraplp.MPSolverParameters()
     parameters.SetDoubleParam(parameters.RELATIVE_MIP_GAP, 0.0)
     code = solver.Solve(parameters)
-    variables = solver.variables()
     if code == pywraplp.Solver.INFEASIBLE:
         return Outcome("infeasible", None, math.nan, math.nan)
     if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return Outcome("unknown", None, math.nan, math.nan)
-    values = np.array([v.solution_value() for v in variables], np.float64)
-    objective = solver.Objective().Value()
+    # The response proto hands every value over at once (no call per variable).
+    response = linear_solver_pb2.MPSolutionResponse()
+    solver.FillSolutionResponseProto(response)
+    values = np.array(response.variable_value, np.float64)
+    objective = response.objective_value
     if code == pywraplp.Solver.OPTIMAL:
         return Outcome("optimal", values, objective, objective)
-    return Outcome("feasible", values, objective, solver.Objective().BestBound())
+    return Outcome("feasible", values, objective, response.best_objective_bound)
 
 
 @dataclass(frozen=True)

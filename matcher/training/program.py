@@ -14,12 +14,27 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
-from matcher.training.backends import Backend, Outcome, solve_program, solve_relaxation
+from matcher.training.backends import (
+    Backend,
+    LinearRelaxation,
+    Outcome,
+    solve_program,
+    solve_relaxation,
+)
 from matcher.training.flow import FlowInfeasibleError, lexicographic_weight, max_weight_bmatching
 from matcher.training.instance import PlanInstance
 from matcher.training.model import PartModel, Rows
 
-__all__ = ["Clock", "Program", "adopt", "checked", "exact_allocation", "totals"]
+__all__ = [
+    "Clock",
+    "Program",
+    "adopt",
+    "adopt_plan",
+    "checked",
+    "exact_allocation",
+    "margin",
+    "totals",
+]
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -177,58 +192,60 @@ class Program:
             np.array([upper]),
         )
 
-    def fix_by_reduced_costs(
-        self, objective: Floats, target: int, *, maximize: bool, clock: Clock
-    ) -> int:
-        """Fix every variable that takes one value in all solutions reaching ``target``.
+    def relax(self, objective: Floats, *, clock: Clock) -> LinearRelaxation:
+        """The linear relaxation of ``max objective`` (GLOP), over all variables.
 
-        Reduced-cost fixing: with the relaxation's optimum ``z`` and a variable's reduced
-        cost ``d`` at a bound, any solution with that variable at its other bound is worth
-        at most ``z - |d|`` (for a maximisation). Where that is below ``target`` (less a
-        margin for the relaxation's float tolerances), every solution worth ``target``
-        has the variable at its relaxation value, which is then integral. The later
-        stages search only among such solutions, so fixing is exact.
-
-        Returns
-        -------
-        int
-            Variables fixed.
+        Fixed variables are left out of the solve; their reduced cost reads as 0.
         """
-        matrix, lower, upper = self._matrix()
-        full = np.zeros(self.n_total)
-        full[: len(objective)] = objective
-        sign = 1.0 if maximize else -1.0
+        matrix, lower, upper, cost, active, offset = self._compressed(objective)
         relaxation = solve_relaxation(
             matrix,
             lower,
             upper,
-            self.var_lower,
-            self.var_upper,
-            sign * full,
+            self.var_lower[active],
+            self.var_upper[active],
+            cost,
             maximize=True,
             time_limit=clock.left(),
         )
         if not relaxation.optimal:
-            return 0
-        margin = 1e-6 * (abs(relaxation.objective) + float(np.abs(full).sum())) + 1.0
-        slack = relaxation.objective - sign * target
-        at_bound = (np.abs(relaxation.values - np.rint(relaxation.values)) < 1e-9) & (
-            self.var_upper > self.var_lower
+            return relaxation
+        values = self.var_lower.copy()
+        values[active] = relaxation.values
+        reduced = np.zeros(self.n_total)
+        reduced[active] = relaxation.reduced_costs
+        return LinearRelaxation(
+            True, relaxation.objective + offset, values, reduced, relaxation.duals
         )
-        fix = at_bound & (np.abs(relaxation.reduced_costs) > slack + margin)
+
+    def fix_by_reduced_costs(self, relaxation: LinearRelaxation, target: int) -> int:
+        """Fix every variable that takes one value in all solutions worth ``target`` or more.
+
+        Reduced-cost fixing on the relaxation of ``max objective``: with its optimum ``z``
+        and a variable's reduced cost ``d`` at a bound, any solution with that variable
+        at its other bound is worth at most ``z - |d|``. Where that is below ``target``
+        (less a margin for the relaxation's float tolerances), every solution worth
+        ``target`` has the variable at its relaxation value. Later stages search only
+        among such solutions, so fixing is exact.
+
+        Returns
+        -------
+        int
+            Variables newly fixed.
+        """
+        if not relaxation.optimal:
+            return 0
+        widen = margin(relaxation)
+        slack = relaxation.objective - target
+        free = self.var_upper > self.var_lower
+        at_bound = np.abs(relaxation.values - np.rint(relaxation.values)) < 1e-9
+        fix = free & at_bound & (np.abs(relaxation.reduced_costs) > slack + widen)
         level = np.rint(relaxation.values[fix])
         self.var_lower[fix] = level
         self.var_upper[fix] = level
         return int(fix.sum())
 
-    def _matrix(self) -> tuple[csr_matrix, Floats, Floats]:
-        """The constraint matrix and row bounds, pinned rows at their level."""
-        matrix, lower, upper = self._rows().matrix(self.n_total)
-        lower[self.pinned] = self.pinned_at
-        upper[self.pinned] = self.pinned_at
-        return matrix, lower, upper
-
-    def restrict_to_optimal_face(self, objective: Floats, target: int, *, clock: Clock) -> bool:
+    def restrict_to_optimal_face(self, relaxation: LinearRelaxation, target: int) -> bool:
         """Restrict to the face of the relaxation's optimum, when that optimum is ``target``.
 
         Complementary slackness: when the linear relaxation's optimum (maximisation) equals
@@ -240,30 +257,19 @@ class Program:
         tolerance of zero count as zero (the face kept is then larger, never smaller);
         callers check each answer exactly and fall back when it leaves the optimum.
 
+        ``relaxation`` must be of this program as it is now (same rows and bounds).
+
         Returns
         -------
         bool
             Whether the relaxation was tight and the program now holds the face.
         """
-        matrix, lower, upper = self._matrix()
-        full = np.zeros(self.n_total)
-        full[: len(objective)] = objective
-        relaxation = solve_relaxation(
-            matrix,
-            lower,
-            upper,
-            self.var_lower,
-            self.var_upper,
-            full,
-            maximize=True,
-            time_limit=clock.left(),
-        )
-        scale = float(np.abs(full).max(initial=0.0)) + 1.0
         # Tight means equal: a relaxation optimum even half a unit above the integer one
         # has a face without any integer optimum on it.
-        if not relaxation.optimal or relaxation.objective > target + 1e-9 * (abs(target) + scale):
+        if not relaxation.optimal or relaxation.objective > target + 1e-9 * (abs(target) + 1):
             return False
-        tolerance = 1e-6 * scale
+        _, lower, upper = self._matrix()
+        tolerance = 1e-6 * (1.0 + float(np.abs(relaxation.reduced_costs).max(initial=0.0)))
         fix = np.abs(relaxation.reduced_costs) > tolerance
         level = np.where(relaxation.reduced_costs > 0, self.var_upper, self.var_lower)[fix]
         self.var_lower[fix] = level
@@ -275,6 +281,37 @@ class Program:
             (self.pinned_at, np.where(duals[pin] > 0, upper[pin], lower[pin]))
         )
         return True
+
+    def _matrix(self) -> tuple[csr_matrix, Floats, Floats]:
+        """The constraint matrix and row bounds, pinned rows at their level."""
+        matrix, lower, upper = self._rows().matrix(self.n_total)
+        lower[self.pinned] = self.pinned_at
+        upper[self.pinned] = self.pinned_at
+        return matrix, lower, upper
+
+    def _compressed(
+        self, objective: Floats
+    ) -> tuple[csr_matrix, Floats, Floats, Floats, Ints, float]:
+        """The program over its free variables only: fixed ones move into the row bounds.
+
+        Returns the matrix, row bounds, objective over the free variables, their indices
+        and the objective's constant from the fixed ones.
+        """
+        matrix, lower, upper = self._matrix()
+        full = np.zeros(self.n_total)
+        full[: len(objective)] = objective
+        active = np.flatnonzero(self.var_upper > self.var_lower)
+        fixed = np.flatnonzero(self.var_upper <= self.var_lower)
+        csc = matrix.tocsc()
+        shift = csc[:, fixed] @ self.var_lower[fixed]
+        return (
+            csc[:, active].tocsr(),
+            lower - shift,
+            upper - shift,
+            full[active],
+            active.astype(np.int64),
+            float(full[fixed] @ self.var_lower[fixed]),
+        )
 
     def _rows(self) -> Rows:
         """The model's rows followed by the added ones."""
@@ -290,22 +327,31 @@ class Program:
 
     def solve(self, objective: Floats, *, maximize: bool, clock: Clock) -> Outcome:
         """Solve with ``objective`` over the first ``len(objective)`` variables."""
-        matrix, lower, upper = self._matrix()
-        full = np.zeros(self.n_total)
-        full[: len(objective)] = objective
+        matrix, lower, upper, cost, active, offset = self._compressed(objective)
         self.solves[0] += 1
-        return solve_program(
+        outcome = solve_program(
             self.backend,
             matrix,
             lower,
             upper,
-            self.var_upper,
-            self.integer,
-            full,
+            self.var_upper[active],
+            self.integer[active],
+            cost,
             maximize=maximize,
-            var_lower=self.var_lower,
+            var_lower=self.var_lower[active],
             time_limit=clock.left(),
         )
+        if outcome.values is None:
+            return outcome
+        values = self.var_lower.copy()
+        values[active] = outcome.values
+        return Outcome(outcome.status, values, outcome.objective + offset, outcome.bound + offset)
+
+
+def margin(relaxation: LinearRelaxation) -> float:
+    """How far a float relaxation's objective and reduced costs can be off, at most."""
+    largest = float(np.abs(relaxation.reduced_costs).max(initial=0.0))
+    return 1e-6 * abs(relaxation.objective) + 1e-6 * largest + 1.0
 
 
 def totals(model: PartModel, chosen: Bools) -> tuple[int, int, int]:
@@ -320,6 +366,15 @@ def totals(model: PartModel, chosen: Bools) -> tuple[int, int, int]:
 def _key(model: PartModel, chosen: Bools) -> tuple[int, int, int]:
     value, cost, score = totals(model, chosen)
     return value, -cost, score
+
+
+def adopt_plan(
+    model: PartModel, instance: PlanInstance, candidate: Bools | None, incumbent: Bools
+) -> Bools:
+    """``candidate`` when it is a plan better on (value, -cost, score)."""
+    if candidate is None or _key(model, candidate) <= _key(model, incumbent):
+        return incumbent
+    return candidate
 
 
 def adopt(model: PartModel, instance: PlanInstance, outcome: Outcome, incumbent: Bools) -> Bools:

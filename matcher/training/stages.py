@@ -22,11 +22,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.training.backends import Backend, Outcome
+from matcher.training.backends import Backend, LinearRelaxation, Outcome
 from matcher.training.instance import PlanInstance
 from matcher.training.model import PartModel, Rows
 from matcher.training.order import LeftTheOptimum, order_stage
-from matcher.training.program import Clock, Program, adopt, checked, exact_allocation, totals
+from matcher.training.program import (
+    Clock,
+    Program,
+    adopt,
+    adopt_plan,
+    checked,
+    exact_allocation,
+    margin,
+    totals,
+)
 
 __all__ = ["PartSolution", "solve_part"]
 
@@ -133,28 +142,28 @@ def solve_part(
         cost_cap = min(cost_cap, instance.budget // cost_unit)
     # The plan with no enrolment is always feasible: the starting incumbent.
     best = exact_allocation(model, None, np.zeros(n_x, np.bool_), instance)
-    # Stages 1 and 2: value, then cost.
+    # Stages 1 and 2: value, then cost, in one objective when it stays exact.
     first = program(all_integer=False)
-    if cost.any() and value_cap * (cost_cap + 1) < EXACT:
-        weight = cost_cap + 1
-        settled = value * weight - cost
-        outcome = first.solve(settled.astype(np.float64), maximize=True, clock=clock)
+    combine = bool(cost.any()) and value_cap * (cost_cap + 1) < EXACT
+    weight = cost_cap + 1 if combine else 1
+    settled = value * weight - cost if combine else value
+    # The relaxation first: rounded down it is a good plan (seats and budget still hold),
+    # and its reduced costs then fix most variables before any branching.
+    relaxation = first.relax(settled.astype(np.float64), clock=clock)
+    if relaxation.optimal:
+        rounded = np.floor(relaxation.values[:n_x] + 1e-9) > 0
+        best = adopt_plan(model, instance, checked(model, instance, rounded, None), best)
+        first.fix_by_reduced_costs(relaxation, int(settled[best].sum()))
+    outcome = first.solve(settled.astype(np.float64), maximize=True, clock=clock)
+    best = adopt(model, instance, outcome, best)
+    if outcome.status != "optimal":
+        return stop(best, _value_bound(outcome, relaxation, weight, value_unit, best, model))
+    if not combine and cost.any():
+        first.hold(value, int(value[best].sum()) - 0.5, math.inf)
+        outcome = first.solve(cost.astype(np.float64), maximize=False, clock=clock)
         best = adopt(model, instance, outcome, best)
         if outcome.status != "optimal":
-            bound = _value_bound(outcome, weight, value_unit, best, model)
-            return stop(best, bound)
-    else:
-        settled = value
-        outcome = first.solve(value.astype(np.float64), maximize=True, clock=clock)
-        best = adopt(model, instance, outcome, best)
-        if outcome.status != "optimal":
-            return stop(best, _value_bound(outcome, 1, value_unit, best, model))
-        if cost.any():
-            first.hold(value, int(value[best].sum()) - 0.5, math.inf)
-            outcome = first.solve(cost.astype(np.float64), maximize=False, clock=clock)
-            best = adopt(model, instance, outcome, best)
-            if outcome.status != "optimal":
-                return stop(best, int(model.value[best].sum()))
+            return stop(best, int(model.value[best].sum()))
     bound = int(model.value[best].sum())
     settled_at = int(settled[best].sum())
     # From here only plans optimal so far matter. Fast path: the relaxation of stages 1
@@ -162,14 +171,20 @@ def solve_part(
     # no row, and the allocation variables stay continuous. Exact path otherwise (or if
     # an answer leaves the face's optimum): value and cost held by rows, all integer.
     third = program(all_integer=False)
-    if third.restrict_to_optimal_face(settled.astype(np.float64), settled_at, clock=clock):
+    if combine or not cost.any():
+        tight = third.restrict_to_optimal_face(relaxation, settled_at)
+    else:
+        tight = third.restrict_to_optimal_face(
+            third.relax(settled.astype(np.float64), clock=clock), settled_at
+        )
+    if tight:
         try:
             best, proven = _score_and_order(instance, third, best, score, clock, settled)
             return PartSolution(best, *totals(model, best), bound, proven, solves[0])
         except LeftTheOptimum:
             pass
     third = program(all_integer=True)
-    third.fix_by_reduced_costs(settled.astype(np.float64), settled_at, maximize=True, clock=clock)
+    third.fix_by_reduced_costs(relaxation, settled_at)
     third.hold(value, int(value[best].sum()) - 0.5, math.inf)
     if cost.any():
         third.hold(cost, -math.inf, int(cost[best].sum()) + 0.5)
@@ -209,23 +224,33 @@ def _score_and_order(
         # variables exact as value and cost are held without rows (or, on the exact
         # path, the allocation is integer).
         reached = int(score[best].sum())
-        if not program.restrict_to_optimal_face(score.astype(np.float64), reached, clock=clock):
+        scored = program.relax(score.astype(np.float64), clock=clock)
+        if not program.restrict_to_optimal_face(scored, reached):
             program.hold(score, reached - 0.5, math.inf)
     return order_stage(instance, program, best, clock)
 
 
-def _value_bound(outcome: Outcome, weight: int, unit: int, best: Bools, model: PartModel) -> int:
-    """A proven bound on the value from a solve of ``value / unit * weight - cost / unit'``.
+def _value_bound(
+    outcome: Outcome,
+    relaxation: LinearRelaxation,
+    weight: int,
+    unit: int,
+    best: Bools,
+    model: PartModel,
+) -> int:
+    """A proven bound on the value from bounds on ``value / unit * weight - cost / unit'``.
 
     Every plan's ``cost / unit'`` lies in ``[0, weight - 1]``, so a bound ``B`` on that
-    objective gives ``value / unit <= floor((B + weight - 1) / weight)``. When a limit
-    stopped the solver before it had a bound, every worker's best weight, summed, is one
-    (each worker is placed at most once).
+    objective gives ``value / unit <= floor((B + weight - 1) / weight)``. The solver's
+    bound and the relaxation's (widened by its float margin) both count; with neither,
+    every worker's best weight, summed (each worker is placed at most once).
     """
     value = int(model.value[best].sum())
-    if math.isnan(outcome.bound):
-        return max(value, _cap(model, model.value))
-    # The bound is a float from the solver's LP; a hair of slack keeps an exact integer
-    # bound (e.g. 12.9999999996 for 13) from losing a unit.
-    scaled = math.floor((math.floor(outcome.bound + 1e-6) + weight - 1) / weight)
-    return max(value, scaled * unit)
+    bounds = [_cap(model, model.value) // unit]
+    if not math.isnan(outcome.bound):
+        # A hair of slack keeps an exact integer bound (12.9999999996 for 13) whole.
+        bounds.append(math.floor((math.floor(outcome.bound + 1e-6) + weight - 1) / weight))
+    if relaxation.optimal:
+        top = relaxation.objective + margin(relaxation)
+        bounds.append(math.floor((math.floor(top) + weight - 1) / weight))
+    return max(value, min(bounds) * unit)
