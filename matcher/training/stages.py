@@ -17,6 +17,7 @@ the best plan so far is kept and the component is reported as not proven.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,13 +149,12 @@ def solve_part(
     weight = cost_cap + 1 if combine else 1
     settled = value * weight - cost if combine else value
     # The relaxation first: rounded down it is a good plan (seats and budget still hold),
-    # and its reduced costs then fix most variables before any branching.
+    # and its reduced costs fix most variables before any branching.
     relaxation = first.relax(settled.astype(np.float64), clock=clock)
     if relaxation.optimal:
         rounded = np.floor(relaxation.values[:n_x] + 1e-9) > 0
         best = adopt_plan(model, instance, checked(model, instance, rounded, None), best)
-        first.fix_by_reduced_costs(relaxation, int(settled[best].sum()))
-    outcome = first.solve(settled.astype(np.float64), maximize=True, clock=clock)
+    outcome, first = _first_stage(instance, model, program, relaxation, settled, best, clock)
     best = adopt(model, instance, outcome, best)
     if outcome.status != "optimal":
         return stop(best, _value_bound(outcome, relaxation, weight, value_unit, best, model))
@@ -190,6 +190,51 @@ def solve_part(
         third.hold(cost, -math.inf, int(cost[best].sum()) + 0.5)
     best, proven = _score_and_order(instance, third, best, score, clock, settled)
     return PartSolution(best, *totals(model, best), bound, proven, solves[0])
+
+
+def _first_stage(
+    instance: PlanInstance,
+    model: PartModel,
+    program: Callable[..., Program],
+    relaxation: LinearRelaxation,
+    settled: Ints,
+    best: Bools,
+    clock: Clock,
+) -> tuple[Outcome, Program]:
+    """Maximise ``settled`` exactly, searching above a cutoff first.
+
+    With the relaxation's optimum ``z`` and a plan worth ``J``, the optimum lies in
+    ``[J, z]``. Reduced-cost fixing against a cutoff ``t`` in that range keeps only
+    variables that a plan worth ``t`` or more can use; the solve on what is left is
+    small. If its optimum reaches ``t``, it is the optimum of the whole program (every
+    better plan is worth more than ``t`` too, so it was in the search); if not, the cutoff
+    falls (the distance to ``z`` doubles) until it reaches ``J``, where fixing is plain
+    reduced-cost fixing and the answer is exact whatever it is.
+    """
+    objective = settled.astype(np.float64)
+    floor_at = int(settled[best].sum())
+    if not relaxation.optimal:
+        first = program(all_integer=False)
+        return first.solve(objective, maximize=True, clock=clock), first
+    gap = relaxation.objective - floor_at
+    step = max(gap / 64.0, margin(relaxation))
+    while True:
+        first = program(all_integer=False)
+        cutoff = max(floor_at, math.floor(relaxation.objective - step))
+        first.fix_by_reduced_costs(relaxation, cutoff)
+        outcome = first.solve(objective, maximize=True, clock=clock)
+        if cutoff <= floor_at:
+            return outcome, first
+        if outcome.status != "optimal":
+            # Stopped above the cutoff: its bound holds only for plans above the cutoff;
+            # the relaxation's still bounds them all.
+            return Outcome(outcome.status, outcome.values, outcome.objective, math.nan), first
+        found = adopt(model, instance, outcome, best)
+        if int(settled[found].sum()) >= cutoff:
+            return outcome, first
+        best = found
+        floor_at = int(settled[best].sum())
+        step *= 4.0
 
 
 def _score_and_order(
