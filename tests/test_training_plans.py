@@ -382,3 +382,20 @@ def _permuted(instance: PlanInstance, rng: np.random.Generator) -> PlanInstance:
         unlock_score=instance.unlock_score[u],
         budget=instance.budget,
     )
+
+
+def test_the_solver_imports_nothing_else_from_the_engine() -> None:
+    """matcher/training takes plain arrays: no import from the rest of matcher."""
+    import ast
+    from pathlib import Path
+
+    import matcher.training
+
+    for path in Path(matcher.training.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.startswith(("matcher", "models")):
+                    assert name.startswith("matcher.training"), f"{path.name} imports {name}"

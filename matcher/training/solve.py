@@ -11,10 +11,12 @@ reductions of :mod:`matcher.training.reduce`; min-cost flow for the components w
 options; the four lexicographic stages of :mod:`matcher.training.stages` for each other
 component, by the chosen backend.
 
-Backend: HiGHS by default. On the benchmark instances (``benchmarks/bench_plan_solver.py``,
-figures in docs/training.md) it proved every stage fastest; SCIP came close, CBC and
-CP-SAT (single worker, for determinism) were slower on the value stage, whose LP bound
-does most of the work.
+Backend: HiGHS by default. On the 10,000-worker benchmark instance
+(``benchmarks/bench_plan_solver.py``; figures in docs/training.md) every backend proved the
+same plan; CBC was fastest (median 4.5 s), HiGHS next (9.8 s), SCIP 15.3 s, and CP-SAT
+(one worker, for determinism) found no plan within 60 s. HiGHS is the default because
+it also keeps to the time limit on the 100,000-worker instance, where CBC ran minutes
+past it (its root LP does not stop for the limit).
 """
 
 from __future__ import annotations
@@ -111,8 +113,11 @@ def solve_plan(
     ----------
     instance : PlanInstance
     time_limit : float, default 60.0
-        Seconds of wall-clock time for the whole solve. When it runs out, the best plan
-        found is returned with ``status="feasible"`` and its proven ``upper_bound``.
+        Seconds of wall-clock time for the solver calls, shared among the components in
+        proportion to their size. When it runs out, the best plan found is returned with
+        ``status="feasible"`` and its proven ``upper_bound``. Building the program, the
+        baseline and the exact checks around the solver add to it (about 10 s at 100,000
+        workers).
     backend : {"highs", "scip", "cp-sat", "cbc"}, default "highs"
         The solver for the components that need one.
 
