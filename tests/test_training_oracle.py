@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from matcher.training import BACKENDS, PlanInstance, order, solve_plan
+from matcher.training.program import Program
 from tests.training_tables import random_instance, small_instances
 
 Enrolments = tuple[tuple[str, str, str, str], ...]
@@ -161,6 +162,19 @@ def test_the_order_search_alone_finds_the_tie_broken_plan(
     """Without steering, the tie-break search starts from whatever plan the solver gave."""
     monkeypatch.setattr(order, "steering", lambda first, objective, *args: objective)
     rng = np.random.default_rng(2000 + seed)
+    instance = random_instance(
+        rng, n_workers=5, n_jobs=3, n_cohorts=3, p_eligible=0.3, p_option=0.8, p_unlock=0.8
+    )
+    _check(instance, BACKENDS[seed % len(BACKENDS)])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_exact_path_without_the_optimal_face(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path taken when a relaxation is not tight: totals held by rows, all integer."""
+    monkeypatch.setattr(Program, "restrict_to_optimal_face", lambda self, relaxation, target: False)
+    rng = np.random.default_rng(3000 + seed)
     instance = random_instance(
         rng, n_workers=5, n_jobs=3, n_cohorts=3, p_eligible=0.3, p_option=0.8, p_unlock=0.8
     )
