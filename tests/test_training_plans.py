@@ -399,3 +399,21 @@ def test_the_solver_imports_nothing_else_from_the_engine() -> None:
             for name in names:
                 if name.startswith(("matcher", "models")):
                     assert name.startswith("matcher.training"), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_backend_answers_a_program_with_every_variable_fixed(backend: str) -> None:
+    """Fixing can leave no variable; HiGHS alone would answer "not solved" for that."""
+    from scipy.sparse import csr_matrix
+
+    from matcher.training.backends import solve_program
+
+    def status(lower: list[float], upper: list[float]) -> str:
+        return solve_program(
+            backend,  # type: ignore[arg-type]
+            csr_matrix((2, 0)), np.array(lower), np.array(upper), np.zeros(0),
+            np.zeros(0, np.bool_), np.zeros(0), maximize=True, time_limit=5,
+        ).status  # fmt: skip
+
+    assert status([-np.inf, 0.0], [1.0, 0.0]) == "optimal"
+    assert status([1.0, 0.0], [1.0, 0.0]) == "infeasible"

@@ -69,6 +69,11 @@ class Outcome:
     bound: float
 
 
+def _empty_feasible(row_lower: Floats, row_upper: Floats) -> bool:
+    """Whether rows with no variable left (activity 0) hold."""
+    return bool((row_lower <= 1e-9).all() and (row_upper >= -1e-9).all())
+
+
 def _status(code: object) -> Literal["optimal", "feasible", "infeasible", "unknown"]:
     name = getattr(code, "name", str(code))
     if name == "OPTIMAL":
@@ -117,6 +122,11 @@ def solve_program(
     Outcome
     """
     n_vars = matrix.shape[1]
+    if not n_vars:
+        # Everything is fixed (some backends answer "not solved" for an empty model).
+        if _empty_feasible(row_lower, row_upper):
+            return Outcome("optimal", np.zeros(0), 0.0, 0.0)
+        return Outcome("infeasible", None, math.nan, math.nan)
     lower = np.zeros(n_vars) if var_lower is None else var_lower
     # The helper's stubs type arrays in a form numpy's own types do not meet.
     helper: Any = mbh.ModelBuilderHelper()
@@ -212,6 +222,10 @@ def solve_relaxation(
     -------
     LinearRelaxation
     """
+    if not matrix.shape[1]:
+        empty = np.zeros(0)
+        feasible = _empty_feasible(row_lower, row_upper)
+        return LinearRelaxation(feasible, 0.0, empty, empty, np.zeros(len(row_lower)))
     helper: Any = mbh.ModelBuilderHelper()
     helper.fill_model_from_sparse_data(
         var_lower, var_upper, objective, row_lower, row_upper, matrix
