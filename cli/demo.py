@@ -12,21 +12,22 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.demo_match import show_matching
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
-from matcher.language_scale import normalize_language
-from matcher.occupations import OccupationMatch, default_occupation_normalizer
-from matcher.skills import Concept, default_skill_normalizer
-from models.files import InvalidInputError, RecordKind, read_records
-from models.vacancy import Vacancy
-from models.worker import Worker
+from models.kinds import RecordKind
+
+# The engine is imported where it is used: `selaras --help` reads DATA_SUFFIXES from here.
+if TYPE_CHECKING:
+    from matcher.occupations import OccupationMatch
+    from matcher.skills import Concept
+    from models.vacancy import Vacancy
+    from models.worker import Worker
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -132,6 +133,8 @@ def find_data_files(directory: Path) -> list[tuple[RecordKind, Path]]:
 
 
 def _read(kind: RecordKind, path: Path) -> DataFile:
+    from models.files import InvalidInputError, read_records
+
     try:
         result = read_records(path, kind)
     except InvalidInputError as error:
@@ -155,6 +158,8 @@ def summarize_skills(workers: Sequence[Worker], vacancies: Sequence[Vacancy]) ->
         Per concept, the number of workers claiming it and job orders asking for it (each
         record counted once per concept), and the strings left unknown.
     """
+    from matcher.skills import default_skill_normalizer
+
     claims = [[skill.name for skill in worker.skills] for worker in workers]
     asks = [[skill.name for skill in vacancy.requirements.skills] for vacancy in vacancies]
     mentions = Counter(name for names in claims + asks for name in names)
@@ -198,6 +203,8 @@ def summarize_languages(workers: Sequence[Worker]) -> dict[str, Counter[str]]:
         CEFR level (or :data:`NO_CEFR` for tests that keep their own scale and results
         below every level) -> test name -> number of results, levels in CEFR order.
     """
+    from matcher.language_scale import normalize_language
+
     by_level: dict[str, Counter[str]] = {}
     for worker in workers:
         for result in worker.languages:
@@ -295,6 +302,9 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
         on stderr and the summary covers the valid files), :data:`EXIT_USAGE` when the
         directory holds no data file.
     """
+    from cli.demo_match import show_matching
+    from matcher.occupations import default_occupation_normalizer
+
     found = find_data_files(directory)
     if not found:
         typer.echo(

@@ -7,7 +7,6 @@ the audit log as done by key ``cli``.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +53,8 @@ def _store(database: str | None) -> Iterator[Session]:
 
 
 def _audit(session: Session, action: str, key_id: str, params: dict[str, str | None]) -> None:
+    import importlib.metadata
+
     from api.audit import write_entry
     from api.keys import Principal
 

@@ -1,7 +1,11 @@
-"""The ``selaras`` command (FORMAT.md, "Command line").
+"""The ``selaras`` command (docs/format.md, "Command line").
 
 Exit status: 0 success, 1 invalid input (one problem per line on stderr, each naming file,
 line and field), 2 bad usage. Results are JSON Lines on stdout.
+
+This module declares the commands and their options only: each command imports the engine
+(numpy, scikit-learn, pydantic, FastAPI...) inside its body, so that ``selaras --help`` and
+a usage error answer at once (tests/test_cli_startup.py holds it).
 """
 
 from __future__ import annotations
@@ -16,18 +20,13 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from cli.allocate import allocate
-from cli.demo import DATA_SUFFIXES, run_demo
+from cli.demo import DATA_SUFFIXES
 from cli.keys import keys_app
-from cli.matching import load_run, write_records
 from cli.report import EXIT_INVALID, count_of, report_problems
 from cli.serve import serve
-from matcher.explain import explanation
-from matcher.language_scale import normalize_language
-from matcher.matching import Direction
 from matcher.messages import Lang
-from matcher.occupations import default_occupation_normalizer
-from matcher.skills import default_skill_normalizer
-from models.files import InvalidInputError, RecordKind, read_records
+from matcher.options import Direction
+from models.kinds import RecordKind
 
 __all__ = ["app", "main"]
 
@@ -81,6 +80,8 @@ def validate(
     with the birth date or gender) as "warning: file:line: field: message". Exit 1 when
     there is any error: nothing in an invalid file is accepted.
     """
+    from models.files import InvalidInputError, read_records
+
     try:
         result = read_records(file, kind)
     except InvalidInputError as error:
@@ -102,6 +103,8 @@ def normalize_skill(
 
     "concept_id" is null for anything outside the taxonomy or too unsure to place.
     """
+    from matcher.skills import default_skill_normalizer
+
     matches = default_skill_normalizer().normalize_many(_inputs(texts, file))
     _write_json_lines(match.to_record() for match in matches)
 
@@ -117,6 +120,8 @@ def normalize_occupation(
 
     "isco" is null when the title cannot be placed in one unit group.
     """
+    from matcher.occupations import default_occupation_normalizer
+
     matches = default_occupation_normalizer().normalize_many(_inputs(titles, file))
     _write_json_lines(match.to_record() for match in matches)
 
@@ -138,6 +143,8 @@ def normalize_language_result(
     Prints {"test", "result", "cefr", "source", "status", "language"}; "cefr" is null for
     tests that keep their own scale (EPS-TOPIK, NAT-TEST) or results below every level.
     """
+    from matcher.language_scale import normalize_language
+
     try:
         level = normalize_language(test, result, sections=_sections(sections), score=score)
     except ValueError as error:
@@ -192,6 +199,8 @@ def match(
     Refused job orders are written first as refusal records; then match results, by job
     order (or worker) in input order and by rank.
     """
+    from cli.matching import load_run, write_records
+
     run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
     refusals = (r.model_dump() for r in run.refusals(lang))
     results = (r.model_dump() for r in run.rank(for_, top, include_ineligible, lang))
@@ -210,6 +219,9 @@ def explain(
     out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
 ) -> None:
     """Explain one pair: its components, every gap with what would close it, and flags."""
+    from cli.matching import load_run, write_records
+    from matcher.explain import explanation
+
     run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
     try:
         record = explanation(run, worker, vacancy, lang)
@@ -241,6 +253,8 @@ def demo(
     Exit 1 when any file is invalid (its errors are on stderr; the summary covers the
     valid files only).
     """
+    from cli.demo import run_demo
+
     raise typer.Exit(run_demo(data, as_of.date() if as_of else dt.date.today()))
 
 

@@ -13,12 +13,13 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from models.agency import Agency
 from models.csv_format import COLUMNS, REQUIRED_COLUMNS, row_to_record
+from models.kinds import FileFormat, RecordKind
 from models.vacancy import Vacancy
 from models.worker import Worker
 
@@ -33,8 +34,6 @@ __all__ = [
     "read_records",
 ]
 
-RecordKind = Literal["workers", "vacancies", "agencies"]
-FileFormat = Literal["jsonl", "json", "csv"]
 RECORD_MODELS: dict[str, type[BaseModel]] = {
     "workers": Worker,
     "vacancies": Vacancy,
