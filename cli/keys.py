@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.report import EXIT_INVALID
+from cli.store import announce_new_store
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -45,6 +46,7 @@ def _store(database: str | None) -> Iterator[Session]:
         raise typer.Exit(EXIT_INVALID) from None
     engine = connect(settings.database_url)
     try:
+        announce_new_store(engine)
         migrate(engine)
         with write_session(engine) as session:
             yield session

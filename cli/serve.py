@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.report import EXIT_INVALID
+from cli.store import announce_new_store
 
 __all__ = ["serve"]
 
@@ -32,6 +33,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.database import connect
     from api.keys import MIN_ADMIN_KEY_LENGTH
     from api.settings import Settings, SettingsError
 
@@ -46,4 +48,9 @@ def serve(
             err=True,
         )
         raise typer.Exit(EXIT_INVALID)
+    engine = connect(settings.database_url)
+    try:
+        announce_new_store(engine)  # the app creates it when it starts
+    finally:
+        engine.dispose()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
