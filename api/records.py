@@ -228,7 +228,8 @@ class UploadOutcome:
         """200 with an :class:`UploadReport`, or 422 with an :class:`UploadRejected`."""
         if self.counts is None:
             rejected = UploadRejected(
-                detail=f"{len(self.errors)} errors: nothing was stored",
+                detail=f"{len(self.errors)} {'error' if len(self.errors) == 1 else 'errors'}: "
+                "nothing was stored",
                 errors=self.errors,
                 warnings=self.warnings,
             )

@@ -280,7 +280,8 @@ def _csv_records(
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            yield line, None, f"row has {len(cells)} cells, the header has {len(header)}"
+            cells_text = "1 cell" if len(cells) == 1 else f"{len(cells)} cells"
+            yield line, None, f"row has {cells_text}, the header has {len(header)}"
             continue
         record, cell_errors = row_to_record(dict(zip(header, cells, strict=True)))
         for column, message in cell_errors.items():
