@@ -1,8 +1,8 @@
 """``selaras demo``: validate a data directory and show what the normalizers make of it.
 
-This is what ``make run`` shows until matching lands: every file is read with the same
-all-or-nothing reader as ``selaras validate``, then the skill names, language results and
-job titles of the valid files go through the normalizers and a summary is printed.
+This is what ``make run`` shows: every file is read with the same all-or-nothing reader as
+``selaras validate``, then the skill names, language results and job titles of the valid
+files go through the normalizers and a summary is printed, and the bundled pool is matched.
 """
 
 from __future__ import annotations
@@ -234,8 +234,8 @@ def _files_table(files: Sequence[DataFile]) -> Table:
 
 def _skills_table(summary: SkillSummary) -> Table:
     table = Table(
-        title=f"Skills: {summary.mentions} names, {summary.distinct} distinct; "
-        f"{len(summary.concepts)} concepts, {len(summary.unknown)} unknown"
+        title=f"Skills: {count_of(summary.mentions, 'names')}, {summary.distinct} distinct; "
+        f"{count_of(len(summary.concepts), 'concepts')}, {len(summary.unknown)} unknown"
     )
     # Concept ids have no spaces: fold them rather than cut them off with an ellipsis.
     table.add_column("Concept", overflow="fold")
@@ -331,6 +331,6 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
 
     invalid = [f for f in files if f.n_errors]
     if invalid:
-        typer.echo(f"{count_of(len(invalid), 'files')} of {len(files)} invalid", err=True)
+        typer.echo(f"{len(invalid)} of {count_of(len(files), 'files')} invalid", err=True)
         return EXIT_INVALID
     return 0
