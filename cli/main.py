@@ -11,7 +11,6 @@ a usage error answer at once (tests/test_cli_startup.py holds it).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -22,7 +21,7 @@ import typer
 from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES
 from cli.keys import keys_app
-from cli.report import EXIT_INVALID, count_of, report_problems
+from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from cli.serve import serve
 from matcher.messages import Lang
 from matcher.options import Direction
@@ -197,14 +196,16 @@ def match(
     """Rank workers for job orders (or job orders for workers) as JSON Lines.
 
     Refused job orders are written first as refusal records; then match results, by job
-    order (or worker) in input order and by rank.
+    order (or worker) in input order and by rank. A job order with no eligible worker gets
+    an {"vacancy_id", "eligible_candidates": 0, "reasons"} record in its place (with --for
+    workers, a worker with no eligible job order gets {"worker_id", "eligible_job_orders":
+    0, "reasons"}): the gates that blocked the most.
     """
     from cli.matching import load_run, write_records
+    from cli.unmatched import match_records
 
     run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
-    refusals = (r.model_dump() for r in run.refusals(lang))
-    results = (r.model_dump() for r in run.rank(for_, top, include_ineligible, lang))
-    write_records(itertools.chain(refusals, results), out)
+    write_records(match_records(run, for_, top, include_ineligible, lang), out)
 
 
 @app.command()
@@ -218,16 +219,26 @@ def explain(
     lang: Annotated[Lang, typer.Option(help="en or id.")] = "en",
     out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
 ) -> None:
-    """Explain one pair: its components, every gap with what would close it, and flags."""
-    from cli.matching import load_run, write_records
-    from matcher.explain import explanation
+    """Explain one pair: its components, every gap with what would close it, and flags.
 
-    run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
-    try:
-        record = explanation(run, worker, vacancy, lang)
-    except KeyError as error:
-        raise typer.BadParameter(str(error.args[0])) from None
-    write_records([record], out)
+    An id the files do not hold is bad usage (exit 2), said in one line on stderr.
+    """
+    from cli.matching import load_records, write_records
+    from matcher.explain import explanation
+    from matcher.matching import prepare_run
+
+    pool, orders, register = load_records(workers, vacancies, agencies)
+    missing = []
+    if not any(w.id == worker for w in pool):
+        missing.append(f"--worker: no worker {worker!r} in {workers}")
+    if not any(v.id == vacancy for v in orders):
+        missing.append(f"--vacancy: no job order {vacancy!r} in {vacancies}")
+    if missing:
+        for line in missing:
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    run = prepare_run(pool, orders, register, as_of.date() if as_of else dt.date.today())
+    write_records([explanation(run, worker, vacancy, lang)], out)
 
 
 app.command()(allocate)
