@@ -197,7 +197,7 @@ def match(
 
     Refused job orders are written first as refusal records; then match results, by job
     order (or worker) in input order and by rank. A job order with no eligible worker gets
-    an {"vacancy_id", "eligible_candidates": 0, "reasons"} record in its place (with --for
+    a {"vacancy_id", "eligible_candidates": 0, "reasons"} record in its place (with --for
     workers, a worker with no eligible job order gets {"worker_id", "eligible_job_orders":
     0, "reasons"}): the gates that blocked the most.
     """
