@@ -75,9 +75,12 @@ def validate(
 ) -> None:
     """Check a whole file against the Selaras format and report every problem.
 
-    Errors go to stderr as "file:line: field: message"; warnings (a NIK that disagrees
-    with the birth date or gender) as "warning: file:line: field: message". Exit 1 when
-    there is any error: nothing in an invalid file is accepted.
+    KIND is workers, vacancies or agencies, or (v2) courses, returnees (worker records
+    with the returnee fields, a return date required), opportunities or outcomes. Errors go
+    to stderr as "file:line: field: message"; warnings (a NIK that disagrees with the birth
+    date or gender, a return dated before the last work abroad ends) as
+    "warning: file:line: field: message". Exit 1 when there is any error: nothing in an
+    invalid file is accepted.
     """
     from models.files import InvalidInputError, read_records
 

@@ -17,7 +17,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 """Bad usage (the status click gives to its own usage errors)."""
 
-_SINGULAR = {"vacancies": "vacancy", "agencies": "agency"}
+_SINGULAR = {"vacancies": "vacancy", "agencies": "agency", "opportunities": "opportunity"}
 
 
 def report_problems(problems: Iterable[Problem], *, prefix: str = "") -> None:

@@ -51,6 +51,14 @@ _TEMPLATES: Mapping[str, Mapping[Lang, str]] = {
         "id": "membutuhkan sertifikat {need} yang berlaku pada {day}; memiliki {have} — "
         "uji kompetensi melalui LSP",
     },
+    "certificate_rpl": {
+        "en": "needs a certificate for {need} valid on {day}; has none, but experience abroad "
+        "is recognised at level {level} ({evidence}) — RPL assessment at an LSP against a "
+        "KKNI level {kkni} scheme, not training",
+        "id": "membutuhkan sertifikat {need} yang berlaku pada {day}; belum memiliki, tetapi "
+        "pengalaman di luar negeri diakui pada level {level} ({evidence}) — asesmen RPL "
+        "(rekognisi pembelajaran lampau) di LSP dengan skema KKNI level {kkni}, bukan pelatihan",
+    },
     "certificate_expired": {
         "en": "{scheme} {need} certificate expired {expired}; needs one valid on {day} — renew "
         "through an LSP",
@@ -158,6 +166,10 @@ _TEMPLATES: Mapping[str, Mapping[Lang, str]] = {
     "unverified": {
         "en": "{rule} is applied but marked unverified in the {pack} rule pack: {detail}",
         "id": "{rule} diterapkan tetapi belum terverifikasi di paket aturan {pack}: {detail}",
+    },
+    "unverified_table": {
+        "en": "{rule} is applied but marked unverified in {table}: {detail}",
+        "id": "{rule} diterapkan tetapi belum terverifikasi di {table}: {detail}",
     },
     "wage_floor_unknown": {
         "en": "{why}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal, get_args, get_origin
 
 from pydantic import (
@@ -22,6 +23,7 @@ from models.iso_codes import COUNTRIES, CURRENCIES, LANGUAGES
 
 __all__ = [
     "PROGRAMMES",
+    "PROGRAMME_COUNTRY",
     "CountryCode",
     "CurrencyCode",
     "Identifier",
@@ -47,6 +49,18 @@ PROGRAMMES = (
 Programme = Literal[
     "JP-SSW1", "JP-SSW2", "JP-TITP", "KR-EPS", "TW-FACTORY", "MY-PLKS", "DE-SKILLED", "OTHER"
 ]
+PROGRAMME_COUNTRY: Mapping[str, str | None] = {
+    "JP-SSW1": "JP",
+    "JP-SSW2": "JP",
+    "JP-TITP": "JP",
+    "KR-EPS": "KR",
+    "TW-FACTORY": "TW",
+    "MY-PLKS": "MY",
+    "DE-SKILLED": "DE",
+    "OTHER": None,
+}
+"""The destination country of each programme (its rule pack's ``country``); ``OTHER`` spans
+several countries, so a stay under it names no country by itself."""
 
 
 def _admits(annotation: object, kind: type) -> bool:

@@ -13,15 +13,18 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from models.agency import Agency
+from models.course import Course
 from models.csv_format import COLUMNS, REQUIRED_COLUMNS, row_to_record
 from models.kinds import FileFormat, RecordKind
+from models.opportunity import Opportunity
+from models.outcome import Outcome
 from models.vacancy import Vacancy
-from models.worker import Worker
+from models.worker import Returnee, Worker
 
 __all__ = [
     "RECORD_MODELS",
@@ -30,6 +33,7 @@ __all__ = [
     "Problem",
     "ReadResult",
     "RecordKind",
+    "json_values",
     "parse_records",
     "read_records",
 ]
@@ -38,7 +42,22 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
     "workers": Worker,
     "vacancies": Vacancy,
     "agencies": Agency,
+    "courses": Course,
+    "returnees": Returnee,
+    "opportunities": Opportunity,
+    "outcomes": Outcome,
 }
+_UNIQUE_BY: dict[str, tuple[str, ...]] = {
+    "workers": ("agency_id", "id"),
+    "vacancies": ("agency_id", "id"),
+    "returnees": ("agency_id", "id"),
+    "agencies": ("id",),
+    "courses": ("id",),
+    "opportunities": ("id",),
+    # The same stage of the same pair on the same day twice would count twice in learning.
+    "outcomes": ("vacancy_id", "worker_id", "stage", "date"),
+}
+"""The fields that identify a record within a file (a repeat is an error)."""
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
 _MESSAGES = {
@@ -151,18 +170,9 @@ def parse_records(text: str, kind: RecordKind, *, name: str, fmt: FileFormat) ->
             result.errors.extend(_problems(name, line, error))
             continue
         # The validated ids, not the raw ones: " W-1" and "W-1" are the same id once stripped.
-        ids = record.model_dump(include={"agency_id", "id"})
-        key = (ids["agency_id"], ids["id"]) if kind != "agencies" else (ids["id"],)
+        key = tuple(str(getattr(record, field)) for field in _UNIQUE_BY[kind])
         if key in seen:
-            owner = f" for agency {key[0]!r}" if kind != "agencies" else ""
-            result.errors.append(
-                Problem(
-                    name,
-                    line,
-                    "id",
-                    f"duplicate id {key[-1]!r}{owner} (first on line {seen[key]})",
-                )
-            )
+            result.errors.append(Problem(name, line, *_duplicate(kind, key, seen[key])))
             continue
         seen[key] = line
         result.records.append(record)
@@ -174,6 +184,18 @@ def parse_records(text: str, kind: RecordKind, *, name: str, fmt: FileFormat) ->
     if not result.records and not result.errors:
         result.errors.append(Problem(name, None, None, "file holds no records"))
     return result
+
+
+def _duplicate(kind: str, key: tuple[str, ...], first: int) -> tuple[str | None, str]:
+    """The field and message of a record that repeats the one on line ``first``."""
+    if kind == "outcomes":
+        vacancy, worker, stage, date = key
+        return None, (
+            f"duplicate outcome: {stage} of worker {worker!r} for {vacancy!r} on {date} "
+            f"(first on line {first})"
+        )
+    owner = f" for agency {key[0]!r}" if len(key) == 2 else ""
+    return "id", f"duplicate id {key[-1]!r}{owner} (first on line {first})"
 
 
 def _format_of(path: Path, text: str) -> FileFormat:
@@ -191,6 +213,17 @@ def _format_of(path: Path, text: str) -> FileFormat:
 
 
 RawRecord = tuple[int, Any, str | None]
+
+
+def json_values(text: str, fmt: Literal["json", "jsonl"]) -> Iterator[RawRecord]:
+    """Yield the JSON values of a file with the line each starts on, or a parse error.
+
+    ``fmt="json"``: the elements of an array (or the one value); ``"jsonl"``: one value per
+    non-blank line. Each item is ``(line, value, None)`` or ``(line, None, message)``;
+    after a malformed JSON document nothing more is yielded. Readers of other record
+    formats (JSON-LD, HR-JSON) use it to name lines exactly as :func:`parse_records` does.
+    """
+    return _json_records(text) if fmt == "json" else _jsonl_records(text)
 
 
 def _raw_records(

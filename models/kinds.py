@@ -10,5 +10,7 @@ from typing import Literal
 
 __all__ = ["FileFormat", "RecordKind"]
 
-RecordKind = Literal["workers", "vacancies", "agencies"]
+RecordKind = Literal[
+    "workers", "vacancies", "agencies", "courses", "returnees", "opportunities", "outcomes"
+]
 FileFormat = Literal["jsonl", "json", "csv"]

@@ -21,6 +21,7 @@ from models.language_results import CEFR_LEVELS, canonical_result
 from models.worker import LanguageTest
 
 __all__ = [
+    "DISCRIMINATORY_REQUIREMENTS",
     "AgeRequirement",
     "Employer",
     "ExperienceRequirement",
@@ -32,6 +33,15 @@ __all__ = [
     "Vacancy",
     "Wage",
 ]
+
+DISCRIMINATORY_REQUIREMENTS = (
+    "sex",
+    "religion",
+    "marital_status",
+    "min_height_cm",
+    "min_weight_kg",
+)
+"""Requirement fields accepted so that nothing is lost but never applied or published."""
 
 CefrLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 assert CefrLevel.__args__ == CEFR_LEVELS  # type: ignore[attr-defined]  # one source of truth

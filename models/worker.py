@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from models.common import (
+    PROGRAMME_COUNTRY,
     CountryCode,
     Identifier,
     IscoCode,
@@ -18,6 +26,8 @@ from models.common import (
     check_order,
 )
 from models.language_results import canonical_result, check_score, check_sections
+from models.regions import Place
+from models.returnee import Reintegration, TradeTestGrade, grade_in_name, read_trade_test_grade
 
 __all__ = [
     "CERTIFICATE_SCHEMES",
@@ -30,6 +40,7 @@ __all__ = [
     "Health",
     "LanguageResult",
     "Preferences",
+    "Returnee",
     "SkillClaim",
     "Worker",
 ]
@@ -103,11 +114,28 @@ class Certificate(SelarasModel):
     issued: dt.date | None = None
     expires: dt.date | None = None
     score: Annotated[float, Field(ge=0)] | None = None
+    grade: Annotated[TradeTestGrade | None, BeforeValidator(read_trade_test_grade)] = None
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Certificate:
         check_order(self.issued, self.expires, "issued", "expires")
         return self
+
+    @model_validator(mode="after")
+    def _grade_only_for_the_trade_test(self) -> Certificate:
+        if self.grade is not None and self.scheme != "JP-TRADE-TEST":
+            raise ValueError(
+                "'grade' is the grade of Japan's trade skills test: only a JP-TRADE-TEST "
+                f"certificate has one (this one is {self.scheme})"
+            )
+        return self
+
+    @property
+    def trade_test_grade(self) -> TradeTestGrade | None:
+        """The JP-TRADE-TEST grade: ``grade``, else one written in the name ("2級")."""
+        if self.scheme != "JP-TRADE-TEST":
+            return None
+        return self.grade if self.grade is not None else grade_in_name(self.name)
 
 
 class LanguageResult(SelarasModel):
@@ -137,11 +165,29 @@ class Experience(SelarasModel):
     months: Months | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    completed_contract: bool | None = None
+    skills_used: list[ShortText] = []
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Experience:
         check_order(self.start, self.end, "start", "end")
         return self
+
+    @property
+    def abroad(self) -> bool:
+        """Whether this is work abroad: a ``country`` other than ID, or (no country) a
+        ``programme``, every programme being a scheme for work abroad."""
+        if self.country is not None:
+            return self.country != "ID"
+        return self.programme is not None
+
+    @property
+    def country_worked(self) -> str | None:
+        """The country of this work: ``country``, else the ``programme``'s destination
+        (None when neither says, e.g. programme ``OTHER`` without a country)."""
+        if self.country is not None:
+            return self.country
+        return None if self.programme is None else PROGRAMME_COUNTRY[self.programme]
 
 
 class Health(SelarasModel):
@@ -186,6 +232,9 @@ class Worker(SelarasModel):
     health: Health | None = None
     documents: Documents | None = None
     preferences: Preferences | None = None
+    returned: dt.date | None = None
+    home: Place | None = None
+    reintegration: Reintegration | None = None
 
     @field_validator("birth_date")
     @classmethod
@@ -205,12 +254,38 @@ class Worker(SelarasModel):
             )
         return value
 
+    @field_validator("returned")
+    @classmethod
+    def _returned_after_birth(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        check_order(info.data.get("birth_date"), value, "birth_date", "returned")
+        return value
+
     def warnings(self) -> list[FieldWarning]:
         """Return the slips worth reporting that do not invalidate the record.
 
         A NIK whose embedded birth date or sex disagrees with ``birth_date`` or
-        ``gender`` is a warning: real records carry such slips (FORMAT.md).
+        ``gender`` is a warning: real records carry such slips (FORMAT.md). So is a
+        ``returned`` date before the end of the last work abroad: the end recorded is often
+        the contract's planned end, and a worker who came home early has an earlier return.
         """
+        return self._nik_warnings() + self._return_warnings()
+
+    def _return_warnings(self) -> list[FieldWarning]:
+        ends = [(e.end, i) for i, e in enumerate(self.experience) if e.abroad and e.end]
+        if self.returned is None or not ends:
+            return []
+        end, index = max(ends)
+        if self.returned >= end:
+            return []
+        return [
+            FieldWarning(
+                "returned",
+                f"returned ({self.returned}) is before the end of the last work abroad "
+                f"(experience[{index}].end {end})",
+            )
+        ]
+
+    def _nik_warnings(self) -> list[FieldWarning]:
         found: list[FieldWarning] = []
         embedded = _nik_birth(self.nik) if self.nik else None
         if embedded is None:
@@ -233,6 +308,13 @@ class Worker(SelarasModel):
                 )
             )
         return found
+
+
+class Returnee(Worker):
+    """A worker who has come home (FORMAT.md v2, "Returnee"): a returnees file requires
+    ``returned``; the other returnee fields stay optional as on any worker record."""
+
+    returned: dt.date
 
 
 def _nik_birth(nik: str) -> tuple[int, int, int, bool] | None:
