@@ -41,6 +41,7 @@ from matcher.allocation.report import round_report
 from matcher.allocation.round import STAGES, allocate_round
 from matcher.allocation.runner import ChunkRunner
 from matcher.matching import prepare_run
+from models.bounds import Day
 from models.results import Refusal
 
 __all__ = [
@@ -85,7 +86,7 @@ class BatchRunRequest(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    as_of: dt.date | None = Field(None, description="Evaluation date (default today).")
+    as_of: Day | None = Field(None, description="Evaluation date (default today).")
     method: Literal["optimal", "stable"] = "optimal"
     shortlist_per_slot: int | None = Field(None, ge=1, le=50)
     gap_scope: Literal["open", "all"] = "open"

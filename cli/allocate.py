@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.flags import MAX_N_JOBS, MAX_SHORTLIST_PER_SLOT, bounded_day
 from cli.report import EXIT_USAGE
 from matcher.options import Backend, GapScope, Method
 
@@ -39,11 +40,21 @@ def allocate(
     ] = "optimal",
     shortlist_per_slot: Annotated[
         int | None,
-        typer.Option(min=1, metavar="N", help="Shortlists of up to N candidates per slot."),
+        typer.Option(
+            min=1,
+            max=MAX_SHORTLIST_PER_SLOT,
+            metavar="N",
+            help="Shortlists of up to N candidates per slot.",
+        ),
     ] = None,
     as_of: Annotated[
         dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Evaluation date (default today)."),
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="Evaluation date (default today).",
+            callback=bounded_day,
+        ),
     ] = None,
     gap_scope: Annotated[
         GapScope,
@@ -55,6 +66,8 @@ def allocate(
     n_jobs: Annotated[
         int | None,
         typer.Option(
+            min=-1,
+            max=MAX_N_JOBS,
             metavar="N",
             help="Parallel jobs for scoring and the gap pass: threads here (default 1), or "
             "tasks in flight on the Dask cluster (default: all its cores); -1 uses every "

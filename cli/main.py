@@ -20,6 +20,7 @@ import typer
 
 from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES
+from cli.flags import MAX_TOP, bounded_day
 from cli.keys import keys_app
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from cli.serve import serve
@@ -173,7 +174,12 @@ AgencyFile = Annotated[
 ]
 AsOf = Annotated[
     dt.datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Evaluation date (default today)."),
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        metavar="DATE",
+        help="Evaluation date (default today).",
+        callback=bounded_day,
+    ),
 ]
 
 
@@ -187,7 +193,7 @@ def match(
         typer.Option("--for", help="vacancies: top workers per job order; workers: the reverse."),
     ] = "vacancies",
     top: Annotated[
-        int, typer.Option(min=0, help="How many per job order or worker; 0 = all.")
+        int, typer.Option(min=0, max=MAX_TOP, help="How many per job order or worker; 0 = all.")
     ] = 10,
     as_of: AsOf = None,
     include_ineligible: Annotated[
@@ -296,10 +302,13 @@ def _sections(raw: str | None) -> dict[str, Any] | None:
     """Parse ``--sections``; malformed JSON is bad usage, bad scores are invalid input."""
     if raw is None:
         return None
+    from models.strict_json import JsonError
+    from models.strict_json import loads as strict_loads
+
     try:
-        sections = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise typer.BadParameter(f"not valid JSON ({error.msg})", param_hint="--sections") from None
+        sections = strict_loads(raw)
+    except JsonError as error:
+        raise typer.BadParameter(f"not valid JSON ({error})", param_hint="--sections") from None
     if not isinstance(sections, dict):
         raise typer.BadParameter("must be a JSON object", param_hint="--sections")
     return sections

@@ -31,10 +31,12 @@ def serve(
     """
     # Imported here so that the other commands start without loading the web stack.
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from api.app import create_app
     from api.database import connect
     from api.keys import MIN_ADMIN_KEY_LENGTH
+    from api.safe_logging import log_config
     from api.settings import Settings, SettingsError
 
     try:
@@ -53,4 +55,11 @@ def serve(
         announce_new_store(engine)  # the app creates it when it starts
     finally:
         engine.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Every log handler withholds exception messages (they can quote a name or a NIK).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=log_config(LOGGING_CONFIG),
+    )

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from models.bounds import Day
 from models.common import Identifier, SelarasModel, ShortText, check_order
 
 __all__ = ["Agency", "LicenceLapse"]
@@ -22,9 +23,9 @@ class Agency(SelarasModel):
     name: ShortText
     licence: ShortText | None = None
     status: Literal["active", "suspended", "revoked", "expired"]
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
-    revoked_on: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+    revoked_on: Day | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Agency:

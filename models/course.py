@@ -14,7 +14,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
-from models.common import CurrencyCode, Identifier, SelarasModel, ShortText
+from models.bounds import MAX_ITEMS, Day
+from models.common import Amount, Identifier, SelarasModel, ShortText
 from models.language_results import canonical_result
 from models.regions import Province, ProvinceName, find_province
 from models.vacancy import AgeRequirement, LanguageRequirement, SkillRequirement
@@ -84,9 +85,9 @@ class ConferredLanguage(SelarasModel):
 class Confers(SelarasModel):
     """What a worker who passes holds from the completion date (at least one thing)."""
 
-    skills: list[SkillClaim] = []
-    certificates: list[ConferredCertificate] = []
-    languages: list[ConferredLanguage] = []
+    skills: Annotated[list[SkillClaim], Field(max_length=MAX_ITEMS)] = []
+    certificates: Annotated[list[ConferredCertificate], Field(max_length=MAX_ITEMS)] = []
+    languages: Annotated[list[ConferredLanguage], Field(max_length=MAX_ITEMS)] = []
 
     @model_validator(mode="after")
     def _confers_something(self) -> Confers:
@@ -129,24 +130,23 @@ class Prerequisites(SelarasModel):
     (which only a job order's score reads) are refused rather than ignored.
     """
 
-    skills: list[SkillPrerequisite] = []
-    languages: list[LanguagePrerequisite] = []
+    skills: Annotated[list[SkillPrerequisite], Field(max_length=MAX_ITEMS)] = []
+    languages: Annotated[list[LanguagePrerequisite], Field(max_length=MAX_ITEMS)] = []
     age: AgeRequirement | None = None
-    education: list[Education] = []
+    education: Annotated[list[Education], Field(max_length=MAX_ITEMS)] = []
 
 
 class Cohort(SelarasModel):
     """One intake of a course: its start date and the seats it has."""
 
-    start: dt.date
+    start: Day
     seats: Annotated[int, Field(ge=1, le=100_000)]
 
 
-class CourseCost(SelarasModel):
+class CourseCost(Amount):
     """What one enrolment costs (0 for a free course: the amount may not be negative)."""
 
     amount: Annotated[float, Field(ge=0)]
-    currency: CurrencyCode
 
 
 class Course(SelarasModel):
@@ -158,7 +158,7 @@ class Course(SelarasModel):
     confers: Confers
     prerequisites: Prerequisites = Prerequisites()
     duration_weeks: Annotated[int, Field(ge=1, le=_MAX_WEEKS)]
-    cohorts: Annotated[list[Cohort], Field(min_length=1)]
+    cohorts: Annotated[list[Cohort], Field(min_length=1, max_length=MAX_ITEMS)]
     cost: CourseCost
     pass_rate: Annotated[float, Field(ge=0, le=1)] = 1.0
 

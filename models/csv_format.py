@@ -8,9 +8,11 @@ hand (see README, "CSV import"). An empty cell means absent.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from models.strict_json import JsonError
+from models.strict_json import loads as strict_loads
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "row_to_record"]
 
@@ -203,10 +205,9 @@ def _items(cell: str, separator: str) -> list[str]:
 
 def _json(cell: str) -> Any:
     try:
-        return json.loads(cell)
-    except json.JSONDecodeError as error:
-        message = f"cell is not valid JSON: {error.msg} (character {error.pos + 1})"
-        raise ValueError(message) from None
+        return strict_loads(cell)
+    except JsonError as error:
+        raise ValueError(f"cell is not valid JSON: {error}") from None
 
 
 _SHORT_FORMS: Mapping[str, Callable[[str], Any]] = {

@@ -8,12 +8,12 @@ capital. The minimum-wage gate is the engine's (it needs the wage table and the 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Literal, get_args
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from models.bounds import MAX_COUNTRIES, Day
 from models.common import CountryCode, Identifier, IscoCode, Money, SelarasModel, ShortText
 from models.regions import Place
 from models.returnee import Interest
@@ -60,7 +60,9 @@ class OverseasExperienceRequirement(SelarasModel):
     """Months of work abroad, summed over entries in ``countries`` (any abroad if absent)."""
 
     min_months: Annotated[int, Field(ge=1, le=1200)]
-    countries: Annotated[list[CountryCode], Field(min_length=1)] | None = None
+    countries: (
+        Annotated[list[CountryCode], Field(min_length=1, max_length=MAX_COUNTRIES)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _abroad_only(self) -> OverseasExperienceRequirement:
@@ -87,7 +89,7 @@ class Opportunity(SelarasModel):
     sector: ShortText | None = None
     location: Place
     slots: Annotated[int, Field(ge=1, le=100_000)]
-    start_date: dt.date | None = None
+    start_date: Day | None = None
     wage: Annotated[Wage | None, Field(validate_default=True)] = None
     requirements: OpportunityRequirements = OpportunityRequirements()
 

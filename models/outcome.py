@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal, get_args
 
 from pydantic import ValidationInfo, field_validator
 
+from models.bounds import Day
 from models.common import Identifier, SelarasModel, ShortText
 
 __all__ = ["OUTCOME_STAGES", "Outcome", "OutcomeStage"]
@@ -31,7 +31,7 @@ class Outcome(SelarasModel):
     vacancy_id: Identifier
     worker_id: Identifier
     stage: OutcomeStage
-    date: dt.date
+    date: Day
     reason: ShortText | None = None
 
     @field_validator("reason")

@@ -14,12 +14,13 @@ from pydantic import (
     model_validator,
 )
 
+from models.bounds import MAX_CERTIFICATE_SCORE, MAX_COUNTRIES, MAX_ITEMS, MAX_MONTHS, Day
 from models.common import (
     PROGRAMME_COUNTRY,
     CountryCode,
     Identifier,
     IscoCode,
-    Money,
+    MonthlyWage,
     Programme,
     SelarasModel,
     ShortText,
@@ -86,7 +87,7 @@ LanguageTest = Literal[
 ]  # fmt: skip
 
 _EARLIEST_BIRTH = dt.date(1920, 1, 1)
-Months = Annotated[int, Field(ge=0, le=1200)]
+Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 
 
 class FieldWarning(NamedTuple):
@@ -111,9 +112,9 @@ class Certificate(SelarasModel):
     skill: ShortText | None = None
     scheme: CertificateScheme
     number: ShortText | None = None
-    issued: dt.date | None = None
-    expires: dt.date | None = None
-    score: Annotated[float, Field(ge=0)] | None = None
+    issued: Day | None = None
+    expires: Day | None = None
+    score: Annotated[float, Field(ge=0, le=MAX_CERTIFICATE_SCORE)] | None = None
     grade: Annotated[TradeTestGrade | None, BeforeValidator(read_trade_test_grade)] = None
 
     @model_validator(mode="after")
@@ -145,7 +146,7 @@ class LanguageResult(SelarasModel):
     result: str | int | float
     sections: dict[str, int] | None = None
     score: int | None = None
-    date: dt.date | None = None
+    date: Day | None = None
 
     @model_validator(mode="after")
     def _result_fits_test(self) -> LanguageResult:
@@ -163,10 +164,10 @@ class Experience(SelarasModel):
     country: CountryCode | None = None
     programme: Programme | None = None
     months: Months | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     completed_contract: bool | None = None
-    skills_used: list[ShortText] = []
+    skills_used: Annotated[list[ShortText], Field(max_length=MAX_ITEMS)] = []
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Experience:
@@ -195,20 +196,20 @@ class Health(SelarasModel):
 
     fit_to_work: bool | None = None
     colour_vision_normal: bool | None = None
-    checked: dt.date | None = None
+    checked: Day | None = None
 
 
 class Documents(SelarasModel):
     """Travel documents (personal data)."""
 
-    passport_expires: dt.date | None = None
+    passport_expires: Day | None = None
 
 
 class Preferences(SelarasModel):
     """What the worker asks for: destination countries and a minimum monthly wage."""
 
-    countries: list[CountryCode] = []
-    min_monthly_wage: Money | None = None
+    countries: Annotated[list[CountryCode], Field(max_length=MAX_COUNTRIES)] = []
+    min_monthly_wage: MonthlyWage | None = None
 
 
 class Worker(SelarasModel):
@@ -225,14 +226,14 @@ class Worker(SelarasModel):
     ethnicity: ShortText | None = None
     marital_status: ShortText | None = None
     education: Education | None = None
-    skills: list[SkillClaim] = []
-    certificates: list[Certificate] = []
-    languages: list[LanguageResult] = []
-    experience: list[Experience] = []
+    skills: Annotated[list[SkillClaim], Field(max_length=MAX_ITEMS)] = []
+    certificates: Annotated[list[Certificate], Field(max_length=MAX_ITEMS)] = []
+    languages: Annotated[list[LanguageResult], Field(max_length=MAX_ITEMS)] = []
+    experience: Annotated[list[Experience], Field(max_length=MAX_ITEMS)] = []
     health: Health | None = None
     documents: Documents | None = None
     preferences: Preferences | None = None
-    returned: dt.date | None = None
+    returned: Day | None = None
     home: Place | None = None
     reintegration: Reintegration | None = None
 
@@ -314,7 +315,7 @@ class Returnee(Worker):
     """A worker who has come home (FORMAT.md v2, "Returnee"): a returnees file requires
     ``returned``; the other returnee fields stay optional as on any worker record."""
 
-    returned: dt.date
+    returned: Day
 
 
 def _nik_birth(nik: str) -> tuple[int, int, int, bool] | None:

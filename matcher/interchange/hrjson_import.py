@@ -74,37 +74,39 @@ def read_candidates(text: str, *, name: str, agency_id: str | None = None) -> Re
     """
     result: ReadResult[Worker] = ReadResult()
     if not text.strip():
-        result.errors.append(Problem(name, None, None, "file is empty: it holds no records"))
+        result.reject([Problem(name, None, None, "file is empty: it holds no records")])
         return result
     seen: dict[tuple[str, str], int] = {}
     for line, value, error in documents(text):
         if error is not None:
-            result.errors.append(Problem(name, line, None, error))
+            result.reject([Problem(name, line, None, error)])
             continue
         if not isinstance(value, dict):
-            result.errors.append(
-                Problem(name, line, None, "expected a candidate document (a JSON object)")
+            result.reject(
+                [Problem(name, line, None, "expected a candidate document (a JSON object)")]
             )
             continue
         reader = _CandidateReader(value, agency_id)
         worker = reader.read()
-        result.errors += [Problem(name, line, i.path or None, i.message) for i in reader.errors]
+        if reader.errors:
+            result.reject([Problem(name, line, i.path or None, i.message) for i in reader.errors])
         result.warnings += [Problem(name, line, i.path or None, i.message) for i in reader.notes]
         if worker is None:
             continue
         key = (worker.agency_id, worker.id)
         if key in seen:
             message = f"duplicate worker {worker.id!r} for agency {worker.agency_id!r}"
-            result.errors.append(
-                Problem(name, line, "person.id", f"{message} (first on line {seen[key]})")
+            result.reject(
+                [Problem(name, line, "person.id", f"{message} (first on line {seen[key]})")]
             )
             continue
         seen[key] = line
-        result.records.append(worker)
-        result.lines.append(line)
+        if result.ok:
+            result.records.append(worker)
+            result.lines.append(line)
         result.warnings += [Problem(name, line, w.field, w.message) for w in worker.warnings()]
-    if not result.records and not result.errors:
-        result.errors.append(Problem(name, None, None, "file holds no candidate document"))
+    if not result.records and result.ok:
+        result.reject([Problem(name, None, None, "file holds no candidate document")])
     return result
 
 

@@ -106,7 +106,7 @@ def read_jobpostings(
     """
     result: ReadResult[Vacancy] = ReadResult()
     if not text.strip():
-        result.errors.append(Problem(name, None, None, "file is empty: it holds no records"))
+        result.reject([Problem(name, None, None, "file is empty: it holds no records")])
         return result
     seen: dict[tuple[str, str], int] = {}
     for record in jsonld_records(text):
@@ -115,11 +115,12 @@ def read_jobpostings(
             return Problem(name, line, issue.path or None, issue.message)
 
         if record.node is None:
-            result.errors += [problem(i) for i in record.issues]
+            result.reject([problem(i) for i in record.issues])
             continue
         reader = _PostingReader(record.node, record.path, programme, agency_id)
         vacancy = reader.read()
-        result.errors += [problem(i) for i in reader.errors]
+        if reader.errors:
+            result.reject([problem(i) for i in reader.errors])
         result.warnings += [problem(i) for i in reader.notes]
         if vacancy is None:
             continue
@@ -127,15 +128,16 @@ def read_jobpostings(
         if key in seen:
             where = reader.path("identifier")
             message = f"duplicate job order {vacancy.id!r} for agency {vacancy.agency_id!r}"
-            result.errors.append(
-                Problem(name, record.line, where, f"{message} (first on line {seen[key]})")
+            result.reject(
+                [Problem(name, record.line, where, f"{message} (first on line {seen[key]})")]
             )
             continue
         seen[key] = record.line
-        result.records.append(vacancy)
-        result.lines.append(record.line)
-    if not result.records and not result.errors:
-        result.errors.append(Problem(name, None, None, "file holds no JobPosting"))
+        if result.ok:
+            result.records.append(vacancy)
+            result.lines.append(record.line)
+    if not result.records and result.ok:
+        result.reject([Problem(name, None, None, "file holds no JobPosting")])
     return result
 
 
