@@ -113,7 +113,7 @@ def test_explain_an_unknown_id_is_one_line_of_bad_usage(
 @pytest.mark.parametrize(
     ("changes", "as_of", "why"),
     [
-        ({}, "9999-12-31", "its licence ended on 2029-01-15"),
+        ({}, "2199-12-31", "its licence ended on 2029-01-15"),
         ({"status": "suspended"}, AS_OF, "its licence is suspended"),
         ({"status": "expired"}, AS_OF, "its licence has expired"),
         (
