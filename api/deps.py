@@ -99,11 +99,12 @@ async def _principal(
 
 
 def _require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    allowed = ", ".join(roles)
+    # Every role (officer, agency, auditor) takes "an".
+    allowed = " or ".join(roles)
 
     async def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
         if principal.role not in roles:
-            raise ForbiddenError(f"this needs a key of role {allowed}; yours is {principal.role}")
+            raise ForbiddenError(f"this needs an {allowed} key; yours is an {principal.role} key")
         return principal
 
     return check

@@ -1,7 +1,7 @@
 """Benchmark: a whole allocation round, and stable allocation against the ``matching`` library.
 
 * **Round**: ``--workers`` (100,000) x ``--vacancies`` (5,000) job orders from
-  ``benchmarks/pool.py`` with their slots rescaled to ``--slots`` (20,000) in all,
+  ``benchmarks.synthetic`` with their slots rescaled to ``--slots`` (20,000) in all,
   end to end for ``--method optimal`` and ``--method stable``: scoring the eligible
   graph, allocating, and the reasons (gap pass over the job orders left with open slots,
   records). Generating, validating and reading the pool are timed apart: they are the
@@ -13,9 +13,9 @@
   id). Both algorithms must return the identical allocation; the speed ratio compares
   ``stable_allocation`` with the library's ``solve`` (and with building the game too).
 
-Run: ``.venv/bin/python benchmarks/bench_allocate.py [--skip-round] [--workers 100000]
-[--vacancies 5000] [--slots 20000] [--n-jobs 1,2]`` (each end-to-end run is timed for
-every ``--n-jobs`` value, and their records must be identical).
+Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_allocate [--skip-round]
+[--workers 100000] [--vacancies 5000] [--slots 20000] [--n-jobs 1,2] [--quick]`` (each
+end-to-end run is timed for every ``--n-jobs`` value, and their records must be identical).
 """
 
 from __future__ import annotations
@@ -29,42 +29,22 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from matching.games import HospitalResident
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
-
-from matching.games import HospitalResident  # noqa: E402
-from pool import AS_OF, generate_pool  # noqa: E402
-
-from matcher.allocation.chunks import PoolPayload  # noqa: E402
-from matcher.allocation.graph import (  # noqa: E402
-    EligibleGraph,
-    build_graph,
-    id_rank,
-    published_score,
-)
-from matcher.allocation.round import allocate, allocate_round, eligible_graph  # noqa: E402
-from matcher.allocation.runner import ChunkRunner  # noqa: E402
-from matcher.allocation.stable import stable_allocation  # noqa: E402
-from matcher.encoding import encode_pool  # noqa: E402
-from matcher.kernel import PoolScorer  # noqa: E402
-from matcher.matching import MatchRun, prepare_run  # noqa: E402
-from models.agency import Agency  # noqa: E402
-from models.vacancy import Vacancy  # noqa: E402
-from models.worker import Worker  # noqa: E402
-
-
-@contextmanager
-def _timed(what: str) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    print(f"  {what}: {time.perf_counter() - start:.1f} s", flush=True)
+from benchmarks.common import parse_args, timed, validated
+from benchmarks.synthetic import AS_OF, generate_pool
+from matcher.allocation.chunks import PoolPayload
+from matcher.allocation.graph import EligibleGraph, build_graph, id_rank, published_score
+from matcher.allocation.round import allocate, allocate_round, eligible_graph
+from matcher.allocation.runner import ChunkRunner
+from matcher.allocation.stable import stable_allocation
+from matcher.encoding import encode_pool
+from matcher.kernel import PoolScorer
+from matcher.matching import MatchRun, prepare_run
 
 
 def _rescale_slots(vacancies: list[dict[str, Any]], total: int) -> None:
@@ -78,15 +58,12 @@ def _rescale_slots(vacancies: list[dict[str, Any]], total: int) -> None:
 
 
 def _run(n_workers: int, n_vacancies: int, slots: int | None, seed: int) -> MatchRun:
-    with _timed("generate (benchmarks/pool.py)"):
+    with timed("generate (benchmarks.synthetic)"):
         raw = generate_pool(n_workers, n_vacancies, seed=seed, as_of=AS_OF)
     if slots is not None:
         _rescale_slots(raw.vacancies, slots)
-    with _timed("validate (models)"):
-        workers = [Worker.model_validate(w) for w in raw.workers]
-        vacancies = [Vacancy.model_validate(v) for v in raw.vacancies]
-        agencies = [Agency.model_validate(a) for a in raw.agencies]
-    with _timed("read and screen (prepare_run)"):
+    workers, vacancies, agencies = validated(raw)
+    with timed("read and screen (prepare_run)"):
         return prepare_run(workers, vacancies, agencies, AS_OF)
 
 
@@ -111,7 +88,7 @@ def _round(args: argparse.Namespace) -> None:
         )
     for method in ("optimal", "stable"):
         start = time.perf_counter()
-        chosen = allocate(graph, method=method)  # type: ignore[arg-type]
+        chosen = allocate(graph, method=method)
         print(
             f"    allocate {method}: {time.perf_counter() - start:.2f} s ({int(chosen.sum()):,} "
             f"placed, total score {graph.score[chosen].sum() / 1e4:,.1f})"
@@ -241,7 +218,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated --n-jobs values to time (default 1,2)",
     )
     parser.add_argument("--skip-round", action="store_true", help="only the comparison")
-    args = parser.parse_args(argv)
+    args = parse_args(
+        parser,
+        argv,
+        quick={
+            "workers": 3_000,
+            "vacancies": 100,
+            "slots": 400,
+            "small_workers": 500,
+            "small_vacancies": 30,
+            "dense_per_job": 50,
+            "repeats": 1,
+        },
+    )
     print(
         f"bench_allocate: python {platform.python_version()}, numpy {np.__version__}, "
         f"{os.cpu_count()} CPUs, as_of {AS_OF}, seed {args.seed}"

@@ -14,7 +14,7 @@ Both sides run in this process, alternating, ``--repeats`` times; medians and th
 (min-max) are printed, with the ratio of medians. The machine is shared: read ratios, not
 absolute times.
 
-Run: ``.venv/bin/python benchmarks/bench_reintegration.py [--returnees 100000]
+Run: ``.venv/bin/python -m benchmarks.bench_reintegration [--returnees 100000]
 [--opportunities 5000] [--pool 20000] [--repeats 5]``
 """
 
@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import parse_args
 from matcher.reintegration import (
     encode_places,
     encode_relocate,
@@ -174,13 +175,15 @@ def bench_recognition(returnees: list[Returnee], args: argparse.Namespace) -> No
     _show("recognise_pool", times, 1.0, "s")
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--returnees", type=int, default=100_000)
     parser.add_argument("--opportunities", type=int, default=5_000)
     parser.add_argument("--pool", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+    args = parse_args(
+        parser, argv, {"returnees": 2_000, "opportunities": 100, "pool": 500, "repeats": 1}
+    )
     returnees, opportunities = _load()
     print(json.dumps({"returnees": args.returnees, "opportunities": args.opportunities,
                       "pool": args.pool, "repeats": args.repeats}))  # fmt: skip

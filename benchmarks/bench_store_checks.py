@@ -6,7 +6,7 @@ the head (triggers that walk every inserted record's JSON), get the same upsert 
 ``--repeats`` times; the upsert is ``api.store.upsert_records``, as a bulk upload runs it.
 Prints the best and median time of each and the ratio of the medians.
 
-Run: ``.venv/bin/python benchmarks/bench_store_checks.py [--workers 20000] [--repeats 5]``
+Run: ``.venv/bin/python -m benchmarks.bench_store_checks [--workers 20000] [--repeats 5]``
 """
 
 from __future__ import annotations
@@ -14,23 +14,23 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, text
+
+from api.database import connect, write_session
+from api.store import WORKERS, put_agency, upsert_records
+from benchmarks.common import parse_args
+from models.agency import Agency
+from models.worker import Worker
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
-
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
-from sqlalchemy import Engine, text  # noqa: E402
-
-from api.database import connect, write_session  # noqa: E402
-from api.store import WORKERS, put_agency, upsert_records  # noqa: E402
-from models.agency import Agency  # noqa: E402
-from models.worker import Worker  # noqa: E402
 
 AGENCY = "P3MI-0001"
 
@@ -47,12 +47,12 @@ def _store(path: Path, revision: str) -> Engine:
     return engine
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Time the upserts and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+    args = parse_args(parser, argv, {"workers": 500, "repeats": 1})
     with (ROOT / "data" / "sample" / "pool" / "workers.jsonl").open(encoding="utf-8") as handle:
         base = [json.loads(line) for line in handle]
     workers = [

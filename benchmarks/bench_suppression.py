@@ -18,7 +18,7 @@ recomputable (margin-determined ones apart), and seconds (median and range).
 ``--dense`` also checks the LSQR coloop audit against an explicit dense null-space basis
 on the largest audit (minutes: the dense path is what the LSQR one replaces).
 
-Run: ``.venv/bin/python benchmarks/bench_suppression.py [--skills 300] [--repeat 3]
+Run: ``.venv/bin/python -m benchmarks.bench_suppression [--skills 300] [--repeat 3]
 [--dense]``
 """
 
@@ -27,19 +27,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import statistics
-import sys
 import time
-from pathlib import Path
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
-
-from matcher.insights.lines import Lines, coloops  # noqa: E402
-from matcher.insights.schema import SCHEMAS  # noqa: E402
-from matcher.insights.suppression import protect_detailed, suppress_measure  # noqa: E402
-from matcher.insights.table import PolicyTable  # noqa: E402
+from benchmarks.common import parse_args
+from matcher.insights.lines import Lines, coloops
+from matcher.insights.schema import SCHEMAS
+from matcher.insights.suppression import protect_detailed, suppress_measure
+from matcher.insights.table import PolicyTable
 
 
 def make_table(args: argparse.Namespace) -> PolicyTable:
@@ -56,8 +54,9 @@ def make_table(args: argparse.Namespace) -> PolicyTable:
     present = rng.random(shape) < args.density
     cells = np.argwhere(present)
 
-    def counts() -> np.ndarray:
-        return rng.poisson((mean * rng.gamma(0.7, 1 / 0.7, shape))[present])
+    def counts() -> NDArray[np.int64]:
+        drawn: NDArray[np.int64] = rng.poisson((mean * rng.gamma(0.7, 1 / 0.7, shape))[present])
+        return drawn
 
     return PolicyTable(
         SCHEMAS["supply_demand"],
@@ -100,7 +99,7 @@ def _spread(seconds: list[float]) -> str:
     return f"{statistics.median(seconds):.2f} s (range {min(seconds):.2f}-{max(seconds):.2f})"
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skills", type=int, default=300)
     parser.add_argument("--destinations", type=int, default=8)
@@ -110,7 +109,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dense", action="store_true")
-    args = parser.parse_args()
+    args = parse_args(parser, argv, {"skills": 20, "destinations": 3, "quarters": 3, "repeat": 1})
 
     table = make_table(args)
     print(f"supply_demand: {table.n_rows:,} rows, person counts {table.schema.person_counts}")

@@ -27,7 +27,7 @@ cleanly (nothing quarantined) after everything the sweep wrote.
 Prints the counts (requests, 5xx, leaks, max latency, peak RSS of the server) and writes
 every finding to ``--out`` (JSON). Exit status 1 when there is any 5xx or leak.
 
-Run: ``.venv/bin/python benchmarks/hostile_sweep.py [--database URL] [--out FILE]``
+Run: ``.venv/bin/python -m benchmarks.hostile_sweep [--database URL] [--out FILE]``
 """
 
 from __future__ import annotations
@@ -52,10 +52,7 @@ from urllib.parse import quote
 import httpx2 as httpx
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
-
-from tests.api.hostile import (  # noqa: E402
+from tests.api.hostile import (
     HOSTILE_FILES,
     HOSTILE_PATH_VALUES,
     HOSTILE_QUERY_VALUES,
@@ -64,6 +61,7 @@ from tests.api.hostile import (  # noqa: E402
     with_token,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 ADMIN_KEY = "sweep-admin-key-" + "0123456789abcdef" * 2
 POOL = ROOT / "data" / "sample" / "pool"
 A, B = "P3MI-0001", "P3MI-0002"

@@ -5,22 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.flags import MAX_N_JOBS, MAX_SHORTLIST_PER_SLOT, bounded_day
-from cli.matching import atomic_output, load_records, write_records
-from cli.progress import stage_bar
 from cli.report import EXIT_USAGE
-from matcher.allocation.checkpoint import Checkpoint, CheckpointError, file_digest
-from matcher.allocation.html import render_html
-from matcher.allocation.report import round_report
-from matcher.allocation.round import GapScope, Method, allocate_round
-from matcher.allocation.runner import Backend, ChunkRunner
-from matcher.matching import MatchRun, prepare_run
-from models.results import Refusal
-from models.worker import Worker
+from matcher.options import Backend, GapScope, Method
+
+# The engine is imported in the command's body, so that other commands start without it.
+if TYPE_CHECKING:
+    from matcher.matching import MatchRun
+    from models.worker import Worker
 
 __all__ = ["allocate"]
 
@@ -124,6 +120,14 @@ def allocate(
     rank and an "unfilled" record if slots stay open, then every unplaced worker with
     the reason.
     """
+    from cli.matching import atomic_output, write_records
+    from cli.progress import stage_bar
+    from matcher.allocation.checkpoint import Checkpoint, CheckpointError, file_digest
+    from matcher.allocation.html import render_html
+    from matcher.allocation.report import round_report
+    from matcher.allocation.round import allocate_round
+    from matcher.allocation.runner import ChunkRunner
+
     if resume and checkpoint is None:
         raise typer.BadParameter("--resume needs --checkpoint DIR", param_hint="--resume")
     try:
@@ -165,6 +169,8 @@ def allocate(
 
 
 def _dump(record: Any) -> dict[str, Any]:
+    from models.results import Refusal
+
     # Refusal reasons always name their source; allocation reasons have none to show.
     if isinstance(record, Refusal):
         return record.model_dump()
@@ -177,5 +183,8 @@ def _load(
 ) -> tuple[MatchRun, list[Worker]]:
     """Read every file and prepare the run, keeping the raw worker records: the round
     report's fairness section reads their protected attributes, after the allocation."""
+    from cli.matching import load_records
+    from matcher.matching import prepare_run
+
     pool, orders, register = load_records(workers, vacancies, agencies)
     return prepare_run(pool, orders, register, as_of), pool

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import typer
 
-from models.files import Problem
+if TYPE_CHECKING:
+    from models.files import Problem
 
 __all__ = ["EXIT_INVALID", "EXIT_USAGE", "count_of", "report_problems"]
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.report import EXIT_INVALID
+from cli.store import announce_new_store
 
 __all__ = ["serve"]
 
@@ -33,6 +34,7 @@ def serve(
     from uvicorn.config import LOGGING_CONFIG
 
     from api.app import create_app
+    from api.database import connect
     from api.keys import MIN_ADMIN_KEY_LENGTH
     from api.safe_logging import log_config
     from api.settings import Settings, SettingsError
@@ -48,6 +50,11 @@ def serve(
             err=True,
         )
         raise typer.Exit(EXIT_INVALID)
+    engine = connect(settings.database_url)
+    try:
+        announce_new_store(engine)  # the app creates it when it starts
+    finally:
+        engine.dispose()
     # Every log handler withholds exception messages (they can quote a name or a NIK).
     uvicorn.run(
         create_app(settings),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from matcher.encoding import encode_pool
 from matcher.exchange_rates import ExchangeRateTable, load_exchange_rates
@@ -18,6 +17,7 @@ from matcher.facts import WorkerFacts, worker_facts
 from matcher.kernel import top_vacancies, top_workers
 from matcher.messages import Lang, render
 from matcher.occupations import default_occupation_normalizer
+from matcher.options import Direction
 from matcher.reference import PairOutcome, Scorer
 from matcher.rulepack_types import RulePack
 from matcher.rulepacks import load_rule_packs
@@ -30,7 +30,6 @@ from models.worker import Worker
 
 __all__ = ["Direction", "MatchRun", "prepare_run"]
 
-Direction = Literal["vacancies", "workers"]
 _DECIMALS = 4
 
 

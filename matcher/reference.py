@@ -25,7 +25,7 @@ from matcher.facts import CertificateFact, WorkerFacts, age_on, months_of_age_on
 from matcher.isco import is_unit_group, isco_relation
 from matcher.language_scale import cefr_rank, meets_minimum, native_rank, validity_months
 from matcher.language_scale import valid_on as test_valid_on
-from matcher.messages import Message, Param
+from matcher.messages import Message, Param, number_text
 from matcher.rulepack_types import CertificateRequirement, ExperienceRequirement
 from matcher.screening import LanguageGate, Note, ScreenedVacancy, SkillNeed
 from matcher.skills import SkillTaxonomy
@@ -287,13 +287,12 @@ class Scorer:
             }[gate.gate]
             if value is not True:
                 have = (
-                    ("unknown (no health record)", "tidak diketahui")
+                    ("unknown (no health record)", "tidak diketahui (tidak ada catatan kesehatan)")
                     if value is None
                     else ("not met", "tidak memenuhi")
                 )
-                gaps.append(
-                    Gap("health", gate.gate, Message("health", {"gate": gate.detail, "have": have}))
-                )
+                params: dict[str, Param] = {"gate": (gate.detail, gate.detail_id), "have": have}
+                gaps.append(Gap("health", gate.gate, Message("health", params)))
         cap = pack.stay_cap_months
         if cap is not None:
             prior = sum(
@@ -335,7 +334,7 @@ class Scorer:
                     "no certificate",
                     "tidak ada sertifikat",
                 )
-                params = {"what": skill_gate.detail, "have": held}
+                params = {"what": (skill_gate.detail, skill_gate.detail_id), "have": held}
                 gaps.append(Gap(skill_gate.gap_kind, skill_gate.id, Message("skill_test", params)))
         return gaps
 
@@ -399,7 +398,7 @@ class Scorer:
         vacancy = screened.vacancy
         gaps = []
         if worker.preferred_countries and vacancy.country not in worker.preferred_countries:
-            params = {
+            params: dict[str, Param] = {
                 "countries": ", ".join(worker.preferred_countries),
                 "country": vacancy.country,
             }
@@ -417,10 +416,11 @@ class Scorer:
             except ExchangeRateError:
                 return gaps
             if pays.amount < want:
+                wanted, paid = number_text(want), number_text(pays.amount)
                 params = {
-                    "want": f"{want:,.0f} {currency}",
-                    "pays": f"{pays.amount:,.0f} {currency}",
-                    "rate": f"{pays.rate:g}",
+                    "want": (f"{wanted[0]} {currency}", f"{wanted[1]} {currency}"),
+                    "pays": (f"{paid[0]} {currency}", f"{paid[1]} {currency}"),
+                    "rate": (f"{pays.rate:g}", f"{pays.rate:g}".replace(".", ",")),
                     "day": str(pays.rate_date),
                 }
                 gaps.append(
@@ -481,7 +481,7 @@ class Scorer:
         )
         exact, weighted = self._experience_months(worker, targets)
         if screened.experience_min_months and exact < screened.experience_min_months:
-            isco = "/".join(targets) or "any occupation"
+            isco: Param = "/".join(targets) or ("any occupation", "pekerjaan apa pun")
             params = {
                 "months": str(screened.experience_min_months),
                 "isco": isco,
@@ -495,14 +495,12 @@ class Scorer:
                 )
             )
         if worker.fit_to_work is False:
-            gaps.append(
-                Gap("health", "fit to work", Message("unfit", {"checked": "medical check"}))
-            )
+            gaps.append(Gap("health", "fit to work", Message("unfit")))
         gaps.extend(self._pack_gaps(worker, screened))
         gaps.extend(self._preference_gaps(worker, screened))
         if worker.passport_expires is not None and worker.passport_expires < day:
-            params = {"expires": worker.passport_expires.isoformat(), "ends": day.isoformat()}
-            gaps.append(Gap("document", "passport", Message("document_expiring", params)))
+            params = {"expires": worker.passport_expires.isoformat(), "day": day.isoformat()}
+            gaps.append(Gap("document", "passport", Message("passport_expired", params)))
 
         components, measured = self._components(worker, screened, margins, weighted, targets)
         weights = screened.weights or self.weights
@@ -550,12 +548,16 @@ class Scorer:
         flags = list(screened.flags)
         for gate in screened.languages:
             for what in gate.unverified:
-                params = {"rule": what, "pack": gate.origin, "detail": "set per recruitment round"}
+                params = {
+                    "rule": what,
+                    "pack": gate.origin,
+                    "detail": ("set per recruitment round", "ditetapkan per putaran rekrutmen"),
+                }
                 flags.append(Note("unverified_rule", Message("unverified", params), gate.source))
         for age in screened.ages:
             if age.unverified:
                 params = {
-                    "rule": "age window",
+                    "rule": ("age window", "batas usia"),
                     "pack": age.why,
                     "detail": f"{age.minimum}-{age.maximum}",
                 }

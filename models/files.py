@@ -32,6 +32,7 @@ from models.agency import Agency
 from models.common import error_message
 from models.course import Course
 from models.csv_format import COLUMNS, REQUIRED_COLUMNS, row_to_record
+from models.kinds import FileFormat, RecordKind
 from models.opportunity import Opportunity
 from models.outcome import Outcome
 from models.strict_json import JsonError
@@ -54,10 +55,6 @@ __all__ = [
     "read_stream",
 ]
 
-RecordKind = Literal[
-    "workers", "vacancies", "agencies", "courses", "returnees", "opportunities", "outcomes"
-]
-FileFormat = Literal["jsonl", "json", "csv"]
 RECORD_MODELS: dict[str, type[BaseModel]] = {
     "workers": Worker,
     "vacancies": Vacancy,
@@ -541,11 +538,9 @@ def _csv_records(handle: IO[bytes], kind: RecordKind) -> Iterator[RawRecord]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
-                yield (
-                    line,
-                    None,
-                    [(line, None, f"row has {len(cells)} cells, the header has {len(header)}")],
-                )
+                cells_text = "1 cell" if len(cells) == 1 else f"{len(cells)} cells"
+                message = f"row has {cells_text}, the header has {len(header)}"
+                yield line, None, [(line, None, message)]
                 continue
             record, cell_errors = row_to_record(dict(zip(header, cells, strict=True)))
             yield line, record, [(line, column, message) for column, message in cell_errors.items()]

@@ -225,7 +225,7 @@ def test_demo_reports_an_invalid_file_and_exits_1(
     result = run_cli("demo", "--data", tmp_path)
     assert result.exit_code == 1
     assert f"{tmp_path / 'workers.jsonl'}:2: languages[0]: JLPT result" in result.stderr
-    assert "1 file of 2 invalid" in result.stderr
+    assert "1 of 2 files invalid" in result.stderr
     assert re.search(r"workers\.jsonl\s*│\s*workers\s*│\s*0\s*│\s*invalid: 1 error", result.stdout)
 
 

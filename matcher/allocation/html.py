@@ -143,7 +143,8 @@ def render_html(report: dict[str, Any]) -> str:
                 Bar(
                     f"{r['kind']}: {r['requirement']}",
                     float(r["open_slots"]),
-                    f"{r['open_slots']:,} slots, {r['job_orders']:,} job orders",
+                    f"{r['open_slots']:,} {'slot' if r['open_slots'] == 1 else 'slots'}, "
+                    f"{r['job_orders']:,} {'job order' if r['job_orders'] == 1 else 'job orders'}",
                 )
                 for r in reasons
             ],

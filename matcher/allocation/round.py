@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,6 +50,7 @@ from matcher.allocation.shortlist import shortlist_capacity
 from matcher.allocation.stable import stable_allocation
 from matcher.encoding import encode_pool
 from matcher.matching import MatchRun
+from matcher.options import GapScope, Method
 from matcher.screening import ScreenedVacancy
 from matcher.versions import engine_versions
 
@@ -64,8 +65,6 @@ __all__ = [
     "eligible_graph",
 ]
 
-Method = Literal["optimal", "stable"]
-GapScope = Literal["open", "all"]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 R = TypeVar("R")

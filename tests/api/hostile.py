@@ -1,7 +1,7 @@
 """Hostile inputs: what a careless or malicious client can put in a request.
 
 Shared by the schemathesis run (``test_api_schemathesis.py``) and the sweep of a real
-server (``benchmarks/hostile_sweep.py``). JSON bodies are rewritten as raw bytes, so
+server (``python -m benchmarks.hostile_sweep``). JSON bodies are rewritten as raw bytes, so
 they can hold what no JSON library writes: ``NaN``, ``Infinity``, a number of 5,001
 digits, a lone surrogate, nesting 50,000 deep.
 """
