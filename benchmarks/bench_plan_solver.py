@@ -43,9 +43,11 @@ import argparse
 import platform
 import statistics
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
+from benchmarks.common import parse_args
 from matcher.training import BACKENDS, PASS_SCALE, PlanInstance, TrainingPlan, solve_plan
 
 WEEK = 1
@@ -207,10 +209,9 @@ def run(instance: PlanInstance, backends: list[str], repeat: int, time_limit: fl
         print(f"Proven plans identical across {', '.join(proven)}.")
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--quick", action="store_true")
     parser.add_argument("--workers", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=500)
     parser.add_argument("--budget", type=int, default=3_000_000_000)
@@ -218,9 +219,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    if args.quick:
-        args.workers, args.jobs, args.repeat = 2_000, 100, 1
+    args = parse_args(parser, argv, {"workers": 2_000, "jobs": 100, "repeat": 1})
     print(f"python {platform.python_version()}, {platform.machine()}, seed {args.seed}")
     started = time.perf_counter()
     instance = synthetic_instance(
