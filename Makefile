@@ -20,11 +20,19 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# CI runs every benchmark in its quick mode too: a smoke test that each still runs end to end.
 test: lint
 	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory bench QUICK=1
 
+# Every benchmarks/bench_*.py, one after the other (many minutes); QUICK=1 runs
+# each on small inputs in seconds (the numbers then mean nothing).
+BENCHMARKS := $(sort $(basename $(notdir $(wildcard benchmarks/bench_*.py))))
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_normalize.py
+	@set -e; for name in $(BENCHMARKS); do \
+		echo "== benchmarks.$$name$(if $(QUICK), (quick))"; \
+		$(BIN)/python -m benchmarks.$$name $(if $(QUICK),--quick); \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

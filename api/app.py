@@ -1,9 +1,15 @@
 """The FastAPI application: ``create_app(settings)`` builds it, its lifespan starts it.
 
 On start the store is migrated to the latest schema, ``SELARAS_ADMIN_KEY`` (if set) is
-registered as an officer key, and the live pool is filled from the stored records; the
+registered as an officer key, and the live pool is filled from the stored records (a
+record this version cannot read is quarantined, not fatal: ``api.quarantine``); the
 server then keeps it current on every write. One server process owns one store: the
 pool and the register live in its memory.
+
+Around the routes: CORS for the origins of ``SELARAS_CORS_ORIGINS`` (none by default),
+a body limit on every route (1 MiB; uploads ``SELARAS_MAX_UPLOAD_MB``: ``api.body_limits``
+answers a declared length over it at once), a logged 500 for anything no handler took
+(``api.internal_errors``), and strict JSON bodies (``api.json_bodies``).
 """
 
 from __future__ import annotations
@@ -13,29 +19,38 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
+from api.body_limits import BodyLimits
 from api.checkpoints import WalCheckpointer
+from api.cursors import CursorSigner, cursor_key
 from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
-from api.errors import install_handlers
-from api.keys import KeyChecker, ensure_admin_key
+from api.errors import install_handlers, responses
+from api.internal_errors import InternalErrors
+from api.json_bodies import StrictJsonBodies
+from api.keys import KeyChecker, KeyRequestError, ensure_admin_key
 from api.live_pool import LivePool
 from api.memory import freeze_long_lived
+from api.quarantine import Unreadable, quarantine, readable_agencies, readable_records
 from api.ranking import Ranking
+from api.rate_limits import RateLimiter
 from api.routers import (
     agencies,
     audit,
     batch_runs,
     health,
     job_orders,
+    quarantined,
     rankings,
     reports,
     workers,
 )
-from api.settings import Settings, get_settings
-from api.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
+from api.safe_logging import redacted_traceback
+from api.settings import MAX_JSON_BODY_BYTES, Settings, get_settings
+from api.store import JOB_ORDERS, WORKERS
 
 __all__ = ["create_app", "start_server"]
 
@@ -65,9 +80,14 @@ def start_server(settings: Settings) -> Server:
         with write_session(engine) as session:
             ensure_admin_key(session, settings.admin_key)
     ranking = Ranking(LivePool(cached_results=settings.cached_rankings))
+    unreadable: list[Unreadable] = []
     with read_session(engine) as session:
-        register = tuple(all_agencies(session))
-        ranking.load(iter_records(session, WORKERS), iter_records(session, JOB_ORDERS))
+        agencies_read, unreadable_agencies = readable_agencies(session)
+        ranking.load(
+            readable_records(session, WORKERS, unreadable),
+            readable_records(session, JOB_ORDERS, unreadable),
+        )
+    quarantine(engine, unreadable_agencies + unreadable)
     freeze_long_lived()
     _log.info("store %s ready", engine.url.render_as_string(hide_password=True))
     return Server(
@@ -76,9 +96,11 @@ def start_server(settings: Settings) -> Server:
         checkpoints=WalCheckpointer(engine),
         keys=KeyChecker(engine),
         ranking=ranking,
-        agencies=register,
+        agencies=tuple(agencies_read),
         batches=BatchRunner(engine),
         audit=AuditBatcher(engine),
+        limits=RateLimiter(settings.rate_limits, settings.auth_failures),
+        cursors=CursorSigner(cursor_key(settings)),
     )
 
 
@@ -98,7 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        server = start_server(chosen)
+        try:
+            server = start_server(chosen)
+        except KeyRequestError:
+            raise  # a message for the operator, about the admin key: nothing personal
+        except Exception as error:
+            # The server would print the traceback with its message: it may quote a value.
+            _log.error("the server could not start\n%s", redacted_traceback(error))
+            raise RuntimeError(f"start-up failed ({type(error).__name__}); see the log") from None
         app.state.server = server
         try:
             yield
@@ -114,17 +143,49 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Rank Indonesian migrant-worker candidates against overseas job orders.",
         version="1",
         lifespan=lifespan,
+        # The outer limit; every route has its own below.
         max_body_size=chosen.max_upload_bytes,
     )
     install_handlers(app)
+    keyed = {"responses": responses(429), "max_body_size": MAX_JSON_BODY_BYTES}
     for module in (workers, job_orders):
-        app.include_router(module.upload_router)
-        app.include_router(module.router)
-    app.include_router(rankings.router)
-    app.include_router(agencies.router)
-    app.include_router(agencies.keys_router)
-    app.include_router(audit.router)
-    app.include_router(reports.router)
-    app.include_router(batch_runs.router)
-    app.include_router(health.router)
+        upload_limit = {**keyed, "max_body_size": chosen.max_upload_bytes}
+        app.include_router(module.upload_router, **upload_limit)  # type: ignore[arg-type]
+        app.include_router(module.router, **keyed)  # type: ignore[arg-type]
+    for router in (
+        rankings.router,
+        agencies.router,
+        agencies.keys_router,
+        audit.router,
+        reports.router,
+        batch_runs.router,
+        quarantined.router,
+    ):
+        app.include_router(router, **keyed)  # type: ignore[arg-type]
+    app.include_router(health.router, max_body_size=MAX_JSON_BODY_BYTES)
+    # Added innermost first: CORS answers outermost, so every answer (429, 413, 500)
+    # carries its headers and a browser page of an allowed origin can read it.
+    app.add_middleware(StrictJsonBodies, max_bytes=MAX_JSON_BODY_BYTES)
+    app.add_middleware(InternalErrors)
+    uploads = [
+        getattr(route, "path", "")
+        for m in (workers, job_orders)
+        for route in m.upload_router.routes
+    ]
+    app.add_middleware(
+        BodyLimits,
+        max_bytes=MAX_JSON_BODY_BYTES,
+        upload_paths=uploads,
+        max_upload_bytes=chosen.max_upload_bytes,
+    )
+    if chosen.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(chosen.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Retry-After"],
+            allow_credentials=False,
+            max_age=600,
+        )
     return app

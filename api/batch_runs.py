@@ -44,6 +44,7 @@ from matcher.allocation.round import STAGES, allocate_round, round_key, split_ro
 from matcher.allocation.runner import ChunkRunner
 from matcher.reporting.report import round_report
 from matcher.scoring.matching import prepare_run
+from models.bounds import Day
 from models.results import Refusal
 
 __all__ = [
@@ -89,7 +90,7 @@ class BatchRunRequest(BaseModel):
 
     model_config = {"extra": "forbid"}
 
-    as_of: dt.date | None = Field(None, description="Evaluation date (default today).")
+    as_of: Day | None = Field(None, description="Evaluation date (default today).")
     method: Literal["optimal", "stable"] = "optimal"
     shortlist_per_slot: int | None = Field(None, ge=1, le=50)
     gap_scope: Literal["open", "all"] = "open"
@@ -385,9 +386,7 @@ class BatchRunner:
             progress=progress,
         )
         progress.start("report", 1)
-        lines = "".join(
-            json.dumps(_record(r), ensure_ascii=False) + "\n" for r in outcome.records
-        )
+        lines = "".join(json.dumps(_record(r), ensure_ascii=False) + "\n" for r in outcome.records)
         report = _unkeyed(round_report(outcome, workers, as_of))
         return lines, json.dumps(report, ensure_ascii=False)
 

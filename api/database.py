@@ -1,7 +1,9 @@
 """Connecting to the store and bringing its schema up to date.
 
 SQLite gets WAL mode (readers never wait for the writer), foreign keys, a busy timeout
-and ``synchronous=FULL`` (a commit survives a power cut, not only a killed process).
+and ``synchronous=FULL`` (a commit survives a power cut, not only a killed process); its
+file and the directory made for it are readable by the owner only
+(:mod:`api.private_files`).
 Writes run in ``BEGIN IMMEDIATE`` transactions (:func:`write_session`): a transaction
 that read first and then wrote could otherwise fail when another writer committed in
 between.
@@ -20,6 +22,8 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+
+from api.private_files import private_file
 
 __all__ = ["connect", "migrate", "read_session", "write_connection", "write_session"]
 
@@ -45,12 +49,23 @@ def connect(url: str, *, wal_checkpoints: Literal["auto", "background"] = "auto"
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    # hide_parameters: a database error's message would otherwise quote the statement's
+    # values (records: names, NIKs) into whatever logs or shows it.
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return create_engine(
+            parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        )
+    if (
+        parsed.database
+        and parsed.database != ":memory:"
+        and not parsed.database.startswith("file:")
+    ):
+        # The store holds personal data: it and its directory are the owner's only.
+        private_file(Path(parsed.database))
     engine = create_engine(
-        parsed, connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S}
+        parsed,
+        connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_S},
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _sqlite_pragmas)
     if wal_checkpoints == "background":

@@ -18,9 +18,11 @@ from sqlalchemy import Engine
 from api.audit_batch import AuditBatcher
 from api.batch_runs import BatchRunner
 from api.checkpoints import WalCheckpointer
+from api.cursors import CursorSigner
 from api.errors import ForbiddenError, UnauthorizedError
 from api.keys import KeyChecker, Principal, Role
 from api.ranking import Ranking
+from api.rate_limits import RateLimiter
 from api.settings import Settings
 from models.agency import Agency
 
@@ -39,7 +41,8 @@ __all__ = [
 @dataclass
 class Server:
     """What every request shares: settings, the store (and its checkpointer), the key
-    check, the live pool, the register and the background batch runs.
+    check and the rate limits, the cursor signer, the live pool, the register and the
+    background batch runs.
 
     ``write_lock`` orders every write's commit with its update of the live pool, so the
     pool always ends in the state of the last commit. ``agencies`` is the register as
@@ -54,6 +57,8 @@ class Server:
     agencies: tuple[Agency, ...]
     batches: BatchRunner
     audit: AuditBatcher
+    limits: RateLimiter
+    cursors: CursorSigner
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -74,23 +79,32 @@ _bearer = HTTPBearer(
 
 
 async def _principal(
+    request: Request,
     server: ServerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    # An address that spent its failed authentications is refused before its key is
+    # checked; a valid key then spends a token of its own bucket (api.rate_limits).
+    address = request.client.host if request.client else "unknown"
+    server.limits.check_address(address)
     if credentials is None:
+        server.limits.failed(address)
         raise UnauthorizedError("missing API key: send 'Authorization: Bearer <key>'")
     principal = server.keys.authenticate(credentials.credentials)
     if principal is None:
+        server.limits.failed(address)
         raise UnauthorizedError("unknown or revoked API key")
+    server.limits.check_key(principal)
     return principal
 
 
 def _require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    allowed = ", ".join(roles)
+    # Every role (officer, agency, auditor) takes "an".
+    allowed = " or ".join(roles)
 
     async def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
         if principal.role not in roles:
-            raise ForbiddenError(f"this needs a key of role {allowed}; yours is {principal.role}")
+            raise ForbiddenError(f"this needs an {allowed} key; yours is an {principal.role} key")
         return principal
 
     return check

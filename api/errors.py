@@ -4,15 +4,21 @@ Bodies are ``{"detail": "message"}``, and for 422 the shape FastAPI gives invali
 requests, ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}``, so a client reads
 field paths the same way whether the route or the framework found the problem. A record
 of another agency is answered with the very same 404 as a missing one.
+
+A 422 never echoes the rejected value (it may be personal data, or something JSON cannot
+carry: NaN, a lone surrogate); its text is always valid Unicode and bounded in length,
+and at most :data:`MAX_LISTED_PROBLEMS` problems are listed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -20,6 +26,8 @@ from starlette.exceptions import HTTPException
 
 from api.keys import KeyRequestError
 from api.store import AmbiguousIdError, RecordExistsError, RecordNotFoundError
+from models.common import error_message
+from models.files import MAX_LISTED_PROBLEMS
 
 __all__ = [
     "ApiError",
@@ -27,11 +35,14 @@ __all__ = [
     "ErrorBody",
     "ForbiddenError",
     "NotFoundError",
+    "TooManyRequestsError",
     "UnauthorizedError",
     "UnprocessableError",
     "ValidationBody",
     "install_handlers",
+    "problem_body",
     "responses",
+    "safe_text",
 ]
 
 
@@ -61,6 +72,7 @@ _DESCRIPTIONS = {
     404: "No such record, or one of another agency (the same answer).",
     409: "The id is taken, or several agencies use it (pass agency_id).",
     413: "The request body is larger than the limit.",
+    429: "Too many requests for this key, or failed keys from this address (Retry-After).",
     503: "The store is unavailable or busy; retry.",
 }
 
@@ -106,15 +118,66 @@ class ConflictError(ApiError):
     status_code = 409
 
 
+class TooManyRequestsError(ApiError):
+    """The key's rate limit, or the address's failed-authentication allowance, is spent."""
+
+    status_code = 429
+
+    def __init__(self, detail: str, retry_after: float) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(max(1, math.ceil(retry_after)))}
+
+
 class UnprocessableError(ApiError):
     """A well-formed request whose content is invalid; ``detail`` is a list of problems."""
 
     status_code = 422
 
     def __init__(self, problems: Sequence[tuple[Sequence[str | int], str]]) -> None:
-        super().__init__(
-            [{"loc": list(loc), "msg": msg, "type": "value_error"} for loc, msg in problems]
-        )
+        errors = [{"loc": loc, "msg": msg, "type": "value_error"} for loc, msg in problems]
+        super().__init__(problem_body(errors)["detail"])
+
+
+_MAX_MESSAGE = 500
+_MAX_KEY = 100
+
+
+def safe_text(text: str, limit: int = _MAX_MESSAGE) -> str:
+    """``text`` as valid Unicode (a lone surrogate becomes ``\\udXXX``), at most ``limit``
+    characters."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def problem_body(errors: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The 422 body for pydantic or FastAPI errors: location, message and type only.
+
+    The input and the context are left out (the value may be personal data or something
+    JSON cannot carry); keys a client chose (``loc`` of an unknown field) and messages
+    are made valid Unicode and cut short; past :data:`MAX_LISTED_PROBLEMS` problems one
+    last entry counts the rest.
+    """
+    detail: list[dict[str, Any]] = [
+        {
+            "loc": [
+                part if isinstance(part, int) else safe_text(str(part), _MAX_KEY)
+                for part in e["loc"]
+            ],
+            "msg": safe_text(error_message(e)),
+            "type": safe_text(str(e["type"]), _MAX_KEY),
+        }
+        for e in errors[:MAX_LISTED_PROBLEMS]
+    ]
+    if len(errors) > MAX_LISTED_PROBLEMS:
+        more = len(errors) - MAX_LISTED_PROBLEMS
+        detail.append({"loc": [], "msg": f"and {more} more problems", "type": "too_many_errors"})
+    return {"detail": detail}
+
+
+async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return JSONResponse(problem_body(error.errors()), 422)
 
 
 async def _api_error(_request: Request, error: Exception) -> JSONResponse:
@@ -155,6 +218,7 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
 def install_handlers(app: FastAPI) -> None:
     """Register the error handlers on ``app``."""
     app.add_exception_handler(HTTPException, _unreadable_body)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RecordNotFoundError, _as(NotFoundError))
     app.add_exception_handler(AmbiguousIdError, _as(ConflictError))

@@ -251,7 +251,6 @@ class Ranking:
             records.append({**record, "vacancy_id": vacancy_id, "agency_id": agency_id})
         return records
 
-
     def _pair(
         self,
         result: MatchResult,
@@ -280,5 +279,3 @@ def _keyed(record: Worker | Vacancy) -> Any:
 
 def _unsaved(vacancy: Vacancy) -> Vacancy:
     return vacancy.model_copy(update={"id": _UNSAVED + pool_key(vacancy.agency_id, vacancy.id)})
-
-

@@ -7,12 +7,9 @@ and ``api.routers.job_orders`` are thin wrappers of these functions.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
+import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +20,7 @@ from fastapi import Response
 from api.audit import write_entry
 from api.database import read_session, write_session
 from api.deps import Server
-from api.errors import UnprocessableError
+from api.errors import safe_text
 from api.keys import Principal
 from api.memory import building_long_lived
 from api.redaction import worker_card
@@ -40,13 +37,19 @@ from api.store import (
     upsert_records,
 )
 from api.tenancy import check_owner, list_scope, lookup_scope
-from models.files import FileFormat, InvalidInputError, Problem, RecordKind, read_records
+from models.files import (
+    MAX_LISTED_PROBLEMS,
+    FileFormat,
+    Problem,
+    ReadResult,
+    RecordKind,
+    read_stream,
+)
 from models.vacancy import Vacancy
 from models.worker import Worker
 
 __all__ = [
     "UploadOutcome",
-    "decode_cursor",
     "delete_one",
     "json_response",
     "load_one",
@@ -98,24 +101,6 @@ def load_one(
         return table.load(find_record(session, table, record_id, agency_id=scope))
 
 
-def encode_cursor(key: tuple[str, str]) -> str:
-    """The opaque cursor that continues a list after ``key``."""
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[str, str] | None:
-    """The key a cursor stands for (422 if it was not made by :func:`encode_cursor`)."""
-    if cursor is None:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error):
-        key = None
-    if not (isinstance(key, list) and len(key) == 2 and all(isinstance(p, str) for p in key)):
-        raise UnprocessableError([(("query", "cursor"), "not a cursor this API returned")])
-    return key[0], key[1]
-
-
 def page_response(
     server: Server,
     principal: Principal,
@@ -127,8 +112,11 @@ def page_response(
     cursor: str | None,
     limit: int,
 ) -> Response:
-    """A page ``{"items": [...], "next_cursor": ...}`` in ``(agency_id, id)`` order."""
-    after = decode_cursor(cursor)
+    """A page ``{"items": [...], "next_cursor": ...}`` in ``(agency_id, id)`` order.
+
+    Cursors are signed by the server (:mod:`api.cursors`): a forged one is a 422.
+    """
+    after = server.cursors.decode(cursor)
     with read_session(server.engine) as session:
         rows = list_records(
             session,
@@ -139,7 +127,8 @@ def page_response(
             after=after,
             limit=limit,
         )
-    next_cursor = encode_cursor((rows[-1].agency_id, rows[-1].id)) if len(rows) == limit else None
+    last = (rows[-1].agency_id, rows[-1].id) if len(rows) == limit else None
+    next_cursor = None if last is None else server.cursors.encode(last)
     items = ",".join(_shown(principal, table, row.record) for row in rows)
     return json_response(f'{{"items":[{items}],"next_cursor":{json.dumps(next_cursor)}}}')
 
@@ -218,29 +207,61 @@ def delete_one(
 
 @dataclass(frozen=True)
 class UploadOutcome:
-    """A bulk upload: applied (``counts``) or rejected (``errors``), with its warnings."""
+    """A bulk upload: applied (``counts``) or rejected (``errors``), with its warnings.
+
+    ``errors`` and ``warnings`` list the first :data:`models.files.MAX_LISTED_PROBLEMS`;
+    ``lines_with_errors`` and ``warning_count`` count them all.
+    """
 
     counts: UpsertCounts | None
     errors: list[UploadProblem]
     warnings: list[UploadProblem]
+    lines_with_errors: int = 0
+    warning_count: int = 0
 
     def response(self) -> Response:
         """200 with an :class:`UploadReport`, or 422 with an :class:`UploadRejected`."""
         if self.counts is None:
+            listed = (
+                f"; the first {len(self.errors):,} errors are listed"
+                if self.lines_with_errors > len({e.line for e in self.errors})
+                else ""
+            )
+            lines = "1 line" if self.lines_with_errors == 1 else f"{self.lines_with_errors:,} lines"
             rejected = UploadRejected(
-                detail=f"{len(self.errors)} errors: nothing was stored",
+                detail=f"{lines} with errors: nothing was stored{listed}",
                 errors=self.errors,
+                lines_with_errors=self.lines_with_errors,
                 warnings=self.warnings,
             )
             return json_response(rejected.model_dump_json(), 422)
         report = UploadReport(
-            created=self.counts.created, updated=self.counts.updated, warnings=self.warnings
+            created=self.counts.created,
+            updated=self.counts.updated,
+            warnings=self.warnings,
+            warning_count=self.warning_count,
         )
         return json_response(report.model_dump_json())
 
 
 def _problem(problem: Problem) -> UploadProblem:
-    return UploadProblem(line=problem.line, field=problem.field, message=problem.message)
+    return UploadProblem(
+        line=problem.line,
+        field=problem.field and safe_text(problem.field),
+        message=safe_text(problem.message),
+    )
+
+
+def _digest(content: BinaryIO) -> tuple[str, int]:
+    """SHA-256 and size of an upload (the audit log names a file by these, never by the
+    name the client gave it), read in chunks; the file is left at its start."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := content.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    content.seek(0)
+    return digest.hexdigest(), size
 
 
 # Reading and storing a big file builds long-lived objects: see api.memory.
@@ -260,50 +281,59 @@ def upload(
     ----------
     server, principal, table
     content : binary file
-        The uploaded bytes.
+        The uploaded bytes (seekable: Starlette spools an upload to a temporary file).
     filename : str or None
-        The upload's name; its extension chooses the format unless ``fmt`` does.
+        The upload's name; its extension chooses the format unless ``fmt`` does. It is
+        not recorded anywhere.
     fmt : {"jsonl", "json", "csv"} or None
 
     Returns
     -------
     UploadOutcome
-        Rejected whole when any line has an error (each with its line and field, the
-        tenancy checks included); else every record is inserted or replaced.
+        Rejected whole when any line has an error (the first errors with their line and
+        field, the tenancy checks included, and the count of all); else every record is
+        inserted or replaced.
+
+    Raises
+    ------
+    TooManyRequestsError
+        If the key has another upload running.
     """
     suffix = Path(filename or "").suffix.lower()
     kind: RecordKind = "workers" if table is WORKERS else "vacancies"
-    with tempfile.TemporaryDirectory(prefix="selaras-upload-") as folder:
-        path = Path(folder) / f"upload{suffix if suffix in _SUFFIXES else ''}"
-        with path.open("wb") as handle:
-            shutil.copyfileobj(content, handle)
-        try:
-            result = read_records(path, kind, fmt=fmt)
-        except InvalidInputError as error:
-            return UploadOutcome(None, [_problem(p) for p in error.problems], [])
-    warnings = [_problem(p) for p in result.warnings]
-    errors = _ownership_problems(principal, server, result.records, result.lines)
-    if errors:
-        return UploadOutcome(None, errors, warnings)
-    records: Sequence[ModelT] = result.records
-    with server.write_lock:
-        with write_session(server.engine) as session:
-            counts = upsert_records(session, table, records)
-            write_entry(
-                session,
-                principal,
-                f"{table.slug}s.bulk",
-                target=None,
-                params={"filename": filename, "format": fmt, "records": len(records)},
-                result_ids=[[r.agency_id, r.id] for r in records],
-                versions=server.ranking.versions,
+    with server.limits.upload_slot(principal.key_id):
+        sha256, size = _digest(content)
+        result: ReadResult[Any] = read_stream(
+            content, kind, name="upload", fmt=fmt, suffix=suffix if suffix in _SUFFIXES else ""
+        )
+        if not result.ok:
+            return UploadOutcome(
+                None, [_problem(p) for p in result.errors], [], result.lines_with_errors
             )
-        if table is WORKERS:
-            server.ranking.put_workers(records)  # type: ignore[arg-type]
-        else:
-            for record in records:
-                _publish(server, record)
-    return UploadOutcome(counts, [], warnings)
+        warnings = [_problem(p) for p in result.warnings]
+        errors = _ownership_problems(principal, server, result.records, result.lines)
+        if errors:
+            return UploadOutcome(None, errors[:MAX_LISTED_PROBLEMS], warnings, len(errors))
+        records: Sequence[ModelT] = result.records
+        params = {"format": fmt, "records": len(records), "bytes": size, "sha256": sha256}
+        with server.write_lock:
+            with write_session(server.engine) as session:
+                counts = upsert_records(session, table, records)
+                write_entry(
+                    session,
+                    principal,
+                    f"{table.slug}s.bulk",
+                    target=None,
+                    params=params,
+                    result_ids=[[r.agency_id, r.id] for r in records],
+                    versions=server.ranking.versions,
+                )
+            if table is WORKERS:
+                server.ranking.put_workers(records)  # type: ignore[arg-type]
+            else:
+                for record in records:
+                    _publish(server, record)
+    return UploadOutcome(counts, [], warnings, 0, result.warning_count)
 
 
 def _ownership_problems(

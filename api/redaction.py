@@ -28,6 +28,9 @@ PERSONAL_FIELDS = (
     # Health is "specific" data; travel documents identify and locate a person.
     "health",
     "documents",
+    # A returnee's home regency locates them; their capital is personal financial data.
+    "home",
+    "reintegration",
 )
 """Worker fields left out of an auditor's card."""
 

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.keys import Role
 from api.settings import MAX_K
 from matcher.text.messages import Lang
-from models.common import Identifier, ShortText
+from models.bounds import Day
+from models.common import Identifier, PrintableText, ShortText
 from models.results import MatchResult, Reason
 from models.vacancy import Vacancy
 from models.worker import Experience, LanguageResult, Preferences, SkillClaim, Worker
@@ -33,6 +34,9 @@ __all__ = [
     "LicenceChange",
     "LicenceStatus",
     "MatchRequest",
+    "QuarantineEntry",
+    "QuarantinePage",
+    "QuarantineProblem",
     "RankedPair",
     "RefusalOut",
     "Refusals",
@@ -97,9 +101,9 @@ class LicenceChange(_Body):
 
     status: LicenceStatus
     licence: ShortText | None = None
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
-    revoked_on: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+    revoked_on: Day | None = None
 
 
 class KeyRequest(_Body):
@@ -107,7 +111,7 @@ class KeyRequest(_Body):
 
     role: Role
     agency_id: Identifier | None = None
-    label: Annotated[str, Field(max_length=200)] | None = None
+    label: Annotated[PrintableText, Field(max_length=200)] | None = None
 
 
 class KeyOut(_Body):
@@ -136,18 +140,24 @@ class UploadProblem(_Body):
 
 
 class UploadReport(_Body):
-    """A bulk upload that was applied whole."""
+    """A bulk upload that was applied whole; the first 1,000 warnings, and their count."""
 
     created: int
     updated: int
     warnings: list[UploadProblem]
+    warning_count: int = 0
 
 
 class UploadRejected(_Body):
-    """A bulk upload with errors: nothing of it was applied."""
+    """A bulk upload with errors: nothing of it was applied.
+
+    ``errors`` lists the first 1,000 errors; ``lines_with_errors`` counts every line (or
+    whole-file problem) that has one.
+    """
 
     detail: str
     errors: list[UploadProblem]
+    lines_with_errors: int
     warnings: list[UploadProblem]
 
 
@@ -202,7 +212,7 @@ class MatchRequest(_Body):
 
     job_order: Vacancy
     k: Annotated[int, Field(ge=1, le=MAX_K)] = 10
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     include_ineligible: bool = False
     lang: Lang = "en"
 
@@ -235,3 +245,32 @@ class Health(_Body):
     status: Literal["ok"]
     database: str
     versions: dict[str, str]
+    quarantined: int = Field(
+        0, description="Stored records taken out of service at start-up (GET /quarantine)."
+    )
+
+
+class QuarantineProblem(_Body):
+    """Why a quarantined record could not be read."""
+
+    field: str
+    type: str
+    message: str
+
+
+class QuarantineEntry(_Body):
+    """A stored record the server could not read at start-up, taken out of service."""
+
+    seq: int
+    kind: Literal["worker", "job_order", "agency"]
+    agency_id: str | None
+    id: str
+    problems: list[QuarantineProblem]
+    quarantined_at: dt.datetime
+
+
+class QuarantinePage(_Body):
+    """Entries in order; pass ``next_after`` as ``after`` for the next page (null: last)."""
+
+    items: list[QuarantineEntry]
+    next_after: int | None

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -281,16 +282,25 @@ def upsert_records(
     return UpsertCounts(created=len(records) - existing, updated=existing)
 
 
+def _agency(stored: str) -> Agency | None:
+    # An entry this version cannot read is quarantined at start-up (api.quarantine) and
+    # counts as absent until it is replaced.
+    try:
+        return Agency.model_validate_json(stored)
+    except ValidationError:
+        return None
+
+
 def get_agency(session: Session, agency_id: str) -> Agency | None:
-    """The register entry of ``agency_id``, or None."""
+    """The register entry of ``agency_id``, or None (also for an unreadable entry)."""
     row = session.get(AgencyRow, agency_id)
-    return None if row is None else Agency.model_validate_json(row.record)
+    return None if row is None else _agency(row.record)
 
 
 def all_agencies(session: Session) -> list[Agency]:
-    """The whole register, by id."""
+    """The whole register, by id (without unreadable entries)."""
     rows = session.scalars(select(AgencyRow.record).order_by(AgencyRow.id))
-    return [Agency.model_validate_json(stored) for stored in rows]
+    return [agency for agency in map(_agency, rows) if agency is not None]
 
 
 def put_agency(session: Session, agency: Agency, *, create_only: bool) -> bool:

@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -21,6 +31,7 @@ __all__ = [
     "AuditRow",
     "Base",
     "BatchRunRow",
+    "QuarantineRow",
     "RecordRow",
     "UtcDateTime",
     "VacancyRow",
@@ -150,3 +161,23 @@ class BatchRunRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     records: Mapped[str | None] = mapped_column(Text)
     report: Mapped[str | None] = mapped_column(Text)
+
+
+class QuarantineRow(Base):
+    """A stored record the service could not read at start-up (``api.quarantine``).
+
+    ``record`` holds the stored bytes as they were; ``problems`` a JSON list of
+    ``{"field", "type", "message"}``. Workers and job orders were moved here out of their
+    tables; an agency stays in its table (records refer to it) and is left out of the
+    register until it is replaced.
+    """
+
+    __tablename__ = "quarantined_records"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[str | None] = mapped_column(_ID)
+    record_id: Mapped[str] = mapped_column(_ID)
+    record: Mapped[bytes] = mapped_column(LargeBinary)
+    problems: Mapped[str] = mapped_column(Text)
+    quarantined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

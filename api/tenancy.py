@@ -17,8 +17,9 @@ from models.agency import Agency
 
 __all__ = ["NOBODY", "check_owner", "list_scope", "lookup_scope", "rank_scope"]
 
-NOBODY = "\x00"
-"""An agency filter no record matches: an agency listing another agency's records."""
+NOBODY = ""
+"""An agency filter no record matches: an agency listing another agency's records. (Not
+a NUL: PostgreSQL cannot compare text with one, and an id is never empty.)"""
 
 
 def lookup_scope(

@@ -1,6 +1,6 @@
 """Benchmark: the API's in-memory ranking service (``api.live_pool.LivePool``), in process.
 
-Builds a seeded synthetic pool with ``benchmarks/pool.py`` (records validated with
+Builds a seeded synthetic pool with ``benchmarks.synthetic`` (records validated with
 ``models``), loads it into a ``LivePool`` and measures
 
 * **load**: reading and encoding every worker (what the server does on start);
@@ -25,8 +25,9 @@ The setup disables the garbage collector and freezes what it built (``gc.freeze(
 server should after loading its pool: otherwise every full collection walks the millions
 of objects of the stored facts.
 
-Run: ``.venv/bin/python benchmarks/bench_live_pool.py [--workers 100000] [--vacancies 300]
-[--orders 30] [--clients 32] [--seconds 10] [--rate 200]``
+Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_live_pool
+[--workers 100000] [--vacancies 300] [--orders 30] [--clients 32] [--seconds 10] [--rate 200]
+[--quick]``
 """
 
 from __future__ import annotations
@@ -37,36 +38,26 @@ import gc
 import os
 import platform
 import statistics
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
-
-from pool import AS_OF, generate_pool  # noqa: E402
-
-from api.live_pool import LivePool  # noqa: E402
-from models.agency import Agency  # noqa: E402
-from models.results import MatchResult  # noqa: E402
-from models.vacancy import Vacancy  # noqa: E402
-from models.worker import Worker  # noqa: E402
+from api.live_pool import LivePool
+from benchmarks.common import ms, parse_args, validated
+from benchmarks.synthetic import AS_OF, generate_pool
+from models.results import MatchResult
+from models.vacancy import Vacancy
 
 K = 50
-
-
-def _ms(seconds: float) -> str:
-    return f"{1000 * seconds:.1f} ms"
 
 
 def _percentiles(seconds: Sequence[float]) -> str:
     ranked = sorted(seconds)
     p99 = ranked[min(len(ranked) - 1, int(0.99 * len(ranked)))]
-    return f"p50 {_ms(statistics.median(ranked))}, p99 {_ms(p99)}, max {_ms(ranked[-1])}"
+    return f"p50 {ms(statistics.median(ranked))}, p99 {ms(p99)}, max {ms(ranked[-1])}"
 
 
 def _timed(call: Callable[[], object]) -> float:
@@ -126,7 +117,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--writes", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args(argv)
+    args = parse_args(
+        parser,
+        argv,
+        quick={
+            "workers": 2_000,
+            "vacancies": 40,
+            "orders": 4,
+            "clients": 4,
+            "seconds": 0.25,
+            "rate": 50.0,
+            "writes": 20,
+        },
+    )
     print(
         f"bench_live_pool: python {platform.python_version()}, numpy {np.__version__}, "
         f"{os.cpu_count()} CPUs, as_of {AS_OF}, seed {args.seed}"
@@ -135,9 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     print(f"building {args.workers:,} workers and {args.vacancies:,} job orders")
     raw = generate_pool(args.workers, args.vacancies, seed=args.seed, as_of=AS_OF)
-    workers = [Worker.model_validate(w) for w in raw.workers]
-    vacancies = [Vacancy.model_validate(v) for v in raw.vacancies]
-    agencies = [Agency.model_validate(a) for a in raw.agencies]
+    workers, vacancies, agencies = validated(raw)
     del raw
     # Compaction inline, so that its cost shows in the write that starts it; no memo of
     # whole answers, so that every query below runs the kernel.
@@ -179,9 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{len(top(order))} workers returned), {args.seconds:.0f} s each"
         )
         for rate in (None, args.rate):
-            served, latencies = _concurrent(
-                lambda o=order: top(o), args.clients, args.seconds, rate
-            )
+            served, latencies = _concurrent(partial(top, order), args.clients, args.seconds, rate)
             how = "as fast as answered" if rate is None else f"{rate:.0f} requests/s offered"
             print(f"  {how}: {served:.0f} requests/s served; {_percentiles(latencies)}")
 
@@ -194,23 +193,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         record = workers[j].model_copy(
             update={"id": workers[i].id, "agency_id": workers[i].agency_id}
         )
-        upserts.append(_timed(lambda r=record: pool.upsert_worker(r, r.agency_id)))
+        upserts.append(_timed(partial(pool.upsert_worker, record, record.agency_id)))
         after.append(query(typical))
     print(f"  upsert_worker: {_percentiles(upserts)}")
     print(f"  candidates right after an upsert: {_percentiles(after)}")
-    deletes = [_timed(lambda w=workers[i]: pool.delete_worker(w.id)) for i in targets[:100]]
+    deletes = [_timed(partial(pool.delete_worker, workers[i].id)) for i in targets[:100]]
     print(f"  delete_worker: {_percentiles(deletes)}")
 
     print("\ncompaction")
     joined = _timed(pool.compact)
-    print(f"  join base and sealed segments ({pool.n_workers:,} workers): {_ms(joined)}")
-    print(f"  first query after it (kernel tables rebuilt): {_ms(query(typical))}")
+    print(f"  join base and sealed segments ({pool.n_workers:,} workers): {ms(joined)}")
+    print(f"  first query after it (kernel tables rebuilt): {ms(query(typical))}")
     doomed = np.setdiff1d(np.arange(len(workers)), targets)[: len(workers) // 3]
-    deletes = [_timed(lambda w=workers[i]: pool.delete_worker(w.id)) for i in doomed.tolist()]
+    deletes = [_timed(partial(pool.delete_worker, workers[i].id)) for i in doomed.tolist()]
     print(
         f"  re-encoding the live workers once a quarter of the rows are dead (in the delete "
         f"that crossed it; {len(doomed):,} deleted): {max(deletes):.2f} s; other deletes "
-        f"{_ms(statistics.median(deletes))}"
+        f"{ms(statistics.median(deletes))}"
     )
     del pool
     gc.collect()
@@ -219,9 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool.load([(w, w.agency_id) for w in workers], [(v, v.agency_id) for v in vacancies])
     for order in (typical, heaviest):
         for rate in (None, args.rate):
-            served, latencies = _concurrent(
-                lambda o=order: top(o), args.clients, args.seconds, rate
-            )
+            served, latencies = _concurrent(partial(top, order), args.clients, args.seconds, rate)
             how = "as fast as answered" if rate is None else f"{rate:.0f} requests/s offered"
             print(f"  {order.id}, {how}: {served:.0f} requests/s; {_percentiles(latencies)}")
     print(f"\n(finished {dt.datetime.now().isoformat(timespec='seconds')})")

@@ -13,7 +13,8 @@ Both run side by side in this process, pinned to one CPU (the affinity holds eve
 of the process, library thread pools included). The dev-set accuracy of both is
 printed too, because a fast normalizer that reads the wrong concept is no use.
 
-Run: ``.venv/bin/python benchmarks/bench_normalize.py [--size 10000] [--repeats 5]``
+Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_normalize [--size 10000]
+[--repeats 5] [--quick]``
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from benchmarks.common import parse_args
 from matcher.taxonomy.skills import SkillNormalizer, load_taxonomy
 from matcher.text.fold import fold
 
@@ -150,12 +152,12 @@ def _dev_accuracy(read: Callable[[list[str]], list[set[str]]]) -> tuple[float, f
     return correct, wrong
 
 
-def main() -> None:
-    """Run the benchmark and print a table and one JSON line."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print a table and one JSON line; the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+    args = parse_args(parser, argv, quick={"size": 500, "repeats": 1})
     pinning = _pin_to_one_cpu()
     batch = make_batch(args.size)
     taxonomy = load_taxonomy()
@@ -197,7 +199,8 @@ def main() -> None:
     )
     print(f"speed-up {result['speedup']}x; building the normalizer takes {build:.2f} s (once)")
     print(json.dumps(result))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Benchmark: ranking with the vectorized kernel, against the reference scorer.
 
-Builds a seeded synthetic pool with ``benchmarks/pool.py`` (records validated with
+Builds a seeded synthetic pool with ``benchmarks.synthetic`` (records validated with
 ``models``, read with ``matcher.scoring.facts.worker_facts``, job orders screened), encodes it once
 with ``matcher.scoring.encoding.encode_pool`` and measures
 
@@ -20,8 +20,8 @@ Generating, validating and normalizing a million dict records takes many minutes
 distinct ids (``concat_pools``), as the output says. Copies tie with their original on
 score; ties are broken by id, so the work per job order is that of a real pool of that size.
 
-Run: ``.venv/bin/python benchmarks/bench_rank.py [--workers 100000] [--vacancies 1000]
-[--replicas 10] [--repeats 7]``
+Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_rank [--workers 100000]
+[--vacancies 1000] [--replicas 10] [--repeats 7] [--quick]``
 """
 
 from __future__ import annotations
@@ -31,27 +31,19 @@ import datetime as dt
 import os
 import platform
 import statistics
-import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
-
-from pool import AS_OF, generate_pool  # noqa: E402
-
-from matcher.rules.screening import ScreenedVacancy  # noqa: E402
-from matcher.scoring.encoding import EncodedPool, concat_pools, encode_pool  # noqa: E402
-from matcher.scoring.kernel import PoolScorer  # noqa: E402
-from matcher.scoring.matching import prepare_run  # noqa: E402
-from models.agency import Agency  # noqa: E402
-from models.vacancy import Vacancy  # noqa: E402
-from models.worker import Worker  # noqa: E402
+from benchmarks.common import ms, parse_args, timed, validated
+from benchmarks.synthetic import AS_OF, generate_pool
+from matcher.rules.screening import ScreenedVacancy
+from matcher.scoring.encoding import EncodedPool, concat_pools, encode_pool
+from matcher.scoring.kernel import PoolScorer
+from matcher.scoring.matching import prepare_run
 
 K = 50
 
@@ -65,13 +57,6 @@ def _rss_bytes() -> int:
     except OSError:
         pass
     return 0
-
-
-@contextmanager
-def _timed(what: str) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    print(f"  {what}: {time.perf_counter() - start:.1f} s", flush=True)
 
 
 def _tile(pool: EncodedPool, replicas: int) -> EncodedPool:
@@ -101,10 +86,6 @@ def _optional_skills(order: ScreenedVacancy) -> ScreenedVacancy:
     return replace(order, skills=tuple(replace(n, required=False) for n in order.skills))
 
 
-def _ms(seconds: float) -> str:
-    return f"{1000 * seconds:.1f} ms"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=100_000)
@@ -114,27 +95,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--single-orders", type=int, default=40)
     parser.add_argument("--reference-pairs", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args(argv)
+    args = parse_args(
+        parser,
+        argv,
+        quick={
+            "workers": 2_000,
+            "vacancies": 40,
+            "replicas": 2,
+            "repeats": 1,
+            "single_orders": 3,
+            "reference_pairs": 200,
+        },
+    )
     print(
         f"bench_rank: python {platform.python_version()}, numpy {np.__version__}, "
         f"{os.cpu_count()} CPUs, as_of {AS_OF}, seed {args.seed}"
     )
 
     print(f"building {args.workers:,} workers and {args.vacancies:,} job orders")
-    with _timed("generate (benchmarks/pool.py)"):
+    with timed("generate (benchmarks.synthetic)"):
         raw = generate_pool(args.workers, args.vacancies, seed=args.seed, as_of=AS_OF)
-    with _timed("validate (models)"):
-        workers = [Worker.model_validate(w) for w in raw.workers]
-        vacancies = [Vacancy.model_validate(v) for v in raw.vacancies]
-        agencies = [Agency.model_validate(a) for a in raw.agencies]
+    workers, vacancies, agencies = validated(raw)
     del raw
-    with _timed("read and screen (prepare_run)"):
+    with timed("read and screen (prepare_run)"):
         run = prepare_run(workers, vacancies, agencies, AS_OF)
     del workers, vacancies, agencies
     params = run.params
     orders = [v for v in run.vacancies if not v.refused]
     print(f"  {len(orders):,} job orders open, {len(run.vacancies) - len(orders)} refused")
-    with _timed("encode_pool"):
+    with timed("encode_pool"):
         pool = encode_pool(run.workers, params.taxonomy, AS_OF)
 
     print(f"\n{args.workers:,} workers x {len(orders):,} open job orders, top {K}")
@@ -144,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     selected = [len(b.workers) for b in best if b is not None]
     print(
         f"  top_workers (best workers of every job order): {by_order:.2f} s "
-        f"({_ms(by_order / len(orders))} a job order; {statistics.mean(selected):.1f} "
+        f"({ms(by_order / len(orders))} a job order; {statistics.mean(selected):.1f} "
         f"eligible workers returned on average)"
     )
     start = time.perf_counter()
@@ -159,14 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "with distinct ids (concat_pools), not that many distinct records"
     )
     rss_before = _rss_bytes()
-    with _timed("tile and concat_pools"):
+    with timed("tile and concat_pools"):
         big = _tile(pool, args.replicas)
     rss_growth = _rss_bytes() - rss_before
     print(
         f"  memory: encoded arrays {big.nbytes / 2**20:,.0f} MiB; resident set grew "
         f"{rss_growth / 2**20:,.0f} MiB while building it"
     )
-    with _timed("PoolScorer (once per pool and parameters)"):
+    with timed("PoolScorer (once per pool and parameters)"):
         prepared = PoolScorer(big, params)
     chosen = orders[:: max(1, len(orders) // args.single_orders)][: args.single_orders]
     typical = sorted(_single(prepared, chosen, args.repeats))
@@ -177,8 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         print(
             f"  {len(ranked)} job orders {label}, median of {args.repeats} runs each: "
-            f"median {_ms(statistics.median(ranked))}, "
-            f"p90 {_ms(ranked[int(0.9 * (len(ranked) - 1))])}, max {_ms(ranked[-1])}"
+            f"median {ms(statistics.median(ranked))}, "
+            f"p90 {ms(ranked[int(0.9 * (len(ranked) - 1))])}, max {ms(ranked[-1])}"
         )
     del big, prepared
 

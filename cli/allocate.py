@@ -5,21 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.matching import atomic_output, load_records, write_records
-from cli.progress import stage_bar
+from cli.flags import MAX_N_JOBS, MAX_SHORTLIST_PER_SLOT, bounded_day
 from cli.report import EXIT_USAGE
-from matcher.allocation.checkpoint import Checkpoint, CheckpointError, file_digest
-from matcher.allocation.round import GapScope, Method, allocate_round
-from matcher.allocation.runner import Backend, ChunkRunner
-from matcher.reporting.html import render_html
-from matcher.reporting.report import round_report
-from matcher.scoring.matching import MatchRun, prepare_run
-from models.results import Refusal
-from models.worker import Worker
+from matcher.options import Backend, GapScope, Method
+
+# The engine is imported in the command's body, so that other commands start without it.
+if TYPE_CHECKING:
+    from matcher.scoring.matching import MatchRun
+    from models.worker import Worker
 
 __all__ = ["allocate"]
 
@@ -43,11 +40,21 @@ def allocate(
     ] = "optimal",
     shortlist_per_slot: Annotated[
         int | None,
-        typer.Option(min=1, metavar="N", help="Shortlists of up to N candidates per slot."),
+        typer.Option(
+            min=1,
+            max=MAX_SHORTLIST_PER_SLOT,
+            metavar="N",
+            help="Shortlists of up to N candidates per slot.",
+        ),
     ] = None,
     as_of: Annotated[
         dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Evaluation date (default today)."),
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="Evaluation date (default today).",
+            callback=bounded_day,
+        ),
     ] = None,
     gap_scope: Annotated[
         GapScope,
@@ -59,6 +66,8 @@ def allocate(
     n_jobs: Annotated[
         int | None,
         typer.Option(
+            min=-1,
+            max=MAX_N_JOBS,
             metavar="N",
             help="Parallel jobs for scoring and the gap pass: threads here (default 1), or "
             "tasks in flight on the Dask cluster (default: all its cores); -1 uses every "
@@ -86,7 +95,7 @@ def allocate(
         typer.Option(
             "--resume",
             help="Continue the round saved in --checkpoint (refused if any input, the "
-            "date, the method or the engine changed)."
+            "date, the method or the engine changed).",
         ),
     ] = False,
     progress: Annotated[
@@ -111,14 +120,20 @@ def allocate(
     rank and an "unfilled" record if slots stay open, then every unplaced worker with
     the reason.
     """
+    from cli.matching import atomic_output, write_records
+    from cli.progress import stage_bar
+    from matcher.allocation.checkpoint import Checkpoint, CheckpointError, file_digest
+    from matcher.allocation.round import allocate_round
+    from matcher.allocation.runner import ChunkRunner
+    from matcher.reporting.html import render_html
+    from matcher.reporting.report import round_report
+
     if resume and checkpoint is None:
         raise typer.BadParameter("--resume needs --checkpoint DIR", param_hint="--resume")
     try:
         runner = ChunkRunner(n_jobs=n_jobs, backend=backend, scheduler=scheduler)
     except ValueError as error:
-        raise typer.BadParameter(
-            str(error), param_hint="--n-jobs/--backend/--scheduler"
-        ) from error
+        raise typer.BadParameter(str(error), param_hint="--n-jobs/--backend/--scheduler") from error
     day = as_of.date() if as_of else dt.date.today()
     run, pool = _load(workers, vacancies, agencies, day)
     saved = None
@@ -152,6 +167,8 @@ def allocate(
 
 
 def _dump(record: Any) -> dict[str, Any]:
+    from models.results import Refusal
+
     # Refusal reasons always name their source; allocation reasons have none to show.
     if isinstance(record, Refusal):
         return record.model_dump()
@@ -164,5 +181,8 @@ def _load(
 ) -> tuple[MatchRun, list[Worker]]:
     """Read every file and prepare the run, keeping the raw worker records: the round
     report's fairness section reads their protected attributes, after the allocation."""
+    from cli.matching import load_records
+    from matcher.scoring.matching import prepare_run
+
     pool, orders, register = load_records(workers, vacancies, agencies)
     return prepare_run(pool, orders, register, as_of), pool

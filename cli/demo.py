@@ -1,8 +1,8 @@
 """``selaras demo``: validate a data directory and show what the normalizers make of it.
 
-This is what ``make run`` shows until matching lands: every file is read with the same
-all-or-nothing reader as ``selaras validate``, then the skill names, language results and
-job titles of the valid files go through the normalizers and a summary is printed.
+This is what ``make run`` shows: every file is read with the same all-or-nothing reader as
+``selaras validate``, then the skill names, language results and job titles of the valid
+files go through the normalizers and a summary is printed, and the bundled pool is matched.
 """
 
 from __future__ import annotations
@@ -12,21 +12,22 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cli.demo_match import show_matching
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
-from matcher.taxonomy.language_scale import normalize_language
-from matcher.taxonomy.occupations import OccupationMatch, default_occupation_normalizer
-from matcher.taxonomy.skills import Concept, default_skill_normalizer
-from models.files import InvalidInputError, RecordKind, read_records
-from models.vacancy import Vacancy
-from models.worker import Worker
+from models.kinds import RecordKind
+
+# The engine is imported where it is used: `selaras --help` reads DATA_SUFFIXES from here.
+if TYPE_CHECKING:
+    from matcher.taxonomy.occupations import OccupationMatch
+    from matcher.taxonomy.skills import Concept
+    from models.vacancy import Vacancy
+    from models.worker import Worker
 
 __all__ = [
     "DATA_SUFFIXES",
@@ -132,6 +133,8 @@ def find_data_files(directory: Path) -> list[tuple[RecordKind, Path]]:
 
 
 def _read(kind: RecordKind, path: Path) -> DataFile:
+    from models.files import InvalidInputError, read_records
+
     try:
         result = read_records(path, kind)
     except InvalidInputError as error:
@@ -155,6 +158,8 @@ def summarize_skills(workers: Sequence[Worker], vacancies: Sequence[Vacancy]) ->
         Per concept, the number of workers claiming it and job orders asking for it (each
         record counted once per concept), and the strings left unknown.
     """
+    from matcher.taxonomy.skills import default_skill_normalizer
+
     claims = [[skill.name for skill in worker.skills] for worker in workers]
     asks = [[skill.name for skill in vacancy.requirements.skills] for vacancy in vacancies]
     mentions = Counter(name for names in claims + asks for name in names)
@@ -198,6 +203,8 @@ def summarize_languages(workers: Sequence[Worker]) -> dict[str, Counter[str]]:
         CEFR level (or :data:`NO_CEFR` for tests that keep their own scale and results
         below every level) -> test name -> number of results, levels in CEFR order.
     """
+    from matcher.taxonomy.language_scale import normalize_language
+
     by_level: dict[str, Counter[str]] = {}
     for worker in workers:
         for result in worker.languages:
@@ -227,8 +234,8 @@ def _files_table(files: Sequence[DataFile]) -> Table:
 
 def _skills_table(summary: SkillSummary) -> Table:
     table = Table(
-        title=f"Skills: {summary.mentions} names, {summary.distinct} distinct; "
-        f"{len(summary.concepts)} concepts, {len(summary.unknown)} unknown"
+        title=f"Skills: {count_of(summary.mentions, 'names')}, {summary.distinct} distinct; "
+        f"{count_of(len(summary.concepts), 'concepts')}, {len(summary.unknown)} unknown"
     )
     # Concept ids have no spaces: fold them rather than cut them off with an ellipsis.
     table.add_column("Concept", overflow="fold")
@@ -295,6 +302,9 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
         on stderr and the summary covers the valid files), :data:`EXIT_USAGE` when the
         directory holds no data file.
     """
+    from cli.demo_match import show_matching
+    from matcher.taxonomy.occupations import default_occupation_normalizer
+
     found = find_data_files(directory)
     if not found:
         typer.echo(
@@ -321,6 +331,6 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
 
     invalid = [f for f in files if f.n_errors]
     if invalid:
-        typer.echo(f"{count_of(len(invalid), 'files')} of {len(files)} invalid", err=True)
+        typer.echo(f"{len(invalid)} of {count_of(len(files), 'files')} invalid", err=True)
         return EXIT_INVALID
     return 0

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cli.report import count_of
 from matcher.scoring.explain import explanation
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.files import InvalidInputError, read_records
@@ -53,8 +54,8 @@ def show_matching(console: Console, directory: Path, as_of: dt.date) -> bool:
     refusals = run.refusals()
     console.rule(
         Text(
-            f"Matching {len(run.workers)} workers against {len(run.vacancies)} "
-            f"job orders on {as_of} ({len(refusals)} refused)"
+            f"Matching {count_of(len(run.workers), 'workers')} against "
+            f"{count_of(len(run.vacancies), 'job orders')} on {as_of} ({len(refusals)} refused)"
         )
     )
     open_orders = [v for v in run.vacancies if not v.refused]

@@ -7,7 +7,6 @@ the audit log as done by key ``cli``.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.report import EXIT_INVALID
+from cli.store import announce_new_store
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ def _store(database: str | None) -> Iterator[Session]:
         raise typer.Exit(EXIT_INVALID) from None
     engine = connect(settings.database_url)
     try:
+        announce_new_store(engine)
         migrate(engine)
         with write_session(engine) as session:
             yield session
@@ -54,6 +55,8 @@ def _store(database: str | None) -> Iterator[Session]:
 
 
 def _audit(session: Session, action: str, key_id: str, params: dict[str, str | None]) -> None:
+    import importlib.metadata
+
     from api.audit import write_entry
     from api.keys import Principal
 

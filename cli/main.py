@@ -1,13 +1,16 @@
-"""The ``selaras`` command (FORMAT.md, "Command line").
+"""The ``selaras`` command (docs/format.md, "Command line").
 
 Exit status: 0 success, 1 invalid input (one problem per line on stderr, each naming file,
 line and field), 2 bad usage. Results are JSON Lines on stdout.
+
+This module declares the commands and their options only: each command imports the engine
+(numpy, scikit-learn, pydantic, FastAPI...) inside its body, so that ``selaras --help`` and
+a usage error answer at once (tests/test_cli_startup.py holds it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,18 +19,14 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from cli.allocate import allocate
-from cli.demo import DATA_SUFFIXES, run_demo
+from cli.demo import DATA_SUFFIXES
+from cli.flags import MAX_TOP, bounded_day
 from cli.keys import keys_app
-from cli.matching import load_run, write_records
-from cli.report import EXIT_INVALID, count_of, report_problems
+from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from cli.serve import serve
-from matcher.scoring.explain import explanation
-from matcher.scoring.matching import Direction
-from matcher.taxonomy.language_scale import normalize_language
-from matcher.taxonomy.occupations import default_occupation_normalizer
-from matcher.taxonomy.skills import default_skill_normalizer
+from matcher.options import Direction
 from matcher.text.messages import Lang
-from models.files import InvalidInputError, RecordKind, read_records
+from models.kinds import RecordKind
 
 __all__ = ["app", "main"]
 
@@ -77,10 +76,15 @@ def validate(
 ) -> None:
     """Check a whole file against the Selaras format and report every problem.
 
-    Errors go to stderr as "file:line: field: message"; warnings (a NIK that disagrees
-    with the birth date or gender) as "warning: file:line: field: message". Exit 1 when
-    there is any error: nothing in an invalid file is accepted.
+    KIND is workers, vacancies or agencies, or (v2) courses, returnees (worker records
+    with the returnee fields, a return date required), opportunities or outcomes. Errors go
+    to stderr as "file:line: field: message"; warnings (a NIK that disagrees with the birth
+    date or gender, a return dated before the last work abroad ends) as
+    "warning: file:line: field: message". Exit 1 when there is any error: nothing in an
+    invalid file is accepted.
     """
+    from models.files import InvalidInputError, read_records
+
     try:
         result = read_records(file, kind)
     except InvalidInputError as error:
@@ -102,6 +106,8 @@ def normalize_skill(
 
     "concept_id" is null for anything outside the taxonomy or too unsure to place.
     """
+    from matcher.taxonomy.skills import default_skill_normalizer
+
     matches = default_skill_normalizer().normalize_many(_inputs(texts, file))
     _write_json_lines(match.to_record() for match in matches)
 
@@ -117,6 +123,8 @@ def normalize_occupation(
 
     "isco" is null when the title cannot be placed in one unit group.
     """
+    from matcher.taxonomy.occupations import default_occupation_normalizer
+
     matches = default_occupation_normalizer().normalize_many(_inputs(titles, file))
     _write_json_lines(match.to_record() for match in matches)
 
@@ -138,6 +146,8 @@ def normalize_language_result(
     Prints {"test", "result", "cefr", "source", "status", "language"}; "cefr" is null for
     tests that keep their own scale (EPS-TOPIK, NAT-TEST) or results below every level.
     """
+    from matcher.taxonomy.language_scale import normalize_language
+
     try:
         level = normalize_language(test, result, sections=_sections(sections), score=score)
     except ValueError as error:
@@ -164,7 +174,12 @@ AgencyFile = Annotated[
 ]
 AsOf = Annotated[
     dt.datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], metavar="DATE", help="Evaluation date (default today)."),
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        metavar="DATE",
+        help="Evaluation date (default today).",
+        callback=bounded_day,
+    ),
 ]
 
 
@@ -178,7 +193,7 @@ def match(
         typer.Option("--for", help="vacancies: top workers per job order; workers: the reverse."),
     ] = "vacancies",
     top: Annotated[
-        int, typer.Option(min=0, help="How many per job order or worker; 0 = all.")
+        int, typer.Option(min=0, max=MAX_TOP, help="How many per job order or worker; 0 = all.")
     ] = 10,
     as_of: AsOf = None,
     include_ineligible: Annotated[
@@ -190,12 +205,16 @@ def match(
     """Rank workers for job orders (or job orders for workers) as JSON Lines.
 
     Refused job orders are written first as refusal records; then match results, by job
-    order (or worker) in input order and by rank.
+    order (or worker) in input order and by rank. A job order with no eligible worker gets
+    a {"vacancy_id", "eligible_candidates": 0, "reasons"} record in its place (with --for
+    workers, a worker with no eligible job order gets {"worker_id", "eligible_job_orders":
+    0, "reasons"}): the gates that blocked the most.
     """
+    from cli.matching import load_run, write_records
+    from cli.unmatched import match_records
+
     run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
-    refusals = (r.model_dump() for r in run.refusals(lang))
-    results = (r.model_dump() for r in run.rank(for_, top, include_ineligible, lang))
-    write_records(itertools.chain(refusals, results), out)
+    write_records(match_records(run, for_, top, include_ineligible, lang), out)
 
 
 @app.command()
@@ -209,13 +228,26 @@ def explain(
     lang: Annotated[Lang, typer.Option(help="en or id.")] = "en",
     out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
 ) -> None:
-    """Explain one pair: its components, every gap with what would close it, and flags."""
-    run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
-    try:
-        record = explanation(run, worker, vacancy, lang)
-    except KeyError as error:
-        raise typer.BadParameter(str(error.args[0])) from None
-    write_records([record], out)
+    """Explain one pair: its components, every gap with what would close it, and flags.
+
+    An id the files do not hold is bad usage (exit 2), said in one line on stderr.
+    """
+    from cli.matching import load_records, write_records
+    from matcher.scoring.explain import explanation
+    from matcher.scoring.matching import prepare_run
+
+    pool, orders, register = load_records(workers, vacancies, agencies)
+    missing = []
+    if not any(w.id == worker for w in pool):
+        missing.append(f"--worker: no worker {worker!r} in {workers}")
+    if not any(v.id == vacancy for v in orders):
+        missing.append(f"--vacancy: no job order {vacancy!r} in {vacancies}")
+    if missing:
+        for line in missing:
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    run = prepare_run(pool, orders, register, as_of.date() if as_of else dt.date.today())
+    write_records([explanation(run, worker, vacancy, lang)], out)
 
 
 app.command()(allocate)
@@ -241,6 +273,8 @@ def demo(
     Exit 1 when any file is invalid (its errors are on stderr; the summary covers the
     valid files only).
     """
+    from cli.demo import run_demo
+
     raise typer.Exit(run_demo(data, as_of.date() if as_of else dt.date.today()))
 
 
@@ -268,10 +302,13 @@ def _sections(raw: str | None) -> dict[str, Any] | None:
     """Parse ``--sections``; malformed JSON is bad usage, bad scores are invalid input."""
     if raw is None:
         return None
+    from models.strict_json import JsonError
+    from models.strict_json import loads as strict_loads
+
     try:
-        sections = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise typer.BadParameter(f"not valid JSON ({error.msg})", param_hint="--sections") from None
+        sections = strict_loads(raw)
+    except JsonError as error:
+        raise typer.BadParameter(f"not valid JSON ({error})", param_hint="--sections") from None
     if not isinstance(sections, dict):
         raise typer.BadParameter("must be a JSON object", param_hint="--sections")
     return sections

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import typer
 
 from cli.report import EXIT_INVALID, report_problems
+from matcher.atomic import atomic_output
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency
 from models.files import InvalidInputError, Problem, RecordKind, read_records
@@ -102,34 +100,3 @@ def write_records(records: Iterable[dict[str, Any]], out: Path | None) -> None:
         return
     with atomic_output(out) as handle:
         handle.writelines(lines)
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[TextIO]:
-    """Write a text file whole or not at all.
-
-    The text goes to a temporary file beside ``path``, which replaces ``path`` only when
-    the block ends normally; an error, Ctrl-C or a crash leaves ``path`` as it was (and
-    no temporary file behind, except after a hard kill).
-
-    Parameters
-    ----------
-    path : Path
-        The file to write.
-
-    Yields
-    ------
-    TextIO
-        The temporary file, open for writing (UTF-8).
-    """
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, 0o644)  # mkstemp makes it private; an output file is not
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise

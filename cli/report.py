@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import typer
 
-from models.files import Problem
+if TYPE_CHECKING:
+    from models.files import Problem
 
 __all__ = ["EXIT_INVALID", "EXIT_USAGE", "count_of", "report_problems"]
 
@@ -15,7 +17,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 """Bad usage (the status click gives to its own usage errors)."""
 
-_SINGULAR = {"vacancies": "vacancy", "agencies": "agency"}
+_SINGULAR = {"vacancies": "vacancy", "agencies": "agency", "opportunities": "opportunity"}
 
 
 def report_problems(problems: Iterable[Problem], *, prefix: str = "") -> None:

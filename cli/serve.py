@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.report import EXIT_INVALID
+from cli.store import announce_new_store
 
 __all__ = ["serve"]
 
@@ -30,9 +31,12 @@ def serve(
     """
     # Imported here so that the other commands start without loading the web stack.
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from api.app import create_app
+    from api.database import connect
     from api.keys import MIN_ADMIN_KEY_LENGTH
+    from api.safe_logging import log_config
     from api.settings import Settings, SettingsError
 
     try:
@@ -46,4 +50,16 @@ def serve(
             err=True,
         )
         raise typer.Exit(EXIT_INVALID)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    engine = connect(settings.database_url)
+    try:
+        announce_new_store(engine)  # the app creates it when it starts
+    finally:
+        engine.dispose()
+    # Every log handler withholds exception messages (they can quote a name or a NIK).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=log_config(LOGGING_CONFIG),
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Annotated, Literal, get_args, get_origin
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -13,25 +14,37 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from models.bounds import check_money, check_wage
 from models.isco_codes import ISCO_UNIT_GROUPS
 from models.iso_codes import COUNTRIES, CURRENCIES, LANGUAGES
 
 __all__ = [
+    "CONTROL_CHARACTERS",
+    "PRINTABLE_PATTERN",
     "PROGRAMMES",
+    "PROGRAMME_COUNTRY",
+    "Amount",
     "CountryCode",
     "CurrencyCode",
     "Identifier",
     "IscoCode",
     "LanguageCode",
     "Money",
+    "MonthlyWage",
+    "PrintableText",
     "Programme",
     "SelarasModel",
     "ShortText",
     "check_order",
+    "error_message",
+    "field_error",
 ]
 
 Programme = Literal[
@@ -39,6 +52,19 @@ Programme = Literal[
 ]
 PROGRAMMES: tuple[Programme, ...] = get_args(Programme)
 """Programmes (docs/format.md ``programme``), in that order; each has a rule pack."""
+
+PROGRAMME_COUNTRY: Mapping[str, str | None] = {
+    "JP-SSW1": "JP",
+    "JP-SSW2": "JP",
+    "JP-TITP": "JP",
+    "KR-EPS": "KR",
+    "TW-FACTORY": "TW",
+    "MY-PLKS": "MY",
+    "DE-SKILLED": "DE",
+    "OTHER": None,
+}
+"""The destination country of each programme (its rule pack's ``country``); ``OTHER`` spans
+several countries, so a stay under it names no country by itself."""
 
 
 def _admits(annotation: object, kind: type) -> bool:
@@ -50,9 +76,13 @@ def _maps(annotation: object) -> bool:
 
 
 class SelarasModel(BaseModel):
-    """Base of every record: unknown fields are errors, so a typo never loses data."""
+    """Base of every record: unknown fields are errors, so a typo never loses data.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Floats are finite: NaN and Infinity are refused. (Dates are bounded by their type,
+    :data:`models.bounds.Day`.)
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -104,7 +134,31 @@ Identifier = Annotated[
 ]
 """A record id: letters, digits and ``. _ : / -``, starting with a letter or digit."""
 
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+PRINTABLE_PATTERN = "^[^\x00-\x1f\x7f-\x9f]*$"
+"""No character of Unicode's category Cc (C0 controls, DEL, C1 controls)."""
+CONTROL_CHARACTERS = "must not hold control characters (such as NUL or a line break)"
+"""The message for a :data:`PrintableText` that holds one."""
+
+# Names, titles and labels are shown to people and written to files: a NUL or another
+# control character in them is a corrupted field, not a name. A pattern, because it is
+# checked by pydantic's core: a Python validator made reading a worker 20% slower.
+PrintableText = Annotated[str, StringConstraints(pattern=PRINTABLE_PATTERN)]
+"""Text without control characters (lone surrogates are refused for every string)."""
+
+
+def error_message(error: Mapping[str, Any]) -> str:
+    """The message to show for one pydantic error (its ``msg``, said plainly where the
+    constraint's own words would quote a regular expression)."""
+    context = error.get("ctx") or {}
+    if error.get("type") == "string_pattern_mismatch" and (
+        context.get("pattern") == PRINTABLE_PATTERN
+    ):
+        return CONTROL_CHARACTERS
+    return str(error.get("msg", ""))
+
+
+ShortText = Annotated[PrintableText, StringConstraints(min_length=1, max_length=300)]
 
 _ISCO_UNIT = re.compile(r"^[0-9]{4}$")
 
@@ -120,11 +174,50 @@ def _check_isco(value: str) -> str:
 IscoCode = Annotated[str, AfterValidator(_check_isco)]
 
 
-class Money(SelarasModel):
-    """An amount of money in a currency (the amount must be positive)."""
+def field_error(model: type[BaseModel], field: str, value: object, message: str) -> ValidationError:
+    """The error of one field found by a check that reads several (so the field is named).
+
+    Raised from a model validator, its location nests like any field error's
+    (``wage.amount``).
+    """
+    error = PydanticCustomError("value_error", "{message}", {"message": message})
+    details = InitErrorDetails(type=error, loc=(field,), input=value)
+    return ValidationError.from_exception_data(model.__name__, [details])
+
+
+class Amount(SelarasModel):
+    """An amount of money in a currency, at most a thousand months of the wage ceiling of
+    its currency (``models.bounds``); subclasses set its lower bound."""
+
+    amount: float
+    currency: CurrencyCode
+
+    @model_validator(mode="after")
+    def _below_ceiling(self) -> Amount:
+        try:
+            check_money(self.amount, self.currency)
+        except ValueError as error:
+            raise field_error(type(self), "amount", self.amount, str(error)) from None
+        return self
+
+
+class Money(Amount):
+    """A positive amount of money in a currency."""
 
     amount: Annotated[float, Field(gt=0)]
-    currency: CurrencyCode
+
+
+class MonthlyWage(Money):
+    """A monthly wage: at most the monthly wage ceiling of its currency."""
+
+    # The same name replaces Money's (wider) check.
+    @model_validator(mode="after")
+    def _below_ceiling(self) -> MonthlyWage:
+        try:
+            check_wage(self.amount, self.currency, "month")
+        except ValueError as error:
+            raise field_error(type(self), "amount", self.amount, str(error)) from None
+        return self
 
 
 def check_order(

@@ -1,15 +1,18 @@
 """CSV columns of the Selaras import format and their conversion to nested records.
 
 A column named ``a.b`` fills field ``b`` of object ``a``. List fields hold a JSON array
-in the cell; ``skills``, ``languages`` and ``preferences.countries`` also take a short
-form that people type by hand (see README, "CSV import"). An empty cell means absent.
+in the cell; ``skills``, ``languages``, ``preferences.countries``,
+``reintegration.interests`` and ``cohorts`` also take a short form that people type by
+hand (see README, "CSV import"). An empty cell means absent.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from models.strict_json import JsonError
+from models.strict_json import loads as strict_loads
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "row_to_record"]
 
@@ -36,6 +39,13 @@ _WORKER_COLUMNS = (
     "preferences.countries",
     "preferences.min_monthly_wage.amount",
     "preferences.min_monthly_wage.currency",
+    "returned",
+    "home.province",
+    "home.regency",
+    "reintegration.interests",
+    "reintegration.capital.amount",
+    "reintegration.capital.currency",
+    "reintegration.relocate",
 )
 _VACANCY_COLUMNS = (
     "id",
@@ -65,10 +75,47 @@ _AGENCY_COLUMNS = (
     "revoked_on",
 )
 
+_COURSE_COLUMNS = (
+    "id",
+    "provider.name",
+    "provider.kind",
+    "provider.province",
+    "title",
+    "confers",
+    "prerequisites",
+    "duration_weeks",
+    "cohorts",
+    "cost.amount",
+    "cost.currency",
+    "pass_rate",
+)
+_OPPORTUNITY_COLUMNS = (
+    "id",
+    "kind",
+    "organiser.name",
+    "organiser.type",
+    "title",
+    "isco",
+    "sector",
+    "location.province",
+    "location.regency",
+    "slots",
+    "start_date",
+    "wage.amount",
+    "wage.currency",
+    "wage.per",
+    "requirements",
+)
+_OUTCOME_COLUMNS = ("vacancy_id", "worker_id", "stage", "date", "reason")
+
 COLUMNS: Mapping[str, tuple[str, ...]] = {
     "workers": _WORKER_COLUMNS,
+    "returnees": _WORKER_COLUMNS,
     "vacancies": _VACANCY_COLUMNS,
     "agencies": _AGENCY_COLUMNS,
+    "courses": _COURSE_COLUMNS,
+    "opportunities": _OPPORTUNITY_COLUMNS,
+    "outcomes": _OUTCOME_COLUMNS,
 }
 """Allowed CSV columns per record kind."""
 
@@ -88,6 +135,28 @@ REQUIRED_COLUMNS: Mapping[str, tuple[str, ...]] = {
         "wage.per",
     ),
     "agencies": ("id", "name", "status"),
+    "returnees": ("id", "agency_id", "birth_date", "returned"),
+    "courses": (
+        "id",
+        "provider.name",
+        "provider.kind",
+        "title",
+        "confers",
+        "duration_weeks",
+        "cohorts",
+        "cost.amount",
+        "cost.currency",
+    ),
+    "opportunities": (
+        "id",
+        "kind",
+        "organiser.name",
+        "organiser.type",
+        "title",
+        "location.province",
+        "slots",
+    ),
+    "outcomes": ("vacancy_id", "worker_id", "stage", "date"),
 }
 """Columns a CSV file must have (a required field needs its column)."""
 
@@ -119,24 +188,47 @@ def _short_languages(cell: str) -> list[dict[str, str]]:
     return results
 
 
+def _short_cohorts(cell: str) -> list[dict[str, str]]:
+    """``2026-04-06:20; 2026-07-06:20`` -> [{start, seats}, ...]."""
+    cohorts = []
+    for item in _items(cell, ";"):
+        parts = [part.strip() for part in item.split(":")]
+        if len(parts) != 2:
+            raise ValueError(f"cohort {item!r} must be YYYY-MM-DD:SEATS")
+        cohorts.append({"start": parts[0], "seats": parts[1]})
+    return cohorts
+
+
 def _items(cell: str, separator: str) -> list[str]:
     return [item.strip() for item in cell.split(separator) if item.strip()]
 
 
 def _json(cell: str) -> Any:
     try:
-        return json.loads(cell)
-    except json.JSONDecodeError as error:
-        message = f"cell is not valid JSON: {error.msg} (character {error.pos + 1})"
-        raise ValueError(message) from None
+        return strict_loads(cell)
+    except JsonError as error:
+        raise ValueError(f"cell is not valid JSON: {error}") from None
 
 
 _SHORT_FORMS: Mapping[str, Callable[[str], Any]] = {
     "skills": _short_skills,
     "languages": _short_languages,
     "preferences.countries": lambda cell: _items(cell, ";"),
+    "reintegration.interests": lambda cell: _items(cell, ";"),
+    "cohorts": _short_cohorts,
 }
-_JSON_COLUMNS = frozenset({"skills", "certificates", "languages", "experience", "requirements"})
+_JSON_COLUMNS = frozenset(
+    {
+        "skills",
+        "certificates",
+        "languages",
+        "experience",
+        "requirements",
+        "confers",
+        "prerequisites",
+        "cohorts",
+    }
+)
 
 
 def row_to_record(row: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -2,7 +2,17 @@
 
 Every problem in a file is collected, each naming the line and the field path; a caller
 applies the records only when there is none. Imports (CLI today, the API later) go
-through :func:`parse_records` so that they all accept and reject exactly the same input.
+through :func:`read_stream` so that they all accept and reject exactly the same input.
+
+Reading is bounded whatever a file holds. JSON Lines and CSV are read a line at a time
+(a JSON array is one value, so its text is read whole: at most the upload limit). JSON
+is strict (:mod:`models.strict_json`: no NaN, no lone surrogates, no nesting deeper
+than 1,024 levels, no number too large for a double). A record (a line, an array
+element, a CSV row) of more than :data:`MAX_RECORD_BYTES` is that record's error. The
+first :data:`MAX_LISTED_PROBLEMS` errors (and warnings) are listed; beyond them the lines
+with errors are only counted, cheaply (:attr:`ReadResult.lines_with_errors`), and once
+a file has an error the valid records are no longer kept (nothing of it will be
+applied), so memory stays bounded too.
 """
 
 from __future__ import annotations
@@ -10,42 +20,81 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import IO, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from models.agency import Agency
+from models.common import error_message
+from models.course import Course
 from models.csv_format import COLUMNS, REQUIRED_COLUMNS, row_to_record
+from models.kinds import FileFormat, RecordKind
+from models.opportunity import Opportunity
+from models.outcome import Outcome
+from models.strict_json import JsonError
+from models.strict_json import loads as strict_loads
 from models.vacancy import Vacancy
-from models.worker import Worker
+from models.worker import Returnee, Worker
 
 __all__ = [
+    "MAX_LISTED_PROBLEMS",
+    "MAX_RECORD_BYTES",
     "RECORD_MODELS",
     "FileFormat",
     "InvalidInputError",
     "Problem",
     "ReadResult",
     "RecordKind",
+    "json_values",
     "parse_records",
     "read_records",
+    "read_stream",
 ]
 
-RecordKind = Literal["workers", "vacancies", "agencies"]
-FileFormat = Literal["jsonl", "json", "csv"]
 RECORD_MODELS: dict[str, type[BaseModel]] = {
     "workers": Worker,
     "vacancies": Vacancy,
     "agencies": Agency,
+    "courses": Course,
+    "returnees": Returnee,
+    "opportunities": Opportunity,
+    "outcomes": Outcome,
 }
+_UNIQUE_BY: dict[str, tuple[str, ...]] = {
+    "workers": ("agency_id", "id"),
+    "vacancies": ("agency_id", "id"),
+    "returnees": ("agency_id", "id"),
+    "agencies": ("id",),
+    "courses": ("id",),
+    "opportunities": ("id",),
+    # The same stage of the same pair on the same day twice would count twice in learning.
+    "outcomes": ("vacancy_id", "worker_id", "stage", "date"),
+}
+"""The fields that identify a record within a file (a repeat is an error)."""
 RecordT = TypeVar("RecordT", bound=BaseModel)
+
+MAX_LISTED_PROBLEMS = 1000
+"""Errors (and warnings) listed for one file; the rest are counted, not listed."""
+MAX_RECORD_BYTES = 1024 * 1024
+"""Largest record of a file: one JSON body's worth (a real worker is a few KB)."""
 
 _MESSAGES = {
     "extra_forbidden": "unknown field (not part of the Selaras format; check its spelling)",
     "missing": "required field is missing",
 }
+_BOM = b"\xef\xbb\xbf"
+_SNIFF_BYTES = 4096
+_READ_CHUNK = 1024 * 1024
+_KNOWN_BAD_LINES = 4096
+_KNOWN_BAD_LINE_BYTES = 1024
+"""Bad lines remembered: at most 4,096 of at most 1 KiB (4 MiB)."""
+# The csv module refuses a field over its limit (128 KiB by default) with csv.Error; the
+# limit is process-wide, so it is set once here, to the record limit.
+csv.field_size_limit(MAX_RECORD_BYTES)
 
 
 @dataclass(frozen=True)
@@ -66,24 +115,58 @@ class Problem:
 
 @dataclass
 class ReadResult(Generic[RecordT]):
-    """Records read from a file with every error and warning found."""
+    """Records read from a file with the errors and warnings found.
+
+    ``errors`` and ``warnings`` list at most :data:`MAX_LISTED_PROBLEMS` each;
+    ``lines_with_errors`` counts every line (or whole-file problem) with an error and
+    ``warning_count`` every warning. Once there is an error, ``records`` stops growing.
+    """
 
     records: list[RecordT] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    lines_with_errors: int = 0
+    warning_count: int = 0
 
     @property
     def ok(self) -> bool:
         """True when the file may be applied (no error at all)."""
-        return not self.errors
+        return self.lines_with_errors == 0
+
+    @property
+    def listing_full(self) -> bool:
+        """True when no more errors are listed (they are still counted)."""
+        return len(self.errors) >= MAX_LISTED_PROBLEMS
+
+    def reject(self, problems: Sequence[Problem]) -> None:
+        """Count one line (or whole-file problem) with errors and list its problems while
+        there is room. From the first error on the file is rejected whole, so the records
+        kept so far are dropped."""
+        if self.ok:
+            self.records, self.lines = [], []
+        self.lines_with_errors += 1
+        self.errors.extend(problems[: MAX_LISTED_PROBLEMS - len(self.errors)])
+
+    @property
+    def truncated(self) -> bool:
+        """True when some errors or warnings were counted but not listed."""
+        return self.lines_with_errors > len({p.line for p in self.errors}) or (
+            self.warning_count > len(self.warnings)
+        )
 
 
 class InvalidInputError(ValueError):
-    """Raised by :func:`read_records` when a file has any error; nothing was applied."""
+    """Raised by :func:`read_records` when a file has any error; nothing was applied.
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    ``problems`` lists the first errors; ``lines_with_errors`` counts them all by line.
+    """
+
+    def __init__(self, problems: Sequence[Problem], lines_with_errors: int | None = None) -> None:
         self.problems = list(problems)
+        self.lines_with_errors = (
+            len({p.line for p in self.problems}) if lines_with_errors is None else lines_with_errors
+        )
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -104,155 +187,320 @@ def read_records(
         All records, in file order, and the warnings; ``errors`` is empty.
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInputError(
-            [Problem(str(path), None, None, f"file is not UTF-8 text ({error.reason})")]
-        ) from None
-    result = parse_records(text, kind, name=str(path), fmt=fmt or _format_of(path, text))
+    with path.open("rb") as handle:
+        result = read_stream(handle, kind, name=str(path), fmt=fmt, suffix=path.suffix)
     if not result.ok:
-        raise InvalidInputError(result.errors)
+        problems = list(result.errors)
+        listed = len({p.line for p in problems})
+        if result.lines_with_errors > listed:
+            more = result.lines_with_errors - listed
+            message = (
+                f"{more:,} more lines with errors (the first {MAX_LISTED_PROBLEMS:,} errors "
+                "are listed)"
+            )
+            problems.append(Problem(str(path), None, None, message))
+        raise InvalidInputError(problems, result.lines_with_errors)
     return result
 
 
 def parse_records(text: str, kind: RecordKind, *, name: str, fmt: FileFormat) -> ReadResult[Any]:
-    """Validate every record of ``text`` and collect every problem.
+    """Validate every record of ``text`` and collect the problems (see :func:`read_stream`)."""
+    return read_stream(io.BytesIO(text.encode("utf-8", "surrogatepass")), kind, name=name, fmt=fmt)
+
+
+def read_stream(
+    handle: IO[bytes],
+    kind: RecordKind,
+    *,
+    name: str,
+    fmt: FileFormat | None = None,
+    suffix: str = "",
+) -> ReadResult[Any]:
+    """Validate every record of an open binary file, a line at a time.
 
     Parameters
     ----------
-    text : the file's content
+    handle : binary file, seekable, at its start
     kind : which records it holds
     name : the file name used in messages
-    fmt : ``jsonl`` (one object per line), ``json`` (an array, or one object) or ``csv``
+    fmt : ``jsonl`` (one object per line), ``json`` (an array, or one object) or ``csv``;
+        by default from ``suffix``, else sniffed from the content
+    suffix : the file name's extension (``.jsonl``, ``.csv``...), for the format
 
     Returns
     -------
     ReadResult
-        Valid records with their line numbers, and every error and warning.
+        Valid records with their line numbers (while there is no error), the first
+        errors and warnings, and the counts of all of them.
     """
-    result: ReadResult[Any] = ReadResult()
-    if not text.strip():
-        result.errors.append(Problem(name, None, None, "file is empty: it holds no records"))
-        return result
-    model = RECORD_MODELS[kind]
-    seen: dict[tuple[str, ...], int] = {}
-    for line, raw, raw_error in _raw_records(text, kind, name, fmt, result):
-        if raw_error is not None:
-            result.errors.append(Problem(name, line, None, raw_error))
-            continue
+    head = handle.read(_SNIFF_BYTES)
+    handle.seek(len(_BOM) if head.startswith(_BOM) else 0)
+    reader = _Reader(kind, name)
+    reader.any_content = bool(head.removeprefix(_BOM).strip())
+    chosen = fmt or _format_of(suffix, head.removeprefix(_BOM))
+    if chosen == "jsonl":
+        reader.take_jsonl(handle)
+    else:
+        raw = _csv_records(handle, kind) if chosen == "csv" else _json_records(handle)
+        for line, value, problems in raw:
+            reader.take(line, value, problems)
+    return reader.finish()
+
+
+RawProblems = list[tuple[int | None, str | None, str]]
+"""Problems found before validation: ``(line or None for the file, field, message)``."""
+RawRecord = tuple[int, Any, RawProblems]
+
+
+class _Reader:
+    """Validates raw records one by one and keeps what :class:`ReadResult` reports."""
+
+    def __init__(self, kind: RecordKind, name: str) -> None:
+        self.kind = kind
+        self.name = name
+        self.model = RECORD_MODELS[kind]
+        self.required = frozenset(
+            key for key, info in self.model.model_fields.items() if info.is_required()
+        )
+        self.seen: dict[tuple[str, ...], int] = {}
+        self.result: ReadResult[Any] = ReadResult()
+        self.any_content = False
+
+    def take_jsonl(self, handle: IO[bytes]) -> None:
+        """Take every line of a JSON Lines file.
+
+        Once the listing is full, a line with the very bytes of a line already found bad
+        is counted without being read again: whether a line is valid depends on its bytes
+        alone (a duplicate id is an error only of a line that is otherwise valid), and a
+        flood of one bad line then costs a set lookup a line.
+        """
+        known_bad: set[bytes] = set()
+        number = 0
+        while line := handle.readline(MAX_RECORD_BYTES + 1):
+            number += 1
+            if line in known_bad:
+                self.result.lines_with_errors += 1
+                continue
+            if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+                while (rest := handle.readline(_READ_CHUNK)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of the line without holding it
+                self.take(number, None, [(number, None, _too_long("the line"))])
+                continue
+            if line.isspace():
+                continue
+            try:
+                value = strict_loads(line)
+            except JsonError as error:
+                if not _is_utf8(line):
+                    message = f"file is not UTF-8 text (line {number})"
+                    self.take(number, None, [(None, None, message)])
+                    return
+                good = self.take(number, None, [(number, None, f"malformed JSON: {error}")])
+            else:
+                good = self.take(number, value, [])
+            if (
+                not good
+                and self.result.listing_full
+                and len(line) <= _KNOWN_BAD_LINE_BYTES
+                and len(known_bad) < _KNOWN_BAD_LINES
+            ):
+                known_bad.add(line)
+
+    def take(self, line: int, raw: Any, problems: RawProblems) -> bool:
+        """Validate one raw record (or record the problems found while reading it).
+
+        Returns
+        -------
+        bool
+            Whether the record is valid.
+        """
+        self.any_content = True
+        if problems:
+            self._error_line(lambda: [Problem(self.name, at, f, m) for at, f, m in problems])
+            return False
         if not isinstance(raw, dict):
-            result.errors.append(
-                Problem(name, line, None, f"expected a JSON object, got {type(raw).__name__}")
-            )
-            continue
+            message = f"expected a JSON object, got {type(raw).__name__}"
+            self._error_line(lambda: [Problem(self.name, line, None, message)])
+            return False
+        if self.result.listing_full and not self.required <= raw.keys():
+            # Past the listed errors only the count matters, and a missing required field
+            # settles it without running the validators.
+            self.result.lines_with_errors += 1
+            return False
         try:
-            record = model.model_validate(raw)
+            record = self.model.model_validate(raw)
         except ValidationError as error:
-            result.errors.extend(_problems(name, line, error))
-            continue
+            self._error_line(partial(_problems, self.name, line, error))
+            return False
         # The validated ids, not the raw ones: " W-1" and "W-1" are the same id once stripped.
-        ids = record.model_dump(include={"agency_id", "id"})
-        key = (ids["agency_id"], ids["id"]) if kind != "agencies" else (ids["id"],)
-        if key in seen:
-            owner = f" for agency {key[0]!r}" if kind != "agencies" else ""
-            result.errors.append(
-                Problem(
-                    name,
-                    line,
-                    "id",
-                    f"duplicate id {key[-1]!r}{owner} (first on line {seen[key]})",
-                )
-            )
-            continue
-        seen[key] = line
-        result.records.append(record)
-        result.lines.append(line)
+        key = tuple(str(getattr(record, field)) for field in _UNIQUE_BY[self.kind])
+        if key in self.seen:
+            field, message = _duplicate(self.kind, key, self.seen[key])
+            self._error_line(lambda: [Problem(self.name, line, field, message)])
+            return False
+        self.seen[key] = line
+        if not self.result.ok:
+            return True  # the file is rejected: nothing more to keep
+        self.result.records.append(record)
+        self.result.lines.append(line)
         if isinstance(record, Worker):
-            result.warnings.extend(
-                Problem(name, line, w.field, w.message) for w in record.warnings()
-            )
-    if not result.records and not result.errors:
-        result.errors.append(Problem(name, None, None, "file holds no records"))
-    return result
+            for warning in record.warnings():
+                self.result.warning_count += 1
+                if len(self.result.warnings) < MAX_LISTED_PROBLEMS:
+                    self.result.warnings.append(
+                        Problem(self.name, line, warning.field, warning.message)
+                    )
+        return True
+
+    def finish(self) -> ReadResult[Any]:
+        """The result, with the problem of a file that holds no records."""
+        if not self.result.records and self.result.ok:
+            message = "file holds no records" if self.any_content else "file is empty"
+            if not self.any_content:
+                message += ": it holds no records"
+            self._error_line(lambda: [Problem(self.name, None, None, message)])
+        return self.result
+
+    def _error_line(self, problems: Callable[[], list[Problem]]) -> None:
+        # Problems are only built while listed: building them costs more than validating.
+        self.result.reject(() if self.result.listing_full else problems())
 
 
-def _format_of(path: Path, text: str) -> FileFormat:
-    suffix = path.suffix.lower()
+def _duplicate(kind: str, key: tuple[str, ...], first: int) -> tuple[str | None, str]:
+    """The field and message of a record that repeats the one on line ``first``."""
+    if kind == "outcomes":
+        vacancy, worker, stage, date = key
+        return None, (
+            f"duplicate outcome: {stage} of worker {worker!r} for {vacancy!r} on {date} "
+            f"(first on line {first})"
+        )
+    owner = f" for agency {key[0]!r}" if len(key) == 2 else ""
+    return "id", f"duplicate id {key[-1]!r}{owner} (first on line {first})"
+
+
+def _format_of(suffix: str, head: bytes) -> FileFormat:
+    suffix = suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     if suffix == ".csv":
         return "csv"
-    start = text.lstrip()[:1]
-    if start == "[":
+    start = head.lstrip()[:1]
+    if start == b"[":
         return "json"
-    if start == "{":
+    if start == b"{":
         return "json" if suffix == ".json" else "jsonl"
     return "csv"
 
 
-RawRecord = tuple[int, Any, str | None]
+def _too_long(what: str) -> str:
+    return f"{what} is longer than {MAX_RECORD_BYTES:,} bytes (the largest record accepted)"
 
 
-def _raw_records(
-    text: str, kind: RecordKind, name: str, fmt: FileFormat, result: ReadResult[Any]
-) -> Iterator[RawRecord]:
-    if fmt == "csv":
-        yield from _csv_records(text, kind, name, result)
-    elif fmt == "json":
-        yield from _json_records(text)
-    else:
-        yield from _jsonl_records(text)
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
-def _jsonl_records(text: str) -> Iterator[RawRecord]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+def json_values(text: str, fmt: Literal["json", "jsonl"]) -> Iterator[tuple[int, Any, str | None]]:
+    """Yield the JSON values of a file with the line each starts on, or a parse error.
+
+    ``fmt="json"``: the elements of an array (or the one value); ``"jsonl"``: one value per
+    non-blank line. Each item is ``(line, value, None)`` or ``(line, None, message)``. The
+    values are read by the same strict decoder and record-size limit as
+    :func:`read_stream`, so readers of other record formats (JSON-LD, HR-JSON) refuse what
+    it refuses and name lines exactly as it does.
+    """
+    if fmt == "json":
+        handle = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+        for line, value, problems in _json_records(handle):
+            yield line, value, problems[0][2] if problems else None
+        return
+    for number, text_line in enumerate(text.splitlines(), start=1):
+        if not text_line.strip():
+            continue
+        if len(text_line.encode("utf-8", "surrogatepass")) > MAX_RECORD_BYTES:
+            yield number, None, _too_long("the line")
             continue
         try:
-            yield number, json.loads(line), None
-        except json.JSONDecodeError as error:
-            yield number, None, f"malformed JSON: {error.msg} (column {error.colno})"
+            yield number, strict_loads(text_line), None
+        except JsonError as error:
+            yield number, None, f"malformed JSON: {error}"
 
 
-def _json_records(text: str) -> Iterator[RawRecord]:
-    """Yield the elements of a JSON array (or one object) with the line each starts on."""
+def _json_records(handle: IO[bytes]) -> Iterator[RawRecord]:
+    """Yield the elements of a JSON array (or one object) with the line each starts on.
+
+    The array is one value, so its text is read whole; each element is delimited by the
+    standard decoder, then read by the strict one.
+    """
+    try:
+        text = handle.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        yield 0, None, [(None, None, f"file is not UTF-8 text ({error.reason})")]
+        return
+    if not text.strip():
+        return
     decoder = json.JSONDecoder()
     position = _skip_space(text, 0)
     if text[position] != "[":
-        try:
-            value, end = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            yield error.lineno, None, f"malformed JSON: {error.msg} (column {error.colno})"
-            return
-        if _skip_space(text, end) != len(text):
-            line = text.count("\n", 0, end) + 1
-            yield line, None, "malformed JSON: extra data after the first value"
-            return
-        yield text.count("\n", 0, position) + 1, value, None
+        value, end, problem = _element(text, decoder, position)
+        if problem is None and _skip_space(text, end) != len(text):
+            problem = (_line_at(text, end), "malformed JSON: extra data after the first value")
+        line = _line_at(text, position)
+        yield line, value, [] if problem is None else [(problem[0], None, problem[1])]
         return
     position = _skip_space(text, position + 1)
     first = True
     while position < len(text) and text[position] != "]":
         if not first:
             if text[position] != ",":
-                line = text.count("\n", 0, position) + 1
-                yield line, None, "malformed JSON: expected ',' or ']' between records"
+                line = _line_at(text, position)
+                message = "malformed JSON: expected ',' or ']' between records"
+                yield line, None, [(line, None, message)]
                 return
             position = _skip_space(text, position + 1)
         first = False
-        line = text.count("\n", 0, position) + 1
-        try:
-            value, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as error:
-            yield error.lineno, None, f"malformed JSON: {error.msg} (column {error.colno})"
-            return
-        yield line, value, None
-        position = _skip_space(text, position)
+        line = _line_at(text, position)
+        value, end, problem = _element(text, decoder, position)
+        yield line, value, [] if problem is None else [(problem[0], None, problem[1])]
+        if end < 0:
+            return  # the decoder cannot tell where the element ends: nothing after it is read
+        position = _skip_space(text, end)
     if position >= len(text):
-        yield text.count("\n") + 1, None, "malformed JSON: the array is not closed with ']'"
+        line = text.count("\n") + 1
+        yield line, None, [(line, None, "malformed JSON: the array is not closed with ']'")]
     elif _skip_space(text, position + 1) != len(text):
-        yield text.count("\n", 0, position) + 1, None, "malformed JSON: extra data after ']'"
+        line = _line_at(text, position)
+        yield line, None, [(line, None, "malformed JSON: extra data after ']'")]
+
+
+def _element(
+    text: str, decoder: json.JSONDecoder, position: int
+) -> tuple[Any, int, tuple[int, str] | None]:
+    """One JSON value from ``position``: ``(value, end, problem)``; ``end`` is -1 when the
+    value's end cannot be found, and ``problem`` is ``(line, message)`` or None."""
+    try:
+        _, end = decoder.raw_decode(text, position)
+    except json.JSONDecodeError as error:
+        return None, -1, (error.lineno, f"malformed JSON: {error.msg} (column {error.colno})")
+    except (RecursionError, ValueError):
+        # Python's decoder gives up on deep nesting and on integers of thousands of digits.
+        line = _line_at(text, position)
+        return None, -1, (line, "malformed JSON: nested too deeply, or a number too long")
+    line = _line_at(text, position)
+    if end - position > MAX_RECORD_BYTES:
+        return None, end, (line, _too_long("the record"))
+    try:
+        return strict_loads(text[position:end]), end, None
+    except JsonError as error:
+        return None, end, (line, f"malformed JSON: {error}")
+
+
+def _line_at(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -261,39 +509,58 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def _csv_records(
-    text: str, kind: RecordKind, name: str, result: ReadResult[Any]
-) -> Iterator[RawRecord]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [column.strip() for column in next(reader)]
-    allowed = set(COLUMNS[kind])
-    header_errors = [f"unknown column {c!r}" for c in header if c not in allowed]
-    header_errors += [f"duplicate column {c!r}" for i, c in enumerate(header) if c in header[:i]]
-    header_errors += [
-        f"required column {c!r} is missing" for c in REQUIRED_COLUMNS[kind] if c not in header
-    ]
-    if header_errors:
-        result.errors.extend(Problem(name, 1, None, message) for message in header_errors)
-        return
-    start = reader.line_num + 1
-    for cells in reader:
-        line, start = start, reader.line_num + 1
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            yield line, None, f"row has {len(cells)} cells, the header has {len(header)}"
-            continue
-        record, cell_errors = row_to_record(dict(zip(header, cells, strict=True)))
-        for column, message in cell_errors.items():
-            result.errors.append(Problem(name, line, column, message))
-        if not cell_errors:
-            yield line, record, None
+def _csv_records(handle: IO[bytes], kind: RecordKind) -> Iterator[RawRecord]:
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    reader = csv.reader(text)
+    line = 1
+    try:
+        header = [column.strip() for column in next(reader, [])]
+        if not header:
+            return
+        allowed = set(COLUMNS[kind])
+        problems: RawProblems = [
+            (1, None, f"unknown column {c!r}") for c in header if c not in allowed
+        ]
+        problems += [
+            (1, None, f"duplicate column {c!r}") for i, c in enumerate(header) if c in header[:i]
+        ]
+        problems += [
+            (1, None, f"required column {c!r} is missing")
+            for c in REQUIRED_COLUMNS[kind]
+            if c not in header
+        ]
+        if problems:
+            yield 1, None, problems
+            return
+        start = reader.line_num + 1
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                cells_text = "1 cell" if len(cells) == 1 else f"{len(cells)} cells"
+                message = f"row has {cells_text}, the header has {len(header)}"
+                yield line, None, [(line, None, message)]
+                continue
+            record, cell_errors = row_to_record(dict(zip(header, cells, strict=True)))
+            yield line, record, [(line, column, message) for column, message in cell_errors.items()]
+    except UnicodeDecodeError as error:
+        yield (
+            line,
+            None,
+            [(None, None, f"file is not UTF-8 text ({error.reason}, near line {line})")],
+        )
+    except csv.Error as error:
+        # A field over the record limit, or a NUL: the rows after it cannot be trusted.
+        yield line, None, [(line, None, f"CSV cannot be read past this row: {error}")]
+    finally:
+        text.detach()  # the caller owns the handle
 
 
 def _problems(name: str, line: int, error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in item["loc"])
-        message = _MESSAGES.get(item["type"], item["msg"].removeprefix("Value error, "))
+        message = _MESSAGES.get(item["type"], error_message(item).removeprefix("Value error, "))
         problems.append(Problem(name, line, path.lstrip(".") or None, message))
     return problems

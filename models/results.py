@@ -18,6 +18,8 @@ __all__ = [
     "Gap",
     "GapKind",
     "MatchResult",
+    "NoEligibleCandidates",
+    "NoEligibleJobOrders",
     "Reason",
     "Refusal",
 ]
@@ -80,6 +82,24 @@ class Refusal(SelarasModel):
 
     vacancy_id: str
     refused: Literal[True] = True
+    reasons: list[Reason]
+
+
+class NoEligibleCandidates(SelarasModel):
+    """A job order ``selaras match`` found no eligible worker for, with the gates that
+    blocked most of the pool (reason kinds are gap kinds)."""
+
+    vacancy_id: str
+    eligible_candidates: Literal[0] = 0
+    reasons: list[Reason]
+
+
+class NoEligibleJobOrders(SelarasModel):
+    """A worker ``selaras match --for workers`` found no eligible job order for, with the
+    gates that blocked her at the most job orders (reason kinds are gap kinds)."""
+
+    worker_id: str
+    eligible_job_orders: Literal[0] = 0
     reasons: list[Reason]
 
 

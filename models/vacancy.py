@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from models.bounds import (
+    MAX_CONTRACT_MONTHS,
+    MAX_ITEMS,
+    MAX_MONTHS,
+    MAX_SLOTS,
+    Day,
+    check_wage,
+)
 from models.common import (
     CountryCode,
     CurrencyCode,
@@ -16,10 +23,12 @@ from models.common import (
     Programme,
     SelarasModel,
     ShortText,
+    field_error,
 )
 from models.language_results import CEFR_LEVELS, LanguageTest, canonical_result
 
 __all__ = [
+    "DISCRIMINATORY_REQUIREMENTS",
     "AgeRequirement",
     "Employer",
     "ExperienceRequirement",
@@ -31,6 +40,15 @@ __all__ = [
     "Vacancy",
     "Wage",
 ]
+
+DISCRIMINATORY_REQUIREMENTS = (
+    "sex",
+    "religion",
+    "marital_status",
+    "min_height_cm",
+    "min_weight_kg",
+)
+"""Requirement fields accepted so that nothing is lost but never applied or published."""
 
 CefrLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 assert CefrLevel.__args__ == CEFR_LEVELS  # type: ignore[attr-defined]  # one source of truth
@@ -44,11 +62,20 @@ class Employer(SelarasModel):
 
 
 class Wage(SelarasModel):
-    """The offered wage in the destination's currency."""
+    """The offered wage in the destination's currency (at most the ceiling of its currency
+    and period: ``models.bounds``)."""
 
     amount: Annotated[float, Field(gt=0)]
     currency: CurrencyCode
     per: Literal["hour", "month", "year"]
+
+    @model_validator(mode="after")
+    def _below_ceiling(self) -> Wage:
+        try:
+            check_wage(self.amount, self.currency, self.per)
+        except ValueError as error:
+            raise field_error(type(self), "amount", self.amount, str(error)) from None
+        return self
 
 
 class SkillRequirement(SelarasModel):
@@ -58,7 +85,7 @@ class SkillRequirement(SelarasModel):
     required: bool = True
     certified: bool = False
     min_level: Annotated[int, Field(ge=1, le=5)] | None = None
-    min_months: Annotated[int, Field(ge=0, le=1200)] | None = None
+    min_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] | None = None
     weight: Annotated[float, Field(gt=0, le=10)] = 1.0
 
 
@@ -77,7 +104,7 @@ class TestMinimum(SelarasModel):
 class LanguageRequirement(SelarasModel):
     """Either ``any_of`` named tests, or a ``language`` with ``min_cefr`` (docs/format.md)."""
 
-    any_of: list[TestMinimum] | None = None
+    any_of: Annotated[list[TestMinimum], Field(max_length=MAX_ITEMS)] | None = None
     language: LanguageCode | None = None
     min_cefr: CefrLevel | None = None
     required: bool = True
@@ -101,8 +128,8 @@ class LanguageRequirement(SelarasModel):
 class ExperienceRequirement(SelarasModel):
     """Minimum months of experience, optionally in given ISCO-08 unit groups."""
 
-    min_months: Annotated[int, Field(ge=0, le=1200)] = 0
-    isco: list[IscoCode] = []
+    min_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = 0
+    isco: Annotated[list[IscoCode], Field(max_length=MAX_ITEMS)] = []
 
 
 class AgeRequirement(SelarasModel):
@@ -141,8 +168,8 @@ class Requirements(SelarasModel):
     them is flagged for review as discriminatory.
     """
 
-    skills: list[SkillRequirement] = []
-    languages: list[LanguageRequirement] = []
+    skills: Annotated[list[SkillRequirement], Field(max_length=MAX_ITEMS)] = []
+    languages: Annotated[list[LanguageRequirement], Field(max_length=MAX_ITEMS)] = []
     experience: ExperienceRequirement | None = None
     age: AgeRequirement | None = None
     sex: Literal["F", "M"] | None = None
@@ -164,8 +191,8 @@ class Vacancy(SelarasModel):
     programme: Programme
     title: ShortText
     isco: IscoCode | None = None
-    slots: Annotated[int, Field(ge=1, le=100_000)]
-    start_date: dt.date | None = None
-    contract_months: Annotated[int, Field(ge=1, le=240)] | None = None
+    slots: Annotated[int, Field(ge=1, le=MAX_SLOTS)]
+    start_date: Day | None = None
+    contract_months: Annotated[int, Field(ge=1, le=MAX_CONTRACT_MONTHS)] | None = None
     wage: Wage
     requirements: Requirements = Requirements()

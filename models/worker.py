@@ -5,19 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, NamedTuple, get_args
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from models.bounds import MAX_CERTIFICATE_SCORE, MAX_COUNTRIES, MAX_ITEMS, MAX_MONTHS, Day
 from models.common import (
+    PROGRAMME_COUNTRY,
     CountryCode,
     Identifier,
     IscoCode,
-    Money,
+    MonthlyWage,
     Programme,
     SelarasModel,
     ShortText,
     check_order,
 )
 from models.language_results import LanguageTest, canonical_result, check_score, check_sections
+from models.regions import Place
+from models.returnee import Reintegration, TradeTestGrade, grade_in_name, read_trade_test_grade
 
 __all__ = [
     "CERTIFICATE_SCHEMES",
@@ -32,6 +43,7 @@ __all__ = [
     "Health",
     "LanguageResult",
     "Preferences",
+    "Returnee",
     "SkillClaim",
     "Worker",
 ]
@@ -61,7 +73,7 @@ EDUCATION_LEVELS: tuple[Education, ...] = get_args(Education)
 """Education levels (docs/format.md ``education``), in that order (the encoded pool's codes)."""
 
 _EARLIEST_BIRTH = dt.date(1920, 1, 1)
-Months = Annotated[int, Field(ge=0, le=1200)]
+Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 
 
 class FieldWarning(NamedTuple):
@@ -86,14 +98,31 @@ class Certificate(SelarasModel):
     skill: ShortText | None = None
     scheme: CertificateScheme
     number: ShortText | None = None
-    issued: dt.date | None = None
-    expires: dt.date | None = None
-    score: Annotated[float, Field(ge=0)] | None = None
+    issued: Day | None = None
+    expires: Day | None = None
+    score: Annotated[float, Field(ge=0, le=MAX_CERTIFICATE_SCORE)] | None = None
+    grade: Annotated[TradeTestGrade | None, BeforeValidator(read_trade_test_grade)] = None
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Certificate:
         check_order(self.issued, self.expires, "issued", "expires")
         return self
+
+    @model_validator(mode="after")
+    def _grade_only_for_the_trade_test(self) -> Certificate:
+        if self.grade is not None and self.scheme != "JP-TRADE-TEST":
+            raise ValueError(
+                "'grade' is the grade of Japan's trade skills test: only a JP-TRADE-TEST "
+                f"certificate has one (this one is {self.scheme})"
+            )
+        return self
+
+    @property
+    def trade_test_grade(self) -> TradeTestGrade | None:
+        """The JP-TRADE-TEST grade: ``grade``, else one written in the name ("2級")."""
+        if self.scheme != "JP-TRADE-TEST":
+            return None
+        return self.grade if self.grade is not None else grade_in_name(self.name)
 
 
 class LanguageResult(SelarasModel):
@@ -103,7 +132,7 @@ class LanguageResult(SelarasModel):
     result: str | int | float
     sections: dict[str, int] | None = None
     score: int | None = None
-    date: dt.date | None = None
+    date: Day | None = None
 
     @model_validator(mode="after")
     def _result_fits_test(self) -> LanguageResult:
@@ -121,13 +150,31 @@ class Experience(SelarasModel):
     country: CountryCode | None = None
     programme: Programme | None = None
     months: Months | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
+    completed_contract: bool | None = None
+    skills_used: Annotated[list[ShortText], Field(max_length=MAX_ITEMS)] = []
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Experience:
         check_order(self.start, self.end, "start", "end")
         return self
+
+    @property
+    def abroad(self) -> bool:
+        """Whether this is work abroad: a ``country`` other than ID, or (no country) a
+        ``programme``, every programme being a scheme for work abroad."""
+        if self.country is not None:
+            return self.country != "ID"
+        return self.programme is not None
+
+    @property
+    def country_worked(self) -> str | None:
+        """The country of this work: ``country``, else the ``programme``'s destination
+        (None when neither says, e.g. programme ``OTHER`` without a country)."""
+        if self.country is not None:
+            return self.country
+        return None if self.programme is None else PROGRAMME_COUNTRY[self.programme]
 
 
 class Health(SelarasModel):
@@ -135,20 +182,20 @@ class Health(SelarasModel):
 
     fit_to_work: bool | None = None
     colour_vision_normal: bool | None = None
-    checked: dt.date | None = None
+    checked: Day | None = None
 
 
 class Documents(SelarasModel):
     """Travel documents (personal data)."""
 
-    passport_expires: dt.date | None = None
+    passport_expires: Day | None = None
 
 
 class Preferences(SelarasModel):
     """What the worker asks for: destination countries and a minimum monthly wage."""
 
-    countries: list[CountryCode] = []
-    min_monthly_wage: Money | None = None
+    countries: Annotated[list[CountryCode], Field(max_length=MAX_COUNTRIES)] = []
+    min_monthly_wage: MonthlyWage | None = None
 
 
 class Worker(SelarasModel):
@@ -165,13 +212,16 @@ class Worker(SelarasModel):
     ethnicity: ShortText | None = None
     marital_status: ShortText | None = None
     education: Education | None = None
-    skills: list[SkillClaim] = []
-    certificates: list[Certificate] = []
-    languages: list[LanguageResult] = []
-    experience: list[Experience] = []
+    skills: Annotated[list[SkillClaim], Field(max_length=MAX_ITEMS)] = []
+    certificates: Annotated[list[Certificate], Field(max_length=MAX_ITEMS)] = []
+    languages: Annotated[list[LanguageResult], Field(max_length=MAX_ITEMS)] = []
+    experience: Annotated[list[Experience], Field(max_length=MAX_ITEMS)] = []
     health: Health | None = None
     documents: Documents | None = None
     preferences: Preferences | None = None
+    returned: Day | None = None
+    home: Place | None = None
+    reintegration: Reintegration | None = None
 
     @field_validator("birth_date")
     @classmethod
@@ -191,12 +241,38 @@ class Worker(SelarasModel):
             )
         return value
 
+    @field_validator("returned")
+    @classmethod
+    def _returned_after_birth(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        check_order(info.data.get("birth_date"), value, "birth_date", "returned")
+        return value
+
     def warnings(self) -> list[FieldWarning]:
         """Return the slips worth reporting that do not invalidate the record.
 
         A NIK whose embedded birth date or sex disagrees with ``birth_date`` or
-        ``gender`` is a warning: real records carry such slips (docs/format.md).
+        ``gender`` is a warning: real records carry such slips (docs/format.md). So is a
+        ``returned`` date before the end of the last work abroad: the end recorded is often
+        the contract's planned end, and a worker who came home early has an earlier return.
         """
+        return self._nik_warnings() + self._return_warnings()
+
+    def _return_warnings(self) -> list[FieldWarning]:
+        ends = [(e.end, i) for i, e in enumerate(self.experience) if e.abroad and e.end]
+        if self.returned is None or not ends:
+            return []
+        end, index = max(ends)
+        if self.returned >= end:
+            return []
+        return [
+            FieldWarning(
+                "returned",
+                f"returned ({self.returned}) is before the end of the last work abroad "
+                f"(experience[{index}].end {end})",
+            )
+        ]
+
+    def _nik_warnings(self) -> list[FieldWarning]:
         found: list[FieldWarning] = []
         embedded = _nik_birth(self.nik) if self.nik else None
         if embedded is None:
@@ -219,6 +295,13 @@ class Worker(SelarasModel):
                 )
             )
         return found
+
+
+class Returnee(Worker):
+    """A worker who has come home (FORMAT.md v2, "Returnee"): a returnees file requires
+    ``returned``; the other returnee fields stay optional as on any worker record."""
+
+    returned: Day
 
 
 def _nik_birth(nik: str) -> tuple[int, int, int, bool] | None:

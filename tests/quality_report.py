@@ -2,13 +2,36 @@
 
 A test asks for the ``quality_report`` fixture and appends a line; the lines appear in a
 "quality report" section of the terminal summary, so every ``make test`` shows them.
+
+The skill-taxonomy measures of issue 19 live here too, so that the tests and a maintainer
+at the shell compute them the same way:
+
+- :func:`messy_holdout` -- accuracy on ``tests/data/skill_messy_holdout.tsv``, strings in five
+  languages written before the alias lists were read;
+- :func:`esco_label_recall` -- per concept linked to ESCO (exact or narrower), the share of
+  its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
+- :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
+  manufacturing (``tests/data/esco_outside.tsv``) read as a concept that does not cover them.
+
+``python tests/quality_report.py`` prints all three, with the recall of every concept.
 """
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
+from matcher.taxonomy.skills import SkillNormalizer, default_skill_normalizer
+
 _LINES: list[str] = []
+ROOT = Path(__file__).resolve().parents[1]
+MESSY = ROOT / "tests" / "data" / "skill_messy_holdout.tsv"
+OUTSIDE = ROOT / "tests" / "data" / "esco_outside.tsv"
+LINKED = ROOT / "matcher" / "data" / "esco_linked.tsv"
 
 
 @pytest.fixture
@@ -22,3 +45,196 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("quality report")
         for line in _LINES:
             terminalreporter.write_line(line)
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        yield from csv.DictReader(lines, delimiter="\t")
+
+
+def _ids(cell: str) -> set[str]:
+    return {c for c in cell.split("|") if c}
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """Readings of the messy held-out set: a labelled string is right when exactly its
+    concepts are read, wrong when any other concept is read; an ``unknown`` string is right
+    when nothing is read."""
+
+    rows: int
+    labelled: int
+    correct: int
+    wrong: int
+    negatives: int
+    false_positive: int
+    by_language: dict[str, tuple[int, int]]  # language -> (right, rows)
+
+    @property
+    def right(self) -> float:
+        """Share of all rows read right (labelled and unknown alike)."""
+        return (self.correct + self.negatives - self.false_positive) / self.rows
+
+    def report(self) -> str:
+        languages = ", ".join(f"{k} {r / n:.1%}" for k, (r, n) in sorted(self.by_language.items()))
+        return (
+            f"{self.rows} strings: {self.right:.1%} right ({languages}); "
+            f"{self.labelled} labelled: {self.correct / self.labelled:.1%} exact, "
+            f"{self.wrong / self.labelled:.1%} another concept, "
+            f"{(self.labelled - self.correct - self.wrong) / self.labelled:.1%} unknown; "
+            f"{self.negatives} unknown: {self.false_positive / self.negatives:.1%} given a concept"
+        )
+
+
+def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
+    """Score ``tests/data/skill_messy_holdout.tsv``; labels pass through taxonomy redirects.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+
+    Returns
+    -------
+    Holdout
+        The counts.
+    """
+    rows = list(_rows(MESSY))
+    resolve = normalizer.taxonomy.resolve
+    matches = normalizer.normalize_many([row["text"] for row in rows])
+    correct = wrong = negatives = false_positive = 0
+    by_language: dict[str, list[int]] = {}
+    for row, match in zip(rows, matches, strict=True):
+        expected = {resolve(c) for c in _ids(row["expected"])}
+        got = {hit.concept.id for hit in match.concepts}
+        tally = by_language.setdefault(row["lang"], [0, 0])
+        tally[1] += 1
+        if not expected:
+            negatives += 1
+            false_positive += bool(got)
+        else:
+            correct += got == expected
+            wrong += bool(got - expected)
+        tally[0] += got == expected
+    return Holdout(
+        len(rows),
+        len(rows) - negatives,
+        correct,
+        wrong,
+        negatives,
+        false_positive,
+        {lang: (right, n) for lang, (right, n) in by_language.items()},
+    )
+
+
+def esco_labels() -> dict[str, list[str]]:
+    """ESCO skill URI -> its preferred, alternative and hidden labels (from the extract)."""
+    return {
+        row["uri"]: [
+            row["preferred_label"],
+            *_ids(row["alt_labels"]),
+            *_ids(row["hidden_labels"]),
+        ]
+        for row in _rows(LINKED)
+    }
+
+
+def esco_label_recall(normalizer: SkillNormalizer) -> dict[str, tuple[int, int]]:
+    """Per concept with exact or narrower ESCO links: (labels read as the concept, labels).
+
+    A broader link is left out: its ESCO skill is wider than the concept, so its labels are
+    not the concept's names.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+
+    Returns
+    -------
+    dict[str, tuple[int, int]]
+        Concept id -> (hits, labels).
+    """
+    labels = esco_labels()
+    pairs = [
+        (concept.id, label)
+        for concept in normalizer.taxonomy.concepts.values()
+        for link in concept.esco
+        if link.match != "broader"
+        for label in labels[link.uri]
+    ]
+    matches = normalizer.normalize_many([label for _, label in pairs])
+    recall: dict[str, list[int]] = {}
+    for (concept, _), match in zip(pairs, matches, strict=True):
+        tally = recall.setdefault(concept, [0, 0])
+        tally[0] += {hit.concept.id for hit in match.concepts} == {concept}
+        tally[1] += 1
+    return {concept: (hits, n) for concept, (hits, n) in recall.items()}
+
+
+def recall_report(recall: dict[str, tuple[int, int]]) -> str:
+    """One line: micro and macro recall and the lowest concepts."""
+    hits = sum(h for h, _ in recall.values())
+    total = sum(n for _, n in recall.values())
+    macro = sum(h / n for h, n in recall.values()) / len(recall)
+    lowest = sorted(recall, key=lambda c: (recall[c][0] / recall[c][1], c))[:5]
+    worst = ", ".join(f"{c} {recall[c][0]}/{recall[c][1]}" for c in lowest)
+    return (
+        f"{total} ESCO labels of {len(recall)} linked concepts: {hits / total:.1%} read as "
+        f"their concept (mean per concept {macro:.1%}); lowest: {worst}"
+    )
+
+
+@dataclass(frozen=True)
+class Outside:
+    """Readings of ESCO labels from outside manufacturing."""
+
+    labels: int
+    false_positive: int
+    by_area: dict[str, tuple[int, int]]  # area -> (false positives, labels)
+
+    def report(self) -> str:
+        areas = ", ".join(f"{a} {f}/{n}" for a, (f, n) in sorted(self.by_area.items()))
+        return (
+            f"{self.labels} labels: {self.false_positive / self.labels:.1%} read as a concept "
+            f"that does not cover them ({areas})"
+        )
+
+
+def outside_false_positives(normalizer: SkillNormalizer) -> Outside:
+    """Score ``tests/data/esco_outside.tsv``: a label is a false positive when any concept
+    read is not in its ``allowed`` column.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+
+    Returns
+    -------
+    Outside
+        The counts.
+    """
+    rows = list(_rows(OUTSIDE))
+    matches = normalizer.normalize_many([row["label"] for row in rows])
+    by_area: dict[str, list[int]] = {}
+    for row, match in zip(rows, matches, strict=True):
+        tally = by_area.setdefault(row["area"], [0, 0])
+        tally[0] += bool({hit.concept.id for hit in match.concepts} - _ids(row["allowed"]))
+        tally[1] += 1
+    return Outside(
+        len(rows),
+        sum(f for f, _ in by_area.values()),
+        {area: (f, n) for area, (f, n) in by_area.items()},
+    )
+
+
+if __name__ == "__main__":
+    normalizer = default_skill_normalizer()
+    print("messy held-out:", messy_holdout(normalizer).report())
+    print("outside manufacturing:", outside_false_positives(normalizer).report())
+    recall = esco_label_recall(normalizer)
+    print("ESCO label recall:", recall_report(recall))
+    for concept, (hits, n) in sorted(recall.items()):
+        print(f"  {concept}\t{hits}/{n}\t{hits / n:.0%}")

@@ -119,6 +119,36 @@ def test_sample_file_is_valid_without_warnings(
     assert re.fullmatch(rf"{re.escape(str(path))}: \d+ {kind} valid\n", result.stdout)
 
 
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parent / "data" / "valid").iterdir()), ids=lambda p: p.name
+)
+def test_v2_files_are_valid(run_cli: RunCli, path: Path) -> None:
+    kind = path.stem  # courses, returnees, opportunities, outcomes
+    result = run_cli("validate", kind, path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert re.fullmatch(rf"{re.escape(str(path))}: \d+ {kind} valid\n", result.stdout)
+
+
+def test_a_return_before_the_work_abroad_ends_is_a_warning(run_cli: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "returnees.jsonl"
+    # The contract was to end on 30 June; the worker came home in February (an early return).
+    path.write_text(
+        '{"id": "R-1", "agency_id": "P3MI-0042", "birth_date": "1990-04-12", '
+        '"experience": [{"title": "welder", "country": "JP", "start": "2023-07-01", '
+        '"end": "2026-06-30"}], "returned": "2026-02-15", '
+        '"home": {"province": "Jawa Tengah", "regency": "Kab. Kendal"}}\n',
+        encoding="utf-8",
+    )
+    result = run_cli("validate", "returnees", path)
+    assert result.exit_code == 0
+    assert result.stdout == f"{path}: 1 returnee valid, 1 warning\n"
+    assert result.stderr == (
+        f"warning: {path}:1: returned: returned (2026-02-15) is before the end of the last "
+        "work abroad (experience[0].end 2026-06-30)\n"
+    )
+
+
 def test_warnings_go_to_stderr_and_do_not_fail(run_cli: RunCli, tmp_path: Path) -> None:
     path = tmp_path / "workers.jsonl"
     # The NIK says 5 September 1995, female; the record says 6 September.
@@ -138,7 +168,10 @@ def test_warnings_go_to_stderr_and_do_not_fail(run_cli: RunCli, tmp_path: Path) 
 def test_unknown_kind_is_bad_usage(run_cli: RunCli, sample_dir: Path) -> None:
     result = run_cli("validate", "employers", sample_dir / "workers.jsonl")
     assert result.exit_code == 2
-    assert "'employers' is not one of 'workers', 'vacancies', 'agencies'" in result.stderr
+    assert (
+        "'employers' is not one of 'workers', 'vacancies', 'agencies', 'courses', "
+        "'returnees', 'opportunities', 'outcomes'"
+    ) in result.stderr
 
 
 def test_missing_file_is_bad_usage(run_cli: RunCli, tmp_path: Path) -> None:
@@ -192,7 +225,7 @@ def test_demo_reports_an_invalid_file_and_exits_1(
     result = run_cli("demo", "--data", tmp_path)
     assert result.exit_code == 1
     assert f"{tmp_path / 'workers.jsonl'}:2: languages[0]: JLPT result" in result.stderr
-    assert "1 file of 2 invalid" in result.stderr
+    assert "1 of 2 files invalid" in result.stderr
     assert re.search(r"workers\.jsonl\s*│\s*workers\s*│\s*0\s*│\s*invalid: 1 error", result.stdout)
 
 

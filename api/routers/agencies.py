@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
 from api.audit import write_entry
@@ -12,6 +12,7 @@ from api.database import read_session, write_session
 from api.deps import Officer, Server, ServerDep
 from api.errors import NotFoundError, UnprocessableError, responses
 from api.keys import Principal, Role, issue_key, list_keys, revoke_key
+from api.params import KeyIdPath
 from api.records import json_response
 from api.schemas import IssuedKeyOut, KeyOut, KeyRequest, LicenceChange, LicenceStatus
 from api.settings import MAX_JSON_BODY_BYTES
@@ -172,7 +173,7 @@ def read_keys(
 
 @keys_router.delete("/{key_id}", status_code=204, responses=responses(404))
 def delete_key(
-    key_id: Annotated[str, Path(max_length=32)],
+    key_id: KeyIdPath,
     principal: Officer,
     server: ServerDep,
 ) -> Response:

@@ -10,7 +10,7 @@ from api.audit import entry_record, list_entries
 from api.database import read_session
 from api.deps import AuditReader, ServerDep
 from api.errors import responses
-from api.params import PageSizeQuery
+from api.params import ActionQuery, KeyIdQuery, PageSizeQuery
 from api.schemas import AuditEntry, AuditPage
 from models.common import Identifier
 
@@ -25,9 +25,9 @@ def read_audit(
     server: ServerDep,
     after: Annotated[int, Query(ge=0, le=2**62, description="Entries after this seq.")] = 0,
     limit: PageSizeQuery = 100,
-    action: Annotated[str | None, Query(max_length=32)] = None,
+    action: ActionQuery = None,
     agency_id: Annotated[Identifier | None, Query()] = None,
-    key_id: Annotated[str | None, Query(max_length=32)] = None,
+    key_id: KeyIdQuery = None,
 ) -> AuditPage:
     """Entries in the order they were written, a page at a time.
 

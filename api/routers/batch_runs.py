@@ -18,6 +18,7 @@ from api.database import read_session, write_session
 from api.deps import AuditReader, Officer, ServerDep
 from api.errors import ConflictError, NotFoundError, responses
 from api.keys import Principal
+from api.params import RunIdPath
 from api.records import json_response
 from api.tables import BatchRunRow
 from matcher.reporting.html import render_html
@@ -69,14 +70,14 @@ def list_runs(principal: Officer, server: ServerDep) -> list[BatchRunStatus]:
 
 
 @router.get("/{run_id}", response_model=BatchRunStatus, responses=responses(404))
-def read_run(run_id: str, principal: Officer, server: ServerDep) -> BatchRunStatus:
+def read_run(run_id: RunIdPath, principal: Officer, server: ServerDep) -> BatchRunStatus:
     """Status, stage (loading, scoring, allocating, gap pass, report) and progress (0 to
     1, live while the run runs); the report's summary once done."""
     return status_of(_row(server, run_id))
 
 
 @router.post("/{run_id}/cancel", response_model=BatchRunStatus, responses=responses(404))
-def cancel_run(run_id: str, principal: Officer, server: ServerDep) -> BatchRunStatus:
+def cancel_run(run_id: RunIdPath, principal: Officer, server: ServerDep) -> BatchRunStatus:
     """Cancel a queued or running run (a running one stops after the chunk of job orders
     it is on, and keeps no results)."""
     _row(server, run_id)
@@ -89,7 +90,7 @@ def cancel_run(run_id: str, principal: Officer, server: ServerDep) -> BatchRunSt
     "/{run_id}/results",
     responses={**responses(404, 409), 200: {"content": {"application/x-ndjson": {}}}},
 )
-def run_results(run_id: str, principal: Officer, server: ServerDep) -> Response:
+def run_results(run_id: RunIdPath, principal: Officer, server: ServerDep) -> Response:
     """The round's records as JSON Lines (FORMAT.md allocation results, with agencies)."""
     row = _done(_row(server, run_id))
     _audit(server, principal, "batch_run.results", run_id, {})
@@ -97,12 +98,12 @@ def run_results(run_id: str, principal: Officer, server: ServerDep) -> Response:
 
 
 @router.get("/{run_id}/report", responses=responses(404, 409))
-def run_report(run_id: str, principal: AuditReader, server: ServerDep) -> Response:
+def run_report(run_id: RunIdPath, principal: AuditReader, server: ServerDep) -> Response:
     """The round report (JSON): aggregates and the fairness section, no person's data."""
     return json_response(_done(_row(server, run_id)).report or "{}")
 
 
 @router.get("/{run_id}/report.html", response_class=HTMLResponse, responses=responses(404, 409))
-def run_report_html(run_id: str, principal: AuditReader, server: ServerDep) -> HTMLResponse:
+def run_report_html(run_id: RunIdPath, principal: AuditReader, server: ServerDep) -> HTMLResponse:
     """The round report as a self-contained HTML page."""
     return HTMLResponse(render_html(json.loads(_done(_row(server, run_id)).report or "{}")))

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from api.database import read_session
 from api.deps import ServerDep
 from api.errors import responses
+from api.quarantine import count_quarantined
 from api.schemas import Health
 
 __all__ = ["router"]
@@ -17,9 +18,17 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health", response_model=Health, responses=responses(503))
 def health(server: ServerDep) -> Health:
-    """``ok`` when the store answers; 503 when it does not."""
+    """``ok`` when the store answers; 503 when it does not.
+
+    ``quarantined`` counts stored records the server could not read at start-up and took
+    out of service (officers list them at ``GET /quarantine``).
+    """
     with read_session(server.engine) as session:
         session.execute(text("SELECT 1"))
+        quarantined = count_quarantined(session)
     return Health(
-        status="ok", database=server.engine.dialect.name, versions=server.ranking.versions
+        status="ok",
+        database=server.engine.dialect.name,
+        versions=server.ranking.versions,
+        quarantined=quarantined,
     )

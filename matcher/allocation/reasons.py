@@ -14,7 +14,7 @@ chunks of job orders run elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from matcher.allocation.graph import EligibleGraph
 from matcher.arrays import Bools, Ints
 from matcher.scoring.kernel import VacancyScores
+from matcher.text.messages import Lang, number_text, requirement_text
 from models.results import GAP_KINDS, Reason
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "outcompeted_reason",
     "preference_reason",
     "unfilled_reasons",
+    "worker_gate_reasons",
 ]
 
 TOP_GAPS = 3
@@ -237,20 +239,61 @@ class GapTally:
         return tuple(labels), index, count
 
 
-_WHAT = {
-    "skill": "lack {req}",
-    "certificate": "lack a valid certificate for {req}",
-    "language": "lack {req}",
-    "experience": "lack {req} of experience",
-    "age": "do not meet {req}",
-    "health": "do not meet health: {req}",
-    "programme_rule": "are barred by the programme rule: {req}",
-    "document": "lack a {req} valid on the start date",
+# What the blocked candidates have in common: in English for one candidate and for several
+# ({req} is the gate's requirement), in Indonesian (which does not inflect for number).
+_WHAT: Mapping[str, tuple[str, str, str]] = {
+    "skill": ("lacks {req}", "lack {req}", "belum memiliki keahlian {req}"),
+    "certificate": (
+        "lacks a valid certificate for {req}",
+        "lack a valid certificate for {req}",
+        "belum memiliki sertifikat {req} yang berlaku",
+    ),
+    "language": ("lacks {req}", "lack {req}", "belum memenuhi syarat bahasa {req}"),
+    "experience": (
+        "lacks {req} of experience",
+        "lack {req} of experience",
+        "belum memiliki pengalaman {req}",
+    ),
+    "age": ("does not meet {req}", "do not meet {req}", "tidak memenuhi syarat {req}"),
+    "health": (
+        "does not meet health: {req}",
+        "do not meet health: {req}",
+        "tidak memenuhi syarat kesehatan: {req}",
+    ),
+    "programme_rule": (
+        "is barred by the programme rule: {req}",
+        "are barred by the programme rule: {req}",
+        "terhalang aturan program: {req}",
+    ),
+    "document": (
+        "lacks a {req} valid on the start date",
+        "lack a {req} valid on the start date",
+        "tidak memiliki {req} yang berlaku pada tanggal mulai kerja",
+    ),
 }
-_PREFERENCE = {
-    "countries": "listed only other countries",
-    "min_monthly_wage": "asked for a higher wage",
+_OTHER_GATE = ("does not meet {req}", "do not meet {req}", "tidak memenuhi {req}")
+_PREFERENCE: Mapping[str, tuple[str, str, str]] = {
+    "countries": (
+        "listed only other countries",
+        "listed only other countries",
+        "hanya memilih negara lain",
+    ),
+    "min_monthly_wage": (
+        "asked for a higher wage",
+        "asked for a higher wage",
+        "meminta upah lebih tinggi",
+    ),
 }
+_OTHER_PREFERENCE = (
+    "has another preference: {req}",
+    "have another preference: {req}",
+    "memiliki preferensi lain: {req}",
+)
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 job order"``, ``"2,000 job orders"``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def _gate(label: Label) -> str:
@@ -258,19 +301,32 @@ def _gate(label: Label) -> str:
     return f"{kind}: {requirement}"
 
 
-def _blocked_text(label: Label, n: int) -> str:
+def _what(label: Label, n: int, lang: Lang) -> str:
+    """What ``n`` workers blocked by the gate ``label`` lack (``n`` 1: one worker)."""
     kind, requirement = label
     if kind == "preference":
-        what = _PREFERENCE.get(requirement, f"have another preference: {requirement}")
+        forms = _PREFERENCE.get(requirement, _OTHER_PREFERENCE)
     else:
-        what = _WHAT.get(kind, "do not meet {req}").format(req=requirement)
-    return f"{n:,} {'candidate' if n == 1 else 'candidates'} {what}"
+        forms = _WHAT.get(kind, _OTHER_GATE)
+    form = forms[2] if lang == "id" else forms[n != 1]
+    return form.format(req=requirement_text(requirement, lang))
+
+
+def _blocked_text(label: Label, n: int, lang: Lang) -> str:
+    if lang == "id":
+        return f"{number_text(n)[1]} kandidat {_what(label, n, lang)}"
+    return f"{_count(n, 'candidate')} {_what(label, n, lang)}"
 
 
 def unfilled_reasons(
-    gaps: JobGaps | None, *, eligible: int, placed_elsewhere: int, k: int = TOP_GAPS
+    gaps: JobGaps | None,
+    *,
+    eligible: int,
+    placed_elsewhere: int,
+    k: int = TOP_GAPS,
+    lang: Lang = "en",
 ) -> list[Reason]:
-    """Reasons a job order kept open slots.
+    """Reasons a job order kept open slots (or, from ``selaras match``, has no candidate).
 
     Parameters
     ----------
@@ -282,6 +338,8 @@ def unfilled_reasons(
         How many of them were placed in (or shortlisted for) other job orders.
     k : int
         Gates to name.
+    lang : {"en", "id"}
+        Language of the details.
 
     Returns
     -------
@@ -291,25 +349,67 @@ def unfilled_reasons(
     """
     reasons = []
     if placed_elsewhere:
-        reasons.append(
-            Reason(
-                kind="placed_elsewhere",
-                detail=f"{placed_elsewhere:,} of {eligible:,} eligible candidates "
-                "were placed in other job orders",
+        if lang == "id":
+            detail = (
+                f"{number_text(placed_elsewhere)[1]} dari {number_text(eligible)[1]} kandidat "
+                "yang memenuhi syarat ditempatkan di job order lain"
             )
-        )
+        else:
+            detail = (
+                f"{placed_elsewhere:,} of {_count(eligible, 'eligible candidate')} "
+                f"{'was' if placed_elsewhere == 1 else 'were'} placed in other job orders"
+            )
+        reasons.append(Reason(kind="placed_elsewhere", detail=detail))
     if gaps is not None:
         for label, blocked, only in zip(gaps.labels[:k], gaps.blocked, gaps.only, strict=False):
             if not blocked:
                 break
-            extra = f" (the only gap for {only:,})" if only else ""
-            reasons.append(Reason(kind=label[0], detail=_blocked_text(label, int(blocked)) + extra))
+            extra = ""
+            if only:
+                extra = (
+                    f" (satu-satunya kekurangan bagi {number_text(int(only))[1]})"
+                    if lang == "id"
+                    else f" (the only gap for {only:,})"
+                )
+            reasons.append(
+                Reason(kind=label[0], detail=_blocked_text(label, int(blocked), lang) + extra)
+            )
     return reasons
+
+
+def worker_gate_reasons(gates: Sequence[tuple[Label, int]], lang: Lang = "en") -> list[Reason]:
+    """Why a worker is eligible for no job order: the gates that blocked her most often.
+
+    Parameters
+    ----------
+    gates : sequence of ((kind, requirement), count)
+        Gates and how many job orders each blocked her at, most first
+        (:meth:`GapTally.top`).
+    lang : {"en", "id"}
+        Language of the details.
+
+    Returns
+    -------
+    list of Reason
+        One per gate, the gap kind as the reason kind ("lacks JLPT N4 or JFT-Basic A2 for
+        5 job orders").
+    """
+    if lang == "id":
+        return [
+            Reason(
+                kind=label[0], detail=f"{_what(label, 1, lang)} di {number_text(n)[1]} job order"
+            )
+            for label, n in gates
+        ]
+    return [
+        Reason(kind=label[0], detail=f"{_what(label, 1, lang)} for {_count(n, 'job order')}")
+        for label, n in gates
+    ]
 
 
 def outcompeted_reason(job_id: str, rank: int, slots: int, shortlist: int | None) -> Reason:
     """``best rank 14 for JO-2026-0001 (10 slots)`` (and the shortlist length, if any)."""
-    places = f"{slots} {'slot' if slots == 1 else 'slots'}"
+    places = _count(slots, "slot")
     if shortlist is not None:
         places += f", shortlist of {shortlist}"
     return Reason(kind="outcompeted", detail=f"best rank {rank} for {job_id} ({places})")
@@ -327,11 +427,10 @@ def preference_reason(n_jobs: int, scanned: str, preferences: str) -> Reason:
     preferences : str
         Her preferences as text ("countries JP, KR").
     """
-    orders = "job order" if n_jobs == 1 else "job orders"
     return Reason(
         kind="no_job_order_in_preferences",
-        detail=f"eligible only outside the stated preferences ({preferences}): {n_jobs:,} "
-        f"{orders} {scanned} would take this worker otherwise",
+        detail=f"eligible only outside the stated preferences ({preferences}): "
+        f"{_count(n_jobs, 'job order')} {scanned} would take this worker otherwise",
     )
 
 
@@ -351,12 +450,14 @@ def ineligible_reason(
     gates : sequence of ((kind, requirement), count)
         The most blocking gates among them and how many job orders each blocked.
     """
-    detail = f"not eligible for any of the {n_open:,} open job orders"
+    if n_open == 1:
+        detail = "not eligible for the one open job order"
+    else:
+        detail = f"not eligible for any of the {n_open:,} open job orders"
     if gates:
         listed = "; ".join(f"{_gate(label)} ({count:,})" for label, count in gates)
-        detail += (
-            f"; gates that blocked the most of the {n_scanned:,} job orders {scanned}: {listed}"
-        )
+        among = f"the {n_scanned:,} job orders" if n_scanned != 1 else "the one job order"
+        detail += f"; gates that blocked the most of {among} {scanned}: {listed}"
     elif not n_scanned and n_open:
         detail += "; every job order was filled"
     return Reason(kind="ineligible_everywhere", detail=detail)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -56,6 +56,7 @@ from matcher.allocation.runner import ChunkRunner, Progress, QuietProgress
 from matcher.allocation.shortlist import shortlist_capacity
 from matcher.allocation.stable import stable_allocation
 from matcher.arrays import Bools, Ints
+from matcher.options import GapScope, Method
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.matching import MatchRun
@@ -75,8 +76,6 @@ __all__ = [
     "split_round_key",
 ]
 
-Method = Literal["optimal", "stable"]
-GapScope = Literal["open", "all"]
 R = TypeVar("R")
 
 ALLOCATORS: dict[Method, Callable[[EligibleGraph], Bools]] = {

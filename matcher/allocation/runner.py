@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from types import TracebackType
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from joblib import Parallel, delayed, parallel_config
 
 from matcher.allocation.chunks import Chunk, PoolPayload
+from matcher.options import Backend
 
 __all__ = ["BACKENDS", "Backend", "ChunkRunner", "Progress", "QuietProgress"]
 
-Backend = Literal["threading", "dask"]
 BACKENDS: tuple[Backend, ...] = ("threading", "dask")
 R = TypeVar("R")
 

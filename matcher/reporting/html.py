@@ -10,53 +10,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from matcher.charts import Bar, bar_chart, column_chart
+
 __all__ = ["render_html"]
-
-_BAR = "#2f6f9f"
-_FLAGGED = "#c0392b"
-_ROW = 22  # px per bar
-_LABEL = 220  # px for the labels left of the bars
-_WIDTH = 640
-
-
-def _bars(rows: Sequence[tuple[str, float, str, bool]], maximum: float) -> str:
-    """A horizontal bar chart: (label, value, value text, flagged) per bar."""
-    height = _ROW * len(rows) + 4
-    span = _WIDTH - _LABEL - 80
-    parts = [f'<svg width="{_WIDTH}" height="{height}" role="img" viewBox="0 0 {_WIDTH} {height}">']
-    for i, (label, value, text, flagged) in enumerate(rows):
-        y = i * _ROW + 2
-        width = 0.0 if maximum <= 0 else span * value / maximum
-        colour = _FLAGGED if flagged else _BAR
-        parts.append(
-            f'<text x="{_LABEL - 6}" y="{y + 15}" text-anchor="end">{escape(label[:34])}</text>'
-            f'<rect x="{_LABEL}" y="{y + 3}" width="{width:.1f}" height="{_ROW - 6}" '
-            f'fill="{colour}"><title>{escape(label)}: {escape(text)}</title></rect>'
-            f'<text x="{_LABEL + width + 4:.1f}" y="{y + 15}">{escape(text)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _columns(counts: Sequence[int], edges: Sequence[float]) -> str:
-    """A histogram as vertical bars with the bin edges below."""
-    height, base, step = 180, 150, (_WIDTH - 40) / max(len(counts), 1)
-    top = max(counts, default=0) or 1
-    parts = [f'<svg width="{_WIDTH}" height="{height}" role="img" viewBox="0 0 {_WIDTH} {height}">']
-    for i, count in enumerate(counts):
-        h = (base - 20) * count / top
-        x = 20 + i * step
-        parts.append(
-            f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{step - 4:.1f}" height="{h:.1f}" '
-            f'fill="{_BAR}"><title>{edges[i]:.1f}-{edges[i + 1]:.1f}: {count}</title></rect>'
-            f'<text x="{x + step / 2:.1f}" y="{base - h - 4:.1f}" text-anchor="middle">{count}'
-            f'</text><text x="{x:.1f}" y="{base + 16}" text-anchor="middle">{edges[i]:.1f}</text>'
-        )
-    parts.append(
-        f'<text x="{20 + len(counts) * step:.1f}" y="{base + 16}" text-anchor="middle">'
-        f"{edges[-1]:.1f}</text></svg>"
-    )
-    return "".join(parts)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -80,9 +36,9 @@ def _cell(value: Any) -> str:
 
 
 def _fairness(name: str, rows: Sequence[dict[str, Any]]) -> str:
-    chart = _bars(
+    chart = bar_chart(
         [
-            (
+            Bar(
                 str(r["group"]),
                 float(r["selection_rate"]),
                 f"{100 * r['selection_rate']:.1f}% (ratio {_cell(r['impact_ratio'])})",
@@ -164,32 +120,32 @@ def render_html(report: dict[str, Any]) -> str:
         "<h2>Summary</h2>",
         _table(["", "value"], [[k.replace("_", " "), v] for k, v in summary.items()]),
         "<h2>Scores of those selected</h2>",
-        _columns(scores["histogram"]["counts"], scores["histogram"]["edges"]),
+        column_chart(scores["histogram"]["counts"], scores["histogram"]["edges"]),
         _table(["", "value"], [[k, v] for k, v in scores.items() if k != "histogram"]),
         "<h2>Fill rate by destination</h2>",
-        _bars(
+        bar_chart(
             [
-                (c["country"], c["fill_rate"], f"{c['placed']:,} of {c['slots']:,}", False)
+                Bar(c["country"], c["fill_rate"], f"{c['placed']:,} of {c['slots']:,}")
                 for c in countries
             ],
             1.0,
         ),
         "<h2>Why workers were not selected</h2>",
-        _bars(
-            [(k.replace("_", " "), float(v), f"{v:,}", False) for k, v in unplaced.items()],
+        bar_chart(
+            [Bar(k.replace("_", " "), float(v), f"{v:,}") for k, v in unplaced.items()],
             float(max(unplaced.values(), default=0)),
         ),
         "<h2>What keeps slots open</h2>",
         '<p class="note">Gates among the three that blocked most of the pool at each job '
         'order with open slots; "one gap away" counts candidates for whom the gate was the '
         "only gap (summed over job orders): the training and document demand.</p>",
-        _bars(
+        bar_chart(
             [
-                (
+                Bar(
                     f"{r['kind']}: {r['requirement']}",
                     float(r["open_slots"]),
-                    f"{r['open_slots']:,} slots, {r['job_orders']:,} job orders",
-                    False,
+                    f"{r['open_slots']:,} {'slot' if r['open_slots'] == 1 else 'slots'}, "
+                    f"{r['job_orders']:,} {'job order' if r['job_orders'] == 1 else 'job orders'}",
                 )
                 for r in reasons
             ],

@@ -2,7 +2,10 @@
 
 The shipped table is ``matcher/data/exchange_rates.json``: an *indicative* snapshot, to be
 replaced by the operator's own file of the same shape (``load_exchange_rates(path)``).
-Wage floors are never checked through this table; they stay in the destination currency.
+Destination wage floors are never checked through this table; they stay in the destination
+currency. A domestic opportunity's wage in a foreign currency is converted through it to
+meet Indonesia's minimum wage in IDR (``matcher/reintegration/wage_gate.py``), with the rate
+and its date shown.
 """
 
 from __future__ import annotations

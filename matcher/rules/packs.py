@@ -36,6 +36,7 @@ from matcher.rules.types import (
     StayCap,
     WageFloor,
 )
+from matcher.text.messages import Text
 
 __all__ = [
     "LEGAL_PACK",
@@ -83,7 +84,8 @@ _LOCAL_SUFFIXES = ("都", "府", "県")
 class WageFloorResult:
     """The floor in force for a workplace on a date, or why there is none.
 
-    ``floor`` is ``None`` when no floor applies or is known (``reason`` says which;
+    ``floor`` is ``None`` when no floor applies or is known (``reason`` says which, and
+    ``reason_id`` the same in Indonesian;
     ``no_statutory_floor`` marks destinations that have none). ``fallback`` marks a floor
     taken by the pack's fallback rule (e.g. Japan's lowest prefectural floor when the
     prefecture is unknown). ``flag_kind`` is the docs/format.md flag to show: ``wage_floor_unknown``
@@ -106,6 +108,7 @@ class WageFloorResult:
     status: str | None
     flag_kind: str | None
     reason: str | None
+    reason_id: str | None
     source_url: str | None
     other_floors: tuple[WageFloor, ...]
 
@@ -328,7 +331,7 @@ def _category_floors(
 
 
 def _none(
-    pack: RulePack | None, country: str | None, reason: str, *, no_floor: bool = False
+    pack: RulePack | None, country: str | None, reason: Text, *, no_floor: bool = False
 ) -> WageFloorResult:
     return WageFloorResult(
         programme=None if pack is None else pack.programme,
@@ -341,7 +344,8 @@ def _none(
         beyond_coverage=False,
         status=None,
         flag_kind=WAGE_FLOOR_UNKNOWN,
-        reason=reason,
+        reason=reason[0],
+        reason_id=reason[1],
         source_url=None,
         other_floors=(),
     )
@@ -393,12 +397,27 @@ def wage_floor_on(
     loaded = _shipped_packs() if packs is None else packs
     pack, code = _pack_for(programme_or_country, country, loaded)
     if code is None:
-        return _none(pack, None, f"{programme_or_country} spans several countries: pass country")
+        return _none(
+            pack,
+            None,
+            (
+                f"{programme_or_country} spans several countries: pass country",
+                f"{programme_or_country} mencakup beberapa negara: sebutkan negaranya",
+            ),
+        )
     if pack is None:
-        return _none(None, code, f"no wage-floor data for {code}: review the wage manually")
+        return _none(
+            None,
+            code,
+            (
+                f"no wage-floor data for {code}: review the wage manually",
+                f"tidak ada data upah minimum untuk {code}: tinjau upahnya secara manual",
+            ),
+        )
     for none in pack.no_statutory_floor:
         if none.country == code:
-            result = _none(pack, code, f"{none.detail} ({none.source})", no_floor=True)
+            said = (f"{none.detail} ({none.source})", f"{none.detail_id} ({none.source})")
+            result = _none(pack, code, said, no_floor=True)
             return replace(result, source_url=pack.source_url(none.source), status=none.status)
 
     rows = [f for f in pack.wage_floors if f.country == code]
@@ -406,18 +425,31 @@ def wage_floor_on(
     fallback_rule = pack.wage_floor_fallback
     regional = any(f.region is not None for f in general)
     fallback = False
-    reason: str | None = None
+    reason: Text | None = None
     if regional:
         matched = _match_region(region, general)
         if matched is not None:
             floor = _pick((f for f in general if f.region == matched), on, per)
         elif fallback_rule is None:
-            return _none(pack, code, f"region {region!r} has no floor in the {code} table")
+            return _none(
+                pack,
+                code,
+                (
+                    f"region {region!r} has no floor in the {code} table",
+                    f"wilayah {region!r} tidak punya upah minimum di tabel {code}",
+                ),
+            )
         else:
             fallback = True
             floor = _lowest_regional(general, on, per)
-            missing = "no workplace region given" if not region else f"region {region!r} unknown"
-            reason = f"{missing}; {fallback_rule.detail}"
+            if not region:
+                missing = ("no workplace region given", "wilayah tempat kerja tidak disebut")
+            else:
+                missing = (f"region {region!r} unknown", f"wilayah {region!r} tidak dikenal")
+            reason = (
+                f"{missing[0]}; {fallback_rule.detail}",
+                f"{missing[1]}; {fallback_rule.detail_id}",
+            )
     else:
         matched = None
         floor = _pick(general, on, per)
@@ -425,16 +457,26 @@ def wage_floor_on(
     if floor is None:
         starts = min((f.effective_from for f in general), default=None)
         first = f"; the data starts {starts.isoformat()}" if starts else ""
+        first_id = f"; data mulai {starts.isoformat()}" if starts else ""
         return _none(
-            pack, code, f"no {code} floor in the data on {on.isoformat()}{first}: review manually"
+            pack,
+            code,
+            (
+                f"no {code} floor in the data on {on.isoformat()}{first}: review manually",
+                f"tidak ada upah minimum {code} dalam data pada {on.isoformat()}{first_id}: "
+                "tinjau secara manual",
+            ),
         )
 
     status = floor.status
     beyond = next((c for c in pack.wage_floor_coverage if c.country == code and on > c.until), None)
     if beyond is not None:
         status = "unverified"
-        note = f"after {beyond.until.isoformat()}: {beyond.detail}"
-        reason = f"{reason}; {note}" if reason else note
+        note = (
+            f"after {beyond.until.isoformat()}: {beyond.detail}",
+            f"setelah {beyond.until.isoformat()}: {beyond.detail_id}",
+        )
+        reason = (f"{reason[0]}; {note[0]}", f"{reason[1]}; {note[1]}") if reason else note
     if fallback and fallback_rule is not None:
         flag_kind: str | None = fallback_rule.flag_kind
     else:
@@ -451,7 +493,8 @@ def wage_floor_on(
         beyond_coverage=beyond is not None,
         status=status,
         flag_kind=flag_kind,
-        reason=reason,
+        reason=None if reason is None else reason[0],
+        reason_id=None if reason is None else reason[1],
         source_url=pack.source_url(floor.source),
         other_floors=() if fallback else others,
     )

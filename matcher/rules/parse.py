@@ -247,7 +247,14 @@ def _language_option(o: _Obj) -> LanguageOption:
 
 def _not_accepted(o: _Obj) -> NotAccepted:
     return _done(
-        o, NotAccepted(o.choice("test", LANGUAGE_TESTS), o.text("detail"), o.source(), o.status())
+        o,
+        NotAccepted(
+            o.choice("test", LANGUAGE_TESTS),
+            o.text("detail"),
+            o.text("detail_id"),
+            o.source(),
+            o.status(),
+        ),
     )
 
 
@@ -332,6 +339,7 @@ def _stay_cap(o: _Obj) -> StayCap:
             months=o.integer("months", low=1),
             includes_contract=o.flag("includes_contract"),
             detail=o.text("detail"),
+            detail_id=o.text("detail_id"),
             source=o.source(),
             also=o.also(),
             status=o.status(),
@@ -356,7 +364,14 @@ def _contract(o: _Obj) -> ContractRule:
 def _availability(o: _Obj) -> Availability:
     return _done(
         o,
-        Availability(o.day("last_start_date"), o.text("detail"), o.source(), o.also(), o.status()),
+        Availability(
+            o.day("last_start_date"),
+            o.text("detail"),
+            o.text("detail_id"),
+            o.source(),
+            o.also(),
+            o.status(),
+        ),
     )
 
 
@@ -364,7 +379,12 @@ def _health(o: _Obj) -> HealthGate:
     return _done(
         o,
         HealthGate(
-            o.choice("gate", HEALTH_FIELDS), o.text("detail"), o.source(), o.also(), o.status()
+            o.choice("gate", HEALTH_FIELDS),
+            o.text("detail"),
+            o.text("detail_id"),
+            o.source(),
+            o.also(),
+            o.status(),
         ),
     )
 
@@ -410,6 +430,7 @@ def _skill_gate(o: _Obj) -> SkillGate:
         mode=o.choice("mode", ("gate", "review")),
         gap_kind=o.choice("gap_kind", GAP_KINDS),
         detail=o.text("detail"),
+        detail_id=o.text("detail_id"),
         routes=tuple(_route(r) for r in o.objs("routes")),
         categories=tuple(_category(c) for c in o.objs("categories", required=False)),
         exemptions=o.texts("exemptions", required=False),
@@ -468,6 +489,7 @@ def _pack_flag(o: _Obj) -> PackFlag:
             sex_related=o.flag("sex_related"),
             scope=o.choice("scope", ("job_order", "worker")),
             detail=o.text("detail"),
+            detail_id=o.text("detail_id"),
             source=o.source(),
             also=o.also(),
             status=o.status(),
@@ -542,6 +564,7 @@ def _moratorium(o: _Obj) -> Moratorium:
         Moratorium(
             id=o.text("id"),
             detail=o.text("detail"),
+            detail_id=o.text("detail_id"),
             employer_types=employer_types,
             effective_from=o.day("effective_from"),
             refusal_kind=o.text("refusal_kind"),
@@ -605,6 +628,7 @@ def _fallback(o: _Obj) -> WageFloorFallback:
             rule=o.choice("rule", FALLBACK_RULES),
             flag_kind=o.text("flag_kind"),
             detail=o.text("detail"),
+            detail_id=o.text("detail_id"),
             source=o.source(),
             also=o.also(),
             status=o.status(),
@@ -619,6 +643,7 @@ def _no_floor(o: _Obj) -> NoStatutoryFloor:
             o.country("country"),
             o.currency("currency"),
             o.text("detail"),
+            o.text("detail_id"),
             o.source(),
             o.also(),
             o.status(),
@@ -630,7 +655,13 @@ def _coverage(o: _Obj) -> Coverage:
     return _done(
         o,
         Coverage(
-            o.country("country"), o.day("until"), o.text("detail"), o.source(), o.also(), o.status()
+            o.country("country"),
+            o.day("until"),
+            o.text("detail"),
+            o.text("detail_id"),
+            o.source(),
+            o.also(),
+            o.status(),
         ),
     )
 

@@ -14,10 +14,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher.rules.packs import hours_per_month, legal_pack, monthly_equivalent, wage_floor_on
+from matcher.rules.packs import (
+    WageFloorResult,
+    hours_per_month,
+    legal_pack,
+    monthly_equivalent,
+    wage_floor_on,
+)
 from matcher.rules.types import RulePack
 from matcher.taxonomy.skills import SkillNormalizer
-from matcher.text.messages import Message, Param
+from matcher.text.messages import Message, Param, Text, number_text
 from models.agency import Agency
 from models.vacancy import Vacancy
 
@@ -65,9 +71,9 @@ class LanguageGate:
     min_cefr: str | None
     required: bool
     origin: str
-    not_accepted: tuple[tuple[str, str], ...]
+    not_accepted: tuple[tuple[str, Text], ...]
     validity: Mapping[str, int]
-    unverified: tuple[str, ...]
+    unverified: tuple[Text, ...]
     source: str | None
     exemptions: tuple[str, ...] = ()  # rule pack exemption ids that can waive the gate
 
@@ -178,7 +184,10 @@ def _screen(
         match = next(read)  # type: ignore[call-overload]
         concepts = tuple(hit.concept.id for hit in match.concepts)
         if not concepts:
-            why = f"skill requirement {requirement.name!r} is not in the Selaras taxonomy"
+            why = (
+                f"skill requirement {requirement.name!r} is not in the Selaras taxonomy",
+                f"persyaratan keahlian {requirement.name!r} tidak ada dalam taksonomi Selaras",
+            )
             if requirement.required:
                 refusals.append(Note("invalid", Message("invalid", {"why": why}), None))
             else:
@@ -202,7 +211,7 @@ def _screen(
     flags.extend(
         Note(
             "discriminatory_requirement" if f.sex_related else f.kind,
-            Message("pack_flag", {"what": f.detail}),
+            Message("pack_flag", {"what": (f.detail, f.detail_id)}),
             pack.sources.get(f.source, f.source),
         )
         for f in pack.flags
@@ -243,12 +252,14 @@ def _licence(
         flags.append(Note("licence_unchecked", Message("licence_unchecked"), source))
         return []
     agency = agencies.get(vacancy.agency_id)
+    lapse = None if agency is None else agency.licence_lapse(as_of)
     if agency is None:
-        why = ("not in the agency register", "tidak ada di daftar P3MI")
-    elif agency.is_active_on(as_of):
+        why = Message("agency_unregistered")
+    elif lapse is None:
         return []
     else:
-        why = (f"licence {agency.status}", f"izin {agency.status}")
+        kind, day = lapse
+        why = Message(f"licence_{kind}", {"day": "" if day is None else day.isoformat()})
     params = {"agency": vacancy.agency_id, "day": as_of.isoformat(), "why": why}
     return [Note("agency_not_licensed", Message("agency_not_licensed", params), source)]
 
@@ -262,13 +273,13 @@ def _moratorium(vacancy: Vacancy, legal: RulePack, day: dt.date) -> list[Note]:
             and vacancy.country in covered
             and day >= moratorium.effective_from
         ):
-            why: Param = moratorium.detail
+            why: Param = (moratorium.detail, moratorium.detail_id)
             if covered[vacancy.country] != "verified":
                 # Refused all the same: the ban protects workers, so doubt counts for it.
                 why = (
                     f"{moratorium.detail} (this country's inclusion is marked unverified in "
                     "the rule pack)",
-                    f"{moratorium.detail} (cakupan negara ini belum terverifikasi di paket "
+                    f"{moratorium.detail_id} (cakupan negara ini belum terverifikasi di paket "
                     "aturan)",
                 )
             params = {"country": vacancy.country, "why": why}
@@ -299,7 +310,10 @@ def _wage_check(
     )
     floor = found.floor
     if floor is None:
-        why = found.reason or "no wage floor known for this workplace and date"
+        why = _reason(found) or (
+            "no wage floor known for this workplace and date",
+            "upah minimum untuk tempat kerja dan tanggal ini tidak diketahui",
+        )
         flags.append(
             Note(
                 "wage_floor_unknown", Message("wage_floor_unknown", {"why": why}), found.source_url
@@ -309,15 +323,20 @@ def _wage_check(
     if floor.currency != wage.currency:
         why = (
             f"wage currency {wage.currency} is not the destination currency {floor.currency}; "
-            "wages are compared with floors in the destination's own currency"
+            "wages are compared with floors in the destination's own currency",
+            f"mata uang upah {wage.currency} bukan mata uang negara tujuan {floor.currency}; "
+            "upah dibandingkan dengan upah minimum dalam mata uang negara tujuan",
         )
         refusals.append(Note("invalid", Message("invalid", {"why": why}), found.source_url))
         return None
     offered = _in_unit(wage.amount, wage.per, floor.per, convention)
     if offered is None:
+        shown = _money(floor.amount, floor.currency, floor.per)
         why = (
-            f"a {wage.per}ly wage cannot be checked against the {floor.per}ly floor "
-            f"{floor.amount:g} {floor.currency} without the contract's hours"
+            f"{_PER_EN[wage.per][0]} wage cannot be checked against the "
+            f"{_PER_EN[floor.per][1]} floor {shown[0]} without the contract's hours",
+            f"upah per {_PER_ID.get(wage.per, wage.per)} tidak dapat dibandingkan dengan upah "
+            f"minimum {shown[1]} tanpa jam kerja kontrak",
         )
         flags.append(
             Note(
@@ -326,15 +345,18 @@ def _wage_check(
         )
         return monthly
     if found.flag_kind is not None:
-        why = found.reason or "the floor used is a fallback or unverified"
+        why = _reason(found) or (
+            "the floor used is a fallback or unverified",
+            "upah minimum yang dipakai adalah pengganti atau belum terverifikasi",
+        )
         flags.append(
             Note(found.flag_kind, Message("wage_floor_unknown", {"why": why}), found.source_url)
         )
     if offered < floor.amount:
         params = {
-            "wage": f"{_amount(wage.amount)} {wage.currency}/{wage.per}",
+            "wage": _money(wage.amount, wage.currency, wage.per),
             "region": floor.region or vacancy.country,
-            "floor": f"{_amount(floor.amount)} {floor.currency}/{floor.per}",
+            "floor": _money(floor.amount, floor.currency, floor.per),
             "since": floor.effective_from.isoformat(),
         }
         refusals.append(
@@ -343,9 +365,28 @@ def _wage_check(
     return monthly
 
 
-def _amount(value: float) -> str:
-    """1226 -> "1,226"; 8.72 -> "8.72": whole amounts without decimals, others with two."""
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+# Wage units (models.vacancy): "an hourly wage", "the hourly floor"; "upah per jam".
+_PER_EN = {
+    "hour": ("an hourly", "hourly"),
+    "day": ("a daily", "daily"),
+    "week": ("a weekly", "weekly"),
+    "month": ("a monthly", "monthly"),
+    "year": ("a yearly", "yearly"),
+}
+_PER_ID = {"hour": "jam", "day": "hari", "week": "minggu", "month": "bulan", "year": "tahun"}
+
+
+def _reason(found: WageFloorResult) -> Text | None:
+    """Why the floor is missing, a fallback or unverified, in both languages."""
+    if found.reason is None or found.reason_id is None:
+        return None
+    return found.reason, found.reason_id
+
+
+def _money(value: float, currency: str, per: str) -> Text:
+    """1226 JPY an hour -> ("1,226 JPY/hour", "1.226 JPY/jam"); 8.72 keeps two decimals."""
+    english, indonesian = number_text(value, 0 if value == int(value) else 2)
+    return f"{english} {currency}/{per}", f"{indonesian} {currency}/{_PER_ID.get(per, per)}"
 
 
 def _in_unit(amount: float, per: str, unit: str, convention: object) -> float | None:
@@ -381,17 +422,25 @@ def _unverified_gates(pack: RulePack, day: dt.date) -> list[Note]:
     """``unverified_rule`` flags for the pack's health, stay-cap, programme-date and
     skills-test gates that apply and whose figures the pack marks unverified (language
     minima and age windows are flagged by the scorer with the gate they belong to)."""
-    gates: list[tuple[str, str, str | None]] = [
-        (gate.gate, gate.detail, gate.source) for gate in pack.health if gate.status != "verified"
+    gates: list[tuple[Text, Text, str | None]] = [
+        ((gate.gate, _HEALTH_GATE_ID[gate.gate]), (gate.detail, gate.detail_id), gate.source)
+        for gate in pack.health
+        if gate.status != "verified"
     ]
     cap = pack.stay_cap_months
     if cap is not None and cap.status != "verified":
-        gates.append(("stay cap", cap.detail, cap.source))
+        gates.append((("stay cap", "batas masa tinggal"), (cap.detail, cap.detail_id), cap.source))
     closes = pack.availability
     if closes is not None and closes.status != "verified" and day > closes.last_start_date:
-        gates.append(("programme dates", closes.detail, closes.source))
+        gates.append(
+            (
+                ("programme dates", "tanggal program"),
+                (closes.detail, closes.detail_id),
+                closes.source,
+            )
+        )
     gates.extend(
-        (gate.id, gate.detail, gate.source)
+        ((gate.id, gate.id), (gate.detail, gate.detail_id), gate.source)
         for gate in pack.skill_gates
         if gate.mode == "gate" and gate.status != "verified"
     )
@@ -403,6 +452,13 @@ def _unverified_gates(pack: RulePack, day: dt.date) -> list[Note]:
         )
         for rule, detail, source in gates
     ]
+
+
+# How the unverified-rule flag names a health gate in Indonesian (English uses its field).
+_HEALTH_GATE_ID: Mapping[str, str] = {
+    "fit_to_work": "pemeriksaan layak kerja",
+    "colour_vision_normal": "pemeriksaan penglihatan warna",
+}
 
 
 def _language_gates(vacancy: Vacancy, pack: RulePack) -> list[LanguageGate]:
@@ -432,10 +488,12 @@ def _language_gates(vacancy: Vacancy, pack: RulePack) -> list[LanguageGate]:
                 min_cefr=None,
                 required=True,
                 origin=pack.programme,
-                not_accepted=tuple((n.test, n.detail) for n in rule.not_accepted),
+                not_accepted=tuple((n.test, (n.detail, n.detail_id)) for n in rule.not_accepted),
                 validity=validity,
                 unverified=tuple(
-                    f"{o.test} minimum {o.minimum}" for o in rule.any_of if o.status != "verified"
+                    (f"{o.test} minimum {o.minimum}", f"{o.test} minimal {o.minimum}")
+                    for o in rule.any_of
+                    if o.status != "verified"
                 ),
                 source=_source(pack, rule.source),
                 exemptions=rule.exemptions,

@@ -69,6 +69,7 @@ class NotAccepted:
 
     test: str
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     status: str
 
@@ -146,6 +147,7 @@ class StayCap:
     months: int
     includes_contract: bool
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     also: tuple[str, ...]
     status: str
@@ -169,6 +171,7 @@ class Availability:
 
     last_start_date: dt.date
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     also: tuple[str, ...]
     status: str
@@ -180,6 +183,7 @@ class HealthGate:
 
     gate: str
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     also: tuple[str, ...]
     status: str
@@ -236,6 +240,7 @@ class SkillGate:
     mode: str
     gap_kind: str
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     routes: tuple[SkillRoute, ...]
     categories: tuple[SkillCategory, ...]
     exemptions: tuple[str, ...]
@@ -277,6 +282,7 @@ class PackFlag:
     sex_related: bool
     scope: str
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     also: tuple[str, ...]
     status: str
@@ -350,6 +356,7 @@ class Moratorium:
 
     id: str
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     employer_types: tuple[str, ...]
     effective_from: dt.date
     refusal_kind: str
@@ -427,6 +434,7 @@ class WageFloorFallback:
     rule: str
     flag_kind: str
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     also: tuple[str, ...]
     status: str
@@ -439,6 +447,7 @@ class NoStatutoryFloor:
     country: str
     currency: str
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     also: tuple[str, ...]
     status: str
@@ -451,6 +460,7 @@ class Coverage:
     country: str
     until: dt.date
     detail: str
+    detail_id: str  # the same in Indonesian: a result can show it
     source: str
     also: tuple[str, ...]
     status: str

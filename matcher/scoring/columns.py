@@ -298,9 +298,7 @@ def gather(
         names = list(
             dict.fromkeys([*(n for t in classes for n in _names(t, "entry")), *extra.get(attr, ())])
         )
-        whole = any(
-            c.role == "entry" and c.read is None for t in classes for _, c in _columns(t)
-        )
+        whole = any(c.role == "entry" and c.read is None for t in classes for _, c in _columns(t))
         part = found[attr] = Gathered({n: [] for n in names}, items=[] if whole else None)
         counts: list[int] = []
         appends = [(part.values[n].append, n) for n in names]
@@ -426,9 +424,7 @@ def _join_ptr(ptrs: Sequence[Ints]) -> Ints:
 def _join_postings(parts: Sequence[Postings], offsets: Sequence[int]) -> Postings:
     n_keys = len(parts[0].ptr) - 1
     keys = _concat([np.repeat(np.arange(n_keys), np.diff(p.ptr)) for p in parts])
-    workers = _concat(
-        [p.workers.astype(np.int64) + o for p, o in zip(parts, offsets, strict=True)]
-    )
+    workers = _concat([p.workers.astype(np.int64) + o for p, o in zip(parts, offsets, strict=True)])
     order = np.argsort(keys, kind="stable")  # parts come in worker order: stays sorted
     pointers = np.zeros(n_keys + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=n_keys), out=pointers[1:])

@@ -14,7 +14,7 @@ from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.matching import MatchRun, result_record
 from matcher.scoring.reference import PairOutcome
-from matcher.text.messages import Lang, render
+from matcher.text.messages import Lang, kind_label, render
 
 __all__ = ["explain_pair", "explanation"]
 
@@ -44,8 +44,14 @@ def explain_pair(
     lines = [
         f"{words['component'][name]}: {value:.2f}" for name, value in outcome.components.items()
     ]
-    lines += [f"{words['gap']} ({g.kind}): {render(g.message, lang)}" for g in outcome.gaps]
-    lines += [f"{words['flag']} ({f.kind}): {render(f.message, lang)}" for f in outcome.flags]
+    lines += [
+        f"{words['gap']} ({kind_label(g.kind, lang)}): {render(g.message, lang)}"
+        for g in outcome.gaps
+    ]
+    lines += [
+        f"{words['flag']} ({kind_label(f.kind, lang)}): {render(f.message, lang)}"
+        for f in outcome.flags
+    ]
     if screened.refused:
         record["refused"] = [
             {"kind": n.kind, "detail": render(n.message, lang), "source": n.source}

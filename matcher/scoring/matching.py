@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
 
+from matcher.options import Direction
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import load_rule_packs
 from matcher.rules.screening import Note, ScreenedVacancy, screen_vacancies
@@ -33,8 +33,6 @@ from models.vacancy import Vacancy
 from models.worker import Worker
 
 __all__ = ["Direction", "MatchRun", "prepare_run"]
-
-Direction = Literal["vacancies", "workers"]
 
 
 @dataclass(frozen=True)

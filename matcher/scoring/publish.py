@@ -121,9 +121,7 @@ def eligible_below(n_other: int) -> int:
     return int(_SLOTS * max(n_other, 1))
 
 
-def check_agreement(
-    pair: str, kernel: tuple[bool, float], reference: tuple[bool, float]
-) -> None:
+def check_agreement(pair: str, kernel: tuple[bool, float], reference: tuple[bool, float]) -> None:
     """Check that the kernel and the reference agree on a pair as published.
 
     Parameters

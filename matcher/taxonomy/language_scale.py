@@ -388,9 +388,7 @@ def valid_on(test: str, issued: dt.date, on: dt.date) -> bool:
     return months is None or on <= add_months(issued, months)
 
 
-def result_valid(
-    test: str, issued: dt.date | None, day: dt.date, pack_months: int | None
-) -> bool:
+def result_valid(test: str, issued: dt.date | None, day: dt.date, pack_months: int | None) -> bool:
     """Whether a language result counts on ``day`` under a rule pack.
 
     Parameters

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal, get_args
 
+from matcher.taxonomy.isco import is_unit_group
 from matcher.text.cover import Hit
 from matcher.text.fold import text_rules
 from matcher.text.lexicon import Lexicon
@@ -25,15 +26,40 @@ __all__ = [
     "SKILL_THRESHOLD",
     "Concept",
     "ConceptHit",
+    "EscoLink",
+    "EscoMatch",
     "SkillMatch",
     "SkillNormalizer",
     "SkillTaxonomy",
     "default_skill_normalizer",
     "load_taxonomy",
+    "taxonomy_from_data",
 ]
 
 SKILL_THRESHOLD = 0.7
 """Minimum reading score; calibrated on ``tests/data/skill_devset.tsv`` (see the README)."""
+
+
+EscoMatch = Literal["exact", "broader", "narrower"]
+"""How an ESCO skill relates to a concept (SKOS mapping, seen from the concept): ``exact``
+is the same skill, ``broader`` an ESCO skill that is wider than the concept (its labels
+are not the concept's names), ``narrower`` one that lies within the concept."""
+
+
+@dataclass(frozen=True)
+class EscoLink:
+    """A link from a concept to an ESCO v1.1.1 skill.
+
+    Attributes
+    ----------
+    uri : str
+        ESCO skill URI (``http://data.europa.eu/esco/skill/<uuid>``).
+    match : EscoMatch
+        ``exact``, ``broader`` or ``narrower``.
+    """
+
+    uri: str
+    match: EscoMatch
 
 
 @dataclass(frozen=True)
@@ -52,8 +78,8 @@ class Concept:
         Trade family (the families of tests/data/brief_vocabulary.tsv).
     isco : tuple[str, ...]
         ISCO-08 unit groups, most typical first.
-    esco_uri : str or None
-        ESCO skill URI where one was established.
+    esco : tuple[EscoLink, ...]
+        Links to ESCO skills, exact ones first.
     aliases : Mapping[str, tuple[str, ...]]
         Language code -> names.
     """
@@ -64,8 +90,13 @@ class Concept:
     parent: str | None
     family: str
     isco: tuple[str, ...]
-    esco_uri: str | None
+    esco: tuple[EscoLink, ...]
     aliases: Mapping[str, tuple[str, ...]]
+
+    @property
+    def esco_uri(self) -> str | None:
+        """The ESCO skill this concept is the same skill as, or None."""
+        return next((link.uri for link in self.esco if link.match == "exact"), None)
 
 
 class SkillTaxonomy:
@@ -79,10 +110,26 @@ class SkillTaxonomy:
         Names that mean several concepts (term -> candidate ids).
     version : str
         Taxonomy version from the data file.
+    redirects : Mapping[str, str], optional
+        Retired concept id -> the concept that replaced it, so stored results that name an
+        old id still resolve. A redirect must lead to a current concept in one step.
+
+    Raises
+    ------
+    ValueError
+        Naming the concept and field at fault: a duplicate id, an unknown parent or a cycle
+        of parents, an ISCO code that is not an ISCO-08 unit group, one name given to two
+        concepts in the same language, an ESCO link of unknown kind or an ESCO skill claimed
+        by two concepts, an ambiguous term naming an unknown concept, or a redirect that is
+        a current id, leads to an unknown id or to another redirect.
     """
 
     def __init__(
-        self, concepts: Sequence[Concept], ambiguous: Mapping[str, Sequence[str]], version: str
+        self,
+        concepts: Sequence[Concept],
+        ambiguous: Mapping[str, Sequence[str]],
+        version: str,
+        redirects: Mapping[str, str] | None = None,
     ) -> None:
         self.version = version
         self.concepts: dict[str, Concept] = {}
@@ -96,23 +143,38 @@ class SkillTaxonomy:
                     f"skill taxonomy: {concept.id!r} has unknown parent {concept.parent!r}"
                 )
         self.ambiguous = {term: tuple(ids) for term, ids in ambiguous.items()}
+        self.redirects = dict(redirects or {})
+        _validate(self)
         self._ancestors = {cid: self._walk_up(cid) for cid in self.concepts}
 
     def _walk_up(self, concept_id: str) -> tuple[str, ...]:
         chain: list[str] = []
         parent = self.concepts[concept_id].parent
-        while parent is not None:
-            if parent in chain or parent == concept_id:
-                raise ValueError(f"skill taxonomy: parent cycle through {concept_id!r}")
+        while parent is not None:  # no cycles: _validate has checked
             chain.append(parent)
             parent = self.concepts[parent].parent
         return tuple(chain)
 
+    def resolve(self, concept_id: str) -> str:
+        """The current id of ``concept_id``: itself, or the concept a retired id redirects to.
+
+        Parameters
+        ----------
+        concept_id : str
+            A current or retired concept id.
+
+        Returns
+        -------
+        str
+            The current id (unchanged when ``concept_id`` is unknown).
+        """
+        return self.redirects.get(concept_id, concept_id)
+
     def __getitem__(self, concept_id: str) -> Concept:
-        return self.concepts[concept_id]
+        return self.concepts[self.resolve(concept_id)]
 
     def __contains__(self, concept_id: object) -> bool:
-        return concept_id in self.concepts
+        return concept_id in self.concepts or concept_id in self.redirects
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -130,7 +192,7 @@ class SkillTaxonomy:
         tuple[str, ...]
             Parent, grandparent, ... up to the root.
         """
-        return self._ancestors[concept_id]
+        return self._ancestors[self.resolve(concept_id)]
 
     def is_within(self, concept_id: str, broader: str) -> bool:
         """Whether ``concept_id`` is ``broader`` or one of its descendants.
@@ -145,7 +207,56 @@ class SkillTaxonomy:
         bool
             True when ``broader`` is the concept itself or one of its ancestors.
         """
+        concept_id, broader = self.resolve(concept_id), self.resolve(broader)
         return concept_id == broader or broader in self._ancestors[concept_id]
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _validate(taxonomy: SkillTaxonomy) -> None:
+    """The checks of :class:`SkillTaxonomy` beyond ids and parents (see its Raises)."""
+    named: dict[tuple[str, str], str] = {}
+    claimed: dict[str, str] = {}
+    for cid, concept in taxonomy.concepts.items():
+        seen = {cid}
+        parent = concept.parent
+        while parent is not None:
+            if parent in seen:
+                raise ValueError(f"skill taxonomy: {cid!r}: parent cycle through {parent!r}")
+            seen.add(parent)
+            parent = taxonomy.concepts[parent].parent
+        for code in concept.isco:
+            if not is_unit_group(code):
+                raise ValueError(f"skill taxonomy: {cid!r}: isco {code!r} is no ISCO-08 unit group")
+        for lang, names in concept.aliases.items():
+            for name in names:
+                other = named.setdefault((lang, _fold_name(name)), cid)
+                if other != cid:
+                    raise ValueError(
+                        f"skill taxonomy: aliases.{lang} {name!r} names both {other!r} and {cid!r}"
+                    )
+        for link in concept.esco:
+            if link.match not in get_args(EscoMatch):
+                raise ValueError(f"skill taxonomy: {cid!r}: esco match {link.match!r} unknown")
+            if link.match != "broader":
+                other = claimed.setdefault(link.uri, cid)
+                if other != cid:
+                    raise ValueError(
+                        f"skill taxonomy: esco {link.uri} is claimed by {other!r} and {cid!r}"
+                    )
+    for term, ids in taxonomy.ambiguous.items():
+        for cid in ids:
+            if cid not in taxonomy.concepts:
+                raise ValueError(f"skill taxonomy: ambiguous {term!r} names unknown {cid!r}")
+    for old, new in taxonomy.redirects.items():
+        if old in taxonomy.concepts:
+            raise ValueError(f"skill taxonomy: redirect from {old!r}, which is a current id")
+        if new in taxonomy.redirects:
+            raise ValueError(f"skill taxonomy: redirect {old!r} -> {new!r} is a chain")
+        if new not in taxonomy.concepts:
+            raise ValueError(f"skill taxonomy: redirect {old!r} -> unknown {new!r}")
 
 
 def _concept(raw: Mapping[str, Any]) -> Concept:
@@ -156,8 +267,34 @@ def _concept(raw: Mapping[str, Any]) -> Concept:
         parent=raw.get("parent"),
         family=raw["family"],
         isco=tuple(raw["isco"]),
-        esco_uri=raw.get("esco_uri"),
+        esco=tuple(EscoLink(link["uri"], link["match"]) for link in raw.get("esco", ())),
         aliases={lang: tuple(names) for lang, names in raw["aliases"].items()},
+    )
+
+
+def taxonomy_from_data(raw: Mapping[str, Any]) -> SkillTaxonomy:
+    """Build and validate a taxonomy from the parsed content of a ``skills.json`` file.
+
+    Parameters
+    ----------
+    raw : Mapping[str, Any]
+        ``version``, ``concepts``, ``ambiguous`` and optionally ``redirects``.
+
+    Returns
+    -------
+    SkillTaxonomy
+        The validated taxonomy.
+
+    Raises
+    ------
+    ValueError
+        When the data break a rule of :class:`SkillTaxonomy`.
+    """
+    return SkillTaxonomy(
+        [_concept(c) for c in raw["concepts"]],
+        raw["ambiguous"],
+        raw["version"],
+        raw.get("redirects", {}),
     )
 
 
@@ -168,11 +305,10 @@ def load_taxonomy() -> SkillTaxonomy:
     Returns
     -------
     SkillTaxonomy
-        Concepts from ``matcher/data/skills.json``.
+        Concepts from ``matcher/data/skills.json``, validated at load.
     """
     text = resources.files("matcher").joinpath("data/skills.json").read_text("utf-8")
-    raw = json.loads(text)
-    return SkillTaxonomy([_concept(c) for c in raw["concepts"]], raw["ambiguous"], raw["version"])
+    return taxonomy_from_data(json.loads(text))
 
 
 @dataclass(frozen=True)

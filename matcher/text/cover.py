@@ -137,9 +137,7 @@ class SegmentCover:
             return [], Query(text, any(read[i] is None for i in content), head)
         return [Hit(head, round(score, 3))], None
 
-    def _head(
-        self, chosen: list[tuple[list[int], Entry]]
-    ) -> tuple[str | None, set[int], set[int]]:
+    def _head(self, chosen: list[tuple[list[int], Entry]]) -> tuple[str | None, set[int], set[int]]:
         """The target the segment is about, its positions, and those of names modifying it.
 
         A generic role ("operator mesin") gives way to a named skill. Of several unrelated

@@ -85,8 +85,10 @@ class WordReader:
         # Rejoin words split by a stray space ("co 2", "fork lift") when only the join is known.
         merged: list[str] = []
         for word in words:
-            if merged and merged[-1] + word in known and (
-                merged[-1] not in known or word not in known
+            if (
+                merged
+                and merged[-1] + word in known
+                and (merged[-1] not in known or word not in known)
             ):
                 merged[-1] += word
             else:

@@ -220,7 +220,9 @@ def test_cancel_stops_a_run_while_scoring_and_keeps_nothing(
         release.set()
     status = _wait(api, run["id"])
     assert (status["status"], status["stage"], status["summary"]) == (
-        "cancelled", "cancelled", None
+        "cancelled",
+        "cancelled",
+        None,
     )
     # It stopped inside scoring: the sample's job orders make at least MIN_CHUNKS chunks.
     assert len(scored) < MIN_CHUNKS

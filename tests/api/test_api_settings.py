@@ -44,3 +44,27 @@ def test_serve_refuses_a_bad_setting_before_starting(
     result = run_cli("serve", "--database", "sqlite:///:memory:")
     assert result.exit_code == 1
     assert "SELARAS_CACHED_RANKINGS" in result.stderr
+
+
+def test_cors_origins_cursor_secret_and_number_bounds(tmp_path: Path) -> None:
+    chosen = Settings.from_env(
+        {
+            "SELARAS_CORS_ORIGINS": "https://app.agency.co.id, http://localhost:3000",
+            "SELARAS_CURSOR_SECRET": "s" * 32,
+            "SELARAS_DATA_DIR": str(tmp_path),
+        }
+    )
+    assert chosen.cors_origins == ("https://app.agency.co.id", "http://localhost:3000")
+    assert chosen.cursor_secret == "s" * 32
+    assert chosen.data_dir == tmp_path
+    assert Settings.from_env({}).cors_origins == ()
+    refused = {
+        "SELARAS_CORS_ORIGINS": ["*", "https://a.example/path", "ftp://a.example"],
+        "SELARAS_CURSOR_SECRET": ["too short"],
+        "SELARAS_MAX_UPLOAD_MB": ["5000", "1" * 5000, "١٢"],
+        "SELARAS_CACHED_RANKINGS": ["99999999999"],
+    }
+    for name, values in refused.items():
+        for value in values:
+            with pytest.raises(SettingsError, match=name):
+                Settings.from_env({name: value})

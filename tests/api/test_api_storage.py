@@ -81,9 +81,10 @@ def _workers(data: PoolData) -> list[Worker]:
 def test_migrations_create_the_schema_once(engine: Engine) -> None:
     migrate(engine)
     tables = set(inspect(engine).get_table_names())
-    assert {"agencies", "workers", "job_orders", "api_keys", "audit_log", "batch_runs"} <= tables
+    expected = {"agencies", "workers", "job_orders", "api_keys", "audit_log", "batch_runs"}
+    assert {*expected, "quarantined_records"} <= tables
     with read_session(engine) as session:
-        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
 
 
 def test_put_find_and_conflicts(engine: Engine, pool_data: PoolData) -> None:
@@ -180,6 +181,11 @@ def test_the_api_on_this_store(store_url: str, pool_data: PoolData) -> None:
             headers=api.officer,
         )
         assert found.status_code == 200
+        # An agency listing another agency's records gets an empty page (the filter that
+        # matches nothing must be one PostgreSQL can compare: not a NUL).
+        for path in ("/workers", "/job-orders"):
+            other = client.get(f"{path}?agency_id={AGENCY_B}", headers=api.keys["a"])
+            assert other.json() == {"items": [], "next_cursor": None}
         again = api.upload("workers", pool_data.workers, api.officer)
         assert again["created"] == 0
     # A restart rebuilds the pool from the store: the same ranking comes back.

@@ -19,10 +19,11 @@ from matcher.scoring.publish import eligible_below, id_rank, published_scores, r
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 """Bytes of working memory a chunk may use (the encoded pool itself not counted)."""
 
+
 def _chunk_rows(pool: EncodedPool, memory_budget: int, extra_per_row: int = 0) -> int:
     """Rows per chunk so that a chunk's temporaries fit ``memory_budget`` bytes.
 
-    Calibrated with tracemalloc on the synthetic pool (benchmarks/pool.py): scoring every
+    Calibrated with tracemalloc on the synthetic pool (benchmarks.synthetic): scoring every
     row of a chunk with its gaps peaks at about 190 bytes a row there, which this
     estimate puts at about 380; ``extra_per_row`` adds what the caller keeps per row.
     """

@@ -118,8 +118,7 @@ def exempt(
         if not any(e.gate == gate and e.status == "verified" for e in exemption.exempts):
             continue
         shown = not exemption.certificates_any or any(
-            has_certificate(taxonomy, worker, need, screened)
-            for need in exemption.certificates_any
+            has_certificate(taxonomy, worker, need, screened) for need in exemption.certificates_any
         )
         if shown and has_experience(worker, exemption.experience):
             return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from matcher.dates import add_months
 from matcher.rules.screening import Note, ScreenedVacancy
 from matcher.scoring.facts import WorkerFacts
-from matcher.text.messages import Message
+from matcher.text.messages import Message, Param
 
 __all__ = ["pair_flags"]
 
@@ -17,12 +17,16 @@ def pair_flags(worker: WorkerFacts, screened: ScreenedVacancy) -> list[Note]:
     flags = list(screened.flags)
     for gate in screened.languages:
         for what in gate.unverified:
-            params = {"rule": what, "pack": gate.origin, "detail": "set per recruitment round"}
+            params: dict[str, Param] = {
+                "rule": what,
+                "pack": gate.origin,
+                "detail": ("set per recruitment round", "ditetapkan per putaran rekrutmen"),
+            }
             flags.append(Note("unverified_rule", Message("unverified", params), gate.source))
     for age in screened.ages:
         if age.unverified:
             params = {
-                "rule": "age window",
+                "rule": ("age window", "batas usia"),
                 "pack": age.why,
                 "detail": f"{age.minimum}-{age.maximum}",
             }

@@ -28,7 +28,7 @@ from matcher.scoring.reference.context import (
 )
 from matcher.scoring.reference.results import Gap
 from matcher.taxonomy.skills import SkillTaxonomy
-from matcher.text.messages import Message, Param
+from matcher.text.messages import Message, Param, number_text
 
 __all__ = ["pair_gaps"]
 
@@ -70,19 +70,18 @@ def pair_gaps(
             gate.required
             and margin == -math.inf
             and not (
-                gate.exemptions
-                and exempt(taxonomy, worker, screened, gate.exemptions, "language")
+                gate.exemptions and exempt(taxonomy, worker, screened, gate.exemptions, "language")
             )
         ):
             gaps.append(language_gap(worker, gate))
     gaps.extend(experience_gaps(screened, exact_months))
     if worker.fit_to_work is False:
-        gaps.append(Gap("health", "fit to work", Message("unfit", {"checked": "medical check"})))
+        gaps.append(Gap("health", "fit to work", Message("unfit")))
     gaps.extend(pack_gaps(taxonomy, worker, screened))
     gaps.extend(preference_gaps(params, worker, screened))
     if worker.passport_expires is not None and worker.passport_expires < day:
-        dates = {"expires": worker.passport_expires.isoformat(), "ends": day.isoformat()}
-        gaps.append(Gap("document", "passport", Message("document_expiring", dates)))
+        dates = {"expires": worker.passport_expires.isoformat(), "day": day.isoformat()}
+        gaps.append(Gap("document", "passport", Message("passport_expired", dates)))
     return gaps
 
 
@@ -130,9 +129,7 @@ def skill_gaps(
                 Gap("skill", need.name, Message("skill_missing", {"need": name, "have": have}))
             )
             continue
-        if need.min_level is not None and not any(
-            (s.level or 0) >= need.min_level for s in held
-        ):
+        if need.min_level is not None and not any((s.level or 0) >= need.min_level for s in held):
             have = str(max((s.level for s in held if s.level), default="-"))
             params = {"need": name, "level": str(need.min_level), "have": have}
             gaps.append(Gap("skill", need.name, Message("skill_level", params)))
@@ -196,8 +193,8 @@ def experience_gaps(screened: ScreenedVacancy, exact_months: int) -> list[Gap]:
     minimum = screened.experience_min_months
     if not minimum or exact_months >= minimum:
         return []
-    isco = "/".join(screened.experience_targets) or "any occupation"
-    params = {"months": str(minimum), "isco": isco, "have": str(exact_months)}
+    isco: Param = "/".join(screened.experience_targets) or ("any occupation", "pekerjaan apa pun")
+    params: dict[str, Param] = {"months": str(minimum), "isco": isco, "have": str(exact_months)}
     return [Gap("experience", f"{minimum} months", Message("experience", params))]
 
 
@@ -212,13 +209,12 @@ def pack_gaps(taxonomy: SkillTaxonomy, worker: WorkerFacts, screened: ScreenedVa
         }[gate.gate]
         if value is not True:
             have = (
-                ("unknown (no health record)", "tidak diketahui")
+                ("unknown (no health record)", "tidak diketahui (tidak ada catatan kesehatan)")
                 if value is None
                 else ("not met", "tidak memenuhi")
             )
-            gaps.append(
-                Gap("health", gate.gate, Message("health", {"gate": gate.detail, "have": have}))
-            )
+            health: dict[str, Param] = {"gate": (gate.detail, gate.detail_id), "have": have}
+            gaps.append(Gap("health", gate.gate, Message("health", health)))
     cap = pack.stay_cap_months
     if cap is not None:
         prior = sum(
@@ -257,8 +253,11 @@ def pack_gaps(taxonomy: SkillTaxonomy, worker: WorkerFacts, screened: ScreenedVa
                 "no certificate",
                 "tidak ada sertifikat",
             )
-            params = {"what": skill_gate.detail, "have": held}
-            gaps.append(Gap(skill_gate.gap_kind, skill_gate.id, Message("skill_test", params)))
+            test: dict[str, Param] = {
+                "what": (skill_gate.detail, skill_gate.detail_id),
+                "have": held,
+            }
+            gaps.append(Gap(skill_gate.gap_kind, skill_gate.id, Message("skill_test", test)))
     return gaps
 
 
@@ -269,7 +268,10 @@ def preference_gaps(
     vacancy = screened.vacancy
     gaps = []
     if worker.preferred_countries and vacancy.country not in worker.preferred_countries:
-        where = {"countries": ", ".join(worker.preferred_countries), "country": vacancy.country}
+        where: dict[str, Param] = {
+            "countries": ", ".join(worker.preferred_countries),
+            "country": vacancy.country,
+        }
         gaps.append(Gap("preference", "countries", Message("preference_country", where)))
     if worker.min_monthly_wage is not None and screened.monthly_wage is not None:
         want, currency = worker.min_monthly_wage
@@ -284,10 +286,11 @@ def preference_gaps(
         except ExchangeRateError:
             return gaps
         if pays.amount < want:
-            wage = {
-                "want": f"{want:,.0f} {currency}",
-                "pays": f"{pays.amount:,.0f} {currency}",
-                "rate": f"{pays.rate:g}",
+            wanted, paid = number_text(want), number_text(pays.amount)
+            wage: dict[str, Param] = {
+                "want": (f"{wanted[0]} {currency}", f"{wanted[1]} {currency}"),
+                "pays": (f"{paid[0]} {currency}", f"{paid[1]} {currency}"),
+                "rate": (f"{pays.rate:g}", f"{pays.rate:g}".replace(".", ",")),
                 "day": str(pays.rate_date),
             }
             gaps.append(Gap("preference", "min_monthly_wage", Message("preference_wage", wage)))

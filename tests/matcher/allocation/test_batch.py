@@ -253,7 +253,7 @@ def test_cli_interrupted_run_writes_nothing_and_resumes_byte_for_byte(
         yield _StopAfter(STAGES[2], 4)
 
     with monkeypatch.context() as patch:
-        patch.setattr("cli.allocate.stage_bar", ctrl_c)
+        patch.setattr("cli.progress.stage_bar", ctrl_c)
         stopped = run_cli(
             "allocate", *_files(), "--checkpoint", ckpt, "--out", out, "--report", report
         )

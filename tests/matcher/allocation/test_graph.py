@@ -61,7 +61,6 @@ def test_build_graph_rejects_bad_pairs(change: dict, message: str) -> None:
         )
 
 
-
 def test_shortlist_positions_and_capacity() -> None:
     graph = _graph()
     chosen = np.array([True, False, True, True])

@@ -96,3 +96,20 @@ def test_ineligible_reason_texts() -> None:
     assert ineligible_reason(10, "with open slots", 0, []).detail.endswith(
         "every job order was filled"
     )
+
+
+def test_reason_texts_agree_in_number() -> None:
+    """One candidate "lacks", one job order is "the one", one slot is a slot."""
+    tally = GapTally(np.zeros(0, np.int64))
+    gaps = tally.add(_scores([[True, False], [False, True]], (LANGUAGE, COUNTRY)))
+    reasons = unfilled_reasons(gaps, eligible=1, placed_elsewhere=1)
+    assert [r.detail for r in reasons] == [
+        "1 of 1 eligible candidate was placed in other job orders",
+        "1 candidate lacks JLPT N4 or JFT-Basic A2 (the only gap for 1)",
+        "1 candidate listed only other countries (the only gap for 1)",
+    ]
+    assert ineligible_reason(1, "with open slots", 1, [(AGE, 1)]).detail == (
+        "not eligible for the one open job order; gates that blocked the most of the one job "
+        "order with open slots: age: age <= 30 (1)"
+    )
+    assert outcompeted_reason("JO-1", 2, 1, None).detail == "best rank 2 for JO-1 (1 slot)"

@@ -1,15 +1,17 @@
-"""The synthetic pool generator (benchmarks/pool.py): valid, seeded, realistic, reproducible."""
+"""The synthetic pool generator (benchmarks.synthetic): valid, seeded, realistic, reproducible."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from benchmarks.pool import (
+from benchmarks.synthetic import (
     AS_OF,
     FILE_NAMES,
     PROGRAMME_SHARES,
@@ -31,7 +33,8 @@ from models.vacancy import Vacancy
 from models.worker import Worker
 from tests.conftest import RunCli
 
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "sample" / "pool"
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "data" / "sample" / "pool"
 BUNDLED_WORKERS, BUNDLED_VACANCIES = 2000, 60
 N_WORKERS, N_VACANCIES = 2000, 200
 
@@ -321,6 +324,18 @@ def test_the_bundled_pool_is_reproduced_byte_for_byte() -> None:
         strict=True,
     ):
         assert (BUNDLED / name).read_bytes() == _text(records), name
+
+
+def test_the_documented_command_regenerates_the_bundled_pool(tmp_path: Path) -> None:
+    """The command in data/sample/pool/README.md, run as a user runs it, writes the same bytes."""
+    command = [
+        *(sys.executable, "-m", "benchmarks.synthetic", "--workers", str(BUNDLED_WORKERS)),
+        *("--vacancies", str(BUNDLED_VACANCIES), "--seed", str(SEED)),
+        *("--as-of", AS_OF.isoformat(), "--out", str(tmp_path)),
+    ]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    for name in FILE_NAMES:
+        assert (tmp_path / name).read_bytes() == (BUNDLED / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("kind", ["workers", "vacancies", "agencies"])

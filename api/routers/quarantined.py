@@ -1,0 +1,88 @@
+"""``/quarantine``: stored records the server could not read at start-up (officers only).
+
+See :mod:`api.quarantine`. An entry says which record (kind, agency, id), why (the
+fields and their problems) and when; the stored bytes stay in the database for whoever
+repairs the record. Dismissing an entry (once the record is written again, or given up)
+is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy import select
+
+from api.audit import write_entry
+from api.database import read_session, write_session
+from api.deps import Officer, ServerDep
+from api.errors import NotFoundError, responses, safe_text
+from api.params import PageSizeQuery
+from api.schemas import QuarantineEntry, QuarantinePage, QuarantineProblem
+from api.tables import QuarantineRow
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/quarantine", tags=["quarantine"], responses=responses(401, 403, 503))
+
+
+def _entry(row: QuarantineRow) -> QuarantineEntry:
+    problems = [
+        QuarantineProblem(
+            field=safe_text(str(p.get("field", ""))),
+            type=safe_text(str(p.get("type", ""))),
+            message=safe_text(str(p.get("message", ""))),
+        )
+        for p in json.loads(row.problems)
+    ]
+    return QuarantineEntry(
+        seq=row.seq,
+        kind=row.kind,  # type: ignore[arg-type]
+        agency_id=row.agency_id,
+        id=row.record_id,
+        problems=problems,
+        quarantined_at=row.quarantined_at,
+    )
+
+
+@router.get("", response_model=QuarantinePage)
+def list_quarantined(
+    principal: Officer,
+    server: ServerDep,
+    after: Annotated[int, Query(ge=0, le=2**62, description="Entries after this seq.")] = 0,
+    limit: PageSizeQuery = 100,
+) -> QuarantinePage:
+    """Quarantined records, oldest first, a page at a time."""
+    query = (
+        select(QuarantineRow)
+        .where(QuarantineRow.seq > after)
+        .order_by(QuarantineRow.seq)
+        .limit(limit)
+    )
+    with read_session(server.engine) as session:
+        items = [_entry(row) for row in session.scalars(query)]
+    return QuarantinePage(items=items, next_after=items[-1].seq if len(items) == limit else None)
+
+
+@router.delete("/{seq}", status_code=204, responses=responses(404))
+def dismiss(
+    seq: Annotated[int, Path(ge=1, le=2**62)], principal: Officer, server: ServerDep
+) -> Response:
+    """Dismiss an entry (the record was written again, or is given up); its bytes go too."""
+    with write_session(server.engine) as session:
+        row = session.get(QuarantineRow, seq)
+        if row is None:
+            raise NotFoundError(f"no quarantine entry {seq}")
+        target = f"{row.agency_id}/{row.record_id}" if row.agency_id else row.record_id
+        session.delete(row)
+        write_entry(
+            session,
+            principal,
+            "quarantine.dismiss",
+            target=target,
+            params={"kind": row.kind},
+            result_ids=[],
+            versions=server.ranking.versions,
+        )
+    return Response(status_code=204)

@@ -1,0 +1,2 @@
+"""Benchmarks (``python -m benchmarks.<name>``) and the synthetic pool generator
+(``python -m benchmarks.synthetic``)."""

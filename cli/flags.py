@@ -1,0 +1,35 @@
+"""Bounds of the command line's numbers and dates (the format's own are in ``models.bounds``).
+
+A flag out of its bound is bad usage (exit 2, naming the flag) before any file is read:
+a date in the year 9999 would overflow the engine's date arithmetic, and a thread count
+of a billion would ask for a billion threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from models.bounds import EARLIEST_DATE, LATEST_DATE
+
+__all__ = ["MAX_N_JOBS", "MAX_SHORTLIST_PER_SLOT", "MAX_TOP", "bounded_day"]
+
+MAX_TOP = 1_000_000
+"""Most results ``--top`` asks for per job order or worker (0 asks for all)."""
+MAX_SHORTLIST_PER_SLOT = 50
+"""Longest shortlist per slot (as ``POST /batch-runs``)."""
+MAX_N_JOBS = 4096
+"""Most parallel jobs ``--n-jobs`` asks for (threads here, or tasks on a Dask cluster)."""
+
+
+def bounded_day(value: dt.datetime | None) -> dt.datetime | None:
+    """A typer callback: refuse a date outside the format's bounds.
+
+    Raises
+    ------
+    typer.BadParameter
+    """
+    if value is not None and not EARLIEST_DATE <= value.date() <= LATEST_DATE:
+        raise typer.BadParameter(f"must be a date from {EARLIEST_DATE} to {LATEST_DATE}")
+    return value

@@ -1,0 +1,1 @@
+"""Interchange with agency systems and job boards: schema.org JobPosting and HR-JSON."""
