@@ -25,14 +25,13 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, LargeBinary, cast, delete, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from api.database import write_session
-from api.store import ModelT, RecordTable
+from api.store import ModelT, RecordTable, stored_text
 from api.tables import AgencyRow, QuarantineRow, RecordRow, VacancyRow, WorkerRow
 from models.agency import Agency
 from models.common import error_message
@@ -68,12 +67,6 @@ def _problems(error: ValidationError) -> tuple[tuple[str, str, str], ...]:
     return tuple(found)
 
 
-def _stored(session: Session, column: Any) -> Any:
-    # SQLite keeps whatever bytes were written; reading them as text would fail on one that
-    # is not UTF-8, so they are read as bytes and validated (as UTF-8 JSON) by pydantic.
-    return cast(column, LargeBinary) if session.get_bind().dialect.name == "sqlite" else column
-
-
 def readable_records(
     session: Session, table: RecordTable[ModelT], unreadable: list[Unreadable]
 ) -> Iterator[ModelT]:
@@ -91,7 +84,7 @@ def readable_records(
     Worker or Vacancy
     """
     row = table.row
-    query = select(row.agency_id, row.id, _stored(session, row.record))
+    query = select(row.agency_id, row.id, stored_text(session, row.record))
     for agency_id, record_id, stored in session.execute(query.execution_options(yield_per=2000)):
         try:
             yield table.model.model_validate_json(stored)
@@ -104,7 +97,7 @@ def readable_agencies(session: Session) -> tuple[list[Agency], list[Unreadable]]
     """The register (agencies that validate, by id) and the agencies that do not."""
     register: list[Agency] = []
     unreadable: list[Unreadable] = []
-    query = select(AgencyRow.id, _stored(session, AgencyRow.record)).order_by(AgencyRow.id)
+    query = select(AgencyRow.id, stored_text(session, AgencyRow.record)).order_by(AgencyRow.id)
     for agency_id, stored in session.execute(query):
         try:
             register.append(Agency.model_validate_json(stored))

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import LargeBinary, cast, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from api.tables import AgencyRow, RecordRow, VacancyRow, WorkerRow
 from models.agency import Agency
@@ -42,6 +42,7 @@ __all__ = [
     "not_found",
     "put_agency",
     "put_record",
+    "stored_text",
     "upsert_records",
 ]
 
@@ -282,7 +283,17 @@ def upsert_records(
     return UpsertCounts(created=len(records) - existing, updated=existing)
 
 
-def _agency(stored: str) -> Agency | None:
+def stored_text(session: Session, column: Any) -> Any:
+    """``column`` as SQL reads it safely: bytes on SQLite, text elsewhere.
+
+    SQLite keeps whatever bytes were written; reading them as text would fail on bytes that
+    are not UTF-8, so they are read as bytes and validated (as UTF-8 JSON) by pydantic.
+    PostgreSQL refuses such bytes on write.
+    """
+    return cast(column, LargeBinary) if session.get_bind().dialect.name == "sqlite" else column
+
+
+def _agency(stored: str | bytes) -> Agency | None:
     # An entry this version cannot read is quarantined at start-up (api.quarantine) and
     # counts as absent until it is replaced.
     try:
@@ -293,14 +304,15 @@ def _agency(stored: str) -> Agency | None:
 
 def get_agency(session: Session, agency_id: str) -> Agency | None:
     """The register entry of ``agency_id``, or None (also for an unreadable entry)."""
-    row = session.get(AgencyRow, agency_id)
-    return None if row is None else _agency(row.record)
+    query = select(stored_text(session, AgencyRow.record)).where(AgencyRow.id == agency_id)
+    stored = session.scalar(query)
+    return None if stored is None else _agency(stored)
 
 
 def all_agencies(session: Session) -> list[Agency]:
     """The whole register, by id (without unreadable entries)."""
-    rows = session.scalars(select(AgencyRow.record).order_by(AgencyRow.id))
-    return [agency for agency in map(_agency, rows) if agency is not None]
+    query = select(stored_text(session, AgencyRow.record)).order_by(AgencyRow.id)
+    return [agency for agency in map(_agency, session.scalars(query)) if agency is not None]
 
 
 def put_agency(session: Session, agency: Agency, *, create_only: bool) -> bool:
@@ -311,7 +323,8 @@ def put_agency(session: Session, agency: Agency, *, create_only: bool) -> bool:
     RecordExistsError
         If ``create_only`` and the agency is already registered.
     """
-    row = session.get(AgencyRow, agency.id)
+    # The stored record is not loaded: an unreadable one (see _agency) is replaced unread.
+    row = session.get(AgencyRow, agency.id, options=[defer(AgencyRow.record)])
     record = agency.model_dump_json(exclude_none=True)
     now = _now()
     if row is None:

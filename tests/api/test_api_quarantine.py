@@ -253,3 +253,33 @@ def test_a_sqlite_record_that_is_not_utf8_is_quarantined(
         assert client.get("/health").json()["quarantined"] == 1
         [entry] = client.get("/quarantine", headers=OFFICER).json()["items"]
         assert entry["id"] == "W-BYTES"
+
+
+def test_an_agency_that_is_not_utf8_answers_404_until_replaced(
+    tmp_path: Path, pool_data: PoolData
+) -> None:
+    url = f"sqlite:///{tmp_path / 'selaras.db'}"
+    engine = connect(url)
+    _upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO agencies (id, status, record, created_at, updated_at) "
+                "VALUES ('AG-BYTES', 'active', CAST(:record AS TEXT), CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"
+            ),
+            {"record": b'{"id": "AG-BYTES", "name": "\xff\xfe", "status": "active"}'},
+        )
+    engine.dispose()
+    replaced = {"id": "AG-BYTES", "name": "PT Baru", "status": "active"}
+    with TestClient(create_app(Settings(database_url=url, admin_key=ADMIN_KEY))) as client:
+        assert client.get("/health").json()["quarantined"] == 1
+        assert client.get("/agencies/AG-BYTES", headers=OFFICER).status_code == 404
+        assert "AG-BYTES" not in {a["id"] for a in client.get("/agencies", headers=OFFICER).json()}
+        licence = {"status": "suspended"}
+        assert (
+            client.patch("/agencies/AG-BYTES/licence", json=licence, headers=OFFICER).status_code
+            == 404
+        )
+        assert client.put("/agencies/AG-BYTES", json=replaced, headers=OFFICER).status_code == 200
+        assert client.get("/agencies/AG-BYTES", headers=OFFICER).json()["name"] == "PT Baru"
