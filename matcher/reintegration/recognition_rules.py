@@ -12,11 +12,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from matcher.reintegration.reading import DataFileError, Header, Node, decode, read_header
+from matcher.rules.reading import data_file
 from models.iso_codes import COUNTRIES
 from models.returnee import TradeTestGrade, read_trade_test_grade
 from models.worker import CERTIFICATE_SCHEMES
@@ -165,7 +165,7 @@ def _rule(o: Node) -> RecognitionRule:
             min_contracts = inputs.integer("completed_contracts_min", high=100)
     countries = _countries(inputs, "countries")
     inputs.finish()
-    sources = o.source_keys("sources")
+    sources = o.source_keys("sources", required=True)
     if not sources:
         raise o.error("sources", "a rule needs at least one source")
     rule = RecognitionRule(
@@ -195,7 +195,7 @@ def _rpl(o: Node) -> RplRoute:
         gap_action=o.text("gap_action"),
         text=o.text("text"),
         evidence_to_bring=o.texts("evidence_to_bring"),
-        sources=o.source_keys("sources"),
+        sources=o.source_keys("sources", required=True),
         status=o.status(),
     )
     o.text("kkni_target")
@@ -208,7 +208,7 @@ def _rpl(o: Node) -> RplRoute:
 def _equivalence(o: Node) -> None:
     o.text("id")
     o.text("statement")
-    if not o.source_keys("sources"):
+    if not o.source_keys("sources", required=True):
         raise o.error("sources", "an equivalence needs at least one source")
     o.status()
     o.opt_text("note")
@@ -263,33 +263,20 @@ def parse_recognition(raw: object, origin: str) -> RecognitionRules:
     return RecognitionRules(header, rules, rpl, origin)
 
 
+def _read(text: str, origin: str) -> RecognitionRules:
+    return parse_recognition(decode(text, origin, RecognitionError), origin)
+
+
 @functools.cache
 def _default_rules() -> RecognitionRules:
-    text = (resources.files("matcher") / "data" / _DATA_FILE).read_text(encoding="utf-8")
-    origin = f"matcher/data/{_DATA_FILE}"
-    return parse_recognition(decode(text, origin, RecognitionError), origin)
+    return _read(*data_file(None, _DATA_FILE))
 
 
 def load_recognition(path: str | Path | None = None) -> RecognitionRules:
     """Load the shipped recognition rules, or a replacement file of the same shape.
 
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        A replacement JSON file; the shipped table (cached) when omitted.
-
-    Returns
-    -------
-    RecognitionRules
-
-    Raises
-    ------
-    RecognitionError
-        If the file is malformed (the message names the file and the key).
+    ``path`` is a replacement JSON file; the shipped one (cached) when omitted
+    (:func:`matcher.rules.reading.data_file`). Raises ``RecognitionError`` naming the file and the
+    key when the file is malformed.
     """
-    if path is None:
-        return _default_rules()
-    file = Path(path)
-    return parse_recognition(
-        decode(file.read_text(encoding="utf-8"), str(file), RecognitionError), str(file)
-    )
+    return _default_rules() if path is None else _read(*data_file(path, _DATA_FILE))

@@ -18,12 +18,12 @@ import functools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
 from matcher.reintegration.reading import DataFileError, Header, Node, decode, read_header
+from matcher.rules.reading import data_file
 from models.regions import PROVINCES, Place, Province, Regency, find_province, find_regency
 
 __all__ = [
@@ -350,36 +350,23 @@ def parse_minimum_wages(raw: object, origin: str) -> MinimumWageTable:
     )
 
 
+def _read(text: str, origin: str) -> MinimumWageTable:
+    return parse_minimum_wages(decode(text, origin, MinimumWageError), origin)
+
+
 @functools.cache
 def _default_table() -> MinimumWageTable:
-    text = (resources.files("matcher") / "data" / _DATA_FILE).read_text(encoding="utf-8")
-    origin = f"matcher/data/{_DATA_FILE}"
-    return parse_minimum_wages(decode(text, origin, MinimumWageError), origin)
+    return _read(*data_file(None, _DATA_FILE))
 
 
 def load_minimum_wages(path: str | Path | None = None) -> MinimumWageTable:
     """Load the shipped minimum-wage table, or a replacement file of the same shape.
 
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        A replacement JSON file; the shipped table (cached) when omitted.
-
-    Returns
-    -------
-    MinimumWageTable
-
-    Raises
-    ------
-    MinimumWageError
-        If the file is malformed (the message names the file and the key).
+    ``path`` is a replacement JSON file; the shipped one (cached) when omitted
+    (:func:`matcher.rules.reading.data_file`). Raises ``MinimumWageError`` naming the file and the
+    key when the file is malformed.
     """
-    if path is None:
-        return _default_table()
-    file = Path(path)
-    return parse_minimum_wages(
-        decode(file.read_text(encoding="utf-8"), str(file), MinimumWageError), str(file)
-    )
+    return _default_table() if path is None else _read(*data_file(path, _DATA_FILE))
 
 
 def floor_in_force(

@@ -15,11 +15,11 @@ import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from matcher.rules.reading import data_file
 from models.iso_codes import CURRENCIES
 
 __all__ = [
@@ -163,32 +163,17 @@ def _table(text: str, origin: str) -> ExchangeRateTable:
 
 @functools.cache
 def _default_table() -> ExchangeRateTable:
-    text = (resources.files("matcher") / "data" / _DATA_FILE).read_text(encoding="utf-8")
-    return _table(text, f"matcher/data/{_DATA_FILE}")
+    return _table(*data_file(None, _DATA_FILE))
 
 
 def load_exchange_rates(path: str | Path | None = None) -> ExchangeRateTable:
     """Load the shipped rate table, or an operator's replacement file of the same shape.
 
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        A replacement JSON file; the shipped table (cached) when omitted.
-
-    Returns
-    -------
-    ExchangeRateTable
-        The validated table.
-
-    Raises
-    ------
-    ExchangeRateError
-        If the file is malformed (the message names the file and the key).
+    ``path`` is a replacement JSON file; the shipped one (cached) when omitted
+    (:func:`matcher.rules.reading.data_file`). Raises ``ExchangeRateError`` naming the file and the
+    key when the file is malformed.
     """
-    if path is None:
-        return _default_table()
-    file = Path(path)
-    return _table(file.read_text(encoding="utf-8"), str(file))
+    return _default_table() if path is None else _table(*data_file(path, _DATA_FILE))
 
 
 def convert_currency(

@@ -7,12 +7,12 @@ errors too, so a misspelt key never silently drops a rule.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from matcher.rules.reading import DataFileError, Node, show
 from matcher.rules.types import (
     STATUSES,
     AgeWindow,
@@ -49,7 +49,7 @@ from matcher.rules.types import (
     WageFloorFallback,
 )
 from models.common import PROGRAMMES
-from models.iso_codes import COUNTRIES, CURRENCIES
+from models.iso_codes import COUNTRIES
 from models.language_results import LANGUAGE_TESTS, canonical_result
 from models.results import GAP_KINDS
 from models.worker import CERTIFICATE_SCHEMES, EDUCATION_LEVELS
@@ -74,155 +74,15 @@ _SEX_KEYS = frozenset({"sex", "gender"})
 T = TypeVar("T")
 
 
-class RulePackError(ValueError):
+class RulePackError(DataFileError):
     """A rule pack file is malformed; the message names the file and the key."""
 
 
-class _Obj:
-    """A JSON object being read: typed getters that raise with the file and key path."""
-
-    def __init__(self, raw: object, file: str, path: str, sources: frozenset[str]) -> None:
-        if not isinstance(raw, dict):
-            where = f"key '{path}'" if path else "top level"
-            raise RulePackError(f"{file}: {where}: expected an object, got {_show(raw)}")
-        self._raw: dict[str, Any] = raw
-        self.file = file
-        self.path = path
-        self.sources = sources
-        self._seen: set[str] = set()
-
-    def where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def error(self, key: str, message: str) -> RulePackError:
-        return RulePackError(f"{self.file}: key '{self.where(key)}': {message}")
-
-    def has(self, key: str) -> bool:
-        return key in self._raw
-
-    def raw(self, key: str, *, required: bool = True, default: object = None) -> Any:
-        self._seen.add(key)
-        if key not in self._raw:
-            if required:
-                raise self.error(key, "is required")
-            return default
-        return self._raw[key]
-
-    def text(self, key: str) -> str:
-        value = self.raw(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(key, f"expected a non-empty string, got {_show(value)}")
-        return value
-
-    def opt_text(self, key: str) -> str | None:
-        value = self.raw(key, required=False)
-        return None if value is None else self.text(key)
-
-    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
-        value = self.text(key)
-        if value not in allowed:
-            raise self.error(key, f"must be one of {', '.join(allowed)}; got {value!r}")
-        return value
-
-    def integer(self, key: str, *, low: int = 0) -> int:
-        value = self.raw(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise self.error(key, f"expected an integer >= {low}, got {_show(value)}")
-        return value
-
-    def opt_integer(self, key: str, *, low: int = 0) -> int | None:
-        value = self.raw(key, required=False)
-        return None if value is None else self.integer(key, low=low)
-
-    def positive(self, key: str) -> float:
-        value = self.raw(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise self.error(key, f"expected a number > 0, got {_show(value)}")
-        return float(value)
-
-    def flag(self, key: str, *, default: bool | None = None) -> bool:
-        value = self.raw(key, required=default is None, default=default)
-        if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {_show(value)}")
-        return value
-
-    def day(self, key: str) -> dt.date:
-        value = self.text(key)
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise self.error(key, f"expected a date YYYY-MM-DD, got {value!r}") from None
-
-    def opt_day(self, key: str) -> dt.date | None:
-        value = self.raw(key, required=False)
-        return None if value is None else self.day(key)
-
-    def country(self, key: str) -> str:
-        value = self.text(key)
-        if value not in COUNTRIES:
-            raise self.error(key, f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-        return value
-
-    def opt_country(self, key: str) -> str | None:
-        value = self.raw(key, required=False)
-        return None if value is None else self.country(key)
-
-    def currency(self, key: str) -> str:
-        value = self.text(key)
-        if value not in CURRENCIES:
-            raise self.error(key, f"{value!r} is not an ISO 4217 currency code")
-        return value
-
-    def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
-        value = self.raw(key, required=required, default=[])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.error(key, f"expected a list of strings, got {_show(value)}")
-        return tuple(value)
-
-    def members(self) -> list[str]:
-        return list(self._raw)
-
-    def obj(self, key: str) -> _Obj:
-        return _Obj(self.raw(key), self.file, self.where(key), self.sources)
-
-    def opt_obj(self, key: str, *, required: bool = False) -> _Obj | None:
-        value = self.raw(key, required=required)
-        return None if value is None else self.obj(key)
-
-    def objs(self, key: str, *, required: bool = True) -> list[_Obj]:
-        value = self.raw(key, required=required, default=[])
-        if not isinstance(value, list):
-            raise self.error(key, f"expected a list, got {_show(value)}")
-        return [
-            _Obj(item, self.file, f"{self.where(key)}[{i}]", self.sources)
-            for i, item in enumerate(value)
-        ]
+class _Obj(Node):
+    """A rule pack object: a ``status`` is one of STATUSES."""
 
     def status(self) -> str:
         return self.choice("status", STATUSES)
-
-    def source(self) -> str:
-        value = self.text("source")
-        if value not in self.sources:
-            raise self.error("source", f"{value!r} is not a key of 'sources'")
-        return value
-
-    def also(self) -> tuple[str, ...]:
-        keys = self.texts("also", required=False)
-        missing = [k for k in keys if k not in self.sources]
-        if missing:
-            raise self.error("also", f"{', '.join(missing)} not keys of 'sources'")
-        return keys
-
-    def finish(self) -> None:
-        unknown = sorted(set(self._raw) - self._seen)
-        if unknown:
-            raise self.error(unknown[0], "is not a known key here (misspelt?)")
-
-
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _done(o: _Obj, value: T) -> T:
@@ -252,25 +112,25 @@ def _not_accepted(o: _Obj) -> NotAccepted:
             o.choice("test", LANGUAGE_TESTS),
             o.text("detail"),
             o.text("detail_id"),
-            o.source(),
+            o.source_key(),
             o.status(),
         ),
     )
 
 
 def _language(o: _Obj) -> LanguageRule:
-    any_of = tuple(_language_option(x) for x in o.objs("any_of"))
+    any_of = tuple(_language_option(x) for x in o.nodes("any_of"))
     if not any_of:
         raise o.error("any_of", "must name at least one test (use null for no language gate)")
     return _done(
         o,
         LanguageRule(
             any_of=any_of,
-            not_accepted=tuple(_not_accepted(x) for x in o.objs("not_accepted", required=False)),
+            not_accepted=tuple(_not_accepted(x) for x in o.nodes("not_accepted", required=False)),
             exemptions=o.texts("exemptions", required=False),
             detail=o.text("detail"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -286,8 +146,8 @@ def _validity(o: _Obj, test: str) -> LanguageValidity:
             months=o.integer("months", low=1),
             counts_from=o.choice("counts_from", ("result_date",)),
             detail=o.text("detail"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -295,12 +155,12 @@ def _validity(o: _Obj, test: str) -> LanguageValidity:
 
 def _age(o: _Obj) -> AgeWindow:
     by_education: dict[str, tuple[int, int]] = {}
-    edu = o.opt_obj("min_by_education")
+    edu = o.opt_node("min_by_education")
     if edu is not None:
         for level in edu.members():
             if level not in EDUCATION_LEVELS:
                 raise edu.error(level, f"not an education level ({', '.join(EDUCATION_LEVELS)})")
-            entry = edu.obj(level)
+            entry = edu.node(level)
             by_education[level] = _done(entry, (entry.integer("years"), entry.integer("months")))
         edu.finish()
     window = AgeWindow(
@@ -309,8 +169,8 @@ def _age(o: _Obj) -> AgeWindow:
         at=o.choice("at", AGE_AT),
         min_by_education=MappingProxyType(by_education),
         detail=o.text("detail"),
-        source=o.source(),
-        also=o.also(),
+        source=o.source_key(),
+        also=o.source_keys(),
         status=o.status(),
     )
     low, high = window.minimum, window.maximum
@@ -340,8 +200,8 @@ def _stay_cap(o: _Obj) -> StayCap:
             includes_contract=o.flag("includes_contract"),
             detail=o.text("detail"),
             detail_id=o.text("detail_id"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -352,8 +212,8 @@ def _contract(o: _Obj) -> ContractRule:
         max_months=o.integer("max_months", low=1),
         extendable_to_months=o.opt_integer("extendable_to_months", low=1),
         detail=o.text("detail"),
-        source=o.source(),
-        also=o.also(),
+        source=o.source_key(),
+        also=o.source_keys(),
         status=o.status(),
     )
     if rule.extendable_to_months is not None and rule.extendable_to_months < rule.max_months:
@@ -368,8 +228,8 @@ def _availability(o: _Obj) -> Availability:
             o.day("last_start_date"),
             o.text("detail"),
             o.text("detail_id"),
-            o.source(),
-            o.also(),
+            o.source_key(),
+            o.source_keys(),
             o.status(),
         ),
     )
@@ -382,8 +242,8 @@ def _health(o: _Obj) -> HealthGate:
             o.choice("gate", HEALTH_FIELDS),
             o.text("detail"),
             o.text("detail_id"),
-            o.source(),
-            o.also(),
+            o.source_key(),
+            o.source_keys(),
             o.status(),
         ),
     )
@@ -413,8 +273,8 @@ def _experience(o: _Obj) -> ExperienceRequirement:
 
 
 def _route(o: _Obj) -> SkillRoute:
-    certificates = tuple(_certificate(c) for c in o.objs("certificates"))
-    experience = _one(o.opt_obj("experience"), _experience)
+    certificates = tuple(_certificate(c) for c in o.nodes("certificates"))
+    experience = _one(o.opt_node("experience"), _experience)
     if not certificates and experience is None:
         raise o.error("certificates", "a route needs a certificate or experience")
     return _done(o, SkillRoute(o.text("id"), certificates, experience))
@@ -431,11 +291,11 @@ def _skill_gate(o: _Obj) -> SkillGate:
         gap_kind=o.choice("gap_kind", GAP_KINDS),
         detail=o.text("detail"),
         detail_id=o.text("detail_id"),
-        routes=tuple(_route(r) for r in o.objs("routes")),
-        categories=tuple(_category(c) for c in o.objs("categories", required=False)),
+        routes=tuple(_route(r) for r in o.nodes("routes")),
+        categories=tuple(_category(c) for c in o.nodes("categories", required=False)),
         exemptions=o.texts("exemptions", required=False),
-        source=o.source(),
-        also=o.also(),
+        source=o.source_key(),
+        also=o.source_keys(),
         status=o.status(),
     )
     if gate.mode == "gate" and not gate.routes:
@@ -444,9 +304,10 @@ def _skill_gate(o: _Obj) -> SkillGate:
 
 
 def _exemption(o: _Obj) -> Exemption:
-    evidence = o.obj("evidence")
-    experience = _one(evidence.opt_obj("experience"), _experience)
-    certificates = tuple(_certificate(c) for c in evidence.objs("certificates_any", required=False))
+    evidence = o.node("evidence")
+    experience = _one(evidence.opt_node("experience"), _experience)
+    certified = evidence.nodes("certificates_any", required=False)
+    certificates = tuple(_certificate(c) for c in certified)
     other = evidence.opt_text("other")
     evidence.finish()
     effects = tuple(
@@ -456,7 +317,7 @@ def _exemption(o: _Obj) -> Exemption:
                 e.text("gate"), e.choice("condition", EXEMPTION_CONDITIONS), e.status()
             ),
         )
-        for e in o.objs("exempts")
+        for e in o.nodes("exempts")
     )
     related = any(e.condition == "related_field" and e.status == "verified" for e in effects)
     if related and not (certificates and all(c.skill_matches_job for c in certificates)):
@@ -473,8 +334,8 @@ def _exemption(o: _Obj) -> Exemption:
             certificates_any=certificates,
             other=other,
             exempts=effects,
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -490,8 +351,8 @@ def _pack_flag(o: _Obj) -> PackFlag:
             scope=o.choice("scope", ("job_order", "worker")),
             detail=o.text("detail"),
             detail_id=o.text("detail_id"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -505,8 +366,8 @@ def _job_order_flag(o: _Obj) -> JobOrderFlag:
             o.text("field"),
             o.text("kind"),
             o.text("detail"),
-            o.source(),
-            o.also(),
+            o.source_key(),
+            o.source_keys(),
             o.status(),
         ),
     )
@@ -515,7 +376,7 @@ def _job_order_flag(o: _Obj) -> JobOrderFlag:
 def _legal_rule(o: _Obj) -> LegalRule:
     params = o.raw("params", required=False, default={})
     if not isinstance(params, dict):
-        raise o.error("params", f"expected an object, got {_show(params)}")
+        raise o.error("params", f"expected an object, got {show(params)}")
     return _done(
         o,
         LegalRule(
@@ -526,8 +387,8 @@ def _legal_rule(o: _Obj) -> LegalRule:
             detail=o.text("detail"),
             params=MappingProxyType(dict(params)),
             checkable=o.flag("checkable"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -539,7 +400,7 @@ def _money(o: _Obj) -> Money:
 
 def _moratorium(o: _Obj) -> Moratorium:
     countries = tuple(
-        _done(c, MoratoriumCountry(c.country("code"), c.status())) for c in o.objs("countries")
+        _done(c, MoratoriumCountry(c.country("code"), c.status())) for c in o.nodes("countries")
     )
     exceptions = tuple(
         _done(
@@ -548,13 +409,13 @@ def _moratorium(o: _Obj) -> Moratorium:
                 id=e.text("id"),
                 country=e.country("country"),
                 detail=e.text("detail"),
-                min_wage=_one(e.opt_obj("min_wage"), _money),
-                source=e.source(),
-                also=e.also(),
+                min_wage=_one(e.opt_node("min_wage"), _money),
+                source=e.source_key(),
+                also=e.source_keys(),
                 status=e.status(),
             ),
         )
-        for e in o.objs("exceptions", required=False)
+        for e in o.nodes("exceptions", required=False)
     )
     employer_types = o.texts("employer_types")
     if not set(employer_types) <= {"company", "household"} or not employer_types:
@@ -571,8 +432,8 @@ def _moratorium(o: _Obj) -> Moratorium:
             countries=countries,
             countries_detail=o.text("countries_detail"),
             exceptions=exceptions,
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -611,9 +472,9 @@ def _wage_floor(o: _Obj, pack_country: str | None) -> WageFloor:
         category=o.opt_text("category"),
         label=o.opt_text("label"),
         note=o.opt_text("note"),
-        allowances=tuple(_allowance(a) for a in o.objs("allowances", required=False)),
-        source=o.source(),
-        also=o.also(),
+        allowances=tuple(_allowance(a) for a in o.nodes("allowances", required=False)),
+        source=o.source_key(),
+        also=o.source_keys(),
         status=o.status(),
     )
     if floor.effective_until is not None and floor.effective_until < floor.effective_from:
@@ -629,8 +490,8 @@ def _fallback(o: _Obj) -> WageFloorFallback:
             flag_kind=o.text("flag_kind"),
             detail=o.text("detail"),
             detail_id=o.text("detail_id"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -644,8 +505,8 @@ def _no_floor(o: _Obj) -> NoStatutoryFloor:
             o.currency("currency"),
             o.text("detail"),
             o.text("detail_id"),
-            o.source(),
-            o.also(),
+            o.source_key(),
+            o.source_keys(),
             o.status(),
         ),
     )
@@ -659,8 +520,8 @@ def _coverage(o: _Obj) -> Coverage:
             o.day("until"),
             o.text("detail"),
             o.text("detail_id"),
-            o.source(),
-            o.also(),
+            o.source_key(),
+            o.source_keys(),
             o.status(),
         ),
     )
@@ -680,8 +541,8 @@ def _threshold(o: _Obj) -> SalaryThreshold:
             mode=o.choice("mode", ("gate", "review")),
             applies_to=o.text("applies_to"),
             detail=o.text("detail"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -699,8 +560,8 @@ def _hours(o: _Obj) -> HoursConvention:
             derivation=o.text("derivation"),
             use_for_floor_check=o.flag("use_for_floor_check"),
             detail=o.text("detail"),
-            source=o.source(),
-            also=o.also(),
+            source=o.source_key(),
+            also=o.source_keys(),
             status=o.status(),
         ),
     )
@@ -710,8 +571,8 @@ def _not_encoded(o: _Obj) -> NotEncoded:
     status = o.status()
     source_value = o.raw("source")
     # A note may lack a source only when the research notes found none (then it is unverified).
-    source = None if source_value is None and status == "unverified" else o.source()
-    return _done(o, NotEncoded(o.text("id"), o.text("detail"), source, o.also(), status))
+    source = None if source_value is None and status == "unverified" else o.source_key()
+    return _done(o, NotEncoded(o.text("id"), o.text("detail"), source, o.source_keys(), status))
 
 
 def _check_no_sex_gate(value: object, file: str, path: str) -> None:
@@ -733,10 +594,10 @@ def _sources(top: _Obj) -> dict[str, str]:
     raw = top.raw("sources")
     if not isinstance(raw, dict) or not raw:
         raise top.error("sources", "expected a non-empty object of key -> URL")
-    listing = top.obj("sources")
+    listing = top.node("sources")
     for key, url in raw.items():
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise listing.error(key, f"expected an http(s) URL, got {_show(url)}")
+            raise listing.error(key, f"expected an http(s) URL, got {show(url)}")
     return dict(raw)
 
 
@@ -769,9 +630,9 @@ def parse_pack(raw: object, file: str) -> RulePack:
     RulePackError
         On any structural problem, naming the file and the key.
     """
-    probe = _Obj(raw, file, "", frozenset())
+    probe = _Obj(raw, file, "", RulePackError)
     sources = _sources(probe)
-    top = _Obj(raw, file, "", frozenset(sources))
+    top = _Obj(raw, file, "", RulePackError, frozenset(sources))
     top.raw("sources")
     _check_no_sex_gate(raw, file, "")
 
@@ -790,21 +651,21 @@ def parse_pack(raw: object, file: str) -> RulePack:
     if country is None and programme != "OTHER":
         raise top.error("country", "is required (only OTHER spans several countries)")
 
-    validity_obj = top.obj("language_validity")
-    validity = {test: _validity(validity_obj.obj(test), test) for test in validity_obj.members()}
+    validity_obj = top.node("language_validity")
+    validity = {test: _validity(validity_obj.node(test), test) for test in validity_obj.members()}
     validity_obj.finish()
-    floors = [_wage_floor(f, country) for f in top.objs("wage_floors")]
+    floors = [_wage_floor(f, country) for f in top.nodes("wage_floors")]
     _unique(
         floors,
         lambda f: (f.country, f.region, f.category, f.per, f.effective_from),
         top,
         "wage_floors",
     )
-    hours = [_hours(h) for h in top.objs("hours_per_month")]
+    hours = [_hours(h) for h in top.nodes("hours_per_month")]
     _unique(hours, lambda h: h.country, top, "hours_per_month")
-    coverage = [_coverage(c) for c in top.objs("wage_floor_coverage", required=False)]
+    coverage = [_coverage(c) for c in top.nodes("wage_floor_coverage", required=False)]
     _unique(coverage, lambda c: c.country, top, "wage_floor_coverage")
-    fallback = _one(top.opt_obj("wage_floor_fallback", required=True), _fallback)
+    fallback = _one(top.opt_node("wage_floor_fallback", required=True), _fallback)
     if fallback is not None and any(f.region is None for f in floors if f.category is None):
         raise top.error("wage_floors", "a regional fallback needs a region on every general floor")
 
@@ -815,32 +676,32 @@ def parse_pack(raw: object, file: str) -> RulePack:
         updated=updated,
         title=top.text("title"),
         sources=MappingProxyType(sources),
-        language=_one(top.opt_obj("language", required=True), _language),
+        language=_one(top.opt_node("language", required=True), _language),
         language_validity=MappingProxyType(validity),
-        age=_one(top.opt_obj("age", required=True), _age),
-        stay_cap_months=_one(top.opt_obj("stay_cap_months", required=True), _stay_cap),
-        contract=_one(top.opt_obj("contract"), _contract),
-        availability=_one(top.opt_obj("availability"), _availability),
-        health=tuple(_health(h) for h in top.objs("health")),
-        skill_gates=tuple(_skill_gate(g) for g in top.objs("skill_gates")),
-        exemptions=tuple(_exemption(e) for e in top.objs("exemptions", required=False)),
-        flags=tuple(_pack_flag(f) for f in top.objs("flags")),
+        age=_one(top.opt_node("age", required=True), _age),
+        stay_cap_months=_one(top.opt_node("stay_cap_months", required=True), _stay_cap),
+        contract=_one(top.opt_node("contract"), _contract),
+        availability=_one(top.opt_node("availability"), _availability),
+        health=tuple(_health(h) for h in top.nodes("health")),
+        skill_gates=tuple(_skill_gate(g) for g in top.nodes("skill_gates")),
+        exemptions=tuple(_exemption(e) for e in top.nodes("exemptions", required=False)),
+        flags=tuple(_pack_flag(f) for f in top.nodes("flags")),
         job_order_flags=tuple(
-            _job_order_flag(f) for f in top.objs("job_order_flags", required=False)
+            _job_order_flag(f) for f in top.nodes("job_order_flags", required=False)
         ),
-        rules=tuple(_legal_rule(r) for r in top.objs("rules", required=False)),
-        moratoria=tuple(_moratorium(m) for m in top.objs("moratoria", required=False)),
+        rules=tuple(_legal_rule(r) for r in top.nodes("rules", required=False)),
+        moratoria=tuple(_moratorium(m) for m in top.nodes("moratoria", required=False)),
         wage_floors=tuple(floors),
         wage_floor_fallback=fallback,
         no_statutory_floor=tuple(
-            _no_floor(n) for n in top.objs("no_statutory_floor", required=False)
+            _no_floor(n) for n in top.nodes("no_statutory_floor", required=False)
         ),
         wage_floor_coverage=tuple(coverage),
         salary_thresholds=tuple(
-            _threshold(t) for t in top.objs("salary_thresholds", required=False)
+            _threshold(t) for t in top.nodes("salary_thresholds", required=False)
         ),
         hours_per_month=MappingProxyType({h.country: h for h in hours}),
-        not_encoded=tuple(_not_encoded(n) for n in top.objs("not_encoded", required=False)),
+        not_encoded=tuple(_not_encoded(n) for n in top.nodes("not_encoded", required=False)),
         file=file,
     )
     top.finish()
