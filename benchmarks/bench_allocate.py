@@ -19,3 +19,241 @@ end-to-end run is timed for every ``--n-jobs`` value, and their records must be 
 """
 
 from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matching.games import HospitalResident
+
+from benchmarks.common import parse_args, timed, validated
+from benchmarks.synthetic import AS_OF, generate_pool
+from matcher.allocation.chunks import PoolPayload
+from matcher.allocation.graph import EligibleGraph, build_graph
+from matcher.allocation.round import allocate, allocate_round, eligible_graph
+from matcher.allocation.runner import ChunkRunner
+from matcher.allocation.stable import stable_allocation
+from matcher.scoring.encoding import encode_pool
+from matcher.scoring.kernel import PoolScorer
+from matcher.scoring.matching import MatchRun, prepare_run
+from matcher.scoring.publish import id_rank, published_scores
+
+
+def _rescale_slots(vacancies: list[dict[str, Any]], total: int) -> None:
+    """Scale slots in place to sum to ``total`` (largest remainder, at least 1 each)."""
+    slots = np.array([v["slots"] for v in vacancies], np.float64)
+    share = slots / slots.sum() * (total - len(slots))
+    scaled = np.floor(share).astype(np.int64)
+    scaled[np.argsort(-(share - scaled), kind="stable")[: total - len(slots) - scaled.sum()]] += 1
+    for vacancy, n in zip(vacancies, scaled + 1, strict=True):
+        vacancy["slots"] = int(n)
+
+
+def _run(n_workers: int, n_vacancies: int, slots: int | None, seed: int) -> MatchRun:
+    with timed("generate (benchmarks.synthetic)"):
+        raw = generate_pool(n_workers, n_vacancies, seed=seed, as_of=AS_OF)
+    if slots is not None:
+        _rescale_slots(raw.vacancies, slots)
+    workers, vacancies, agencies = validated(raw)
+    with timed("read and screen (prepare_run)"):
+        return prepare_run(workers, vacancies, agencies, AS_OF)
+
+
+def _round(args: argparse.Namespace) -> None:
+    print(
+        f"\nround: {args.workers:,} workers x {args.vacancies:,} job orders, {args.slots:,} slots"
+    )
+    run = _run(args.workers, args.vacancies, args.slots, args.seed)
+    orders = [v for v in run.vacancies if not v.refused]
+    print(f"  {len(orders):,} job orders open ({sum(o.vacancy.slots for o in orders):,} slots)")
+    print("  parts (measured once, outside the end-to-end runs):")
+    start = time.perf_counter()
+    pool = encode_pool(run.workers, run.params.taxonomy, AS_OF)
+    print(f"    encode the pool: {time.perf_counter() - start:.1f} s")
+    payload = PoolPayload(pool, run.params)
+    for n_jobs in args.n_jobs:
+        start = time.perf_counter()
+        graph = eligible_graph(payload, orders, runner=ChunkRunner(n_jobs=n_jobs))
+        print(
+            f"    score the eligible graph, --n-jobs {n_jobs}: "
+            f"{time.perf_counter() - start:.1f} s ({graph.n_edges:,} eligible pairs)"
+        )
+    for method in ("optimal", "stable"):
+        start = time.perf_counter()
+        chosen = allocate(graph, method=method)
+        print(
+            f"    allocate {method}: {time.perf_counter() - start:.2f} s ({int(chosen.sum()):,} "
+            f"placed, total score {graph.score[chosen].sum() / 1e4:,.1f})"
+        )
+    del payload, pool, graph
+    texts = set()
+    for method in ("optimal", "stable"):
+        for n_jobs in args.n_jobs:
+            start = time.perf_counter()
+            outcome = allocate_round(
+                run,
+                method=method,  # type: ignore[arg-type]
+                runner=ChunkRunner(n_jobs=n_jobs),
+            )
+            seconds = time.perf_counter() - start
+            open_orders = int((outcome.open_slots() > 0).sum())
+            print(
+                f"  end to end --method {method} --n-jobs {n_jobs} (score, allocate, reasons, "
+                f"records): {seconds:.1f} s; {int(outcome.chosen.sum()):,} placed, "
+                f"{open_orders:,} job orders left with open slots (gap pass), "
+                f"{len(outcome.records):,} records",
+                flush=True,
+            )
+            texts.add((method, "\n".join(r.model_dump_json() for r in outcome.records)))
+    if len(texts) != 2:
+        raise SystemExit("the records differ between --n-jobs values")
+    print(f"  records identical for --n-jobs {', '.join(map(str, args.n_jobs))}")
+
+
+def _library(graph: EligibleGraph) -> tuple[set[tuple[int, int]], float, float]:
+    """Solve with ``matching`` in a thread with a deep stack (its game constructor
+    deep-copies the players' web of references recursively)."""
+    found: list[tuple[set[tuple[int, int]], float, float]] = []
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1 << 30)
+    try:
+        thread = threading.Thread(target=lambda: found.append(_library_solve(graph)))
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(0)
+        sys.setrecursionlimit(limit)
+    return found[0]
+
+
+def _library_solve(graph: EligibleGraph) -> tuple[set[tuple[int, int]], float, float]:
+    """The pairs, seconds to build the game, seconds to solve."""
+    jobs = graph.job()
+    w_ptr, w_order = graph.by_worker()
+    residents = {
+        f"w{w}": [f"j{jobs[e]}" for e in w_order[w_ptr[w] : w_ptr[w + 1]]]
+        for w in range(graph.n_workers)
+        if w_ptr[w + 1] > w_ptr[w]
+    }
+    hospitals = {
+        f"j{j}": [f"w{w}" for w in graph.worker[graph.ptr[j] : graph.ptr[j + 1]]]
+        for j in range(graph.n_jobs)
+        if graph.ptr[j + 1] > graph.ptr[j]
+    }
+    capacities = {h: int(graph.capacity[int(h[1:])]) for h in hospitals}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # capacities above the residents who rank a hospital
+        start = time.perf_counter()
+        game = HospitalResident.create_from_dictionaries(residents, hospitals, capacities)
+        built = time.perf_counter() - start
+        start = time.perf_counter()
+        solution = game.solve(optimal="resident")
+        solved = time.perf_counter() - start
+    pairs = {(int(h.name[1:]), int(r.name[1:])) for h, rs in solution.items() for r in rs}
+    return pairs, built, solved
+
+
+def _dense_graph(run: MatchRun, per_job: int) -> EligibleGraph:
+    """Each open job order's ``per_job`` best workers by score, gates ignored."""
+    orders = [v for v in run.vacancies if not v.refused]
+    scorer = PoolScorer(encode_pool(run.workers, run.params.taxonomy, AS_OF), run.params)
+    found = scorer.top_workers(orders, k=per_job, include_ineligible=True)
+    jobs = np.concatenate([np.full(len(f.workers), j) for j, f in enumerate(found) if f])
+    workers = np.concatenate([f.workers for f in found if f])
+    scores = np.concatenate([published_scores(f.score) for f in found if f])
+    return build_graph(
+        jobs,
+        workers,
+        scores,
+        capacity=np.array([o.vacancy.slots for o in orders], np.int64),
+        worker_rank=np.asarray(scorer.pool.id_rank, dtype=np.int64),
+        job_rank=id_rank([o.vacancy.id for o in orders]),
+    )
+
+
+def _compare(name: str, graph: EligibleGraph, repeats: int) -> None:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        chosen = stable_allocation(graph)
+        times.append(time.perf_counter() - start)
+    ours = statistics.median(times)
+    mine = {
+        (int(j), int(w)) for j, w in zip(graph.job()[chosen], graph.worker[chosen], strict=True)
+    }
+    theirs, built, solved = _library(graph)
+    print(
+        f"  {name}: {graph.n_edges:,} pairs, {len(mine):,} placed; identical: {mine == theirs}; "
+        f"stable_allocation {1000 * ours:.2f} ms (median of {repeats}); matching: build "
+        f"{built:.2f} s, solve {solved:.2f} s; speed ratio {solved / ours:,.0f}x on solve, "
+        f"{(built + solved) / ours:,.0f}x with the build"
+    )
+    if mine != theirs:
+        raise SystemExit("stable_allocation and the matching library disagree")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=100_000)
+    parser.add_argument("--vacancies", type=int, default=5_000)
+    parser.add_argument("--slots", type=int, default=20_000)
+    parser.add_argument("--small-workers", type=int, default=2_000)
+    parser.add_argument("--small-vacancies", type=int, default=100)
+    parser.add_argument("--dense-per-job", type=int, default=1_000)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--n-jobs",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="comma-separated --n-jobs values to time (default 1,2)",
+    )
+    parser.add_argument("--skip-round", action="store_true", help="only the comparison")
+    args = parse_args(
+        parser,
+        argv,
+        quick={
+            "workers": 3_000,
+            "vacancies": 100,
+            "slots": 400,
+            "small_workers": 500,
+            "small_vacancies": 30,
+            "dense_per_job": 50,
+            "repeats": 1,
+        },
+    )
+    print(
+        f"bench_allocate: python {platform.python_version()}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, as_of {AS_OF}, seed {args.seed}"
+    )
+    print(
+        f"\nstable vs matching: {args.small_workers:,} workers x {args.small_vacancies} job orders"
+    )
+    run = _run(args.small_workers, args.small_vacancies, None, args.seed)
+    orders = [v for v in run.vacancies if not v.refused]
+    small_pool = encode_pool(run.workers, run.params.taxonomy, AS_OF)
+    payload = PoolPayload(small_pool, run.params)
+    _compare("eligible graph", eligible_graph(payload, orders), args.repeats)
+    _compare(
+        f"denser game (top {args.dense_per_job} per job order, gates ignored)",
+        _dense_graph(run, args.dense_per_job),
+        args.repeats,
+    )
+    if not args.skip_round:
+        _round(args)
+    print(f"\n(finished {dt.datetime.now().isoformat(timespec='seconds')})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
