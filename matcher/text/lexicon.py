@@ -7,8 +7,7 @@ officer would:
 1. fold the text (:mod:`matcher.text.fold`) and split it where it joins several skills
    ("dan", "and", ",", "/"), unless the whole text, neutral words aside, is one name;
 2. give every word its known form: itself, an Indonesian root, an English base form, or a
-   typo correction
-   (:mod:`matcher.text.words`, with a bounded memo);
+   typo correction (:mod:`matcher.text.words`, with a bounded memo);
 3. cover the words with whole names, in any order, largest first, and score the reading
    by how much of the text the names explain (:mod:`matcher.text.cover`);
 4. as a last resort, match a segment no name reads well enough as a whole, only when one

@@ -1,9 +1,9 @@
 """Word reading: a segment cut into words, and each word given its known forms.
 
 A word is known as written, by an Indonesian root ("pengelasan" -> "las"), by an English
-base form ("assemblies" -> "assembly"), or by a typo
-correction to a known word ("forklip" -> "forklift": one edit for short words, two for
-long ones, the same first letter, and only when the nearest known word is unique). East
+base form ("assemblies" -> "assembly"), or by a typo correction to a known word
+("forklip" -> "forklift": one edit for short words, two for long ones, the same first
+letter, and only when the nearest known word is unique). East
 Asian words are cut into known words by longest match ("溶接作業" -> "溶接", "作業"), and
 words split by a stray space are joined again when only the join is known ("fork lift").
 
