@@ -72,6 +72,7 @@ class Holdout:
     false_positive: int
     by_language: dict[str, tuple[int, int]]  # language -> (right, rows)
     merged: dict[tuple[str, str], int]  # (concept labelled, other concept read) -> strings
+    broader: frozenset[tuple[str, str]]  # the merged pairs where the one read is an ancestor
 
     @property
     def right(self) -> float:
@@ -87,7 +88,8 @@ class Holdout:
             f"{(self.labelled - self.correct - self.wrong) / self.labelled:.1%} unknown; "
             f"{self.negatives} unknown: "
             f"{self.false_positive / self.negatives:.1%} given a concept; "
-            f"{len(self.merged)} pairs of distinct skills merged"
+            f"{len(self.merged)} pairs of distinct skills merged "
+            f"({len(self.broader)} of them read as a broader concept of the one labelled)"
         )
 
 
@@ -134,6 +136,7 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
         false_positive,
         {lang: (right, n) for lang, (right, n) in by_language.items()},
         merged,
+        frozenset(p for p in merged if p[1] in normalizer.taxonomy.ancestors(p[0])),
     )
 
 
@@ -244,7 +247,8 @@ if __name__ == "__main__":
     holdout = messy_holdout(normalizer)
     print("messy held-out:", holdout.report())
     for (labelled, read), n in sorted(holdout.merged.items()):
-        print(f"  merged: {labelled} read as {read} ({n})")
+        how = "its broader" if (labelled, read) in holdout.broader else "another"
+        print(f"  merged: {labelled} read as {how} {read} ({n})")
     print("outside manufacturing:", outside_false_positives(normalizer).report())
     recall = esco_label_recall(normalizer)
     print("ESCO label recall:", recall_report(recall))

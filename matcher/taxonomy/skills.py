@@ -522,10 +522,14 @@ class SkillNormalizer:
         list[SkillMatch]
             One match per input, in order.
         """
-        return [
-            SkillMatch(text, tuple(self._hit(h) for h in hits))
-            for text, hits in zip(texts, self._lexicon.read_many(texts), strict=True)
-        ]
+        # Each distinct string is read and matched once; a repeat shares its (frozen) match,
+        # so a million strings cost little more than their distinct ones.
+        unique = list(dict.fromkeys(texts))
+        matches = {
+            text: SkillMatch(text, tuple(self._hit(h) for h in hits))
+            for text, hits in zip(unique, self._lexicon.read_many(unique), strict=True)
+        }
+        return [matches[text] for text in texts]
 
     def _hit(self, hit: Hit) -> ConceptHit:
         return ConceptHit(self.taxonomy[hit.target], hit.score)
