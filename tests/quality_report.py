@@ -7,7 +7,8 @@ The skill-taxonomy measures of issue 19 live here too, so that the tests and a m
 at the shell compute them the same way:
 
 - :func:`messy_holdout` -- accuracy on ``tests/data/skill_messy_holdout.tsv``, strings in five
-  languages written before the alias lists were read;
+  languages written before the alias lists were read, and the pairs of distinct skills it
+  merges (a string labelled with one concept read as another);
 - :func:`esco_label_recall` -- per concept linked to ESCO (exact or narrower), the share of
   its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
@@ -70,6 +71,8 @@ class Holdout:
     negatives: int
     false_positive: int
     by_language: dict[str, tuple[int, int]]  # language -> (right, rows)
+    merged: dict[tuple[str, str], int]  # (concept labelled, other concept read) -> strings
+    broader: frozenset[tuple[str, str]]  # the merged pairs where the one read is an ancestor
 
     @property
     def right(self) -> float:
@@ -83,7 +86,10 @@ class Holdout:
             f"{self.labelled} labelled: {self.correct / self.labelled:.1%} exact, "
             f"{self.wrong / self.labelled:.1%} another concept, "
             f"{(self.labelled - self.correct - self.wrong) / self.labelled:.1%} unknown; "
-            f"{self.negatives} unknown: {self.false_positive / self.negatives:.1%} given a concept"
+            f"{self.negatives} unknown: "
+            f"{self.false_positive / self.negatives:.1%} given a concept; "
+            f"{len(self.merged)} pairs of distinct skills merged "
+            f"({len(self.broader)} of them read as a broader concept of the one labelled)"
         )
 
 
@@ -105,6 +111,7 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
     matches = normalizer.normalize_many([row["text"] for row in rows])
     correct = wrong = negatives = false_positive = 0
     by_language: dict[str, list[int]] = {}
+    merged: dict[tuple[str, str], int] = {}
     for row, match in zip(rows, matches, strict=True):
         expected = {resolve(c) for c in _ids(row["expected"])}
         got = {hit.concept.id for hit in match.concepts}
@@ -116,6 +123,9 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
         else:
             correct += got == expected
             wrong += bool(got - expected)
+            # A skill read as another one, neither of which the string also names.
+            for pair in ((e, g) for e in expected - got for g in got - expected):
+                merged[pair] = merged.get(pair, 0) + 1
         tally[0] += got == expected
     return Holdout(
         len(rows),
@@ -125,6 +135,8 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
         negatives,
         false_positive,
         {lang: (right, n) for lang, (right, n) in by_language.items()},
+        merged,
+        frozenset(p for p in merged if p[1] in normalizer.taxonomy.ancestors(p[0])),
     )
 
 
@@ -232,7 +244,11 @@ def outside_false_positives(normalizer: SkillNormalizer) -> Outside:
 
 if __name__ == "__main__":
     normalizer = default_skill_normalizer()
-    print("messy held-out:", messy_holdout(normalizer).report())
+    holdout = messy_holdout(normalizer)
+    print("messy held-out:", holdout.report())
+    for (labelled, read), n in sorted(holdout.merged.items()):
+        how = "its broader" if (labelled, read) in holdout.broader else "another"
+        print(f"  merged: {labelled} read as {how} {read} ({n})")
     print("outside manufacturing:", outside_false_positives(normalizer).report())
     recall = esco_label_recall(normalizer)
     print("ESCO label recall:", recall_report(recall))

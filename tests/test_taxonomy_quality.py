@@ -1,14 +1,20 @@
 """Issue 19's quality figures: messy held-out strings, ESCO label recall, outside false positives.
 
-The issue's targets (>= 97 % right on the held-out strings, >= 95 % of ESCO labels read as
-their concept, <= 3 % of outside labels given a concept) wait for the normalizer work that
-reads ESCO labels and English morphology; until then these tests report today's figures and
-guard only against a regression well below them.
+The issue's targets: >= 97 % right on the held-out strings with no two distinct skills
+merged, >= 95 % of the ESCO labels of linked concepts read as their concept, <= 3 % of
+outside labels given a concept. The ESCO and outside targets are asserted. The held-out
+target is not reached (82.6 % right, 2.6 % of labelled strings read as another concept
+in taxonomy 2026.12.1): ``test_messy_holdout_target`` states it as a strict expected
+failure, so the day it holds the suite says so, and ``test_messy_holdout`` guards today's
+figures against a regression. The held-out strings were written independently of the
+aliases and are never a source of aliases (``withheld_aliases.tsv``).
 """
 
 from __future__ import annotations
 
 import csv
+
+import pytest
 
 from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
 from tests.quality_report import (
@@ -27,8 +33,16 @@ def test_messy_holdout(quality_report: list[str]) -> None:
     quality_report.append(f"messy held-out set ({MESSY.name}): {result.report()}")
     assert result.rows >= 600
     assert set(result.by_language) >= {"id", "en", "ms", "ja", "ko"}
-    assert result.right >= 0.75, result.report()
-    assert result.wrong / result.labelled <= 0.05, result.report()
+    assert result.right >= 0.82, result.report()
+    assert result.wrong / result.labelled <= 0.03, result.report()
+    assert result.false_positive / result.negatives <= 0.05, result.report()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 19 target not reached yet (82.6 % in 2026.12.1)")
+def test_messy_holdout_target() -> None:
+    result = messy_holdout(default_skill_normalizer())
+    assert result.right >= 0.97, result.report()
+    assert not result.merged, result.report()
 
 
 def test_messy_holdout_labels_are_concepts() -> None:
@@ -45,6 +59,9 @@ def test_esco_label_recall(quality_report: list[str]) -> None:
     linked = {c.id for c in load_taxonomy().concepts.values() if c.esco}
     assert len(recall) >= 200
     assert set(recall) <= linked
+    hits = sum(h for h, _ in recall.values())
+    labels = sum(n for _, n in recall.values())
+    assert hits / labels >= 0.95, recall_report(recall)
 
 
 def test_outside_manufacturing(quality_report: list[str]) -> None:
@@ -52,7 +69,7 @@ def test_outside_manufacturing(quality_report: list[str]) -> None:
     quality_report.append(f"ESCO labels outside manufacturing ({OUTSIDE.name}): {result.report()}")
     assert result.labels >= 300
     assert set(result.by_area) == {"cooking", "farming", "office", "care", "retail"}
-    assert result.false_positive / result.labels <= 0.05, result.report()
+    assert result.false_positive / result.labels <= 0.03, result.report()
 
 
 def test_outside_labels_are_not_linked_skills() -> None:

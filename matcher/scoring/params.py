@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from matcher.rules.exchange_rates import ExchangeRateTable
-from matcher.taxonomy.skills import SkillTaxonomy
+from matcher.taxonomy.skills import SkillRelation, SkillTaxonomy
 
 __all__ = [
     "COMPONENTS",
@@ -25,6 +25,7 @@ __all__ = [
     "ISCO_CREDIT",
     "LANGUAGE_STEP",
     "SKILL_MONTHS_FULL",
+    "SKILL_RELATION_CREDIT",
     "ScoringParams",
 ]
 
@@ -41,6 +42,16 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 
 SKILL_MONTHS_FULL = 36
 """Months of practice at which a skill earns its full depth credit."""
+
+SKILL_RELATION_CREDIT: Mapping[SkillRelation, float] = {
+    "within": 1.0,
+    "broader": 0.5,
+    "sibling": 0.5,
+}
+"""Skill credit by how the held skill stands to the needed one
+(:meth:`matcher.taxonomy.skills.SkillTaxonomy.relation`), before the depth factor: the
+concept or a narrower one meets a requirement in full, a broader or sibling one in part
+(docs/scoring.md)."""
 
 EXPERIENCE_SCALE = 24.0
 """Experience: months (weighted by ISCO closeness) at which credit reaches 1 - 1/e."""

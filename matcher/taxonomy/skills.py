@@ -30,9 +30,11 @@ __all__ = [
     "EscoMatch",
     "SkillMatch",
     "SkillNormalizer",
+    "SkillRelation",
     "SkillTaxonomy",
     "default_skill_normalizer",
     "load_taxonomy",
+    "read_esco_labels",
     "taxonomy_from_data",
 ]
 
@@ -44,6 +46,11 @@ EscoMatch = Literal["exact", "broader", "narrower"]
 """How an ESCO skill relates to a concept (SKOS mapping, seen from the concept): ``exact``
 is the same skill, ``broader`` an ESCO skill that is wider than the concept (its labels
 are not the concept's names), ``narrower`` one that lies within the concept."""
+
+
+SkillRelation = Literal["within", "broader", "sibling"]
+"""How a skill a worker holds stands to a skill a job order asks for, by the taxonomy's
+parents (:meth:`SkillTaxonomy.relation`)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,11 @@ class SkillTaxonomy:
     redirects : Mapping[str, str], optional
         Retired concept id -> the concept that replaced it, so stored results that name an
         old id still resolve. A redirect must lead to a current concept in one step.
+    esco_labels : Mapping[str, Sequence[str]], optional
+        ESCO skill URI -> its preferred, alternative and hidden labels (ESCO v1.1.1,
+        European Commission; ``matcher/data/esco_linked.tsv``). The labels of the skills a
+        concept links ``exact`` or ``narrower`` are names of the concept
+        (:meth:`esco_names`); a URI missing here simply brings none.
 
     Raises
     ------
@@ -130,8 +142,10 @@ class SkillTaxonomy:
         ambiguous: Mapping[str, Sequence[str]],
         version: str,
         redirects: Mapping[str, str] | None = None,
+        esco_labels: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.version = version
+        self.esco_labels = {uri: tuple(names) for uri, names in (esco_labels or {}).items()}
         self.concepts: dict[str, Concept] = {}
         for concept in concepts:
             if concept.id in self.concepts:
@@ -154,6 +168,29 @@ class SkillTaxonomy:
             chain.append(parent)
             parent = self.concepts[parent].parent
         return tuple(chain)
+
+    def esco_names(self, concept_id: str) -> tuple[str, ...]:
+        """The ESCO labels that name ``concept_id``: those of its ``exact`` and ``narrower``
+        links. A ``broader`` link's labels name a wider skill and are left out.
+
+        Parameters
+        ----------
+        concept_id : str
+            A concept id of this taxonomy.
+
+        Returns
+        -------
+        tuple[str, ...]
+            Labels in link order, each once.
+        """
+        concept = self[concept_id]
+        labels = (
+            label
+            for link in concept.esco
+            if link.match != "broader"
+            for label in self.esco_labels.get(link.uri, ())
+        )
+        return tuple(dict.fromkeys(labels))
 
     def resolve(self, concept_id: str) -> str:
         """The current id of ``concept_id``: itself, or the concept a retired id redirects to.
@@ -193,6 +230,29 @@ class SkillTaxonomy:
             Parent, grandparent, ... up to the root.
         """
         return self._ancestors[self.resolve(concept_id)]
+
+    def relation(self, have: str, need: str) -> SkillRelation | None:
+        """How a held concept stands to a needed one: the rule of broader and narrower.
+
+        Parameters
+        ----------
+        have, need : str
+            Concept ids of this taxonomy (retired ids resolve).
+
+        Returns
+        -------
+        SkillRelation or None
+            ``"within"`` when ``have`` is ``need`` or lies within it (a narrower skill
+            meets the need), ``"broader"`` when ``need`` lies within ``have`` ("sewing"
+            held, "industrial sewing machine operation" needed: met in part),
+            ``"sibling"`` when both are children of one parent (MIG for TIG), else None.
+        """
+        if self.is_within(have, need):
+            return "within"
+        if self.is_within(need, have):
+            return "broader"
+        parent = self[need].parent
+        return "sibling" if parent is not None and self[have].parent == parent else None
 
     def is_within(self, concept_id: str, broader: str) -> bool:
         """Whether ``concept_id`` is ``broader`` or one of its descendants.
@@ -272,13 +332,17 @@ def _concept(raw: Mapping[str, Any]) -> Concept:
     )
 
 
-def taxonomy_from_data(raw: Mapping[str, Any]) -> SkillTaxonomy:
+def taxonomy_from_data(
+    raw: Mapping[str, Any], esco_labels: Mapping[str, Sequence[str]] | None = None
+) -> SkillTaxonomy:
     """Build and validate a taxonomy from the parsed content of a ``skills.json`` file.
 
     Parameters
     ----------
     raw : Mapping[str, Any]
         ``version``, ``concepts``, ``ambiguous`` and optionally ``redirects``.
+    esco_labels : Mapping[str, Sequence[str]], optional
+        ESCO URI -> labels (:func:`read_esco_labels`).
 
     Returns
     -------
@@ -295,7 +359,43 @@ def taxonomy_from_data(raw: Mapping[str, Any]) -> SkillTaxonomy:
         raw["ambiguous"],
         raw["version"],
         raw.get("redirects", {}),
+        esco_labels,
     )
+
+
+def read_esco_labels(text: str) -> dict[str, tuple[str, ...]]:
+    """Parse the ESCO extract (``esco_linked.tsv``: ``#`` attribution lines, then ``uri``,
+    ``preferred_label``, ``alt_labels``, ``hidden_labels``; ``|`` between labels).
+
+    Parameters
+    ----------
+    text : str
+        The file's content.
+
+    Returns
+    -------
+    dict[str, tuple[str, ...]]
+        ESCO URI -> its preferred, alternative and hidden labels.
+
+    Raises
+    ------
+    ValueError
+        When the header is not the extract's or a row has the wrong number of fields
+        (naming the line).
+    """
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    header = ["uri", "preferred_label", "alt_labels", "hidden_labels"]
+    if not lines or lines[0].split("\t") != header:
+        raise ValueError(f"ESCO extract: the header must be {' '.join(header)}")
+    labels: dict[str, tuple[str, ...]] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != len(header) or not fields[0] or not fields[1]:
+            raise ValueError(f"ESCO extract: data line {number} needs {len(header)} fields")
+        uri, preferred, alternative, hidden = fields
+        names = [preferred, *alternative.split("|"), *hidden.split("|")]
+        labels[uri] = tuple(dict.fromkeys(n for n in names if n))
+    return labels
 
 
 @lru_cache(maxsize=1)
@@ -305,10 +405,13 @@ def load_taxonomy() -> SkillTaxonomy:
     Returns
     -------
     SkillTaxonomy
-        Concepts from ``matcher/data/skills.json``, validated at load.
+        Concepts from ``matcher/data/skills.json``, validated at load, with the ESCO
+        labels of ``matcher/data/esco_linked.tsv``.
     """
-    text = resources.files("matcher").joinpath("data/skills.json").read_text("utf-8")
-    return taxonomy_from_data(json.loads(text))
+    data = resources.files("matcher").joinpath("data")
+    text = data.joinpath("skills.json").read_text("utf-8")
+    esco = read_esco_labels(data.joinpath("esco_linked.tsv").read_text("utf-8"))
+    return taxonomy_from_data(json.loads(text), esco)
 
 
 @dataclass(frozen=True)
@@ -396,6 +499,9 @@ class SkillNormalizer:
             specificity={cid: len(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
             ancestors={cid: frozenset(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
             workers=workers,
+            # ESCO's labels (European Commission, ESCO v1.1.1) yield to the curated names.
+            secondary={cid: taxonomy.esco_names(cid) for cid in taxonomy.concepts},
+            families={cid: c.family for cid, c in taxonomy.concepts.items()},
         )
 
     def normalize(self, text: str) -> SkillMatch:
@@ -416,10 +522,14 @@ class SkillNormalizer:
         list[SkillMatch]
             One match per input, in order.
         """
-        return [
-            SkillMatch(text, tuple(self._hit(h) for h in hits))
-            for text, hits in zip(texts, self._lexicon.read_many(texts), strict=True)
-        ]
+        # Each distinct string is read and matched once; a repeat shares its (frozen) match,
+        # so a million strings cost little more than their distinct ones.
+        unique = list(dict.fromkeys(texts))
+        matches = {
+            text: SkillMatch(text, tuple(self._hit(h) for h in hits))
+            for text, hits in zip(unique, self._lexicon.read_many(unique), strict=True)
+        }
+        return [matches[text] for text in texts]
 
     def _hit(self, hit: Hit) -> ConceptHit:
         return ConceptHit(self.taxonomy[hit.target], hit.score)

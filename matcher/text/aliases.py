@@ -27,6 +27,7 @@ class Entry:
     need: tuple[tuple[str, int], ...]  # each distinct word and how often the name has it
     target: str | None  # None: a name several targets share, which therefore proves nothing
     chars: int
+    secondary: bool = False  # from the outside vocabulary (see AliasIndex)
 
 
 class AliasIndex:
@@ -41,10 +42,20 @@ class AliasIndex:
         target on their own.
     rules : TextRules
         Abbreviations, qualifier words, separators, synonyms and generic targets.
+    secondary : Mapping[str, Iterable[str]], optional
+        Target id -> names from an outside vocabulary (ESCO labels). They are filed
+        without their neutral words ("operate grinding machine" -> "grinding") and yield:
+        one that makes the same name as a primary name or an ambiguous term, one that two
+        targets share, one left with qualifiers only, and one cut down to a single word
+        are dropped, not made a dead end.
     """
 
     def __init__(
-        self, names: Mapping[str, Iterable[str]], ambiguous: Iterable[str], rules: TextRules
+        self,
+        names: Mapping[str, Iterable[str]],
+        ambiguous: Iterable[str],
+        rules: TextRules,
+        secondary: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.rules = rules
         self.canonical = {v: c for c, variants in rules.synonyms.items() for v in variants}
@@ -59,6 +70,7 @@ class AliasIndex:
                 key = self.canonical_key(words)
                 targets_of[tuple(sorted(key))].add(target)
                 orders[tuple(sorted(key))].append(key)
+        secondary_keys = self._add_secondary(secondary or {}, targets_of, orders, surface)
         self.collisions = {
             " ".join(orders[key][0]): sorted(t for t in found if t is not None)
             for key, found in targets_of.items()
@@ -71,7 +83,14 @@ class AliasIndex:
             tokens = orders[key][0]
             target = found.pop() if len(found) == 1 else None
             need = tuple(Counter(tokens).items())
-            entry = Entry(tokens, frozenset(orders[key]), need, target, sum(map(len, key)))
+            entry = Entry(
+                tokens,
+                frozenset(orders[key]),
+                need,
+                target,
+                sum(map(len, key)),
+                key in secondary_keys,
+            )
             self.entries.append(entry)
             self._by_key.update((" ".join(order), entry) for order in orders[key])
         # Each name is filed under its rarest word only: a segment can hold the name only if
@@ -88,6 +107,39 @@ class AliasIndex:
         """Every word the index can read: name words and qualifiers."""
         self.east_asian = frozenset(w for w in self.known if any(map(is_east_asian, w)))
         """Known words in scripts written without spaces."""
+
+    def _add_secondary(
+        self,
+        secondary: Mapping[str, Iterable[str]],
+        targets_of: dict[tuple[str, ...], set[str | None]],
+        orders: dict[tuple[str, ...], list[tuple[str, ...]]],
+        surface: set[str],
+    ) -> set[tuple[str, ...]]:
+        """File the secondary names that neither clash nor say nothing (see the class);
+        returns the (sorted) keys filed."""
+        rules = self.rules
+        found: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        written: dict[tuple[str, ...], list[tuple[list[str], tuple[str, ...]]]] = defaultdict(list)
+        for target, aliases in secondary.items():
+            for alias in aliases:
+                written_words = self.words(alias)
+                words = [w for w in written_words if w not in rules.neutral]
+                if all(w in rules.qualifiers or w in rules.separators for w in words):
+                    continue  # "operate machinery": nothing left that names a skill
+                if len(words) == 1 < len(written_words):
+                    continue  # a lone word left of a longer label ("farming machines")
+                key = self.canonical_key(words)
+                sorted_key = tuple(sorted(key))
+                if sorted_key not in targets_of:
+                    found[sorted_key].add(target)
+                    written[sorted_key].append((words, key))
+        filed = {k for k, targets in found.items() if len(targets) == 1}
+        for sorted_key in filed:
+            targets_of[sorted_key] = set(found[sorted_key])
+            for words, key in written[sorted_key]:
+                surface.update(words)
+                orders[sorted_key].append(key)
+        return filed
 
     def canonical_key(self, words: Iterable[str]) -> tuple[str, ...]:
         """The words with synonyms replaced by their canonical word."""

@@ -63,6 +63,10 @@ class SegmentCover:
     ancestors : Mapping[str, frozenset[str]]
         Target -> all its ancestors; within one segment a target named beside one of its
         descendants counts as part of the descendant's reading.
+    families : Mapping[str, str], optional
+        Target -> its trade family. A leftover word that only names of another *sense
+        family* use (:attr:`~matcher.text.fold.TextRules.sense_families`: "grain", "meat"
+        beside "grinding") says the text is about another trade: the reading is dropped.
     """
 
     def __init__(
@@ -71,11 +75,20 @@ class SegmentCover:
         threshold: float,
         specificity: Mapping[str, int],
         ancestors: Mapping[str, frozenset[str]],
+        families: Mapping[str, str] | None = None,
     ) -> None:
         self.index = index
         self.threshold = threshold
         self._specificity = specificity
         self._ancestors = ancestors
+        self._families = dict(families or {})
+        self._word_families: dict[str, set[str]] = defaultdict(set)
+        for entry in index.entries:
+            # The curated names only: ESCO's long labels use many words in passing.
+            family = None if entry.secondary else self._families.get(entry.target or "")
+            if family is not None:
+                for word in entry.tokens:
+                    self._word_families[word].add(family)
 
     def read(
         self, words: list[str], resolved: Mapping[str, Word | None]
@@ -109,16 +122,22 @@ class SegmentCover:
                 shadowed.update(slots)
         head, kept, modifiers = self._head(chosen)
         explained = weight = 0.0
+        contradicted = False
         for i, (word, reading) in enumerate(zip(words, read, strict=True)):
+            # A word of another sense ("meat" beside a metal-grinding name) is never
+            # absorbed by the reading, as a modifier or a word of a losing name.
+            foreign = reading is not None and self._foreign(reading, head)
             if i in kept:
                 assert reading is not None
                 explained += reading.similarity * reading.chars
                 weight += reading.chars
-            elif (
-                i in modifiers
-                or self._neutral(word, reading)
-                or i in taken  # a shared name or a generic role: read, proves nothing
-                or (i in shadowed and i not in taken)
+            elif self._neutral(word, reading) or (
+                not foreign
+                and (
+                    i in modifiers
+                    or i in taken  # a shared name or a generic role: read, proves nothing
+                    or i in shadowed
+                )
             ):
                 continue
             else:
@@ -127,7 +146,10 @@ class SegmentCover:
                 # one that is only near a known word ("wajah" is not "wajan").
                 known = reading is not None and reading.similarity == 1.0
                 weight += len(word) * (_KNOWN_WEIGHT if known else 1.0)
-        score = explained / weight if weight else 0.0
+                contradicted |= foreign
+        # A word of another sense left over contradicts the reading: "meat grinder operator"
+        # is not metal grinding however much of it "grinder operator" explains.
+        score = explained / weight if weight and not contradicted else 0.0
         if head is None or score < self.threshold:
             shared = {i for slots, e in chosen if e.target is None for i in slots}
             content = [i for i in range(len(words)) if not self._neutral(words[i], read[i])]
@@ -167,6 +189,16 @@ class SegmentCover:
         head = max(words_of, key=lambda t: len(words_of[t]))
         modifiers = set().union(*(w for t, w in words_of.items() if t != head))
         return head, words_of[head], modifiers
+
+    def _foreign(self, reading: Word, head: str | None) -> bool:
+        """Whether the word only belongs to names of sense families other than the head's."""
+        family = self._families.get(head or "")
+        if family is None:
+            return False
+        # The first form only: "meat" also strips to the Indonesian root "at".
+        seen = self._word_families.get(reading.forms[0], set())
+        senses = self.index.rules.sense_families
+        return bool(seen) and seen <= senses and family not in seen
 
     def _neutral(self, word: str, read: Word | None) -> bool:
         """Words that neither explain nor contradict a reading: qualifiers, unknown numbers."""

@@ -53,6 +53,14 @@ class TextRules:
     generic_concepts : frozenset[str]
         Concept ids that name a role rather than a skill ("machine operator"); a reading
         that also names a specific skill drops them.
+    neutral : frozenset[str]
+        Activity verbs and generic nouns ("operate", "tend", "equipment"): qualifiers
+        (they are in ``qualifiers`` too) that are also dropped from secondary names (ESCO
+        labels) before those are filed.
+    sense_families : frozenset[str]
+        Trade families whose words give a shared trade word another sense ("grain",
+        "meat" make "grinding" food work): a reading in another family that leaves such a
+        word unexplained is dropped (:class:`matcher.text.cover.SegmentCover`).
     """
 
     abbreviations: Mapping[str, str]
@@ -60,6 +68,8 @@ class TextRules:
     separators: frozenset[str]
     synonyms: Mapping[str, tuple[str, ...]]
     generic_concepts: frozenset[str]
+    neutral: frozenset[str] = frozenset()
+    sense_families: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -72,12 +82,15 @@ def text_rules() -> TextRules:
         The rules from ``matcher/data/text_rules.json``, keys already folded.
     """
     raw = json.loads(resources.files("matcher").joinpath("data/text_rules.json").read_text("utf-8"))
+    neutral = frozenset(fold(w) for w in raw.get("neutral", ()))
     return TextRules(
         abbreviations={fold(k): fold(v) for k, v in raw["abbreviations"].items()},
-        qualifiers=frozenset(fold(q) for q in raw["qualifiers"]),
+        qualifiers=frozenset(fold(q) for q in raw["qualifiers"]) | neutral,
         separators=frozenset(fold(s) for s in raw["separators"] if fold(s)),
         synonyms={fold(c): tuple(fold(v) for v in vs) for c, vs in raw["synonyms"].items()},
         generic_concepts=frozenset(raw["generic_concepts"]),
+        neutral=neutral,
+        sense_families=frozenset(raw.get("sense_families", ())),
     )
 
 

@@ -36,7 +36,8 @@ class FuzzyFallback:
     Parameters
     ----------
     entries : Sequence[Entry]
-        The alias index's names; those several targets share are left out.
+        The alias index's names; those several targets share and secondary ones are left
+        out.
     threshold : float
         Minimum score of a reading (a fuzzy one too).
     ancestors : Mapping[str, frozenset[str]]
@@ -55,7 +56,9 @@ class FuzzyFallback:
         self.threshold = threshold
         self.workers = workers
         self._ancestors = ancestors
-        self._entries = [e for e in entries if e.target is not None]
+        # Secondary names (ESCO labels) are read by the cover only: thousands of long
+        # English labels would outweigh the curated names in the n-gram statistics.
+        self._entries = [e for e in entries if e.target is not None and not e.secondary]
         self._keys = [" ".join(e.tokens) for e in self._entries]
         self._targets = np.array([e.target for e in self._entries], dtype=object)
         self._ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)

@@ -5,9 +5,9 @@ normalizer (targets are ISCO-08 unit groups). It reads a string the way a placem
 officer would:
 
 1. fold the text (:mod:`matcher.text.fold`) and split it where it joins several skills
-   ("dan", "and", ",", "/");
-2. give every word its known form: itself, an Indonesian root, or a typo correction
-   (:mod:`matcher.text.words`, with a bounded memo);
+   ("dan", "and", ",", "/"), unless the whole text, neutral words aside, is one name;
+2. give every word its known form: itself, an Indonesian root, an English base form, or a
+   typo correction (:mod:`matcher.text.words`, with a bounded memo);
 3. cover the words with whole names, in any order, largest first, and score the reading
    by how much of the text the names explain (:mod:`matcher.text.cover`);
 4. as a last resort, match a segment no name reads well enough as a whole, only when one
@@ -49,6 +49,13 @@ class Lexicon:
         Threads for the batched rapidfuzz comparisons (``-1``: all cores). Default 1.
     memo_size : int, optional
         Words whose reading is kept between calls (:data:`matcher.text.words.MEMO_SIZE`).
+    families : Mapping[str, str], optional
+        Target -> its trade family; a word left over beside a reading that only names of
+        other families use counts against it in full ("grain grinding" is not metal
+        grinding).
+    secondary : Mapping[str, Iterable[str]], optional
+        Names from an outside vocabulary that yield to ``names``
+        (:class:`~matcher.text.aliases.AliasIndex`).
     """
 
     def __init__(
@@ -61,14 +68,18 @@ class Lexicon:
         ancestors: Mapping[str, frozenset[str]] | None = None,
         workers: int = 1,
         memo_size: int = MEMO_SIZE,
+        secondary: Mapping[str, Iterable[str]] | None = None,
+        families: Mapping[str, str] | None = None,
     ) -> None:
         self.rules = rules
         self.threshold = threshold
         self.workers = workers
         ancestors = dict(ancestors or {})
-        self.index = AliasIndex(names, ambiguous, rules)
+        self.index = AliasIndex(names, ambiguous, rules, secondary)
         self.reader = WordReader(self.index, workers, memo_size)
-        self.cover = SegmentCover(self.index, threshold, dict(specificity or {}), ancestors)
+        self.cover = SegmentCover(
+            self.index, threshold, dict(specificity or {}), ancestors, dict(families or {})
+        )
         self.fuzzy = FuzzyFallback(self.index.entries, threshold, ancestors, workers)
 
     @property
@@ -114,8 +125,9 @@ class Lexicon:
 
     def _split(self, text: str) -> list[list[str]]:
         whole = self.index.words(text)
-        if self.index.named_by(whole) is not None:
-            # The whole string is one name, even if it contains "and" ("picking and packing").
+        if self.index.named_by(w for w in whole if w not in self.rules.neutral) is not None:
+            # The whole string is one name, even if it contains "and" ("picking and packing",
+            # "soldering and welding equipment": two objects of one skill).
             return [" ".join(self.index.canonical_key(whole)).split()]
         parts = [
             words

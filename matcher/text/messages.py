@@ -38,6 +38,14 @@ _TEMPLATES: Mapping[str, Mapping[Lang, str]] = {
         "en": "needs {need}; has {have}",
         "id": "membutuhkan {need}; memiliki {have}",
     },
+    "skill_broader": {
+        "en": "has {have} (broader), needs {need}",
+        "id": "memiliki {have} (lebih umum), membutuhkan {need}",
+    },
+    "skill_partial": {
+        "en": "partial skill credit: has {have} (broader), asks for {need}",
+        "id": "nilai keahlian sebagian: memiliki {have} (lebih umum), diminta {need}",
+    },
     "skill_level": {
         "en": "needs {need} at level {level}; has it at {have}",
         "id": "membutuhkan {need} level {level}; levelnya {have}",
@@ -319,6 +327,7 @@ _KIND_ID: Mapping[str, str] = {
     "discriminatory_requirement": "persyaratan diskriminatif",
     "unverified_rule": "aturan belum terverifikasi",
     "document_expiring": "dokumen habis berlaku",
+    "skill_partial": "keahlian terpenuhi sebagian",
     "wage_floor_unknown": "upah minimum tidak diketahui",
     "licence_unchecked": "izin tidak diperiksa",
     "unreadable_requirement": "persyaratan tidak terbaca",

@@ -1,8 +1,9 @@
 """Word reading: a segment cut into words, and each word given its known forms.
 
-A word is known as written, by an Indonesian root ("pengelasan" -> "las"), or by a typo
-correction to a known word ("forklip" -> "forklift": one edit for short words, two for
-long ones, the same first letter, and only when the nearest known word is unique). East
+A word is known as written, by an Indonesian root ("pengelasan" -> "las"), by an English
+base form ("assemblies" -> "assembly"), or by a typo correction to a known word
+("forklip" -> "forklift": one edit for short words, two for long ones, the same first
+letter, and only when the nearest known word is unique). East
 Asian words are cut into known words by longest match ("溶接作業" -> "溶接", "作業"), and
 words split by a stray space are joined again when only the join is known ("fork lift").
 
@@ -22,6 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from matcher.text.aliases import AliasIndex
+from matcher.text.english import lemma_candidates
 from matcher.text.fold import is_east_asian
 from matcher.text.indonesian import root_candidates
 
@@ -161,18 +163,30 @@ class WordReader:
     def _read(self, word: str) -> Word | _Typo | None:
         """A word's forms without typo correction, or :class:`_Typo` to correct it."""
         index = self.index
-        root = None
+        bases: list[str] = []
         if word not in index.rules.qualifiers and not any(map(str.isdigit, word)):
             root = next((r for r in root_candidates(word) if r in index.named), None)
+            bases.extend(() if root is None else (root,))
+        # An English inflection reads as its base form ("tending lathes" -> "tend lathe").
+        # A word known as written takes only a base that is a word of some name: "machining"
+        # must not turn neutral through its lemma "machine".
+        vocabulary = index.named if word in index.known else index.known
+        bases.extend(b for b in lemma_candidates(word) if b in vocabulary and b not in bases)
         if word in index.known:
-            # "mengelas" is a name itself and also reads as "las" inside "las argon".
-            forms = (word,) if root is None else (word, root)
-            return Word(index.canonical_key(forms), 1.0, len(word))
-        if root is not None:
-            return Word(index.canonical_key((root,)), 1.0, len(word))
+            # "mengelas" is a name itself and also reads as "las" inside "las argon"; a base
+            # that is a qualifier would make a word of a name neutral ("meat" -> "at").
+            bases = [b for b in bases if b not in index.rules.qualifiers]
+            return Word(index.canonical_key((word, *bases)), 1.0, len(word))
+        if bases:
+            return Word(index.canonical_key(tuple(bases)), 1.0, len(word))
         if len(word) >= _MIN_TYPO_LENGTH and word.isalpha() and not any(map(is_east_asian, word)):
             return _TYPO
         return None
+
+    @staticmethod
+    def _meaning(word: str, canonical: dict[str, str]) -> str:
+        base = next(iter(lemma_candidates(word)), word)
+        return canonical.get(base, canonical.get(word, base))
 
     def _correct(self, words: list[str]) -> dict[str, Word | None]:
         """Correct typos in one batch: OSA distance of every word to every name word."""
@@ -194,7 +208,8 @@ class WordReader:
         for i, word in enumerate(words):
             nearest = np.flatnonzero(distances[i] == best[i])
             # Nearest words that are synonyms ("weld", "welder" for "weldr") are one reading.
-            meanings = {canonical.get(self._spelling[j], self._spelling[j]) for j in nearest}
+            # So are inflections of one word ("welds", "weld").
+            meanings = {self._meaning(self._spelling[j], canonical) for j in nearest}
             if best[i] <= allowed[i] and len(meanings) == 1:
                 form = self._spelling[int(nearest[0])]
                 similarity = 1.0 - float(best[i]) / max(len(word), len(form))

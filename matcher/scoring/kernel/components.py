@@ -35,6 +35,19 @@ def stored_months(ctx: Context, rows: Rows, concepts: NDArray[np.intp]) -> NDArr
     return row_max(ctx.pool.skills.months, rows, concepts)
 
 
+def skill_credit(ctx: Context, rows: Rows, concept: int, certified: Bools) -> Floats:
+    """The reference's skill credit for one concept: the best over relations of held to
+    needed skill of its credit at the most months listed; a certificate alone earns 0.5."""
+    cap = ctx.params.skill_months_full + 1
+    best = np.zeros(len(rows))
+    for relation, held in ctx.relatives[concept].items():
+        if not len(held):
+            continue
+        months = stored_months(ctx, rows, held)
+        best = np.maximum(best, ctx.relation_credit[relation][np.minimum(months, cap)])
+    return np.where((best < 0.5) & certified, 0.5, best)
+
+
 def weighted_score(ctx: Context, plan: Plan, state: ChunkState) -> Floats:
     """The weighted mean of the measured components, with the reference's operations."""
     rows, n_rows = state.rows, len(state.rows)
@@ -55,14 +68,7 @@ def weighted_score(ctx: Context, plan: Plan, state: ChunkState) -> Floats:
             for concept in concepts:
                 cert = state.carried[f"certified:{concept}"]
                 if concept not in credit_of:
-                    within = stored_months(ctx, rows, ctx.descendants[concept])
-                    related = stored_months(ctx, rows, ctx.related[concept])
-                    cap = ctx.params.skill_months_full + 1
-                    best = np.maximum(
-                        ctx.within_credit[np.minimum(within, cap)],
-                        ctx.related_credit[np.minimum(related, cap)],
-                    )
-                    credit_of[concept] = np.where((best < 0.5) & cert, 0.5, best)
+                    credit_of[concept] = skill_credit(ctx, rows, concept, cert)
                 credits = credits + credit_of[concept]
                 count = count + cert
             skills = skills + weight * credits / len(concepts)

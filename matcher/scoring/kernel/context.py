@@ -19,6 +19,7 @@ from matcher.scoring.kernel.tables import depth_tables, experience_table
 from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.isco import isco_relation
 from matcher.taxonomy.language_scale import meets_minimum, native_rank, result_valid
+from matcher.taxonomy.skills import SkillRelation
 
 # Pool-wide experience totals kept for this many ISCO target sets (see experience_totals).
 _EXPERIENCE_CACHE = 32
@@ -37,7 +38,7 @@ class Context:
         self.pool = pool
         self.params = params
         self.experience_credit = experience_table(params)
-        self.within_credit, self.related_credit = depth_tables(params)
+        self.relation_credit = depth_tables(params)
         concepts = pool.concepts
         index = {c: i for i, c in enumerate(concepts)}
         n = len(concepts)
@@ -50,11 +51,22 @@ class Context:
         parent = np.array(
             [-1 if taxonomy[c].parent is None else index[str(taxonomy[c].parent)] for c in concepts]
         )
-        # related[h, c]: credit 0.5 (h broader than c, or a sibling), unless within.
+        # relation[h, c] as SkillTaxonomy.relation(h, c) decides it, first match wins:
+        # within, broader (c within h), sibling (one parent).
+        broader = self.within.T & ~self.within
         sibling = (parent[:, None] == parent[None, :]) & (parent[None, :] >= 0)
-        related_only = (self.within.T | sibling) & ~self.within
+        sibling &= ~self.within & ~broader
         self.descendants = [np.flatnonzero(self.within[:, c]) for c in range(n)]
-        self.related = [np.flatnonzero(related_only[:, c]) for c in range(n)]
+        # relatives[c][r]: the concepts held in relation r to a need for c, each credited
+        # by relation_credit[r].
+        self.relatives: list[dict[SkillRelation, Ints]] = [
+            {
+                "within": self.descendants[c],
+                "broader": np.flatnonzero(broader[:, c]),
+                "sibling": np.flatnonzero(sibling[:, c]),
+            }
+            for c in range(n)
+        ]
         self.concept_isco = [set(taxonomy[c].isco) for c in concepts]
         self.index = index
         self.n_words = pool.certificates.concepts.shape[1]

@@ -10,7 +10,8 @@ from functools import lru_cache
 import numpy as np
 
 from matcher.arrays import Floats
-from matcher.scoring.params import ScoringParams
+from matcher.scoring.params import SKILL_RELATION_CREDIT, ScoringParams
+from matcher.taxonomy.skills import SkillRelation
 
 
 def credit_table(values: Sequence[float], credit: Callable[[float], float]) -> Floats:
@@ -33,8 +34,12 @@ def experience_table(params: ScoringParams) -> Floats:
 
 
 @lru_cache(maxsize=32)
-def depth_tables(params: ScoringParams) -> tuple[Floats, Floats]:
-    """Skill credit by stored months (months + 1, capped at full depth + 1): within
-    (1.0 x depth) and related (0.5 x depth); index 0 is "not listed"."""
+def depth_tables(params: ScoringParams) -> dict[SkillRelation, Floats]:
+    """Skill credit by stored months (months + 1, capped at full depth + 1) for each
+    relation of held to needed skill: its :data:`SKILL_RELATION_CREDIT` x depth, computed
+    as the reference does; index 0 is "not listed"."""
     full = [0.0, *(params.depth(m) for m in range(params.skill_months_full + 1))]
-    return np.array([1.0 * d for d in full]), np.array([0.5 * d for d in full])
+    return {
+        relation: np.array([credit * d for d in full])
+        for relation, credit in SKILL_RELATION_CREDIT.items()
+    }

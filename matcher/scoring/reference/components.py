@@ -13,25 +13,24 @@ from collections.abc import Callable, Mapping, Sequence
 
 from matcher.rules.screening import ScreenedVacancy, SkillNeed
 from matcher.scoring.facts import WorkerFacts
-from matcher.scoring.params import COMPONENTS, ScoringParams
-from matcher.scoring.reference.context import certified, related
+from matcher.scoring.params import COMPONENTS, SKILL_RELATION_CREDIT, ScoringParams
+from matcher.scoring.reference.context import certified
 
 __all__ = ["components", "skill_credit", "weighted_score"]
 
 
 def skill_credit(params: ScoringParams, worker: WorkerFacts, concept: str, day: dt.date) -> float:
-    """Best credit for one concept: 1 within it, 0.5 related, times depth by months; a
-    valid certificate shows the skill (0.5) even when it is not listed."""
+    """Best credit for one concept: by how each listed skill stands to it
+    (:data:`~matcher.scoring.params.SKILL_RELATION_CREDIT`: 1 for the concept or a narrower
+    one, 0.5 for a broader one or a sibling), times depth by months; a valid certificate
+    shows the skill (0.5) even when it is not listed."""
     taxonomy = params.taxonomy
     best = 0.0
     for skill in worker.skills:
-        if taxonomy.is_within(skill.concept, concept):
-            base = 1.0
-        elif related(taxonomy, skill.concept, concept):
-            base = 0.5
-        else:
+        relation = taxonomy.relation(skill.concept, concept)
+        if relation is None:
             continue
-        best = max(best, base * params.depth(skill.months))
+        best = max(best, SKILL_RELATION_CREDIT[relation] * params.depth(skill.months))
     if best < 0.5 and certified(taxonomy, worker, concept, day):
         best = 0.5
     return best

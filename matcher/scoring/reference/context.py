@@ -16,6 +16,7 @@ from matcher.taxonomy.language_scale import cefr_rank, meets_minimum, native_ran
 from matcher.taxonomy.skills import SkillTaxonomy
 
 __all__ = [
+    "broader_held",
     "certified",
     "exempt",
     "experience_months",
@@ -24,16 +25,12 @@ __all__ = [
     "label",
     "labels",
     "language_margin",
-    "related",
 ]
 
 
-def related(taxonomy: SkillTaxonomy, have: str, need: str) -> bool:
-    """Partial credit: the worker's skill is broader than, or a sibling of, the need."""
-    if taxonomy.is_within(need, have):
-        return True
-    parent = taxonomy[need].parent
-    return parent is not None and taxonomy[have].parent == parent
+def broader_held(taxonomy: SkillTaxonomy, worker: WorkerFacts, need: str) -> list[str]:
+    """The worker's skills that ``need`` lies within (a required skill met only in part)."""
+    return [s.concept for s in worker.skills if taxonomy.relation(s.concept, need) == "broader"]
 
 
 def certified(taxonomy: SkillTaxonomy, worker: WorkerFacts, concept: str, day: dt.date) -> bool:

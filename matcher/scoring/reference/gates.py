@@ -19,6 +19,7 @@ from matcher.rules.screening import LanguageGate, ScreenedVacancy, SkillNeed
 from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.reference.context import (
+    broader_held,
     certified,
     exempt,
     has_certificate,
@@ -124,10 +125,11 @@ def skill_gaps(
         held = [s for s in worker.skills if taxonomy.is_within(s.concept, concept)]
         shown = certified(taxonomy, worker, concept, day)
         if not held and not shown:
-            have: Param = labels(taxonomy, [s.concept for s in worker.skills])
-            gaps.append(
-                Gap("skill", need.name, Message("skill_missing", {"need": name, "have": have}))
-            )
+            # Held only as a broader skill: met in part in the score, still a gap here.
+            broader = broader_held(taxonomy, worker, concept)
+            have: Param = labels(taxonomy, broader or [s.concept for s in worker.skills])
+            kind = "skill_broader" if broader else "skill_missing"
+            gaps.append(Gap("skill", need.name, Message(kind, {"need": name, "have": have})))
             continue
         if need.min_level is not None and not any((s.level or 0) >= need.min_level for s in held):
             have = str(max((s.level for s in held if s.level), default="-"))

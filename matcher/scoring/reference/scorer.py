@@ -52,5 +52,5 @@ class Scorer:
             score=weighted_score(screened.weights or params.weights, found, measured),
             components=found,
             gaps=tuple(first_per_requirement(gaps)),
-            flags=tuple(pair_flags(worker, screened)),
+            flags=tuple(pair_flags(params.taxonomy, worker, screened)),
         )

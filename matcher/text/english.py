@@ -1,0 +1,50 @@
+"""English base forms ("operating" -> "operate", "assemblies" -> "assembly", "lathes" ->
+"lathe") for matching skill words to the words of names.
+
+The lemmas come from simplemma's English dictionary (shipped with the package, no model
+download). Like the Indonesian roots of :mod:`matcher.text.indonesian`, a base form is only
+a candidate: the caller keeps it only when it is a word it knows, so a lemma of a word from
+another language ("las" -> "la") never reads as anything.
+"""
+
+from __future__ import annotations
+
+from simplemma import Lemmatizer
+
+__all__ = ["lemma_candidates"]
+
+# simplemma's module-level lemmatizer keeps 65,536 words in an LRU of its own; the word
+# reader's bounded memo (matcher.text.words.MEMO_SIZE) already keeps each word's reading.
+_LEMMATIZER = Lemmatizer(cache_max_size=0)
+
+# Shorter words are left alone: their lemmas are mostly other words ("las" -> "la").
+_MIN_LENGTH = 4
+
+
+def lemma_candidates(word: str) -> tuple[str, ...]:
+    """English base forms of ``word`` other than itself.
+
+    Parameters
+    ----------
+    word : str
+        One folded (lower-case, unaccented) word.
+
+    Returns
+    -------
+    tuple[str, ...]
+        The lemma when it differs from ``word`` (empty for short, non-ASCII or non-alphabetic
+        words and for words that are their own lemma).
+
+    Examples
+    --------
+    >>> lemma_candidates("operating")
+    ('operate',)
+    >>> lemma_candidates("assemblies")
+    ('assembly',)
+    >>> lemma_candidates("lathe")
+    ()
+    """
+    if len(word) < _MIN_LENGTH or not word.isascii() or not word.isalpha():
+        return ()
+    lemma = _LEMMATIZER.lemmatize(word, lang="en").casefold()
+    return (lemma,) if lemma != word and lemma.isalpha() else ()

@@ -1,0 +1,108 @@
+"""English base forms, neutral words, coordination and word senses in the lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.text.english import lemma_candidates
+from matcher.text.fold import text_rules
+from matcher.text.lexicon import Lexicon
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [
+        ("operating", "operate"),
+        ("assemblies", "assembly"),
+        ("lathes", "lathe"),
+        ("welded", "weld"),
+        ("tending", "tend"),
+        ("monitored", "monitor"),
+    ],
+)
+def test_inflections_have_their_base_form(word: str, base: str) -> None:
+    assert lemma_candidates(word) == (base,)
+
+
+@pytest.mark.parametrize("word", ["lathe", "las", "bubut", "3g", "溶接", "co2", "pengelasan"])
+def test_base_words_short_words_and_other_scripts_have_none(word: str) -> None:
+    assert lemma_candidates(word) == ()
+
+
+def _lexicon(secondary: dict[str, list[str]] | None = None) -> Lexicon:
+    names = {
+        "lathe": ["lathe", "bubut"],
+        "forklift": ["forklift"],
+        "assembly": ["assembly", "perakitan"],
+        "grinding": ["grinding"],
+        "meat": ["meat processing", "daging"],
+        "soldering": ["soldering"],
+        "welding": ["welding", "las"],
+    }
+    return Lexicon(
+        names,
+        [],
+        text_rules(),
+        0.7,
+        secondary=secondary,
+        families={"lathe": "machining", "grinding": "machining", "meat": "food"},
+    )
+
+
+def _read(lexicon: Lexicon, text: str) -> list[str]:
+    return [hit.target for hit in lexicon.read_many([text])[0]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("monitor lathe", ["lathe"]),
+        ("tending lathes", ["lathe"]),
+        ("operating lathes", ["lathe"]),
+        ("forklift operation", ["forklift"]),
+        ("operating forklifts", ["forklift"]),
+        ("assemblies", ["assembly"]),
+        ("mengoperasikan mesin bubut", ["lathe"]),
+        ("melakukan perakitan", ["assembly"]),
+        ("lathe machine", ["lathe"]),
+        ("operate machinery", []),
+    ],
+)
+def test_neutral_verbs_and_nouns_leave_the_skill(text: str, expected: list[str]) -> None:
+    assert _read(_lexicon(), text) == expected
+
+
+def test_coordination_splits_two_skills_but_not_two_objects_of_one() -> None:
+    plain = _lexicon()
+    assert _read(plain, "welding and soldering") == ["welding", "soldering"]
+    assert _read(plain, "las dan bubut") == ["welding", "lathe"]
+    # The ESCO label "operate soldering and welding equipment" names one skill.
+    esco = _lexicon({"welding": ["operate soldering and welding equipment"]})
+    assert _read(esco, "soldering and welding equipment") == ["welding"]
+    assert _read(esco, "welding and soldering") == ["welding", "soldering"]
+
+
+def test_a_word_of_another_sense_contradicts_the_reading() -> None:
+    lexicon = _lexicon()
+    assert _read(lexicon, "grinding") == ["grinding"]
+    assert _read(lexicon, "meat grinding") == []
+    assert _read(lexicon, "daging grinding") == []
+    assert _read(lexicon, "grinding besi") == ["grinding"]
+
+
+def test_secondary_names_yield_to_primary_names_and_to_each_other() -> None:
+    lexicon = _lexicon(
+        {
+            "meat": ["operate grinding machine", "tend mincer machine"],
+            "lathe": ["use mincer equipment", "tend turning machine"],
+            "forklift": ["operate lift truck", "farming machines", "operate machinery"],
+        }
+    )
+    # "grinding" is a primary name of another target: ESCO's grain mill does not take it.
+    assert _read(lexicon, "operate grinding machine") == ["grinding"]
+    # "mincer" is claimed by two targets' labels: neither gets it.
+    assert _read(lexicon, "mincer") == []
+    assert _read(lexicon, "lift truck") == ["forklift"]
+    assert _read(lexicon, "turning") == []  # a single word left of a longer label
+    assert _read(lexicon, "farming") == []
+    assert lexicon.collisions == {}
