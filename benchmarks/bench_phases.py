@@ -93,6 +93,7 @@ class Phases:
 def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
     """One in-process ``match`` run, phase by phase (the CLI's own functions)."""
     from cli.matching import load_records, write_records
+    from cli.memory import loading
     from cli.unmatched import match_records
     from matcher.rules.packs import load_rule_packs
     from matcher.rules.screening import screen_vacancies
@@ -104,30 +105,34 @@ def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
     from matcher.taxonomy.skills import default_skill_normalizer
     from models.strict_json import loads
 
-    with phases.timed("decode"), paths["workers"].open("rb") as handle:
-        decoded = [loads(line) for line in handle if line.strip()]
-    del decoded
-    start = time.perf_counter()
-    pool, orders, register = load_records(paths["workers"], paths["vacancies"], paths["agencies"])
-    phases.add("validate", time.perf_counter() - start - phases.times["decode"][-1])
-    skills, occupations = default_skill_normalizer(), default_occupation_normalizer()
-    with phases.timed("normalize"):
-        skills.normalize_many(
-            [s.name for w in pool for s in w.skills]
-            + [c.skill or c.name for w in pool for c in w.certificates]
+    # The loading phases run as the commands run them: collector paused (cli.memory).
+    with loading():
+        with phases.timed("decode"), paths["workers"].open("rb") as handle:
+            decoded = [loads(line) for line in handle if line.strip()]
+        del decoded
+        start = time.perf_counter()
+        pool, orders, register = load_records(
+            paths["workers"], paths["vacancies"], paths["agencies"]
         )
-        occupations.normalize_many(
-            [e.title or "" for w in pool for e in w.experience if e.isco is None]
-        )
-    start = time.perf_counter()
-    worker_facts(pool, skills, occupations)
-    phases.add("facts", time.perf_counter() - start - phases.times["normalize"][-1])
-    start = time.perf_counter()
-    run = prepare_run(pool, orders, register, AS_OF)
-    prepared = time.perf_counter() - start
-    with phases.timed("screen"):
-        by_id = {a.id: a for a in register or ()}
-        screen_vacancies(orders, load_rule_packs(), by_id, AS_OF, skills)
+        phases.add("validate", time.perf_counter() - start - phases.times["decode"][-1])
+        skills, occupations = default_skill_normalizer(), default_occupation_normalizer()
+        with phases.timed("normalize"):
+            skills.normalize_many(
+                [s.name for w in pool for s in w.skills]
+                + [c.skill or c.name for w in pool for c in w.certificates]
+            )
+            occupations.normalize_many(
+                [e.title or "" for w in pool for e in w.experience if e.isco is None]
+            )
+        start = time.perf_counter()
+        worker_facts(pool, skills, occupations)
+        phases.add("facts", time.perf_counter() - start - phases.times["normalize"][-1])
+        start = time.perf_counter()
+        run = prepare_run(pool, orders, register, AS_OF)
+        prepared = time.perf_counter() - start
+        with phases.timed("screen"):
+            by_id = {a.id: a for a in register or ()}
+            screen_vacancies(orders, load_rule_packs(), by_id, AS_OF, skills)
     with phases.timed("encode"):
         encoded = encode_pool(run.workers, run.params.taxonomy, run.params.as_of)
     with phases.timed("score"):
