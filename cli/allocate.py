@@ -182,7 +182,9 @@ def _load(
     """Read every file and prepare the run, keeping the raw worker records: the round
     report's fairness section reads their protected attributes, after the allocation."""
     from cli.matching import load_records
+    from cli.memory import loading
     from matcher.scoring.matching import prepare_run
 
-    pool, orders, register = load_records(workers, vacancies, agencies)
-    return prepare_run(pool, orders, register, as_of), pool
+    with loading():  # see cli.memory
+        pool, orders, register = load_records(workers, vacancies, agencies)
+        return prepare_run(pool, orders, register, as_of), pool

@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from cli.memory import loading
 from cli.report import EXIT_INVALID, report_problems
 from matcher.atomic import atomic_output
 from matcher.scoring.matching import MatchRun, prepare_run
@@ -34,6 +35,8 @@ def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
     return list(result.records)
 
 
+# Loading builds the run's long-lived objects: see cli.memory.
+@loading()
 def load_records(
     workers: Path, vacancies: Path, agencies: Path | None
 ) -> tuple[list[Worker], list[Vacancy], list[Agency] | None]:
@@ -69,6 +72,7 @@ def load_records(
     return pool, orders, register
 
 
+@loading()
 def load_run(
     workers: Path, vacancies: Path, agencies: Path | None, as_of: dt.date | None
 ) -> MatchRun:

@@ -153,7 +153,9 @@ class Experience(SelarasModel):
     start: Day | None = None
     end: Day | None = None
     completed_contract: bool | None = None
-    skills_used: Annotated[list[ShortText], Field(max_length=MAX_ITEMS)] = []
+    skills_used: Annotated[list[ShortText], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list
+    )
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Experience:
@@ -194,7 +196,9 @@ class Documents(SelarasModel):
 class Preferences(SelarasModel):
     """What the worker asks for: destination countries and a minimum monthly wage."""
 
-    countries: Annotated[list[CountryCode], Field(max_length=MAX_COUNTRIES)] = []
+    countries: Annotated[list[CountryCode], Field(max_length=MAX_COUNTRIES)] = Field(
+        default_factory=list
+    )
     min_monthly_wage: MonthlyWage | None = None
 
 
@@ -212,10 +216,18 @@ class Worker(SelarasModel):
     ethnicity: ShortText | None = None
     marital_status: ShortText | None = None
     education: Education | None = None
-    skills: Annotated[list[SkillClaim], Field(max_length=MAX_ITEMS)] = []
-    certificates: Annotated[list[Certificate], Field(max_length=MAX_ITEMS)] = []
-    languages: Annotated[list[LanguageResult], Field(max_length=MAX_ITEMS)] = []
-    experience: Annotated[list[Experience], Field(max_length=MAX_ITEMS)] = []
+    # Lists default by factory, not `= []`: pydantic deep-copies a mutable default for every
+    # record read (a tenth of validating a worker).
+    skills: Annotated[list[SkillClaim], Field(max_length=MAX_ITEMS)] = Field(default_factory=list)
+    certificates: Annotated[list[Certificate], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list
+    )
+    languages: Annotated[list[LanguageResult], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list
+    )
+    experience: Annotated[list[Experience], Field(max_length=MAX_ITEMS)] = Field(
+        default_factory=list
+    )
     health: Health | None = None
     documents: Documents | None = None
     preferences: Preferences | None = None

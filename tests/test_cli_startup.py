@@ -68,6 +68,15 @@ def test_usage_loads_no_heavy_module(args: list[str]) -> None:
 
 def test_the_probe_sees_heavy_imports() -> None:
     """The probe itself works: a command that does the work loads what it needs."""
-    code, loaded = _loaded("normalize", "skill", "las listrik")
+    code, loaded = _loaded("normalize", "skill", "zzqx mesin jahitt")
     assert code == 0
     assert {"numpy", "rapidfuzz", "sklearn"} <= set(loaded)
+
+
+def test_scikit_learn_only_when_the_ngram_fallback_runs() -> None:
+    """Text the names (or the edit ratio) read never loads scikit-learn (about a second):
+    only a segment with an unknown word that the edit ratio cannot place does."""
+    code, loaded = _loaded("normalize", "skill", "las listrik")
+    assert code == 0
+    assert "rapidfuzz" in loaded
+    assert "sklearn" not in loaded

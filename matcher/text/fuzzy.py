@@ -9,15 +9,19 @@ still finds "olahan susu" in "pengolahan susu".
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.text.aliases import Entry
 from matcher.text.cover import Hit, Query
+
+if TYPE_CHECKING:
+    from scipy.sparse import spmatrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["FuzzyFallback"]
 
@@ -61,8 +65,15 @@ class FuzzyFallback:
         self._entries = [e for e in entries if e.target is not None and not e.secondary]
         self._keys = [" ".join(e.tokens) for e in self._entries]
         self._targets = np.array([e.target for e in self._entries], dtype=object)
-        self._ngrams = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        self._ngram_matrix = self._ngrams.fit_transform(self._keys or [""])
+
+    @cached_property
+    def _ngrams(self) -> tuple[TfidfVectorizer, spmatrix]:
+        """The n-gram model and the names' vectors, built on first use: most runs never
+        need the second stage, and importing scikit-learn alone takes about a second."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        model = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        return model, model.fit_transform(self._keys or [""])
 
     def match(self, queries: list[Query]) -> list[Hit | None]:
         """The target of each segment the names did not read well enough, or None.
@@ -87,8 +98,9 @@ class FuzzyFallback:
             results.append(hit if self._allowed(query, hit, confirm=True) else None)
         again = [i for i, q in enumerate(queries) if results[i] is None and q.has_unknown]
         if again:
-            vectors = self._ngrams.transform([texts[i] for i in again])
-            cosines = (vectors @ self._ngram_matrix.T).toarray()
+            model, names = self._ngrams
+            vectors = model.transform([texts[i] for i in again])
+            cosines = (vectors @ names.T).toarray()
             for i, row in zip(again, cosines, strict=True):
                 hit = self._winner(row, _COSINE_CUTOFF, _COSINE_MARGIN)
                 results[i] = hit if self._allowed(queries[i], hit, confirm=False) else None
