@@ -80,7 +80,7 @@ def test_a_budget_in_another_currency_binds(run_cli: RunCli, tmp_path: Path) -> 
     [
         (lambda r: r[1]["confers"]["skills"].append({"name": "underwater basket weaving"}),
          ":2: confers.skills[0].name"),
-        (lambda r: r[2].update(cost={"amount": 5, "currency": "XTS"}), ":3: cost.currency"),
+        (lambda r: r[2].update(cost={"amount": 5, "currency": "CHF"}), ":3: cost.currency"),
         (lambda r: r[0].update(cost={"amount": -5, "currency": "IDR"}), ":1: cost.amount"),
         (lambda r: r[3]["cohorts"][0].update(seats=0), ":4: cohorts[0].seats"),
         (lambda r: r[4].update(id=r[0]["id"]), ":5: id"),
@@ -101,11 +101,11 @@ def test_a_bad_catalogue_names_file_line_and_field(
 
 def test_a_budget_currency_without_a_rate_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
     out = tmp_path / "plan.jsonl"
-    result = run_cli(*BASE, "--courses", SAMPLE / "courses.jsonl", "--budget", "10", "XTS",
+    result = run_cli(*BASE, "--courses", SAMPLE / "courses.jsonl", "--budget", "10", "CHF",
                      "--out", out)  # fmt: skip
     assert result.exit_code == 2
     assert "--budget" in result.stderr
-    assert "'XTS'" in result.stderr
+    assert "'CHF'" in result.stderr
     assert not out.exists()
 
 

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matcher.dates import add_months
 from matcher.rules.exchange_rates import ExchangeRateError, ExchangeRateTable
@@ -38,27 +39,12 @@ from models.files import InvalidInputError, Problem
 from models.worker import EDUCATION_LEVELS
 
 __all__ = [
-    "CLOSES_CERTIFICATE",
-    "CLOSES_LANGUAGE",
-    "CLOSES_SKILL",
-    "CLOSES_TEST",
     "Catalogue",
     "ConferredCertificate",
     "CourseFacts",
     "after_course",
     "read_catalogue",
 ]
-
-# What a course can close, as bits of the gaps it may remove (a necessary condition the
-# counterfactual pass uses to skip courses that cannot help; the kernel decides).
-CLOSES_SKILL = 1
-"""A ``skill`` gap: the skill missing, or below the level or months asked."""
-CLOSES_CERTIFICATE = 2
-"""A ``certificate`` gap of a job order's ``certified`` skill."""
-CLOSES_LANGUAGE = 4
-"""A ``language`` gap."""
-CLOSES_TEST = 8
-"""A rule pack's skills-test gate (its own gap kind)."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +81,6 @@ class CourseFacts:
     cost_amount : float
     cost_currency : str
     pass_rate : float
-    closes : int
-        The ``CLOSES_*`` bits of the gaps its results can remove.
     line : int
         The line of the catalogue file it was read from.
     """
@@ -120,7 +104,6 @@ class CourseFacts:
     cost_amount: float
     cost_currency: str
     pass_rate: float
-    closes: int
     line: int
 
     def completes(self, start: dt.date) -> dt.date:
@@ -279,11 +262,6 @@ def _course_facts(
         (tuple((t.test, t.min) for t in need.any_of or ()), need.language, need.min_cefr)
         for need in prerequisites.languages
     )
-    closes = (CLOSES_SKILL if skills else 0) | (CLOSES_LANGUAGE if languages else 0)
-    if certificates:
-        # A certificate shows a skill, meets a certified requirement and a skills test,
-        # and (with experience) can exempt a language gate.
-        closes |= CLOSES_SKILL | CLOSES_CERTIFICATE | CLOSES_TEST | CLOSES_LANGUAGE
     age = prerequisites.age
     return CourseFacts(
         id=course.id,
@@ -303,9 +281,30 @@ def _course_facts(
         cost_amount=course.cost.amount,
         cost_currency=course.cost.currency,
         pass_rate=course.pass_rate,
-        closes=closes,
         line=line,
     )
+
+
+@lru_cache(maxsize=4096)
+def _gains(
+    course: CourseFacts, completes: dt.date
+) -> tuple[tuple[CertificateFact, ...], tuple[LanguageFact, ...]]:
+    """The certificates and language results a cohort confers (the same for every
+    worker of the cohort: read once per cohort, not once per worker)."""
+    certificates = tuple(
+        CertificateFact(
+            c.concepts,
+            c.scheme,
+            c.name,
+            completes,
+            None if c.valid_months is None else add_months(completes, c.valid_months),
+        )
+        for c in course.certificates
+    )
+    languages = tuple(
+        language_fact(test, result, completes, None) for test, result in course.languages
+    )
+    return certificates, languages
 
 
 def after_course(worker: WorkerFacts, course: CourseFacts, completes: dt.date) -> WorkerFacts:
@@ -336,19 +335,10 @@ def after_course(worker: WorkerFacts, course: CourseFacts, completes: dt.date) -
             skills[i] = dataclasses.replace(have, months=have.months + gained.months, level=level)
         if not held:
             skills.append(gained)
-    certificates = worker.certificates + tuple(
-        CertificateFact(
-            c.concepts,
-            c.scheme,
-            c.name,
-            completes,
-            None if c.valid_months is None else add_months(completes, c.valid_months),
-        )
-        for c in course.certificates
-    )
-    languages: tuple[LanguageFact, ...] = worker.languages + tuple(
-        language_fact(test, result, completes, None) for test, result in course.languages
-    )
+    certificates, languages = _gains(course, completes)
     return dataclasses.replace(
-        worker, skills=tuple(skills), certificates=certificates, languages=languages
+        worker,
+        skills=tuple(skills),
+        certificates=worker.certificates + certificates,
+        languages=worker.languages + languages,
     )

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -55,22 +55,14 @@ from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.publish import published_scores
-from matcher.training.catalogue import (
-    CLOSES_CERTIFICATE,
-    CLOSES_LANGUAGE,
-    CLOSES_SKILL,
-    CLOSES_TEST,
-    Catalogue,
-    CourseFacts,
-    after_course,
-)
+from matcher.training.catalogue import Catalogue, CourseFacts, after_course
 from models.vacancy import Vacancy
 
 __all__ = [
     "PREREQUISITE_KINDS",
     "Counterfactual",
+    "closable_by",
     "counterfactual_pass",
-    "gap_bits",
     "prerequisite_order",
 ]
 
@@ -194,28 +186,54 @@ def prerequisite_order(course: CourseFacts, start: dt.date) -> ScreenedVacancy:
     )
 
 
-def gap_bits(screened: ScreenedVacancy, labels: Sequence[tuple[str, str]]) -> Ints:
-    """The ``CLOSES_*`` bit of each gap label of a job order (0: no course closes it).
+def closable_by(
+    catalogue: Catalogue,
+    screened: ScreenedVacancy,
+    labels: Sequence[tuple[str, str]],
+    within: Callable[[str, str], bool],
+) -> Bools:
+    """``[course, label]``: whether the course's results can touch that gap of the job order.
+
+    A necessary condition, so that a course is not tried where it cannot help (the
+    kernel decides the rest): a ``skill`` gap needs a conferred skill or certificate in a
+    concept within one the requirement names (a held or certified skill counts only
+    within the concept asked); a ``certificate`` gap a conferred certificate so; a
+    rule pack's skills test a conferred certificate of a scheme one of its routes
+    accepts; a ``language`` gap a conferred
+    language result, or a certificate (an exemption shows one). No course touches any
+    other gap (age, health, documents, preferences, experience, stay cap, dates).
 
     Parameters
     ----------
+    catalogue : Catalogue
     screened : ScreenedVacancy
-        The job order the labels are of (its pack names the skills-test gates).
     labels : sequence of (kind, requirement)
+        The job order's gap labels, as the kernel names them.
+    within : callable
+        ``within(a, b)``: concept ``a`` is ``b`` or lies under it (the taxonomy's).
 
     Returns
     -------
-    ndarray of int64
+    ndarray of bool, shape (n_courses, n_labels)
     """
     tests = {gate.id for gate in screened.pack.skill_gates}
-    by_kind = {
-        "skill": CLOSES_SKILL,
-        "certificate": CLOSES_CERTIFICATE,
-        "language": CLOSES_LANGUAGE,
-    }
-    return np.array(
-        [CLOSES_TEST if req in tests else by_kind.get(kind, 0) for kind, req in labels], np.int64
-    )
+    asked: dict[str, set[str]] = {}
+    for need in screened.skills:
+        asked.setdefault(need.name, set()).update(need.concepts)
+    out = np.zeros((len(catalogue.courses), len(labels)), np.bool_)
+    for c, course in enumerate(catalogue.courses):
+        skills = {s.concept for s in course.skills}
+        certified = {k for cert in course.certificates for k in cert.concepts}
+        for g, (kind, requirement) in enumerate(labels):
+            if requirement in tests:
+                out[c, g] = bool(course.certificates)
+            elif kind == "language":
+                out[c, g] = bool(course.languages or course.certificates)
+            elif kind in ("skill", "certificate"):
+                gives = skills | certified if kind == "skill" else certified
+                wanted = asked.get(requirement, set())
+                out[c, g] = any(within(have, want) for have in gives for want in wanted)
+    return out
 
 
 def _admitted(scorer: PoolScorer, course: CourseFacts, start: dt.date, rows: Ints) -> Bools:
@@ -277,8 +295,9 @@ def counterfactual_pass(
     )
     open_jobs = [j for j, v in enumerate(vacancies) if not v.refused]
 
-    # 1-2. Today, and the near misses.
-    pair_w, pair_j, pair_s, near_w, near_j, near_b = ([] for _ in range(6))
+    # 1-2. Today, and the near misses (with the courses that may close all their gaps).
+    pair_w, pair_j, pair_s, near_w, near_j, near_fit = [], [], [], [], [], []
+    n_courses = len(catalogue.courses)
     progress.start("today", len(open_jobs))
     for j in open_jobs:
         found = scorer.score_vacancy(vacancies[j])
@@ -286,38 +305,38 @@ def counterfactual_pass(
         pair_w.append(rows)
         pair_j.append(np.full(len(rows), j, np.int64))
         pair_s.append(published_scores(found.score[rows]))
-        if earliest is not None and job_day[j] >= earliest and found.gaps.size:
-            bits = gap_bits(vacancies[j], found.gap_labels)
-            blocked = found.gaps[bits == 0].any(axis=0)
-            near = np.flatnonzero(~found.eligible & ~blocked)
-            need = (
-                np.bitwise_or.reduce(np.where(found.gaps[:, near], bits[:, None], 0), axis=0)
-                if len(near)
-                else np.zeros(0, np.int64)
+        if earliest is not None and job_day[j] >= earliest and found.gaps.size and n_courses:
+            closes = closable_by(
+                catalogue, vacancies[j], found.gap_labels, params.taxonomy.is_within
             )
+            # A course fits a pair when it may close every gap of it.
+            open_gaps = (~closes).astype(np.int32)
+            misses = found.gaps.T.astype(np.int32) @ open_gaps.T  # (workers, courses)
+            fits = (misses == 0) & ~found.eligible[:, None]
+            near = np.flatnonzero(fits.any(axis=1))
             near_w.append(near)
             near_j.append(np.full(len(near), j, np.int64))
-            near_b.append(need.astype(np.int64))
+            near_fit.append(np.packbits(fits[near], axis=1))
         progress.advance(1)
     cat = _cat
     pair_worker, pair_job, pair_score = cat(pair_w), cat(pair_j), cat(pair_s)
-    near_worker, near_job, near_need = cat(near_w), cat(near_j), cat(near_b)
+    near_worker, near_job = cat(near_w), cat(near_j)
+    width = (n_courses + 7) // 8
+    packed = np.concatenate(near_fit) if near_fit else np.zeros((0, width), np.uint8)
     near_day = job_day[near_job]
-    touches = _touches(catalogue, vacancies, params)
 
-    # 3. Candidates of each cohort: near misses its results may close, prerequisites met.
+    # 3. Candidates of each cohort: near misses it may unlock in time, prerequisites met.
     near_ids = np.unique(near_worker)
-    near_scorer = PoolScorer(
-        encode_pool([workers[i] for i in near_ids], params.taxonomy, as_of), params
-    )
+    near_pool = encode_pool([workers[i] for i in near_ids.tolist()], params.taxonomy, as_of)
+    near_scorer = PoolScorer(near_pool, params)
     cand_worker, cand_cohort = [], []
     admitted = np.zeros(len(cohorts), np.int64)
     refused = np.zeros(len(cohorts), np.int64)
     progress.start("cohorts", len(cohorts))
     for k, (c, start, _) in enumerate(cohorts):
         course = catalogue.courses[c]
-        fits = (near_day >= done_day[k]) & ((near_need & ~course.closes) == 0)
-        fits &= touches[c, near_job] | ((near_need & _CONCEPT_BITS) == 0)
+        fits = ((packed[:, c >> 3] >> (7 - (c & 7))) & 1).astype(np.bool_)
+        fits &= near_day >= done_day[k]
         who = np.unique(near_worker[fits])
         ok = _admitted(near_scorer, course, start, np.searchsorted(near_ids, who))
         admitted[k], refused[k] = int(ok.sum()), int((~ok).sum())
@@ -372,27 +391,6 @@ def counterfactual_pass(
         unlock_score=scores_u,
         near_miss_workers=len(near_ids),
     )
-
-
-_CONCEPT_BITS = CLOSES_SKILL | CLOSES_CERTIFICATE
-
-
-def _touches(
-    catalogue: Catalogue, vacancies: Sequence[ScreenedVacancy], params: ScoringParams
-) -> Bools:
-    """``[course, job order]``: the course confers a skill or certifies a concept within
-    one the job order requires (else it cannot close that job order's skill or
-    certificate gaps: a held or certified skill counts only within the concept asked)."""
-    within = params.taxonomy.is_within
-    out = np.zeros((len(catalogue.courses), len(vacancies)), np.bool_)
-    for c, course in enumerate(catalogue.courses):
-        gives = {s.concept for s in course.skills} | {
-            k for cert in course.certificates for k in cert.concepts
-        }
-        for j, screened in enumerate(vacancies):
-            asks = {k for need in screened.skills if need.required for k in need.concepts}
-            out[c, j] = any(within(g, a) for g in gives for a in asks)
-    return out
 
 
 def _cat(parts: list[Ints]) -> Ints:

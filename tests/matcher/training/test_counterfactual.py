@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -27,10 +26,6 @@ from matcher.scoring.publish import published_scores
 from matcher.scoring.reference import Scorer
 from matcher.taxonomy.language_scale import normalize_language
 from matcher.training.catalogue import (
-    CLOSES_CERTIFICATE,
-    CLOSES_LANGUAGE,
-    CLOSES_SKILL,
-    CLOSES_TEST,
     Catalogue,
     ConferredCertificate,
     CourseFacts,
@@ -53,15 +48,6 @@ from tests.matcher.scoring.test_kernel import (
     _case,
     _params,
 )
-
-
-def _closes(course: dict[str, Any]) -> int:
-    bits = (CLOSES_SKILL if course["skills"] else 0) | (
-        CLOSES_LANGUAGE if course["languages"] else 0
-    )
-    if course["certificates"]:
-        bits |= CLOSES_SKILL | CLOSES_CERTIFICATE | CLOSES_TEST | CLOSES_LANGUAGE
-    return bits
 
 
 @st.composite
@@ -138,7 +124,6 @@ def _course(draw: st.DrawFn, ident: str, orders: list[ScreenedVacancy]) -> Cours
             unique=True,
         )
     )
-    parts = {"skills": skills, "certificates": certificates, "languages": languages}
     return CourseFacts(
         id=ident,
         title="t",
@@ -157,7 +142,6 @@ def _course(draw: st.DrawFn, ident: str, orders: list[ScreenedVacancy]) -> Cours
         cost_amount=0.0,
         cost_currency="IDR",
         pass_rate=1.0,
-        closes=_closes(parts),
         line=1,
     )
 
@@ -170,7 +154,7 @@ def _admitted(scorer: Scorer, worker: WorkerFacts, course: CourseFacts, start: d
     return not codes or worker.education in codes
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=_case(), data=st.data())
 def test_the_pass_is_the_reference_on_the_modified_worker(case: Case, data: st.DataObject) -> None:
     workers, orders = case
