@@ -24,6 +24,7 @@ __all__ = [
     "LanguageFact",
     "SkillFact",
     "WorkerFacts",
+    "language_fact",
     "worker_facts",
 ]
 
@@ -150,7 +151,9 @@ def worker_facts(
             )
             for e in worker.experience
         )
-        languages = tuple(_language(r.test, r.result, r.date, r.sections) for r in worker.languages)
+        languages = tuple(
+            language_fact(r.test, r.result, r.date, r.sections) for r in worker.languages
+        )
         health = worker.health
         wage = worker.preferences.min_monthly_wage if worker.preferences else None
         facts.append(
@@ -175,9 +178,26 @@ def worker_facts(
     return facts
 
 
-def _language(
+def language_fact(
     test: str, result: str | int | float, date: dt.date | None, sections: dict[str, int] | None
 ) -> LanguageFact:
+    """One language result read into a fact, with its CEFR level and language.
+
+    Parameters
+    ----------
+    test : str
+        The test (``JLPT``, ``EPS-TOPIK``...).
+    result : str, int or float
+        The result on the test's scale.
+    date : datetime.date or None
+        When it was obtained (validity counts from it).
+    sections : dict or None
+        Section scores, for tests that report them (TOEIC).
+
+    Returns
+    -------
+    LanguageFact
+    """
     parts = None if sections is None else tuple(sorted(sections.items()))
     level = _level(test, result, parts)
     return LanguageFact(

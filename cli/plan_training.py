@@ -1,0 +1,186 @@
+"""``selaras plan-training``: whom to train, in which course cohort, so that the most are placed.
+
+Reads workers, job orders and a course catalogue (every file checked in full first: one
+problem anywhere and nothing is written), runs the counterfactual eligibility pass and the
+exact plan solver (:mod:`matcher.training`), and writes FORMAT.md "Training plan" records:
+enrolments, one record per cohort, the summary. An empty plan is a result (its summary
+says why), not an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.flags import bounded_day
+from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
+from matcher.text.messages import Lang
+from models.kinds import RecordKind
+
+if TYPE_CHECKING:
+    from models.files import Problem, ReadResult
+
+__all__ = ["plan_training"]
+
+DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+MAX_TIME_LIMIT = 86_400.0  # a day: longer is a typo, not a plan
+
+
+def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> ReadResult[Any] | None:
+    """The file's records, or None with its problems added (every file is read first)."""
+    from models.files import InvalidInputError, read_records
+
+    try:
+        return read_records(path, kind)
+    except InvalidInputError as error:
+        problems.extend(error.problems)
+        return None
+
+
+@contextmanager
+def _solver_output_to_stderr() -> Iterator[None]:
+    """Send anything written to file descriptor 1 (a solver's own log line) to stderr,
+    so that records on stdout stay JSON Lines."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def plan_training(
+    workers: DataFile,
+    vacancies: DataFile,
+    courses: DataFile,
+    agencies: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
+    ] = None,
+    budget: Annotated[
+        tuple[float, str] | None,
+        typer.Option(
+            metavar="AMOUNT CUR",
+            help="Most the enrolments may cost, in any currency of the exchange-rate table "
+            "(e.g. --budget 500000000 IDR). Default: no limit.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="Evaluation date (default today); cohorts starting before it are closed.",
+            callback=bounded_day,
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            min=0.001,
+            max=MAX_TIME_LIMIT,
+            metavar="S",
+            help="Seconds for the solver; when it runs out the best plan found is written "
+            "with its proven bound and gap.",
+        ),
+    ] = 60.0,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar with ETA on stderr (default: when stderr is a terminal).",
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+    report_html: Annotated[
+        Path | None,
+        typer.Option(
+            dir_okay=False,
+            metavar="FILE",
+            help="The plan's report as one HTML page (placements before and after, fill, "
+            "shadow prices, near misses; by province and gender after planning).",
+        ),
+    ] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the HTML report.")] = "en",
+) -> None:
+    """Plan training that leads to placement (FORMAT.md, "Training plan").
+
+    Writes JSON Lines: an "enrolment" record per enrolled worker (worker_id order), a
+    "cohort" record per cohort starting on or after --as-of, and a "summary" with the
+    placements before and after, the cost, the proven upper bound and the gap.
+    """
+    from cli.matching import atomic_output, write_records
+    from cli.progress import stage_bar
+    from matcher.rules.exchange_rates import ExchangeRateError
+    from matcher.scoring.matching import prepare_run
+    from matcher.taxonomy.skills import default_skill_normalizer
+    from matcher.training.catalogue import read_catalogue
+    from matcher.training.run import Budget
+    from matcher.training.run import plan_training as run_plan
+    from models.files import InvalidInputError
+
+    if budget is not None and not budget[0] >= 0:
+        raise typer.BadParameter(
+            f"the amount must be zero or more (got {budget[0]:g})", param_hint="--budget"
+        )
+    day = as_of.date() if as_of else dt.date.today()
+    problems: list[Problem] = []
+    catalogue_file = _read(courses, "courses", problems)
+    pool = _read(workers, "workers", problems)
+    orders = _read(vacancies, "vacancies", problems)
+    register = None if agencies is None else _read(agencies, "agencies", problems)
+    if problems or catalogue_file is None or pool is None or orders is None:
+        report_problems(problems)
+        raise typer.Exit(EXIT_INVALID)
+    if agencies is None:
+        typer.echo("note: no agency register given: licences are not checked", err=True)
+    run = prepare_run(
+        pool.records, orders.records, None if register is None else register.records, day
+    )
+    try:
+        catalogue = read_catalogue(
+            catalogue_file.records,
+            catalogue_file.lines,
+            file=str(courses),
+            skills=default_skill_normalizer(),
+            rates=run.params.rates,
+            on=day,
+        )
+    except InvalidInputError as error:
+        report_problems(error.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    wanted = None if budget is None else Budget(budget[0], budget[1])
+    try:
+        with stage_bar(progress) as bar, _solver_output_to_stderr():
+            planned = run_plan(
+                run.workers,
+                run.vacancies,
+                catalogue,
+                run.params,
+                budget=wanted,
+                time_limit=time_limit,
+                progress=bar,
+            )
+    except ExchangeRateError as error:
+        typer.echo(f"error: --budget: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    # Everything is computed before the first file is replaced.
+    page = None
+    if report_html is not None:
+        from matcher.reporting.training import training_report_html
+
+        page = training_report_html(planned, pool.records, lang=lang, time_limit=time_limit)
+    write_records(planned.records, out)
+    if page is not None and report_html is not None:
+        with atomic_output(report_html) as handle:
+            handle.write(page)
