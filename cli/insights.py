@@ -1,9 +1,10 @@
 """``selaras insights``: the policy tables, under disclosure control, from files.
 
 One ``--as-of``: ``DIR/<table>.csv|.parquet|.jsonl`` and ``DIR/manifest.json``. Two or
-more: the same under ``DIR/<as_of>/`` for each date, and the change per cell between
-consecutive dates under ``DIR/trends/``. ``--html`` draws the latest date's tables.
-Everything is computed before the first file is written.
+more, or earlier outputs given with ``--since``: the same under ``DIR/<as_of>/`` for each
+date computed, and the change per cell between consecutive dates under ``DIR/trends/``.
+``--html`` draws the latest date's tables. Everything is computed before the first file
+is written.
 """
 
 from __future__ import annotations
@@ -96,6 +97,16 @@ def insights(
             "refusals, reintegration. Default: every table the inputs allow.",
         ),
     ] = None,
+    since: Annotated[
+        list[Path] | None,
+        typer.Option(
+            exists=True,
+            file_okay=False,
+            metavar="DIR",
+            help="An earlier output of this command (a stored round; repeatable): the "
+            "change per cell is also given from its date.",
+        ),
+    ] = None,
     html: Annotated[
         Path | None,
         typer.Option(dir_okay=False, metavar="FILE", help="Dashboard (HTML, offline)."),
@@ -127,6 +138,7 @@ def insights(
         earliest_record,
     )
     from matcher.insights.dashboard import render_dashboard
+    from matcher.insights.published import PublishedError, read_published
     from matcher.insights.trends import trends
     from matcher.insights.writers import write_tables, write_trends
     from matcher.scoring.matching import prepare_run
@@ -167,17 +179,32 @@ def insights(
             run, pool, tables=names, returnees=extra, min_cell=min_cell, runner=runner
         )
         versions[day] = engine_versions(rates=run.params.rates)
+    try:
+        stored = [t for directory in since or [] for t in read_published(directory)]
+    except PublishedError as error:
+        raise _fail(f"--since {error}") from None
+    repeated = sorted({t.as_of for t in stored if t.as_of in published})
+    if repeated:
+        raise _fail(f"--since holds a round of {repeated[0]}, which --as-of computes again")
+    changes = []
+    for i, name in enumerate(names):
+        series = [t for t in stored if t.schema.name == name]
+        series += [published[day][i] for day in days]
+        if len({t.as_of for t in series}) != len(series):
+            raise _fail(f"--since gives the {name} table of one date twice")
+        if len(series) >= 2:
+            changes.append(trends(series))
     page = None
     if html is not None:
         labels = {c.id: c.label_en for c in default_skill_normalizer().taxonomy.concepts.values()}
         page = render_dashboard(published[days[-1]], labels=labels)
-    if len(days) == 1:
+    if len(days) == 1 and not changes:
         write_tables(out, published[days[0]], versions=versions[days[0]])
     else:
         for day in days:
             write_tables(out / day.isoformat(), published[day], versions=versions[day])
-        for i in range(len(names)):
-            write_trends(out / "trends", trends([published[day][i] for day in days]))
+        for change in changes:
+            write_trends(out / "trends", change)
     if page is not None and html is not None:
         with atomic_output(html) as handle:
             handle.write(page)

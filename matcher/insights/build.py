@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from matcher.allocation.runner import ChunkRunner
 from matcher.insights.counts import engine_tables
-from matcher.insights.engine_pass import run_engine_pass
+from matcher.insights.engine_pass import Timings, run_engine_pass
 from matcher.insights.reintegration_table import reintegration_table
 from matcher.insights.schema import SCHEMAS, TABLE_NAMES
 from matcher.insights.suppression import MIN_CELL_FLOOR, protect
@@ -129,6 +129,7 @@ def build_tables(
     returnees: Returnees | None = None,
     min_cell: int,
     runner: ChunkRunner | None = None,
+    timings: Timings | None = None,
 ) -> list[ProtectedTable]:
     """Every table asked for at ``run``'s date, protected.
 
@@ -146,6 +147,9 @@ def build_tables(
         The smallest person count shown (at least 3).
     runner : ChunkRunner or None
         Runs the engine pass's chunks.
+    timings : Timings or None
+        Told the seconds of each phase: the engine pass's, then ``count``, ``reintegration``
+        and ``suppress``.
 
     Returns
     -------
@@ -159,15 +163,20 @@ def build_tables(
     """
     names = check_tables(tables, returnees=returnees is not None)
     check_min_cell(min_cell)
+    clock = timings if timings is not None else Timings()
     counted: dict[str, PolicyTable] = {}
     if any(n in ENGINE_TABLES for n in names):
-        counted.update(engine_tables(run, workers, run_engine_pass(run, runner=runner)))
+        passed = run_engine_pass(run, runner=runner, timings=clock)
+        with clock("count"):
+            counted.update(engine_tables(run, workers, passed))
     if "reintegration" in names and returnees is not None:
-        counted["reintegration"] = reintegration_table(
-            returnees.returnees,
-            returnees.opportunities,
-            run.params.as_of,
-            normalizer=default_skill_normalizer(),
-            rates=run.params.rates,
-        )
-    return [protect(counted[n], min_cell=min_cell) for n in names]
+        with clock("reintegration"):
+            counted["reintegration"] = reintegration_table(
+                returnees.returnees,
+                returnees.opportunities,
+                run.params.as_of,
+                normalizer=default_skill_normalizer(),
+                rates=run.params.rates,
+            )
+    with clock("suppress"):
+        return [protect(counted[n], min_cell=min_cell) for n in names]

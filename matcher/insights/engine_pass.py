@@ -20,7 +20,9 @@ record beyond the facts the engine already reads.
 
 from __future__ import annotations
 
-from contextlib import closing
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,13 +37,25 @@ from matcher.scoring.encoding import EncodedPool, encode_pool
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.matching import MatchRun
 
-__all__ = ["EnginePass", "OneGaps", "one_gaps", "run_engine_pass"]
+__all__ = ["EnginePass", "OneGaps", "Timings", "one_gaps", "run_engine_pass"]
 
 Label = tuple[str, str]
 
 # The one-gap pass keeps, per job order, a gates x pool bool matrix in flight and the
 # one-gap pairs it finds (two int64 and an int32 each, at most one per worker).
 _ONE_GAP_BYTES = 20
+
+
+class Timings(dict[str, float]):
+    """Seconds per phase, added up: ``with timings("score"): ...``."""
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[phase] = self.get(phase, 0.0) + time.perf_counter() - start
 
 
 @dataclass(frozen=True)
@@ -167,7 +181,9 @@ class EnginePass:
     scorer: PoolScorer
 
 
-def run_engine_pass(run: MatchRun, *, runner: ChunkRunner | None = None) -> EnginePass:
+def run_engine_pass(
+    run: MatchRun, *, runner: ChunkRunner | None = None, timings: Timings | None = None
+) -> EnginePass:
     """Score, allocate optimally and find the one-gap workers of every open job order.
 
     Parameters
@@ -177,23 +193,29 @@ def run_engine_pass(run: MatchRun, *, runner: ChunkRunner | None = None) -> Engi
     runner : ChunkRunner or None
         Runs the chunks of both passes; one thread when None. The result is the same for
         every runner.
+    timings : Timings or None
+        Told the seconds of each phase: ``encode``, ``score``, ``allocate``, ``one_gaps``.
 
     Returns
     -------
     EnginePass
     """
     runner = runner or ChunkRunner()
+    clock = timings if timings is not None else Timings()
     orders = tuple(v for v in run.vacancies if not v.refused)
-    pool = encode_pool(run.workers, run.params.taxonomy, run.params.as_of)
+    with clock("encode"):
+        pool = encode_pool(run.workers, run.params.taxonomy, run.params.as_of)
     payload = PoolPayload(pool, run.params)
-    graph = eligible_graph(payload, orders, runner=runner)
-    chosen = allocate(graph, method="optimal")
+    with clock("score"):
+        graph = eligible_graph(payload, orders, runner=runner)
+    with clock("allocate"):
+        chosen = allocate(graph, method="optimal")
     chunks = split_orders(
         orders,
         np.arange(len(orders), dtype=np.int64),
         bytes_per_order=_ONE_GAP_BYTES * max(pool.n_workers, 1),
     )
-    with closing(runner.map(one_gaps, payload, chunks)) as found:
+    with clock("one_gaps"), closing(runner.map(one_gaps, payload, chunks)) as found:
         parts = list(found)
     return EnginePass(
         orders, pool, graph, chosen, _merge(parts, len(orders)), payload.pool_scorer()
