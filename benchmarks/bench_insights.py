@@ -11,6 +11,8 @@ same run (:func:`matcher.allocation.round.allocate_round`, gap pass over the job
 left with open slots, records), which scores the same graph, allocates it the same way,
 and runs the gates over the whole pool only for the job orders left open; the insights
 pass runs them for every open job order. The ratio says what the tables cost over a round.
+CPU seconds are printed beside the wall-clock ones: on a shared machine the wall clock
+counts the time other jobs held the cores.
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_insights
 [--workers 100000] [--vacancies 2000] [--repeat 3] [--n-jobs 1] [--quick]``.
@@ -19,6 +21,7 @@ Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_insights
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Sequence
@@ -47,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--min-cell", type=int, default=10)
     args = parse_args(parser, argv, {"workers": 400, "vacancies": 30, "repeat": 1})
     print(f"{args.workers:,} workers x {args.vacancies:,} job orders, n_jobs {args.n_jobs}")
+    print(f"  load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with timed("generate"):
         raw = generate_pool(args.workers, args.vacancies)
     workers, vacancies, agencies = validated(raw)
@@ -54,16 +58,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     phases: dict[str, list[float]] = {p: [] for p in PHASES}
     totals: list[float] = []
     rounds: list[float] = []
+    cpu_engine: list[float] = []
+    cpu_rounds: list[float] = []
     for attempt in range(args.repeat):
         start = time.perf_counter()
         run = prepare_run(workers, vacancies, agencies, AS_OF)
         clock = Timings(prepare=time.perf_counter() - start)
+        cpu = time.process_time()
         tables = build_tables(run, workers, min_cell=args.min_cell, runner=runner, timings=clock)
+        cpu_engine.append(time.process_time() - cpu)
         totals.append(time.perf_counter() - start)
         for phase in PHASES:
             phases[phase].append(clock.get(phase, 0.0))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         outcome = allocate_round(run, method="optimal", runner=runner)
+        cpu_rounds.append(time.process_time() - cpu)
         rounds.append(time.perf_counter() - start)
         if attempt == 0:
             rows = ", ".join(f"{t.schema.name} {t.n_rows}" for t in tables)
@@ -73,13 +82,16 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"  open job orders {outcome.graph.n_jobs:,}, eligible pairs "
                 f"{len(outcome.graph.worker):,}, placed {int(outcome.chosen.sum()):,}"
             )
-    print(f"  repeats: {args.repeat} (median, min-max)")
+    print(f"  load average at end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"  repeats: {args.repeat} (median, min-max); wall-clock seconds unless said")
     for phase in PHASES:
         print(f"  {phase}: {_spread(phases[phase])}")
     print(f"  all tables, from validated records: {_spread(totals)}")
     engine = [t - p for t, p in zip(totals, phases["prepare"], strict=True)]
     print(f"  all tables, after prepare_run: {_spread(engine)}")
     print(f"  baseline: allocate_round --method optimal: {_spread(rounds)}")
+    print(f"  CPU time, all tables after prepare_run: {_spread(cpu_engine)}")
+    print(f"  CPU time, baseline round: {_spread(cpu_rounds)}")
     ratios = [e / r for e, r in zip(engine, rounds, strict=True)]
     print(
         f"  ratio insights / round: {statistics.median(ratios):.2f} "
