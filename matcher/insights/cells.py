@@ -15,7 +15,10 @@ import numpy as np
 
 from matcher.arrays import Ints
 
-__all__ = ["CellIndex", "distinct_keys", "distinct_workers", "spread"]
+__all__ = ["DEFAULT_BITMAP_BYTES", "CellIndex", "distinct_workers", "spread"]
+
+DEFAULT_BITMAP_BYTES = 256 * 2**20
+"""Bytes of cells x workers bitmap counted at a time."""
 
 
 class CellIndex:
@@ -63,16 +66,53 @@ def spread(job: Ints, worker: Ints, ptr: Ints, cells: Ints) -> tuple[Ints, Ints]
     return cells[np.repeat(ptr[job], counts) + offsets], np.repeat(worker, counts)
 
 
-def distinct_keys(cell: Ints, worker: Ints, n_workers: int) -> Ints:
-    """The distinct (cell, worker) pairs as sorted keys ``cell * n_workers + worker``."""
-    return np.unique(np.asarray(cell, np.int64) * max(n_workers, 1) + worker)
+def distinct_workers(
+    cell: Ints,
+    worker: Ints,
+    n_cells: int,
+    n_workers: int,
+    *,
+    minus: tuple[Ints, Ints] | None = None,
+    memory_budget: int = DEFAULT_BITMAP_BYTES,
+) -> Ints:
+    """Per cell, the distinct workers among the pairs ``(cell, worker)``.
 
+    A cells x workers bitmap, filled by scattering the pairs and counted by rows, in blocks
+    of cells that fit ``memory_budget``: linear in the pairs, where sorting ten million
+    pair keys to find the distinct ones took seconds.
 
-def distinct_workers(keys: Ints, n_workers: int, n_cells: int) -> Ints:
-    """Per cell, the workers among :func:`distinct_keys` ``keys``.
+    Parameters
+    ----------
+    cell, worker : ndarray of int64, shape (n_pairs,)
+    n_cells, n_workers : int
+    minus : (cell, worker) arrays or None
+        Pairs not to count (a worker one gap away from a cell's job orders is not counted
+        where she is eligible for one of them).
+    memory_budget : int
+        Bytes of bitmap per block.
 
     Returns
     -------
     ndarray of int64, shape (n_cells,)
     """
-    return np.bincount(keys // max(n_workers, 1), minlength=n_cells).astype(np.int64)
+    counts = np.zeros(n_cells, np.int64)
+    width = max(n_workers, 1)
+    step = max(1, memory_budget // width)
+    for lo in range(0, n_cells, step):
+        hi = min(lo + step, n_cells)
+        seen = np.zeros((hi - lo, width), np.bool_)
+        rows, cols = _block(cell, worker, lo, hi, n_cells)
+        seen[rows, cols] = True
+        if minus is not None:
+            rows, cols = _block(*minus, lo, hi, n_cells)
+            seen[rows, cols] = False
+        counts[lo:hi] = np.count_nonzero(seen, axis=1)
+    return counts
+
+
+def _block(cell: Ints, worker: Ints, lo: int, hi: int, n_cells: int) -> tuple[Ints, Ints]:
+    """The pairs of cells ``lo:hi``, with cells numbered from ``lo``."""
+    if lo == 0 and hi == n_cells:
+        return cell, worker
+    keep = (cell >= lo) & (cell < hi)
+    return cell[keep] - lo, worker[keep]

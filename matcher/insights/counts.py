@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.arrays import Ints
-from matcher.insights.cells import CellIndex, distinct_keys, distinct_workers, spread
+from matcher.insights.cells import CellIndex, distinct_workers, spread
 from matcher.insights.engine_pass import EnginePass
 from matcher.insights.schema import schema_for
 from matcher.insights.table import PolicyTable
@@ -41,7 +41,7 @@ from matcher.scoring.matching import MatchRun
 from matcher.taxonomy.language_scale import native_rank
 from models.worker import Worker
 
-__all__ = ["NO_SKILL", "UNKNOWN", "engine_tables", "level_text", "quarter_of"]
+__all__ = ["NO_SKILL", "UNKNOWN", "engine_tables", "job_skills", "level_text", "quarter_of"]
 
 NO_SKILL = "none"
 """The skill of a job order (or an opportunity) that requires none."""
@@ -128,21 +128,20 @@ def _supply_demand(passed: EnginePass, as_of: dt.date) -> PolicyTable:
     per_job = np.diff(job_ptr)
     demanded = np.bincount(job_cells, weights=np.repeat(slots, per_job), minlength=n_cells)
     graph = passed.graph
-    eligible = distinct_keys(*spread(graph.job(), graph.worker, job_ptr, job_cells), n)
+    eligible = spread(graph.job(), graph.worker, job_ptr, job_cells)
     filled_cell, _ = spread(
         graph.job()[passed.chosen], graph.worker[passed.chosen], job_ptr, job_cells
     )
     gaps = passed.one_gaps
-    one_gap = distinct_keys(*spread(gaps.job, gaps.worker, job_ptr, job_cells), n)
-    one_gap = one_gap[~np.isin(one_gap, eligible, assume_unique=True)]
+    one_gap = spread(gaps.job, gaps.worker, job_ptr, job_cells)
     return PolicyTable(
         schema_for("supply_demand"),
         as_of,
         index.columns(("skill", "destination", "quarter")),
         {
             "slots_demanded": demanded.astype(np.int64),
-            "eligible_workers": distinct_workers(eligible, n, n_cells),
-            "one_gap_workers": distinct_workers(one_gap, n, n_cells),
+            "eligible_workers": distinct_workers(*eligible, n_cells, n),
+            "one_gap_workers": distinct_workers(*one_gap, n_cells, n, minus=eligible),
             "filled_slots": np.bincount(filled_cell, minlength=n_cells).astype(np.int64),
         },
     )
@@ -161,7 +160,7 @@ def _gaps(passed: EnginePass, as_of: dt.date) -> PolicyTable:
                 lookup[label, d] = index.id((kind, requirement, names[d]))
     cell = lookup[gaps.label, destination[gaps.job]] if gaps.job.size else gaps.job
     n = passed.pool.n_workers
-    blocked = distinct_workers(distinct_keys(cell, gaps.worker, n), n, len(index))
+    blocked = distinct_workers(cell, gaps.worker, len(index), n)
     return PolicyTable(
         schema_for("gaps"),
         as_of,
@@ -246,7 +245,7 @@ def _origin(passed: EnginePass, workers: Sequence[Worker], as_of: dt.date) -> Po
     graph = passed.graph
     cell = province[graph.worker] * n_dest + destination[graph.job()]
     n_cells = len(province_names) * n_dest
-    eligible = distinct_workers(distinct_keys(cell, graph.worker, n), n, n_cells)
+    eligible = distinct_workers(cell, graph.worker, n_cells, n)
     placed = np.bincount(cell[passed.chosen], minlength=n_cells).astype(np.int64)
     rows = np.arange(n_cells) if names else np.zeros(0, np.int64)
     return PolicyTable(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.insights.cells import CellIndex, distinct_keys, distinct_workers
+from matcher.insights.cells import CellIndex, distinct_workers
 from matcher.insights.counts import NO_SKILL, UNKNOWN
 from matcher.insights.schema import schema_for
 from matcher.insights.table import PolicyTable
@@ -95,14 +95,16 @@ def reintegration_table(
         province = opportunity.location.official_province.name
         for skill in sorted(required) or [NO_SKILL]:
             slots[index.id((province, skill))] += opportunity.slots
-    n, n_cells = max(len(returnees), 1), len(index)
-    keys = distinct_keys(np.array(cells, np.int64), np.array(workers, np.int64), n)
+    n_cells = len(index)
+    counted = distinct_workers(
+        np.array(cells, np.int64), np.array(workers, np.int64), n_cells, len(returnees)
+    )
     return PolicyTable(
         schema_for("reintegration"),
         as_of,
         index.columns(("province", "skill")),
         {
-            "returnees": distinct_workers(keys, n, n_cells),
+            "returnees": counted,
             "opportunity_slots": [slots.get(c, 0) for c in range(n_cells)],
         },
     )

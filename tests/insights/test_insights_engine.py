@@ -26,6 +26,7 @@ from matcher.insights.build import (
     check_tables,
     earliest_record,
 )
+from matcher.insights.cells import distinct_workers
 from matcher.insights.counts import engine_tables, job_skills, level_text, quarter_of
 from matcher.insights.engine_pass import EnginePass, run_engine_pass
 from matcher.insights.table import PolicyTable
@@ -236,3 +237,15 @@ def test_reintegration_table_counts_returnees_and_slots() -> None:
     assert sum(r["opportunity_slots"] for r in rows.values()) > 0
     # Every returnee counts at least once (in some skill of her province).
     assert max(r["returnees"] for r in rows.values()) <= len(returnees)
+
+
+def test_distinct_workers_in_blocks_of_cells() -> None:
+    rng = np.random.default_rng(5)
+    cell, worker = rng.integers(0, 7, 500), rng.integers(0, 40, 500)
+    minus = (rng.integers(0, 7, 100), rng.integers(0, 40, 100))
+    removed = set(zip(*(m.tolist() for m in minus), strict=True))
+    pairs = set(zip(cell.tolist(), worker.tolist(), strict=True)) - removed
+    expected = [sum(1 for c, _ in pairs if c == k) for k in range(7)]
+    for budget in (40, 80, 10_000):  # one cell a block, two, every cell in one
+        got = distinct_workers(cell, worker, 7, 40, minus=minus, memory_budget=budget)
+        assert got.tolist() == expected
