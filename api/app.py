@@ -42,6 +42,7 @@ from api.routers import (
     audit,
     batch_runs,
     health,
+    insights,
     job_orders,
     quarantined,
     rankings,
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         agencies.keys_router,
         audit.router,
         reports.router,
+        insights.router,
         batch_runs.router,
         quarantined.router,
     ):

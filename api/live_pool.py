@@ -100,6 +100,13 @@ class LivePool:
         )
         self._kernel = FairLock()
         self._versions = engine_versions(packs=packs, rates=self._rates)
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """Counts the writes (workers and job orders): equal values, the same pool data.
+        Aggregates derived from the pool (the policy tables) are cached by it."""
+        return self._generation
 
     @property
     def versions(self) -> dict[str, str]:
@@ -124,6 +131,7 @@ class LivePool:
         records = list(workers)
         self._workers.load(self._facts(records))
         self._orders.load(vacancies)
+        self._generation += 1
 
     def upsert_worker(self, worker: Worker, agency_id: str) -> None:
         """Add or replace a worker (only this worker is encoded)."""
@@ -132,18 +140,22 @@ class LivePool:
     def upsert_workers(self, workers: Iterable[tuple[Worker, str]]) -> None:
         """Add or replace many workers at once (one encoding for the batch: bulk uploads)."""
         self._workers.put(self._facts(list(workers)))
+        self._generation += 1
 
     def delete_worker(self, worker_id: str) -> None:
         """Remove a worker (nothing happens for an unknown id)."""
         self._workers.delete(worker_id)
+        self._generation += 1
 
     def upsert_vacancy(self, vacancy: Vacancy, agency_id: str) -> None:
         """Add or replace a job order."""
         self._orders.put(vacancy, agency_id)
+        self._generation += 1
 
     def delete_vacancy(self, vacancy_id: str) -> None:
         """Remove a job order (nothing happens for an unknown id)."""
         self._orders.delete(vacancy_id)
+        self._generation += 1
 
     def stored_vacancy(self, vacancy_id: str) -> Vacancy | None:
         """The stored job order ``vacancy_id`` (the record the pool ranks), or None."""

@@ -21,6 +21,7 @@ import typer
 from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES
 from cli.flags import MAX_TOP, bounded_day
+from cli.insights import insights
 from cli.keys import keys_app
 from cli.plan_training import plan_training
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
@@ -253,6 +254,7 @@ def explain(
 
 app.command()(allocate)
 app.command("plan-training")(plan_training)
+app.command()(insights)
 
 
 @app.command()

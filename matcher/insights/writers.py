@@ -21,8 +21,17 @@ import pyarrow.parquet as pq
 
 from matcher.atomic import atomic_output, atomic_path
 from matcher.insights.table import ProtectedTable
+from matcher.insights.trends import Trend
 
-__all__ = ["FORMATS", "write_csv", "write_jsonl", "write_manifest", "write_parquet", "write_tables"]
+__all__ = [
+    "FORMATS",
+    "write_csv",
+    "write_jsonl",
+    "write_manifest",
+    "write_parquet",
+    "write_tables",
+    "write_trends",
+]
 
 FORMATS = ("csv", "parquet", "jsonl")
 """The file formats every table is written in (also the file suffixes)."""
@@ -161,3 +170,76 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def write_trends(out: Path, trends: Sequence[Trend]) -> list[Path]:
+    """Write the changes of one table between consecutive dates, in every format.
+
+    ``out/<table>.csv``, ``.parquet`` and ``.jsonl`` hold one row per cell and pair of
+    dates: ``since``, ``as_of``, the dimensions, the change of each measure (empty or null
+    where withheld or absent), ``presence`` and ``suppressed``
+    (:mod:`matcher.insights.trends`).
+
+    Parameters
+    ----------
+    out : Path
+        The directory (created if needed).
+    trends : sequence of Trend
+        :func:`matcher.insights.trends.trends` of one table.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ValueError
+        If ``trends`` is empty or mixes tables.
+    """
+    names = sorted({t.schema.name for t in trends})
+    if len(names) != 1:
+        raise ValueError(f"write_trends takes the trends of one table; got {names or 'none'}")
+    schema = trends[0].schema
+    rows = [row for trend in trends for row in trend.rows()]
+    columns = ("since", "as_of", *schema.dimension_names, *schema.measure_names)
+    columns += ("presence", "suppressed")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / schema.name
+    with atomic_output(stem.with_suffix(".csv")) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(
+                [";".join(row[c]) if c == "suppressed" else _csv_value(row[c]) for c in columns]
+            )
+    with atomic_output(stem.with_suffix(".jsonl")) as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    fields: list[pa.Field] = [
+        pa.field("since", pa.date32(), nullable=False),
+        pa.field("as_of", pa.date32(), nullable=False),
+    ]
+    arrays: list[pa.Array] = [
+        pa.array([dt.date.fromisoformat(r["since"]) for r in rows], pa.date32()),
+        pa.array([dt.date.fromisoformat(r["as_of"]) for r in rows], pa.date32()),
+    ]
+    for dimension in schema.dimensions:
+        values = [r[dimension.name] for r in rows]
+        if dimension.type == "date":
+            fields.append(pa.field(dimension.name, pa.date32(), nullable=False))
+            arrays.append(pa.array([dt.date.fromisoformat(v) for v in values], pa.date32()))
+        else:
+            fields.append(pa.field(dimension.name, pa.string(), nullable=False))
+            arrays.append(pa.array(values, pa.string()))
+    for measure in schema.measures:
+        kind = pa.float64() if measure.type == "float" else pa.int64()
+        fields.append(pa.field(measure.name, kind, nullable=True))
+        arrays.append(pa.array([r[measure.name] for r in rows], kind))
+    fields.append(pa.field("presence", pa.string(), nullable=False))
+    arrays.append(pa.array([r["presence"] for r in rows], pa.string()))
+    fields.append(pa.field("suppressed", pa.list_(pa.string()), nullable=False))
+    arrays.append(pa.array([r["suppressed"] for r in rows], pa.list_(pa.string())))
+    data = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    with atomic_path(stem.with_suffix(".parquet")) as temporary:
+        pq.write_table(data, temporary)
+    return [stem.with_suffix(f".{suffix}") for suffix in FORMATS]

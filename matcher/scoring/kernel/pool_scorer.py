@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.arrays import Floats, Ints
+from matcher.arrays import Bools, Floats, Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import EncodedPool
 from matcher.scoring.kernel.context import Context
@@ -119,6 +119,21 @@ class PoolScorer:
         self.pool = pool
         self.params = params
         self._context = Context(pool, params)
+
+    def prefers_other(self, country: str) -> Bools:
+        """Per worker: lists preferred countries and ``country`` is not among them (the
+        ``preference: countries`` gate), kept for the next job order of that country.
+
+        Parameters
+        ----------
+        country : str
+            An ISO 3166-1 alpha-2 code.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_workers,)
+        """
+        return self._context.prefers_other(country)
 
     def score_vacancy(
         self,

@@ -1,0 +1,229 @@
+"""``selaras insights``: the policy tables, under disclosure control, from files.
+
+One ``--as-of``: ``DIR/<table>.csv|.parquet|.jsonl`` and ``DIR/manifest.json``. Two or
+more, or earlier outputs given with ``--since``: the same under ``DIR/<as_of>/`` for each
+date computed, and the change per cell between consecutive dates under ``DIR/trends/``.
+``--html`` draws the latest date's tables. Everything is computed before the first file
+is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.flags import MAX_N_JOBS
+from cli.report import EXIT_USAGE
+
+# The engine is imported in the command's body, so that other commands start without it.
+if TYPE_CHECKING:
+    from matcher.insights.build import Returnees
+    from matcher.insights.table import ProtectedTable
+
+__all__ = ["insights"]
+
+DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+OptionalFile = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def insights(
+    workers: DataFile,
+    vacancies: DataFile,
+    out: Annotated[
+        Path, typer.Option(file_okay=False, metavar="DIR", help="Directory for the tables.")
+    ],
+    agencies: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
+    ] = None,
+    returnees: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            metavar="FILE",
+            help="Returnees, for the reintegration table (with --opportunities).",
+        ),
+    ] = None,
+    opportunities: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            metavar="FILE",
+            help="Domestic opportunities, for the reintegration table (with --returnees).",
+        ),
+    ] = None,
+    courses: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            metavar="FILE",
+            help="Training courses, for the courses table (needs a training plan: not "
+            "built by this command yet).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        list[dt.datetime] | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="Evaluation date (default today); give it two or more times for the "
+            "change per cell between consecutive dates.",
+        ),
+    ] = None,
+    min_cell: Annotated[
+        int,
+        typer.Option(
+            metavar="N",
+            help="Smallest count of people shown other than zero (at least 3); smaller "
+            "counts and the cells that would give them away are withheld.",
+        ),
+    ] = 10,
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME",
+            help="Only this table (repeatable): supply_demand, gaps, languages, origin, "
+            "refusals, reintegration. Default: every table the inputs allow.",
+        ),
+    ] = None,
+    since: Annotated[
+        list[Path] | None,
+        typer.Option(
+            exists=True,
+            file_okay=False,
+            metavar="DIR",
+            help="An earlier output of this command (a stored round; repeatable): the "
+            "change per cell is also given from its date.",
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, metavar="FILE", help="Dashboard (HTML, offline)."),
+    ] = None,
+    n_jobs: Annotated[
+        int | None,
+        typer.Option(
+            min=-1,
+            max=MAX_N_JOBS,
+            metavar="N",
+            help="Threads for scoring (default 1; -1: every core). Same output for any value.",
+        ),
+    ] = None,
+) -> None:
+    """Aggregates for policy planning, with small counts withheld (no personal data).
+
+    Supply and demand by skill, destination and quarter; gaps that block placement;
+    language levels held and required; provinces of origin; refusals; and, with returnees
+    and opportunities, reintegration. Written as CSV, Parquet and JSON Lines.
+    """
+    from cli.matching import load_records
+    from matcher.allocation.runner import ChunkRunner
+    from matcher.atomic import atomic_output
+    from matcher.insights.build import (
+        InsightsError,
+        build_tables,
+        check_min_cell,
+        check_tables,
+        earliest_record,
+    )
+    from matcher.insights.dashboard import render_dashboard
+    from matcher.insights.published import PublishedError, read_published
+    from matcher.insights.trends import trends
+    from matcher.insights.writers import write_tables, write_trends
+    from matcher.scoring.matching import prepare_run
+    from matcher.scoring.versions import engine_versions
+    from matcher.taxonomy.skills import default_skill_normalizer
+    from models.bounds import EARLIEST_DATE, LATEST_DATE
+
+    if courses is not None:
+        raise _fail(
+            "--courses: the courses table needs a training plan (selaras plan-training), "
+            "which this command does not build yet"
+        )
+    if (returnees is None) != (opportunities is None):
+        raise _fail("--returnees and --opportunities go together")
+    days = sorted({d.date() for d in as_of}) if as_of else [dt.date.today()]
+    outside = [d for d in days if not EARLIEST_DATE <= d <= LATEST_DATE]
+    if outside:
+        raise _fail(f"--as-of must be a date from {EARLIEST_DATE} to {LATEST_DATE}")
+    try:
+        names = check_tables(table or [], returnees=returnees is not None)
+        check_min_cell(min_cell)
+        runner = ChunkRunner(n_jobs=n_jobs)
+    except (InsightsError, ValueError) as error:
+        raise _fail(str(error)) from None
+    pool, orders, register = load_records(workers, vacancies, agencies)
+    extra = _returnees(returnees, opportunities)
+    first = earliest_record(pool, orders)
+    if first is not None and days[0] < first[0]:
+        raise _fail(
+            f"--as-of {days[0]} is before every record: the earliest date in the inputs is "
+            f"{first[0]} ({first[1]})"
+        )
+    published: dict[dt.date, list[ProtectedTable]] = {}
+    versions: dict[dt.date, dict[str, str]] = {}
+    for day in days:
+        run = prepare_run(pool, orders, register, day)
+        published[day] = build_tables(
+            run, pool, tables=names, returnees=extra, min_cell=min_cell, runner=runner
+        )
+        versions[day] = engine_versions(rates=run.params.rates)
+    try:
+        stored = [t for directory in since or [] for t in read_published(directory)]
+    except PublishedError as error:
+        raise _fail(f"--since {error}") from None
+    repeated = sorted({t.as_of for t in stored if t.as_of in published})
+    if repeated:
+        raise _fail(f"--since holds a round of {repeated[0]}, which --as-of computes again")
+    changes = []
+    for i, name in enumerate(names):
+        series = [t for t in stored if t.schema.name == name]
+        series += [published[day][i] for day in days]
+        if len({t.as_of for t in series}) != len(series):
+            raise _fail(f"--since gives the {name} table of one date twice")
+        if len(series) >= 2:
+            changes.append(trends(series))
+    page = None
+    if html is not None:
+        labels = {c.id: c.label_en for c in default_skill_normalizer().taxonomy.concepts.values()}
+        page = render_dashboard(published[days[-1]], labels=labels)
+    if len(days) == 1 and not changes:
+        write_tables(out, published[days[0]], versions=versions[days[0]])
+    else:
+        for day in days:
+            write_tables(out / day.isoformat(), published[day], versions=versions[day])
+        for change in changes:
+            write_trends(out / "trends", change)
+    if page is not None and html is not None:
+        with atomic_output(html) as handle:
+            handle.write(page)
+
+
+def _returnees(returnees: Path | None, opportunities: Path | None) -> Returnees | None:
+    """Read the returnee and opportunity files (exit 1 listing every problem)."""
+    from cli.matching import _read
+    from cli.report import EXIT_INVALID, report_problems
+    from matcher.insights.build import Returnees
+    from models.files import Problem
+
+    if returnees is None or opportunities is None:
+        return None
+    problems: list[Problem] = []
+    found = Returnees(
+        _read(returnees, "returnees", problems), _read(opportunities, "opportunities", problems)
+    )
+    if problems:
+        report_problems(problems)
+        raise typer.Exit(EXIT_INVALID)
+    return found

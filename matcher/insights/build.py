@@ -1,0 +1,182 @@
+"""Every policy table of one date from one engine pass, and the checks on what is asked.
+
+:func:`build_tables` is what ``selaras insights``, the API and the benchmark call: one
+:func:`~matcher.insights.engine_pass.run_engine_pass`, the tables counted from it, the
+``reintegration`` table when returnees and opportunities are given, then
+:func:`~matcher.insights.suppression.protect` on each. Nothing but protected tables leaves
+this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from matcher.allocation.runner import ChunkRunner
+from matcher.insights.counts import engine_tables
+from matcher.insights.engine_pass import Timings, run_engine_pass
+from matcher.insights.reintegration_table import reintegration_table
+from matcher.insights.schema import SCHEMAS, TABLE_NAMES
+from matcher.insights.suppression import MIN_CELL_FLOOR, protect
+from matcher.insights.table import PolicyTable, ProtectedTable
+from matcher.scoring.matching import MatchRun
+from matcher.taxonomy.skills import default_skill_normalizer
+from models.opportunity import Opportunity
+from models.vacancy import Vacancy
+from models.worker import Worker
+
+__all__ = [
+    "ENGINE_TABLES",
+    "InsightsError",
+    "Returnees",
+    "build_tables",
+    "check_min_cell",
+    "check_tables",
+    "earliest_record",
+]
+
+ENGINE_TABLES = ("supply_demand", "gaps", "languages", "origin", "refusals")
+"""The tables every engine pass gives (``courses`` needs a training plan, ``reintegration``
+returnees and opportunities)."""
+
+
+class InsightsError(ValueError):
+    """What was asked of ``selaras insights`` cannot be answered (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Returnees:
+    """Returnees and domestic opportunities, for the ``reintegration`` table."""
+
+    returnees: Sequence[Worker]
+    opportunities: Sequence[Opportunity]
+
+
+def check_tables(names: Sequence[str], *, returnees: bool) -> tuple[str, ...]:
+    """The tables to build, in FORMAT order, from the names asked for (all when empty).
+
+    Raises
+    ------
+    InsightsError
+        For an unknown name (listing the known ones), ``courses`` (which needs a training
+        plan, not built by this command), or ``reintegration`` without returnees.
+    """
+    available = ENGINE_TABLES + (("reintegration",) if returnees else ())
+    if not names:
+        return tuple(n for n in TABLE_NAMES if n in available)
+    unknown = [n for n in names if n not in SCHEMAS]
+    if unknown:
+        raise InsightsError(
+            f"unknown table {', '.join(map(repr, unknown))}: the tables are "
+            f"{', '.join(TABLE_NAMES)}"
+        )
+    if "courses" in names:
+        raise InsightsError(
+            "the courses table needs a training plan (selaras plan-training), which this "
+            "command does not build"
+        )
+    if "reintegration" in names and not returnees:
+        raise InsightsError("the reintegration table needs --returnees and --opportunities")
+    return tuple(n for n in TABLE_NAMES if n in names)
+
+
+def check_min_cell(min_cell: int) -> int:
+    """``min_cell`` itself, if at least 3.
+
+    Raises
+    ------
+    InsightsError
+        Below 3: a threshold of 1 or 2 protects nobody.
+    """
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < MIN_CELL_FLOOR:
+        raise InsightsError(
+            f"--min-cell must be at least {MIN_CELL_FLOOR} (counts of 1 or 2 people identify "
+            f"them); got {min_cell!r}"
+        )
+    return min_cell
+
+
+def _dates(worker: Worker) -> Iterator[dt.date | None]:
+    """The dates a worker record states about its own past (not the birth date)."""
+    yield from (c.issued for c in worker.certificates)
+    yield from (r.date for r in worker.languages)
+    yield from (e.start for e in worker.experience)
+    yield worker.health.checked if worker.health is not None else None
+    yield worker.returned
+
+
+def earliest_record(
+    workers: Sequence[Worker], vacancies: Sequence[Vacancy]
+) -> tuple[dt.date, str] | None:
+    """The earliest date any record states (and which record), or None when none does.
+
+    The dates counted are those a record states about its own past or plans: certificate
+    issue, language test and experience start dates, health checks and return dates of
+    workers, and job orders' start dates. Birth dates are not: they say nothing about when
+    the record came to be.
+    """
+    found = [(day, f"worker {w.id}") for w in workers for day in _dates(w) if day is not None]
+    found.extend((v.start_date, f"job order {v.id}") for v in vacancies if v.start_date is not None)
+    return min(found) if found else None
+
+
+def build_tables(
+    run: MatchRun,
+    workers: Sequence[Worker],
+    *,
+    tables: Sequence[str] = (),
+    returnees: Returnees | None = None,
+    min_cell: int,
+    runner: ChunkRunner | None = None,
+    timings: Timings | None = None,
+) -> list[ProtectedTable]:
+    """Every table asked for at ``run``'s date, protected.
+
+    Parameters
+    ----------
+    run : MatchRun
+        Workers and screened job orders at one ``as_of``.
+    workers : sequence of Worker
+        The raw records of ``run``'s workers, in order (for the province of origin).
+    tables : sequence of str
+        Table names; every table the inputs allow when empty.
+    returnees : Returnees or None
+        Returnees and opportunities for the ``reintegration`` table.
+    min_cell : int
+        The smallest person count shown (at least 3).
+    runner : ChunkRunner or None
+        Runs the engine pass's chunks.
+    timings : Timings or None
+        Told the seconds of each phase: the engine pass's, then ``count``, ``reintegration``
+        and ``suppress``.
+
+    Returns
+    -------
+    list of ProtectedTable
+        In FORMAT order.
+
+    Raises
+    ------
+    InsightsError
+        For a table that cannot be built or a ``min_cell`` below 3.
+    """
+    names = check_tables(tables, returnees=returnees is not None)
+    check_min_cell(min_cell)
+    clock = timings if timings is not None else Timings()
+    counted: dict[str, PolicyTable] = {}
+    if any(n in ENGINE_TABLES for n in names):
+        passed = run_engine_pass(run, runner=runner, timings=clock)
+        with clock("count"):
+            counted.update(engine_tables(run, workers, passed))
+    if "reintegration" in names and returnees is not None:
+        with clock("reintegration"):
+            counted["reintegration"] = reintegration_table(
+                returnees.returnees,
+                returnees.opportunities,
+                run.params.as_of,
+                normalizer=default_skill_normalizer(),
+                rates=run.params.rates,
+            )
+    with clock("suppress"):
+        return [protect(counted[n], min_cell=min_cell) for n in names]
