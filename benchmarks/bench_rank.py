@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prepared = PoolScorer(big, params)
     # The baseline, side by side: the same kernel scanning the pool in contiguous chunks
     # (pruned by the required skills' postings only), no candidate lists, no score tiers.
-    scan = PoolScorer(big, params, dense_share=0.0, tier_share=-1.0)
+    scan = PoolScorer(big, params, dense_share=-1.0, tier_share=-1.0)
     chosen = orders[:: max(1, len(orders) // args.single_orders)][: args.single_orders]
     single = 0.0  # the median of the job orders as generated, for the reference's ratio
     for label, batch in (

@@ -132,25 +132,23 @@ class CandidateIndex:
                 found.append(criterion)
         return found
 
-    def rows(self, plan: Plan, dense_share: float = DENSE_SHARE) -> Ints | None:
-        """The sorted workers that can be eligible for ``plan``, or None to scan the pool.
+    @staticmethod
+    def rows(criteria: Sequence[Criterion], dense_share: float = DENSE_SHARE) -> Ints | None:
+        """The sorted workers that pass every criterion, or None to scan the pool.
 
         Parameters
         ----------
-        plan : Plan
-            The compiled job order.
+        criteria : sequence of Criterion
+            A job order's (:meth:`criteria`), at least one.
         dense_share : float
             Scan the pool when the intersection is estimated above this share of it
-            (0 always scans; above 1 never does).
+            (below 0 always scans; above 1 never does).
 
         Returns
         -------
         ndarray of int64 or None
             A superset of the eligible workers, sorted; None: every worker (scan).
         """
-        criteria = self.criteria(plan)
-        if criteria is None:
-            return np.zeros(0, np.int64)
         if math.prod(c.share for c in criteria) > dense_share:
             return None
         return narrow(criteria, None)
@@ -178,7 +176,7 @@ class CandidateIndex:
         for concept in concepts:
             for related in self.ctx.related[concept]:
                 mask[skills.held.of(int(related))] = True
-        yield Criterion(self.n, mask=mask), self._bound(plan, 0.0)
+        yield Criterion(self.n, mask=mask), self._bound(plan, float(self.ctx.related_credit[0]))
 
     def _bound(self, plan: Plan, skill_credit: float) -> int:
         ctx = self.ctx

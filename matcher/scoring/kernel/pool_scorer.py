@@ -123,7 +123,7 @@ class PoolScorer:
     dense_share : float
         :meth:`top_workers` scores only candidates from posting lists
         (:mod:`~matcher.scoring.kernel.candidates`) unless they are estimated above this
-        share of the pool; then it scans the pool. 0 always scans; above 1 never does.
+        share of the pool; then it scans the pool. Below 0 always scans; above 1 never.
         Either way the answer is the same.
     tier_share : float
         For the best ``k``, score first the workers a job order's skills credit when they
@@ -260,8 +260,7 @@ class PoolScorer:
         if scope is not None:  # only a scope's workers are scored, whatever its share
             rows = narrow([*criteria, scope], None)
         else:
-            share = float(np.prod([c.share for c in criteria]))
-            rows = None if share > self.dense_share else narrow(criteria, None)
+            rows = index.rows(criteria, self.dense_share)
         if k is not None and not plan.checks and self.tier_share >= 0:
             best = self._within_tiers(plan, criteria, rows, k, step)
             if best is not None:
