@@ -14,10 +14,9 @@ who can pass it, as sorted worker indices, a boolean mask over the pool, or both
 
 Dates, levels and months are left to the gates: a criterion may keep a worker who fails,
 never drop one who passes, so scoring the intersection with every gate gives exactly
-what scoring the whole pool gives. Criteria are built once per pool and key (cached: a
+what scoring the whole pool gives. Criteria are built once per pool and key and kept (a
 mask of one byte per worker for each destination, language minimum and skills test
-asked, a sorted list for each required concept; a few tens of MB for a pool of 1,000,000
-and the keys of a typical day's job orders) and
+asked; eight bytes per holder in the sorted list of each required concept) and
 intersected per job order, the smallest list probing the others (a mask lookup or a
 binary search per candidate). When the estimated intersection (the pool times the product
 of the criteria's shares, as if independent) is above ``dense_share`` of the pool, the
