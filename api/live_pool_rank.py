@@ -3,8 +3,8 @@
 Each segment is ranked by the kernel on its own and the per-segment bests are merged in
 the FORMAT.md order (:mod:`matcher.scoring.publish`): eligible first, then the published
 score descending, then the worker id ascending. A segment's rows out of scope (dead, or of
-another agency) are dropped after the kernel's selection, so the kernel is asked for ``k``
-plus their number: the ``k`` best rows in scope are then always among those it returns.
+another agency) are never candidates: the kernel ranks only the rows in scope
+(``top_workers(among=...)``), so a request's work does not grow with them.
 """
 
 from __future__ import annotations
@@ -64,24 +64,18 @@ def top_in_scope(
     """
     picked: list[Picked] = []
     for segment, rows in zip(snapshot.segments, scope, strict=True):
-        n_in = int(np.count_nonzero(rows))
-        if not n_in:
+        if not rows.any():
             continue
-        width = k + segment.n_rows - n_in
+        # Only the rows in scope are candidates: the work follows them and k, not the
+        # segment's dead or other agencies' rows.
         found = segment.scorer(scorer.params).top_workers(
-            [screened],
-            k=None if width >= segment.n_rows else width,
-            include_ineligible=include_ineligible,
+            [screened], k=k, include_ineligible=include_ineligible, among=rows
         )[0]
         assert found is not None  # the job order is open
-        keep = np.flatnonzero(rows[found.workers])[:k]
         picked.extend(
             Picked(segment.facts[row], int(segment.serials[row]), bool(ok), float(score))
             for row, ok, score in zip(
-                found.workers[keep].tolist(),
-                found.eligible[keep].tolist(),
-                found.score[keep].tolist(),
-                strict=True,
+                found.workers.tolist(), found.eligible.tolist(), found.score.tolist(), strict=True
             )
         )
     picked.sort(key=lambda p: ranking_key(p.eligible, p.score, p.facts.id))

@@ -6,8 +6,10 @@ with ``matcher.scoring.encoding.encode_pool`` and measures
 
 * **one job order against 1,000,000 pre-encoded workers, top 50**: the median over
   ``--repeats`` of ``top_workers`` for each of ``--single-orders`` job orders; reported as
-  the median, 90th percentile and maximum over job orders, plus the slowest kind of job
-  order (no required skill, so the inverted index prunes nothing);
+  the median, 90th and 99th percentile and maximum over job orders, also with every
+  skill made optional (no required skill: only the other gates' posting lists and the
+  score tiers of ``matcher.scoring.kernel.candidates`` narrow the pool); then every job
+  order once, both ways, with the time 10,000 would take at that rate;
 * **100,000 workers x 1,000 job orders, top 50**: total time of ``top_workers`` (the top
   workers of every job order) and of ``top_vacancies`` (the top job orders of every worker);
 * **memory of the encoded 1,000,000-worker pool**: the bytes of its arrays, and the
@@ -67,23 +69,37 @@ def _tile(pool: EncodedPool, replicas: int) -> EncodedPool:
     return concat_pools(copies)
 
 
-def _single(prepared: PoolScorer, orders: Sequence[ScreenedVacancy], repeats: int) -> list[float]:
-    """Median seconds of ``top_workers`` for each job order alone (after one warm-up)."""
-    medians = []
+def _side_by_side(
+    fast: PoolScorer, slow: PoolScorer, orders: Sequence[ScreenedVacancy], repeats: int
+) -> tuple[list[float], list[float]]:
+    """Median seconds of ``top_workers`` for each job order alone with each kernel, runs
+    interleaved (after one warm-up each); the two must select the same workers."""
+    medians: tuple[list[float], list[float]] = ([], [])
     for order in orders:
-        prepared.top_workers([order], k=K)
-        times = []
+        a, b = fast.top_workers([order], k=K)[0], slow.top_workers([order], k=K)[0]
+        assert a is not None
+        assert b is not None
+        if a.workers.tolist() != b.workers.tolist():
+            raise SystemExit(f"the kernels disagree on {order.vacancy.id}")
+        times: tuple[list[float], list[float]] = ([], [])
         for _ in range(repeats):
-            start = time.perf_counter()
-            prepared.top_workers([order], k=K)
-            times.append(time.perf_counter() - start)
-        medians.append(statistics.median(times))
+            for kernel, spent in zip((fast, slow), times, strict=True):
+                start = time.perf_counter()
+                kernel.top_workers([order], k=K)
+                spent.append(time.perf_counter() - start)
+        for found, spent in zip(medians, times, strict=True):
+            found.append(statistics.median(spent))
     return medians
 
 
 def _optional_skills(order: ScreenedVacancy) -> ScreenedVacancy:
     """The job order with every skill optional: same score, nothing for the index to prune."""
     return replace(order, skills=tuple(replace(n, required=False) for n in order.skills))
+
+
+def worst_orders(orders: Sequence[ScreenedVacancy]) -> list[ScreenedVacancy]:
+    """Every job order with its skills optional."""
+    return [_optional_skills(o) for o in orders]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,19 +173,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     with timed("PoolScorer (once per pool and parameters)"):
         prepared = PoolScorer(big, params)
+    # The baseline, side by side: the same kernel scanning the pool in contiguous chunks
+    # (pruned by the required skills' postings only), no candidate lists, no score tiers.
+    scan = PoolScorer(big, params, dense_share=-1.0, tier_share=-1.0)
     chosen = orders[:: max(1, len(orders) // args.single_orders)][: args.single_orders]
-    typical = sorted(_single(prepared, chosen, args.repeats))
-    worst = sorted(_single(prepared, [_optional_skills(o) for o in chosen], args.repeats))
-    for label, ranked in (
-        ("as generated", typical),
-        ("with every skill optional (nothing to prune)", worst),
+    single = 0.0  # the median of the job orders as generated, for the reference's ratio
+    for label, batch in (
+        ("as generated", chosen),
+        ("with every skill optional (no required skill to prune by)", worst_orders(chosen)),
     ):
+        fast, slow = (sorted(t) for t in _side_by_side(prepared, scan, batch, args.repeats))
+        single = single or statistics.median(fast)
+        print(f"  {len(batch)} job orders {label}, median of {args.repeats} runs each:")
+        for name, ranked in (("candidates", fast), ("scan (baseline)", slow)):
+            print(
+                f"    {name}: median {ms(statistics.median(ranked))}, "
+                f"p90 {ms(ranked[int(0.9 * (len(ranked) - 1))])}, "
+                f"p99 {ms(ranked[int(0.99 * (len(ranked) - 1))])}, max {ms(ranked[-1])}"
+            )
+        print(f"    median ratio {statistics.median(slow) / statistics.median(fast):.1f}x")
+    # Every job order once, as a batch would: posting lists are built on first use.
+    for label, batch in (("as generated", orders), ("every skill optional", worst_orders(orders))):
+        start = time.perf_counter()
+        prepared.top_workers(batch, k=K)
+        spent = time.perf_counter() - start
         print(
-            f"  {len(ranked)} job orders {label}, median of {args.repeats} runs each: "
-            f"median {ms(statistics.median(ranked))}, "
-            f"p90 {ms(ranked[int(0.9 * (len(ranked) - 1))])}, max {ms(ranked[-1])}"
+            f"  all {len(batch):,} job orders {label} over {n_big:,} workers: {spent:.2f} s "
+            f"({ms(spent / len(batch))} a job order; 10,000 would take "
+            f"{10_000 * spent / len(batch):.1f} s)"
         )
-    del big, prepared
+    del big, prepared, scan
 
     print(f"\nreference scorer on {args.reference_pairs:,} sampled pairs")
     rng = np.random.default_rng(args.seed)
@@ -180,7 +213,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         run.scorer.evaluate(run.workers[i], orders[j])
     per_pair = (time.perf_counter() - start) / args.reference_pairs
     full = per_pair * args.workers * len(orders)
-    single = statistics.median(typical)
     print(
         f"  {1e6 * per_pair:.0f} µs a pair: {args.workers:,} x {len(orders):,} would take "
         f"{full / 60:,.0f} min ({full / by_order:,.0f}x top_workers); one job order against "

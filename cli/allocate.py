@@ -69,14 +69,17 @@ def allocate(
             min=-1,
             max=MAX_N_JOBS,
             metavar="N",
-            help="Parallel jobs for scoring and the gap pass: threads here (default 1), or "
-            "tasks in flight on the Dask cluster (default: all its cores); -1 uses every "
-            "core. The output is the same for any value.",
+            help="Parallel jobs for scoring and the gap pass: threads or processes here "
+            "(default 1), or tasks in flight on the Dask cluster (default: all its cores); "
+            "-1 uses every core. The output is the same for any value.",
         ),
     ] = None,
     backend: Annotated[
         Backend,
-        typer.Option(help="threading: this machine; dask: the cluster at --scheduler."),
+        typer.Option(
+            help="threading: threads of this process; loky: processes of this machine; "
+            "dask: the cluster at --scheduler."
+        ),
     ] = "threading",
     scheduler: Annotated[
         str | None,

@@ -18,5 +18,6 @@ Method = Literal["optimal", "stable"]
 """Allocation method: the largest total score, or worker-proposing deferred acceptance."""
 GapScope = Literal["open", "all"]
 """Job orders whose gaps explain unplaced workers: those left with open slots, or all."""
-Backend = Literal["threading", "dask"]
-"""Where a round's chunks run: threads of this process, or a Dask cluster."""
+Backend = Literal["threading", "loky", "dask"]
+"""Where a round's chunks run: threads of this process, processes of this machine (loky),
+or a Dask cluster."""

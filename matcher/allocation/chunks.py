@@ -15,6 +15,7 @@ with one value resumes with another.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,13 +54,22 @@ _PAIR_BYTES = 24
 _GAP_BYTES = 8 * 4
 
 
+# Scorers built from unpickled payloads in this process, by payload token: a worker
+# process of a process pool gets a fresh copy of the payload with every task.
+_BUILT: dict[str, PoolScorer] = {}
+_BUILT_KEPT = 2
+_BUILT_LOCK = threading.Lock()
+
+
 class PoolPayload:
     """What every task needs: the encoded pool and the run's scoring parameters.
 
     The :class:`PoolScorer` (with the tables it derives from the pool) is built on first
-    use and kept with the payload: once per round in this process, and once per worker
-    process on a Dask cluster, where the scattered payload lives for the whole pass. It
-    is not pickled.
+    use and kept with the payload: once per round in this process, once per worker
+    process on a Dask cluster, where the scattered payload lives for the whole pass, and
+    once per round in a loky worker process, which gets a copy of the payload with every
+    task (copies share a token; the process keeps the scorers of the last two). It is
+    not pickled.
 
     Parameters
     ----------
@@ -70,6 +80,8 @@ class PoolPayload:
     def __init__(self, pool: EncodedPool, params: ScoringParams) -> None:
         self.pool = pool
         self.params = params
+        self._token = uuid.uuid4().hex
+        self._copy = False  # unpickled: other copies may follow in this process
         self._lock = threading.Lock()
         self._built: PoolScorer | None = None
 
@@ -78,15 +90,24 @@ class PoolPayload:
         with self._lock:
             if self._built is None:
                 self._built = PoolScorer(self.pool, self.params)
+                if self._copy:  # for the next copy unpickled in this process
+                    with _BUILT_LOCK:
+                        while len(_BUILT) >= _BUILT_KEPT:
+                            _BUILT.pop(next(iter(_BUILT)))
+                        _BUILT[self._token] = self._built
             return self._built
 
-    def __getstate__(self) -> tuple[EncodedPool, ScoringParams]:
-        return self.pool, self.params
+    def __getstate__(self) -> tuple[EncodedPool, ScoringParams, str]:
+        return self.pool, self.params, self._token
 
-    def __setstate__(self, state: tuple[EncodedPool, ScoringParams]) -> None:
-        self.pool, self.params = state
+    def __setstate__(self, state: tuple[EncodedPool, ScoringParams, str]) -> None:
+        # A process pool (loky) unpickles the payload once per task: the scorer built
+        # for an earlier copy of the same payload in this process is reused.
+        self.pool, self.params, self._token = state
+        self._copy = True
         self._lock = threading.Lock()
-        self._built = None
+        with _BUILT_LOCK:
+            self._built = _BUILT.get(self._token)
 
 
 @dataclass(frozen=True)

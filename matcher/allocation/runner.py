@@ -1,11 +1,15 @@
-"""Running chunk tasks in parallel: joblib threads here, or a Dask cluster.
+"""Running chunk tasks in parallel: joblib threads or processes here, or a Dask cluster.
 
 One knob, ``n_jobs``, and the same answer for every value: results come back in chunk
-order whatever finished first. Local jobs are threads: the kernel's work is numpy over
-whole columns, which releases the GIL, and threads share the encoded pool instead of
-copying it into every process. ``backend="dask"`` sends the same tasks to a Dask cluster
-through joblib's Dask backend; the pool and the scorer are scattered to the workers once
-per pass, and each worker process builds its scorer once per pass.
+order whatever finished first. Local jobs are threads by default: the kernel's work is
+numpy over whole columns, which releases the GIL, and threads share the encoded pool
+instead of copying it into every process. Where the Python between those numpy calls
+holds the GIL (many small job orders), ``backend="loky"`` runs the same tasks in worker
+processes: joblib hands them the pool's large arrays as memory maps, written once per
+pass, and each process builds its scorer once per round (:class:`PoolPayload`).
+``backend="dask"`` sends the same tasks to a Dask cluster through joblib's Dask backend;
+the pool and the scorer are scattered to the workers once per pass, and each worker
+process builds its scorer once per pass.
 
 :mod:`distributed` is imported only when the Dask backend is used.
 """
@@ -23,7 +27,7 @@ from matcher.options import Backend
 
 __all__ = ["BACKENDS", "Backend", "ChunkRunner", "Progress", "QuietProgress"]
 
-BACKENDS: tuple[Backend, ...] = ("threading", "dask")
+BACKENDS: tuple[Backend, ...] = ("threading", "loky", "dask")
 R = TypeVar("R")
 
 
@@ -59,9 +63,9 @@ class ChunkRunner:
     Parameters
     ----------
     n_jobs : int or None
-        Parallel jobs: threads locally, tasks in flight on a cluster. None means 1
-        locally and every core of the cluster with Dask; -1 means every core.
-    backend : {"threading", "dask"}
+        Parallel jobs: threads or processes locally, tasks in flight on a cluster. None
+        means 1 locally and every core of the cluster with Dask; -1 means every core.
+    backend : {"threading", "loky", "dask"}
     scheduler : str or None
         Address of the Dask scheduler (``tcp://host:8786``); required with Dask.
 
@@ -138,10 +142,10 @@ class ChunkRunner:
         """
         if not chunks:
             return
-        if self.backend == "threading":
+        if self.backend != "dask":
             local = (delayed(task)(payload, chunk, *shared) for chunk in chunks)
             yield from Parallel(
-                n_jobs=self.n_jobs or 1, backend="threading", return_as="generator"
+                n_jobs=self.n_jobs or 1, backend=self.backend, return_as="generator"
             )(local)
             return
         if self._client is None:

@@ -12,15 +12,19 @@ results).
 
 A job order is compiled once (requirements resolved to concept, test and code indices,
 with per-value tables); it is then scored over the workers in chunks whose size follows a
-memory budget. When ineligible pairs are not asked for, the kernel prunes exactly: only
-workers in the inverted index of every required skill concept (holding it, a more specific
-concept, or a certificate for one) are scored, and a worker is dropped as soon as one gate
-fails, before the costlier gates and the score.
+memory budget. When ineligible pairs are not asked for, the kernel prunes exactly: the
+workers that can pass the hard gates are found first by intersecting posting lists (skill
+concepts, destination, language results, certificate schemes:
+:mod:`~matcher.scoring.kernel.candidates`), or the pool is scanned when those do not
+narrow it; a worker is dropped as soon as one gate fails, before the costlier gates and
+the score; and the best ``k`` of a job order are looked for first among the workers its
+skills credit, when a bound shows nobody else can reach them.
 
 Ranking follows docs/format.md as :mod:`matcher.scoring.publish` defines it: eligible first,
 then the published score descending, then the other side's id ascending.
 
 Modules: :mod:`~matcher.scoring.kernel.context` (what a pool's job orders share),
+:mod:`~matcher.scoring.kernel.candidates` (posting-list candidates and score tiers),
 :mod:`~matcher.scoring.kernel.plan` (a job order compiled),
 :mod:`~matcher.scoring.kernel.gates` and :mod:`~matcher.scoring.kernel.components` (one
 chunk: gates, then the score), :mod:`~matcher.scoring.kernel.pool_scorer` (chunking and

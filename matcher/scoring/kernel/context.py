@@ -83,8 +83,10 @@ class Context:
     def bits(self, concepts: Bools) -> NDArray[np.uint64]:
         """A concept mask as certificate concept words."""
         words = np.zeros(self.n_words, np.uint64)
-        for c in np.flatnonzero(concepts):
-            words[c // 64] |= np.uint64(1) << np.uint64(c % 64)
+        set_bits = np.flatnonzero(concepts).astype(np.uint64)
+        np.bitwise_or.at(
+            words, set_bits // np.uint64(64), np.uint64(1) << (set_bits % np.uint64(64))
+        )
         return words
 
     # ----- per-worker arrays over the whole pool, cached
@@ -327,5 +329,8 @@ def job_concept_bits(ctx: Context, screened: ScreenedVacancy) -> NDArray[np.uint
     hit = np.asarray(ctx.within[:, job].any(axis=1) | ctx.within[job, :].any(axis=0), np.bool_)
     isco = screened.vacancy.isco
     if isco is not None:
-        hit |= np.array([isco in codes for codes in ctx.concept_isco], np.bool_)
+        hit |= ctx.cached(
+            ("isco concepts", isco),
+            lambda: np.array([isco in codes for codes in ctx.concept_isco], np.bool_),
+        )
     return ctx.bits(hit)

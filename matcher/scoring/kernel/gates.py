@@ -43,10 +43,13 @@ def score_rows(
     prune: bool,
     with_gaps: bool,
     with_score: bool = True,
+    candidates: Ints | None = None,
 ) -> tuple[Ints, Bools, Floats, Bools | None]:
     """Score workers ``lo:hi`` (only those that can be eligible, when ``prune``).
 
     Without ``with_score`` only the gates run and the scores are NaN (for gap counts).
+    ``candidates`` (sorted, within ``lo:hi``) are the rows to score instead: when pruning,
+    a superset of the eligible ones there (:mod:`~matcher.scoring.kernel.candidates`).
 
     Returns
     -------
@@ -56,7 +59,10 @@ def score_rows(
     gaps : ndarray of bool, shape (n_labels, len(rows)), or None
     """
     pool = ctx.pool
-    rows = _candidates(ctx, plan, lo, hi) if prune else Rows(lo, hi)
+    if candidates is not None:
+        rows = Rows(lo, hi, candidates)
+    else:
+        rows = _candidates(ctx, plan, lo, hi) if prune else Rows(lo, hi)
     state = ChunkState(rows, len(plan.labels), prune=prune, with_gaps=with_gaps)
     empty = (np.zeros(0, np.int64), np.zeros(0, np.bool_), np.zeros(0), None)
     if plan.closed is not None:

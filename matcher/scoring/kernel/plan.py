@@ -240,18 +240,10 @@ def _compile_language(ctx: Context, gate: LanguageGate, day: dt.date, plan: Plan
             need = f"{gate.language} {gate.min_cefr} (CEFR)"
         label = plan.label("language", need)
     if gate.tests:
-        options = [ctx.option_margins(test, minimum) for test, minimum in gate.tests]
-        margins = sorted({m for option in options for m in option.values()})
-        if len(margins) >= np.iinfo(np.int16).max:  # ranks are int16; results are far fewer
-            raise ValueError(f"too many distinct language results ({len(margins)})")
-        rank = {m: r for r, m in enumerate(margins)}
-        by_result = np.full(len(pool.results), -1, np.int16)
-        for option in options:
-            for result, margin in option.items():
-                by_result[result] = max(by_result[result], rank[margin])
-        credit = credit_table(margins, ctx.params.language_credit)
         # 4 == 4.0, but a TOEFL-iBT legacy score 4 is not the band 4.0: keep the types apart.
         minima = tuple((t, type(m).__name__, m) for t, m in gate.tests)
+        # The same tests recur across job orders: their tables are built once per pool.
+        by_result, credit = ctx.cached(("language tests", minima), lambda: _tests(ctx, gate))
         signature: tuple[Hashable, ...] = ("tests", minima, *bounds)
         return LanguagePlan(label, signature, by_result, -2, 0, start, undated, credit)
     language, minimum = -2, 0
@@ -259,9 +251,27 @@ def _compile_language(ctx: Context, gate: LanguageGate, day: dt.date, plan: Plan
         languages = pool.languages
         language = languages.index(gate.language) if gate.language in languages else -2
         minimum = cefr_rank(gate.min_cefr)
-    credit = credit_table([float(m) for m in range(7)], ctx.params.language_credit)
+    credit = ctx.cached(
+        ("cefr credit",),
+        lambda: credit_table([float(m) for m in range(7)], ctx.params.language_credit),
+    )
     signature = ("cefr", language, minimum, *bounds)
     return LanguagePlan(label, signature, None, language, minimum, start, undated, credit)
 
 
 # ---------------------------------------------------------------------------- scoring
+
+
+def _tests(ctx: Context, gate: LanguageGate) -> tuple[NDArray[np.int16], Floats]:
+    """Rank of each pool result under a gate's named tests (-1: none), and the credit by
+    rank + 1."""
+    options = [ctx.option_margins(test, minimum) for test, minimum in gate.tests]
+    margins = sorted({m for option in options for m in option.values()})
+    if len(margins) >= np.iinfo(np.int16).max:  # ranks are int16; results are far fewer
+        raise ValueError(f"too many distinct language results ({len(margins)})")
+    rank = {m: r for r, m in enumerate(margins)}
+    by_result = np.full(len(ctx.pool.languages.results), -1, np.int16)
+    for option in options:
+        for result, margin in option.items():
+            by_result[result] = max(by_result[result], rank[margin])
+    return by_result, credit_table(margins, ctx.params.language_credit)

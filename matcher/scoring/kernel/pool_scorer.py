@@ -9,15 +9,27 @@ import numpy as np
 from matcher.arrays import Bools, Floats, Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import EncodedPool
+from matcher.scoring.kernel.candidates import (
+    DENSE_SHARE,
+    TIER_SHARE,
+    CandidateIndex,
+    Criterion,
+    narrow,
+)
 from matcher.scoring.kernel.context import Context
 from matcher.scoring.kernel.gates import score_rows
-from matcher.scoring.kernel.plan import compile_plan
+from matcher.scoring.kernel.plan import Plan, compile_plan
 from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.publish import eligible_below, id_rank, published_scores, ranking_keys
 
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 """Bytes of working memory a chunk may use (the encoded pool itself not counted)."""
+
+CANDIDATE_CHUNK = 2**16
+"""Candidates scored together at most: each of a chunk's temporaries (8 bytes a row)
+then stays in the core's cache between the numpy passes over it, instead of streaming
+from memory once per gate."""
 
 
 def _chunk_rows(pool: EncodedPool, memory_budget: int, extra_per_row: int = 0) -> int:
@@ -108,6 +120,15 @@ class PoolScorer:
         The workers, encoded with the parameters' taxonomy.
     params : ScoringParams
         Taxonomy, evaluation date, exchange rates, default weights, component constants.
+    dense_share : float
+        :meth:`top_workers` scores only candidates from posting lists
+        (:mod:`~matcher.scoring.kernel.candidates`) unless they are estimated above this
+        share of the pool; then it scans the pool. Below 0 always scans; above 1 never.
+        Either way the answer is the same.
+    tier_share : float
+        For the best ``k``, score first the workers a job order's skills credit when they
+        are at most this share of the candidates (:meth:`CandidateIndex.tiers`); below 0
+        never. Either way the answer is the same.
 
     Raises
     ------
@@ -115,10 +136,20 @@ class PoolScorer:
         If the pool was encoded with another taxonomy.
     """
 
-    def __init__(self, pool: EncodedPool, params: ScoringParams) -> None:
+    def __init__(
+        self,
+        pool: EncodedPool,
+        params: ScoringParams,
+        *,
+        dense_share: float = DENSE_SHARE,
+        tier_share: float = TIER_SHARE,
+    ) -> None:
         self.pool = pool
         self.params = params
+        self.dense_share = dense_share
+        self.tier_share = tier_share
         self._context = Context(pool, params)
+        self._candidates = CandidateIndex(self._context)
 
     def prefers_other(self, country: str) -> Bools:
         """Per worker: lists preferred countries and ``country`` is not among them (the
@@ -188,6 +219,7 @@ class PoolScorer:
         k: int | None = 10,
         include_ineligible: bool = False,
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        among: Bools | None = None,
     ) -> list[TopWorkers | None]:
         """The best ``k`` workers of each job order.
 
@@ -201,6 +233,8 @@ class PoolScorer:
             Also rank ineligible workers (after the eligible ones); scores every worker.
         memory_budget : int
             Bytes a chunk of workers may use.
+        among : ndarray of bool, shape (n_workers,), optional
+            Only these workers may be selected (the others are not scored).
 
         Returns
         -------
@@ -209,34 +243,90 @@ class PoolScorer:
         """
         _check_k(k, "top_workers")
         _check_budget(memory_budget, "top_workers")
-        ctx, pool = self._context, self.pool
-        n = pool.n_workers
-        step = _chunk_rows(pool, memory_budget)
+        ctx, n = self._context, self.pool.n_workers
+        if among is not None and np.shape(among) != (n,):
+            raise ValueError(f"'among' must have shape ({n},); got {np.shape(among)}")
+        scope = None if among is None else Criterion(n, mask=np.asarray(among, np.bool_))
+        step = _chunk_rows(self.pool, memory_budget)
         out: list[TopWorkers | None] = []
         for screened in vacancies:
             if screened.refused:
                 out.append(None)
                 continue
             plan = compile_plan(ctx, screened)
-            best_rows = np.zeros(0, np.int64)
-            best_keys = np.zeros(0, np.int64)
-            best_ok = np.zeros(0, np.bool_)
-            best_score = np.zeros(0)
-            for lo in range(0, n, step):
-                rows, ok, score, _ = score_rows(
-                    ctx, plan, lo, min(lo + step, n), prune=not include_ineligible,
-                    with_gaps=False,
-                )  # fmt: skip
-                keys = ranking_keys(ok, published_scores(score), pool.id_rank[rows], n)
-                rows = np.concatenate((best_rows, rows))
-                keys = np.concatenate((best_keys, keys))
-                ok = np.concatenate((best_ok, ok))
-                score = np.concatenate((best_score, score))
-                chosen = _smallest(keys, k)
-                best_rows, best_keys = rows[chosen], keys[chosen]
-                best_ok, best_score = ok[chosen], score[chosen]
-            out.append(TopWorkers(best_rows, best_ok, best_score))
+            if include_ineligible:
+                rows = None if scope is None else scope.workers
+                out.append(self._best(plan, k, rows, step, prune=False))
+            else:
+                out.append(self._best_eligible(plan, k, step, scope))
         return out
+
+    def _best_eligible(
+        self, plan: Plan, k: int | None, step: int, scope: Criterion | None
+    ) -> TopWorkers:
+        """The best ``k`` eligible workers: candidates from posting lists (or a scan when
+        they do not narrow), and when the job order measures skills, first the workers
+        its skills can credit, if the ``k``-th of them is beyond everyone else's reach."""
+        index = self._candidates
+        criteria = index.criteria(plan)
+        if criteria is None:
+            return self._best(plan, k, np.zeros(0, np.int64), step, prune=True)
+        rows: Ints | None
+        if scope is not None:  # only a scope's workers are scored, whatever its share
+            rows = narrow([*criteria, scope], None)
+        else:
+            rows = index.rows(criteria, self.dense_share)
+        if k is not None and not plan.checks and self.tier_share >= 0:
+            best = self._within_tiers(plan, criteria, rows, k, step)
+            if best is not None:
+                return best
+        return self._best(plan, k, rows, step, prune=True)
+
+    def _within_tiers(
+        self, plan: Plan, criteria: list[Criterion], rows: Ints | None, k: int, step: int
+    ) -> TopWorkers | None:
+        """The best ``k`` from the first tier of workers its skills credit that holds them
+        beyond everyone else's reach; None when no tier does (or none is small enough)."""
+        total = self.pool.n_workers if rows is None else len(rows)
+        for reach, bound in self._candidates.tiers(plan):
+            near = narrow([*criteria, reach], None) if rows is None else reach.keep(rows)
+            if len(near) > self.tier_share * total:
+                return None
+            best = self._best(plan, k, near, step, prune=True)
+            if len(best.workers) == k and published_scores(best.score[-1:])[0] > bound:
+                return best
+        return None
+
+    def _best(
+        self, plan: Plan, k: int | None, rows: Ints | None, step: int, *, prune: bool
+    ) -> TopWorkers:
+        """The best ``k`` of ``rows`` (sorted; None: the pool, in chunks of ``step``); only
+        the eligible ones when pruning."""
+        ctx, pool, n = self._context, self.pool, self.pool.n_workers
+        chunks: list[tuple[int, int, Ints | None]]
+        if rows is None:
+            chunks = [(lo, min(lo + step, n), None) for lo in range(0, n, step)]
+        else:
+            size = min(step, CANDIDATE_CHUNK)
+            parts = [rows[lo : lo + size] for lo in range(0, len(rows), size)]
+            chunks = [(int(p[0]), int(p[-1]) + 1, p) for p in parts]
+        best_rows = np.zeros(0, np.int64)
+        best_keys = np.zeros(0, np.int64)
+        best_ok = np.zeros(0, np.bool_)
+        best_score = np.zeros(0)
+        for lo, hi, candidates in chunks:
+            found, ok, score, _ = score_rows(
+                ctx, plan, lo, hi, prune=prune, with_gaps=False, candidates=candidates
+            )
+            keys = ranking_keys(ok, published_scores(score), pool.id_rank[found], n)
+            found = np.concatenate((best_rows, found))
+            keys = np.concatenate((best_keys, keys))
+            ok = np.concatenate((best_ok, ok))
+            score = np.concatenate((best_score, score))
+            chosen = _smallest(keys, k)
+            best_rows, best_keys = found[chosen], keys[chosen]
+            best_ok, best_score = ok[chosen], score[chosen]
+        return TopWorkers(best_rows, best_ok, best_score)
 
     def top_vacancies(
         self,

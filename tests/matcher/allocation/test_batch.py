@@ -140,7 +140,7 @@ def test_runner_checks_its_parameters() -> None:
     with pytest.raises(ValueError, match="The 'n_jobs' parameter of ChunkRunner"):
         ChunkRunner(n_jobs=0)
     with pytest.raises(ValueError, match="The 'backend' parameter of ChunkRunner"):
-        ChunkRunner(backend="loky")  # type: ignore[arg-type]
+        ChunkRunner(backend="processes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="The 'scheduler' parameter of ChunkRunner"):
         ChunkRunner(backend="dask")
     with pytest.raises(ValueError, match="The 'scheduler' parameter of ChunkRunner"):
@@ -149,14 +149,15 @@ def test_runner_checks_its_parameters() -> None:
 
 def test_same_bytes_for_one_and_two_jobs(run_cli: RunCli, tmp_path: Path) -> None:
     outputs = []
-    for n_jobs in ("1", "2"):
-        out, report = tmp_path / f"out{n_jobs}.jsonl", tmp_path / f"report{n_jobs}.json"
+    for backend, n_jobs in (("threading", "1"), ("threading", "2"), ("loky", "2")):
+        out, report = tmp_path / f"out{backend}{n_jobs}.jsonl", tmp_path / f"r{backend}{n_jobs}"
         result = run_cli(
-            "allocate", *_files(), "--n-jobs", n_jobs, "--out", out, "--report", report
-        )
+            "allocate", *_files(), "--n-jobs", n_jobs, "--backend", backend,
+            "--out", out, "--report", report,
+        )  # fmt: skip
         assert result.exit_code == 0, result.stderr
         outputs.append((out.read_bytes(), report.read_bytes()))
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1] == outputs[2]
     assert b'"status": "unfilled"' in outputs[0][0]
 
 
