@@ -285,7 +285,8 @@ def _titles_table(readings: Sequence[tuple[Vacancy, OccupationMatch]]) -> Table:
 
 def run_demo(directory: Path, as_of: dt.date) -> int:
     """Validate the data files of ``directory``, print the normalization summary, then
-    match the pool in ``directory/pool`` (when there is one) on ``as_of``.
+    match the pool in ``directory/pool`` (when there is one) on ``as_of``, and the
+    returnees of ``directory`` to its domestic opportunities (when it has both files).
 
     Parameters
     ----------
@@ -303,6 +304,7 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
         directory holds no data file.
     """
     from cli.demo_match import show_matching
+    from cli.demo_reintegrate import show_reintegration
     from matcher.taxonomy.occupations import default_occupation_normalizer
 
     found = find_data_files(directory)
@@ -328,6 +330,7 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
     titles = default_occupation_normalizer().normalize_many([v.title for v in vacancies])
     console.print(_titles_table(list(zip(vacancies, titles, strict=True))))
     show_matching(console, directory / "pool", as_of)
+    show_reintegration(console, directory, as_of)
 
     invalid = [f for f in files if f.n_errors]
     if invalid:

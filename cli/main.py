@@ -22,6 +22,7 @@ from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES
 from cli.flags import MAX_TOP, bounded_day
 from cli.keys import keys_app
+from cli.reintegrate import reintegrate
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from cli.serve import serve
 from matcher.options import Direction
@@ -251,6 +252,7 @@ def explain(
 
 
 app.command()(allocate)
+app.command()(reintegrate)
 
 
 @app.command()
