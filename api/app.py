@@ -45,6 +45,7 @@ from api.routers import (
     job_orders,
     quarantined,
     rankings,
+    reintegration,
     reports,
     workers,
 )
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports.router,
         batch_runs.router,
         quarantined.router,
+        reintegration.router,
     ):
         app.include_router(router, **keyed)  # type: ignore[arg-type]
     app.include_router(health.router, max_body_size=MAX_JSON_BODY_BYTES)
