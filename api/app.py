@@ -46,6 +46,7 @@ from api.routers import (
     job_orders,
     quarantined,
     rankings,
+    reintegration,
     reports,
     workers,
 )
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         insights.router,
         batch_runs.router,
         quarantined.router,
+        reintegration.router,
     ):
         app.include_router(router, **keyed)  # type: ignore[arg-type]
     app.include_router(health.router, max_body_size=MAX_JSON_BODY_BYTES)

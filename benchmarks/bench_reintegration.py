@@ -10,12 +10,23 @@
   repeated, each copy with its own id), against ``recognise`` called once per returnee; both
   read skills through the shipped normalizer (its text cache warm for both).
 
+* **Matching, end to end** (``--returnees`` x ``--opportunities``, top ``--top`` each way):
+  returnee records (the sample's, each copy with its own id and a home drawn from the
+  sample's homes) and opportunities (the sample's, copies placed at the sample's
+  locations) read into facts with recognition, screened, encoded, and the kernel's top K
+  both ways in one pass (``ReintegrationKernel.top``), then the records of the pairs shown
+  for a slice of returnees, each evaluated again by the reference as ``selaras
+  reintegrate`` does (its time per record is printed, and the whole run's extrapolated).
+  Side by side with the reference alone on a sample (``--sample`` returnees x all
+  opportunities): pairs per second, kernel against reference, with the ratio.
+
 Both sides run in this process, alternating, ``--repeats`` times; medians and the spread
 (min-max) are printed, with the ratio of medians. The machine is shared: read ratios, not
 absolute times.
 
 Run: ``.venv/bin/python -m benchmarks.bench_reintegration [--returnees 100000]
-[--opportunities 5000] [--pool 20000] [--repeats 5]``
+[--opportunities 5000] [--pool 20000] [--repeats 5] [--top 10] [--sample 200]
+[--only matching]``
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from matcher.reintegration import (
     recognise_pool,
     within_reach,
 )
+from matcher.reintegration.run import ReintegrationRun, prepare_reintegration
 from matcher.taxonomy.skills import default_skill_normalizer
 from models.opportunity import Opportunity
 from models.regions import Place
@@ -175,20 +187,130 @@ def bench_recognition(returnees: list[Returnee], args: argparse.Namespace) -> No
     _show("recognise_pool", times, 1.0, "s")
 
 
+def _synthetic(
+    returnees: list[Returnee], opportunities: list[Opportunity], args: argparse.Namespace
+) -> tuple[list[Returnee], list[Opportunity]]:
+    """Copies of the sample records with their own ids, homes and locations drawn from
+    the sample's (validated records, as a file would give them)."""
+    rng = np.random.default_rng(16)
+    homes = [r.home for r in returnees]
+    places = [o.location for o in opportunities]
+    people = [
+        returnees[int(i)].model_copy(update={"id": f"RT-{n:07d}", "home": homes[int(h)]})
+        for n, (i, h) in enumerate(
+            zip(
+                rng.integers(len(returnees), size=args.returnees),
+                rng.integers(len(homes), size=args.returnees),
+                strict=True,
+            )
+        )
+    ]
+    offers = [
+        opportunities[int(i)].model_copy(update={"id": f"OPP-{n:06d}", "location": places[int(p)]})
+        for n, (i, p) in enumerate(
+            zip(
+                rng.integers(len(opportunities), size=args.opportunities),
+                rng.integers(len(places), size=args.opportunities),
+                strict=True,
+            )
+        )
+    ]
+    return people, offers
+
+
+def bench_matching(
+    returnees: list[Returnee], opportunities: list[Opportunity], args: argparse.Namespace
+) -> None:
+    people, offers = _synthetic(returnees, opportunities, args)
+    print(
+        f"matching, {len(people):,} returnees x {len(offers):,} opportunities, "
+        f"top {args.top} each way:"
+    )
+    for attempt in range(max(1, args.repeats // 2)):
+        start = time.perf_counter()
+        run = prepare_reintegration(people, offers, AS_OF)
+        read = time.perf_counter()
+        kernel = run.kernel
+        encoded = time.perf_counter()
+        best = kernel.top(run.opportunities, k=args.top)
+        done = time.perf_counter()
+        shown = int((best.opportunities >= 0).sum()) + sum(
+            len(b[0]) for b in best.returnees if b is not None
+        )
+        print(
+            f"  run {attempt + 1}: read+recognise+screen {read - start:.1f} s, encode "
+            f"{encoded - read:.1f} s, top {args.top} both ways {done - encoded:.1f} s; "
+            f"end to end {done - start:.1f} s ({shown:,} pairs selected)"
+        )
+    # The records of the pairs shown are each evaluated again by the reference (as the
+    # command does): its cost per record, on the selected pairs of a slice of returnees.
+    scorer = run.scorer
+    chosen = [
+        (run.returnees[i], run.opportunities[int(j)])
+        for i in range(min(args.sample, len(run.returnees)))
+        for j in best.opportunities[i]
+        if j >= 0
+    ]
+    start = time.perf_counter()
+    for returnee, found in chosen:
+        scorer.evaluate(returnee, found)
+    per_record = (time.perf_counter() - start) / max(len(chosen), 1)
+    print(
+        f"  reference check of the shown pairs ({len(chosen):,} of {args.sample:,} "
+        f"returnees): {per_record * 1e6:.0f} us/record; all {shown:,} would take "
+        f"{per_record * shown:.0f} s more"
+    )
+    # Kernel against the reference alone, side by side on the same pairs.
+    sample = ReintegrationRun(
+        run.returnees[: args.sample], run.opportunities, run.params, run.reintegration
+    )
+    pairs = len(sample.returnees) * sum(not o.refused for o in sample.opportunities)
+
+    def with_kernel() -> object:
+        fresh = ReintegrationRun(
+            sample.returnees, sample.opportunities, sample.params, sample.reintegration
+        )
+        return fresh.kernel.top(fresh.opportunities, k=args.top)
+
+    def reference_alone() -> object:
+        scorer = sample.scorer
+        open_ = [o for o in sample.opportunities if not o.refused]
+        return [scorer.evaluate(r, o).score for r in sample.returnees for o in open_]
+
+    fast, slow = [], []
+    for _ in range(args.repeats):
+        fast += _timed(with_kernel, 1)
+        slow += _timed(reference_alone, 1)
+    print(f"  side by side, {len(sample.returnees):,} returnees x all open opportunities "
+          f"({pairs:,} pairs), per pair:")  # fmt: skip
+    a = _show("kernel (encode + top K)", [t / pairs for t in fast], 1e-9, "ns/pair")
+    b = _show("reference, every pair", [t / pairs for t in slow], 1e-9, "ns/pair")
+    print(f"  ratio reference / kernel: {b / a:,.0f}x")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--returnees", type=int, default=100_000)
     parser.add_argument("--opportunities", type=int, default=5_000)
     parser.add_argument("--pool", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--only", choices=("proximity", "recognition", "matching"))
     args = parse_args(
-        parser, argv, {"returnees": 2_000, "opportunities": 100, "pool": 500, "repeats": 1}
+        parser,
+        argv,
+        {"returnees": 2_000, "opportunities": 100, "pool": 500, "repeats": 1, "sample": 20},
     )
     returnees, opportunities = _load()
     print(json.dumps({"returnees": args.returnees, "opportunities": args.opportunities,
                       "pool": args.pool, "repeats": args.repeats}))  # fmt: skip
-    bench_proximity(returnees, opportunities, args)
-    bench_recognition(returnees, args)
+    if args.only in (None, "proximity"):
+        bench_proximity(returnees, opportunities, args)
+    if args.only in (None, "recognition"):
+        bench_recognition(returnees, args)
+    if args.only in (None, "matching"):
+        bench_matching(returnees, opportunities, args)
 
 
 if __name__ == "__main__":

@@ -285,8 +285,9 @@ def _titles_table(readings: Sequence[tuple[Vacancy, OccupationMatch]]) -> Table:
 
 def run_demo(directory: Path, as_of: dt.date) -> int:
     """Validate the data files of ``directory``, print the normalization summary, then
-    match the pool in ``directory/pool`` (when there is one) on ``as_of`` and plan
-    training for it with the catalogue ``directory/courses.jsonl`` (when there is one).
+    match the pool in ``directory/pool`` (when there is one) on ``as_of``, plan training
+    for it with the catalogue ``directory/courses.jsonl`` (when there is one), and match
+    the returnees of ``directory`` to its domestic opportunities (when it has both files).
 
     Parameters
     ----------
@@ -305,6 +306,7 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
     """
     from cli.demo_match import show_matching
     from cli.demo_training import show_training
+    from cli.demo_reintegrate import show_reintegration
     from matcher.taxonomy.occupations import default_occupation_normalizer
 
     found = find_data_files(directory)
@@ -331,6 +333,7 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
     console.print(_titles_table(list(zip(vacancies, titles, strict=True))))
     show_matching(console, directory / "pool", as_of)
     show_training(console, directory / "pool", directory / "courses.jsonl", as_of)
+    show_reintegration(console, directory, as_of)
 
     invalid = [f for f in files if f.n_errors]
     if invalid:

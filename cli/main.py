@@ -24,6 +24,7 @@ from cli.flags import MAX_TOP, bounded_day
 from cli.insights import insights
 from cli.keys import keys_app
 from cli.plan_training import plan_training
+from cli.reintegrate import reintegrate
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from cli.serve import serve
 from matcher.options import Direction
@@ -255,6 +256,7 @@ def explain(
 app.command()(allocate)
 app.command("plan-training")(plan_training)
 app.command()(insights)
+app.command()(reintegrate)
 
 
 @app.command()

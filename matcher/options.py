@@ -3,14 +3,15 @@
 Plain ``Literal`` types in a module that imports nothing, so that the command line can
 declare its options (and ``selaras --help`` answer) without loading numpy or the models.
 The modules that act on a choice re-export it: ``matcher.scoring.matching.Direction``,
-``matcher.allocation.round.Method`` and ``GapScope``, ``matcher.allocation.runner.Backend``.
+``matcher.allocation.round.Method`` and ``GapScope``, ``matcher.allocation.runner.Backend``,
+``matcher.reintegration.run.ReintegrateFor``.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Backend", "Direction", "GapScope", "Method"]
+__all__ = ["Backend", "Direction", "GapScope", "Method", "ReintegrateFor"]
 
 Direction = Literal["vacancies", "workers"]
 """``vacancies``: the top workers of each job order; ``workers``: the reverse."""
@@ -21,3 +22,5 @@ GapScope = Literal["open", "all"]
 Backend = Literal["threading", "loky", "dask"]
 """Where a round's chunks run: threads of this process, processes of this machine (loky),
 or a Dask cluster."""
+ReintegrateFor = Literal["returnees", "opportunities"]
+"""``returnees``: each returnee's best opportunities; ``opportunities``: the reverse."""

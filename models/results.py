@@ -34,6 +34,7 @@ GapKind = Literal[
     "health",
     "document",
     "preference",
+    "capital",
 ]
 GAP_KINDS: tuple[GapKind, ...] = get_args(GapKind)
 """Gap kinds (docs/format.md ``gaps[].kind``), in that order (reasons sort by it)."""

@@ -1,8 +1,8 @@
 """The reintegration scenario cases (tests/scenarios/reintegration/, format in its README):
 records valid, expectation forms known and unambiguous, and the outcomes the
 engine-independent core decides (wage refusals, proximity and reach, interests,
-recognition, the RPL gap) judged now. Eligibility and ranking are judged through
-``selaras reintegrate`` when the engine lands."""
+recognition, the RPL gap) judged on the core; then every expectation judged on the
+records ``selaras reintegrate`` writes, run through the command line as the README says."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from cli.main import app
 from matcher.reintegration import (
     check_opportunity_wage,
     proximity,
@@ -200,3 +202,86 @@ def test_recognition_is_the_cores(case: Case) -> None:
             detail = render(message, lang)
             for text in expect["detail_contains"]:
                 assert text in detail
+
+
+def _write_lines(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def run_case(case: Case, directory: Path) -> list[dict[str, Any]]:
+    """The records of ``selaras reintegrate`` on the case (the README's command)."""
+    out = directory / "out.jsonl"
+    arguments = [
+        "reintegrate",
+        "--returnees", str(_write_lines(directory / "r.jsonl", case.raw["returnees"])),
+        "--opportunities", str(_write_lines(directory / "o.jsonl", case.raw["opportunities"])),
+        "--agencies", str(_write_lines(directory / "a.jsonl", case.raw["agencies"])),
+        "--for", case.raw["for"], "--as-of", case.raw["as_of"], "--include-ineligible",
+        "--top", "0", "--lang", case.raw["lang"], "--out", str(out),
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+def test_every_expectation_through_the_command(case: Case, tmp_path: Path) -> None:
+    records = run_case(case, tmp_path)
+    pairs = {(r["opportunity_id"], r["worker_id"]): r for r in records if "worker_id" in r}
+    refusals = {r["opportunity_id"]: r for r in records if r.get("refused")}
+    for expect in case.raw["expect"]:
+        if "pair" in expect:
+            found = pairs[tuple(expect["pair"])]
+            assert found["eligible"] is expect["eligible"], (expect, found)
+            kinds = {g["kind"] for g in found["gaps"]}
+            assert not found["eligible"] or not kinds
+            if expect.get("gap_kinds_any"):
+                assert kinds & set(expect["gap_kinds_any"]), (expect, found)
+        elif "refused" in expect:
+            refusal = refusals[expect["refused"]]
+            [reason] = [r for r in refusal["reasons"] if r["kind"] == expect["reason_kind"]]
+            assert reason["source"]
+            for text in expect.get("detail_contains", []):
+                assert text in reason["detail"], (text, reason)
+            assert not any(o == expect["refused"] for o, _ in pairs)
+        elif "not_refused" in expect:
+            assert expect["not_refused"] not in refusals
+        elif "proximity" in expect:
+            assert pairs[tuple(expect["proximity"])]["proximity"] == expect["tier"]
+        elif "recognised" in expect:
+            found = pairs[tuple(expect["recognised"])]
+            [level] = [r for r in found["recognised"] if r["skill"] == expect["skill"]]
+            assert level["level"] == expect["level"]
+            assert level["basis"] == "recognised"
+            assert level["source"]
+            assert any(e.startswith(tuple(expect["rules_any"])) for e in level["evidence"])
+        elif "gap" in expect:
+            found = pairs[tuple(expect["gap"])]
+            details = [g["detail"] for g in found["gaps"] if g["kind"] == expect["kind"]]
+            assert any(all(t in d for t in expect["detail_contains"]) for d in details), found
+        elif "ranked_for" in expect:
+            own, other = (
+                ("worker_id", "opportunity_id")
+                if case.raw["for"] == "returnees"
+                else ("opportunity_id", "worker_id")
+            )
+            ranked = {r[other]: r for r in pairs.values() if r[own] == expect["ranked_for"]}
+            before, after = ranked[expect["before"]], ranked[expect["after"]]
+            assert before["rank"] < after["rank"], (before, after)
+            if expect.get("strict"):
+                assert before["score"] > after["score"], (before, after)
+
+
+def test_the_command_ranks_as_the_reference_alone(case: Case) -> None:
+    """The kernel selects, the reference explains: the records equal a reference-only run."""
+    from matcher.reintegration.run import prepare_reintegration
+
+    run = prepare_reintegration(
+        list(case.returnees.values()), list(case.opportunities.values()), case.as_of
+    )
+    direction = case.raw["for"]
+    fast = [r.model_dump() for r in run.rank(direction, 0, True, case.raw["lang"])]
+    slow = [
+        r.model_dump() for r in run.rank(direction, 0, True, case.raw["lang"], use_kernel=False)
+    ]
+    assert fast == slow

@@ -7,9 +7,20 @@
   ``relocate`` reaches, one pair or arrays of them;
 - :mod:`~matcher.reintegration.recognition_rules` and
   :mod:`~matcher.reintegration.recognition`: skill levels recognised from work abroad and
-  foreign certificates, and the RPL gap for a certificate recognition cannot replace.
+  foreign certificates, and the RPL gap for a certificate recognition cannot replace;
+- :mod:`~matcher.reintegration.facts` and :mod:`~matcher.reintegration.screening`: returnees
+  and opportunities read into the engine's form;
+- :mod:`~matcher.reintegration.reference` and :mod:`~matcher.reintegration.kernel`: a
+  (returnee, opportunity) pair scored by the engine's reference and kernel, extended with
+  the returnee gates (:mod:`~matcher.reintegration.gaps`) and the proximity component
+  (:mod:`~matcher.reintegration.params`); :mod:`~matcher.reintegration.run` ranks both
+  ways and explains;
+- :mod:`~matcher.reintegration.trainers`: returnees who could teach a course's skills.
 """
 
+from matcher.reintegration.facts import ReturneeFacts, returnee_facts
+from matcher.reintegration.kernel import ReintegrationKernel, TopBothWays
+from matcher.reintegration.params import ReintegrationParams
 from matcher.reintegration.proximity import (
     PROXIMITY_TIERS,
     REACH,
@@ -38,6 +49,18 @@ from matcher.reintegration.recognition_rules import (
     RecognitionRules,
     load_recognition,
 )
+from matcher.reintegration.reference import ReintegrationOutcome, ReintegrationScorer
+from matcher.reintegration.run import (
+    ReintegrationRun,
+    explain_reintegration,
+    prepare_reintegration,
+)
+from matcher.reintegration.screening import ScreenedOpportunity, screen_opportunities
+from matcher.reintegration.trainers import (
+    TRAINER_MIN_LEVEL,
+    course_trainer_supply,
+    trainer_supply,
+)
 from matcher.reintegration.wage_floors import (
     Floor,
     MinimumWage,
@@ -53,6 +76,7 @@ from matcher.reintegration.wage_gate import Note, WageCheck, check_opportunity_w
 __all__ = [
     "PROXIMITY_TIERS",
     "REACH",
+    "TRAINER_MIN_LEVEL",
     "UNKNOWN_PLACE",
     "ConceptReader",
     "DataFileError",
@@ -68,21 +92,35 @@ __all__ = [
     "RecognitionError",
     "RecognitionRule",
     "RecognitionRules",
+    "ReintegrationKernel",
+    "ReintegrationOutcome",
+    "ReintegrationParams",
+    "ReintegrationRun",
+    "ReintegrationScorer",
+    "ReturneeFacts",
+    "ScreenedOpportunity",
     "Source",
+    "TopBothWays",
     "WageCheck",
     "WagePeriod",
     "check_opportunity_wage",
+    "course_trainer_supply",
     "encode_places",
     "encode_relocate",
+    "explain_reintegration",
     "floor_in_force",
     "load_minimum_wages",
     "load_recognition",
     "monthly_wage",
+    "prepare_reintegration",
     "proximity",
     "proximity_tiers",
     "reachable",
     "recognise",
     "recognise_pool",
+    "returnee_facts",
     "rpl_gap_message",
+    "screen_opportunities",
+    "trainer_supply",
     "within_reach",
 ]

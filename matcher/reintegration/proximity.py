@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import get_args
 
 import numpy as np
 from numpy.typing import NDArray
 
 from models.regions import ISLAND_GROUPS, PROVINCES, REGENCIES, Place
+from models.reintegration_results import Proximity as ProximityTier
 from models.returnee import Relocate
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "within_reach",
 ]
 
-ProximityTier = Literal["regency", "province", "island", "elsewhere"]
 PROXIMITY_TIERS: tuple[ProximityTier, ...] = get_args(ProximityTier)
 """The tiers nearest first; a tier's code in the arrays is its index here."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.rules.packs import (
@@ -22,10 +22,10 @@ from matcher.rules.packs import (
     wage_floor_on,
 )
 from matcher.rules.types import RulePack
-from matcher.taxonomy.skills import SkillNormalizer
+from matcher.taxonomy.skills import SkillMatch, SkillNormalizer
 from matcher.text.messages import Message, Param, Text, number_text
 from models.agency import Agency
-from models.vacancy import Vacancy
+from models.vacancy import Requirements, Vacancy
 
 __all__ = [
     "AgeGate",
@@ -33,6 +33,9 @@ __all__ = [
     "Note",
     "ScreenedVacancy",
     "SkillNeed",
+    "discrimination_flags",
+    "language_gates",
+    "read_skill_needs",
     "screen_vacancies",
 ]
 
@@ -172,16 +175,67 @@ def _screen(
     packs: Mapping[str, RulePack],
     agencies: Mapping[str, Agency] | None,
     as_of: dt.date,
-    read: object,
+    read: Iterator[SkillMatch],
 ) -> ScreenedVacancy:
     pack = packs[vacancy.programme]
     legal = legal_pack(packs=packs)
     day = vacancy.start_date or as_of
+    needs, refusals, flags = read_skill_needs(vacancy.requirements, read)
+    refusals.extend(_licence(vacancy, agencies, as_of, legal, flags))
+    refusals.extend(_moratorium(vacancy, legal, day))
+    monthly = _wage_check(vacancy, pack, packs, day, refusals, flags)
+    flags.extend(discrimination_flags(vacancy.requirements, legal))
+    flags.extend(
+        Note(
+            "discriminatory_requirement" if f.sex_related else f.kind,
+            Message("pack_flag", {"what": (f.detail, f.detail_id)}),
+            pack.sources.get(f.source, f.source),
+        )
+        for f in pack.flags
+    )
+    flags.extend(_unverified_gates(pack, day))
+    requirements = vacancy.requirements
+    experience = requirements.experience
+    return ScreenedVacancy(
+        vacancy=vacancy,
+        pack=pack,
+        day=day,
+        refusals=tuple(refusals),
+        flags=tuple(flags),
+        skills=tuple(needs),
+        languages=tuple(language_gates(vacancy.requirements, pack)),
+        ages=tuple(_age_gates(vacancy, pack, legal, as_of)),
+        experience_isco=tuple(experience.isco) if experience and experience.isco else (),
+        experience_min_months=experience.min_months if experience else 0,
+        monthly_wage=monthly,
+        weights=requirements.weights.model_dump() if requirements.weights else None,
+    )
+
+
+def read_skill_needs(
+    requirements: Requirements, read: Iterator[SkillMatch]
+) -> tuple[list[SkillNeed], list[Note], list[Note]]:
+    """Read a job order's (or a domestic opportunity's) skill requirements into concepts.
+
+    A required skill outside the taxonomy refuses the order (``invalid``); an optional
+    one is flagged (``unreadable_requirement``) and left out.
+
+    Parameters
+    ----------
+    requirements : models.vacancy.Requirements
+        The requirements, in the job-order form.
+    read : iterator of SkillMatch
+        The normalizer's reading of each ``requirements.skills[].name``, in order.
+
+    Returns
+    -------
+    tuple of (needs, refusals, flags)
+    """
     refusals: list[Note] = []
     flags: list[Note] = []
     needs: list[SkillNeed] = []
-    for requirement in vacancy.requirements.skills:
-        match = next(read)  # type: ignore[call-overload]
+    for requirement in requirements.skills:
+        match = next(read)
         concepts = tuple(hit.concept.id for hit in match.concepts)
         if not concepts:
             why = (
@@ -204,35 +258,7 @@ def _screen(
                 requirement.weight,
             )
         )
-    refusals.extend(_licence(vacancy, agencies, as_of, legal, flags))
-    refusals.extend(_moratorium(vacancy, legal, day))
-    monthly = _wage_check(vacancy, pack, packs, day, refusals, flags)
-    flags.extend(_discrimination(vacancy, pack, legal))
-    flags.extend(
-        Note(
-            "discriminatory_requirement" if f.sex_related else f.kind,
-            Message("pack_flag", {"what": (f.detail, f.detail_id)}),
-            pack.sources.get(f.source, f.source),
-        )
-        for f in pack.flags
-    )
-    flags.extend(_unverified_gates(pack, day))
-    requirements = vacancy.requirements
-    experience = requirements.experience
-    return ScreenedVacancy(
-        vacancy=vacancy,
-        pack=pack,
-        day=day,
-        refusals=tuple(refusals),
-        flags=tuple(flags),
-        skills=tuple(needs),
-        languages=tuple(_language_gates(vacancy, pack)),
-        ages=tuple(_age_gates(vacancy, pack, legal, as_of)),
-        experience_isco=tuple(experience.isco) if experience and experience.isco else (),
-        experience_min_months=experience.min_months if experience else 0,
-        monthly_wage=monthly,
-        weights=requirements.weights.model_dump() if requirements.weights else None,
-    )
+    return needs, refusals, flags
 
 
 def _source(pack: RulePack, key: str | None) -> str | None:
@@ -402,8 +428,9 @@ def _in_unit(amount: float, per: str, unit: str, convention: object) -> float | 
     return None
 
 
-def _discrimination(vacancy: Vacancy, pack: RulePack, legal: RulePack) -> list[Note]:
-    requirements = vacancy.requirements
+def discrimination_flags(requirements: Requirements, legal: RulePack) -> list[Note]:
+    """Flags for a sex, religion, marital-status, height or weight requirement: never
+    applied, flagged for review with the legal basis of ``legal`` (the ID-LAW pack)."""
     notes = []
     basis = next((r for r in legal.rules if r.kind == "discriminatory_requirement"), None)
     for field, (en, id_) in _DISCRIMINATORY.items():
@@ -461,10 +488,12 @@ _HEALTH_GATE_ID: Mapping[str, str] = {
 }
 
 
-def _language_gates(vacancy: Vacancy, pack: RulePack) -> list[LanguageGate]:
+def language_gates(requirements: Requirements, pack: RulePack) -> list[LanguageGate]:
+    """The language gates of a job order's own requirements, then its rule pack's, with
+    the pack's validity periods."""
     validity = {test: rule.months for test, rule in pack.language_validity.items()}
     gates = []
-    for requirement in vacancy.requirements.languages:
+    for requirement in requirements.languages:
         tests = tuple((t.test, t.min) for t in requirement.any_of or ())
         gates.append(
             LanguageGate(

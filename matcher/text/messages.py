@@ -114,6 +114,26 @@ _TEMPLATES: Mapping[str, Mapping[Lang, str]] = {
         "en": "prefers {countries}; this job is in {country}",
         "id": "memilih negara {countries}; pekerjaan ini di {country}",
     },
+    "preference_interest": {
+        "en": "wants {interests}; this is {kind}, for the interest {interest}",
+        "id": "berminat pada {interests}; peluang ini {kind}, untuk minat {interest}",
+    },
+    "preference_relocate": {
+        "en": "home {home}; this opportunity is in {site} ({tier}), beyond relocate "
+        "{relocate} — it is within reach with relocate {needed}",
+        "id": "tempat tinggal {home}; peluang ini di {site} ({tier}), di luar jangkauan "
+        "relocate {relocate} — terjangkau dengan relocate {needed}",
+    },
+    "overseas_experience": {
+        "en": "needs {months} {months|month|months} of work abroad in {countries}; has {have} "
+        "{have|month|months} there",
+        "id": "membutuhkan {months} bulan kerja di luar negeri ({countries}); memiliki "
+        "{have} bulan",
+    },
+    "capital": {
+        "en": "needs capital of at least {need}; has {have}",
+        "id": "membutuhkan modal minimal {need}; memiliki {have}",
+    },
     "preference_wage": {
         "en": "wants at least {want}; this job pays about {pays} a month (rate {rate} of {day})",
         "id": "meminta minimal {want}; pekerjaan ini sekitar {pays} per bulan (kurs {rate} "
@@ -323,6 +343,7 @@ _KIND_ID: Mapping[str, str] = {
     "health": "kesehatan",
     "document": "dokumen",
     "preference": "preferensi",
+    "capital": "modal",
     # flag kinds
     "discriminatory_requirement": "persyaratan diskriminatif",
     "unverified_rule": "aturan belum terverifikasi",
@@ -349,10 +370,14 @@ _REQUIREMENT_ID: Mapping[str, str] = {
     "passport": "paspor",
     "countries": "negara pilihan",
     "min_monthly_wage": "upah bulanan minimal",
+    "interests": "minat",
+    "relocate": "jangkauan pindah",
+    "capital": "modal",
 }
 _REQUIREMENT_PATTERNS_ID: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^age ([<>]=) "), r"usia \1 "),
     (re.compile(r"\b(\d+) years? (\d+) months?\b"), r"\1 tahun \2 bulan"),
     (re.compile(r"^(\d+) months?$"), r"\1 bulan"),
+    (re.compile(r"^(\d+) months? abroad"), r"\1 bulan di luar negeri"),
     (re.compile(r" or "), " atau "),
 )

@@ -82,9 +82,9 @@ def test_migrations_create_the_schema_once(engine: Engine) -> None:
     migrate(engine)
     tables = set(inspect(engine).get_table_names())
     expected = {"agencies", "workers", "job_orders", "api_keys", "audit_log", "batch_runs"}
-    assert {*expected, "quarantined_records"} <= tables
+    assert {*expected, "quarantined_records", "opportunities"} <= tables
     with read_session(engine) as session:
-        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0004_reint2"
 
 
 def test_put_find_and_conflicts(engine: Engine, pool_data: PoolData) -> None:

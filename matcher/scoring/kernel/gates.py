@@ -16,11 +16,12 @@ from matcher.scoring.kernel.plan import Plan
 from matcher.scoring.kernel.rows import ChunkState, Rows, Runs, any_by_row, row_max
 
 
-def _candidates(ctx: Context, plan: Plan, lo: int, hi: int) -> Rows:
-    """Rows that can pass every required skill: in the inverted index of each concept."""
+def _candidates(ctx: Context, plan: Plan, lo: int, hi: int, only: Ints | None) -> Rows:
+    """Rows that can pass every required skill: in the inverted index of each concept
+    (and among ``only``, when given)."""
     concepts = {check.concept for check in plan.checks}
     if not concepts:
-        return Rows(lo, hi)
+        return Rows(lo, hi, only)
     skills = ctx.pool.skills
     mask: Bools | None = None
     for concept in concepts:
@@ -31,6 +32,8 @@ def _candidates(ctx: Context, plan: Plan, lo: int, hi: int) -> Rows:
             found[workers[a:b] - lo] = True
         mask = found if mask is None else mask & found
     assert mask is not None
+    if only is not None:
+        return Rows(lo, hi, only[mask[only - lo]])
     return Rows(lo, hi, lo + np.flatnonzero(mask).astype(np.int64))
 
 
@@ -44,8 +47,12 @@ def score_rows(
     with_gaps: bool,
     with_score: bool = True,
     candidates: Ints | None = None,
+    only: Ints | None = None,
 ) -> tuple[Ints, Bools, Floats, Bools | None]:
     """Score workers ``lo:hi`` (only those that can be eligible, when ``prune``).
+
+    ``only``: sorted pool indices within ``lo:hi`` to score instead of all of them (a
+    caller's own gates have already ruled the others out).
 
     Without ``with_score`` only the gates run and the scores are NaN (for gap counts).
     ``candidates`` (sorted, within ``lo:hi``) are the rows to score instead: when pruning,
@@ -62,7 +69,7 @@ def score_rows(
     if candidates is not None:
         rows = Rows(lo, hi, candidates)
     else:
-        rows = _candidates(ctx, plan, lo, hi) if prune else Rows(lo, hi)
+        rows = _candidates(ctx, plan, lo, hi, only) if prune else Rows(lo, hi, only)
     state = ChunkState(rows, len(plan.labels), prune=prune, with_gaps=with_gaps)
     empty = (np.zeros(0, np.int64), np.zeros(0, np.bool_), np.zeros(0), None)
     if plan.closed is not None:

@@ -212,6 +212,42 @@ class PoolScorer:
             gap_labels=tuple(plan.labels),
         )
 
+    def plan(self, screened: ScreenedVacancy) -> Plan:
+        """A job order compiled against this pool once, for :meth:`score_selected`."""
+        return compile_plan(self._context, screened)
+
+    def score_selected(
+        self, plan: Plan, rows: Ints, *, prune: bool, with_gaps: bool
+    ) -> tuple[Ints, Bools, Floats, Bools | None]:
+        """Score a compiled job order against the workers ``rows`` only.
+
+        For a capability with gates of its own (reintegration: interests, relocate,
+        capital): it rules rows out first and the engine scores the rest.
+
+        Parameters
+        ----------
+        plan : Plan
+            From :meth:`plan`.
+        rows : ndarray of int64
+            Sorted, distinct pool indices.
+        prune : bool
+            Return only the eligible rows (skipping the others' gates and scores).
+        with_gaps : bool
+            Also return the gaps (``plan.labels`` name them); not with ``prune``.
+
+        Returns
+        -------
+        rows, eligible, score : ndarrays aligned with each other
+        gaps : ndarray of bool, shape (len(plan.labels), len(rows)), or None
+        """
+        if not len(rows):
+            empty = np.zeros((len(plan.labels), 0), np.bool_) if with_gaps else None
+            return rows, np.zeros(0, np.bool_), np.zeros(0), empty
+        return score_rows(
+            self._context, plan, int(rows[0]), int(rows[-1]) + 1, prune=prune,
+            with_gaps=with_gaps, only=rows,
+        )  # fmt: skip
+
     def top_workers(
         self,
         vacancies: Sequence[ScreenedVacancy],

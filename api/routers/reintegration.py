@@ -1,0 +1,327 @@
+"""Reintegration of returnees: domestic opportunities, their candidates, a returnee's
+opportunities and one pair explained (FORMAT.md v2; docs/reintegration.md).
+
+- ``POST /opportunities``: a bulk upload, all or nothing (a JSON array of opportunities,
+  validated whole; a duplicate id is a 422 naming both entries). An agency key uploads
+  its own; an officer names the owning agency (``agency_id``).
+- ``GET /opportunities``, ``GET /opportunities/{id}``: an agency sees its own, officers
+  and auditors every agency's (opportunities hold no personal data).
+- ``GET /returnees/{worker_id}/opportunities``: a stored worker with a ``returned`` date
+  against every stored opportunity (an opportunity at home is offered to every returnee);
+  an agency asks only for its own workers.
+- ``GET /opportunities/{id}/candidates``: the returnees for one opportunity, an agency's
+  own or (officers) all, or the reasons it is refused.
+- ``GET /returnees/{worker_id}/opportunities/{opportunity_id}/explanation``: one pair's
+  record with a line per component, recognised level, gap and flag.
+
+Ranking is ``selaras reintegrate``'s (``matcher.reintegration.run``); every answer that
+names returnees is audited, as rankings are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+
+from api.audit import entry_values
+from api.database import read_session, write_session
+from api.deps import AnyRole, Ranker, ServerDep, Writer
+from api.errors import ConflictError, NotFoundError, UnprocessableError, responses
+from api.keys import Principal
+from api.params import AgencyQuery, AsOfQuery, KQuery, LangQuery
+from api.records import load_one
+from api.reintegration_store import (
+    OpportunityRow,
+    all_opportunities,
+    find_opportunity,
+    list_opportunities,
+    put_opportunities,
+    returnees_in,
+)
+from api.settings import MAX_JSON_BODY_BYTES
+from api.store import WORKERS
+from api.tenancy import NOBODY, check_owner, list_scope, rank_scope
+from matcher.reintegration.run import explain_reintegration, prepare_reintegration
+from matcher.text.messages import Lang
+from models.common import Identifier
+from models.opportunity import Opportunity
+from models.worker import Worker
+
+__all__ = ["router"]
+
+MAX_OPPORTUNITIES = 10_000
+"""Most opportunities one upload carries."""
+
+router = APIRouter(
+    tags=["reintegration"],
+    responses=responses(401, 403, 404, 409, 503),
+    max_body_size=MAX_JSON_BODY_BYTES,  # type: ignore[call-arg]
+)
+IncludeIneligible = Annotated[
+    bool, Query(description="Also list ineligible pairs (after the eligible), with gaps.")
+]
+
+
+def _answer(body: Mapping[str, Any], status_code: int = 200) -> Response:
+    return Response(orjson.dumps(body, default=str), status_code, media_type="application/json")
+
+
+async def _audited(
+    server: Any,
+    principal: Principal,
+    action: str,
+    *,
+    target: str | None,
+    params: Mapping[str, Any],
+    result_ids: Sequence[Any],
+) -> None:
+    await server.audit.write(
+        entry_values(
+            principal,
+            action,
+            target=target,
+            params=params,
+            result_ids=result_ids,
+            versions=server.ranking.versions,
+        )
+    )
+
+
+def _owner(principal: Principal, agency_id: str | None, server: Any) -> str:
+    """The agency an upload belongs to: an agency's own; the one an officer names."""
+    if principal.role == "agency":
+        assert principal.agency_id is not None
+        owner = agency_id or principal.agency_id
+    elif agency_id is None:
+        raise UnprocessableError([(("query", "agency_id"), "name the agency that owns them")])
+    else:
+        owner = agency_id
+    check_owner(principal, owner, server.agencies, loc=("query", "agency_id"))
+    return owner
+
+
+@router.post("/opportunities", responses=responses(413))
+def upload_opportunities(
+    opportunities: list[Opportunity],
+    principal: Writer,
+    server: ServerDep,
+    agency_id: AgencyQuery = None,
+) -> Response:
+    """Add or replace opportunities, all or nothing; ``{"created", "updated"}``."""
+    if len(opportunities) > MAX_OPPORTUNITIES:
+        raise UnprocessableError([(("body",), f"at most {MAX_OPPORTUNITIES} in one upload")])
+    seen: dict[str, int] = {}
+    for i, found in enumerate(opportunities):
+        if found.id in seen:
+            raise UnprocessableError(
+                [(("body", i, "id"), f"id {found.id!r} is also entry {seen[found.id]}")]
+            )
+        seen[found.id] = i
+    owner = _owner(principal, agency_id, server)
+    with write_session(server.engine) as session:
+        created, updated = put_opportunities(session, owner, opportunities)
+    return _answer({"agency_id": owner, "created": created, "updated": updated})
+
+
+@router.get("/opportunities")
+def read_opportunities(
+    principal: AnyRole, server: ServerDep, agency_id: AgencyQuery = None
+) -> Response:
+    """Stored opportunities in (owner, id) order, each with its owner."""
+    scope = list_scope(principal, agency_id)
+    with read_session(server.engine) as session:
+        rows = [] if scope == NOBODY else list_opportunities(session, scope)
+    return _answer({"items": [_item(r) for r in rows]})
+
+
+def _item(row: OpportunityRow) -> dict[str, Any]:
+    return {"agency_id": row.owner_agency_id, "opportunity": orjson.loads(row.record)}
+
+
+def _stored(server: Any, opportunity_id: str, owner: str | None) -> OpportunityRow:
+    with read_session(server.engine) as session:
+        rows = find_opportunity(session, opportunity_id, owner)
+    if not rows:
+        raise NotFoundError(f"opportunity {opportunity_id!r} not found")
+    if len(rows) > 1:
+        raise ConflictError(
+            f"opportunity id {opportunity_id!r} is used by several agencies; pass agency_id"
+        )
+    return rows[0]
+
+
+@router.get("/opportunities/{opportunity_id}")
+def read_opportunity(
+    opportunity_id: Identifier,
+    principal: AnyRole,
+    server: ServerDep,
+    agency_id: AgencyQuery = None,
+) -> Response:
+    """One stored opportunity (404 for another agency's, when an agency asks)."""
+    scope = list_scope(principal, agency_id)
+    if scope == NOBODY:
+        raise NotFoundError(f"opportunity {opportunity_id!r} not found")
+    return _answer(_item(_stored(server, opportunity_id, scope)))
+
+
+def _returnee(server: Any, principal: Principal, worker_id: str, agency_id: str | None) -> Worker:
+    worker = load_one(server, principal, WORKERS, worker_id, agency_id)
+    if worker.returned is None:
+        raise UnprocessableError(
+            [(("path", "worker_id"), f"worker {worker_id!r} has no 'returned' date")]
+        )
+    return worker
+
+
+def _offers(server: Any) -> list[Opportunity]:
+    with read_session(server.engine) as session:
+        return all_opportunities(session)
+
+
+def _returnee_opportunities(
+    server: Any, worker: Worker, day: dt.date, k: int, include: bool, lang: Lang
+) -> list[dict[str, Any]]:
+    run = prepare_reintegration([worker], _offers(server), day)
+    return [r.model_dump(mode="json") for r in run.rank("returnees", k, include, lang)]
+
+
+@router.get("/returnees/{worker_id}/opportunities")
+async def returnee_opportunities(
+    worker_id: Identifier,
+    principal: Ranker,
+    server: ServerDep,
+    k: KQuery = 10,
+    as_of: AsOfQuery = None,
+    include_ineligible: IncludeIneligible = False,
+    lang: LangQuery = "en",
+    agency_id: AgencyQuery = None,
+) -> Response:
+    """The top ``k`` stored opportunities for a stored returnee."""
+    worker = await run_in_threadpool(_returnee, server, principal, worker_id, agency_id)
+    day = as_of or dt.date.today()
+    results = await run_in_threadpool(
+        _returnee_opportunities, server, worker, day, k, include_ineligible, lang
+    )
+    await _audited(
+        server,
+        principal,
+        "returnee_opportunities",
+        target=f"{worker.agency_id}/{worker.id}",
+        params={"k": k, "as_of": day, "include_ineligible": include_ineligible, "lang": lang},
+        result_ids=[r["opportunity_id"] for r in results],
+    )
+    return _answer(
+        {"worker_id": worker.id, "agency_id": worker.agency_id, "as_of": day, "results": results}
+    )
+
+
+def _candidates(
+    server: Any,
+    found: Opportunity,
+    scope: str | None,
+    day: dt.date,
+    k: int,
+    include: bool,
+    lang: Lang,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+    with read_session(server.engine) as session:
+        people = returnees_in(session, scope)
+    # Ids are unique within an agency only: the run names each returnee by (agency, id),
+    # so ties break by agency, then id.
+    keyed = {f"{p.agency_id}/{p.id}": p for p in people}
+    run = prepare_reintegration(
+        [p.model_copy(update={"id": key}) for key, p in keyed.items()], [found], day
+    )
+    refused = run.refusals(lang)
+    if refused:
+        return [], [r.model_dump(mode="json") for r in refused[0].reasons]
+    results = []
+    for record in run.rank("opportunities", k, include, lang):
+        person = keyed[record.worker_id]
+        results.append(
+            {**record.model_dump(mode="json"), "worker_id": person.id,
+             "worker_agency_id": person.agency_id}
+        )  # fmt: skip
+    return results, None
+
+
+@router.get("/opportunities/{opportunity_id}/candidates")
+async def opportunity_candidates(
+    opportunity_id: Identifier,
+    principal: Ranker,
+    server: ServerDep,
+    k: KQuery = 10,
+    as_of: AsOfQuery = None,
+    include_ineligible: IncludeIneligible = False,
+    lang: LangQuery = "en",
+    agency_id: AgencyQuery = None,
+) -> Response:
+    """The top ``k`` returnees for a stored opportunity (an agency's: its own returnees),
+    or the reasons it is refused. ``agency_id`` names the opportunity's owner when
+    several agencies use the id."""
+    row = await run_in_threadpool(_stored, server, opportunity_id, agency_id)
+    found = Opportunity.model_validate_json(row.record)
+    day = as_of or dt.date.today()
+    results, refusal = await run_in_threadpool(
+        _candidates, server, found, rank_scope(principal), day, k, include_ineligible, lang
+    )
+    await _audited(
+        server,
+        principal,
+        "opportunity_candidates",
+        target=f"{row.owner_agency_id}/{found.id}",
+        params={"k": k, "as_of": day, "include_ineligible": include_ineligible, "lang": lang},
+        result_ids=[[r["worker_agency_id"], r["worker_id"]] for r in results],
+    )
+    return _answer(
+        {
+            "opportunity_id": found.id,
+            "agency_id": row.owner_agency_id,
+            "as_of": day,
+            "refusal": refusal,
+            "results": results,
+        }
+    )
+
+
+@router.get("/returnees/{worker_id}/opportunities/{opportunity_id}/explanation")
+async def explain_pair(
+    worker_id: Identifier,
+    opportunity_id: Identifier,
+    principal: Ranker,
+    server: ServerDep,
+    as_of: AsOfQuery = None,
+    lang: LangQuery = "en",
+    agency_id: AgencyQuery = None,
+    opportunity_agency_id: Annotated[Identifier | None, Query()] = None,
+) -> Response:
+    """One pair's record with its explanation (``rank`` among the caller's returnees)."""
+    worker = await run_in_threadpool(_returnee, server, principal, worker_id, agency_id)
+    row = await run_in_threadpool(_stored, server, opportunity_id, opportunity_agency_id)
+    found = Opportunity.model_validate_json(row.record)
+    day = as_of or dt.date.today()
+
+    def explain() -> dict[str, Any]:
+        with read_session(server.engine) as session:
+            people = returnees_in(session, rank_scope(principal))
+        # Ranked among the caller's other returnees (another agency's namesake aside: the
+        # run names returnees by id).
+        pool = [p for p in people if p.id != worker.id]
+        run = prepare_reintegration([worker, *pool], [found], day)
+        return explain_reintegration(run, worker.id, found.id, lang)
+
+    record = await run_in_threadpool(explain)
+    await _audited(
+        server,
+        principal,
+        "returnee_explanation",
+        target=f"{worker.agency_id}/{worker.id}",
+        params={"opportunity": f"{row.owner_agency_id}/{found.id}", "as_of": day, "lang": lang},
+        result_ids=[found.id],
+    )
+    return _answer(record)

@@ -1,0 +1,176 @@
+"""The reference scorer of a (returnee, opportunity) pair: the engine's reference, extended.
+
+The pair is first evaluated by the engine's reference scorer
+(:class:`matcher.scoring.reference.Scorer`) on the returnee's facts (recognised levels
+added) and the opportunity's requirements (:mod:`matcher.reintegration.screening`): every
+gate, component and flag of placement matching holds unchanged. Then the gates only
+returnees have (:mod:`matcher.reintegration.gaps`): the kind within the returnee's
+``interests``, the site within ``relocate`` of home, the months abroad an opportunity
+asks, the capital a programme needs. The score blends the engine's score with the
+proximity credit (:meth:`~matcher.reintegration.params.ReintegrationParams.blend`). A
+certificate gap the returnee's recognised level would meet says how to close it: an RPL
+assessment at an LSP (:func:`~matcher.reintegration.recognition.rpl_gap_message`).
+
+The kernel (:mod:`matcher.reintegration.kernel`) must agree with this pair for pair; the
+two never import each other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from matcher.reintegration.facts import ReturneeFacts
+from matcher.reintegration.gaps import (
+    CAPITAL,
+    INTERESTS,
+    RELOCATE,
+    capital_message,
+    interest_message,
+    overseas_label,
+    overseas_message,
+    relocate_message,
+    required_capital,
+)
+from matcher.reintegration.params import ReintegrationParams
+from matcher.reintegration.proximity import ProximityTier, proximity, within_reach
+from matcher.reintegration.recognition import RecognisedLevel, rpl_gap_message
+from matcher.reintegration.screening import ScreenedOpportunity
+from matcher.rules.screening import Note
+from matcher.scoring.params import ScoringParams
+from matcher.scoring.reference import Gap, Scorer
+from matcher.scoring.reference.context import related
+from models.opportunity import INTEREST_OF_KIND
+
+__all__ = ["ReintegrationOutcome", "ReintegrationScorer"]
+
+
+@dataclass(frozen=True)
+class ReintegrationOutcome:
+    """The evaluation of one (returnee, opportunity) pair.
+
+    ``components`` are the engine's and ``proximity``; ``recognised`` the recognised
+    levels of skills the opportunity asks for (held within, or related to, a requirement).
+    """
+
+    eligible: bool
+    score: float
+    components: Mapping[str, float]
+    gaps: tuple[Gap, ...]
+    flags: tuple[Note, ...]
+    proximity: ProximityTier
+    recognised: tuple[RecognisedLevel, ...]
+
+
+class ReintegrationScorer:
+    """Evaluates (returnee, opportunity) pairs with one run's parameters.
+
+    Parameters
+    ----------
+    params : ScoringParams
+        The engine's parameters (taxonomy, evaluation date, exchange rates, weights).
+    reintegration : ReintegrationParams, optional
+        The proximity component; the defaults when omitted.
+    """
+
+    def __init__(
+        self, params: ScoringParams, reintegration: ReintegrationParams | None = None
+    ) -> None:
+        self.params = params
+        self.reintegration = reintegration or ReintegrationParams()
+        self.engine = Scorer(params)
+
+    def evaluate(
+        self, returnee: ReturneeFacts, opportunity: ScreenedOpportunity
+    ) -> ReintegrationOutcome:
+        """Evaluate one pair.
+
+        Parameters
+        ----------
+        returnee : ReturneeFacts
+        opportunity : ScreenedOpportunity
+            Not refused.
+
+        Returns
+        -------
+        ReintegrationOutcome
+        """
+        engine = self.engine.evaluate(returnee.worker, opportunity.screened)
+        tier = proximity(returnee.home, opportunity.opportunity.location)
+        credit = self.reintegration.proximity_credit[tier]
+        gaps = [self._rpl(g, returnee, opportunity) for g in engine.gaps]
+        gaps += self.returnee_gaps(returnee, opportunity, tier)
+        return ReintegrationOutcome(
+            eligible=not gaps,
+            score=self.reintegration.blend(engine.score, credit),
+            components={**engine.components, "proximity": credit},
+            gaps=tuple(gaps),
+            flags=engine.flags,
+            proximity=tier,
+            recognised=self.used(returnee, opportunity),
+        )
+
+    def returnee_gaps(
+        self, returnee: ReturneeFacts, opportunity: ScreenedOpportunity, tier: ProximityTier
+    ) -> list[Gap]:
+        """The gates only returnees have, in order: interests, relocate, months abroad,
+        capital."""
+        found = opportunity.opportunity
+        gaps = []
+        if INTEREST_OF_KIND[found.kind] not in returnee.interests:
+            message = interest_message(returnee.interests, found.kind)
+            gaps.append(Gap(*INTERESTS, message))
+        if not within_reach(returnee.relocate, tier):
+            message = relocate_message(returnee.home, found.location, tier, returnee.relocate)
+            gaps.append(Gap(*RELOCATE, message))
+        abroad = found.requirements.overseas_experience
+        if abroad is not None:
+            wanted = abroad.countries
+            months = sum(m for c, m in returnee.abroad if wanted is None or c in wanted)
+            if months < abroad.min_months:
+                message = overseas_message(abroad, months)
+                gaps.append(Gap("experience", overseas_label(abroad), message))
+        capital = found.requirements.capital
+        if capital is not None:
+            have = returnee.capital
+            need = math.nan if have is None else required_capital(capital, have[1], self.params)
+            # NaN (no rate) compares False: nothing shows the capital is enough.
+            if have is None or not have[0] >= need:
+                shown = None if math.isnan(need) else need
+                gaps.append(Gap(*CAPITAL, capital_message(capital, have, shown)))
+        return gaps
+
+    def used(
+        self, returnee: ReturneeFacts, opportunity: ScreenedOpportunity
+    ) -> tuple[RecognisedLevel, ...]:
+        """The recognised levels of skills the opportunity asks for."""
+        taxonomy = self.params.taxonomy
+        concepts = [c for need in opportunity.screened.skills for c in need.concepts]
+        return tuple(
+            r
+            for r in returnee.recognised
+            if any(
+                taxonomy.is_within(r.skill, c) or related(taxonomy, r.skill, c) for c in concepts
+            )
+        )
+
+    def _rpl(self, gap: Gap, returnee: ReturneeFacts, opportunity: ScreenedOpportunity) -> Gap:
+        """A certificate gap that a recognised level meets: its way to close is RPL."""
+        if gap.kind != "certificate":
+            return gap
+        taxonomy = self.params.taxonomy
+        for need in opportunity.screened.skills:
+            if need.name != gap.requirement:
+                continue
+            levels = [
+                r
+                for r in returnee.recognised
+                if any(taxonomy.is_within(r.skill, c) for c in need.concepts)
+            ]
+            if levels:
+                best = max(levels, key=lambda r: r.level)
+                message = rpl_gap_message(need.name, opportunity.screened.day, best, need.min_level)
+                if message is not None:
+                    return Gap(gap.kind, gap.requirement, message)
+        return gap

@@ -1,0 +1,379 @@
+"""A reintegration run: read returnees, screen opportunities, score, rank, explain.
+
+The kernel (:class:`~matcher.reintegration.kernel.ReintegrationKernel`) scores and
+selects; every pair it selects is evaluated again by the reference
+(:class:`~matcher.reintegration.reference.ReintegrationScorer`) for its gaps, flags and
+recognised levels, and :func:`matcher.scoring.publish.check_agreement` stops the run on a
+disagreement rather than publish it. Ranking is :mod:`matcher.scoring.publish`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from matcher.options import ReintegrateFor
+from matcher.reintegration.facts import ReturneeFacts, returnee_facts
+from matcher.reintegration.kernel import ReintegrationKernel
+from matcher.reintegration.params import ReintegrationParams
+from matcher.reintegration.recognition_rules import RecognitionRules
+from matcher.reintegration.reference import ReintegrationOutcome, ReintegrationScorer
+from matcher.reintegration.screening import ScreenedOpportunity, screen_opportunities
+from matcher.reintegration.wage_floors import MinimumWageTable
+from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
+from matcher.rules.screening import Note
+from matcher.rules.types import RulePack
+from matcher.scoring.params import ScoringParams
+from matcher.scoring.publish import check_agreement, published, ranking_key
+from matcher.taxonomy.occupations import default_occupation_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
+from matcher.text.messages import Lang, kind_label, render
+from models.opportunity import Opportunity
+from models.reintegration_results import (
+    OpportunityRefusal,
+    Recognised,
+    ReintegrationResult,
+)
+from models.results import Flag, Gap, Reason
+from models.worker import Worker
+
+__all__ = ["ReintegrateFor", "ReintegrationRun", "explain_reintegration", "prepare_reintegration"]
+
+
+_Pair = tuple[ReturneeFacts, ScreenedOpportunity, ReintegrationOutcome]
+
+
+@dataclass(frozen=True)
+class ReintegrationRun:
+    """Returnees read and opportunities screened, ready to rank or explain."""
+
+    returnees: tuple[ReturneeFacts, ...]
+    opportunities: tuple[ScreenedOpportunity, ...]
+    params: ScoringParams
+    reintegration: ReintegrationParams
+
+    @cached_property
+    def scorer(self) -> ReintegrationScorer:
+        """The reference scorer of the run."""
+        return ReintegrationScorer(self.params, self.reintegration)
+
+    @cached_property
+    def kernel(self) -> ReintegrationKernel:
+        """The kernel over the run's returnees."""
+        return ReintegrationKernel(self.returnees, self.params, self.reintegration)
+
+    def refusals(self, lang: Lang = "en") -> list[OpportunityRefusal]:
+        """Refusal records of the refused opportunities, in input order."""
+        return [
+            OpportunityRefusal(
+                opportunity_id=o.id,
+                reasons=[
+                    Reason(kind=n.kind, detail=render(n.message, lang), source=n.source)
+                    for n in o.refusals
+                ],
+            )
+            for o in self.opportunities
+            if o.refused
+        ]
+
+    def evaluate(self, returnee_id: str, opportunity_id: str) -> _Pair:
+        """Evaluate one pair by ids (refused opportunities included).
+
+        Raises
+        ------
+        KeyError
+            If either id is not in the run.
+        """
+        returnee = next((r for r in self.returnees if r.id == returnee_id), None)
+        found = next((o for o in self.opportunities if o.id == opportunity_id), None)
+        if returnee is None:
+            raise KeyError(f"no returnee {returnee_id!r}")
+        if found is None:
+            raise KeyError(f"no opportunity {opportunity_id!r}")
+        return returnee, found, self.scorer.evaluate(returnee, found)
+
+    def rank(
+        self,
+        direction: ReintegrateFor = "returnees",
+        top: int = 10,
+        include_ineligible: bool = False,
+        lang: Lang = "en",
+        *,
+        use_kernel: bool = True,
+    ) -> Iterator[ReintegrationResult]:
+        """Ranked pair records.
+
+        Parameters
+        ----------
+        direction : {"returnees", "opportunities"}
+            ``returnees``: the top opportunities of each returnee; ``opportunities``: the
+            top returnees of each opportunity.
+        top : int
+            How many per returnee (or opportunity); 0 means all.
+        include_ineligible : bool
+            Also return ineligible pairs (after the eligible ones), with their gaps.
+        lang : {"en", "id"}
+            Language of gap and flag details.
+        use_kernel : bool
+            Select with the kernel (default) and evaluate the selected pairs with the
+            reference; False runs the reference on every pair. Both give the same records.
+
+        Yields
+        ------
+        ReintegrationResult
+            By returnee (or opportunity) in input order, then by rank.
+
+        Raises
+        ------
+        RuntimeError
+            If the kernel and the reference disagree on a selected pair (a bug).
+        """
+        open_ = [o for o in self.opportunities if not o.refused]
+        by_returnee = direction == "returnees"
+
+        def other(pair: _Pair) -> str:
+            return pair[1].id if by_returnee else pair[0].id
+
+        if not use_kernel:
+            if by_returnee:
+                for returnee in self.returnees:
+                    pairs = [(returnee, o, self.scorer.evaluate(returnee, o)) for o in open_]
+                    yield from _ranked(pairs, other, top, include_ineligible, lang)
+            else:
+                for found in open_:
+                    pairs = [(r, found, self.scorer.evaluate(r, found)) for r in self.returnees]
+                    yield from _ranked(pairs, other, top, include_ineligible, lang)
+            return
+        best = self.kernel.top(
+            self.opportunities, k=top or None, include_ineligible=include_ineligible
+        )
+        if by_returnee:
+            for i, returnee in enumerate(self.returnees):
+                pairs = [
+                    self._checked(returnee, self.opportunities[j], bool(ok), float(score))
+                    for j, ok, score in zip(
+                        best.opportunities[i],
+                        best.opportunity_eligible[i],
+                        best.opportunity_score[i],
+                        strict=True,
+                    )
+                    if j >= 0
+                ]
+                yield from _ranked(pairs, other, top, include_ineligible, lang)
+        else:
+            for found, chosen in zip(self.opportunities, best.returnees, strict=True):
+                if chosen is None:
+                    continue
+                pairs = [
+                    self._checked(self.returnees[i], found, bool(ok), float(score))
+                    for i, ok, score in zip(*chosen, strict=True)
+                ]
+                yield from _ranked(pairs, other, top, include_ineligible, lang)
+
+    def _checked(
+        self, returnee: ReturneeFacts, found: ScreenedOpportunity, eligible: bool, score: float
+    ) -> _Pair:
+        outcome = self.scorer.evaluate(returnee, found)
+        check_agreement(
+            f"{returnee.id}/{found.id}", (eligible, score), (outcome.eligible, outcome.score)
+        )
+        return returnee, found, outcome
+
+
+def _ranked(
+    pairs: list[_Pair],
+    other: Callable[[_Pair], str],
+    top: int,
+    include_ineligible: bool,
+    lang: Lang,
+) -> Iterator[ReintegrationResult]:
+    kept = [p for p in pairs if include_ineligible or p[2].eligible]
+    kept.sort(key=lambda p: ranking_key(p[2].eligible, p[2].score, other(p)))
+    if top:
+        kept = kept[:top]
+    for rank, (returnee, found, outcome) in enumerate(kept, start=1):
+        yield result_record(returnee, found, outcome, rank, lang)
+
+
+def result_record(
+    returnee: ReturneeFacts,
+    found: ScreenedOpportunity,
+    outcome: ReintegrationOutcome,
+    rank: int,
+    lang: Lang,
+) -> ReintegrationResult:
+    """The FORMAT.md v2 record of one evaluated pair.
+
+    Parameters
+    ----------
+    returnee, found, outcome
+        The pair and its evaluation.
+    rank : int
+        Its rank (1-based).
+    lang : {"en", "id"}
+        Language of gap and flag details.
+
+    Returns
+    -------
+    ReintegrationResult
+    """
+    return ReintegrationResult(
+        opportunity_id=found.id,
+        worker_id=returnee.id,
+        rank=rank,
+        score=published(outcome.score),
+        eligible=outcome.eligible,
+        components={k: published(v) for k, v in outcome.components.items()},
+        gaps=[
+            Gap(kind=g.kind, requirement=g.requirement, detail=render(g.message, lang))
+            for g in outcome.gaps
+        ],
+        flags=_flags(outcome.flags, lang),
+        recognised=[Recognised.model_validate(r.record()) for r in outcome.recognised],
+        proximity=outcome.proximity,
+    )
+
+
+def _flags(notes: Sequence[Note], lang: Lang) -> list[Flag]:
+    unique = dict.fromkeys((n.kind, render(n.message, lang), n.source) for n in notes)
+    return [Flag(kind=kind, detail=detail, source=source) for kind, detail, source in unique]
+
+
+def explain_reintegration(
+    run: ReintegrationRun, returnee_id: str, opportunity_id: str, lang: Lang
+) -> dict[str, Any]:
+    """The record of one pair with a readable explanation.
+
+    Parameters
+    ----------
+    run : ReintegrationRun
+    returnee_id, opportunity_id : str
+    lang : {"en", "id"}
+
+    Returns
+    -------
+    dict
+        The pair record (``rank`` among every returnee of the run for the opportunity,
+        ineligible ones included; 1 when it is refused), ``refused`` reasons when the
+        opportunity is refused, and ``explanation``: one line per component, recognised
+        level, gap and flag, in ``lang``.
+
+    Raises
+    ------
+    KeyError
+        If either id is not in the run.
+    """
+    returnee, found, outcome = run.evaluate(returnee_id, opportunity_id)
+    rank = 1
+    if not found.refused:
+        alone = ReintegrationRun(run.returnees, (found,), run.params, run.reintegration)
+        ranked = alone.rank("opportunities", top=0, include_ineligible=True, lang=lang)
+        rank = next((r.rank for r in ranked if r.worker_id == returnee_id), 1)
+    record = result_record(returnee, found, outcome, rank, lang).model_dump()
+    words = _WORDS[lang]
+    lines = [f"{words[name]}: {value:.2f}" for name, value in outcome.components.items()]
+    lines.append(f"{words['proximity_tier']}: {words[outcome.proximity]}")
+    lines += [
+        f"{words['recognised']}: {r.skill} {words['level']} {r.level} "
+        f"({'; '.join(e.text() for e in r.evidence)})"
+        for r in outcome.recognised
+    ]
+    lines += [
+        f"{words['gap']} ({kind_label(g.kind, lang)}): {render(g.message, lang)}"
+        for g in outcome.gaps
+    ]
+    lines += [
+        f"{words['flag']} ({kind_label(f.kind, lang)}): {render(f.message, lang)}"
+        for f in outcome.flags
+    ]
+    if found.refused:
+        record["refused"] = [
+            {"kind": n.kind, "detail": render(n.message, lang), "source": n.source}
+            for n in found.refusals
+        ]
+        lines.insert(0, words["refused"])
+    record["explanation"] = lines
+    return record
+
+
+_WORDS: Mapping[Lang, Mapping[str, str]] = {
+    "en": {
+        "skills": "skills",
+        "certification": "certification",
+        "language": "language",
+        "experience": "experience",
+        "proximity": "proximity",
+        "proximity_tier": "where",
+        "regency": "in the returnee's own regency",
+        "province": "in the returnee's province",
+        "island": "in the returnee's island group",
+        "elsewhere": "elsewhere",
+        "recognised": "recognised",
+        "level": "level",
+        "gap": "gap",
+        "flag": "flag",
+        "refused": "the opportunity is refused: it gets no candidates",
+    },
+    "id": {
+        "skills": "keahlian",
+        "certification": "sertifikasi",
+        "language": "bahasa",
+        "experience": "pengalaman",
+        "proximity": "kedekatan",
+        "proximity_tier": "lokasi",
+        "regency": "di kabupaten/kota tempat tinggal",
+        "province": "di provinsi tempat tinggal",
+        "island": "di gugus pulau tempat tinggal",
+        "elsewhere": "di tempat lain",
+        "recognised": "diakui",
+        "level": "level",
+        "gap": "kekurangan",
+        "flag": "catatan",
+        "refused": "peluang ditolak: tidak ada kandidat",
+    },
+}
+
+
+def prepare_reintegration(
+    returnees: Sequence[Worker],
+    opportunities: Sequence[Opportunity],
+    as_of: dt.date,
+    *,
+    rates: ExchangeRateTable | None = None,
+    wages: MinimumWageTable | None = None,
+    recognition: RecognitionRules | None = None,
+    packs: dict[str, RulePack] | None = None,
+    reintegration: ReintegrationParams | None = None,
+) -> ReintegrationRun:
+    """Read returnees, screen opportunities and set up the scorers for one evaluation date.
+
+    Parameters
+    ----------
+    returnees, opportunities : sequences of validated records
+    as_of : datetime.date
+        The evaluation date.
+    rates, wages, recognition, packs : optional
+        Replacement exchange-rate, minimum-wage, recognition and rule-pack tables; the
+        shipped ones by default.
+    reintegration : ReintegrationParams, optional
+        The proximity component; the defaults when omitted.
+
+    Returns
+    -------
+    ReintegrationRun
+    """
+    skills = default_skill_normalizer()
+    rates = rates or load_exchange_rates()
+    facts = returnee_facts(
+        returnees, skills, default_occupation_normalizer(), as_of, rules=recognition
+    )
+    screened = screen_opportunities(
+        opportunities, as_of, skills, wages=wages, rates=rates, packs=packs
+    )
+    params = ScoringParams(skills.taxonomy, as_of, rates)
+    return ReintegrationRun(
+        tuple(facts), tuple(screened), params, reintegration or ReintegrationParams()
+    )

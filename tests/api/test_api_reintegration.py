@@ -1,0 +1,168 @@
+"""The reintegration endpoints: opportunities (bulk upload, tenancy), a returnee's
+opportunities, an opportunity's candidates and one pair explained; returnee fields
+round-trip through PUT/GET /workers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from models.worker import Worker
+from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, Api, PoolData, sqlite_settings
+from tests.paths import SAMPLE
+
+MISSING = "NO-SUCH-ID"
+
+
+def _sample(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (SAMPLE / name).read_text("utf-8").splitlines()]
+
+
+OPPORTUNITIES = _sample("opportunities.jsonl")
+FIRST = OPPORTUNITIES[0]["id"]
+RETURNEES = _sample("returnees.jsonl")
+
+
+@pytest.fixture
+def reint(tmp_path: Path, pool_data: PoolData) -> Iterator[Api]:
+    """A store with agencies A and B registered, keys of every role, A's and B's
+    returnees (the sample's first 20, alternately) and A's opportunities."""
+    with TestClient(create_app(sqlite_settings(tmp_path))) as client:
+        officer = {"Authorization": f"Bearer {ADMIN_KEY}"}
+        api = Api(client, officer, {})
+        for agency in pool_data.agencies:
+            assert client.post("/agencies", json=agency, headers=officer).status_code == 201
+        api.keys.update(
+            officer=officer,
+            a=api.key("agency", AGENCY_A),
+            b=api.key("agency", AGENCY_B),
+            auditor=api.key("auditor"),
+        )
+        for i, record in enumerate(RETURNEES[:20]):
+            owner = (AGENCY_A, AGENCY_B)[i % 2]
+            body = {**record, "agency_id": owner}
+            response = client.put(f"/workers/{record['id']}", json=body, headers=officer)
+            assert response.status_code == 201, response.text
+        answer = client.post("/opportunities", json=OPPORTUNITIES, headers=api.keys["a"])
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"agency_id": AGENCY_A, "created": 60, "updated": 0}
+        yield api
+
+
+def test_returnee_fields_round_trip_through_workers(reint: Api) -> None:
+    # As the model reads them (a grade written "3" is the grade 3).
+    record = Worker.model_validate({**RETURNEES[0], "agency_id": AGENCY_A}).model_dump(
+        mode="json", exclude_none=True
+    )
+    assert record["returned"]
+    stored = reint.client.get(f"/workers/{record['id']}", headers=reint.keys["a"]).json()
+    for field in ("returned", "home", "reintegration", "experience", "certificates"):
+        assert stored[field] == record[field], field
+    assert any("completed_contract" in e for e in stored["experience"])
+
+
+def test_opportunities_are_their_owners(reint: Api) -> None:
+    client, keys = reint.client, reint.keys
+    mine = client.get("/opportunities", headers=keys["a"]).json()["items"]
+    assert len(mine) == 60
+    assert {i["agency_id"] for i in mine} == {AGENCY_A}
+    assert client.get("/opportunities", headers=keys["b"]).json() == {"items": []}
+    assert len(client.get("/opportunities", headers=keys["auditor"]).json()["items"]) == 60
+    theirs = client.get(f"/opportunities/{OPPORTUNITIES[0]['id']}", headers=keys["b"])
+    missing = client.get(f"/opportunities/{MISSING}", headers=keys["b"])
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json()["detail"] == missing.json()["detail"].replace(
+        MISSING, OPPORTUNITIES[0]["id"]
+    )
+    # An agency writes only its own; an officer names the owner.
+    other = client.post(
+        f"/opportunities?agency_id={AGENCY_A}", json=OPPORTUNITIES[:1], headers=keys["b"]
+    )
+    assert other.status_code == 403
+    unnamed = client.post("/opportunities", json=OPPORTUNITIES[:1], headers=keys["officer"])
+    assert unnamed.status_code == 422
+    named = client.post(
+        f"/opportunities?agency_id={AGENCY_B}", json=OPPORTUNITIES[:2], headers=keys["officer"]
+    )
+    assert named.json() == {"agency_id": AGENCY_B, "created": 2, "updated": 0}
+    assert (
+        client.post("/opportunities", json=OPPORTUNITIES[:1], headers=keys["auditor"]).status_code
+        == 403
+    )
+
+
+def test_an_upload_is_all_or_nothing(reint: Api) -> None:
+    client, keys = reint.client, reint.keys
+    bad = {**OPPORTUNITIES[1], "id": "OPP-NEW", "kind": "franchise"}
+    answer = client.post(
+        "/opportunities", json=[{**OPPORTUNITIES[0], "id": "OPP-OK"}, bad], headers=keys["b"]
+    )
+    assert answer.status_code == 422
+    assert "kind" in json.dumps(answer.json())
+    twice = client.post(
+        "/opportunities", json=[OPPORTUNITIES[0], OPPORTUNITIES[0]], headers=keys["b"]
+    )
+    assert twice.status_code == 422
+    assert "also entry 0" in json.dumps(twice.json())
+    assert client.get("/opportunities", headers=keys["b"]).json() == {"items": []}
+
+
+def test_a_returnees_opportunities_and_tenancy(reint: Api) -> None:
+    client, keys = reint.client, reint.keys
+    mine = RETURNEES[6]["id"]  # A's (even positions are A's), with eligible opportunities
+    answer = client.get(f"/returnees/{mine}/opportunities?as_of={AS_OF}&k=5", headers=keys["a"])
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["agency_id"] == AGENCY_A
+    assert 0 < len(body["results"]) <= 5
+    assert [r["rank"] for r in body["results"]] == list(range(1, len(body["results"]) + 1))
+    assert all(r["worker_id"] == mine and r["eligible"] for r in body["results"])
+    theirs = client.get(f"/returnees/{mine}/opportunities?as_of={AS_OF}", headers=keys["b"])
+    missing = client.get(f"/returnees/{MISSING}/opportunities?as_of={AS_OF}", headers=keys["b"])
+    assert theirs.status_code == missing.status_code == 404
+    assert (
+        client.get(f"/returnees/{mine}/opportunities", headers=keys["auditor"]).status_code == 403
+    )
+
+
+def test_an_opportunitys_candidates_are_the_callers_returnees(reint: Api) -> None:
+    client, keys = reint.client, reint.keys
+    owners = {r["id"]: (AGENCY_A, AGENCY_B)[i % 2] for i, r in enumerate(RETURNEES[:20])}
+    seen: dict[str, set[str]] = {}
+    for who in ("a", "b", "officer"):
+        found: set[str] = set()
+        for opportunity in OPPORTUNITIES:
+            url = f"/opportunities/{opportunity['id']}/candidates?as_of={AS_OF}&k=20"
+            body = client.get(url, headers=keys[who]).json()
+            found |= {r["worker_agency_id"] for r in body["results"]}
+            assert all(owners[r["worker_id"]] == r["worker_agency_id"] for r in body["results"])
+        seen[who] = found
+    assert seen["a"] == {AGENCY_A}
+    assert seen["b"] == {AGENCY_B}
+    assert seen["officer"] == {AGENCY_A, AGENCY_B}
+    refused = client.get(
+        f"/opportunities/OPP-2026-0005/candidates?as_of={AS_OF}", headers=keys["a"]
+    )
+    assert refused.json()["refusal"][0]["kind"] == "wage_below_floor"
+    assert refused.json()["results"] == []
+
+
+def test_a_pair_is_explained_in_either_language(reint: Api) -> None:
+    client, keys = reint.client, reint.keys
+    mine = RETURNEES[6]["id"]
+    best = client.get(f"/returnees/{mine}/opportunities?as_of={AS_OF}&k=1", headers=keys["a"])
+    opportunity = best.json()["results"][0]["opportunity_id"]
+    url = f"/returnees/{mine}/opportunities/{opportunity}/explanation?as_of={AS_OF}"
+    english = client.get(url, headers=keys["a"]).json()
+    indonesian = client.get(url + "&lang=id", headers=keys["a"]).json()
+    assert english["worker_id"] == mine
+    assert english["opportunity_id"] == opportunity
+    assert any(line.startswith("proximity") for line in english["explanation"])
+    assert any(line.startswith("kedekatan") for line in indonesian["explanation"])
+    assert client.get(url, headers=keys["b"]).status_code == 404
