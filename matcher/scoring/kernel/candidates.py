@@ -172,20 +172,21 @@ class CandidateIndex:
         mask = np.zeros(self.n, np.bool_)
         for concept in concepts:
             mask[self._concept(concept).workers] = True
-        yield Criterion(self.n, mask=mask), self._bound(plan, float(self.ctx.related_credit.max()))
+        yield Criterion(self.n, mask=mask), self._bound(plan, _related_credit(self.ctx))
         mask = mask.copy()
         skills = self.ctx.pool.skills
         for concept in concepts:
-            for related in self.ctx.related[concept]:
+            relatives = self.ctx.relatives[concept]
+            for related in (*relatives["broader"], *relatives["sibling"]):
                 mask[skills.held.of(int(related))] = True
-        yield Criterion(self.n, mask=mask), self._bound(plan, float(self.ctx.related_credit[0]))
+        yield Criterion(self.n, mask=mask), self._bound(plan, _unlisted_credit(self.ctx))
 
     def _bound(self, plan: Plan, skill_credit: float) -> int:
         ctx = self.ctx
         if not plan.weight_total:
             return int(published_scores(np.array([1.0]))[0])
         best = {
-            "skills": max(float(ctx.within_credit[0]), skill_credit),
+            "skills": max(_unlisted_credit(ctx), skill_credit),
             "certification": 0.0,
             "language": max((float(g.credit.max()) for g in plan.languages), default=0.0),
             "experience": float(ctx.experience_credit.max()),
@@ -285,3 +286,13 @@ def narrow(criteria: Sequence[Criterion], rows: Ints | None) -> Ints:
             break
         rows = criterion.keep(rows)
     return rows
+
+
+def _related_credit(ctx: Context) -> float:
+    # The most a broader or sibling concept earns (SKILL_RELATION_CREDIT x full depth).
+    return max(float(t.max()) for r, t in ctx.relation_credit.items() if r != "within")
+
+
+def _unlisted_credit(ctx: Context) -> float:
+    # Index 0 of every relation's table: the credit of a skill the worker does not list.
+    return max(float(t[0]) for t in ctx.relation_credit.values())
