@@ -305,8 +305,8 @@ def run_demo(directory: Path, as_of: dt.date) -> int:
         directory holds no data file.
     """
     from cli.demo_match import show_matching
-    from cli.demo_training import show_training
     from cli.demo_reintegrate import show_reintegration
+    from cli.demo_training import show_training
     from matcher.taxonomy.occupations import default_occupation_normalizer
 
     found = find_data_files(directory)

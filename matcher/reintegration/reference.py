@@ -40,7 +40,6 @@ from matcher.reintegration.screening import ScreenedOpportunity
 from matcher.rules.screening import Note
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.reference import Gap, Scorer
-from matcher.scoring.reference.context import related
 from models.opportunity import INTEREST_OF_KIND
 
 __all__ = ["ReintegrationOutcome", "ReintegrationScorer"]
@@ -150,9 +149,7 @@ class ReintegrationScorer:
         return tuple(
             r
             for r in returnee.recognised
-            if any(
-                taxonomy.is_within(r.skill, c) or related(taxonomy, r.skill, c) for c in concepts
-            )
+            if any(taxonomy.relation(r.skill, c) is not None for c in concepts)
         )
 
     def _rpl(self, gap: Gap, returnee: ReturneeFacts, opportunity: ScreenedOpportunity) -> Gap:
