@@ -29,11 +29,13 @@ from api.cursors import CursorSigner, cursor_key
 from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
 from api.errors import install_handlers, responses
+from api.idempotency import Idempotency
 from api.internal_errors import InternalErrors
 from api.json_bodies import StrictJsonBodies
 from api.keys import KeyChecker, KeyRequestError, ensure_admin_key
 from api.live_pool import LivePool
 from api.memory import freeze_long_lived
+from api.preconditions import Preconditions
 from api.quarantine import Unreadable, quarantine, readable_agencies, readable_records
 from api.ranking import Ranking
 from api.rate_limits import RateLimiter
@@ -41,6 +43,7 @@ from api.routers import (
     agencies,
     audit,
     batch_runs,
+    feeds,
     health,
     job_orders,
     quarantined,
@@ -160,12 +163,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports.router,
         batch_runs.router,
         quarantined.router,
+        feeds.promotion_router,
     ):
         app.include_router(router, **keyed)  # type: ignore[arg-type]
     app.include_router(health.router, max_body_size=MAX_JSON_BODY_BYTES)
+    app.include_router(feeds.router, max_body_size=MAX_JSON_BODY_BYTES)
     # Added innermost first: CORS answers outermost, so every answer (429, 413, 500)
     # carries its headers and a browser page of an allowed origin can read it.
     app.add_middleware(StrictJsonBodies, max_bytes=MAX_JSON_BODY_BYTES)
+    app.add_middleware(Preconditions)
+    app.add_middleware(Idempotency)
     app.add_middleware(InternalErrors)
     uploads = [
         getattr(route, "path", "")

@@ -26,6 +26,7 @@ from cli.report import EXIT_INVALID, count_of, report_problems
 if TYPE_CHECKING:
     from matcher.interchange.records import RecordNote
     from models.files import ReadResult
+    from models.kinds import RecordKind
 
 __all__ = ["export_app", "import_app"]
 
@@ -84,6 +85,7 @@ def export_jobposting(
     A job order is open until its start date. Screening is the one ``selaras match`` runs
     (refused job orders are left out; with no --agencies licences are not checked).
     """
+    from cli.matching import write_records
     from matcher.interchange.records import ExportError
     from matcher.rules.postings import advertised, export_postings
     from models.files import InvalidInputError, Problem, read_records
@@ -114,7 +116,7 @@ def export_jobposting(
         _report_notes(error.problems, prefix="error: ")
         raise typer.Exit(EXIT_INVALID) from None
     _report_notes(exported.notes)
-    _write_lines(exported.postings, out)
+    write_records(exported.postings, out)
     left = len(orders) - len(chosen)
     typer.echo(
         f"{count_of(len(chosen), 'postings')} written; {left} of {len(orders)} job orders "
@@ -126,6 +128,7 @@ def export_jobposting(
 @export_app.command("hr-json")
 def export_hrjson(workers: DataFile, out: OutFile = None) -> None:
     """Write every worker as an HR Open HR-JSON 4.2 candidate document, one per line."""
+    from cli.matching import write_records
     from matcher.interchange.hrjson_export import export_candidates
     from models.files import InvalidInputError, read_records
 
@@ -136,7 +139,7 @@ def export_hrjson(workers: DataFile, out: OutFile = None) -> None:
         raise typer.Exit(EXIT_INVALID) from None
     exported = export_candidates(records.records)
     _report_notes(exported.notes)
-    _write_lines(exported.candidates, out)
+    write_records(exported.candidates, out)
 
 
 @import_app.command("jobposting")
@@ -184,7 +187,7 @@ def _text(path: Path) -> str:
         raise typer.Exit(EXIT_INVALID) from None
 
 
-def _write_records(result: ReadResult[Any], kind: str, out: Path | None) -> None:
+def _write_records(result: ReadResult[Any], kind: RecordKind, out: Path | None) -> None:
     """Write an import's records, or report its errors and exit 1 (writing nothing)."""
     report_problems(result.warnings, prefix="warning: ")
     if not result.ok:
@@ -192,14 +195,11 @@ def _write_records(result: ReadResult[Any], kind: str, out: Path | None) -> None
         if result.truncated:
             typer.echo(f"{result.lines_with_errors:,} records with errors in all", err=True)
         raise typer.Exit(EXIT_INVALID)
-    _write_lines((r.model_dump(mode="json", exclude_none=True) for r in result.records), out)
-    typer.echo(f"{count_of(len(result.records), kind)} imported", err=True)
-
-
-def _write_lines(documents: Iterable[dict[str, Any]], out: Path | None) -> None:
     from cli.matching import write_records
 
-    write_records(documents, out)
+    records = (r.model_dump(mode="json", exclude_none=True) for r in result.records)
+    write_records(records, out, kind=kind)
+    typer.echo(f"{count_of(len(result.records), kind)} imported", err=True)
 
 
 def _report_notes(notes: Iterable[RecordNote], *, prefix: str = "note: ") -> None:
