@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -49,11 +50,14 @@ from api.routers import (
     quarantined,
     rankings,
     reports,
+    webhooks,
     workers,
 )
 from api.safe_logging import redacted_traceback
 from api.settings import MAX_JSON_BODY_BYTES, Settings, get_settings
 from api.store import JOB_ORDERS, WORKERS
+from api.webhook_delivery import Dispatcher
+from api.webhook_events import WebhookEvents, refused_job_orders
 
 __all__ = ["create_app", "start_server"]
 
@@ -132,9 +136,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             _log.error("the server could not start\n%s", redacted_traceback(error))
             raise RuntimeError(f"start-up failed ({type(error).__name__}); see the log") from None
         app.state.server = server
+        app.state.webhooks = Dispatcher(server.engine, partial(refused_job_orders, server))
         try:
             yield
         finally:
+            app.state.webhooks.close()
             server.batches.shutdown()
             server.audit.close()
             server.keys.close()
@@ -164,12 +170,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batch_runs.router,
         quarantined.router,
         feeds.promotion_router,
+        webhooks.router,
     ):
         app.include_router(router, **keyed)  # type: ignore[arg-type]
     app.include_router(health.router, max_body_size=MAX_JSON_BODY_BYTES)
     app.include_router(feeds.router, max_body_size=MAX_JSON_BODY_BYTES)
     # Added innermost first: CORS answers outermost, so every answer (429, 413, 500)
     # carries its headers and a browser page of an allowed origin can read it.
+    app.add_middleware(WebhookEvents)
     app.add_middleware(StrictJsonBodies, max_bytes=MAX_JSON_BODY_BYTES)
     app.add_middleware(Preconditions)
     app.add_middleware(Idempotency)

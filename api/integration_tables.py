@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKeyConstraint, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.tables import Base, UtcDateTime
 
-__all__ = ["IdempotentRequestRow", "PromotedJobOrderRow"]
+__all__ = [
+    "IdempotentRequestRow",
+    "PromotedJobOrderRow",
+    "WebhookAllowRow",
+    "WebhookDeliveryRow",
+    "WebhookEndpointRow",
+]
 
 _ID = String(64).with_variant(String(64, collation="C"), "postgresql")
 
@@ -46,4 +52,53 @@ class IdempotentRequestRow(Base):
     status: Mapped[int] = mapped_column(Integer)
     headers: Mapped[str] = mapped_column(Text)
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class WebhookEndpointRow(Base):
+    """An agency's webhook endpoint: its URL, the events it wants (JSON list), its secret."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(_ID, ForeignKey("agencies.id"))
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(128))
+    key_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class WebhookDeliveryRow(Base):
+    """One message to one endpoint and how its delivery went (the delivery log).
+
+    ``status`` is ``pending`` (``next_attempt_at`` says when), ``delivered`` or ``failed``
+    (every retry spent); ``message_id`` is the same on every attempt and replay.
+    """
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    endpoint_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[str] = mapped_column(String(40))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookAllowRow(Base):
+    """A host or network an officer allows as a webhook target (SSRF rules, api7)."""
+
+    __tablename__ = "webhook_allow_list"
+
+    entry: Mapped[str] = mapped_column(String(255), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
