@@ -57,7 +57,7 @@ from api.safe_logging import redacted_traceback
 from api.settings import MAX_JSON_BODY_BYTES, Settings, get_settings
 from api.store import JOB_ORDERS, WORKERS
 from api.webhook_delivery import Dispatcher
-from api.webhook_events import WebhookEvents, refused_job_orders
+from api.webhook_events import WebhookEvents, refused_job_orders, top_rankings
 
 __all__ = ["create_app", "start_server"]
 
@@ -136,7 +136,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             _log.error("the server could not start\n%s", redacted_traceback(error))
             raise RuntimeError(f"start-up failed ({type(error).__name__}); see the log") from None
         app.state.server = server
-        app.state.webhooks = Dispatcher(server.engine, partial(refused_job_orders, server))
+        app.state.webhooks = Dispatcher(
+            server.engine, partial(refused_job_orders, server), partial(top_rankings, server)
+        )
         try:
             yield
         finally:

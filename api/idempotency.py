@@ -8,7 +8,9 @@ from the same caller and the same method, path, query and body gets that answer 
 marked ``Idempotent-Replayed: true``, without the work being done twice. The same key with
 another request is a 422 (the key was reused by mistake); while the first request is still
 running, a second one with its key is a 409 (retry later). Answers other than 2xx are not
-stored: a request that failed may be retried to succeed.
+stored: a request that failed may be retried to succeed. The answer of ``POST /keys`` is
+never stored either: it holds the new API key, which the store keeps only as a hash, so a
+request there with a key is refused (422) rather than half honoured.
 
 The caller is the SHA-256 of its ``Authorization`` header (keys are never stored), so two
 callers never see each other's answers. Stored answers are kept 24 hours
@@ -40,6 +42,8 @@ KEEP_FOR = dt.timedelta(hours=24)
 _KEY = re.compile(r"^[\x20-\x7e]{1,255}$")
 _BOUNDARY = re.compile(r"^multipart/[^;]*;.*\bboundary=(\"[^\"]+\"|[^;\s]+)", re.IGNORECASE)
 _REPLAYED = (b"idempotent-replayed", b"true")
+_SECRET_ANSWERS = frozenset({"/keys"})
+"""POSTs whose answer holds a secret the store keeps only hashed (a new API key)."""
 # Headers of the first answer that must not be replayed as they were.
 _NOT_REPLAYED = {b"content-length", b"date", b"server"}
 
@@ -69,6 +73,13 @@ class Idempotency:
             return
         if not _KEY.match(key):
             detail = "Idempotency-Key must be 1 to 255 printable ASCII characters"
+            await _answer(scope, receive, send, 422, detail)
+            return
+        if scope.get("path") in _SECRET_ANSWERS:
+            detail = (
+                "this answer holds a secret shown once and is never stored, so it cannot "
+                "be replayed: send the request without Idempotency-Key"
+            )
             await _answer(scope, receive, send, 422, detail)
             return
         body = await _body(receive)

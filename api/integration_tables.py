@@ -56,7 +56,8 @@ class IdempotentRequestRow(Base):
 
 
 class WebhookEndpointRow(Base):
-    """An agency's webhook endpoint: its URL, the events it wants (JSON list), its secret."""
+    """An agency's webhook endpoint: its URL, the events it wants (JSON list), its secret,
+    and ``top_k``: how much of each job order's ranking ``ranking.changed`` watches."""
 
     __tablename__ = "webhook_endpoints"
 
@@ -64,6 +65,7 @@ class WebhookEndpointRow(Base):
     agency_id: Mapped[str] = mapped_column(_ID, ForeignKey("agencies.id"))
     url: Mapped[str] = mapped_column(Text)
     events: Mapped[str] = mapped_column(Text)
+    top_k: Mapped[int] = mapped_column(Integer)
     secret: Mapped[str] = mapped_column(String(128))
     key_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -16,10 +16,11 @@ name a second time (DNS rebinding); the host goes in the ``Host`` header and, fo
 as the TLS server name.
 
 Events (the body's ``type``): ``job_order.refused`` (a stored job order that screening
-now refuses), ``round.finished`` (a batch run finished, failed or was cancelled),
-``upload.finished`` (an agency's bulk upload was applied). The state they are derived
-from (the refused job orders, the finished runs) is read in the background thread, after
-the request that changed it has been answered.
+now refuses), ``ranking.changed`` (the top ``k`` of one of the agency's job orders, over
+its own workers, is not what it was), ``round.finished`` (a batch run finished, failed or
+was cancelled), ``upload.finished`` (an agency's bulk upload was applied). The state they
+are derived from (refused job orders, rankings, finished runs) is read in the background
+thread, after the request that changed it has been answered.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from matcher.webhooks.ssrf import AllowList, ResolvedTarget, UnsafeTargetError, 
 
 __all__ = ["EVENTS", "RETRIES", "TIMEOUT_S", "Dispatcher", "Event", "allow_list"]
 
-Event = Literal["job_order.refused", "round.finished", "upload.finished"]
+Event = Literal["job_order.refused", "ranking.changed", "round.finished", "upload.finished"]
 EVENTS: tuple[str, ...] = get_args(Event)
 RETRIES = 8
 """Retries after the first attempt (about two days with the default delays)."""
@@ -87,6 +88,9 @@ class Dispatcher:
     refusals : callable
         Returns the refused job orders now, as ``(agency_id, job_order_id)`` pairs with
         their reasons (the live pool's screening).
+    rankings : callable
+        ``(agency_id, k)`` -> the worker ids of the top ``k`` of each of the agency's job
+        orders, over its own workers, by job-order id.
     first_delay_s : float
         The wait before the first retry (tests shorten it).
     """
@@ -95,12 +99,15 @@ class Dispatcher:
         self,
         engine: Engine,
         refusals: Callable[[], Mapping[tuple[str, str], list[dict[str, Any]]]],
+        rankings: Callable[[str, int], Mapping[str, list[str]]],
         *,
         first_delay_s: float = 5.0,
     ) -> None:
         self.engine = engine
         self.first_delay_s = first_delay_s
         self._refusals = refusals
+        self._rankings = rankings
+        self._tops: dict[str, Mapping[str, list[str]]] = {}  # by endpoint id
         self._queue: queue.Queue[_Emitted | str] = queue.Queue()
         self._stop = threading.Event()
         self._refused = set(refusals())
@@ -118,6 +125,10 @@ class Dispatcher:
     def job_orders_changed(self) -> None:
         """Queue a check for newly refused job orders (after a job-order write)."""
         self._queue.put("job_orders")
+
+    def records_changed(self) -> None:
+        """Queue a check of the watched rankings (after a worker or job-order write)."""
+        self._queue.put("rankings")
 
     def wake(self) -> None:
         """Send what is due now (after a replay)."""
@@ -140,6 +151,8 @@ class Dispatcher:
                     self._fan_out(item)
                 elif item == "job_orders":
                     self._check_refusals()
+                elif item == "rankings":
+                    self._check_rankings()
                 self._check_rounds()
                 self._send_due()
             except Exception as error:
@@ -153,6 +166,32 @@ class Dispatcher:
             data = {"agency_id": key[0], "job_order_id": key[1], "reasons": now[key]}
             self._fan_out(_Emitted("job_order.refused", key[0], data))
         self._refused = set(now)
+
+    def _check_rankings(self) -> None:
+        """Compare each watching endpoint's rankings with the last ones it was sent."""
+        with read_session(self.engine) as session:
+            watching = [
+                (row.id, row.agency_id, row.top_k)
+                for row in session.scalars(select(WebhookEndpointRow))
+                if "ranking.changed" in json.loads(row.events)
+            ]
+        for endpoint_id, agency_id, k in watching:
+            now = self._rankings(agency_id, k)
+            before = self._tops.get(endpoint_id)
+            self._tops[endpoint_id] = now
+            if before is None:
+                continue  # the first look: what later changes are compared with
+            for job_order_id in sorted(now.keys() | before.keys()):
+                old, new = before.get(job_order_id, []), now.get(job_order_id, [])
+                if old != new:
+                    data = {
+                        "agency_id": agency_id,
+                        "job_order_id": job_order_id,
+                        "top_k": k,
+                        "before": old,
+                        "after": new,
+                    }
+                    self._fan_out(_Emitted("ranking.changed", agency_id, data), endpoint_id)
 
     def _check_rounds(self) -> None:
         with read_session(self.engine) as session:
@@ -169,10 +208,12 @@ class Dispatcher:
             data = {"run_id": run_id, "status": status, "finished_at": finished}
             self._fan_out(_Emitted("round.finished", None, data))
 
-    def _fan_out(self, emitted: _Emitted) -> None:
-        """One pending delivery per endpoint that chose the event."""
+    def _fan_out(self, emitted: _Emitted, endpoint_id: str | None = None) -> None:
+        """One pending delivery per endpoint that chose the event (or to one endpoint)."""
         with write_session(self.engine) as session:
             query = select(WebhookEndpointRow)
+            if endpoint_id is not None:
+                query = query.where(WebhookEndpointRow.id == endpoint_id)
             if emitted.agency_id is not None:
                 query = query.where(WebhookEndpointRow.agency_id == emitted.agency_id)
             for endpoint in session.scalars(query):

@@ -6,7 +6,9 @@ An ASGI middleware: once a request has been answered with a 2xx, it tells the
 * a bulk upload of an agency's key: ``upload.finished`` for that agency, with the
   upload's counts (an officer's upload of several agencies' records raises none);
 * any write of job orders or of the agency register: a check for newly refused job
-  orders (``job_order.refused``), made by the dispatcher's thread.
+  orders (``job_order.refused``), made by the dispatcher's thread;
+* any write of workers, job orders or the register: a check of the rankings endpoints
+  watch (``ranking.changed``), made by the dispatcher's thread.
 
 ``round.finished`` needs no request: the dispatcher sees finished batch runs in the store.
 """
@@ -18,15 +20,19 @@ import json
 import re
 from typing import Any
 
+from sqlalchemy import select
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.database import read_session
 from api.deps import Server
+from api.tables import VacancyRow
 
-__all__ = ["WebhookEvents", "refused_job_orders"]
+__all__ = ["WebhookEvents", "refused_job_orders", "top_rankings"]
 
 _UPLOADS = {"/workers/bulk": "workers", "/job-orders/bulk": "job_orders"}
 _CHANGES_REFUSALS = re.compile(r"^/(job-orders|agencies)(/|$)")
+_CHANGES_RANKINGS = re.compile(r"^/(workers|job-orders|agencies)(/|$)")
 _WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -39,7 +45,7 @@ class WebhookEvents:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on; after a 2xx write, queue its events."""
         method, path = scope.get("method"), scope.get("path", "")
-        watched = path in _UPLOADS or _CHANGES_REFUSALS.match(path) is not None
+        watched = _CHANGES_RANKINGS.match(path) is not None
         if scope["type"] != "http" or method not in _WRITES or not watched:
             await self.app(scope, receive, send)
             return
@@ -62,6 +68,7 @@ class WebhookEvents:
             return
         if _CHANGES_REFUSALS.match(path):
             dispatcher.job_orders_changed()
+        dispatcher.records_changed()
         if path in _UPLOADS:
             agency_id = self._agency_of(scope)
             if agency_id is not None:
@@ -90,3 +97,28 @@ def refused_job_orders(server: Server) -> dict[tuple[str, str], list[dict[str, A
         agencies=server.agencies, as_of=dt.date.today(), scope=None, lang="en"
     )
     return {(r["agency_id"], r["vacancy_id"]): r["reasons"] for r in found}
+
+
+def top_rankings(server: Server, agency_id: str, k: int) -> dict[str, list[str]]:
+    """The worker ids of the top ``k`` of each of an agency's stored job orders (over the
+    agency's own workers, as its key sees them), today; refused job orders rank nobody."""
+    today = dt.date.today()
+    with read_session(server.engine) as session:
+        ids = list(session.scalars(select(VacancyRow.id).where(VacancyRow.agency_id == agency_id)))
+    found: dict[str, list[str]] = {}
+    for job_order_id in ids:
+        try:
+            order = server.ranking.stored_job_order(job_order_id, agency_id)
+        except LookupError:
+            continue  # deleted meanwhile
+        results, _ = server.ranking.candidates(
+            order,
+            agencies=server.agencies,
+            as_of=today,
+            k=k,
+            include_ineligible=False,
+            agency_id=agency_id,
+            lang="en",
+        )
+        found[job_order_id] = [r["worker_id"] for r in results]
+    return found

@@ -92,20 +92,16 @@ def export_jobposting(
 
     day = as_of.date() if as_of else dt.date.today()
     problems: list[Problem] = []
-    orders: list[Any] = []
-    register: list[Any] | None = None
-    for path, kind in ((vacancies, "vacancies"), (agencies, "agencies")):
-        if path is None:
-            continue
+
+    def read(path: Path, kind: RecordKind) -> list[Any]:
         try:
-            records = read_records(path, kind)  # type: ignore[arg-type]
+            return list(read_records(path, kind).records)
         except InvalidInputError as error:
-            problems += error.problems
-            continue
-        if kind == "vacancies":
-            orders = list(records.records)
-        else:
-            register = list(records.records)
+            problems.extend(error.problems)
+            return []
+
+    orders = read(vacancies, "vacancies")
+    register = None if agencies is None else read(agencies, "agencies")
     if problems:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)

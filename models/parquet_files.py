@@ -267,9 +267,7 @@ def _from_arrow(value: Any, node: _Node | None) -> Any:
     if isinstance(value, dict):
         fields = dict(node.fields) if node is not None and node.kind == "struct" else {}
         child = node.items if node is not None and node.kind == "map" else None
-        return {
-            k: _from_arrow(v, fields.get(k, child)) for k, v in value.items() if v is not None
-        }
+        return {k: _from_arrow(v, fields.get(k, child)) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         if node is not None and node.kind == "map":
             # pyarrow reads a map as a list of (key, value) pairs.

@@ -42,6 +42,7 @@ class EndpointRequest(BaseModel):
     url: Annotated[str, Field(min_length=8, max_length=2000)]
     events: Annotated[list[Event], Field(min_length=1, max_length=10)]
     agency_id: Identifier | None = None
+    top_k: Annotated[int, Field(ge=1, le=100)] = 10
 
 
 class AllowListRequest(BaseModel):
@@ -61,6 +62,7 @@ def _endpoint(row: WebhookEndpointRow) -> dict[str, Any]:
         "agency_id": row.agency_id,
         "url": row.url,
         "events": json.loads(row.events),
+        "top_k": row.top_k,
         "created_at": row.created_at.isoformat(),
     }
 
@@ -86,7 +88,9 @@ def _delivery(row: WebhookDeliveryRow) -> dict[str, Any]:
 
 
 @router.post("/endpoints", status_code=201, responses=responses(413))
-def register_endpoint(request: EndpointRequest, principal: Writer, server: ServerDep) -> Response:
+def register_endpoint(
+    request: EndpointRequest, principal: Writer, server: ServerDep, http: Request
+) -> Response:
     """Register an endpoint of the caller's agency (officers name ``agency_id``).
 
     The answer carries ``secret`` (``whsec_...``), shown only here: deliveries are signed
@@ -105,12 +109,16 @@ def register_endpoint(request: EndpointRequest, principal: Writer, server: Serve
         agency_id=agency_id,
         url=request.url,
         events=json.dumps(sorted(set(request.events))),
+        top_k=request.top_k,
         secret=new_secret(),
         key_id=principal.key_id,
         created_at=dt.datetime.now(dt.UTC),
     )
     with write_session(server.engine) as session:
         session.add(row)
+    dispatcher = getattr(http.app.state, "webhooks", None)
+    if dispatcher is not None and "ranking.changed" in request.events:
+        dispatcher.records_changed()  # the rankings the endpoint is compared against
     return json_response(json.dumps({**_endpoint(row), "secret": row.secret}), 201)
 
 

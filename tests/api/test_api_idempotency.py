@@ -114,3 +114,12 @@ def test_if_match_on_an_agency_licence(api: Api, pool_data: PoolData) -> None:
     ok = api.client.patch(f"{path}/licence", json=change, headers={**api.officer, "If-Match": etag})
     assert ok.status_code == 200, ok.text
     assert ok.headers["etag"] != etag
+
+
+def test_a_new_api_key_is_never_stored_for_replay(api: Api) -> None:
+    body = {"role": "auditor"}
+    refused = api.client.post(
+        "/keys", json=body, headers={**api.officer, "Idempotency-Key": "key-1"}
+    )
+    assert refused.status_code == 422
+    assert api.client.post("/keys", json=body, headers=api.officer).status_code == 201

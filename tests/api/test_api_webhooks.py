@@ -206,3 +206,51 @@ def test_a_refused_job_order_is_announced(api: Api, receiver: Receiver) -> None:
     assert {e["type"] for e in events} == {"job_order.refused"}
     assert all(e["data"]["agency_id"] == AGENCY_A for e in events)
     assert all(r["kind"] == "agency_not_licensed" for e in events for r in e["data"]["reasons"])
+
+
+def test_a_finished_round_is_announced(api: Api, receiver: Receiver) -> None:
+    _allow_loopback(api)
+    _register(api, receiver.url, ["round.finished"], api.keys["a"])
+    first = api.client.post("/batch-runs", json={"as_of": "2026-03-01"}, headers=api.officer)
+    second = api.client.post("/batch-runs", json={"as_of": "2026-03-01"}, headers=api.officer)
+    api.client.post(f"/batch-runs/{second.json()['id']}/cancel", headers=api.officer)
+    received = receiver.wait_for(2, timeout_s=120)
+    finished = {
+        e["data"]["run_id"]: e["data"]["status"] for e in (json.loads(b) for _, b in received)
+    }
+    assert finished == {first.json()["id"]: "done", second.json()["id"]: "cancelled"}
+
+
+def test_a_change_in_a_top_k_is_announced(
+    api: Api, pool_data: PoolData, receiver: Receiver
+) -> None:
+    _allow_loopback(api)
+    mine = api.keys["a"]
+    order = next(
+        v["id"]
+        for v in pool_data.of("vacancies", AGENCY_A)
+        if len(
+            api.client.get(
+                f"/job-orders/{v['id']}/candidates", params={"k": 3}, headers=mine
+            ).json()["results"]
+        )
+        == 3
+    )
+    top = api.client.get(f"/job-orders/{order}/candidates", params={"k": 3}, headers=mine)
+    before = [r["worker_id"] for r in top.json()["results"]]
+    endpoint = api.client.post(
+        "/webhooks/endpoints",
+        json={"url": receiver.url, "events": ["ranking.changed"], "top_k": 3},
+        headers=mine,
+    )
+    assert endpoint.status_code == 201, endpoint.text
+    time.sleep(2.0)  # the first look at the rankings, taken in the background
+    assert api.client.delete(f"/workers/{before[0]}", headers=mine).status_code == 204
+    received = receiver.wait_for(1)
+    time.sleep(0.5)
+    events = [json.loads(body)["data"] for _, body in received]
+    changed = next(e for e in events if e["job_order_id"] == order)
+    assert changed["before"] == before
+    assert before[0] not in changed["after"]
+    assert changed["after"][:2] == before[1:]
+    assert all(before[0] in e["before"] for e in events)  # nothing else moved

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("agency_id", _ID, sa.ForeignKey("agencies.id"), nullable=False),
         sa.Column("url", sa.Text, nullable=False),
         sa.Column("events", sa.Text, nullable=False),
+        sa.Column("top_k", sa.Integer, nullable=False),
         sa.Column("secret", sa.String(128), nullable=False),
         sa.Column("key_id", sa.String(32), nullable=False),
         sa.Column("created_at", _WHEN, nullable=False),
