@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -29,11 +30,13 @@ from api.cursors import CursorSigner, cursor_key
 from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
 from api.errors import install_handlers, responses
+from api.idempotency import Idempotency
 from api.internal_errors import InternalErrors
 from api.json_bodies import StrictJsonBodies
 from api.keys import KeyChecker, KeyRequestError, ensure_admin_key
 from api.live_pool import LivePool
 from api.memory import freeze_long_lived
+from api.preconditions import Preconditions
 from api.quarantine import Unreadable, quarantine, readable_agencies, readable_records
 from api.ranking import Ranking
 from api.rate_limits import RateLimiter
@@ -41,6 +44,7 @@ from api.routers import (
     agencies,
     audit,
     batch_runs,
+    feeds,
     health,
     insights,
     job_orders,
@@ -48,11 +52,14 @@ from api.routers import (
     rankings,
     reintegration,
     reports,
+    webhooks,
     workers,
 )
 from api.safe_logging import redacted_traceback
 from api.settings import MAX_JSON_BODY_BYTES, Settings, get_settings
 from api.store import JOB_ORDERS, WORKERS
+from api.webhook_delivery import Dispatcher
+from api.webhook_events import WebhookEvents, refused_job_orders, top_rankings
 
 __all__ = ["create_app", "start_server"]
 
@@ -131,9 +138,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             _log.error("the server could not start\n%s", redacted_traceback(error))
             raise RuntimeError(f"start-up failed ({type(error).__name__}); see the log") from None
         app.state.server = server
+        app.state.webhooks = Dispatcher(
+            server.engine, partial(refused_job_orders, server), partial(top_rankings, server)
+        )
         try:
             yield
         finally:
+            app.state.webhooks.close()
             server.batches.shutdown()
             server.audit.close()
             server.keys.close()
@@ -164,12 +175,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batch_runs.router,
         quarantined.router,
         reintegration.router,
+        feeds.promotion_router,
+        webhooks.router,
     ):
         app.include_router(router, **keyed)  # type: ignore[arg-type]
     app.include_router(health.router, max_body_size=MAX_JSON_BODY_BYTES)
+    app.include_router(feeds.router, max_body_size=MAX_JSON_BODY_BYTES)
     # Added innermost first: CORS answers outermost, so every answer (429, 413, 500)
     # carries its headers and a browser page of an allowed origin can read it.
+    app.add_middleware(WebhookEvents)
     app.add_middleware(StrictJsonBodies, max_bytes=MAX_JSON_BODY_BYTES)
+    app.add_middleware(Preconditions)
+    app.add_middleware(Idempotency)
     app.add_middleware(InternalErrors)
     uploads = [
         getattr(route, "path", "")

@@ -22,6 +22,7 @@ from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES
 from cli.flags import MAX_TOP, bounded_day
 from cli.insights import insights
+from cli.interchange import export_app, import_app
 from cli.keys import keys_app
 from cli.plan_training import plan_training
 from cli.reintegrate import reintegrate
@@ -49,6 +50,8 @@ normalize_app = typer.Typer(
 )
 app.add_typer(normalize_app, name="normalize")
 app.add_typer(keys_app, name="keys")
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
 app.command()(serve)
 
 InputFile = Annotated[

@@ -16,7 +16,7 @@ import typer
 
 from cli.memory import loading
 from cli.report import EXIT_INVALID, report_problems
-from matcher.atomic import atomic_output
+from matcher.atomic import atomic_output, atomic_path
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency
 from models.files import InvalidInputError, Problem, RecordKind, read_records
@@ -95,8 +95,25 @@ def load_run(
     return prepare_run(pool, orders, register, as_of or dt.date.today())
 
 
-def write_records(records: Iterable[dict[str, Any]], out: Path | None) -> None:
-    """Write JSON Lines to ``out`` or stdout."""
+def write_records(
+    records: Iterable[dict[str, Any]], out: Path | None, *, kind: RecordKind | None = None
+) -> None:
+    """Write JSON Lines to ``out`` or stdout; Parquet when ``out`` ends in ``.parquet``.
+
+    ``kind`` types a Parquet file's columns by that record kind's schema (an import's
+    workers or job orders); without it they are inferred from the records (results).
+    """
+    if out is not None and out.suffix.lower() == ".parquet":
+        from models.parquet_files import parquet_table, write_parquet
+
+        try:
+            table = parquet_table(records, kind)
+        except ValueError as error:
+            typer.echo(f"error: {out}: {error}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        with atomic_path(out) as temporary:
+            write_parquet(table, temporary)
+        return
     lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     if out is None:
         for line in lines:

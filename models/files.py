@@ -171,15 +171,16 @@ class InvalidInputError(ValueError):
 
 
 def read_records(
-    path: str | Path, kind: RecordKind, *, fmt: FileFormat | None = None
+    path: str | Path, kind: RecordKind, *, fmt: FileFormat | Literal["parquet"] | None = None
 ) -> ReadResult[Any]:
     """Read and validate a whole file; raise :class:`InvalidInputError` if any record is bad.
 
     Parameters
     ----------
-    path : path of a ``.jsonl``, ``.json`` or ``.csv`` file
+    path : path of a ``.jsonl``, ``.json``, ``.csv`` or ``.parquet`` file
     kind : which records the file holds
-    fmt : the format; by default taken from the extension (or sniffed from the content)
+    fmt : the format; by default taken from the extension (or sniffed from the content);
+        Parquet is read by :mod:`models.parquet_files`
 
     Returns
     -------
@@ -187,8 +188,13 @@ def read_records(
         All records, in file order, and the warnings; ``errors`` is empty.
     """
     path = Path(path)
-    with path.open("rb") as handle:
-        result = read_stream(handle, kind, name=str(path), fmt=fmt, suffix=path.suffix)
+    if fmt == "parquet" or (fmt is None and _parquet_file(path)):
+        from models.parquet_files import read_parquet  # pyarrow only when a file needs it
+
+        result = read_parquet(path, kind)
+    else:
+        with path.open("rb") as handle:
+            result = read_stream(handle, kind, name=str(path), fmt=fmt, suffix=path.suffix)
     if not result.ok:
         problems = list(result.errors)
         listed = len({p.line for p in problems})
@@ -376,6 +382,14 @@ def _duplicate(kind: str, key: tuple[str, ...], first: int) -> tuple[str | None,
         )
     owner = f" for agency {key[0]!r}" if len(key) == 2 else ""
     return "id", f"duplicate id {key[-1]!r}{owner} (first on line {first})"
+
+
+def _parquet_file(path: Path) -> bool:
+    """A ``.parquet`` file, or one that starts with Parquet's magic number."""
+    if path.suffix.lower() == ".parquet":
+        return True
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PAR1"
 
 
 def _format_of(suffix: str, head: bytes) -> FileFormat:

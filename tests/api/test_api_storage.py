@@ -84,7 +84,9 @@ def test_migrations_create_the_schema_once(engine: Engine) -> None:
     expected = {"agencies", "workers", "job_orders", "api_keys", "audit_log", "batch_runs"}
     assert {*expected, "quarantined_records", "opportunities"} <= tables
     with read_session(engine) as session:
-        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0004_reint2"
+        assert (
+            session.scalar(text("SELECT version_num FROM alembic_version")) == "0005_integrations"
+        )
 
 
 def test_put_find_and_conflicts(engine: Engine, pool_data: PoolData) -> None:

@@ -1,0 +1,203 @@
+"""``selaras export`` and ``selaras import``: job orders and workers in other standards.
+
+``export jobposting`` writes schema.org JobPosting JSON-LD (one object per line) for the
+open, non-refused job orders; ``export hr-json`` writes workers as HR Open HR-JSON
+candidate documents. ``import jobposting`` and ``import hr-json`` read those standards
+into Selaras records. The mappings are :mod:`matcher.interchange` (docs/integrations.md).
+
+An import is all or nothing, like ``selaras validate``: any error (named by file, line and
+JSON path) exits 1 and writes nothing; what a Selaras record has no field for is a warning
+on stderr. Notes of an export (a field the standard cannot carry, a requirement that is
+never published) go to stderr as ``note:`` lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.flags import bounded_day
+from cli.report import EXIT_INVALID, count_of, report_problems
+
+if TYPE_CHECKING:
+    from matcher.interchange.records import RecordNote
+    from models.files import ReadResult
+    from models.kinds import RecordKind
+
+__all__ = ["export_app", "import_app"]
+
+export_app = typer.Typer(
+    help="Write Selaras records in other standards (schema.org JobPosting, HR-JSON).",
+    no_args_is_help=True,
+)
+import_app = typer.Typer(
+    help="Read schema.org JobPosting or HR-JSON documents into Selaras records.",
+    no_args_is_help=True,
+)
+
+DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+InFile = Annotated[
+    Path,
+    typer.Argument(exists=True, dir_okay=False, readable=True, metavar="FILE"),
+]
+OutFile = Annotated[
+    Path | None,
+    typer.Option(
+        dir_okay=False,
+        metavar="FILE",
+        help="Write here (JSON Lines; .parquet for Parquet); default stdout.",
+    ),
+]
+AgencyId = Annotated[
+    str | None,
+    typer.Option(
+        "--agency",
+        metavar="ID",
+        help="The agency of every record; else each document must carry Selaras's own.",
+    ),
+]
+
+
+@export_app.command("jobposting")
+def export_jobposting(
+    vacancies: DataFile,
+    agencies: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="The day of the export: datePosted, and what is still open (default today).",
+            callback=bounded_day,
+        ),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+) -> None:
+    """Write every open, non-refused job order as schema.org JobPosting JSON-LD, one per line.
+
+    A job order is open until its start date. Screening is the one ``selaras match`` runs
+    (refused job orders are left out; with no --agencies licences are not checked).
+    """
+    from cli.matching import write_records
+    from matcher.interchange.records import ExportError
+    from matcher.rules.postings import advertised, export_postings
+    from models.files import InvalidInputError, Problem, read_records
+
+    day = as_of.date() if as_of else dt.date.today()
+    problems: list[Problem] = []
+
+    def read(path: Path, kind: RecordKind) -> list[Any]:
+        try:
+            return list(read_records(path, kind).records)
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+            return []
+
+    orders = read(vacancies, "vacancies")
+    register = None if agencies is None else read(agencies, "agencies")
+    if problems:
+        report_problems(problems)
+        raise typer.Exit(EXIT_INVALID)
+    chosen = advertised(orders, register, day)
+    try:
+        exported = export_postings(chosen, day)
+    except ExportError as error:
+        _report_notes(error.problems, prefix="error: ")
+        raise typer.Exit(EXIT_INVALID) from None
+    _report_notes(exported.notes)
+    write_records(exported.postings, out)
+    left = len(orders) - len(chosen)
+    typer.echo(
+        f"{count_of(len(chosen), 'postings')} written; {left} of {len(orders)} job orders "
+        "not open (refused, or started)",
+        err=True,
+    )
+
+
+@export_app.command("hr-json")
+def export_hrjson(workers: DataFile, out: OutFile = None) -> None:
+    """Write every worker as an HR Open HR-JSON 4.2 candidate document, one per line."""
+    from cli.matching import write_records
+    from matcher.interchange.hrjson_export import export_candidates
+    from models.files import InvalidInputError, read_records
+
+    try:
+        records = read_records(workers, "workers")
+    except InvalidInputError as error:
+        report_problems(error.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    exported = export_candidates(records.records)
+    _report_notes(exported.notes)
+    write_records(exported.candidates, out)
+
+
+@import_app.command("jobposting")
+def import_jobposting(
+    file: InFile,
+    agency: AgencyId = None,
+    programme: Annotated[
+        str | None,
+        typer.Option(
+            metavar="P",
+            help="The destination programme of every posting; else each must carry "
+            "Selaras's selaras:programme (it is never guessed).",
+        ),
+    ] = None,
+    out: OutFile = None,
+) -> None:
+    """Read schema.org JobPosting JSON-LD into job orders (JSON Lines, or Parquet by --out).
+
+    Exit 1 listing every error when any posting cannot be read: nothing is written then.
+    """
+    from matcher.interchange.jobposting_import import read_jobpostings
+
+    text = _text(file)
+    result = read_jobpostings(text, name=str(file), programme=programme, agency_id=agency)
+    _write_records(result, "vacancies", out)
+
+
+@import_app.command("hr-json")
+def import_hrjson(file: InFile, agency: AgencyId = None, out: OutFile = None) -> None:
+    """Read HR Open HR-JSON candidate documents into worker records.
+
+    Exit 1 listing every error when any document cannot be read: nothing is written then.
+    """
+    from matcher.interchange.hrjson_import import read_candidates
+
+    result = read_candidates(_text(file), name=str(file), agency_id=agency)
+    _write_records(result, "workers", out)
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8-sig")
+    except UnicodeDecodeError as error:
+        typer.echo(f"{path}: file is not UTF-8 text ({error.reason})", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def _write_records(result: ReadResult[Any], kind: RecordKind, out: Path | None) -> None:
+    """Write an import's records, or report its errors and exit 1 (writing nothing)."""
+    report_problems(result.warnings, prefix="warning: ")
+    if not result.ok:
+        report_problems(result.errors)
+        if result.truncated:
+            typer.echo(f"{result.lines_with_errors:,} records with errors in all", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    from cli.matching import write_records
+
+    records = (r.model_dump(mode="json", exclude_none=True) for r in result.records)
+    write_records(records, out, kind=kind)
+    typer.echo(f"{count_of(len(result.records), kind)} imported", err=True)
+
+
+def _report_notes(notes: Iterable[RecordNote], *, prefix: str = "note: ") -> None:
+    for note in notes:
+        typer.echo(f"{prefix}{note}", err=True)
