@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from matcher.rules.reading import DataFileError, Node, show
 from matcher.rules.types import (
@@ -74,6 +74,14 @@ _SEX_KEYS = frozenset({"sex", "gender"})
 T = TypeVar("T")
 
 
+class SourcedFields(TypedDict):
+    """The keyword arguments of ``matcher.rules.types.Sourced``."""
+
+    source: str
+    also: tuple[str, ...]
+    status: str
+
+
 class RulePackError(DataFileError):
     """A rule pack file is malformed; the message names the file and the key."""
 
@@ -83,6 +91,10 @@ class _Obj(Node):
 
     def status(self) -> str:
         return self.choice("status", STATUSES)
+
+    def sourced(self) -> SourcedFields:
+        """Read the provenance every ``Sourced`` record ends with (keyword arguments)."""
+        return {"source": self.source_key(), "also": self.source_keys(), "status": self.status()}
 
 
 def _done(o: _Obj, value: T) -> T:
@@ -129,9 +141,7 @@ def _language(o: _Obj) -> LanguageRule:
             not_accepted=tuple(_not_accepted(x) for x in o.nodes("not_accepted", required=False)),
             exemptions=o.texts("exemptions", required=False),
             detail=o.text("detail"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -146,9 +156,7 @@ def _validity(o: _Obj, test: str) -> LanguageValidity:
             months=o.integer("months", low=1),
             counts_from=o.choice("counts_from", ("result_date",)),
             detail=o.text("detail"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -169,9 +177,7 @@ def _age(o: _Obj) -> AgeWindow:
         at=o.choice("at", AGE_AT),
         min_by_education=MappingProxyType(by_education),
         detail=o.text("detail"),
-        source=o.source_key(),
-        also=o.source_keys(),
-        status=o.status(),
+        **o.sourced(),
     )
     low, high = window.minimum, window.maximum
     if low is not None and high is not None and low > high:
@@ -200,9 +206,7 @@ def _stay_cap(o: _Obj) -> StayCap:
             includes_contract=o.flag("includes_contract"),
             detail=o.text("detail"),
             detail_id=o.text("detail_id"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -212,9 +216,7 @@ def _contract(o: _Obj) -> ContractRule:
         max_months=o.integer("max_months", low=1),
         extendable_to_months=o.opt_integer("extendable_to_months", low=1),
         detail=o.text("detail"),
-        source=o.source_key(),
-        also=o.source_keys(),
-        status=o.status(),
+        **o.sourced(),
     )
     if rule.extendable_to_months is not None and rule.extendable_to_months < rule.max_months:
         raise o.error("extendable_to_months", "is below max_months")
@@ -228,9 +230,7 @@ def _availability(o: _Obj) -> Availability:
             o.day("last_start_date"),
             o.text("detail"),
             o.text("detail_id"),
-            o.source_key(),
-            o.source_keys(),
-            o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -242,9 +242,7 @@ def _health(o: _Obj) -> HealthGate:
             o.choice("gate", HEALTH_FIELDS),
             o.text("detail"),
             o.text("detail_id"),
-            o.source_key(),
-            o.source_keys(),
-            o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -294,9 +292,7 @@ def _skill_gate(o: _Obj) -> SkillGate:
         routes=tuple(_route(r) for r in o.nodes("routes")),
         categories=tuple(_category(c) for c in o.nodes("categories", required=False)),
         exemptions=o.texts("exemptions", required=False),
-        source=o.source_key(),
-        also=o.source_keys(),
-        status=o.status(),
+        **o.sourced(),
     )
     if gate.mode == "gate" and not gate.routes:
         raise o.error("routes", "a gate needs at least one route (or mode 'review')")
@@ -334,9 +330,7 @@ def _exemption(o: _Obj) -> Exemption:
             certificates_any=certificates,
             other=other,
             exempts=effects,
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -351,9 +345,7 @@ def _pack_flag(o: _Obj) -> PackFlag:
             scope=o.choice("scope", ("job_order", "worker")),
             detail=o.text("detail"),
             detail_id=o.text("detail_id"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -366,9 +358,7 @@ def _job_order_flag(o: _Obj) -> JobOrderFlag:
             o.text("field"),
             o.text("kind"),
             o.text("detail"),
-            o.source_key(),
-            o.source_keys(),
-            o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -387,9 +377,7 @@ def _legal_rule(o: _Obj) -> LegalRule:
             detail=o.text("detail"),
             params=MappingProxyType(dict(params)),
             checkable=o.flag("checkable"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -410,9 +398,7 @@ def _moratorium(o: _Obj) -> Moratorium:
                 country=e.country("country"),
                 detail=e.text("detail"),
                 min_wage=_one(e.opt_node("min_wage"), _money),
-                source=e.source_key(),
-                also=e.source_keys(),
-                status=e.status(),
+                **e.sourced(),
             ),
         )
         for e in o.nodes("exceptions", required=False)
@@ -432,9 +418,7 @@ def _moratorium(o: _Obj) -> Moratorium:
             countries=countries,
             countries_detail=o.text("countries_detail"),
             exceptions=exceptions,
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -473,9 +457,7 @@ def _wage_floor(o: _Obj, pack_country: str | None) -> WageFloor:
         label=o.opt_text("label"),
         note=o.opt_text("note"),
         allowances=tuple(_allowance(a) for a in o.nodes("allowances", required=False)),
-        source=o.source_key(),
-        also=o.source_keys(),
-        status=o.status(),
+        **o.sourced(),
     )
     if floor.effective_until is not None and floor.effective_until < floor.effective_from:
         raise o.error("effective_until", "is before effective_from")
@@ -490,9 +472,7 @@ def _fallback(o: _Obj) -> WageFloorFallback:
             flag_kind=o.text("flag_kind"),
             detail=o.text("detail"),
             detail_id=o.text("detail_id"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -505,9 +485,7 @@ def _no_floor(o: _Obj) -> NoStatutoryFloor:
             o.currency("currency"),
             o.text("detail"),
             o.text("detail_id"),
-            o.source_key(),
-            o.source_keys(),
-            o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -520,9 +498,7 @@ def _coverage(o: _Obj) -> Coverage:
             o.day("until"),
             o.text("detail"),
             o.text("detail_id"),
-            o.source_key(),
-            o.source_keys(),
-            o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -541,9 +517,7 @@ def _threshold(o: _Obj) -> SalaryThreshold:
             mode=o.choice("mode", ("gate", "review")),
             applies_to=o.text("applies_to"),
             detail=o.text("detail"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 
@@ -560,9 +534,7 @@ def _hours(o: _Obj) -> HoursConvention:
             derivation=o.text("derivation"),
             use_for_floor_check=o.flag("use_for_floor_check"),
             detail=o.text("detail"),
-            source=o.source_key(),
-            also=o.source_keys(),
-            status=o.status(),
+            **o.sourced(),
         ),
     )
 

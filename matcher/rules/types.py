@@ -43,6 +43,7 @@ __all__ = [
     "SkillCategory",
     "SkillGate",
     "SkillRoute",
+    "Sourced",
     "StayCap",
     "WageFloor",
     "WageFloorFallback",
@@ -51,6 +52,19 @@ __all__ = [
 STATUSES = ("verified", "unverified")
 """``verified``: sourced and not marked unverified in the research notes; ``unverified``: marked
 unverified, conflicting, derived without a stated source, or assumed beyond its sources."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sourced:
+    """Where a rule comes from; every sourced record of a pack ends with these fields.
+
+    ``source`` is the key of its source in ``RulePack.sources``, ``also`` corroborating keys and
+    ``status`` one of STATUSES. Keyword-only, so each record's own fields keep their positions.
+    """
+
+    source: str
+    also: tuple[str, ...]
+    status: str
 
 
 @dataclass(frozen=True)
@@ -75,33 +89,27 @@ class NotAccepted:
 
 
 @dataclass(frozen=True)
-class LanguageRule:
+class LanguageRule(Sourced):
     """The programme's language gate: any one of ``any_of`` met on the named test itself."""
 
     any_of: tuple[LanguageOption, ...]
     not_accepted: tuple[NotAccepted, ...]
     exemptions: tuple[str, ...]
     detail: str
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class LanguageValidity:
+class LanguageValidity(Sourced):
     """How long a test result counts for this programme, from the result's date."""
 
     test: str
     months: int
     counts_from: str
     detail: str
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class AgeWindow:
+class AgeWindow(Sourced):
     """An inclusive age window in whole years; ``None`` bounds are open.
 
     ``min_by_education`` raises the minimum for an education level to (years, months).
@@ -112,9 +120,6 @@ class AgeWindow:
     at: str
     min_by_education: Mapping[str, tuple[int, int]]
     detail: str
-    source: str
-    also: tuple[str, ...]
-    status: str
 
     def admits(self, age_years: int) -> bool:
         """Return whether a worker of ``age_years`` completed years is inside the window.
@@ -135,7 +140,7 @@ class AgeWindow:
 
 
 @dataclass(frozen=True)
-class StayCap:
+class StayCap(Sourced):
     """A cap on months spent abroad under ``programmes`` (in ``countries`` when given).
 
     With ``includes_contract`` the prior months plus the new contract must fit the cap;
@@ -148,45 +153,33 @@ class StayCap:
     includes_contract: bool
     detail: str
     detail_id: str  # the same in Indonesian: a result can show it
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class ContractRule:
+class ContractRule(Sourced):
     """The programme's contract length (initial maximum and extension limit)."""
 
     max_months: int
     extendable_to_months: int | None
     detail: str
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class Availability:
+class Availability(Sourced):
     """The last start date a job order under this programme can have."""
 
     last_start_date: dt.date
     detail: str
     detail_id: str  # the same in Indonesian: a result can show it
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class HealthGate:
+class HealthGate(Sourced):
     """A worker ``health`` field (docs/format.md) that must be ``true``."""
 
     gate: str
     detail: str
     detail_id: str  # the same in Indonesian: a result can show it
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
@@ -229,7 +222,7 @@ class SkillCategory:
 
 
 @dataclass(frozen=True)
-class SkillGate:
+class SkillGate(Sourced):
     """A programme skill or certificate gate met by any one of ``routes``.
 
     ``mode`` is ``gate`` (unmet -> a gap of ``gap_kind``) or ``review`` (cannot be checked
@@ -244,9 +237,6 @@ class SkillGate:
     routes: tuple[SkillRoute, ...]
     categories: tuple[SkillCategory, ...]
     exemptions: tuple[str, ...]
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
@@ -259,7 +249,7 @@ class ExemptionEffect:
 
 
 @dataclass(frozen=True)
-class Exemption:
+class Exemption(Sourced):
     """Evidence that waives gates (e.g. TITP (ii) completion for SSW (i))."""
 
     id: str
@@ -268,13 +258,10 @@ class Exemption:
     certificates_any: tuple[CertificateRequirement, ...]
     other: str | None
     exempts: tuple[ExemptionEffect, ...]
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class PackFlag:
+class PackFlag(Sourced):
     """A destination rule shown to the officer and never applied (e.g. one naming a sex)."""
 
     id: str
@@ -283,26 +270,20 @@ class PackFlag:
     scope: str
     detail: str
     detail_id: str  # the same in Indonesian: a result can show it
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class JobOrderFlag:
+class JobOrderFlag(Sourced):
     """A job-order field that, when set, is flagged with ``kind`` and this legal basis."""
 
     id: str
     field: str
     kind: str
     detail: str
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class LegalRule:
+class LegalRule(Sourced):
     """A legal rule on a job order or worker: ``outcome`` refuse, gap or flag, of ``kind``.
 
     ``checkable`` is ``False`` when the Selaras format has no field to check it with.
@@ -315,9 +296,6 @@ class LegalRule:
     detail: str
     params: Mapping[str, object]
     checkable: bool
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
@@ -338,20 +316,17 @@ class MoratoriumCountry:
 
 
 @dataclass(frozen=True)
-class MoratoriumException:
+class MoratoriumException(Sourced):
     """A channel a moratorium does not block (described, with its own conditions)."""
 
     id: str
     country: str
     detail: str
     min_wage: Money | None
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class Moratorium:
+class Moratorium(Sourced):
     """A placement ban for ``employer_types`` in ``countries`` from ``effective_from``."""
 
     id: str
@@ -363,9 +338,6 @@ class Moratorium:
     countries: tuple[MoratoriumCountry, ...]
     countries_detail: str
     exceptions: tuple[MoratoriumException, ...]
-    source: str
-    also: tuple[str, ...]
-    status: str
 
     def covers(self, country: str, employer_type: str, on: dt.date) -> MoratoriumCountry | None:
         """Return the covered country entry if this moratorium blocks the placement.
@@ -402,7 +374,7 @@ class Allowance:
 
 
 @dataclass(frozen=True)
-class WageFloor:
+class WageFloor(Sourced):
     """One statutory floor row: in force from ``effective_from`` until a later row replaces it.
 
     ``category`` is ``None`` for the general floor; otherwise the row is a sector, grade or
@@ -422,52 +394,40 @@ class WageFloor:
     label: str | None
     note: str | None
     allowances: tuple[Allowance, ...]
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class WageFloorFallback:
+class WageFloorFallback(Sourced):
     """What to do when the workplace region is missing or unknown (``rule``), and the flag."""
 
     rule: str
     flag_kind: str
     detail: str
     detail_id: str  # the same in Indonesian: a result can show it
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class NoStatutoryFloor:
+class NoStatutoryFloor(Sourced):
     """A destination with no statutory floor for foreign workers (never invent one)."""
 
     country: str
     currency: str
     detail: str
     detail_id: str  # the same in Indonesian: a result can show it
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class Coverage:
+class Coverage(Sourced):
     """The last date the loaded floors of ``country`` are known to be current."""
 
     country: str
     until: dt.date
     detail: str
     detail_id: str  # the same in Indonesian: a result can show it
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class SalaryThreshold:
+class SalaryThreshold(Sourced):
     """A programme salary threshold that is not a wage floor (e.g. §18a at age 45+)."""
 
     id: str
@@ -480,13 +440,10 @@ class SalaryThreshold:
     mode: str
     applies_to: str
     detail: str
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
-class HoursConvention:
+class HoursConvention(Sourced):
     """Hours per month used to turn an hourly wage into a monthly one for ``country``.
 
     ``use_for_floor_check`` is ``True`` only where the destination's own rule uses this
@@ -498,9 +455,6 @@ class HoursConvention:
     derivation: str
     use_for_floor_check: bool
     detail: str
-    source: str
-    also: tuple[str, ...]
-    status: str
 
 
 @dataclass(frozen=True)
