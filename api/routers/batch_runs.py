@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.audit import write_entry
-from api.batch_runs import BatchRunRequest, BatchRunStatus, status_of
+from api.batch_runs import ROUND, BatchRunRequest, BatchRunStatus, status_of
 from api.database import read_session, write_session
 from api.deps import AuditReader, Officer, ServerDep
 from api.errors import ConflictError, NotFoundError, responses
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/batch-runs", tags=["batch runs"], responses=response
 def _row(server: ServerDep, run_id: str) -> BatchRunRow:
     with read_session(server.engine) as session:
         row = session.get(BatchRunRow, run_id)
-    if row is None:
+    if row is None or row.kind != ROUND:  # training plans are /training-plans
         raise NotFoundError(f"no batch run {run_id!r}")
     return row
 
@@ -63,7 +63,11 @@ def start_run(request: BatchRunRequest, principal: Officer, server: ServerDep) -
 @router.get("", response_model=list[BatchRunStatus])
 def list_runs(principal: Officer, server: ServerDep) -> list[BatchRunStatus]:
     """Every run, newest first."""
-    newest = select(BatchRunRow).order_by(BatchRunRow.created_at.desc(), BatchRunRow.id)
+    newest = (
+        select(BatchRunRow)
+        .where(BatchRunRow.kind == ROUND)
+        .order_by(BatchRunRow.created_at.desc(), BatchRunRow.id)
+    )
     with read_session(server.engine) as session:
         rows = session.scalars(newest).all()
     return [status_of(row) for row in rows]
