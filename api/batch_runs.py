@@ -62,6 +62,7 @@ __all__ = [
     "CancelledError",
     "RunKind",
     "RunProgress",
+    "runs_of",
 ]
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -256,6 +257,17 @@ def status_of(row: BatchRunRow) -> BatchRunStatus:
         error=row.error,
         summary=summary,
     )
+
+
+def runs_of(engine: Engine, kind: str) -> list[BatchRunRow]:
+    """Every stored run of ``kind``, newest first."""
+    newest = (
+        select(BatchRunRow)
+        .where(BatchRunRow.kind == kind)
+        .order_by(BatchRunRow.created_at.desc(), BatchRunRow.id)
+    )
+    with read_session(engine) as session:
+        return list(session.scalars(newest))
 
 
 def _unkeyed(value: Any) -> Any:

@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Response, UploadFile
-from sqlalchemy import select
 
 from api.audit import write_entry
-from api.batch_runs import BatchRunStatus, status_of
+from api.batch_runs import BatchRunStatus, runs_of, status_of
 from api.database import read_session, write_session
 from api.deps import AnyRole, Officer, Ranker, Server, ServerDep
 from api.errors import ConflictError, NotFoundError, ValidationBody, responses, safe_text
@@ -188,14 +187,8 @@ def start_plan(
 @router.get("", response_model=list[BatchRunStatus])
 def list_plans(principal: Ranker, server: ServerDep) -> list[BatchRunStatus]:
     """The caller's plans (officers: every plan), newest first."""
-    newest = (
-        select(BatchRunRow)
-        .where(BatchRunRow.kind == TRAINING_PLAN)
-        .order_by(BatchRunRow.created_at.desc(), BatchRunRow.id)
-    )
-    with read_session(server.engine) as session:
-        rows = session.scalars(newest).all()
-    return [status_of(row) for row in rows if _visible(principal, row)]
+    plans = runs_of(server.engine, TRAINING_PLAN)
+    return [status_of(row) for row in plans if _visible(principal, row)]
 
 
 @router.get("/{run_id}", response_model=BatchRunStatus, responses=responses(404))
