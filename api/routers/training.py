@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Response, UploadFile
+from pydantic import BaseModel
 
 from api.audit import write_entry
 from api.batch_runs import BatchRunStatus, runs_of, status_of
@@ -49,10 +50,16 @@ from models.common import Identifier
 from models.course import Course
 from models.files import MAX_LISTED_PROBLEMS, InvalidInputError, Problem, read_stream
 
-__all__ = ["courses_router", "router"]
+__all__ = ["CourseList", "courses_router", "router"]
 
 courses_router = APIRouter(prefix="/courses", tags=["training"], responses=responses(401, 403, 503))
 router = APIRouter(prefix="/training-plans", tags=["training"], responses=responses(401, 403, 503))
+
+
+class CourseList(BaseModel):
+    """The catalogue: every stored course, in id order."""
+
+    items: list[Course]
 
 
 def _problem(problem: Problem) -> UploadProblem:
@@ -118,7 +125,7 @@ def upload_courses(
     return UploadOutcome(counts, [], warnings, 0, result.warning_count).response()
 
 
-@courses_router.get("")
+@courses_router.get("", response_model=CourseList)
 def read_courses(principal: AnyRole, server: ServerDep) -> Response:
     """Every stored course in id order: ``{"items": [course, ...]}``."""
     with read_session(server.engine) as session:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 import matcher.training.run as training_run
-from api.database import read_session, write_session
+from api.database import connect, read_session, write_session
 from api.tables import BatchRunRow
 from api.training_runs import STAGE_BANDS
 from api.training_store import put_courses
@@ -31,6 +31,7 @@ from tests.api.conftest import (
     jsonl,
     record_progress_writes,
 )
+from tests.api.test_api_quarantine import _downgrade, _upgrade
 from tests.conftest import RunCli
 from tests.paths import POOL, SAMPLE
 
@@ -142,6 +143,9 @@ def test_a_bad_course_file_is_rejected_whole_naming_line_and_field(api: Api) -> 
     assert "not in the Selaras taxonomy" in messages[0]
     assert "'GBP'" in messages[1]
     assert api.client.get("/courses", headers=api.officer).json() == {"items": []}
+    # Courses are a catalogue, not a pool: a file over 1 MiB is refused unread.
+    big = _upload_courses(api, _catalogue() * 1000)
+    assert big.status_code == 413
 
 
 def test_a_json_array_catalogue_is_read_too(api: Api) -> None:
@@ -447,3 +451,26 @@ def test_progress_moves_through_the_stages_and_never_goes_back(
     bands = list(STAGE_BANDS.values())
     assert (bands[0][0], bands[-1][1]) == (0.0, 1.0)
     assert all(before[1] == after[0] for before, after in pairwise(bands))
+
+
+def test_runs_stored_before_the_migration_are_rounds(tmp_path: Path) -> None:
+    engine = connect(f"sqlite:///{tmp_path / 'selaras.db'}")
+    _upgrade(engine, "0005_integrations")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO batch_runs (id, status, stage, progress, params, key_id, "
+                "created_at) VALUES ('run_old', 'done', 'done', 1.0, '{}', 'admin', "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+    _upgrade(engine, "head")
+    with read_session(engine) as session:
+        assert session.scalars(select(BatchRunRow.kind)).all() == ["round"]
+    _downgrade(engine, "0005_integrations")
+    assert "courses" not in inspect(engine).get_table_names()
+    columns = {column["name"] for column in inspect(engine).get_columns("batch_runs")}
+    assert "kind" not in columns
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT id FROM batch_runs")) == "run_old"
+    engine.dispose()
