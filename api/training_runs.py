@@ -46,7 +46,7 @@ from matcher.training.run import Budget, plan_training
 from models.bounds import Day
 from models.common import Amount, Identifier
 from models.course import Course
-from models.files import InvalidInputError
+from models.files import InvalidInputError, Problem
 from models.vacancy import Vacancy
 from models.worker import Worker
 
@@ -115,6 +115,7 @@ class TrainingPlanRequest(BaseModel):
     )
     time_limit: float = Field(
         60.0,
+        strict=True,
         gt=0,
         le=MAX_TIME_LIMIT,
         allow_inf_nan=False,
@@ -207,11 +208,7 @@ def plan_params(
     try:
         stored_catalogue(rows, rates, as_of)
     except InvalidInputError as error:
-        problems.extend(
-            (("catalogue", rows[p.line - 1].id, p.field or "course"), p.message)
-            for p in error.problems
-            if p.line is not None
-        )
+        problems.extend((_where(rows, p), p.message) for p in error.problems)
     if problems:
         raise UnprocessableError(problems)
     return {
@@ -222,6 +219,13 @@ def plan_params(
         "agency_id": scope,
         "catalogue": catalogue_version(rows),
     }
+
+
+def _where(rows: Sequence[CourseRow], problem: Problem) -> tuple[str, ...]:
+    """A catalogue problem's place: the course (by id) and the field."""
+    if problem.line is None:
+        return ("catalogue",)
+    return ("catalogue", rows[problem.line - 1].id, problem.field or "course")
 
 
 def _pool(session: Session, table: RecordTable[RecordT], scope: str | None) -> list[RecordT]:

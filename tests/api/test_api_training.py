@@ -318,7 +318,7 @@ def test_bad_plan_requests_are_422_naming_the_field(trained: Api) -> None:
     assert _loc(ask({"budget": {"amount": 5, "currency": "XX"}})) == [
         ["body", "budget", "currency"]
     ]
-    for limit in (0, -1, 3601, "soon"):
+    for limit in (0, -1, 3601, "soon", "30", True):
         assert _loc(ask({"time_limit": limit})) == [["body", "time_limit"]]
     assert _loc(ask({"courses": []})) == [["body", "courses"]]
     assert _loc(ask({"courses": [first, first]})) == [["body", "courses"]]
