@@ -221,15 +221,16 @@ class RunProgress:
 
 @dataclass(frozen=True)
 class RunKind:
-    """A kind of batch run besides rounds.
+    """A kind of batch run: its work and the stages of its progress bar.
 
     Attributes
     ----------
     work : callable
-        ``work(params, progress)`` runs it: the run's stored ``params`` (what ``submit``
-        was given) and its :class:`RunProgress`; returns its records (JSON Lines) and its
-        report (JSON with a ``summary``). It raises :class:`CancelledError` through the
-        progress, and any other exception fails the run with its message.
+        ``work(params, progress)`` runs it: the run's stored ``params`` (what
+        :meth:`BatchRunner.queue` was given) and its :class:`RunProgress`; returns its
+        records (JSON Lines) and its report (JSON with a ``summary``). It raises
+        :class:`CancelledError` through the progress, and any other exception fails the
+        run with its message.
     bands : mapping
         The part of the progress bar each of its stages fills.
     """
