@@ -52,12 +52,14 @@ from api.routers import (
     rankings,
     reintegration,
     reports,
+    training,
     webhooks,
     workers,
 )
 from api.safe_logging import redacted_traceback
 from api.settings import MAX_JSON_BODY_BYTES, Settings, get_settings
 from api.store import JOB_ORDERS, WORKERS
+from api.training_runs import TRAINING_PLAN, training_plan_kind
 from api.webhook_delivery import Dispatcher
 from api.webhook_events import WebhookEvents, refused_job_orders, top_rankings
 
@@ -99,6 +101,8 @@ def start_server(settings: Settings) -> Server:
     quarantine(engine, unreadable_agencies + unreadable)
     freeze_long_lived()
     _log.info("store %s ready", engine.url.render_as_string(hide_password=True))
+    batches = BatchRunner(engine)
+    batches.add_kind(TRAINING_PLAN, training_plan_kind(engine))
     return Server(
         settings=settings,
         engine=engine,
@@ -106,7 +110,7 @@ def start_server(settings: Settings) -> Server:
         keys=KeyChecker(engine),
         ranking=ranking,
         agencies=tuple(agencies_read),
-        batches=BatchRunner(engine),
+        batches=batches,
         audit=AuditBatcher(engine),
         limits=RateLimiter(settings.rate_limits, settings.auth_failures),
         cursors=CursorSigner(cursor_key(settings)),
@@ -175,6 +179,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batch_runs.router,
         quarantined.router,
         reintegration.router,
+        training.courses_router,
+        training.router,
         feeds.promotion_router,
         webhooks.router,
     ):

@@ -18,6 +18,9 @@ soon as the step it is on is done (a chunk of job orders while scoring or in the
 pass; loading, the allocation itself and the report are one step each) and keeps no
 results. A run interrupted by a server stop is marked failed on
 the next start.
+
+Runs of other kinds (training plans: ``api.training_runs``) share the queue, the status
+row, progress and cancelling; each brings its work and its stages (:class:`RunKind`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
@@ -49,13 +53,16 @@ from models.results import Refusal
 
 __all__ = [
     "MAX_N_JOBS",
+    "ROUND",
     "STAGE_BANDS",
     "WRITE_INTERVAL",
     "BatchRunRequest",
     "BatchRunStatus",
     "BatchRunner",
     "CancelledError",
+    "RunKind",
     "RunProgress",
+    "runs_of",
 ]
 
 Status = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -77,6 +84,10 @@ STAGE_BANDS: dict[str, tuple[float, float]] = {
 WRITE_INTERVAL = 0.25
 """Least seconds between two progress writes within a stage (a stage change is written
 at once; a run has five)."""
+
+ROUND = "round"
+"""The kind of an allocation round (``batch_runs.kind``; other kinds are added with
+:meth:`BatchRunner.add_kind`)."""
 
 
 class BatchRunRequest(BaseModel):
@@ -144,6 +155,8 @@ class RunProgress:
         Least seconds between two writes within a stage.
     clock : callable
         Seconds, monotonic (``time.monotonic``; tests pass their own).
+    bands : mapping
+        The part of the bar each stage fills (a round's :data:`STAGE_BANDS` by default).
     """
 
     def __init__(
@@ -153,9 +166,11 @@ class RunProgress:
         *,
         min_interval: float = WRITE_INTERVAL,
         clock: Callable[[], float] = time.monotonic,
+        bands: Mapping[str, tuple[float, float]] = STAGE_BANDS,
     ) -> None:
         self.write = write
         self.cancelled = cancelled
+        self.bands = bands
         self.min_interval = min_interval
         self.clock = clock
         self.stage = ""
@@ -194,7 +209,7 @@ class RunProgress:
             raise CancelledError
 
     def _update(self, *, force: bool) -> None:
-        low, high = STAGE_BANDS[self.stage]
+        low, high = self.bands[self.stage]
         # A stage with nothing to do is done as soon as it starts.
         part = min(self._done / self._total, 1.0) if self._total else 1.0
         self.fraction = max(self.fraction, low + (high - low) * part)
@@ -202,6 +217,26 @@ class RunProgress:
         if force or now - self._written_at >= self.min_interval:
             self._written_at = now
             self.write(self.stage, round(self.fraction, 4))
+
+
+@dataclass(frozen=True)
+class RunKind:
+    """A kind of batch run: its work and the stages of its progress bar.
+
+    Attributes
+    ----------
+    work : callable
+        ``work(params, progress)`` runs it: the run's stored ``params`` (what
+        :meth:`BatchRunner.queue` was given) and its :class:`RunProgress`; returns its
+        records (JSON Lines) and its report (JSON with a ``summary``). It raises
+        :class:`CancelledError` through the progress, and any other exception fails the
+        run with its message.
+    bands : mapping
+        The part of the progress bar each of its stages fills.
+    """
+
+    work: Callable[[Mapping[str, Any], RunProgress], tuple[str, str]]
+    bands: Mapping[str, tuple[float, float]]
 
 
 def _now() -> dt.datetime:
@@ -223,6 +258,17 @@ def status_of(row: BatchRunRow) -> BatchRunStatus:
         error=row.error,
         summary=summary,
     )
+
+
+def runs_of(engine: Engine, kind: str) -> list[BatchRunRow]:
+    """Every stored run of ``kind``, newest first."""
+    newest = (
+        select(BatchRunRow)
+        .where(BatchRunRow.kind == kind)
+        .order_by(BatchRunRow.created_at.desc(), BatchRunRow.id)
+    )
+    with read_session(engine) as session:
+        return list(session.scalars(newest))
 
 
 def _unkeyed(value: Any) -> Any:
@@ -255,6 +301,9 @@ def _record(record: Any) -> dict[str, Any]:
 class BatchRunner:
     """Starts, tracks and cancels rounds for one server.
 
+    Runs of every kind share one queue. A round is :data:`ROUND`; other kinds are added
+    with :meth:`add_kind`.
+
     Parameters
     ----------
     engine : Engine
@@ -263,6 +312,7 @@ class BatchRunner:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._kinds = {ROUND: RunKind(self._round, STAGE_BANDS)}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-run")
         self._cancelled: set[str] = set()
         self._lock = threading.Lock()
@@ -277,8 +327,12 @@ class BatchRunner:
                 )
             )
 
+    def add_kind(self, name: str, kind: RunKind) -> None:
+        """Accept runs of kind ``name`` (see :meth:`queue`)."""
+        self._kinds[name] = kind
+
     def submit(self, request: BatchRunRequest, key_id: str, today: dt.date) -> BatchRunStatus:
-        """Queue a run; it starts when the runs before it are done.
+        """Queue a round; it starts when the runs before it are done.
 
         Parameters
         ----------
@@ -294,8 +348,30 @@ class BatchRunner:
         """
         params = request.model_dump(mode="json")
         params["as_of"] = (request.as_of or today).isoformat()
+        return self.queue(ROUND, params, key_id)
+
+    def queue(self, kind: str, params: Mapping[str, Any], key_id: str) -> BatchRunStatus:
+        """Queue a run of ``kind`` with ``params`` (JSON); it starts when the runs before
+        it are done.
+
+        Parameters
+        ----------
+        kind : str
+            :data:`ROUND` or a kind given to :meth:`add_kind`.
+        params : mapping
+            What the run's work reads (stored, and shown in its status).
+        key_id : str
+            The key that asked.
+
+        Returns
+        -------
+        BatchRunStatus
+        """
+        if kind not in self._kinds:
+            raise ValueError(f"no batch-run kind {kind!r}")
         row = BatchRunRow(
             id=f"run_{secrets.token_hex(8)}",
+            kind=kind,
             status="queued",
             stage="queued",
             progress=0.0,
@@ -353,12 +429,15 @@ class BatchRunner:
             if row is None or row.status != "queued":
                 return  # cancelled while queued
             params = json.loads(row.params)
+            kind = self._kinds[row.kind]
         progress = RunProgress(
-            partial(self._write_progress, run_id), partial(self._cancelled_now, run_id)
+            partial(self._write_progress, run_id),
+            partial(self._cancelled_now, run_id),
+            bands=kind.bands,
         )
         try:
             self._write(run_id, status="running", started_at=_now())
-            records, report = self._round(params, progress)
+            records, report = kind.work(params, progress)
         except CancelledError:
             self._finish(run_id, "cancelled")
         except Exception as error:  # a failed run reports why; the server lives on

@@ -141,7 +141,8 @@ class AuditRow(Base):
 
 
 class BatchRunRow(Base):
-    """An allocation round run in the background (``/batch-runs``).
+    """A run in the background: an allocation round (``/batch-runs``) or another
+    ``kind`` (``training_plan``: ``/training-plans``; migration 0006_training).
 
     ``records`` holds the JSON Lines output and ``report`` the round report's JSON once
     the run is done; ``params`` the request.
@@ -150,6 +151,7 @@ class BatchRunRow(Base):
     __tablename__ = "batch_runs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="round")
     status: Mapped[str] = mapped_column(String(16))
     stage: Mapped[str] = mapped_column(String(32))
     progress: Mapped[float] = mapped_column(Float)

@@ -10,10 +10,9 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from api.audit import write_entry
-from api.batch_runs import BatchRunRequest, BatchRunStatus, status_of
+from api.batch_runs import ROUND, BatchRunRequest, BatchRunStatus, runs_of, status_of
 from api.database import read_session, write_session
 from api.deps import AuditReader, Officer, ServerDep
 from api.errors import ConflictError, NotFoundError, responses
@@ -31,7 +30,7 @@ router = APIRouter(prefix="/batch-runs", tags=["batch runs"], responses=response
 def _row(server: ServerDep, run_id: str) -> BatchRunRow:
     with read_session(server.engine) as session:
         row = session.get(BatchRunRow, run_id)
-    if row is None:
+    if row is None or row.kind != ROUND:  # training plans are /training-plans
         raise NotFoundError(f"no batch run {run_id!r}")
     return row
 
@@ -63,10 +62,7 @@ def start_run(request: BatchRunRequest, principal: Officer, server: ServerDep) -
 @router.get("", response_model=list[BatchRunStatus])
 def list_runs(principal: Officer, server: ServerDep) -> list[BatchRunStatus]:
     """Every run, newest first."""
-    newest = select(BatchRunRow).order_by(BatchRunRow.created_at.desc(), BatchRunRow.id)
-    with read_session(server.engine) as session:
-        rows = session.scalars(newest).all()
-    return [status_of(row) for row in rows]
+    return [status_of(row) for row in runs_of(server.engine, ROUND)]
 
 
 @router.get("/{run_id}", response_model=BatchRunStatus, responses=responses(404))

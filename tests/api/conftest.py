@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.batch_runs import BatchRunner
 from api.settings import Settings
 from matcher.scoring.matching import prepare_run
 from models.vacancy import Vacancy
@@ -136,6 +138,33 @@ def seed(client: TestClient, data: PoolData) -> Api:
         auditor=api.key("auditor"),
     )
     return api
+
+
+def record_progress_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
+    """Every (stage, progress) a batch run's progress writes to its row, in order."""
+    written: list[tuple[str, float]] = []
+    write = BatchRunner._write_progress
+
+    def recording(self: BatchRunner, run_id: str, stage: str, progress: float) -> None:
+        written.append((stage, progress))
+        write(self, run_id, stage, progress)
+
+    monkeypatch.setattr(BatchRunner, "_write_progress", recording)
+    return written
+
+
+@contextmanager
+def bundled_pool_api(folder: Path) -> Iterator[Api]:
+    """A server on a new store in ``folder`` holding the whole bundled pool, every
+    agency's records as in the files (only the officer's key)."""
+    with TestClient(create_app(sqlite_settings(folder))) as client:
+        officer = {"Authorization": f"Bearer {ADMIN_KEY}"}
+        api = Api(client, officer, {"officer": officer})
+        for agency in _read("agencies.jsonl"):
+            assert client.post("/agencies", json=agency, headers=officer).status_code == 201
+        api.upload("workers", _read("workers.jsonl"), officer)
+        api.upload("vacancies", _read("vacancies.jsonl"), officer)
+        yield api
 
 
 @pytest.fixture

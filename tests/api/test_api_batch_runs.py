@@ -13,18 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 import api.batch_runs as batch_runs
 import matcher.allocation.round as allocation_round
-from api.app import create_app
-from api.batch_runs import MAX_N_JOBS, STAGE_BANDS, BatchRunner, CancelledError, RunProgress
+from api.batch_runs import MAX_N_JOBS, STAGE_BANDS, CancelledError, RunProgress
 from api.database import read_session
 from api.tables import BatchRunRow
 from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, ScoredPairs, score_pairs
 from matcher.allocation.runner import ChunkRunner
-from tests.api.conftest import ADMIN_KEY, AS_OF, Api, PoolData, _read, sqlite_settings
+from tests.api.conftest import (
+    AS_OF,
+    Api,
+    PoolData,
+    _read,
+    bundled_pool_api,
+    record_progress_writes,
+)
 from tests.conftest import RunCli
 from tests.paths import POOL
 
@@ -109,23 +114,10 @@ def test_bad_requests_are_422(api: Api) -> None:
         assert api.client.post("/batch-runs", json=body, headers=api.officer).status_code == 422
 
 
-def _record_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
-    """Every (stage, progress) a run's progress writes to its row, in order."""
-    written: list[tuple[str, float]] = []
-    write = BatchRunner._write_progress
-
-    def recording(self: BatchRunner, run_id: str, stage: str, progress: float) -> None:
-        written.append((stage, progress))
-        write(self, run_id, stage, progress)
-
-    monkeypatch.setattr(BatchRunner, "_write_progress", recording)
-    return written
-
-
 def test_progress_moves_through_the_stages_and_never_goes_back(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    written = _record_writes(monkeypatch)
+    written = record_progress_writes(monkeypatch)
     run = api.client.post("/batch-runs", json={"as_of": AS_OF}, headers=api.officer).json()
     status = _wait(api, run["id"])
     assert status["status"] == "done", status
@@ -196,7 +188,7 @@ def test_run_progress_raises_once_cancelled() -> None:
 def test_cancel_stops_a_run_while_scoring_and_keeps_nothing(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    written = _record_writes(monkeypatch)
+    written = record_progress_writes(monkeypatch)
     scoring = threading.Event()
     release = threading.Event()
     scored: list[int] = []
@@ -278,13 +270,7 @@ def test_a_bad_n_jobs_is_422_naming_the_field(api: Api, n_jobs: Any) -> None:
 @pytest.fixture(scope="module")
 def sample_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """A server holding the whole bundled pool, every agency's records as in the files."""
-    with TestClient(create_app(sqlite_settings(tmp_path_factory.mktemp("sample")))) as client:
-        officer = {"Authorization": f"Bearer {ADMIN_KEY}"}
-        api = Api(client, officer, {"officer": officer})
-        for agency in _read("agencies.jsonl"):
-            assert client.post("/agencies", json=agency, headers=officer).status_code == 201
-        api.upload("workers", _read("workers.jsonl"), officer)
-        api.upload("vacancies", _read("vacancies.jsonl"), officer)
+    with bundled_pool_api(tmp_path_factory.mktemp("sample")) as api:
         yield api
 
 

@@ -82,11 +82,10 @@ def test_migrations_create_the_schema_once(engine: Engine) -> None:
     migrate(engine)
     tables = set(inspect(engine).get_table_names())
     expected = {"agencies", "workers", "job_orders", "api_keys", "audit_log", "batch_runs"}
-    assert {*expected, "quarantined_records", "opportunities"} <= tables
+    assert {*expected, "quarantined_records", "opportunities", "courses"} <= tables
+    assert "kind" in {column["name"] for column in inspect(engine).get_columns("batch_runs")}
     with read_session(engine) as session:
-        assert (
-            session.scalar(text("SELECT version_num FROM alembic_version")) == "0005_integrations"
-        )
+        assert session.scalar(text("SELECT version_num FROM alembic_version")) == "0006_training"
 
 
 def test_put_find_and_conflicts(engine: Engine, pool_data: PoolData) -> None:
