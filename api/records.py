@@ -17,15 +17,16 @@ from typing import Any, BinaryIO
 
 from fastapi import Response
 
-from api.audit import write_entry
-from api.database import read_session, write_session
+from api.access.keys import Principal
+from api.access.redaction import worker_card
+from api.access.tenancy import check_owner, list_scope, lookup_scope
+from api.audit.log import write_entry
 from api.deps import Server
-from api.errors import safe_text
-from api.keys import Principal
-from api.memory import building_long_lived
-from api.redaction import worker_card
+from api.http.errors import safe_text
+from api.live_pool.memory import building_long_lived
 from api.schemas import UploadProblem, UploadRejected, UploadReport
-from api.store import (
+from api.storage.database import read_session, write_session
+from api.storage.store import (
     WORKERS,
     ModelT,
     RecordTable,
@@ -36,7 +37,6 @@ from api.store import (
     put_record,
     upsert_records,
 )
-from api.tenancy import check_owner, list_scope, lookup_scope
 from models.files import (
     MAX_LISTED_PROBLEMS,
     FileFormat,
@@ -114,7 +114,7 @@ def page_response(
 ) -> Response:
     """A page ``{"items": [...], "next_cursor": ...}`` in ``(agency_id, id)`` order.
 
-    Cursors are signed by the server (:mod:`api.cursors`): a forged one is a 422.
+    Cursors are signed by the server (:mod:`api.http.cursors`): a forged one is a 422.
     """
     after = server.cursors.decode(cursor)
     with read_session(server.engine) as session:
@@ -264,7 +264,7 @@ def _digest(content: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-# Reading and storing a big file builds long-lived objects: see api.memory.
+# Reading and storing a big file builds long-lived objects: see api.live_pool.memory.
 @building_long_lived()
 def upload(
     server: Server,

@@ -7,17 +7,17 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
-from api.audit import write_entry
-from api.database import read_session, write_session
+from api.access.keys import Principal, Role, issue_key, list_keys, revoke_key
+from api.audit.log import write_entry
 from api.deps import Officer, Server, ServerDep
-from api.errors import NotFoundError, UnprocessableError, responses
-from api.keys import Principal, Role, issue_key, list_keys, revoke_key
-from api.params import KeyIdPath
+from api.http.errors import NotFoundError, UnprocessableError, responses
+from api.http.params import KeyIdPath
 from api.records import json_response
 from api.schemas import IssuedKeyOut, KeyOut, KeyRequest, LicenceChange, LicenceStatus
 from api.settings import MAX_JSON_BODY_BYTES
-from api.store import all_agencies, get_agency, put_agency
-from api.tables import ApiKeyRow
+from api.storage.database import read_session, write_session
+from api.storage.store import all_agencies, get_agency, put_agency
+from api.storage.tables import ApiKeyRow
 from models.agency import Agency
 from models.common import Identifier
 

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.audit import entry_record, list_entries
-from api.database import read_session
+from api.audit.log import entry_record, list_entries
 from api.deps import AuditReader, ServerDep
-from api.errors import responses
-from api.params import ActionQuery, KeyIdQuery, PageSizeQuery
+from api.http.errors import responses
+from api.http.params import ActionQuery, KeyIdQuery, PageSizeQuery
 from api.schemas import AuditEntry, AuditPage
+from api.storage.database import read_session
 from models.common import Identifier
 
 __all__ = ["router"]

@@ -12,15 +12,15 @@ from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from api.audit import write_entry
+from api.access.keys import Principal
+from api.audit.log import write_entry
 from api.batch_runs import BatchRunRequest, BatchRunStatus, status_of
-from api.database import read_session, write_session
 from api.deps import AuditReader, Officer, ServerDep
-from api.errors import ConflictError, NotFoundError, responses
-from api.keys import Principal
-from api.params import RunIdPath
+from api.http.errors import ConflictError, NotFoundError, responses
+from api.http.params import RunIdPath
 from api.records import json_response
-from api.tables import BatchRunRow
+from api.storage.database import read_session, write_session
+from api.storage.tables import BatchRunRow
 from matcher.reporting.html import render_html
 
 __all__ = ["router"]

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, UploadFile
 
 from api.deps import AnyRole, ServerDep, Writer
-from api.errors import UnprocessableError, ValidationBody, responses
-from api.params import AgencyQuery, CursorQuery, FormatQuery, PageSizeQuery, UpdatedSinceQuery
+from api.http.errors import UnprocessableError, ValidationBody, responses
+from api.http.params import AgencyQuery, CursorQuery, FormatQuery, PageSizeQuery, UpdatedSinceQuery
 from api.records import delete_one, json_response, page_response, read_one, upload, write_one
 from api.schemas import JobOrderPage, UploadRejected, UploadReport
 from api.settings import MAX_JSON_BODY_BYTES
-from api.store import JOB_ORDERS
+from api.storage.store import JOB_ORDERS
 from models.common import CountryCode, Identifier, Programme
 from models.vacancy import Vacancy
 

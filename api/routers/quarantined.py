@@ -1,6 +1,6 @@
 """``/quarantine``: stored records the server could not read at start-up (officers only).
 
-See :mod:`api.quarantine`. An entry says which record (kind, agency, id), why (the
+See :mod:`api.storage.quarantine`. An entry says which record (kind, agency, id), why (the
 fields and their problems) and when; the stored bytes stay in the database for whoever
 repairs the record. Dismissing an entry (once the record is written again, or given up)
 is audited.
@@ -14,13 +14,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import select
 
-from api.audit import write_entry
-from api.database import read_session, write_session
+from api.audit.log import write_entry
 from api.deps import Officer, ServerDep
-from api.errors import NotFoundError, responses, safe_text
-from api.params import PageSizeQuery
+from api.http.errors import NotFoundError, responses, safe_text
+from api.http.params import PageSizeQuery
 from api.schemas import QuarantineEntry, QuarantinePage, QuarantineProblem
-from api.tables import QuarantineRow
+from api.storage.database import read_session, write_session
+from api.storage.tables import QuarantineRow
 
 __all__ = ["router"]
 

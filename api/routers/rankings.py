@@ -20,17 +20,17 @@ import orjson
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.audit import entry_values
+from api.access.keys import Principal
+from api.access.tenancy import check_owner, list_scope, lookup_scope, rank_scope
+from api.audit.log import entry_values
 from api.deps import AnyRole, Ranker, Server, ServerDep
-from api.errors import responses
-from api.keys import Principal
-from api.params import AgencyQuery, AsOfQuery, KQuery, LangQuery
-from api.ranking import StoredJobOrder
+from api.http.errors import responses
+from api.http.params import AgencyQuery, AsOfQuery, KQuery, LangQuery
+from api.live_pool.ranking import StoredJobOrder
 from api.records import json_response, load_one
 from api.schemas import Candidates, MatchRequest, Refusals, WorkerJobOrders
 from api.settings import MAX_JSON_BODY_BYTES
-from api.store import JOB_ORDERS, WORKERS
-from api.tenancy import check_owner, list_scope, lookup_scope, rank_scope
+from api.storage.store import JOB_ORDERS, WORKERS
 from models.common import Identifier
 
 __all__ = ["router"]

@@ -28,14 +28,16 @@ import orjson
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.audit import entry_values
-from api.database import read_session, write_session
+from api.access.keys import Principal
+from api.access.tenancy import NOBODY, check_owner, list_scope, rank_scope
+from api.audit.log import entry_values
 from api.deps import AnyRole, Ranker, ServerDep, Writer
-from api.errors import ConflictError, NotFoundError, UnprocessableError, responses
-from api.keys import Principal
-from api.params import AgencyQuery, AsOfQuery, KQuery, LangQuery
+from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
+from api.http.params import AgencyQuery, AsOfQuery, KQuery, LangQuery
 from api.records import load_one
-from api.reintegration_store import (
+from api.settings import MAX_JSON_BODY_BYTES
+from api.storage.database import read_session, write_session
+from api.storage.reintegration import (
     OpportunityRow,
     all_opportunities,
     find_opportunity,
@@ -43,9 +45,7 @@ from api.reintegration_store import (
     put_opportunities,
     returnees_in,
 )
-from api.settings import MAX_JSON_BODY_BYTES
-from api.store import WORKERS
-from api.tenancy import NOBODY, check_owner, list_scope, rank_scope
+from api.storage.store import WORKERS
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
 from matcher.text.messages import Lang
 from models.common import Identifier

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, UploadFile
 
 from api.deps import AnyRole, ServerDep, Writer
-from api.errors import UnprocessableError, ValidationBody, responses
-from api.params import AgencyQuery, CursorQuery, FormatQuery, PageSizeQuery, UpdatedSinceQuery
+from api.http.errors import UnprocessableError, ValidationBody, responses
+from api.http.params import AgencyQuery, CursorQuery, FormatQuery, PageSizeQuery, UpdatedSinceQuery
 from api.records import delete_one, json_response, page_response, read_one, upload, write_one
 from api.schemas import UploadRejected, UploadReport, WorkerCard, WorkerPage
 from api.settings import MAX_JSON_BODY_BYTES
-from api.store import WORKERS
+from api.storage.store import WORKERS
 from models.common import Identifier
 from models.worker import Education, Worker
 

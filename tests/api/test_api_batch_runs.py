@@ -20,8 +20,8 @@ import api.batch_runs as batch_runs
 import matcher.allocation.round as allocation_round
 from api.app import create_app
 from api.batch_runs import MAX_N_JOBS, STAGE_BANDS, BatchRunner, CancelledError, RunProgress
-from api.database import read_session
-from api.tables import BatchRunRow
+from api.storage.database import read_session
+from api.storage.tables import BatchRunRow
 from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, ScoredPairs, score_pairs
 from matcher.allocation.runner import ChunkRunner
 from tests.api.conftest import ADMIN_KEY, AS_OF, Api, PoolData, _read, sqlite_settings

@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.database import connect, migrate
-from api.safe_logging import WITHHELD, log_config, redacted_query, redacted_traceback
+from api.http.safe_logging import WITHHELD, log_config, redacted_query, redacted_traceback
+from api.storage.database import connect, migrate
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, PoolData, jsonl, sqlite_settings
 from tests.api.test_api_crash import _free_port
