@@ -57,7 +57,13 @@ from api.settings import MAX_JSON_BODY_BYTES, Settings, get_settings
 from api.storage.checkpoints import WalCheckpointer
 from api.storage.database import connect, migrate, read_session, write_session
 from api.storage.quarantine import Unreadable, quarantine, readable_agencies, readable_records
-from api.storage.store import JOB_ORDERS, WORKERS
+from api.storage.store import (
+    JOB_ORDERS,
+    WORKERS,
+    AmbiguousIdError,
+    RecordExistsError,
+    RecordNotFoundError,
+)
 from api.webhooks.delivery import Dispatcher
 from api.webhooks.events import WebhookEvents, refused_job_orders, top_rankings
 
@@ -159,7 +165,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The outer limit; every route has its own below.
         max_body_size=chosen.max_upload_bytes,
     )
-    install_handlers(app)
+    install_handlers(
+        app,
+        not_found=[RecordNotFoundError],
+        conflict=[AmbiguousIdError, RecordExistsError],
+        invalid_body=[KeyRequestError],
+    )
     keyed = {"responses": responses(429), "max_body_size": MAX_JSON_BODY_BYTES}
     for module in (workers, job_orders):
         upload_limit = {**keyed, "max_body_size": chosen.max_upload_bytes}

@@ -24,8 +24,6 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
-from api.access.keys import KeyRequestError
-from api.storage.store import AmbiguousIdError, RecordExistsError, RecordNotFoundError
 from models.common import error_message
 from models.files import MAX_LISTED_PROBLEMS
 
@@ -192,7 +190,7 @@ def _as(error_type: type[ApiError]) -> Any:
     return handle
 
 
-async def _key_request(_request: Request, error: Exception) -> JSONResponse:
+async def _invalid_body(_request: Request, error: Exception) -> JSONResponse:
     problem = UnprocessableError([(("body",), str(error))])
     return JSONResponse({"detail": problem.detail}, problem.status_code)
 
@@ -215,15 +213,36 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
     return JSONResponse({"detail": problem.detail}, problem.status_code)
 
 
-def install_handlers(app: FastAPI) -> None:
-    """Register the error handlers on ``app``."""
+def install_handlers(
+    app: FastAPI,
+    *,
+    not_found: Sequence[type[Exception]] = (),
+    conflict: Sequence[type[Exception]] = (),
+    invalid_body: Sequence[type[Exception]] = (),
+) -> None:
+    """Register the error handlers on ``app``.
+
+    Parameters
+    ----------
+    app : FastAPI
+        The application.
+    not_found, conflict : sequence of exception types
+        Exceptions of the layers below (the store's) answered as 404 and 409, their first
+        argument the detail. The application names them, so this module, which those
+        layers raise from, imports none of them.
+    invalid_body : sequence of exception types
+        Exceptions answered as a 422 about the body, their message the problem (a key
+        request that cannot be honoured).
+    """
     app.add_exception_handler(HTTPException, _unreadable_body)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(RecordNotFoundError, _as(NotFoundError))
-    app.add_exception_handler(AmbiguousIdError, _as(ConflictError))
-    app.add_exception_handler(RecordExistsError, _as(ConflictError))
-    app.add_exception_handler(KeyRequestError, _key_request)
+    for error_type in not_found:
+        app.add_exception_handler(error_type, _as(NotFoundError))
+    for error_type in conflict:
+        app.add_exception_handler(error_type, _as(ConflictError))
+    for error_type in invalid_body:
+        app.add_exception_handler(error_type, _invalid_body)
     # Two writers creating the same id at once: the loser gets what a late create gets.
     app.add_exception_handler(IntegrityError, _conflict_on_integrity)
     app.add_exception_handler(OperationalError, _unavailable)

@@ -38,7 +38,7 @@ def _entry(row: QuarantineRow) -> QuarantineEntry:
     ]
     return QuarantineEntry(
         seq=row.seq,
-        kind=row.kind,  # type: ignore[arg-type]
+        kind=row.kind,
         agency_id=row.agency_id,
         id=row.record_id,
         problems=problems,

@@ -60,7 +60,7 @@ MAX_OPPORTUNITIES = 10_000
 router = APIRouter(
     tags=["reintegration"],
     responses=responses(401, 403, 404, 409, 503),
-    max_body_size=MAX_JSON_BODY_BYTES,  # type: ignore[call-arg]
+    max_body_size=MAX_JSON_BODY_BYTES,
 )
 IncludeIneligible = Annotated[
     bool, Query(description="Also list ineligible pairs (after the eligible), with gaps.")
