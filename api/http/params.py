@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 
 from api.settings import MAX_K, MAX_PAGE_SIZE
 from matcher.text.messages import Lang
@@ -16,6 +19,7 @@ __all__ = [
     "ActionQuery",
     "AgencyQuery",
     "AsOfQuery",
+    "CandidatesQuery",
     "CursorQuery",
     "FormatQuery",
     "KQuery",
@@ -23,8 +27,11 @@ __all__ = [
     "KeyIdQuery",
     "LangQuery",
     "PageSizeQuery",
+    "PairsQuery",
+    "RankingQuery",
     "RunIdPath",
     "UpdatedSinceQuery",
+    "ranking_query",
 ]
 
 AgencyQuery = Annotated[
@@ -59,3 +66,74 @@ RunIdPath = Annotated[str, Path(pattern=_TOKEN, description="A batch run's id.")
 ActionQuery = Annotated[
     str | None, Query(pattern=r"^[a-z_.]{1,32}$", description="Only entries of this action.")
 ]
+
+
+@dataclass(frozen=True)
+class RankingQuery:
+    """The query of a route that ranks one stored record's counterparts.
+
+    Attributes
+    ----------
+    k : int
+        How many results.
+    as_of : datetime.date
+        The evaluation date (today, on the server, when the query names none).
+    include_ineligible : bool
+        Also list the ineligible, after the eligible.
+    lang : Lang
+        Language of gaps, flags and reasons.
+    agency_id : str or None
+        The agency of the stored record the path names, when several use its id.
+    """
+
+    k: int
+    as_of: dt.date
+    include_ineligible: bool
+    lang: Lang
+    agency_id: str | None
+
+    def audited(self) -> dict[str, Any]:
+        """The parameters its audit entry records."""
+        return {
+            "k": self.k,
+            "as_of": self.as_of,
+            "include_ineligible": self.include_ineligible,
+            "lang": self.lang,
+        }
+
+
+def ranking_query(ranked: str) -> Callable[..., RankingQuery]:
+    """The dependency that reads a :class:`RankingQuery` from the query string.
+
+    Parameters
+    ----------
+    ranked : str
+        What the route ranks (``workers``, ``pairs``), for the description of
+        ``include_ineligible``.
+
+    Returns
+    -------
+    callable
+        The dependency (``Annotated[RankingQuery, Depends(...)]``).
+    """
+
+    def query(
+        k: KQuery = 10,
+        as_of: AsOfQuery = None,
+        include_ineligible: bool = False,
+        lang: LangQuery = "en",
+        agency_id: AgencyQuery = None,
+    ) -> RankingQuery:
+        return RankingQuery(k, as_of or dt.date.today(), include_ineligible, lang, agency_id)
+
+    # FastAPI reads the description from the annotation, which this module's postponed
+    # evaluation cannot resolve from a local name.
+    description = f"Also list ineligible {ranked} (after the eligible), with gaps."
+    query.__annotations__["include_ineligible"] = Annotated[bool, Query(description=description)]
+    return query
+
+
+CandidatesQuery = Annotated[RankingQuery, Depends(ranking_query("workers"))]
+"""The query of the routes that rank workers for a job order."""
+PairsQuery = Annotated[RankingQuery, Depends(ranking_query("pairs"))]
+"""The query of the reintegration routes that rank returnee-opportunity pairs."""

@@ -94,7 +94,7 @@ def test_an_internal_error_is_a_500_logged_without_values(
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise _validation_error()
 
-    monkeypatch.setattr("api.routers.workers.write_one", broken)
+    monkeypatch.setattr("api.routers.record_routes.write_one", broken)
     caplog.set_level(logging.DEBUG)
     worker = {**pool_data.of("workers", AGENCY_A)[0], "nik": NIK, "full_name": NAME}
     with TestClient(create_app(sqlite_settings(tmp_path))) as client:
