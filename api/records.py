@@ -20,7 +20,7 @@ from fastapi import Response
 from api.access.keys import Principal
 from api.access.redaction import worker_card
 from api.access.tenancy import check_owner, list_scope, lookup_scope
-from api.audit.log import write_entry
+from api.audit.log import entry_values, write_entry
 from api.deps import Server
 from api.http.errors import safe_text
 from api.live_pool.memory import building_long_lived
@@ -37,6 +37,7 @@ from api.storage.store import (
     put_record,
     upsert_records,
 )
+from api.storage.tables import RecordRow
 from models.files import (
     MAX_LISTED_PROBLEMS,
     FileFormat,
@@ -77,14 +78,12 @@ def _shown(principal: Principal, table: RecordTable[Any], stored: str) -> str:
 def read_one(
     server: Server,
     principal: Principal,
-    table: RecordTable[ModelT],
+    table: RecordTable[Any],
     record_id: str,
     agency_id: str | None,
 ) -> Response:
     """One record, as the caller may see it (404 for another agency's)."""
-    scope = lookup_scope(principal, agency_id, table, record_id)
-    with read_session(server.engine) as session:
-        row = find_record(session, table, record_id, agency_id=scope)
+    row = _find(server, principal, table, record_id, agency_id)
     return json_response(_shown(principal, table, row.record))
 
 
@@ -96,9 +95,19 @@ def load_one(
     agency_id: str | None,
 ) -> ModelT:
     """The validated record the caller names (404 for another agency's)."""
+    return table.load(_find(server, principal, table, record_id, agency_id))
+
+
+def _find(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[Any],
+    record_id: str,
+    agency_id: str | None,
+) -> RecordRow:
     scope = lookup_scope(principal, agency_id, table, record_id)
     with read_session(server.engine) as session:
-        return table.load(find_record(session, table, record_id, agency_id=scope))
+        return find_record(session, table, record_id, agency_id=scope)
 
 
 def page_response(
@@ -165,12 +174,14 @@ def write_one(
             created = put_record(session, table, record, create_only=create_only)
             write_entry(
                 session,
-                principal,
-                f"{table.slug}.{'create' if created else 'replace'}",
-                target=f"{record.agency_id}/{record.id}",
-                params={},
-                result_ids=[[record.agency_id, record.id]],
-                versions=server.ranking.versions,
+                entry_values(
+                    principal,
+                    f"{table.slug}.{'create' if created else 'replace'}",
+                    target=f"{record.agency_id}/{record.id}",
+                    params={},
+                    result_ids=[[record.agency_id, record.id]],
+                    versions=server.ranking.versions,
+                ),
             )
         _publish(server, record)
     return created
@@ -192,12 +203,14 @@ def delete_one(
             delete_record(session, row)
             write_entry(
                 session,
-                principal,
-                f"{table.slug}.delete",
-                target=f"{owner}/{record_id}",
-                params={},
-                result_ids=[[owner, record_id]],
-                versions=server.ranking.versions,
+                entry_values(
+                    principal,
+                    f"{table.slug}.delete",
+                    target=f"{owner}/{record_id}",
+                    params={},
+                    result_ids=[[owner, record_id]],
+                    versions=server.ranking.versions,
+                ),
             )
         if table is WORKERS:
             server.ranking.drop_worker(owner, record_id)
@@ -321,12 +334,14 @@ def upload(
                 counts = upsert_records(session, table, records)
                 write_entry(
                     session,
-                    principal,
-                    f"{table.slug}s.bulk",
-                    target=None,
-                    params=params,
-                    result_ids=[[r.agency_id, r.id] for r in records],
-                    versions=server.ranking.versions,
+                    entry_values(
+                        principal,
+                        f"{table.slug}s.bulk",
+                        target=None,
+                        params=params,
+                        result_ids=[[r.agency_id, r.id] for r in records],
+                        versions=server.ranking.versions,
+                    ),
                 )
             if table is WORKERS:
                 server.ranking.put_workers(records)  # type: ignore[arg-type]

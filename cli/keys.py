@@ -58,16 +58,18 @@ def _audit(session: Session, action: str, key_id: str, params: dict[str, str | N
     import importlib.metadata
 
     from api.access.keys import Principal
-    from api.audit.log import write_entry
+    from api.audit.log import entry_values, write_entry
 
     write_entry(
         session,
-        Principal(key_id="cli", role="officer", agency_id=None),
-        action,
-        target=key_id,
-        params=params,
-        result_ids=[key_id],
-        versions={"code": importlib.metadata.version("selaras")},
+        entry_values(
+            Principal(key_id="cli", role="officer", agency_id=None),
+            action,
+            target=key_id,
+            params=params,
+            result_ids=[key_id],
+            versions={"code": importlib.metadata.version("selaras")},
+        ),
     )
 
 

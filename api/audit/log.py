@@ -66,32 +66,17 @@ def entry_values(
     }
 
 
-def write_entry(
-    session: Session,
-    principal: Principal,
-    action: str,
-    *,
-    target: str | None,
-    params: Mapping[str, Any],
-    result_ids: Sequence[Any],
-    versions: Mapping[str, str],
-) -> None:
+def write_entry(session: Session, values: Mapping[str, Any]) -> None:
     """Add one entry to the caller's transaction (it lands with the change it records).
 
-    Parameters are those of :func:`entry_values`.
+    Parameters
+    ----------
+    session : Session
+        The transaction of the change.
+    values : mapping
+        The entry, from :func:`entry_values`.
     """
-    session.add(
-        AuditRow(
-            **entry_values(
-                principal,
-                action,
-                target=target,
-                params=params,
-                result_ids=result_ids,
-                versions=versions,
-            )
-        )
-    )
+    session.add(AuditRow(**values))
 
 
 def list_entries(

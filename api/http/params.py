@@ -17,6 +17,7 @@ from models.files import FileFormat
 
 __all__ = [
     "ActionQuery",
+    "AfterQuery",
     "AgencyQuery",
     "AsOfQuery",
     "CandidatesQuery",
@@ -46,6 +47,8 @@ UpdatedSinceQuery = Annotated[
     BoundedDateTime | None,
     Query(description="Only records written at or after this instant (years 1900-2199)."),
 ]
+AfterQuery = Annotated[int, Query(ge=0, le=2**62, description="Entries after this seq.")]
+"""The ``seq`` a page of a log (audit, quarantine) starts after."""
 KQuery = Annotated[int, Query(ge=1, le=MAX_K, description="How many results.")]
 AsOfQuery = Annotated[
     Day | None,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
 from api.access.keys import Principal, Role, issue_key, list_keys, revoke_key
-from api.audit.log import write_entry
+from api.audit.log import entry_values, write_entry
 from api.deps import Officer, Server, ServerDep
 from api.http.errors import NotFoundError, UnprocessableError, responses
 from api.http.params import KeyIdPath
@@ -46,12 +46,14 @@ def _save_agency(
             created = put_agency(session, agency, create_only=create_only)
             write_entry(
                 session,
-                principal,
-                action or f"agency.{'create' if created else 'replace'}",
-                target=agency.id,
-                params={"status": agency.status},
-                result_ids=[agency.id],
-                versions=server.ranking.versions,
+                entry_values(
+                    principal,
+                    action or f"agency.{'create' if created else 'replace'}",
+                    target=agency.id,
+                    params={"status": agency.status},
+                    result_ids=[agency.id],
+                    versions=server.ranking.versions,
+                ),
             )
             register = tuple(all_agencies(session))
         server.agencies = register
@@ -144,12 +146,14 @@ def create_key(request: KeyRequest, principal: Officer, server: ServerDep) -> Is
         issued = issue_key(session, request.role, agency_id=request.agency_id, label=request.label)
         write_entry(
             session,
-            principal,
-            "key.issue",
-            target=issued.id,
-            params={"role": issued.role, "agency_id": issued.agency_id},
-            result_ids=[issued.id],
-            versions=server.ranking.versions,
+            entry_values(
+                principal,
+                "key.issue",
+                target=issued.id,
+                params={"role": issued.role, "agency_id": issued.agency_id},
+                result_ids=[issued.id],
+                versions=server.ranking.versions,
+            ),
         )
     return IssuedKeyOut(
         id=issued.id,
@@ -183,11 +187,13 @@ def delete_key(
             raise NotFoundError(f"key {key_id!r} not found")
         write_entry(
             session,
-            principal,
-            "key.revoke",
-            target=key_id,
-            params={},
-            result_ids=[key_id],
-            versions=server.ranking.versions,
+            entry_values(
+                principal,
+                "key.revoke",
+                target=key_id,
+                params={},
+                result_ids=[key_id],
+                versions=server.ranking.versions,
+            ),
         )
     return Response(status_code=204)

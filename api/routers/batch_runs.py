@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.access.keys import Principal
-from api.audit.log import write_entry
+from api.audit.log import entry_values, write_entry
 from api.batch_runs import BatchRunRequest, BatchRunStatus, status_of
 from api.deps import AuditReader, Officer, ServerDep
 from api.http.errors import ConflictError, NotFoundError, responses
@@ -41,9 +41,8 @@ def _audit(
 ) -> None:
     with write_session(server.engine) as session:
         write_entry(
-            session, who, action, target=run_id, params=params, result_ids=[],
-            versions=server.ranking.versions,
-        )  # fmt: skip
+            session, entry_values(who, action, target=run_id, params=params, result_ids=[],
+            versions=server.ranking.versions))  # fmt: skip
 
 
 def _done(row: BatchRunRow) -> BatchRunRow:

@@ -20,7 +20,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from api.access.keys import Principal
-from api.audit.log import write_entry
+from api.audit.log import entry_values, write_entry
 from api.deps import Officer, Server, ServerDep
 from api.http.errors import NotFoundError, responses
 from api.http.etags import etag_of, not_modified
@@ -125,10 +125,12 @@ def _audit(
 ) -> None:
     write_entry(
         session,
-        principal,
-        action,
-        target=f"{key[0]}/{key[1]}",
-        params={},
-        result_ids=[list(key)],
-        versions=server.ranking.versions,
+        entry_values(
+            principal,
+            action,
+            target=f"{key[0]}/{key[1]}",
+            params={},
+            result_ids=[list(key)],
+            versions=server.ranking.versions,
+        ),
     )

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 
-from api.audit.log import write_entry
+from api.audit.log import entry_values, write_entry
 from api.deps import Officer, ServerDep
 from api.http.errors import NotFoundError, responses, safe_text
-from api.http.params import PageSizeQuery
+from api.http.params import AfterQuery, PageSizeQuery
 from api.schemas import QuarantineEntry, QuarantinePage, QuarantineProblem
 from api.storage.database import read_session, write_session
 from api.storage.tables import QuarantineRow
@@ -50,7 +50,7 @@ def _entry(row: QuarantineRow) -> QuarantineEntry:
 def list_quarantined(
     principal: Officer,
     server: ServerDep,
-    after: Annotated[int, Query(ge=0, le=2**62, description="Entries after this seq.")] = 0,
+    after: AfterQuery = 0,
     limit: PageSizeQuery = 100,
 ) -> QuarantinePage:
     """Quarantined records, oldest first, a page at a time."""
@@ -78,11 +78,13 @@ def dismiss(
         session.delete(row)
         write_entry(
             session,
-            principal,
-            "quarantine.dismiss",
-            target=target,
-            params={"kind": row.kind},
-            result_ids=[],
-            versions=server.ranking.versions,
+            entry_values(
+                principal,
+                "quarantine.dismiss",
+                target=target,
+                params={"kind": row.kind},
+                result_ids=[],
+                versions=server.ranking.versions,
+            ),
         )
     return Response(status_code=204)

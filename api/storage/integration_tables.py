@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.storage.tables import Base, UtcDateTime
+from api.storage.tables import ID, Base, UtcDateTime
 
 __all__ = [
     "IdempotentRequestRow",
@@ -17,16 +17,14 @@ __all__ = [
     "WebhookEndpointRow",
 ]
 
-_ID = String(64).with_variant(String(64, collation="C"), "postgresql")
-
 
 class PromotedJobOrderRow(Base):
     """A job order an officer marked promotable (listed by the public feed)."""
 
     __tablename__ = "promoted_job_orders"
 
-    agency_id: Mapped[str] = mapped_column(_ID, primary_key=True)
-    id: Mapped[str] = mapped_column(_ID, primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
     key_id: Mapped[str] = mapped_column(String(32))
     marked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
@@ -62,7 +60,7 @@ class WebhookEndpointRow(Base):
     __tablename__ = "webhook_endpoints"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    agency_id: Mapped[str] = mapped_column(_ID, ForeignKey("agencies.id"))
+    agency_id: Mapped[str] = mapped_column(ID, ForeignKey("agencies.id"))
     url: Mapped[str] = mapped_column(Text)
     events: Mapped[str] = mapped_column(Text)
     top_k: Mapped[int] = mapped_column(Integer)

@@ -16,7 +16,7 @@ from sqlalchemy import Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.storage.store import WORKERS
-from api.storage.tables import Base, UtcDateTime, WorkerRow
+from api.storage.tables import ID, Base, UtcDateTime, WorkerRow
 from models.opportunity import Opportunity
 from models.worker import Worker
 
@@ -29,16 +29,14 @@ __all__ = [
     "returnees_in",
 ]
 
-_ID = String(64).with_variant(String(64, collation="C"), "postgresql")
-
 
 class OpportunityRow(Base):
     """A domestic opportunity; ``record`` is the Opportunity JSON (migration 0004_reint2)."""
 
     __tablename__ = "opportunities"
 
-    owner_agency_id: Mapped[str] = mapped_column(_ID, primary_key=True)
-    id: Mapped[str] = mapped_column(_ID, primary_key=True)
+    owner_agency_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     record: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "ID",
     "AgencyRow",
     "ApiKeyRow",
     "AuditRow",
@@ -38,8 +39,9 @@ __all__ = [
     "WorkerRow",
 ]
 
-# Ids order byte by byte on every backend ("C" collation on PostgreSQL; SQLite's default).
-_ID = String(64).with_variant(String(64, collation="C"), "postgresql")
+ID = String(64).with_variant(String(64, collation="C"), "postgresql")
+"""The column type of ids: they order byte by byte on every backend ("C" collation on
+PostgreSQL; SQLite's default)."""
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
@@ -69,7 +71,7 @@ class AgencyRow(Base):
 
     __tablename__ = "agencies"
 
-    id: Mapped[str] = mapped_column(_ID, primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
     record: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -81,8 +83,8 @@ class RecordRow(Base):
 
     __abstract__ = True
 
-    agency_id: Mapped[str] = mapped_column(_ID, ForeignKey("agencies.id"), primary_key=True)
-    id: Mapped[str] = mapped_column(_ID, primary_key=True)
+    agency_id: Mapped[str] = mapped_column(ID, ForeignKey("agencies.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
     record: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -117,7 +119,7 @@ class ApiKeyRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
-    agency_id: Mapped[str | None] = mapped_column(_ID, ForeignKey("agencies.id"))
+    agency_id: Mapped[str | None] = mapped_column(ID, ForeignKey("agencies.id"))
     label: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
@@ -132,7 +134,7 @@ class AuditRow(Base):
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     key_id: Mapped[str] = mapped_column(String(32))
     role: Mapped[str] = mapped_column(String(16))
-    agency_id: Mapped[str | None] = mapped_column(_ID)
+    agency_id: Mapped[str | None] = mapped_column(ID)
     action: Mapped[str] = mapped_column(String(32), index=True)
     target: Mapped[str | None] = mapped_column(String(200))
     params: Mapped[str] = mapped_column(Text)
@@ -176,8 +178,8 @@ class QuarantineRow(Base):
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
-    agency_id: Mapped[str | None] = mapped_column(_ID)
-    record_id: Mapped[str] = mapped_column(_ID)
+    agency_id: Mapped[str | None] = mapped_column(ID)
+    record_id: Mapped[str] = mapped_column(ID)
     record: Mapped[bytes] = mapped_column(LargeBinary)
     problems: Mapped[str] = mapped_column(Text)
     quarantined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
