@@ -3,8 +3,10 @@
 Listing, creating, reading, replacing and deleting records and uploading a file of them
 work the same for either kind (:mod:`api.records` does the work); only the model, the
 names, the texts and the list's filters differ, and :class:`RecordRoutes` holds those.
-Route names, path and query parameters (in their order) and texts are those a route
-written out per kind would have, so the OpenAPI document is the same.
+Route names (hence operation ids), path and query parameters (in their order) and texts
+are those a route written out per kind would have: ``create_worker`` with ``{worker_id}``,
+``list_job_orders`` with ``country`` and ``programme`` between ``agency_id`` and the
+paging parameters.
 """
 
 from __future__ import annotations
