@@ -2,14 +2,14 @@
 
 On start the store is migrated to the latest schema, ``SELARAS_ADMIN_KEY`` (if set) is
 registered as an officer key, and the live pool is filled from the stored records (a
-record this version cannot read is quarantined, not fatal: ``api.quarantine``); the
+record this version cannot read is quarantined, not fatal: ``api.storage.quarantine``); the
 server then keeps it current on every write. One server process owns one store: the
 pool and the register live in its memory.
 
 Around the routes: CORS for the origins of ``SELARAS_CORS_ORIGINS`` (none by default),
-a body limit on every route (1 MiB; uploads ``SELARAS_MAX_UPLOAD_MB``: ``api.body_limits``
+a body limit on every route (1 MiB; uploads ``SELARAS_MAX_UPLOAD_MB``: ``api.http.body_limits``
 answers a declared length over it at once), a logged 500 for anything no handler took
-(``api.internal_errors``), and strict JSON bodies (``api.json_bodies``).
+(``api.http.internal_errors``), and strict JSON bodies (``api.http.json_bodies``).
 """
 
 from __future__ import annotations
@@ -22,24 +22,22 @@ from functools import partial
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api.audit_batch import AuditBatcher
+from api.access.keys import KeyChecker, KeyRequestError, ensure_admin_key
+from api.access.rate_limits import RateLimiter
+from api.audit.batch import AuditBatcher
 from api.batch_runs import BatchRunner
-from api.body_limits import BodyLimits
-from api.checkpoints import WalCheckpointer
-from api.cursors import CursorSigner, cursor_key
-from api.database import connect, migrate, read_session, write_session
 from api.deps import Server
-from api.errors import install_handlers, responses
-from api.idempotency import Idempotency
-from api.internal_errors import InternalErrors
-from api.json_bodies import StrictJsonBodies
-from api.keys import KeyChecker, KeyRequestError, ensure_admin_key
-from api.live_pool import LivePool
-from api.memory import freeze_long_lived
-from api.preconditions import Preconditions
-from api.quarantine import Unreadable, quarantine, readable_agencies, readable_records
-from api.ranking import Ranking
-from api.rate_limits import RateLimiter
+from api.http.body_limits import BodyLimits
+from api.http.cursors import CursorSigner, cursor_key
+from api.http.errors import install_handlers, responses
+from api.http.idempotency import Idempotency
+from api.http.internal_errors import InternalErrors
+from api.http.json_bodies import StrictJsonBodies
+from api.http.preconditions import Preconditions
+from api.http.safe_logging import redacted_traceback
+from api.live_pool.memory import freeze_long_lived
+from api.live_pool.pool import LivePool
+from api.live_pool.ranking import Ranking
 from api.routers import (
     agencies,
     audit,
@@ -56,12 +54,20 @@ from api.routers import (
     webhooks,
     workers,
 )
-from api.safe_logging import redacted_traceback
 from api.settings import MAX_JSON_BODY_BYTES, Settings, get_settings
-from api.store import JOB_ORDERS, WORKERS
+from api.storage.checkpoints import WalCheckpointer
+from api.storage.database import connect, migrate, read_session, write_session
+from api.storage.quarantine import Unreadable, quarantine, readable_agencies, readable_records
+from api.storage.store import (
+    JOB_ORDERS,
+    WORKERS,
+    AmbiguousIdError,
+    RecordExistsError,
+    RecordNotFoundError,
+)
 from api.training_runs import TRAINING_PLAN, training_plan_kind
-from api.webhook_delivery import Dispatcher
-from api.webhook_events import WebhookEvents, refused_job_orders, top_rankings
+from api.webhooks.delivery import Dispatcher
+from api.webhooks.events import WebhookEvents, refused_job_orders, top_rankings
 
 __all__ = ["create_app", "start_server"]
 
@@ -82,7 +88,7 @@ def start_server(settings: Settings) -> Server:
 
     Raises
     ------
-    api.keys.KeyRequestError
+    api.access.keys.KeyRequestError
         If ``SELARAS_ADMIN_KEY`` is too short to be safe.
     """
     engine = connect(settings.database_url, wal_checkpoints="background")
@@ -163,7 +169,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The outer limit; every route has its own below.
         max_body_size=chosen.max_upload_bytes,
     )
-    install_handlers(app)
+    install_handlers(
+        app,
+        not_found=[RecordNotFoundError],
+        conflict=[AmbiguousIdError, RecordExistsError],
+        invalid_body=[KeyRequestError],
+    )
     keyed = {"responses": responses(429), "max_body_size": MAX_JSON_BODY_BYTES}
     for module in (workers, job_orders):
         upload_limit = {**keyed, "max_body_size": chosen.max_upload_bytes}

@@ -41,9 +41,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select, update
 
-from api.database import read_session, write_session
-from api.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
-from api.tables import BatchRunRow
+from api.storage.database import read_session, write_session
+from api.storage.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
+from api.storage.tables import BatchRunRow
 from matcher.allocation.round import STAGES, allocate_round, round_key, split_round_key
 from matcher.allocation.runner import ChunkRunner
 from matcher.reporting.report import round_report

@@ -15,15 +15,15 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from api.audit_batch import AuditBatcher
+from api.access.keys import KeyChecker, Principal, Role
+from api.access.rate_limits import RateLimiter
+from api.audit.batch import AuditBatcher
 from api.batch_runs import BatchRunner
-from api.checkpoints import WalCheckpointer
-from api.cursors import CursorSigner
-from api.errors import ForbiddenError, UnauthorizedError
-from api.keys import KeyChecker, Principal, Role
-from api.ranking import Ranking
-from api.rate_limits import RateLimiter
+from api.http.cursors import CursorSigner
+from api.http.errors import ForbiddenError, UnauthorizedError
+from api.live_pool.ranking import Ranking
 from api.settings import Settings
+from api.storage.checkpoints import WalCheckpointer
 from models.agency import Agency
 
 __all__ = [
@@ -84,7 +84,7 @@ async def _principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     # An address that spent its failed authentications is refused before its key is
-    # checked; a valid key then spends a token of its own bucket (api.rate_limits).
+    # checked; a valid key then spends a token of its own bucket (api.access.rate_limits).
     address = request.client.host if request.client else "unknown"
     server.limits.check_address(address)
     if credentials is None:

@@ -17,15 +17,16 @@ from typing import Any, BinaryIO
 
 from fastapi import Response
 
-from api.audit import write_entry
-from api.database import read_session, write_session
+from api.access.keys import Principal
+from api.access.redaction import worker_card
+from api.access.tenancy import check_owner, list_scope, lookup_scope
+from api.audit.log import entry_values, write_entry
 from api.deps import Server
-from api.errors import safe_text
-from api.keys import Principal
-from api.memory import building_long_lived
-from api.redaction import worker_card
+from api.http.errors import safe_text
+from api.live_pool.memory import building_long_lived
 from api.schemas import UploadProblem, UploadRejected, UploadReport
-from api.store import (
+from api.storage.database import read_session, write_session
+from api.storage.store import (
     WORKERS,
     ModelT,
     RecordTable,
@@ -36,7 +37,7 @@ from api.store import (
     put_record,
     upsert_records,
 )
-from api.tenancy import check_owner, list_scope, lookup_scope
+from api.storage.tables import RecordRow
 from models.files import (
     MAX_LISTED_PROBLEMS,
     FileFormat,
@@ -77,14 +78,12 @@ def _shown(principal: Principal, table: RecordTable[Any], stored: str) -> str:
 def read_one(
     server: Server,
     principal: Principal,
-    table: RecordTable[ModelT],
+    table: RecordTable[Any],
     record_id: str,
     agency_id: str | None,
 ) -> Response:
     """One record, as the caller may see it (404 for another agency's)."""
-    scope = lookup_scope(principal, agency_id, table, record_id)
-    with read_session(server.engine) as session:
-        row = find_record(session, table, record_id, agency_id=scope)
+    row = _find(server, principal, table, record_id, agency_id)
     return json_response(_shown(principal, table, row.record))
 
 
@@ -96,9 +95,19 @@ def load_one(
     agency_id: str | None,
 ) -> ModelT:
     """The validated record the caller names (404 for another agency's)."""
+    return table.load(_find(server, principal, table, record_id, agency_id))
+
+
+def _find(
+    server: Server,
+    principal: Principal,
+    table: RecordTable[Any],
+    record_id: str,
+    agency_id: str | None,
+) -> RecordRow:
     scope = lookup_scope(principal, agency_id, table, record_id)
     with read_session(server.engine) as session:
-        return table.load(find_record(session, table, record_id, agency_id=scope))
+        return find_record(session, table, record_id, agency_id=scope)
 
 
 def page_response(
@@ -114,7 +123,7 @@ def page_response(
 ) -> Response:
     """A page ``{"items": [...], "next_cursor": ...}`` in ``(agency_id, id)`` order.
 
-    Cursors are signed by the server (:mod:`api.cursors`): a forged one is a 422.
+    Cursors are signed by the server (:mod:`api.http.cursors`): a forged one is a 422.
     """
     after = server.cursors.decode(cursor)
     with read_session(server.engine) as session:
@@ -165,12 +174,14 @@ def write_one(
             created = put_record(session, table, record, create_only=create_only)
             write_entry(
                 session,
-                principal,
-                f"{table.slug}.{'create' if created else 'replace'}",
-                target=f"{record.agency_id}/{record.id}",
-                params={},
-                result_ids=[[record.agency_id, record.id]],
-                versions=server.ranking.versions,
+                entry_values(
+                    principal,
+                    f"{table.slug}.{'create' if created else 'replace'}",
+                    target=f"{record.agency_id}/{record.id}",
+                    params={},
+                    result_ids=[[record.agency_id, record.id]],
+                    versions=server.ranking.versions,
+                ),
             )
         _publish(server, record)
     return created
@@ -192,12 +203,14 @@ def delete_one(
             delete_record(session, row)
             write_entry(
                 session,
-                principal,
-                f"{table.slug}.delete",
-                target=f"{owner}/{record_id}",
-                params={},
-                result_ids=[[owner, record_id]],
-                versions=server.ranking.versions,
+                entry_values(
+                    principal,
+                    f"{table.slug}.delete",
+                    target=f"{owner}/{record_id}",
+                    params={},
+                    result_ids=[[owner, record_id]],
+                    versions=server.ranking.versions,
+                ),
             )
         if table is WORKERS:
             server.ranking.drop_worker(owner, record_id)
@@ -264,7 +277,7 @@ def _digest(content: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-# Reading and storing a big file builds long-lived objects: see api.memory.
+# Reading and storing a big file builds long-lived objects: see api.live_pool.memory.
 @building_long_lived()
 def upload(
     server: Server,
@@ -321,12 +334,14 @@ def upload(
                 counts = upsert_records(session, table, records)
                 write_entry(
                     session,
-                    principal,
-                    f"{table.slug}s.bulk",
-                    target=None,
-                    params=params,
-                    result_ids=[[r.agency_id, r.id] for r in records],
-                    versions=server.ranking.versions,
+                    entry_values(
+                        principal,
+                        f"{table.slug}s.bulk",
+                        target=None,
+                        params=params,
+                        result_ids=[[r.agency_id, r.id] for r in records],
+                        versions=server.ranking.versions,
+                    ),
                 )
             if table is WORKERS:
                 server.ranking.put_workers(records)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.keys import Role
+from api.access.keys import Role
 from api.settings import MAX_K
 from matcher.text.messages import Lang
 from models.bounds import Day

@@ -15,7 +15,7 @@ agency, so a pool whose ids are unique gets the records ``selaras plan-training`
 for the same files and the catalogue in id order.
 
 The catalogue a plan reads is the one its audit entry names: the request records the
-catalogue's version (:func:`api.training_store.catalogue_version`), and a run that finds
+catalogue's version (:func:`api.storage.training.catalogue_version`), and a run that finds
 the catalogue changed since then fails, saying so, rather than plan on courses nobody
 audited.
 """
@@ -33,10 +33,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.batch_runs import RunKind, RunProgress
-from api.database import read_session
-from api.errors import UnprocessableError
-from api.store import JOB_ORDERS, WORKERS, RecordTable, all_agencies
-from api.training_store import CourseRow, catalogue_version, list_courses
+from api.http.errors import UnprocessableError
+from api.storage.database import read_session
+from api.storage.store import JOB_ORDERS, WORKERS, RecordTable, all_agencies
+from api.storage.training import CourseRow, catalogue_version, list_courses
 from matcher.allocation.round import round_key, split_round_key
 from matcher.rules.exchange_rates import ExchangeRateError, ExchangeRateTable, load_exchange_rates
 from matcher.scoring.matching import prepare_run

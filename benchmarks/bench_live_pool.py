@@ -1,4 +1,4 @@
-"""Benchmark: the API's in-memory ranking service (``api.live_pool.LivePool``), in process.
+"""Benchmark: the API's in-memory ranking service (``api.live_pool.pool.LivePool``), in process.
 
 Builds a seeded synthetic pool with ``benchmarks.synthetic`` (records validated with
 ``models``), loads it into a ``LivePool`` and measures
@@ -45,7 +45,7 @@ from functools import partial
 
 import numpy as np
 
-from api.live_pool import LivePool
+from api.live_pool.pool import LivePool
 from benchmarks.common import ms, parse_args, validated
 from benchmarks.synthetic import AS_OF, generate_pool
 from models.results import MatchResult

@@ -3,7 +3,7 @@
 Two SQLite stores in a temporary directory, one at revision 0002 (no checks) and one at
 the head (triggers that walk every inserted record's JSON), get the same upsert of
 ``--workers`` workers (the sample pool's, with new ids) in one transaction, alternately,
-``--repeats`` times; the upsert is ``api.store.upsert_records``, as a bulk upload runs it.
+``--repeats`` times; the upsert is ``api.storage.store.upsert_records``, as a bulk upload runs it.
 Prints the best and median time of each and the ratio of the medians.
 
 Run: ``.venv/bin/python -m benchmarks.bench_store_checks [--workers 20000] [--repeats 5]``
@@ -24,8 +24,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
-from api.database import connect, write_session
-from api.store import WORKERS, put_agency, upsert_records
+from api.storage.database import connect, write_session
+from api.storage.store import WORKERS, put_agency, upsert_records
 from benchmarks.common import parse_args
 from models.agency import Agency
 from models.worker import Worker
@@ -38,7 +38,7 @@ AGENCY = "P3MI-0001"
 def _store(path: Path, revision: str) -> Engine:
     engine = connect(f"sqlite:///{path}")
     config = Config()
-    config.set_main_option("script_location", str(files("api") / "migrations"))
+    config.set_main_option("script_location", str(files("api.storage") / "migrations"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -36,8 +36,8 @@ Database = Annotated[
 @contextmanager
 def _store(database: str | None) -> Iterator[Session]:
     """A write transaction on the (migrated) store."""
-    from api.database import connect, migrate, write_session
     from api.settings import Settings, SettingsError
+    from api.storage.database import connect, migrate, write_session
 
     try:
         settings = Settings.from_env(database_url=database)
@@ -57,17 +57,19 @@ def _store(database: str | None) -> Iterator[Session]:
 def _audit(session: Session, action: str, key_id: str, params: dict[str, str | None]) -> None:
     import importlib.metadata
 
-    from api.audit import write_entry
-    from api.keys import Principal
+    from api.access.keys import Principal
+    from api.audit.log import entry_values, write_entry
 
     write_entry(
         session,
-        Principal(key_id="cli", role="officer", agency_id=None),
-        action,
-        target=key_id,
-        params=params,
-        result_ids=[key_id],
-        versions={"code": importlib.metadata.version("selaras")},
+        entry_values(
+            Principal(key_id="cli", role="officer", agency_id=None),
+            action,
+            target=key_id,
+            params=params,
+            result_ids=[key_id],
+            versions={"code": importlib.metadata.version("selaras")},
+        ),
     )
 
 
@@ -84,7 +86,7 @@ def create(
 
     The key is shown this once; only its hash is stored.
     """
-    from api.keys import ROLES, KeyRequestError, issue_key
+    from api.access.keys import ROLES, KeyRequestError, issue_key
 
     if role not in ROLES:
         raise typer.BadParameter(f"must be one of {', '.join(ROLES)}", param_hint="--role")
@@ -111,7 +113,7 @@ def revoke(
     database: Database = None,
 ) -> None:
     """Revoke a key; it stops working at once. Exit 1 if there is no such key."""
-    from api.keys import revoke_key
+    from api.access.keys import revoke_key
 
     with _store(database) as session:
         found = revoke_key(session, key_id)
@@ -128,7 +130,7 @@ def list_(
     database: Database = None,
 ) -> None:
     """List keys as JSON Lines (never their secrets)."""
-    from api.keys import list_keys
+    from api.access.keys import list_keys
 
     with _store(database) as session:
         rows = list_keys(session, agency_id=agency)

@@ -6,7 +6,7 @@ set off a collection that walks the whole growing heap again: about half of a
 100,000-worker ``selaras match`` went to it (issue 17). Records hold no reference cycles
 worth collecting, so the collector is paused while a run loads its inputs, and what was
 loaded is then frozen (:func:`gc.freeze`): later collections, during ranking, never walk
-it. The API does the same for its live pool (``api.memory``).
+it. The API does the same for its live pool (``api.live_pool.memory``).
 """
 
 from __future__ import annotations

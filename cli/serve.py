@@ -33,11 +33,11 @@ def serve(
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
+    from api.access.keys import MIN_ADMIN_KEY_LENGTH
     from api.app import create_app
-    from api.database import connect
-    from api.keys import MIN_ADMIN_KEY_LENGTH
-    from api.safe_logging import log_config
+    from api.http.safe_logging import log_config
     from api.settings import Settings, SettingsError
+    from api.storage.database import connect
 
     try:
         settings = Settings.from_env(database_url=database)

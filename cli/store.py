@@ -26,7 +26,7 @@ def announce_new_store(engine: Engine) -> bool:
     Parameters
     ----------
     engine : sqlalchemy.Engine
-        The store about to be migrated (from :func:`api.database.connect`).
+        The store about to be migrated (from :func:`api.storage.database.connect`).
 
     Returns
     -------

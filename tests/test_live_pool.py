@@ -1,7 +1,7 @@
 """The live pool answers as ``selaras match`` / ``selaras explain`` do on the same records.
 
 Every check replays a history of writes (loads, single and batch upserts, replacements,
-moves between agencies, deletes, job-order changes) on a :class:`api.live_pool.LivePool`
+moves between agencies, deletes, job-order changes) on a :class:`api.live_pool.pool.LivePool`
 with small segments, so that tails seal, segments merge and dead rows are purged along the
 way, and compares its answers with :func:`matcher.scoring.matching.prepare_run` over the records
 the history leaves, for the whole pool and per agency, in both directions.
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import api.live_pool_workers as workers_module
-from api.live_pool import LivePool
+import api.live_pool.workers as workers_module
+from api.live_pool.pool import LivePool
 from matcher.scoring.explain import explanation
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency

@@ -7,17 +7,17 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
-from api.audit import write_entry
-from api.database import read_session, write_session
+from api.access.keys import Principal, Role, issue_key, list_keys, revoke_key
+from api.audit.log import entry_values, write_entry
 from api.deps import Officer, Server, ServerDep
-from api.errors import NotFoundError, UnprocessableError, responses
-from api.keys import Principal, Role, issue_key, list_keys, revoke_key
-from api.params import KeyIdPath
+from api.http.errors import NotFoundError, UnprocessableError, responses
+from api.http.params import KeyIdPath
 from api.records import json_response
 from api.schemas import IssuedKeyOut, KeyOut, KeyRequest, LicenceChange, LicenceStatus
 from api.settings import MAX_JSON_BODY_BYTES
-from api.store import all_agencies, get_agency, put_agency
-from api.tables import ApiKeyRow
+from api.storage.database import read_session, write_session
+from api.storage.store import all_agencies, get_agency, put_agency
+from api.storage.tables import ApiKeyRow
 from models.agency import Agency
 from models.common import Identifier
 
@@ -46,12 +46,14 @@ def _save_agency(
             created = put_agency(session, agency, create_only=create_only)
             write_entry(
                 session,
-                principal,
-                action or f"agency.{'create' if created else 'replace'}",
-                target=agency.id,
-                params={"status": agency.status},
-                result_ids=[agency.id],
-                versions=server.ranking.versions,
+                entry_values(
+                    principal,
+                    action or f"agency.{'create' if created else 'replace'}",
+                    target=agency.id,
+                    params={"status": agency.status},
+                    result_ids=[agency.id],
+                    versions=server.ranking.versions,
+                ),
             )
             register = tuple(all_agencies(session))
         server.agencies = register
@@ -144,12 +146,14 @@ def create_key(request: KeyRequest, principal: Officer, server: ServerDep) -> Is
         issued = issue_key(session, request.role, agency_id=request.agency_id, label=request.label)
         write_entry(
             session,
-            principal,
-            "key.issue",
-            target=issued.id,
-            params={"role": issued.role, "agency_id": issued.agency_id},
-            result_ids=[issued.id],
-            versions=server.ranking.versions,
+            entry_values(
+                principal,
+                "key.issue",
+                target=issued.id,
+                params={"role": issued.role, "agency_id": issued.agency_id},
+                result_ids=[issued.id],
+                versions=server.ranking.versions,
+            ),
         )
     return IssuedKeyOut(
         id=issued.id,
@@ -183,11 +187,13 @@ def delete_key(
             raise NotFoundError(f"key {key_id!r} not found")
         write_entry(
             session,
-            principal,
-            "key.revoke",
-            target=key_id,
-            params={},
-            result_ids=[key_id],
-            versions=server.ranking.versions,
+            entry_values(
+                principal,
+                "key.revoke",
+                target=key_id,
+                params={},
+                result_ids=[key_id],
+                versions=server.ranking.versions,
+            ),
         )
     return Response(status_code=204)

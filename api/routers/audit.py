@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.audit import entry_record, list_entries
-from api.database import read_session
+from api.audit.log import entry_record, list_entries
 from api.deps import AuditReader, ServerDep
-from api.errors import responses
-from api.params import ActionQuery, KeyIdQuery, PageSizeQuery
+from api.http.errors import responses
+from api.http.params import ActionQuery, AfterQuery, KeyIdQuery, PageSizeQuery
 from api.schemas import AuditEntry, AuditPage
+from api.storage.database import read_session
 from models.common import Identifier
 
 __all__ = ["router"]
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/audit", tags=["audit"], responses=responses(401, 403
 def read_audit(
     principal: AuditReader,
     server: ServerDep,
-    after: Annotated[int, Query(ge=0, le=2**62, description="Entries after this seq.")] = 0,
+    after: AfterQuery = 0,
     limit: PageSizeQuery = 100,
     action: ActionQuery = None,
     agency_id: Annotated[Identifier | None, Query()] = None,

@@ -11,15 +11,15 @@ from typing import Any
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
-from api.audit import write_entry
+from api.access.keys import Principal
+from api.audit.log import entry_values, write_entry
 from api.batch_runs import ROUND, BatchRunRequest, BatchRunStatus, runs_of, status_of
-from api.database import read_session, write_session
 from api.deps import AuditReader, Officer, ServerDep
-from api.errors import ConflictError, NotFoundError, responses
-from api.keys import Principal
-from api.params import RunIdPath
+from api.http.errors import ConflictError, NotFoundError, responses
+from api.http.params import RunIdPath
 from api.records import json_response
-from api.tables import BatchRunRow
+from api.storage.database import read_session, write_session
+from api.storage.tables import BatchRunRow
 from matcher.reporting.html import render_html
 
 __all__ = ["router"]
@@ -40,9 +40,8 @@ def _audit(
 ) -> None:
     with write_session(server.engine) as session:
         write_entry(
-            session, who, action, target=run_id, params=params, result_ids=[],
-            versions=server.ranking.versions,
-        )  # fmt: skip
+            session, entry_values(who, action, target=run_id, params=params, result_ids=[],
+            versions=server.ranking.versions))  # fmt: skip
 
 
 def _done(row: BatchRunRow) -> BatchRunRow:

@@ -19,16 +19,16 @@ from fastapi import APIRouter, Header, Response
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from api.audit import write_entry
-from api.database import read_session, write_session
+from api.access.keys import Principal
+from api.audit.log import entry_values, write_entry
 from api.deps import Officer, Server, ServerDep
-from api.errors import NotFoundError, responses
-from api.etags import etag_of, not_modified
-from api.integration_tables import PromotedJobOrderRow
-from api.keys import Principal
-from api.params import AgencyQuery, AsOfQuery, CursorQuery, PageSizeQuery
-from api.store import JOB_ORDERS, find_record
-from api.tables import VacancyRow
+from api.http.errors import NotFoundError, responses
+from api.http.etags import etag_of, not_modified
+from api.http.params import AgencyQuery, AsOfQuery, CursorQuery, PageSizeQuery
+from api.storage.database import read_session, write_session
+from api.storage.integration_tables import PromotedJobOrderRow
+from api.storage.store import JOB_ORDERS, find_record
+from api.storage.tables import VacancyRow
 from matcher.rules.postings import advertised, export_postings
 from models.common import Identifier
 from models.vacancy import Vacancy
@@ -125,10 +125,12 @@ def _audit(
 ) -> None:
     write_entry(
         session,
-        principal,
-        action,
-        target=f"{key[0]}/{key[1]}",
-        params={},
-        result_ids=[list(key)],
-        versions=server.ranking.versions,
+        entry_values(
+            principal,
+            action,
+            target=f"{key[0]}/{key[1]}",
+            params={},
+            result_ids=[list(key)],
+            versions=server.ranking.versions,
+        ),
     )

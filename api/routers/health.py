@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import text
 
-from api.database import read_session
 from api.deps import ServerDep
-from api.errors import responses
-from api.quarantine import count_quarantined
+from api.http.errors import responses
 from api.schemas import Health
+from api.storage.database import read_session
+from api.storage.quarantine import count_quarantined
 
 __all__ = ["router"]
 

@@ -3,7 +3,7 @@
 Officers read the tables of the whole store, disclosure-controlled, or with
 ``suppressed=false`` the true counts (officers already see every record). Auditors read
 the controlled tables only; agencies the controlled tables of their own workers and job
-orders. Tables are cached per data version (:mod:`api.insights`).
+orders. Tables are cached per data version (:mod:`api.reports.insights`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 
 from api.deps import AnyRole, ServerDep
-from api.errors import ForbiddenError, NotFoundError, responses
-from api.insights import InsightsCache
-from api.params import AsOfQuery
+from api.http.errors import ForbiddenError, NotFoundError, responses
+from api.http.params import AsOfQuery
+from api.reports.insights import InsightsCache
 from matcher.insights.build import ENGINE_TABLES
 from matcher.insights.schema import TABLE_NAMES
 from matcher.insights.suppression import DEFAULT_MIN_CELL, MIN_CELL_FLOOR

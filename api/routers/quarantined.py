@@ -1,6 +1,6 @@
 """``/quarantine``: stored records the server could not read at start-up (officers only).
 
-See :mod:`api.quarantine`. An entry says which record (kind, agency, id), why (the
+See :mod:`api.storage.quarantine`. An entry says which record (kind, agency, id), why (the
 fields and their problems) and when; the stored bytes stay in the database for whoever
 repairs the record. Dismissing an entry (once the record is written again, or given up)
 is audited.
@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 
-from api.audit import write_entry
-from api.database import read_session, write_session
+from api.audit.log import entry_values, write_entry
 from api.deps import Officer, ServerDep
-from api.errors import NotFoundError, responses, safe_text
-from api.params import PageSizeQuery
+from api.http.errors import NotFoundError, responses, safe_text
+from api.http.params import AfterQuery, PageSizeQuery
 from api.schemas import QuarantineEntry, QuarantinePage, QuarantineProblem
-from api.tables import QuarantineRow
+from api.storage.database import read_session, write_session
+from api.storage.tables import QuarantineRow
 
 __all__ = ["router"]
 
@@ -38,7 +38,7 @@ def _entry(row: QuarantineRow) -> QuarantineEntry:
     ]
     return QuarantineEntry(
         seq=row.seq,
-        kind=row.kind,  # type: ignore[arg-type]
+        kind=row.kind,
         agency_id=row.agency_id,
         id=row.record_id,
         problems=problems,
@@ -50,7 +50,7 @@ def _entry(row: QuarantineRow) -> QuarantineEntry:
 def list_quarantined(
     principal: Officer,
     server: ServerDep,
-    after: Annotated[int, Query(ge=0, le=2**62, description="Entries after this seq.")] = 0,
+    after: AfterQuery = 0,
     limit: PageSizeQuery = 100,
 ) -> QuarantinePage:
     """Quarantined records, oldest first, a page at a time."""
@@ -78,11 +78,13 @@ def dismiss(
         session.delete(row)
         write_entry(
             session,
-            principal,
-            "quarantine.dismiss",
-            target=target,
-            params={"kind": row.kind},
-            result_ids=[],
-            versions=server.ranking.versions,
+            entry_values(
+                principal,
+                "quarantine.dismiss",
+                target=target,
+                params={"kind": row.kind},
+                result_ids=[],
+                versions=server.ranking.versions,
+            ),
         )
     return Response(status_code=204)

@@ -12,26 +12,33 @@ busiest requests, and every extra hop between threads costs them latency.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import partial
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.audit import entry_values
+from api.access.keys import Principal
+from api.access.tenancy import check_owner, list_scope, lookup_scope, rank_scope
 from api.deps import AnyRole, Ranker, Server, ServerDep
-from api.errors import responses
-from api.keys import Principal
-from api.params import AgencyQuery, AsOfQuery, KQuery, LangQuery
-from api.ranking import StoredJobOrder
-from api.records import json_response, load_one
+from api.http.errors import responses
+from api.http.params import (
+    AgencyQuery,
+    AsOfQuery,
+    CandidatesQuery,
+    KQuery,
+    LangQuery,
+    RankingQuery,
+)
+from api.live_pool.ranking import StoredJobOrder
+from api.records import load_one
+from api.routers.answers import audited, json_answer
 from api.schemas import Candidates, MatchRequest, Refusals, WorkerJobOrders
 from api.settings import MAX_JSON_BODY_BYTES
-from api.store import JOB_ORDERS, WORKERS
-from api.tenancy import check_owner, list_scope, lookup_scope, rank_scope
+from api.storage.store import JOB_ORDERS, WORKERS
 from models.common import Identifier
+from models.vacancy import Vacancy
 
 __all__ = ["router"]
 
@@ -40,37 +47,6 @@ router = APIRouter(
     responses=responses(401, 403, 404, 409, 503),
     max_body_size=MAX_JSON_BODY_BYTES,
 )
-
-IncludeIneligible = Annotated[
-    bool, Query(description="Also list ineligible workers (after the eligible), with gaps.")
-]
-
-
-async def _audited(
-    server: Server,
-    principal: Principal,
-    action: str,
-    *,
-    target: str | None,
-    params: Mapping[str, Any],
-    result_ids: Sequence[Any],
-) -> None:
-    await server.audit.write(
-        entry_values(
-            principal,
-            action,
-            target=target,
-            params=params,
-            result_ids=result_ids,
-            versions=server.ranking.versions,
-        )
-    )
-
-
-def _answer(body: Mapping[str, Any]) -> Response:
-    # orjson: a ranking's fifty results take the stdlib encoder ~0.5 ms, a tenth of the
-    # request; dates come out as ISO 8601, text as UTF-8.
-    return json_response(orjson.dumps(body, default=str))
 
 
 def _stored_job_order(
@@ -81,51 +57,58 @@ def _stored_job_order(
     return server.ranking.stored_job_order(job_order_id, scope)
 
 
-@router.get("/job-orders/{job_order_id}/candidates", response_model=Candidates)
-async def candidates(
-    job_order_id: Identifier,
-    principal: Ranker,
-    server: ServerDep,
-    k: KQuery = 10,
-    as_of: AsOfQuery = None,
-    include_ineligible: IncludeIneligible = False,
-    lang: LangQuery = "en",
-    agency_id: AgencyQuery = None,
+async def _ranked_candidates(
+    server: Server,
+    principal: Principal,
+    action: str,
+    order: StoredJobOrder | Vacancy,
+    query: RankingQuery,
+    *,
+    params: Mapping[str, Any],
 ) -> Response:
-    """The top ``k`` workers for a stored job order, or the reasons it is refused.
-
-    An agency's candidates are its own workers; an officer's the whole pool.
-    """
-    order = _stored_job_order(server, principal, job_order_id, agency_id)
-    day = as_of or dt.date.today()
+    """The top ``k`` of the caller's pool for ``order`` (or its refusal), audited as ``action``."""
     results, refusal = await run_in_threadpool(
         partial(
             server.ranking.candidates,
             order,
             agencies=server.agencies,
-            as_of=day,
-            k=k,
-            include_ineligible=include_ineligible,
+            as_of=query.as_of,
+            k=query.k,
+            include_ineligible=query.include_ineligible,
             agency_id=rank_scope(principal),
-            lang=lang,
+            lang=query.lang,
         )
     )
-    await _audited(
+    await audited(
         server,
         principal,
-        "candidates",
+        action,
         target=f"{order.agency_id}/{order.id}",
-        params={"k": k, "as_of": day, "include_ineligible": include_ineligible, "lang": lang},
+        params=params,
         result_ids=[[r["worker_agency_id"], r["worker_id"]] for r in results],
     )
-    return _answer(
+    return json_answer(
         {
             "vacancy_id": order.id,
             "agency_id": order.agency_id,
-            "as_of": day,
+            "as_of": query.as_of,
             "refusal": None if refusal is None else [r.model_dump() for r in refusal],
             "results": results,
         }
+    )
+
+
+@router.get("/job-orders/{job_order_id}/candidates", response_model=Candidates)
+async def candidates(
+    job_order_id: Identifier, principal: Ranker, server: ServerDep, query: CandidatesQuery
+) -> Response:
+    """The top ``k`` workers for a stored job order, or the reasons it is refused.
+
+    An agency's candidates are its own workers; an officer's the whole pool.
+    """
+    order = _stored_job_order(server, principal, job_order_id, query.agency_id)
+    return await _ranked_candidates(
+        server, principal, "candidates", order, query, params=query.audited()
     )
 
 
@@ -154,7 +137,7 @@ async def job_orders(
             lang=lang,
         )
     )
-    await _audited(
+    await audited(
         server,
         principal,
         "job_orders",
@@ -162,7 +145,7 @@ async def job_orders(
         params={"k": k, "as_of": day, "lang": lang},
         result_ids=[[r["vacancy_agency_id"], r["vacancy_id"]] for r in results],
     )
-    return _answer(
+    return json_answer(
         {"worker_id": worker.id, "agency_id": worker.agency_id, "as_of": day, "results": results}
     )
 
@@ -205,7 +188,7 @@ async def explanation(
             lang=lang,
         )
     )
-    await _audited(
+    await audited(
         server,
         principal,
         "explanation",
@@ -213,7 +196,7 @@ async def explanation(
         params={"as_of": day, "lang": lang},
         result_ids=[[worker.agency_id, worker.id]],
     )
-    return _answer(found)
+    return json_answer(found)
 
 
 @router.post("/match", response_model=Candidates, responses=responses(413))
@@ -227,34 +210,14 @@ async def match(request: MatchRequest, principal: Ranker, server: ServerDep) -> 
         principal, vacancy.agency_id, server.agencies, loc=("body", "job_order", "agency_id")
     )
     day = request.as_of or dt.date.today()
-    results, refusal = await run_in_threadpool(
-        partial(
-            server.ranking.candidates,
-            vacancy,
-            agencies=server.agencies,
-            as_of=day,
-            k=request.k,
-            include_ineligible=request.include_ineligible,
-            agency_id=rank_scope(principal),
-            lang=request.lang,
-        )
-    )
-    await _audited(
+    query = RankingQuery(request.k, day, request.include_ineligible, request.lang, None)
+    return await _ranked_candidates(
         server,
         principal,
         "match",
-        target=f"{vacancy.agency_id}/{vacancy.id}",
+        vacancy,
+        query,
         params={**request.model_dump(mode="json", exclude={"job_order"}), "as_of": day},
-        result_ids=[[r["worker_agency_id"], r["worker_id"]] for r in results],
-    )
-    return _answer(
-        {
-            "vacancy_id": vacancy.id,
-            "agency_id": vacancy.agency_id,
-            "as_of": day,
-            "refusal": None if refusal is None else [r.model_dump() for r in refusal],
-            "results": results,
-        }
     )
 
 
@@ -280,7 +243,7 @@ async def refusals(
             lang=lang,
         )
     )
-    await _audited(
+    await audited(
         server,
         principal,
         "refusals",
@@ -288,4 +251,4 @@ async def refusals(
         params={"as_of": day, "lang": lang, "agency_id": agency_id},
         result_ids=[[r["agency_id"], r["vacancy_id"]] for r in found],
     )
-    return _answer({"as_of": day, "refusals": found})
+    return json_answer({"as_of": day, "refusals": found})

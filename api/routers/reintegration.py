@@ -21,21 +21,22 @@ names returnees is audited, as rankings are.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.audit import entry_values
-from api.database import read_session, write_session
+from api.access.keys import Principal
+from api.access.tenancy import NOBODY, check_owner, list_scope, rank_scope
 from api.deps import AnyRole, Ranker, ServerDep, Writer
-from api.errors import ConflictError, NotFoundError, UnprocessableError, responses
-from api.keys import Principal
-from api.params import AgencyQuery, AsOfQuery, KQuery, LangQuery
+from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
+from api.http.params import AgencyQuery, AsOfQuery, LangQuery, PairsQuery, RankingQuery
 from api.records import load_one
-from api.reintegration_store import (
+from api.routers.answers import audited, json_answer
+from api.settings import MAX_JSON_BODY_BYTES
+from api.storage.database import read_session, write_session
+from api.storage.reintegration import (
     OpportunityRow,
     all_opportunities,
     find_opportunity,
@@ -43,11 +44,8 @@ from api.reintegration_store import (
     put_opportunities,
     returnees_in,
 )
-from api.settings import MAX_JSON_BODY_BYTES
-from api.store import WORKERS
-from api.tenancy import NOBODY, check_owner, list_scope, rank_scope
+from api.storage.store import WORKERS
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
-from matcher.text.messages import Lang
 from models.common import Identifier
 from models.opportunity import Opportunity
 from models.worker import Worker
@@ -60,36 +58,8 @@ MAX_OPPORTUNITIES = 10_000
 router = APIRouter(
     tags=["reintegration"],
     responses=responses(401, 403, 404, 409, 503),
-    max_body_size=MAX_JSON_BODY_BYTES,  # type: ignore[call-arg]
+    max_body_size=MAX_JSON_BODY_BYTES,
 )
-IncludeIneligible = Annotated[
-    bool, Query(description="Also list ineligible pairs (after the eligible), with gaps.")
-]
-
-
-def _answer(body: Mapping[str, Any], status_code: int = 200) -> Response:
-    return Response(orjson.dumps(body, default=str), status_code, media_type="application/json")
-
-
-async def _audited(
-    server: Any,
-    principal: Principal,
-    action: str,
-    *,
-    target: str | None,
-    params: Mapping[str, Any],
-    result_ids: Sequence[Any],
-) -> None:
-    await server.audit.write(
-        entry_values(
-            principal,
-            action,
-            target=target,
-            params=params,
-            result_ids=result_ids,
-            versions=server.ranking.versions,
-        )
-    )
 
 
 def _owner(principal: Principal, agency_id: str | None, server: Any) -> str:
@@ -125,7 +95,7 @@ def upload_opportunities(
     owner = _owner(principal, agency_id, server)
     with write_session(server.engine) as session:
         created, updated = put_opportunities(session, owner, opportunities)
-    return _answer({"agency_id": owner, "created": created, "updated": updated})
+    return json_answer({"agency_id": owner, "created": created, "updated": updated})
 
 
 @router.get("/opportunities")
@@ -136,7 +106,7 @@ def read_opportunities(
     scope = list_scope(principal, agency_id)
     with read_session(server.engine) as session:
         rows = [] if scope == NOBODY else list_opportunities(session, scope)
-    return _answer({"items": [_item(r) for r in rows]})
+    return json_answer({"items": [_item(r) for r in rows]})
 
 
 def _item(row: OpportunityRow) -> dict[str, Any]:
@@ -166,7 +136,7 @@ def read_opportunity(
     scope = list_scope(principal, agency_id)
     if scope == NOBODY:
         raise NotFoundError(f"opportunity {opportunity_id!r} not found")
-    return _answer(_item(_stored(server, opportunity_id, scope)))
+    return json_answer(_item(_stored(server, opportunity_id, scope)))
 
 
 def _returnee(server: Any, principal: Principal, worker_id: str, agency_id: str | None) -> Worker:
@@ -184,50 +154,34 @@ def _offers(server: Any) -> list[Opportunity]:
 
 
 def _returnee_opportunities(
-    server: Any, worker: Worker, day: dt.date, k: int, include: bool, lang: Lang
+    server: Any, worker: Worker, query: RankingQuery
 ) -> list[dict[str, Any]]:
-    run = prepare_reintegration([worker], _offers(server), day)
-    return [r.model_dump(mode="json") for r in run.rank("returnees", k, include, lang)]
+    run = prepare_reintegration([worker], _offers(server), query.as_of)
+    ranked = run.rank("returnees", query.k, query.include_ineligible, query.lang)
+    return [r.model_dump(mode="json") for r in ranked]
 
 
 @router.get("/returnees/{worker_id}/opportunities")
 async def returnee_opportunities(
-    worker_id: Identifier,
-    principal: Ranker,
-    server: ServerDep,
-    k: KQuery = 10,
-    as_of: AsOfQuery = None,
-    include_ineligible: IncludeIneligible = False,
-    lang: LangQuery = "en",
-    agency_id: AgencyQuery = None,
+    worker_id: Identifier, principal: Ranker, server: ServerDep, query: PairsQuery
 ) -> Response:
     """The top ``k`` stored opportunities for a stored returnee."""
-    worker = await run_in_threadpool(_returnee, server, principal, worker_id, agency_id)
-    day = as_of or dt.date.today()
-    results = await run_in_threadpool(
-        _returnee_opportunities, server, worker, day, k, include_ineligible, lang
-    )
-    await _audited(
+    worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
+    results = await run_in_threadpool(_returnee_opportunities, server, worker, query)
+    await audited(
         server,
         principal,
         "returnee_opportunities",
         target=f"{worker.agency_id}/{worker.id}",
-        params={"k": k, "as_of": day, "include_ineligible": include_ineligible, "lang": lang},
+        params=query.audited(),
         result_ids=[r["opportunity_id"] for r in results],
     )
-    return _answer(
-        {"worker_id": worker.id, "agency_id": worker.agency_id, "as_of": day, "results": results}
-    )
+    answer = {"worker_id": worker.id, "agency_id": worker.agency_id, "as_of": query.as_of}
+    return json_answer({**answer, "results": results})
 
 
 def _candidates(
-    server: Any,
-    found: Opportunity,
-    scope: str | None,
-    day: dt.date,
-    k: int,
-    include: bool,
-    lang: Lang,
+    server: Any, found: Opportunity, scope: str | None, query: RankingQuery
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
     with read_session(server.engine) as session:
         people = returnees_in(session, scope)
@@ -235,13 +189,13 @@ def _candidates(
     # so ties break by agency, then id.
     keyed = {f"{p.agency_id}/{p.id}": p for p in people}
     run = prepare_reintegration(
-        [p.model_copy(update={"id": key}) for key, p in keyed.items()], [found], day
+        [p.model_copy(update={"id": key}) for key, p in keyed.items()], [found], query.as_of
     )
-    refused = run.refusals(lang)
+    refused = run.refusals(query.lang)
     if refused:
         return [], [r.model_dump(mode="json") for r in refused[0].reasons]
     results = []
-    for record in run.rank("opportunities", k, include, lang):
+    for record in run.rank("opportunities", query.k, query.include_ineligible, query.lang):
         person = keyed[record.worker_id]
         results.append(
             {**record.model_dump(mode="json"), "worker_id": person.id,
@@ -252,37 +206,29 @@ def _candidates(
 
 @router.get("/opportunities/{opportunity_id}/candidates")
 async def opportunity_candidates(
-    opportunity_id: Identifier,
-    principal: Ranker,
-    server: ServerDep,
-    k: KQuery = 10,
-    as_of: AsOfQuery = None,
-    include_ineligible: IncludeIneligible = False,
-    lang: LangQuery = "en",
-    agency_id: AgencyQuery = None,
+    opportunity_id: Identifier, principal: Ranker, server: ServerDep, query: PairsQuery
 ) -> Response:
     """The top ``k`` returnees for a stored opportunity (an agency's: its own returnees),
     or the reasons it is refused. ``agency_id`` names the opportunity's owner when
     several agencies use the id."""
-    row = await run_in_threadpool(_stored, server, opportunity_id, agency_id)
+    row = await run_in_threadpool(_stored, server, opportunity_id, query.agency_id)
     found = Opportunity.model_validate_json(row.record)
-    day = as_of or dt.date.today()
     results, refusal = await run_in_threadpool(
-        _candidates, server, found, rank_scope(principal), day, k, include_ineligible, lang
+        _candidates, server, found, rank_scope(principal), query
     )
-    await _audited(
+    await audited(
         server,
         principal,
         "opportunity_candidates",
         target=f"{row.owner_agency_id}/{found.id}",
-        params={"k": k, "as_of": day, "include_ineligible": include_ineligible, "lang": lang},
+        params=query.audited(),
         result_ids=[[r["worker_agency_id"], r["worker_id"]] for r in results],
     )
-    return _answer(
+    return json_answer(
         {
             "opportunity_id": found.id,
             "agency_id": row.owner_agency_id,
-            "as_of": day,
+            "as_of": query.as_of,
             "refusal": refusal,
             "results": results,
         }
@@ -316,7 +262,7 @@ async def explain_pair(
         return explain_reintegration(run, worker.id, found.id, lang)
 
     record = await run_in_threadpool(explain)
-    await _audited(
+    await audited(
         server,
         principal,
         "returnee_explanation",
@@ -324,4 +270,4 @@ async def explain_pair(
         params={"opportunity": f"{row.owner_agency_id}/{found.id}", "as_of": day, "lang": lang},
         result_ids=[found.id],
     )
-    return _answer(record)
+    return json_answer(record)

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.database import read_session
 from api.deps import AuditReader, ServerDep
-from api.errors import responses
-from api.params import AsOfQuery
-from api.reports import SummaryReport, summary_report
+from api.http.errors import responses
+from api.http.params import AsOfQuery
+from api.reports.aggregates import SummaryReport, summary_report
+from api.storage.database import read_session
 
 __all__ = ["router"]
 

@@ -29,20 +29,20 @@ from typing import Any
 from fastapi import APIRouter, Response, UploadFile
 from pydantic import BaseModel
 
-from api.audit import write_entry
+from api.access.keys import Principal
+from api.access.tenancy import rank_scope
+from api.audit.log import entry_values, write_entry
 from api.batch_runs import BatchRunStatus, runs_of, status_of
-from api.database import read_session, write_session
 from api.deps import AnyRole, Officer, Ranker, Server, ServerDep
-from api.errors import ConflictError, NotFoundError, ValidationBody, responses, safe_text
-from api.keys import Principal
-from api.params import FormatQuery, RunIdPath
+from api.http.errors import ConflictError, NotFoundError, ValidationBody, responses, safe_text
+from api.http.params import FormatQuery, RunIdPath
 from api.records import UploadOutcome, json_response
 from api.schemas import UploadProblem, UploadRejected, UploadReport
-from api.store import UpsertCounts
-from api.tables import BatchRunRow
-from api.tenancy import rank_scope
+from api.storage.database import read_session, write_session
+from api.storage.store import UpsertCounts
+from api.storage.tables import BatchRunRow
+from api.storage.training import find_course, list_courses, put_courses
 from api.training_runs import TRAINING_PLAN, TrainingPlanRequest, plan_params
-from api.training_store import find_course, list_courses, put_courses
 from matcher.rules.exchange_rates import load_exchange_rates
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.training.catalogue import read_catalogue
@@ -118,9 +118,8 @@ def upload_courses(
     with write_session(server.engine) as session:
         created, updated = put_courses(session, courses)
         write_entry(
-            session, principal, "courses.bulk", target=None, params=params,
-            result_ids=[c.id for c in courses], versions=server.ranking.versions,
-        )  # fmt: skip
+            session, entry_values(principal, "courses.bulk", target=None, params=params,
+            result_ids=[c.id for c in courses], versions=server.ranking.versions))  # fmt: skip
     counts = UpsertCounts(created, updated)
     return UploadOutcome(counts, [], warnings, 0, result.warning_count).response()
 
@@ -157,9 +156,8 @@ def _audit(
     versions = {**server.ranking.versions, "courses": params["catalogue"]}
     with write_session(server.engine) as session:
         write_entry(
-            session, who, action, target=row.id, params=params, result_ids=result_ids,
-            versions=versions,
-        )  # fmt: skip
+            session, entry_values(who, action, target=row.id, params=params, result_ids=result_ids,
+            versions=versions))  # fmt: skip
 
 
 def _visible(principal: Principal, row: BatchRunRow) -> bool:

@@ -1,6 +1,6 @@
 """``/webhooks``: agencies' endpoints, the delivery log with replay, the officer's allow-list.
 
-An agency registers an endpoint URL and the events it wants (``api.webhook_delivery``);
+An agency registers an endpoint URL and the events it wants (``api.webhooks.delivery``);
 the answer holds the endpoint's signing secret, shown once. A URL that is not public (a
 private, loopback, link-local... address: OWASP API7, ``matcher.webhooks.ssrf``) is a
 422 unless an officer allow-listed its host or network.
@@ -17,14 +17,14 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 
-from api.database import read_session, write_session
+from api.access.keys import Principal
+from api.access.tenancy import check_owner
 from api.deps import Officer, ServerDep, Writer
-from api.errors import NotFoundError, UnprocessableError, responses
-from api.integration_tables import WebhookAllowRow, WebhookDeliveryRow, WebhookEndpointRow
-from api.keys import Principal
+from api.http.errors import NotFoundError, UnprocessableError, responses
 from api.records import json_response
-from api.tenancy import check_owner
-from api.webhook_delivery import Event, allow_list
+from api.storage.database import read_session, write_session
+from api.storage.integration_tables import WebhookAllowRow, WebhookDeliveryRow, WebhookEndpointRow
+from api.webhooks.delivery import Event, allow_list
 from matcher.webhooks.signing import new_secret
 from matcher.webhooks.ssrf import UnsafeTargetError, check_url
 from models.common import Identifier

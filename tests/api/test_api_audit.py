@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from api.redaction import PERSONAL_FIELDS
+from api.access.redaction import PERSONAL_FIELDS
 from tests.api.conftest import AGENCY_A, AS_OF, Api, PoolData
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access.keys import KeyChecker, KeyRequestError, Principal, issue_key, revoke_key
 from api.app import create_app
-from api.database import connect, migrate, write_session
-from api.keys import KeyChecker, KeyRequestError, Principal, issue_key, revoke_key
+from api.storage.database import connect, migrate, write_session
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, Api, PoolData, sqlite_settings
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import select
 import api.batch_runs as batch_runs
 import matcher.allocation.round as allocation_round
 from api.batch_runs import MAX_N_JOBS, STAGE_BANDS, CancelledError, RunProgress
-from api.database import read_session
-from api.tables import BatchRunRow
+from api.storage.database import read_session
+from api.storage.tables import BatchRunRow
 from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, ScoredPairs, score_pairs
 from matcher.allocation.runner import ChunkRunner
 from tests.api.conftest import (

@@ -8,8 +8,8 @@ from typing import Literal
 
 from sqlalchemy import text
 
-from api.checkpoints import WalCheckpointer
-from api.database import connect, migrate, write_connection
+from api.storage.checkpoints import WalCheckpointer
+from api.storage.database import connect, migrate, write_connection
 
 _PAGE = 4096
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import api.insights as service
+import api.reports.insights as service
 from matcher.allocation.round import round_key
 from matcher.insights.build import build_tables
 from matcher.scoring.matching import prepare_run

@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.database import connect, migrate
-from api.safe_logging import WITHHELD, log_config, redacted_query, redacted_traceback
+from api.http.safe_logging import WITHHELD, log_config, redacted_query, redacted_traceback
+from api.storage.database import connect, migrate
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, PoolData, jsonl, sqlite_settings
 from tests.api.test_api_crash import _free_port
@@ -94,7 +94,7 @@ def test_an_internal_error_is_a_500_logged_without_values(
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise _validation_error()
 
-    monkeypatch.setattr("api.routers.workers.write_one", broken)
+    monkeypatch.setattr("api.routers.record_routes.write_one", broken)
     caplog.set_level(logging.DEBUG)
     worker = {**pool_data.of("workers", AGENCY_A)[0], "nik": NIK, "full_name": NAME}
     with TestClient(create_app(sqlite_settings(tmp_path))) as client:

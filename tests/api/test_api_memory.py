@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from api.memory import building_long_lived
+from api.live_pool.memory import building_long_lived
 
 
 def test_collection_pauses_until_the_last_builder_ends() -> None:

@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
-from api.database import connect
 from api.settings import Settings
+from api.storage.database import connect
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AS_OF, POSTGRES_URL, PoolData
 from tests.api.test_api_storage import _reset_postgres
 
@@ -34,7 +34,7 @@ BAD_AGENCY = "P3MI-BAD"
 
 def _upgrade(engine: Engine, revision: str) -> None:
     config = Config()
-    config.set_main_option("script_location", str(files("api") / "migrations"))
+    config.set_main_option("script_location", str(files("api.storage") / "migrations"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -42,7 +42,7 @@ def _upgrade(engine: Engine, revision: str) -> None:
 
 def _downgrade(engine: Engine, revision: str) -> None:
     config = Config()
-    config.set_main_option("script_location", str(files("api") / "migrations"))
+    config.set_main_option("script_location", str(files("api.storage") / "migrations"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access.keys import Principal
+from api.access.rate_limits import MAX_ADDRESSES, RateLimiter
 from api.app import create_app
-from api.errors import TooManyRequestsError
-from api.keys import Principal
-from api.rate_limits import MAX_ADDRESSES, RateLimiter
+from api.http.errors import TooManyRequestsError
 from api.settings import DEFAULT_RATE_LIMITS, RateLimit, Settings, SettingsError
 from tests.api.conftest import ADMIN_KEY, Api, sqlite_settings
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from fastapi import FastAPI
 
 from tests.api.conftest import AGENCY_A, AGENCY_B, Api, PoolData
 
@@ -155,3 +158,32 @@ def test_json_bodies_are_bounded(api: Api, pool_data: PoolData) -> None:
     huge = {**worker, "skills": [{"name": "x" * 200}] * 8000}
     response = api.client.post("/workers", json=huge, headers=api.officer)
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name", "filters"),
+    [("/workers", "worker", ["education"]), ("/job-orders", "job_order", ["country", "programme"])],
+)
+def test_record_routes_read_as_written_out(
+    api: Api, prefix: str, name: str, filters: list[str]
+) -> None:
+    # Both kinds' routes come from one declaration (api/routers/record_routes.py): their
+    # operation ids, path parameter and query parameters (in order) are each kind's own.
+    app = api.client.app
+    assert isinstance(app, FastAPI)
+    paths = app.openapi()["paths"]
+    one = f"{prefix}/{{{name}_id}}"
+    routes = [
+        (prefix, "get", f"list_{name}s"),
+        (prefix, "post", f"create_{name}"),
+        (one, "get", f"read_{name}"),
+        (one, "put", f"replace_{name}"),
+        (one, "delete", f"delete_{name}"),
+        (f"{prefix}/bulk", "post", f"upload_{name}s"),
+    ]
+    for path, method, route in routes:
+        expected = re.sub(r"\W", "_", route + path) + "_" + method
+        assert paths[path][method]["operationId"] == expected
+    assert [p["name"] for p in paths[one]["get"]["parameters"]] == [f"{name}_id", "agency_id"]
+    listed = [p["name"] for p in paths[prefix]["get"]["parameters"]]
+    assert listed == ["agency_id", *filters, "updated_since", "cursor", "limit"]

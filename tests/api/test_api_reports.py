@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from api.redaction import PERSONAL_FIELDS
+from api.access.redaction import PERSONAL_FIELDS
 from tests.api.conftest import AGENCY_A, AGENCY_B, AS_OF, Api, PoolData
 
 

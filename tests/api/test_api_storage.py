@@ -15,9 +15,9 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from api.app import create_app
-from api.database import connect, migrate, read_session, write_session
 from api.settings import Settings
-from api.store import (
+from api.storage.database import connect, migrate, read_session, write_session
+from api.storage.store import (
     WORKERS,
     AmbiguousIdError,
     RecordExistsError,

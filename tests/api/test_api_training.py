@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 import matcher.training.run as training_run
-from api.database import connect, read_session, write_session
-from api.tables import BatchRunRow
+from api.storage.database import connect, read_session, write_session
+from api.storage.tables import BatchRunRow
+from api.storage.training import put_courses
 from api.training_runs import STAGE_BANDS
-from api.training_store import put_courses
 from models.course import Course
 from tests.api.conftest import (
     AGENCY_A,

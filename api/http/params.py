@@ -1,0 +1,142 @@
+"""Query parameters shared by several routes, with their bounds and descriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Query
+
+from api.settings import MAX_K, MAX_PAGE_SIZE
+from matcher.text.messages import Lang
+from models.bounds import BoundedDateTime, Day
+from models.common import Identifier
+from models.files import FileFormat
+
+__all__ = [
+    "ActionQuery",
+    "AfterQuery",
+    "AgencyQuery",
+    "AsOfQuery",
+    "CandidatesQuery",
+    "CursorQuery",
+    "FormatQuery",
+    "KQuery",
+    "KeyIdPath",
+    "KeyIdQuery",
+    "LangQuery",
+    "PageSizeQuery",
+    "PairsQuery",
+    "RankingQuery",
+    "RunIdPath",
+    "UpdatedSinceQuery",
+    "ranking_query",
+]
+
+AgencyQuery = Annotated[
+    Identifier | None,
+    Query(description="The owning agency (officers: needed when several agencies use the id)."),
+]
+PageSizeQuery = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")]
+CursorQuery = Annotated[
+    str | None, Query(max_length=400, description="The previous page's `next_cursor`.")
+]
+UpdatedSinceQuery = Annotated[
+    BoundedDateTime | None,
+    Query(description="Only records written at or after this instant (years 1900-2199)."),
+]
+AfterQuery = Annotated[int, Query(ge=0, le=2**62, description="Entries after this seq.")]
+"""The ``seq`` a page of a log (audit, quarantine) starts after."""
+KQuery = Annotated[int, Query(ge=1, le=MAX_K, description="How many results.")]
+AsOfQuery = Annotated[
+    Day | None,
+    Query(description="Evaluation date, 1900-01-01 to 2199-12-31 (default: today, on the server)."),
+]
+LangQuery = Annotated[Lang, Query(description="Language of gaps, flags and reasons.")]
+FormatQuery = Annotated[
+    FileFormat | None,
+    Query(description="jsonl, json or csv (default: the file name's extension, else sniffed)."),
+]
+
+# Key ids, run ids and audit actions are short ASCII tokens: anything else (a NUL, which
+# PostgreSQL cannot even compare with a text column) is a 422 before it reaches the store.
+_TOKEN = r"^[A-Za-z0-9_-]{1,32}$"
+KeyIdPath = Annotated[str, Path(pattern=_TOKEN, description="A key id (not the key).")]
+KeyIdQuery = Annotated[str | None, Query(pattern=_TOKEN, description="Only this key's entries.")]
+RunIdPath = Annotated[str, Path(pattern=_TOKEN, description="A batch run's id.")]
+ActionQuery = Annotated[
+    str | None, Query(pattern=r"^[a-z_.]{1,32}$", description="Only entries of this action.")
+]
+
+
+@dataclass(frozen=True)
+class RankingQuery:
+    """The query of a route that ranks one stored record's counterparts.
+
+    Attributes
+    ----------
+    k : int
+        How many results.
+    as_of : datetime.date
+        The evaluation date (today, on the server, when the query names none).
+    include_ineligible : bool
+        Also list the ineligible, after the eligible.
+    lang : Lang
+        Language of gaps, flags and reasons.
+    agency_id : str or None
+        The agency of the stored record the path names, when several use its id.
+    """
+
+    k: int
+    as_of: dt.date
+    include_ineligible: bool
+    lang: Lang
+    agency_id: str | None
+
+    def audited(self) -> dict[str, Any]:
+        """The parameters its audit entry records."""
+        return {
+            "k": self.k,
+            "as_of": self.as_of,
+            "include_ineligible": self.include_ineligible,
+            "lang": self.lang,
+        }
+
+
+def ranking_query(ranked: str) -> Callable[..., RankingQuery]:
+    """The dependency that reads a :class:`RankingQuery` from the query string.
+
+    Parameters
+    ----------
+    ranked : str
+        What the route ranks (``workers``, ``pairs``), for the description of
+        ``include_ineligible``.
+
+    Returns
+    -------
+    callable
+        The dependency (``Annotated[RankingQuery, Depends(...)]``).
+    """
+
+    def query(
+        k: KQuery = 10,
+        as_of: AsOfQuery = None,
+        include_ineligible: bool = False,
+        lang: LangQuery = "en",
+        agency_id: AgencyQuery = None,
+    ) -> RankingQuery:
+        return RankingQuery(k, as_of or dt.date.today(), include_ineligible, lang, agency_id)
+
+    # FastAPI reads the description from the annotation, which this module's postponed
+    # evaluation cannot resolve from a local name.
+    description = f"Also list ineligible {ranked} (after the eligible), with gaps."
+    query.__annotations__["include_ineligible"] = Annotated[bool, Query(description=description)]
+    return query
+
+
+CandidatesQuery = Annotated[RankingQuery, Depends(ranking_query("workers"))]
+"""The query of the routes that rank workers for a job order."""
+PairsQuery = Annotated[RankingQuery, Depends(ranking_query("pairs"))]
+"""The query of the reintegration routes that rank returnee-opportunity pairs."""

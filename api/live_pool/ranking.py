@@ -1,0 +1,281 @@
+"""The live pool as the API uses it: records keyed by agency, results keyed back.
+
+Worker and job-order ids are unique only within an agency (FORMAT.md), while the live
+pool knows a record by one id. Records therefore enter the pool under a *pool key*,
+``agency_id + "\\x1f" + id`` (the unit separator cannot occur in an id, and sorts before
+every character an id may hold, so ties still break by agency, then id), and every
+result is translated back to ``worker_id``/``vacancy_id`` plus the owning agencies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from api.live_pool.cache import Lru
+from api.live_pool.pool import LivePool
+from api.storage.store import JOB_ORDERS, ambiguous, not_found
+from matcher.text.messages import Lang
+from models.agency import Agency
+from models.results import MatchResult, Reason
+from models.vacancy import Vacancy
+from models.worker import Worker
+
+__all__ = ["Ranking", "StoredJobOrder", "pool_key", "split_key"]
+
+_SEP = "\x1f"
+# Prefix of an unsaved job order's key (POST /match), so it never meets a stored one.
+_UNSAVED = "\x1e"
+# JSON forms of results kept: the top 50 of a few hundred job orders in both languages.
+_DUMPS = 65_536
+
+
+def pool_key(agency_id: str, record_id: str) -> str:
+    """The id a record has in the live pool."""
+    return f"{agency_id}{_SEP}{record_id}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """``(agency_id, id)`` of a pool key."""
+    agency_id, _, record_id = key.partition(_SEP)
+    return agency_id, record_id
+
+
+@dataclass(frozen=True)
+class StoredJobOrder:
+    """A stored job order as the pool holds it.
+
+    Attributes
+    ----------
+    agency_id, id : str
+        Its agency and its id.
+    pooled : Vacancy
+        The record under its pool key.
+    """
+
+    agency_id: str
+    id: str
+    pooled: Vacancy
+
+
+class Ranking:
+    """Rankings, explanations and refusals over the live pool, in the API's ids.
+
+    Parameters
+    ----------
+    pool : LivePool
+        The pool; this class owns every write to it.
+    """
+
+    def __init__(self, pool: LivePool) -> None:
+        self.pool = pool
+        self._lock = threading.Lock()
+        self._order_agencies: dict[str, set[str]] = {}
+        # By id(result), with the result itself: while an entry holds the result, no
+        # other object can have its id, so a hit is always the same result.
+        self._dumps: Lru[tuple[MatchResult, dict[str, Any]]] = Lru(_DUMPS)
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """Versions of the code and data behind every result (for the audit log)."""
+        return dict(self.pool.versions)
+
+    def load(self, workers: Iterable[Worker], vacancies: Iterable[Vacancy]) -> None:
+        """Fill the pool with the stored records (on start)."""
+        orders = list(vacancies)
+        self.pool.load(
+            ((_keyed(w), w.agency_id) for w in workers),
+            ((_keyed(v), v.agency_id) for v in orders),
+        )
+        with self._lock:
+            self._order_agencies = {}
+            for vacancy in orders:
+                self._order_agencies.setdefault(vacancy.id, set()).add(vacancy.agency_id)
+
+    def put_worker(self, worker: Worker) -> None:
+        """Add or replace a worker."""
+        self.pool.upsert_worker(_keyed(worker), worker.agency_id)
+
+    def put_workers(self, workers: Sequence[Worker]) -> None:
+        """Add or replace many workers with one encoding (bulk uploads)."""
+        self.pool.upsert_workers((_keyed(w), w.agency_id) for w in workers)
+
+    def drop_worker(self, agency_id: str, worker_id: str) -> None:
+        """Remove a worker."""
+        self.pool.delete_worker(pool_key(agency_id, worker_id))
+
+    def put_vacancy(self, vacancy: Vacancy) -> None:
+        """Add or replace a job order."""
+        self.pool.upsert_vacancy(_keyed(vacancy), vacancy.agency_id)
+        with self._lock:
+            self._order_agencies.setdefault(vacancy.id, set()).add(vacancy.agency_id)
+
+    def drop_vacancy(self, agency_id: str, vacancy_id: str) -> None:
+        """Remove a job order."""
+        self.pool.delete_vacancy(pool_key(agency_id, vacancy_id))
+        with self._lock:
+            owners = self._order_agencies.get(vacancy_id, set())
+            owners.discard(agency_id)
+            if not owners:
+                self._order_agencies.pop(vacancy_id, None)
+
+    def stored_job_order(self, vacancy_id: str, agency_id: str | None) -> StoredJobOrder:
+        """The stored job order ``vacancy_id`` of ``agency_id`` (None: of any agency).
+
+        Raises
+        ------
+        api.storage.store.RecordNotFoundError
+            If there is none.
+        api.storage.store.AmbiguousIdError
+            If ``agency_id`` is None and several agencies use the id.
+        """
+        with self._lock:
+            owners = sorted(self._order_agencies.get(vacancy_id, ()))
+        if agency_id is not None:
+            owners = [owner for owner in owners if owner == agency_id]
+        if len(owners) > 1:
+            raise ambiguous(JOB_ORDERS, vacancy_id)
+        pooled = None if not owners else self.pool.stored_vacancy(pool_key(owners[0], vacancy_id))
+        if pooled is None:  # none, or deleted meanwhile
+            raise not_found(JOB_ORDERS, vacancy_id)
+        return StoredJobOrder(owners[0], vacancy_id, pooled)
+
+    def candidates(
+        self,
+        order: StoredJobOrder | Vacancy,
+        *,
+        agencies: Sequence[Agency],
+        as_of: dt.date,
+        k: int,
+        include_ineligible: bool,
+        agency_id: str | None,
+        lang: Lang,
+    ) -> tuple[list[dict[str, Any]], list[Reason] | None]:
+        """The top ``k`` workers for a job order, or its refusal reasons.
+
+        Parameters
+        ----------
+        order : StoredJobOrder or Vacancy
+            A stored job order, or an unsaved one (POST /match).
+        agencies : sequence of Agency
+            The register (licences are checked on ``as_of``).
+        as_of : date
+        k : int
+        include_ineligible : bool
+        agency_id : str or None
+            Rank only this agency's workers; None ranks the whole pool (officers).
+        lang : {"en", "id"}
+
+        Returns
+        -------
+        results : list of dict
+            :class:`api.schemas.RankedPair` records, by rank (empty when refused).
+        refusal : list of Reason or None
+            Why the job order is refused, or None.
+        """
+        keyed = order.pooled if isinstance(order, StoredJobOrder) else _unsaved(order)
+        found = self.pool.candidates(
+            keyed,
+            agencies=agencies,
+            as_of=as_of,
+            k=k,
+            include_ineligible=include_ineligible,
+            agency_id=agency_id,
+            lang=lang,
+        )
+        if not isinstance(found, list):
+            return [], list(found.reasons)
+        owner = order.agency_id if isinstance(order, StoredJobOrder) else None
+        return [self._pair(r, vacancy_id=order.id, vacancy_agency_id=owner) for r in found], None
+
+    def job_orders(
+        self,
+        agency_id: str,
+        worker_id: str,
+        *,
+        agencies: Sequence[Agency],
+        as_of: dt.date,
+        k: int,
+        scope: str | None,
+        lang: Lang,
+    ) -> list[dict[str, Any]]:
+        """The top ``k`` open job orders for a worker (of agency ``scope``, or all)."""
+        found = self.pool.job_orders(
+            pool_key(agency_id, worker_id),
+            agencies=agencies,
+            as_of=as_of,
+            k=k,
+            agency_id=scope,
+            lang=lang,
+        )
+        return [self._pair(r) for r in found]
+
+    def explanation(
+        self,
+        agency_id: str,
+        worker_id: str,
+        order: StoredJobOrder,
+        *,
+        agencies: Sequence[Agency],
+        as_of: dt.date,
+        lang: Lang,
+    ) -> dict[str, Any]:
+        """One pair's components, gaps, flags and readable lines."""
+        found = self.pool.explanation(
+            pool_key(agency_id, worker_id),
+            order.pooled,
+            agencies=agencies,
+            as_of=as_of,
+            lang=lang,
+        )
+        return {
+            **found,
+            "vacancy_id": order.id,
+            "worker_id": worker_id,
+            "worker_agency_id": agency_id,
+            "vacancy_agency_id": order.agency_id,
+        }
+
+    def refusals(
+        self, *, agencies: Sequence[Agency], as_of: dt.date, scope: str | None, lang: Lang
+    ) -> list[dict[str, Any]]:
+        """Refusal records of the stored job orders (of agency ``scope``, or all)."""
+        found = self.pool.refusals(agencies=agencies, as_of=as_of, agency_id=scope, lang=lang)
+        records = []
+        for refusal in found:
+            agency_id, vacancy_id = split_key(refusal.vacancy_id)
+            record = refusal.model_dump(mode="json")
+            records.append({**record, "vacancy_id": vacancy_id, "agency_id": agency_id})
+        return records
+
+    def _pair(
+        self,
+        result: MatchResult,
+        *,
+        vacancy_id: str | None = None,
+        vacancy_agency_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A result as the API shows it: ids split from pool keys, the owning agencies."""
+        kept = self._dumps.get(id(result))
+        if kept is None or kept[0] is not result:
+            kept = (result, result.model_dump(mode="json"))
+            self._dumps.put(id(result), kept)
+        record = dict(kept[1])
+        worker_agency, worker_id = split_key(result.worker_id)
+        record["worker_id"], record["worker_agency_id"] = worker_id, worker_agency
+        if vacancy_id is None:
+            vacancy_agency_id, vacancy_id = split_key(result.vacancy_id)
+        record["vacancy_id"], record["vacancy_agency_id"] = vacancy_id, vacancy_agency_id
+        return record
+
+
+def _keyed(record: Worker | Vacancy) -> Any:
+    # model_copy does not validate: the key's separator is not a valid id character.
+    return record.model_copy(update={"id": pool_key(record.agency_id, record.id)})
+
+
+def _unsaved(vacancy: Vacancy) -> Vacancy:
+    return vacancy.model_copy(update={"id": _UNSAVED + pool_key(vacancy.agency_id, vacancy.id)})

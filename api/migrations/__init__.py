@@ -1,1 +1,0 @@
-"""Alembic migrations of the Selaras store (applied by :func:`api.database.migrate`)."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Selaras store (applied by :func:`api.storage.database.migrate`)."""

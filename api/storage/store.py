@@ -1,0 +1,340 @@
+"""Reading and writing agencies, workers and job orders in the database.
+
+Functions take an open session and never commit: the caller's transaction decides (a
+bulk upload is one transaction, so it lands whole or not at all). Records are stored as
+the JSON their model dumps (``exclude_none``: every optional field defaults to None).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import LargeBinary, cast, func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, defer
+
+from api.storage.tables import AgencyRow, RecordRow, VacancyRow, WorkerRow
+from models.agency import Agency
+from models.vacancy import Vacancy
+from models.worker import Worker
+
+__all__ = [
+    "JOB_ORDERS",
+    "WORKERS",
+    "AmbiguousIdError",
+    "ModelT",
+    "RecordExistsError",
+    "RecordNotFoundError",
+    "RecordTable",
+    "UpsertCounts",
+    "all_agencies",
+    "ambiguous",
+    "count_rows",
+    "delete_record",
+    "find_record",
+    "get_agency",
+    "iter_records",
+    "list_records",
+    "not_found",
+    "put_agency",
+    "put_record",
+    "stored_text",
+    "upsert_records",
+]
+
+ModelT = TypeVar("ModelT", Worker, Vacancy)
+# SQLite allows 32,766 bound parameters a statement; PostgreSQL 65,535.
+_PARAMETER_BUDGET = 30_000
+
+
+class RecordNotFoundError(LookupError):
+    """No record with that id (or none the caller may see: the two are one answer)."""
+
+
+class AmbiguousIdError(LookupError):
+    """Several agencies have a record with that id and the caller did not say which."""
+
+
+class RecordExistsError(ValueError):
+    """A create found the id already taken within the agency."""
+
+
+@dataclass(frozen=True)
+class RecordTable(Generic[ModelT]):
+    """How one kind of agency-owned record is stored (``slug`` names it in the audit log)."""
+
+    noun: str
+    slug: str
+    row: type[RecordRow]
+    model: type[ModelT]
+    filters: tuple[str, ...]
+
+    def columns(self, record: ModelT) -> dict[str, Any]:
+        """The row's column values for ``record`` (timestamps aside)."""
+        values: dict[str, Any] = {
+            "agency_id": record.agency_id,
+            "id": record.id,
+            "record": record.model_dump_json(exclude_none=True),
+        }
+        if isinstance(record, Worker):
+            values["education"] = record.education
+        else:
+            values["country"] = record.country
+            values["programme"] = record.programme
+        return values
+
+    def load(self, row: RecordRow) -> ModelT:
+        """The validated record a row holds."""
+        return self.model.model_validate_json(row.record)
+
+
+WORKERS: RecordTable[Worker] = RecordTable("worker", "worker", WorkerRow, Worker, ("education",))
+JOB_ORDERS: RecordTable[Vacancy] = RecordTable(
+    "job order", "job_order", VacancyRow, Vacancy, ("country", "programme")
+)
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """What a bulk upsert did."""
+
+    created: int
+    updated: int
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def not_found(table: RecordTable[Any], record_id: str) -> RecordNotFoundError:
+    """The one error for a record that is missing or that the caller may not see."""
+    return RecordNotFoundError(f"{table.noun} {record_id!r} not found")
+
+
+def ambiguous(table: RecordTable[Any], record_id: str) -> AmbiguousIdError:
+    """The error for an id several agencies use, asked for without an agency."""
+    return AmbiguousIdError(
+        f"{table.noun} id {record_id!r} is used by several agencies; pass agency_id"
+    )
+
+
+def find_record(
+    session: Session, table: RecordTable[ModelT], record_id: str, *, agency_id: str | None
+) -> RecordRow:
+    """The row of ``record_id``, within ``agency_id`` when given.
+
+    Raises
+    ------
+    RecordNotFoundError
+        If there is none.
+    AmbiguousIdError
+        If ``agency_id`` is None and several agencies use the id.
+    """
+    query = select(table.row).where(table.row.id == record_id).limit(2)
+    if agency_id is not None:
+        query = query.where(table.row.agency_id == agency_id)
+    rows = list(session.scalars(query))
+    if not rows:
+        raise not_found(table, record_id)
+    if len(rows) > 1:
+        raise ambiguous(table, record_id)
+    return rows[0]
+
+
+def put_record(
+    session: Session, table: RecordTable[ModelT], record: ModelT, *, create_only: bool
+) -> bool:
+    """Insert ``record`` or replace the stored one; True when it was created.
+
+    Raises
+    ------
+    RecordExistsError
+        If ``create_only`` and the agency already has a record with that id.
+    """
+    row = session.get(table.row, (record.agency_id, record.id))
+    now = _now()
+    if row is None:
+        session.add(table.row(**table.columns(record), created_at=now, updated_at=now))
+        return True
+    if create_only:
+        raise RecordExistsError(f"{table.noun} {record.id!r} already exists; replace it with PUT")
+    for name, value in table.columns(record).items():
+        setattr(row, name, value)
+    row.updated_at = now
+    return False
+
+
+def delete_record(session: Session, row: RecordRow) -> None:
+    """Delete a row found with :func:`find_record`."""
+    session.delete(row)
+
+
+def list_records(
+    session: Session,
+    table: RecordTable[ModelT],
+    *,
+    agency_id: str | None,
+    filters: Mapping[str, str],
+    updated_since: dt.datetime | None,
+    after: tuple[str, str] | None,
+    limit: int,
+) -> list[RecordRow]:
+    """One page of rows in ``(agency_id, id)`` order, after the key ``after``.
+
+    Parameters
+    ----------
+    session : Session
+    table : RecordTable
+    agency_id : str or None
+        Only this agency's records (None: every agency).
+    filters : mapping
+        Column name (one of ``table.filters``) to the value it must equal.
+    updated_since : datetime or None
+        Only records written at or after this instant.
+    after : (agency_id, id) or None
+        The last key of the previous page (keyset pagination: stable under writes).
+    limit : int
+        Page size.
+
+    Returns
+    -------
+    list of rows
+    """
+    row = table.row
+    query = select(row).order_by(row.agency_id, row.id).limit(limit)
+    if agency_id is not None:
+        query = query.where(row.agency_id == agency_id)
+    for name, value in filters.items():
+        query = query.where(getattr(row, name) == value)
+    if updated_since is not None:
+        query = query.where(row.updated_at >= updated_since)
+    if after is not None:
+        query = query.where(tuple_(row.agency_id, row.id) > tuple_(*after))
+    return list(session.scalars(query))
+
+
+def count_rows(session: Session, table: RecordTable[ModelT], *, agency_id: str | None) -> int:
+    """How many records there are (of one agency, or in all)."""
+    query = select(func.count()).select_from(table.row)
+    if agency_id is not None:
+        query = query.where(table.row.agency_id == agency_id)
+    return session.scalar(query) or 0
+
+
+def iter_records(session: Session, table: RecordTable[ModelT]) -> Iterator[ModelT]:
+    """Every record of the table, validated (the pool is rebuilt from these on start)."""
+    for stored in session.scalars(select(table.row.record).execution_options(yield_per=2000)):
+        yield table.model.model_validate_json(stored)
+
+
+def upsert_records(
+    session: Session, table: RecordTable[ModelT], records: Sequence[ModelT]
+) -> UpsertCounts:
+    """Insert or replace every record (idempotent by ``(agency_id, id)``).
+
+    Parameters
+    ----------
+    session : Session
+        The caller's transaction: on any error nothing of it is kept.
+    table : RecordTable
+    records : sequence of records, no key twice
+
+    Returns
+    -------
+    UpsertCounts
+    """
+    row = table.row
+    keys = [(r.agency_id, r.id) for r in records]
+    existing = 0
+    by_agency: dict[str, list[str]] = {}
+    for agency_id, record_id in keys:
+        by_agency.setdefault(agency_id, []).append(record_id)
+    for agency_id, ids in by_agency.items():
+        for start in range(0, len(ids), _PARAMETER_BUDGET):
+            chunk = ids[start : start + _PARAMETER_BUDGET]
+            existing += (
+                session.scalar(
+                    select(func.count())
+                    .select_from(row)
+                    .where(row.agency_id == agency_id, row.id.in_(chunk))
+                )
+                or 0
+            )
+    if not records:
+        return UpsertCounts(0, 0)
+    now = _now()
+    values = [{**table.columns(r), "created_at": now, "updated_at": now} for r in records]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(row)
+    replaced = {
+        name: statement.excluded[name]
+        for name in values[0]
+        if name not in ("agency_id", "id", "created_at")
+    }
+    # One statement, many parameter sets: SQLAlchemy batches them ("insertmanyvalues").
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["agency_id", "id"], set_=replaced),
+        values,
+    )
+    return UpsertCounts(created=len(records) - existing, updated=existing)
+
+
+def stored_text(session: Session, column: Any) -> Any:
+    """``column`` as SQL reads it safely: bytes on SQLite, text elsewhere.
+
+    SQLite keeps whatever bytes were written; reading them as text would fail on bytes that
+    are not UTF-8, so they are read as bytes and validated (as UTF-8 JSON) by pydantic.
+    PostgreSQL refuses such bytes on write.
+    """
+    return cast(column, LargeBinary) if session.get_bind().dialect.name == "sqlite" else column
+
+
+def _agency(stored: str | bytes) -> Agency | None:
+    # An entry this version cannot read is quarantined at start-up (api.storage.quarantine) and
+    # counts as absent until it is replaced.
+    try:
+        return Agency.model_validate_json(stored)
+    except ValidationError:
+        return None
+
+
+def get_agency(session: Session, agency_id: str) -> Agency | None:
+    """The register entry of ``agency_id``, or None (also for an unreadable entry)."""
+    query = select(stored_text(session, AgencyRow.record)).where(AgencyRow.id == agency_id)
+    stored = session.scalar(query)
+    return None if stored is None else _agency(stored)
+
+
+def all_agencies(session: Session) -> list[Agency]:
+    """The whole register, by id (without unreadable entries)."""
+    query = select(stored_text(session, AgencyRow.record)).order_by(AgencyRow.id)
+    return [agency for agency in map(_agency, session.scalars(query)) if agency is not None]
+
+
+def put_agency(session: Session, agency: Agency, *, create_only: bool) -> bool:
+    """Insert or replace a register entry; True when it was created.
+
+    Raises
+    ------
+    RecordExistsError
+        If ``create_only`` and the agency is already registered.
+    """
+    # The stored record is not loaded: an unreadable one (see _agency) is replaced unread.
+    row = session.get(AgencyRow, agency.id, options=[defer(AgencyRow.record)])
+    record = agency.model_dump_json(exclude_none=True)
+    now = _now()
+    if row is None:
+        session.add(
+            AgencyRow(
+                id=agency.id, status=agency.status, record=record, created_at=now, updated_at=now
+            )
+        )
+        return True
+    if create_only:
+        raise RecordExistsError(f"agency {agency.id!r} already exists; replace it with PUT")
+    row.status, row.record, row.updated_at = agency.status, record, now
+    return False
