@@ -20,10 +20,11 @@ from hypothesis import strategies as st
 
 from matcher.scoring.columns import Postings, declared
 from matcher.scoring.encoding import EncodedPool, encode_pool, select_workers
-from matcher.scoring.facts import SkillFact, WorkerFacts
+from matcher.scoring.facts import SkillFact
 from matcher.training.after import after_courses, conferred_pool
 from matcher.training.catalogue import CourseFacts, after_course
 from tests.matcher.scoring.test_kernel import AS_OF, Case, _case, _params
+from tests.matcher.training.test_catalogue import _worker
 from tests.matcher.training.test_counterfactual import _course
 
 
@@ -139,21 +140,7 @@ def test_a_course_adds_its_months_and_raises_the_level() -> None:
     """By hand: 12 months of SMAW at level 2; a course conferring SMAW at level 3 with 6
     months, and GMAW (not held) at no level with 3 months, twice (the months add up)."""
     params = _params()
-    worker = WorkerFacts(
-        id="W-1",
-        agency_id="A",
-        birth_date=dt.date(1998, 5, 1),
-        education=None,
-        skills=(SkillFact("smaw-welding", 12, 2, "SMAW"),),
-        certificates=(),
-        languages=(),
-        experience=(),
-        fit_to_work=None,
-        colour_vision_normal=None,
-        passport_expires=None,
-        preferred_countries=(),
-        min_monthly_wage=None,
-    )
+    worker = _worker(SkillFact("smaw-welding", 12, 2, "SMAW"))
     course = CourseFacts(
         id="C",
         title="t",
