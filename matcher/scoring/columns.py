@@ -21,6 +21,9 @@ encoder) and :func:`join` (concatenation) are driven by it:
 * :func:`nested`: a table inside the pool; :func:`shared`: the same in every pool
   (joined pools must agree); :func:`ids` and :func:`id_rank`: the worker ids and their
   ranking.
+
+The same declarations drive :func:`take` (some workers of a pool, without encoding them
+again) and :func:`overlay` (a pool whose workers also hold another pool's entries).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.arrays import Ints
+from matcher.arrays import Ints, grouped, members
 from matcher.scoring import publish
 
 __all__ = [
@@ -49,12 +52,15 @@ __all__ = [
     "gather",
     "id_rank",
     "ids",
+    "index_pairs",
     "join",
     "nested",
+    "overlay",
     "per_worker",
     "postings",
     "ptr",
     "shared",
+    "take",
     "worker",
 ]
 
@@ -524,3 +530,168 @@ def _n_workers(table: Any) -> int:
         if column.role in ("per_worker", "ids"):
             return len(getattr(table, name))
     raise TypeError(f"{type(table).__name__} has no column counting its workers")
+
+
+def _entry_owners(cls: type, table: Any) -> Ints | None:
+    """The worker of each entry of ``table``, or None when it has no entries."""
+    for name, column in _columns(cls):
+        if column.role == "worker":
+            return np.asarray(getattr(table, name), np.int64)
+    for name, column in _columns(cls):
+        if column.role == "ptr":
+            pointers = getattr(table, name)
+            return np.repeat(np.arange(len(pointers) - 1), np.diff(pointers))
+    return None
+
+
+def _entries_of(owners: Ints, n_workers: int, rows: Ints) -> tuple[Ints, Ints]:
+    """The entries of workers ``rows``, in ``rows`` order: their indices and the position
+    in ``rows`` each belongs to."""
+    return members(grouped(owners, n_workers), rows)
+
+
+def _postings_pairs(found: Postings) -> tuple[Ints, Ints]:
+    keys = np.repeat(np.arange(len(found.ptr) - 1), np.diff(found.ptr))
+    return keys, found.workers.astype(np.int64)
+
+
+def index_pairs(keys: Ints, workers: Ints, n_keys: int, n_workers: int) -> Postings:
+    """The inverted index of (key, worker) pairs, repeats dropped.
+
+    By sorting one int64 code per pair, not ``np.unique`` (hashing millions of codes is
+    many times slower than sorting them).
+    """
+    width = max(n_workers, 1)
+    code = np.sort(keys.astype(np.int64) * width + workers)
+    code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
+    key, worker = np.divmod(code, width)
+    pointers = np.zeros(n_keys + 1, np.int64)
+    np.cumsum(np.bincount(key, minlength=n_keys), out=pointers[1:])
+    return Postings(pointers, worker.astype(np.int32))
+
+
+def _taken_postings(found: Postings, n_workers: int, rows: Ints) -> tuple[Ints, Ints]:
+    """The (key, new worker) pairs of ``found`` once workers ``rows`` are taken."""
+    keys, workers = _postings_pairs(found)
+    new, of = members(grouped(rows, n_workers), workers)
+    return keys[of], new
+
+
+def take(cls: type[T], table: T, rows: Ints) -> T:
+    """The workers ``rows`` of ``table`` (repeats allowed), in that order, as declared.
+
+    Code tables are kept whole; entries, inverted indices and the id ranking follow the
+    workers (equal ids rank in row order, as :func:`matcher.scoring.publish.id_rank`).
+    """
+    rows = np.asarray(rows, np.int64)
+    return _take(cls, table, rows, _n_workers(table))
+
+
+def _take(cls: type[T], table: Any, rows: Ints, n_workers: int) -> T:
+    owners = _entry_owners(cls, table)
+    picked = None if owners is None else _entries_of(owners, n_workers, rows)
+    out: dict[str, Any] = {}
+    for name, column in _columns(cls):
+        value = getattr(table, name)
+        role = column.role
+        if role == "per_worker":
+            out[name] = value[rows]
+        elif role in ("entry", "built") and picked is not None:
+            out[name] = np.take(value, picked[0], axis=column.axis)
+        elif role == "built":
+            out[name] = np.take(value, rows, axis=column.axis)
+        elif role == "ptr":
+            assert picked is not None
+            out[name] = np.concatenate(
+                [[0], np.cumsum(np.bincount(picked[1], minlength=len(rows)))]
+            ).astype(np.int64)
+        elif role == "worker":
+            assert picked is not None
+            out[name] = picked[1].astype(np.int32)
+        elif role == "postings":
+            out[name] = index_pairs(
+                *_taken_postings(value, n_workers, rows), len(value.ptr) - 1, len(rows)
+            )
+        elif role == "nested":
+            out[name] = _take(type(value), value, rows, n_workers)
+        elif role == "ids":
+            out[name] = tuple(np.asarray(value, dtype=object)[rows].tolist())
+        elif role == "id_rank":
+            rank = np.empty(len(rows), np.int64)
+            rank[np.argsort(value[rows], kind="stable")] = np.arange(len(rows))
+            out[name] = rank
+        else:  # codes and shared: the same
+            out[name] = value
+    return cls(**out)
+
+
+def overlay(cls: type[T], base: T, extra: T, owner: Ints) -> T:
+    """``base``'s workers, each with the entries of worker ``owner[i]`` of ``extra`` added
+    after her own, as declared.
+
+    Per-worker columns, ids and columns built over workers (dense matrices) are
+    ``base``'s; entry tables gain ``extra``'s entries (recoded into the merged code
+    tables) and inverted indices are united. Both must share the :func:`shared` fields.
+    """
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    keys: dict[str, Callable[[Any], Hashable] | None] = {}
+    _code_tables(cls, [base, extra], found, keys)
+    merged = {name: _merge(parts, keys[name]) for name, parts in found.items()}
+    owner = np.asarray(owner, np.int64)
+    return _overlay(cls, base, extra, owner, merged, _n_workers(extra))
+
+
+def _overlay(
+    cls: type[T],
+    base: Any,
+    extra: Any,
+    owner: Ints,
+    merged: dict[str, tuple[tuple[Any, ...], list[Ints]]],
+    n_extra: int,
+) -> T:
+    n = len(owner)
+    owners = _entry_owners(cls, base)
+    order, workers = None, None
+    picked = None
+    if owners is not None:
+        extra_owners = _entry_owners(cls, extra)
+        assert extra_owners is not None
+        picked = _entries_of(extra_owners, n_extra, owner)
+        workers = np.concatenate([owners, picked[1]])
+        order = np.argsort(workers, kind="stable")  # a worker's own entries first
+    out: dict[str, Any] = {}
+    for name, column in _columns(cls):
+        mine, theirs = getattr(base, name), getattr(extra, name)
+        role = column.role
+        if role in ("entry", "built") and picked is not None:
+            assert order is not None
+            if column.codes is not None:
+                lookups = merged[column.codes][1]
+                mine, theirs = lookups[0][mine], lookups[1][theirs]
+            both = _concat([mine, np.take(theirs, picked[0], axis=column.axis)], column.axis)
+            out[name] = np.take(both, order, axis=column.axis).astype(mine.dtype, copy=False)
+        elif role == "per_worker" and column.codes is not None:
+            out[name] = merged[column.codes][1][0][mine].astype(column.dtype, copy=False)
+        elif role == "ptr":
+            assert workers is not None
+            out[name] = np.concatenate([[0], np.cumsum(np.bincount(workers, minlength=n))]).astype(
+                np.int64
+            )
+        elif role == "worker":
+            assert workers is not None
+            assert order is not None
+            out[name] = workers[order].astype(np.int32)
+        elif role == "postings":
+            keys_a, workers_a = _postings_pairs(mine)
+            keys_b, workers_b = _taken_postings(theirs, n_extra, owner)
+            out[name] = index_pairs(
+                _concat([keys_a, keys_b]), _concat([workers_a, workers_b]), len(mine.ptr) - 1, n
+            )
+        elif role == "nested":
+            out[name] = _overlay(type(mine), mine, theirs, owner, merged, n_extra)
+        elif role == "codes":
+            assert column.codes is not None
+            out[name] = merged[column.codes][0]
+        else:  # per-worker values, built over workers, ids, id_rank, shared: base's
+            out[name] = mine
+    return cls(**out)

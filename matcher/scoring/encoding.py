@@ -33,7 +33,17 @@ from numpy.typing import NDArray
 
 from matcher.arrays import Bools, Ints
 from matcher.scoring import columns as col
-from matcher.scoring.columns import Codes, Gathered, Postings, fill, gather, join
+from matcher.scoring.columns import (
+    Codes,
+    Gathered,
+    Postings,
+    fill,
+    gather,
+    index_pairs,
+    join,
+    overlay,
+    take,
+)
 from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.publish import id_rank
 from matcher.taxonomy.isco import is_unit_group
@@ -42,6 +52,7 @@ from matcher.taxonomy.skills import SkillTaxonomy
 from models.worker import EDUCATION_LEVELS
 
 __all__ = [
+    "MAX_STORED_MONTHS",
     "NO_END",
     "NO_START",
     "Certificates",
@@ -57,6 +68,8 @@ __all__ = [
     "day_number",
     "encode_pool",
     "months_of_age_on",
+    "overlay_pools",
+    "select_workers",
 ]
 
 NO_START = int(np.iinfo(np.int32).min)
@@ -65,8 +78,9 @@ NO_END = int(np.iinfo(np.int32).max)
 """Day number of an unknown expiry date (after every day)."""
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-# Months are stored + 1 in uint16 (0 = concept not held); job orders ask at most 1200.
-_MAX_STORED_MONTHS = int(np.iinfo(np.uint16).max) - 1
+MAX_STORED_MONTHS = int(np.iinfo(np.uint16).max) - 1
+"""Skill months are stored + 1 in uint16 (0: concept not held), capped at this (job
+orders ask at most 1200)."""
 _EDUCATION_CODE = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
 
 
@@ -109,7 +123,7 @@ def _cefr_ranks(values: Iterable[str | None]) -> list[int]:
 
 
 def _stored_months(values: Iterable[int]) -> Ints:
-    return np.minimum(np.fromiter(values, np.int64), _MAX_STORED_MONTHS) + 1
+    return np.minimum(np.fromiter(values, np.int64), MAX_STORED_MONTHS) + 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -323,14 +337,6 @@ class _SkillClaims:
     level: NDArray[np.uint8] = col.entry(np.uint8, "level", convert=lambda v: [x or 0 for x in v])
 
 
-def _postings(keys: Ints, workers: Ints, n_keys: int) -> Postings:
-    width = int(workers.max(initial=0)) + 1
-    key, worker = np.divmod(np.unique(keys * width + workers), width)
-    ptr = np.zeros(n_keys + 1, np.int64)
-    np.cumsum(np.bincount(key, minlength=n_keys), out=ptr[1:])
-    return Postings(ptr, worker.astype(np.int32))
-
-
 def _with_ancestors(concepts: Ints, workers: Ints, lineage: Ints) -> tuple[Ints, Ints]:
     """(concept, worker) pairs -> pairs for the concept and each of its ancestors."""
     chains = lineage[concepts]  # (n, depth + 1), -1 padded
@@ -419,8 +425,8 @@ def encode_pool(
     skills = Skills(
         months,
         level,
-        _postings(*_with_ancestors(*claimed, lineage), len(concepts)),
-        _postings(*_with_ancestors(cert_concepts, cert_workers, lineage), len(concepts)),
+        index_pairs(*_with_ancestors(*claimed, lineage), len(concepts), n),
+        index_pairs(*_with_ancestors(cert_concepts, cert_workers, lineage), len(concepts), n),
     )
     stints = read["experience"]
     unit = {c: is_unit_group(c) for c in set(stints.values["isco"]) if c is not None}
@@ -515,3 +521,53 @@ def concat_pools(pools: Sequence[EncodedPool]) -> EncodedPool:
     if any(p.concepts != first.concepts or p.as_of != first.as_of for p in pools):
         raise ValueError("concat_pools: every pool must share the taxonomy and as_of")
     return join(EncodedPool, pools)
+
+
+def select_workers(pool: EncodedPool, rows: Ints) -> EncodedPool:
+    """The workers ``rows`` of ``pool`` (repeats allowed), in that order, without encoding
+    anything again.
+
+    Parameters
+    ----------
+    pool : EncodedPool
+    rows : ndarray of int64
+        Pool indices.
+
+    Returns
+    -------
+    EncodedPool
+        Equal, column by column, to the pool encoded from those workers' facts, except
+        that code tables keep codes no selected worker uses.
+    """
+    return take(EncodedPool, pool, rows)
+
+
+def overlay_pools(base: EncodedPool, extra: EncodedPool, owner: Ints) -> EncodedPool:
+    """``base``'s workers, worker ``i`` also holding the certificates, language results,
+    experience and preferred countries of worker ``owner[i]`` of ``extra``, and listed in
+    the skill and certificate indices where either is.
+
+    The dense skill matrices, ids and every per-worker value stay ``base``'s: how a
+    skill held by both combines is the caller's rule.
+
+    Parameters
+    ----------
+    base, extra : EncodedPool
+        Pools over the same taxonomy and evaluation date.
+    owner : ndarray of int64, shape (base.n_workers,)
+        Index into ``extra`` for each worker of ``base``.
+
+    Returns
+    -------
+    EncodedPool
+
+    Raises
+    ------
+    ValueError
+        If the pools disagree on concepts or ``as_of``, or ``owner`` has the wrong length.
+    """
+    if base.concepts != extra.concepts or base.as_of != extra.as_of:
+        raise ValueError("overlay_pools: both pools must share the taxonomy and as_of")
+    if len(owner) != base.n_workers:
+        raise ValueError(f"overlay_pools: owner has {len(owner)} rows, base {base.n_workers}")
+    return overlay(EncodedPool, base, extra, owner)

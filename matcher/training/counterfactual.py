@@ -3,7 +3,8 @@
 For every worker and every cohort she may join, the job orders she is ineligible for
 today and would be eligible for with the course's results, and her score there — computed
 by the scoring kernel (:class:`~matcher.scoring.kernel.PoolScorer`) on "the worker after
-the course" (:func:`~matcher.training.catalogue.after_course`), never by a second copy of
+the course" (:func:`~matcher.training.catalogue.after_course`, applied to the encoded
+columns by :mod:`matcher.training.after`), never by a second copy of
 a rule and never pair by pair in Python.
 
 1. **Today.** The pool is encoded once and every open job order is scored against it with
@@ -25,10 +26,14 @@ a rule and never pair by pair in Python.
    language and age requirements, read on the start date) scored by the same kernel
    gates; accepted education levels are compared with the encoded column.
 4. **After the course.** Each (worker, cohort) candidate becomes one row of a second pool:
-   her facts with the course's results dated on the completion date. That pool is encoded
-   once and the job orders are scored against it by the kernel, eligible rows only (the
-   kernel's exact pruning). A pair counts when the row is eligible, the job order starts
-   on or after the completion date and she was ineligible today.
+   her row of the encoded pool with the course's results dated on the
+   completion date, built column-wise (:func:`~matcher.training.after.after_courses`,
+   ``after_course``'s rule on the encoded columns: no record built or encoded per row).
+   Each job order is scored by the kernel against the rows of its own near misses whose
+   course may close all their gaps and completes by its start date (step 3's condition,
+   per job order), eligible rows only (the kernel's exact pruning). A pair counts when
+   the row is eligible there: the job order starts on or after the completion date and
+   she was ineligible today by construction.
 
 The property test (``tests/matcher/training/test_counterfactual.py``) holds the result
 equal to the reference scorer run on the modified worker, for every worker, cohort and
@@ -46,16 +51,17 @@ from functools import cache
 import numpy as np
 
 from matcher.allocation.runner import Progress, QuietProgress
-from matcher.arrays import Bools, Floats, Ints
+from matcher.arrays import Bools, Floats, Ints, grouped, members
 from matcher.rules.packs import legal_pack
 from matcher.rules.screening import ScreenedVacancy
 from matcher.rules.types import RulePack
-from matcher.scoring.encoding import day_number, encode_pool
+from matcher.scoring.encoding import day_number, encode_pool, select_workers
 from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.publish import published_scores
-from matcher.training.catalogue import Catalogue, CourseFacts, after_course
+from matcher.training.after import after_courses, conferred_pool
+from matcher.training.catalogue import Catalogue, CourseFacts
 from models.vacancy import Vacancy
 
 __all__ = [
@@ -69,8 +75,6 @@ __all__ = [
 PREREQUISITE_KINDS = frozenset({"skill", "certificate", "language", "age"})
 """The gap kinds a course's prerequisites can produce (the rest of a job order's gates —
 health, preferences, documents — are not prerequisites and are not read)."""
-
-_JOB_BATCH = 25  # job orders per kernel call in step 4 (the progress bar moves per batch)
 
 
 @dataclass(frozen=True)
@@ -327,7 +331,7 @@ def counterfactual_pass(
 
     # 3. Candidates of each cohort: near misses it may unlock in time, prerequisites met.
     near_ids = np.unique(near_worker)
-    near_pool = encode_pool([workers[i] for i in near_ids.tolist()], params.taxonomy, as_of)
+    near_pool = select_workers(pool, near_ids)
     near_scorer = PoolScorer(near_pool, params)
     cand_worker, cand_cohort = [], []
     admitted = np.zeros(len(cohorts), np.int64)
@@ -345,30 +349,37 @@ def counterfactual_pass(
         progress.advance(1)
     row_worker, row_cohort = cat(cand_worker), cat(cand_cohort)
 
-    # 4. The candidates after the course, scored by the kernel.
-    modified = [
-        after_course(workers[i], catalogue.courses[cohorts[k][0]], completes[k])
-        for i, k in zip(row_worker.tolist(), row_cohort.tolist(), strict=True)
-    ]
+    # 4. The candidates after the course, built on the encoded columns, scored by the kernel.
+    conferred = conferred_pool(
+        [(catalogue.courses[c], done) for (c, _, _), done in zip(cohorts, completes, strict=True)],
+        params.taxonomy,
+        as_of,
+    )
     targets = sorted(set(near_job.tolist()))
     unlock_row, unlock_job, unlock_score = [], [], []
     progress.start("after the course", len(targets))
-    if modified and targets:
-        after = PoolScorer(encode_pool(modified, params.taxonomy, as_of), params)
-        today = pair_worker * max(len(vacancies), 1) + pair_job
-        for lo in range(0, len(targets), _JOB_BATCH):
-            batch = targets[lo : lo + _JOB_BATCH]
-            for j, top in zip(
-                batch, after.top_workers([vacancies[j] for j in batch], k=None), strict=True
-            ):
-                assert top is not None
-                rows = top.workers
-                keep = done_day[row_cohort[rows]] <= job_day[j]
-                keep &= ~np.isin(row_worker[rows] * max(len(vacancies), 1) + j, today)
-                unlock_row.append(rows[keep])
-                unlock_job.append(np.full(int(keep.sum()), j, np.int64))
-                unlock_score.append(top.score[keep])
-            progress.advance(len(batch))
+    if len(row_worker) and targets:
+        after = PoolScorer(after_courses(pool, conferred, row_worker, row_cohort), params)
+        rows_of = grouped(row_worker, len(workers))
+        row_course = np.array([c for c, _, _ in cohorts], np.int64)[row_cohort]
+        pairs_of = grouped(near_job, len(vacancies))
+        for j in targets:
+            # Only the rows a near miss of this job order may turn eligible: her pair's
+            # gaps all closable by the row's course, completed by the start date (the
+            # candidates' own condition, per job order). Near misses are ineligible today.
+            pairs = pairs_of[0][pairs_of[1][j] : pairs_of[1][j + 1]]
+            rows, of = members(rows_of, near_worker[pairs])
+            given = row_course[rows]
+            fit = (packed[pairs[of], given >> 3] >> (7 - (given & 7))) & 1
+            keep = (fit == 1) & (done_day[row_cohort[rows]] <= job_day[j])
+            among = np.zeros(len(row_worker), np.bool_)
+            among[rows[keep]] = True
+            (top,) = after.top_workers([vacancies[j]], k=None, among=among)
+            assert top is not None
+            unlock_row.append(top.workers)
+            unlock_job.append(np.full(len(top.workers), j, np.int64))
+            unlock_score.append(top.score)
+            progress.advance(1)
     rows_u, jobs_u = cat(unlock_row), cat(unlock_job)
     scores_u = np.concatenate(unlock_score) if unlock_score else np.zeros(0)
     order = np.lexsort((jobs_u, rows_u))
