@@ -64,7 +64,7 @@ from models.worker import (
     Worker,
 )
 
-__all__ = ["CHECKED_FIELD_VALIDATORS", "decode_worker"]
+__all__ = ["CHECKED_FIELD_VALIDATORS", "decode_typed", "decode_worker"]
 
 UNSET = msgspec.UNSET
 _Unset: TypeAlias = msgspec.UnsetType
@@ -198,7 +198,7 @@ def _build(shape: _Shape, struct: _Struct) -> Any:
         value = given.get(name)
         if value is not None:
             values[name] = convert(value)
-    record = shape.new(shape.model)
+    record = _new(shape.model)
     _set(record, "__dict__", values)
     _set(record, "__pydantic_fields_set__", set(given))
     _set(record, "__pydantic_extra__", None)
@@ -208,6 +208,7 @@ def _build(shape: _Shape, struct: _Struct) -> Any:
     return record
 
 
+_new = object.__new__  # pydantic models have no __new__ of their own
 _set = object.__setattr__
 
 
@@ -218,7 +219,7 @@ def _day(value: dt.date) -> dt.date:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Shape:
     """How one struct becomes its pydantic model: the model's defaults in its field order
     (lists by factory, a new one per record), the conversion of the given values that need
@@ -229,11 +230,6 @@ class _Shape:
     factories: tuple[tuple[str, Callable[[], Any]], ...]
     converters: tuple[tuple[str, Callable[[Any], Any]], ...]
     checks: tuple[Callable[[Any], object], ...]
-
-    @property
-    def new(self) -> Callable[[type[BaseModel]], BaseModel]:
-        """The bare constructor of the model (no ``__init__``, no validation)."""
-        return self.model.__new__
 
 
 def _shape(
@@ -314,6 +310,17 @@ validator added to a model without being added here fails it."""
 _DECODER = msgspec.json.Decoder(_Worker)
 
 
+def decode_typed(line: bytes) -> object:
+    """The typed decoding of one line alone (the structs, no record, no check of Python's).
+
+    Raises
+    ------
+    ValueError
+        When the line is not a worker the structs accept (msgspec's errors, bad UTF-8).
+    """
+    return _DECODER.decode(line)
+
+
 def decode_worker(line: bytes) -> Worker | None:
     """Read one JSON Lines record as a worker, when the fast reader can.
 
@@ -329,7 +336,7 @@ def decode_worker(line: bytes) -> Worker | None:
         when the line is left to the pydantic reader (it may be valid, or not).
     """
     try:
-        return _build(_WORKER, _DECODER.decode(line))  # type: ignore[no-any-return]
+        return _build(_WORKER, decode_typed(line))  # type: ignore[no-any-return]
     except ValueError:
         # msgspec's decode and validation errors, invalid UTF-8, a validator's refusal.
         return None
