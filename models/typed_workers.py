@@ -180,7 +180,7 @@ class _Worker(_Struct):
     returned: dt.date | _Unset | None = UNSET
 
 
-def _build(shape: _Shape, struct: _Struct) -> Any:
+def _build(shape: _Shape, struct: msgspec.Struct) -> Any:
     """The pydantic record of a decoded struct, checked by the model's own validators.
 
     The record is assembled as :meth:`pydantic.BaseModel.model_construct` assembles one
@@ -310,7 +310,7 @@ validator added to a model without being added here fails it."""
 _DECODER = msgspec.json.Decoder(_Worker)
 
 
-def decode_typed(line: bytes) -> object:
+def decode_typed(line: bytes) -> msgspec.Struct:
     """The typed decoding of one line alone (the structs, no record, no check of Python's).
 
     Raises
