@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import platform
 import resource
@@ -119,6 +120,8 @@ class Phases:
         """Print one phase's median wall and CPU seconds, spreads and ratios."""
         for label, index in (("wall", 0), ("CPU", 1)):
             times = [v[index] for v in values]
+            if all(math.isnan(t) for t in times):
+                continue  # not measured (the API server's CPU is another process's)
             base = statistics.median(b[index] for b in baseline)
             median = statistics.median(times)
             print(
