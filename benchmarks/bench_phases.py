@@ -5,19 +5,24 @@ Writes a seeded synthetic pool (``benchmarks.synthetic``), then, ``--repeats`` t
 * **baseline**: plain Python reading the workers file (``json.loads`` on every line and a
   walk over every field): the speed of the data;
 * **match phases**, in this process, as ``selaras match --top 50`` runs them:
-  ``decode`` (the strict JSON decoder on every line), ``validate`` (the rest of reading the
-  file: the records, the checks, the all-or-nothing bookkeeping), ``normalize`` (skill,
+  ``decode`` (the typed decoder of :mod:`models.typed_workers` on every line: structs
+  only), ``validate`` (the rest of reading the file: the records, the checks, the
+  all-or-nothing bookkeeping), ``normalize`` (skill,
   certificate and job-title texts read into the taxonomy), ``facts`` (the rest of
   ``worker_facts``), ``screen`` (the job orders against the rule packs), ``encode``
   (the pool as columns), ``score`` (the kernel's top 50 of every job order) and
   ``explain+write`` (the reference scorer on the pairs shown, the records, the file);
+  and, for comparison, ``pydantic reader`` (the same file read with pydantic alone,
+  ``read_records(typed=False)``: reading as it was before the typed decoder);
 * **end to end**: ``selaras match`` and ``selaras allocate`` as commands (a new process
   each: imports included), and the API bulk upload of the workers to a real
   ``selaras serve`` (``POST /workers/bulk``, SQLite in a temporary directory).
 
-Every figure is also given as a ratio to the baseline measured in the same run: the
-machine is shared, so absolute seconds move with its load and ratios much less. The
-spread is the minimum and maximum over the repeats.
+Every phase is timed in wall-clock and in CPU seconds (``time.process_time``; for a
+command, the CPU time of the child process), and given as a ratio to the baseline
+measured in the same run, wall to wall and CPU to CPU: the machine is shared, so absolute
+seconds move with its load, CPU seconds and ratios much less. The spread is the minimum
+and maximum over the repeats.
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_phases
 [--workers 100000] [--vacancies 100] [--repeats 3] [--no-api] [--quick]``
@@ -28,8 +33,10 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,31 +68,65 @@ def _baseline(path: Path) -> int:
         return sum(_walk(json.loads(line)) for line in handle if line.strip())
 
 
+Seconds = tuple[float, float]
+"""Wall-clock and CPU seconds."""
+
+
+def _now() -> Seconds:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: Seconds) -> Seconds:
+    wall, cpu = _now()
+    return wall - start[0], cpu - start[1]
+
+
+def _minus(total: Seconds, *parts: Seconds) -> Seconds:
+    """What is left of ``total`` once ``parts`` are taken out (never below 0)."""
+    return (
+        max(0.0, total[0] - sum(p[0] for p in parts)),
+        max(0.0, total[1] - sum(p[1] for p in parts)),
+    )
+
+
 class Phases:
-    """Seconds per phase, over repeats."""
+    """Wall and CPU seconds per phase, over repeats."""
 
     def __init__(self) -> None:
-        self.times: dict[str, list[float]] = {}
+        self.times: dict[str, list[Seconds]] = {}
 
     @contextmanager
     def timed(self, name: str) -> Iterator[None]:
-        """Add the block's wall time to phase ``name`` (one entry per repeat)."""
-        start = time.perf_counter()
+        """Add the block's wall and CPU time to phase ``name`` (one entry per repeat)."""
+        start = _now()
         yield
-        self.add(name, time.perf_counter() - start)
+        self.add(name, _since(start))
 
-    def add(self, name: str, seconds: float) -> None:
-        """Record ``seconds`` for ``name``."""
+    def add(self, name: str, seconds: Seconds) -> None:
+        """Record ``seconds`` (wall, CPU) for ``name``."""
         self.times.setdefault(name, []).append(seconds)
 
-    def report(self, baseline: list[float]) -> None:
-        """Print each phase: median, spread, and the median's ratio to the baseline's."""
-        base = statistics.median(baseline)
+    def last(self, name: str) -> Seconds:
+        """The latest entry of phase ``name``."""
+        return self.times[name][-1]
+
+    def report(self, baseline: list[Seconds]) -> None:
+        """Print each phase: medians, spreads, and the medians' ratios to the baseline's."""
         for name, values in self.times.items():
-            median = statistics.median(values)
+            self.report_one(name, values, baseline)
+
+    @staticmethod
+    def report_one(name: str, values: list[Seconds], baseline: list[Seconds]) -> None:
+        """Print one phase's median wall and CPU seconds, spreads and ratios."""
+        for label, index in (("wall", 0), ("CPU", 1)):
+            times = [v[index] for v in values]
+            if all(math.isnan(t) for t in times):
+                continue  # not measured (the API server's CPU is another process's)
+            base = statistics.median(b[index] for b in baseline)
+            median = statistics.median(times)
             print(
-                f"  {name:<24} {median:7.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
-                f"  {median / base:6.2f}x the plain read",
+                f"  {name + ',':<20} {label:<4} {median:7.2f} s "
+                f"(min {min(times):.2f}, max {max(times):.2f})  {median / base:5.2f}x",
                 flush=True,
             )
 
@@ -103,18 +144,22 @@ def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
     from matcher.scoring.matching import prepare_run
     from matcher.taxonomy.occupations import default_occupation_normalizer
     from matcher.taxonomy.skills import default_skill_normalizer
-    from models.strict_json import loads
+    from models.files import read_records
+    from models.typed_workers import decode_typed
 
     # The loading phases run as the commands run them: collector paused (cli.memory).
     with loading():
+        with phases.timed("pydantic reader"):
+            read_records(paths["workers"], "workers", typed=False)
+        gc.collect()
         with phases.timed("decode"), paths["workers"].open("rb") as handle:
-            decoded = [loads(line) for line in handle if line.strip()]
+            decoded = [decode_typed(line) for line in handle if line.strip()]
         del decoded
-        start = time.perf_counter()
+        start = _now()
         pool, orders, register = load_records(
             paths["workers"], paths["vacancies"], paths["agencies"]
         )
-        phases.add("validate", time.perf_counter() - start - phases.times["decode"][-1])
+        phases.add("validate", _minus(_since(start), phases.last("decode")))
         skills, occupations = default_skill_normalizer(), default_occupation_normalizer()
         with phases.timed("normalize"):
             skills.normalize_many(
@@ -124,12 +169,12 @@ def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
             occupations.normalize_many(
                 [e.title or "" for w in pool for e in w.experience if e.isco is None]
             )
-        start = time.perf_counter()
+        start = _now()
         worker_facts(pool, skills, occupations)
-        phases.add("facts", time.perf_counter() - start - phases.times["normalize"][-1])
-        start = time.perf_counter()
+        phases.add("facts", _minus(_since(start), phases.last("normalize")))
+        start = _now()
         run = prepare_run(pool, orders, register, AS_OF)
-        prepared = time.perf_counter() - start
+        prepared = _since(start)
         with phases.timed("screen"):
             by_id = {a.id: a for a in register or ()}
             screen_vacancies(orders, load_rule_packs(), by_id, AS_OF, skills)
@@ -140,27 +185,21 @@ def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
             [v for v in run.vacancies if not v.refused], k=K
         )
     del encoded
-    start = time.perf_counter()
+    start = _now()
     write_records(match_records(run, "vacancies", K, False, "en"), out)
-    whole = time.perf_counter() - start
-    phases.add("explain+write", whole - phases.times["encode"][-1] - phases.times["score"][-1])
+    phases.add("explain+write", _minus(_since(start), phases.last("encode"), phases.last("score")))
     # prepare_run is facts + normalize + screen; what is left is its own bookkeeping.
     phases.add(
         "prepare (rest)",
-        max(
-            0.0,
-            prepared
-            - phases.times["facts"][-1]
-            - phases.times["normalize"][-1]
-            - phases.times["screen"][-1],
-        ),
+        _minus(prepared, phases.last("facts"), phases.last("normalize"), phases.last("screen")),
     )
     del run, pool, orders, register
     gc.collect()
 
 
-def _command(args: Sequence[str]) -> float:
+def _command(args: Sequence[str]) -> Seconds:
     start = time.perf_counter()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [sys.executable, "-m", "cli.main", *args],
         check=True,
@@ -168,10 +207,12 @@ def _command(args: Sequence[str]) -> float:
         stderr=subprocess.DEVNULL,
         cwd=Path(__file__).resolve().parent.parent,
     )
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    return time.perf_counter() - start, cpu
 
 
-def _api_upload(folder: Path, paths: dict[str, Path]) -> float:
+def _api_upload(folder: Path, paths: dict[str, Path]) -> Seconds:
     from benchmarks.bench_api import Connection, _free_port, _start_server, _upload
 
     port = _free_port()
@@ -180,15 +221,16 @@ def _api_upload(folder: Path, paths: dict[str, Path]) -> float:
         admin = Connection(port)
         for line in paths["agencies"].read_text().splitlines():
             admin.json("POST", "/agencies", json.loads(line))
+        # The server's CPU is not this process's: the upload's figure is wall-clock only.
         elapsed, _ = _upload(port, paths["workers"], "/workers/bulk")
-        return elapsed
+        return elapsed, float("nan")
     finally:
         server.terminate()
         server.wait(30)
         (folder / "selaras.db").unlink(missing_ok=True)
 
 
-def _repeat(repeats: int, what: Callable[[], float]) -> list[float]:
+def _repeat(repeats: int, what: Callable[[], Seconds]) -> list[Seconds]:
     return [what() for _ in range(repeats)]
 
 
@@ -219,15 +261,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         size = paths["workers"].stat().st_size
         print(f"workers file: {size / 2**20:.0f} MiB JSON Lines")
 
-        def plain() -> float:
-            start = time.perf_counter()
+        def plain() -> Seconds:
+            start = _now()
             _baseline(paths["workers"])
-            return time.perf_counter() - start
+            return _since(start)
 
         files = ["--workers", str(paths["workers"]), "--vacancies", str(paths["vacancies"])]
         common = [*files, "--agencies", str(paths["agencies"]), "--as-of", AS_OF.isoformat()]
         out = str(folder / "out.jsonl")
-        baseline: list[float] = []
+        baseline: list[Seconds] = []
         phases = Phases()
         ends = Phases()
         for _ in range(args.repeats):
@@ -239,10 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ends.times["API bulk upload"] = _repeat(
                 args.repeats, lambda: _api_upload(folder, paths)
             )
-    print(
-        f"plain json.loads read: {statistics.median(baseline):.2f} s "
-        f"(min {min(baseline):.2f}, max {max(baseline):.2f})"
-    )
+    print("the plain json.loads read (the ratios' base):")
+    Phases.report_one("plain read", baseline, baseline)
     print("match, in process, by phase:")
     phases.report(baseline)
     print("end to end:")

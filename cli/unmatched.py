@@ -24,8 +24,6 @@ from matcher.allocation.reasons import (
     worker_gate_reasons,
 )
 from matcher.options import Direction
-from matcher.scoring.encoding import encode_pool
-from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.matching import MatchRun
 from matcher.text.messages import Lang
 from models.results import MatchResult, NoEligibleCandidates, NoEligibleJobOrders
@@ -66,26 +64,20 @@ def match_records(
         yield from _by_worker(run, results, lang)
 
 
-def _pool_scorer(run: MatchRun) -> PoolScorer:
-    return PoolScorer(encode_pool(run.workers, run.params.taxonomy, run.params.as_of), run.params)
-
-
 def _by_job_order(
     run: MatchRun, results: Iterable[MatchResult], lang: Lang
 ) -> Iterator[dict[str, Any]]:
     """Stream the results, adding a record where a job order has no eligible worker."""
     grouped = itertools.groupby(results, key=lambda r: r.vacancy_id)
     pending = next(grouped, None)
-    scorer: PoolScorer | None = None
     for screened in (v for v in run.vacancies if not v.refused):
         rows: list[MatchResult] = []
         if pending is not None and pending[0] == screened.vacancy.id:
             rows = list(pending[1])
             pending = next(grouped, None)
         if not any(r.eligible for r in rows):
-            scorer = scorer or _pool_scorer(run)
             tally = GapTally(np.zeros(0, np.int64))
-            gaps = tally.add(scorer.score_vacancy(screened, with_score=False))
+            gaps = tally.add(run.kernel.score_vacancy(screened, with_score=False))
             reasons = unfilled_reasons(gaps, eligible=0, placed_elsewhere=0, lang=lang)
             record = NoEligibleCandidates(vacancy_id=screened.vacancy.id, reasons=reasons)
             yield record.model_dump(exclude_none=True)  # reasons name no source
@@ -112,7 +104,7 @@ def _by_worker(
     reasons = {}
     if empty:
         tally = GapTally(np.asarray(empty, np.int64))
-        scorer = _pool_scorer(run)
+        scorer = run.kernel
         for screened in run.vacancies:
             if not screened.refused:
                 tally.add(scorer.score_vacancy(screened, with_score=False))

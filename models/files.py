@@ -37,6 +37,7 @@ from models.opportunity import Opportunity
 from models.outcome import Outcome
 from models.strict_json import JsonError
 from models.strict_json import loads as strict_loads
+from models.typed_workers import decode_worker
 from models.vacancy import Vacancy
 from models.worker import Returnee, Worker
 
@@ -171,7 +172,11 @@ class InvalidInputError(ValueError):
 
 
 def read_records(
-    path: str | Path, kind: RecordKind, *, fmt: FileFormat | Literal["parquet"] | None = None
+    path: str | Path,
+    kind: RecordKind,
+    *,
+    fmt: FileFormat | Literal["parquet"] | None = None,
+    typed: bool = True,
 ) -> ReadResult[Any]:
     """Read and validate a whole file; raise :class:`InvalidInputError` if any record is bad.
 
@@ -181,6 +186,8 @@ def read_records(
     kind : which records the file holds
     fmt : the format; by default taken from the extension (or sniffed from the content);
         Parquet is read by :mod:`models.parquet_files`
+    typed : read worker JSON Lines with the fast typed decoder first (see
+        :func:`read_stream`); False reads every record with pydantic alone
 
     Returns
     -------
@@ -194,7 +201,9 @@ def read_records(
         result = read_parquet(path, kind)
     else:
         with path.open("rb") as handle:
-            result = read_stream(handle, kind, name=str(path), fmt=fmt, suffix=path.suffix)
+            result = read_stream(
+                handle, kind, name=str(path), fmt=fmt, suffix=path.suffix, typed=typed
+            )
     if not result.ok:
         problems = list(result.errors)
         listed = len({p.line for p in problems})
@@ -221,6 +230,7 @@ def read_stream(
     name: str,
     fmt: FileFormat | None = None,
     suffix: str = "",
+    typed: bool = True,
 ) -> ReadResult[Any]:
     """Validate every record of an open binary file, a line at a time.
 
@@ -232,6 +242,10 @@ def read_stream(
     fmt : ``jsonl`` (one object per line), ``json`` (an array, or one object) or ``csv``;
         by default from ``suffix``, else sniffed from the content
     suffix : the file name's extension (``.jsonl``, ``.csv``...), for the format
+    typed : read each line of a workers JSON Lines file with the typed decoder of
+        :mod:`models.typed_workers` first, and with pydantic only when it declines the
+        line: the same records, errors and messages, in a fraction of the time. False
+        reads every line with pydantic (the reference the typed reader is tested against)
 
     Returns
     -------
@@ -241,7 +255,7 @@ def read_stream(
     """
     head = handle.read(_SNIFF_BYTES)
     handle.seek(len(_BOM) if head.startswith(_BOM) else 0)
-    reader = _Reader(kind, name)
+    reader = _Reader(kind, name, typed=typed)
     reader.any_content = bool(head.removeprefix(_BOM).strip())
     chosen = fmt or _format_of(suffix, head.removeprefix(_BOM))
     if chosen == "jsonl":
@@ -261,8 +275,10 @@ RawRecord = tuple[int, Any, RawProblems]
 class _Reader:
     """Validates raw records one by one and keeps what :class:`ReadResult` reports."""
 
-    def __init__(self, kind: RecordKind, name: str) -> None:
+    def __init__(self, kind: RecordKind, name: str, *, typed: bool = True) -> None:
         self.kind = kind
+        # Only workers have a typed decoder: a pool is read by every run, job orders are few.
+        self.decode = decode_worker if typed and kind == "workers" else None
         self.name = name
         self.model = RECORD_MODELS[kind]
         self.required = frozenset(
@@ -293,6 +309,10 @@ class _Reader:
                 self.take(number, None, [(number, None, _too_long("the line"))])
                 continue
             if line.isspace():
+                continue
+            if self.decode is not None and (record := self.decode(line)) is not None:
+                self.any_content = True
+                self.keep(number, record)
                 continue
             try:
                 value = strict_loads(line)
@@ -338,6 +358,16 @@ class _Reader:
         except ValidationError as error:
             self._error_line(partial(_problems, self.name, line, error))
             return False
+        return self.keep(line, record)
+
+    def keep(self, line: int, record: Any) -> bool:
+        """Keep one validated record unless its id repeats an earlier one.
+
+        Returns
+        -------
+        bool
+            Whether the record is valid (not a duplicate).
+        """
         # The validated ids, not the raw ones: " W-1" and "W-1" are the same id once stripped.
         key = tuple(str(getattr(record, field)) for field in _UNIQUE_BY[self.kind])
         if key in self.seen:

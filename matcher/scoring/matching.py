@@ -48,6 +48,15 @@ class MatchRun:
         """The reference scorer of the run's parameters."""
         return Scorer(self.params)
 
+    @cached_property
+    def kernel(self) -> PoolScorer:
+        """The vectorized scorer over the pool, encoded once per run: ranking and the
+        reasons given for a job order nobody fits read the same encoding (encoding
+        100,000 workers took as long as reading them)."""
+        return PoolScorer(
+            encode_pool(self.workers, self.params.taxonomy, self.params.as_of), self.params
+        )
+
     def refusals(self, lang: Lang = "en") -> list[Refusal]:
         """Refusal records of the refused job orders, in input order."""
         return [
@@ -124,8 +133,7 @@ class MatchRun:
                         pairs, lambda p: p[1].vacancy.id, top, include_ineligible, lang
                     )
             return
-        pool = encode_pool(self.workers, self.params.taxonomy, self.params.as_of)
-        kernel, k = PoolScorer(pool, self.params), top or None
+        kernel, k = self.kernel, top or None
         if direction == "vacancies":
             chosen = kernel.top_workers(open_orders, k=k, include_ineligible=include_ineligible)
             for screened, found in zip(open_orders, chosen, strict=True):
