@@ -76,7 +76,18 @@ _TEXT: dict[str, dict[Language, str]] = {
         "en": "Job orders refused, by reason",
     },
     "origin": {"id": "Provinsi asal", "en": "Provinces of origin"},
-    "courses": {"id": "Pelatihan", "en": "Courses"},
+    "courses": {
+        "id": "Pelatihan yang paling banyak membuka penempatan",
+        "en": "Courses that would unlock the most placements",
+    },
+    "courses_note": {
+        "id": "Per angkatan: penempatan yang diharapkan dari rencana pelatihan (peserta kali "
+        "tingkat kelulusan), dan pekerja yang memenuhi prasyarat dan akan memenuhi syarat "
+        "setidaknya satu lowongan setelah pelatihan; diurutkan menurut penempatan.",
+        "en": "Per cohort: the training plan's expected placements (enrolments times the "
+        "pass rate), and the workers who meet the prerequisites and would be eligible for "
+        "at least one job order after the course; ranked by placements.",
+    },
     "reintegration": {"id": "Reintegrasi purna pekerja migran", "en": "Reintegration of returnees"},
     "slots_demanded": {"id": "lowongan diminta", "en": "slots demanded"},
     "eligible_workers": {"id": "pekerja memenuhi syarat", "en": "eligible workers"},
@@ -277,6 +288,8 @@ _SECTIONS: dict[str, Any] = {
     "gaps": _section("blocked_workers", "blocked_workers", note="gaps_note"),
     "refusals": _refusals,
     "origin": _section("eligible_workers", "eligible_workers", "placed_workers"),
-    "courses": _section("seats", "seats", "workers_unlocked"),
+    "courses": _section(
+        "expected_placements", "expected_placements", "workers_unlocked", note="courses_note"
+    ),
     "reintegration": _section("opportunity_slots", "opportunity_slots", "returnees"),
 }

@@ -100,7 +100,9 @@ def test_reintegration_with_returnees(run_cli: RunCli, tmp_path: Path) -> None:
         (("--min-cell", "2"), "--min-cell must be at least 3"),
         (("--as-of", "1999-01-01"), "is before every record"),
         (("--returnees", SAMPLE / "returnees.jsonl"), "go together"),
-        (("--courses", SAMPLE / "returnees.jsonl"), "training plan"),
+        (("--budget", "1000", "IDR"), "give --courses too"),
+        (("--table", "courses"), "needs --courses"),
+        (("--courses", SAMPLE / "courses.jsonl", "--budget", "1", "XXX"), "--budget"),
         (("--table", "reintegration"), "needs --returnees"),
     ],
 )

@@ -202,8 +202,9 @@ def test_bad_requests_are_clear_errors() -> None:
         check_tables(["supply"], returnees=False)
     with pytest.raises(InsightsError, match="needs --returnees"):
         check_tables(["reintegration"], returnees=False)
-    with pytest.raises(InsightsError, match="training plan"):
+    with pytest.raises(InsightsError, match="needs --courses"):
         check_tables(["courses"], returnees=False)
+    assert "courses" in check_tables([], returnees=False, courses=True)
     with pytest.raises(InsightsError, match="at least 3"):
         check_min_cell(2)
     assert check_tables([], returnees=True)[-1] == "reintegration"
