@@ -157,7 +157,11 @@ def insights(
         earliest_record,
     )
     from matcher.insights.dashboard import render_dashboard
-    from matcher.insights.published import PublishedError, read_published
+    from matcher.insights.published import (
+        PublishedError,
+        published_versions,
+        read_published,
+    )
     from matcher.insights.trends import trends
     from matcher.insights.writers import write_tables, write_trends
     from matcher.rules.exchange_rates import ExchangeRateError
@@ -214,13 +218,17 @@ def insights(
         except ExchangeRateError as error:
             raise _fail(f"--budget: {error}") from None
         versions[day] = engine_versions(rates=run.params.rates)
+    stored: list[ProtectedTable] = []
     try:
-        stored = [t for directory in since or [] for t in read_published(directory)]
+        for directory in since or []:
+            found = read_published(directory)
+            repeated = sorted({t.as_of for t in found if t.as_of in published})
+            if repeated:
+                raise _fail(f"--since holds a round of {repeated[0]}, which --as-of computes again")
+            stored += found
+            versions.update((t.as_of, published_versions(directory)) for t in found[:1])
     except PublishedError as error:
         raise _fail(f"--since {error}") from None
-    repeated = sorted({t.as_of for t in stored if t.as_of in published})
-    if repeated:
-        raise _fail(f"--since holds a round of {repeated[0]}, which --as-of computes again")
     changes = []
     for i, name in enumerate(names):
         series = [t for t in stored if t.schema.name == name]
@@ -229,6 +237,8 @@ def insights(
             raise _fail(f"--since gives the {name} table of one date twice")
         if len(series) >= 2:
             changes.append(trends(series))
+    thresholds = {t.as_of: t.min_cell for t in stored}
+    thresholds.update((day, min_cell) for day in days)
     page = None
     if html is not None:
         labels = {c.id: c.label_en for c in default_skill_normalizer().taxonomy.concepts.values()}
@@ -238,8 +248,8 @@ def insights(
     else:
         for day in days:
             write_tables(out / day.isoformat(), published[day], versions=versions[day])
-        for change in changes:
-            write_trends(out / "trends", change)
+        if changes:
+            write_trends(out / "trends", changes, versions=versions, min_cell=thresholds)
     if page is not None and html is not None:
         with atomic_output(html) as handle:
             handle.write(page)
