@@ -42,11 +42,11 @@ class CourseCatalogue:
     Attributes
     ----------
     courses : sequence of Course
-        Records validated by ``models`` (``read_records(path, "courses")``).
+        The catalogue's records, as ``models`` validated them.
     lines : sequence of int
-        The line of each record in ``file``.
+        Where each record stands in ``file`` (problems name it).
     file : str
-        The file they came from (for messages).
+        The catalogue file's name.
     budget : Budget or None
         The most the plan's enrolments may cost; None: no limit.
     time_limit : float

@@ -257,13 +257,13 @@ def write_trends(
     Returns
     -------
     list of Path
-        The files written, the manifest last.
+        Three files per table, then ``manifest.json``.
 
     Raises
     ------
     ValueError
-        If a table's trends are empty, mix tables, or a table comes twice; or a date
-        compared has no versions or ``min_cell``.
+        For an empty series, one mixing tables or a table given twice, and for a date
+        compared without its versions or ``min_cell``.
     """
     names = [_one_table(trends) for trends in series]
     repeated = sorted({n for n in names if names.count(n) > 1})
