@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.flags import MAX_N_JOBS
-from cli.plan_training import MAX_TIME_LIMIT
+from cli.flags import MAX_N_JOBS, BudgetOption, PlanTimeLimit
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 
 # The engine is imported in the command's body, so that other commands start without it.
@@ -73,23 +72,8 @@ def insights(
             "date (as selaras plan-training makes it) says which cohorts unlock most.",
         ),
     ] = None,
-    budget: Annotated[
-        tuple[float, str] | None,
-        typer.Option(
-            metavar="AMOUNT CUR",
-            help="With --courses: the most the plan's enrolments may cost (e.g. --budget "
-            "500000000 IDR). Default: no limit.",
-        ),
-    ] = None,
-    time_limit: Annotated[
-        float,
-        typer.Option(
-            min=0.001,
-            max=MAX_TIME_LIMIT,
-            metavar="S",
-            help="With --courses: seconds for the plan's solver at each date.",
-        ),
-    ] = 60.0,
+    budget: BudgetOption = None,
+    time_limit: PlanTimeLimit = 60.0,
     as_of: Annotated[
         list[dt.datetime] | None,
         typer.Option(
@@ -175,8 +159,6 @@ def insights(
         raise _fail("--returnees and --opportunities go together")
     if courses is None and budget is not None:
         raise _fail("--budget plans the courses table: give --courses too")
-    if budget is not None and not budget[0] >= 0:
-        raise _fail(f"--budget: the amount must be zero or more (got {budget[0]:g})")
     days = sorted({d.date() for d in as_of}) if as_of else [dt.date.today()]
     outside = [d for d in days if not EARLIEST_DATE <= d <= LATEST_DATE]
     if outside:
