@@ -66,7 +66,8 @@ def check_tables(
         For an unknown name (listing the known ones), ``courses`` without a course
         catalogue, or ``reintegration`` without returnees.
     """
-    available = ENGINE_TABLES + ("courses",) * courses + ("reintegration",) * returnees
+    given = {"courses": courses, "reintegration": returnees}
+    available = ENGINE_TABLES + tuple(name for name, present in given.items() if present)
     if not names:
         return tuple(n for n in TABLE_NAMES if n in available)
     unknown = [n for n in names if n not in SCHEMAS]
