@@ -174,7 +174,7 @@ def insights(
     pool, orders, register = load_records(workers, vacancies, agencies)
     extra = _returnees(returnees, opportunities)
     catalogue = _catalogue(courses, budget, time_limit)
-    first = earliest_record(pool, orders)
+    first = earliest_record(pool, orders, after=days[0])
     if first is not None and days[0] < first[0]:
         raise _fail(
             f"--as-of {days[0]} is before every record: the earliest date in the inputs is "

@@ -108,8 +108,16 @@ def _dates(worker: Worker) -> Iterator[dt.date | None]:
     yield worker.returned
 
 
-def earliest_record(
+def _record_dates(
     workers: Sequence[Worker], vacancies: Sequence[Vacancy]
+) -> Iterator[tuple[dt.date, str]]:
+    for worker in workers:
+        yield from ((day, f"worker {worker.id}") for day in _dates(worker) if day is not None)
+    yield from ((v.start_date, f"job order {v.id}") for v in vacancies if v.start_date is not None)
+
+
+def earliest_record(
+    workers: Sequence[Worker], vacancies: Sequence[Vacancy], *, after: dt.date | None = None
 ) -> tuple[dt.date, str] | None:
     """The earliest date any record states (and which record), or None when none does.
 
@@ -117,10 +125,20 @@ def earliest_record(
     issue, language test and experience start dates, health checks and return dates of
     workers, and job orders' start dates. Birth dates are not: they say nothing about when
     the record came to be.
+
+    Parameters
+    ----------
+    workers : sequence of Worker
+    vacancies : sequence of Vacancy
+    after : datetime.date, optional
+        Only look for the earliest date when every date is after this one; return None as
+        soon as one is not. The check "is ``as_of`` before every record" then stops at the
+        first record dated on or before it (usually the first worker) instead of reading
+        every record.
     """
-    found = [(day, f"worker {w.id}") for w in workers for day in _dates(w) if day is not None]
-    found.extend((v.start_date, f"job order {v.id}") for v in vacancies if v.start_date is not None)
-    return min(found) if found else None
+    if after is not None and any(day <= after for day, _ in _record_dates(workers, vacancies)):
+        return None
+    return min(_record_dates(workers, vacancies), default=None)
 
 
 def build_tables(

@@ -250,3 +250,12 @@ def test_distinct_workers_in_blocks_of_cells() -> None:
     for budget in (40, 80, 10_000):  # one cell a block, two, every cell in one
         got = distinct_workers(cell, worker, 7, 40, minus=minus, memory_budget=budget)
         assert got.tolist() == expected
+
+
+def test_earliest_record_stops_at_a_record_on_or_before_the_date() -> None:
+    workers, vacancies, _ = _records()
+    found = earliest_record(workers, vacancies)
+    assert found is not None
+    assert earliest_record(workers, vacancies, after=found[0]) is None
+    before = found[0] - dt.timedelta(days=1)
+    assert earliest_record(workers, vacancies, after=before) == found
