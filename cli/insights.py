@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.flags import MAX_N_JOBS
-from cli.report import EXIT_USAGE
+from cli.flags import MAX_N_JOBS, BudgetOption, PlanTimeLimit
+from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 
 # The engine is imported in the command's body, so that other commands start without it.
 if TYPE_CHECKING:
-    from matcher.insights.build import Returnees
+    from matcher.insights.build import CourseCatalogue, Returnees
     from matcher.insights.table import ProtectedTable
 
 __all__ = ["insights"]
@@ -68,10 +68,12 @@ def insights(
             exists=True,
             dir_okay=False,
             metavar="FILE",
-            help="Training courses, for the courses table (needs a training plan: not "
-            "built by this command yet).",
+            help="A course catalogue, for the courses table: the training plan of each "
+            "date (as selaras plan-training makes it) says which cohorts unlock most.",
         ),
     ] = None,
+    budget: BudgetOption = None,
+    time_limit: PlanTimeLimit = 60.0,
     as_of: Annotated[
         list[dt.datetime] | None,
         typer.Option(
@@ -94,7 +96,7 @@ def insights(
         typer.Option(
             metavar="NAME",
             help="Only this table (repeatable): supply_demand, gaps, languages, origin, "
-            "refusals, reintegration. Default: every table the inputs allow.",
+            "courses, refusals, reintegration. Default: every table the inputs allow.",
         ),
     ] = None,
     since: Annotated[
@@ -124,7 +126,8 @@ def insights(
     """Aggregates for policy planning, with small counts withheld (no personal data).
 
     Supply and demand by skill, destination and quarter; gaps that block placement;
-    language levels held and required; provinces of origin; refusals; and, with returnees
+    language levels held and required; provinces of origin; refusals; with a course
+    catalogue, the course cohorts that would unlock most placements; and, with returnees
     and opportunities, reintegration. Written as CSV, Parquet and JSON Lines.
     """
     from cli.matching import load_records
@@ -138,34 +141,40 @@ def insights(
         earliest_record,
     )
     from matcher.insights.dashboard import render_dashboard
-    from matcher.insights.published import PublishedError, read_published
+    from matcher.insights.published import (
+        PublishedError,
+        published_versions,
+        read_published,
+    )
     from matcher.insights.trends import trends
     from matcher.insights.writers import write_tables, write_trends
+    from matcher.rules.exchange_rates import ExchangeRateError
     from matcher.scoring.matching import prepare_run
     from matcher.scoring.versions import engine_versions
     from matcher.taxonomy.skills import default_skill_normalizer
     from models.bounds import EARLIEST_DATE, LATEST_DATE
+    from models.files import InvalidInputError
 
-    if courses is not None:
-        raise _fail(
-            "--courses: the courses table needs a training plan (selaras plan-training), "
-            "which this command does not build yet"
-        )
     if (returnees is None) != (opportunities is None):
         raise _fail("--returnees and --opportunities go together")
+    if courses is None and budget is not None:
+        raise _fail("--budget plans the courses table: give --courses too")
     days = sorted({d.date() for d in as_of}) if as_of else [dt.date.today()]
     outside = [d for d in days if not EARLIEST_DATE <= d <= LATEST_DATE]
     if outside:
         raise _fail(f"--as-of must be a date from {EARLIEST_DATE} to {LATEST_DATE}")
     try:
-        names = check_tables(table or [], returnees=returnees is not None)
+        names = check_tables(
+            table or [], returnees=returnees is not None, courses=courses is not None
+        )
         check_min_cell(min_cell)
         runner = ChunkRunner(n_jobs=n_jobs)
     except (InsightsError, ValueError) as error:
         raise _fail(str(error)) from None
     pool, orders, register = load_records(workers, vacancies, agencies)
     extra = _returnees(returnees, opportunities)
-    first = earliest_record(pool, orders)
+    catalogue = _catalogue(courses, budget, time_limit)
+    first = earliest_record(pool, orders, after=days[0])
     if first is not None and days[0] < first[0]:
         raise _fail(
             f"--as-of {days[0]} is before every record: the earliest date in the inputs is "
@@ -175,17 +184,33 @@ def insights(
     versions: dict[dt.date, dict[str, str]] = {}
     for day in days:
         run = prepare_run(pool, orders, register, day)
-        published[day] = build_tables(
-            run, pool, tables=names, returnees=extra, min_cell=min_cell, runner=runner
-        )
+        try:
+            published[day] = build_tables(
+                run,
+                pool,
+                tables=names,
+                returnees=extra,
+                courses=catalogue,
+                min_cell=min_cell,
+                runner=runner,
+            )
+        except InvalidInputError as error:
+            report_problems(error.problems)
+            raise typer.Exit(EXIT_INVALID) from None
+        except ExchangeRateError as error:
+            raise _fail(f"--budget: {error}") from None
         versions[day] = engine_versions(rates=run.params.rates)
+    stored: list[ProtectedTable] = []
     try:
-        stored = [t for directory in since or [] for t in read_published(directory)]
+        for directory in since or []:
+            found = read_published(directory)
+            repeated = sorted({t.as_of for t in found if t.as_of in published})
+            if repeated:
+                raise _fail(f"--since holds a round of {repeated[0]}, which --as-of computes again")
+            stored += found
+            versions.update((t.as_of, published_versions(directory)) for t in found[:1])
     except PublishedError as error:
         raise _fail(f"--since {error}") from None
-    repeated = sorted({t.as_of for t in stored if t.as_of in published})
-    if repeated:
-        raise _fail(f"--since holds a round of {repeated[0]}, which --as-of computes again")
     changes = []
     for i, name in enumerate(names):
         series = [t for t in stored if t.schema.name == name]
@@ -194,6 +219,8 @@ def insights(
             raise _fail(f"--since gives the {name} table of one date twice")
         if len(series) >= 2:
             changes.append(trends(series))
+    thresholds = {t.as_of: t.min_cell for t in stored}
+    thresholds.update((day, min_cell) for day in days)
     page = None
     if html is not None:
         labels = {c.id: c.label_en for c in default_skill_normalizer().taxonomy.concepts.values()}
@@ -203,17 +230,40 @@ def insights(
     else:
         for day in days:
             write_tables(out / day.isoformat(), published[day], versions=versions[day])
-        for change in changes:
-            write_trends(out / "trends", change)
+        if changes:
+            write_trends(out / "trends", changes, versions=versions, min_cell=thresholds)
     if page is not None and html is not None:
         with atomic_output(html) as handle:
             handle.write(page)
 
 
+def _catalogue(
+    courses: Path | None, budget: tuple[float, str] | None, time_limit: float
+) -> CourseCatalogue | None:
+    """Read the course catalogue (exit 1 listing every problem)."""
+    from matcher.insights.build import CourseCatalogue
+    from matcher.training.run import Budget
+    from models.files import InvalidInputError, read_records
+
+    if courses is None:
+        return None
+    try:
+        found = read_records(courses, "courses")
+    except InvalidInputError as error:
+        report_problems(error.problems)
+        raise typer.Exit(EXIT_INVALID) from None
+    return CourseCatalogue(
+        found.records,
+        found.lines,
+        str(courses),
+        budget=None if budget is None else Budget(*budget),
+        time_limit=time_limit,
+    )
+
+
 def _returnees(returnees: Path | None, opportunities: Path | None) -> Returnees | None:
     """Read the returnee and opportunity files (exit 1 listing every problem)."""
     from cli.matching import _read
-    from cli.report import EXIT_INVALID, report_problems
     from matcher.insights.build import Returnees
     from models.files import Problem
 

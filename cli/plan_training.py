@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import bounded_day
+from cli.flags import BudgetOption, PlanTimeLimit, bounded_day
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 from matcher.text.messages import Lang
 from models.kinds import RecordKind
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["plan_training"]
 
 DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
-MAX_TIME_LIMIT = 86_400.0  # a day: longer is a typo, not a plan
 
 
 def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> ReadResult[Any] | None:
@@ -67,14 +66,7 @@ def plan_training(
         Path | None,
         typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
     ] = None,
-    budget: Annotated[
-        tuple[float, str] | None,
-        typer.Option(
-            metavar="AMOUNT CUR",
-            help="Most the enrolments may cost, in any currency of the exchange-rate table "
-            "(e.g. --budget 500000000 IDR). Default: no limit.",
-        ),
-    ] = None,
+    budget: BudgetOption = None,
     as_of: Annotated[
         dt.datetime | None,
         typer.Option(
@@ -84,16 +76,7 @@ def plan_training(
             callback=bounded_day,
         ),
     ] = None,
-    time_limit: Annotated[
-        float,
-        typer.Option(
-            min=0.001,
-            max=MAX_TIME_LIMIT,
-            metavar="S",
-            help="Seconds for the solver; when it runs out the best plan found is written "
-            "with its proven bound and gap.",
-        ),
-    ] = 60.0,
+    time_limit: PlanTimeLimit = 60.0,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -129,10 +112,6 @@ def plan_training(
     from matcher.training.run import plan_training as run_plan
     from models.files import InvalidInputError
 
-    if budget is not None and not budget[0] >= 0:
-        raise typer.BadParameter(
-            f"the amount must be zero or more (got {budget[0]:g})", param_hint="--budget"
-        )
     day = as_of.date() if as_of else dt.date.today()
     problems: list[Problem] = []
     catalogue_file = _read(courses, "courses", problems)

@@ -79,7 +79,7 @@ def insights_table(
     if table not in ENGINE_TABLES:
         raise NotFoundError(
             f"the {table} table is not built from the stored pool (it needs "
-            + ("a training plan" if table == "courses" else "returnees and opportunities")
+            + ("a course catalogue" if table == "courses" else "returnees and opportunities")
             + "); use selaras insights"
         )
     if not suppressed and principal.role != "officer":

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from matcher.allocation.runner import ChunkRunner
 from matcher.insights.counts import engine_tables
+from matcher.insights.courses_table import CourseCatalogue, courses_table
 from matcher.insights.engine_pass import Timings, run_engine_pass
 from matcher.insights.reintegration_table import reintegration_table
 from matcher.insights.schema import SCHEMAS, TABLE_NAMES
@@ -28,6 +29,7 @@ from models.worker import Worker
 
 __all__ = [
     "ENGINE_TABLES",
+    "CourseCatalogue",
     "InsightsError",
     "Returnees",
     "build_tables",
@@ -37,8 +39,8 @@ __all__ = [
 ]
 
 ENGINE_TABLES = ("supply_demand", "gaps", "languages", "origin", "refusals")
-"""The tables every engine pass gives (``courses`` needs a training plan, ``reintegration``
-returnees and opportunities)."""
+"""The tables every engine pass gives (``courses`` needs a course catalogue,
+``reintegration`` returnees and opportunities)."""
 
 
 class InsightsError(ValueError):
@@ -53,16 +55,19 @@ class Returnees:
     opportunities: Sequence[Opportunity]
 
 
-def check_tables(names: Sequence[str], *, returnees: bool) -> tuple[str, ...]:
+def check_tables(
+    names: Sequence[str], *, returnees: bool, courses: bool = False
+) -> tuple[str, ...]:
     """The tables to build, in FORMAT order, from the names asked for (all when empty).
 
     Raises
     ------
     InsightsError
-        For an unknown name (listing the known ones), ``courses`` (which needs a training
-        plan, not built by this command), or ``reintegration`` without returnees.
+        For an unknown name (listing the known ones), ``courses`` without a course
+        catalogue, or ``reintegration`` without returnees.
     """
-    available = ENGINE_TABLES + (("reintegration",) if returnees else ())
+    given = {"courses": courses, "reintegration": returnees}
+    available = ENGINE_TABLES + tuple(name for name, present in given.items() if present)
     if not names:
         return tuple(n for n in TABLE_NAMES if n in available)
     unknown = [n for n in names if n not in SCHEMAS]
@@ -71,11 +76,8 @@ def check_tables(names: Sequence[str], *, returnees: bool) -> tuple[str, ...]:
             f"unknown table {', '.join(map(repr, unknown))}: the tables are "
             f"{', '.join(TABLE_NAMES)}"
         )
-    if "courses" in names:
-        raise InsightsError(
-            "the courses table needs a training plan (selaras plan-training), which this "
-            "command does not build"
-        )
+    if "courses" in names and not courses:
+        raise InsightsError("the courses table needs --courses (a course catalogue)")
     if "reintegration" in names and not returnees:
         raise InsightsError("the reintegration table needs --returnees and --opportunities")
     return tuple(n for n in TABLE_NAMES if n in names)
@@ -106,8 +108,16 @@ def _dates(worker: Worker) -> Iterator[dt.date | None]:
     yield worker.returned
 
 
-def earliest_record(
+def _record_dates(
     workers: Sequence[Worker], vacancies: Sequence[Vacancy]
+) -> Iterator[tuple[dt.date, str]]:
+    for worker in workers:
+        yield from ((day, f"worker {worker.id}") for day in _dates(worker) if day is not None)
+    yield from ((v.start_date, f"job order {v.id}") for v in vacancies if v.start_date is not None)
+
+
+def earliest_record(
+    workers: Sequence[Worker], vacancies: Sequence[Vacancy], *, after: dt.date | None = None
 ) -> tuple[dt.date, str] | None:
     """The earliest date any record states (and which record), or None when none does.
 
@@ -115,10 +125,20 @@ def earliest_record(
     issue, language test and experience start dates, health checks and return dates of
     workers, and job orders' start dates. Birth dates are not: they say nothing about when
     the record came to be.
+
+    Parameters
+    ----------
+    workers : sequence of Worker
+    vacancies : sequence of Vacancy
+    after : datetime.date, optional
+        Only look for the earliest date when every date is after this one; return None as
+        soon as one is not. The check "is ``as_of`` before every record" then stops at the
+        first record dated on or before it (usually the first worker) instead of reading
+        every record.
     """
-    found = [(day, f"worker {w.id}") for w in workers for day in _dates(w) if day is not None]
-    found.extend((v.start_date, f"job order {v.id}") for v in vacancies if v.start_date is not None)
-    return min(found) if found else None
+    if after is not None and any(day <= after for day, _ in _record_dates(workers, vacancies)):
+        return None
+    return min(_record_dates(workers, vacancies), default=None)
 
 
 def build_tables(
@@ -127,6 +147,7 @@ def build_tables(
     *,
     tables: Sequence[str] = (),
     returnees: Returnees | None = None,
+    courses: CourseCatalogue | None = None,
     min_cell: int,
     runner: ChunkRunner | None = None,
     timings: Timings | None = None,
@@ -143,13 +164,15 @@ def build_tables(
         Table names; every table the inputs allow when empty.
     returnees : Returnees or None
         Returnees and opportunities for the ``reintegration`` table.
+    courses : CourseCatalogue or None
+        The course catalogue for the ``courses`` table (the training plan of ``run``).
     min_cell : int
         The smallest person count shown (at least 3).
     runner : ChunkRunner or None
         Runs the engine pass's chunks.
     timings : Timings or None
-        Told the seconds of each phase: the engine pass's, then ``count``, ``reintegration``
-        and ``suppress``.
+        Told the seconds of each phase: the engine pass's, then ``count``, ``courses``,
+        ``reintegration`` and ``suppress``.
 
     Returns
     -------
@@ -160,8 +183,12 @@ def build_tables(
     ------
     InsightsError
         For a table that cannot be built or a ``min_cell`` below 3.
+    InvalidInputError
+        For a course the engine cannot read (:func:`courses_table`).
+    ExchangeRateError
+        If the plan's budget is in a currency without a rate.
     """
-    names = check_tables(tables, returnees=returnees is not None)
+    names = check_tables(tables, returnees=returnees is not None, courses=courses is not None)
     check_min_cell(min_cell)
     clock = timings if timings is not None else Timings()
     counted: dict[str, PolicyTable] = {}
@@ -169,6 +196,9 @@ def build_tables(
         passed = run_engine_pass(run, runner=runner, timings=clock)
         with clock("count"):
             counted.update(engine_tables(run, workers, passed))
+    if "courses" in names and courses is not None:
+        with clock("courses"):
+            counted["courses"] = courses_table(run, courses)
     if "reintegration" in names and returnees is not None:
         with clock("reintegration"):
             counted["reintegration"] = reintegration_table(

@@ -15,95 +15,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from matcher.charts import SERIES_COLOURS, Bar, bar_chart
 from matcher.insights.table import ProtectedTable
+from matcher.reporting.pages import Language, page_environment, page_texts
 
 __all__ = ["LANGUAGES", "render_dashboard"]
 
-Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
+"""The page's languages, Indonesian shown first."""
 _TOP = 20
 
-_TEXT: dict[str, dict[Language, str]] = {
-    "title": {
-        "id": "Selaras: data untuk perencanaan kebijakan",
-        "en": "Selaras: data for policy planning",
-    },
-    "as_of": {"id": "Keadaan per", "en": "As of"},
-    "intro": {
-        "id": "Angka agregat dari mesin pencocokan Selaras. Tidak ada data pribadi. Jumlah "
-        "orang dari 1 sampai {floor} disamarkan, begitu pula sel pelengkap yang dipilih agar "
-        "sel yang disamarkan tidak dapat dihitung ulang dari sel lain dan total baris.",
-        "en": "Aggregates from the Selaras matching engine. No personal data. Counts of "
-        "people from 1 to {floor} are suppressed, and so are complementary cells chosen so "
-        "that no suppressed cell can be recomputed from the others and line totals.",
-    },
-    "suppressed": {"id": "disamarkan", "en": "suppressed"},
-    "left_out": {
-        "id": "{n} baris dengan jumlah yang disamarkan tidak diperingkat.",
-        "en": "{n} rows whose count is suppressed are not ranked.",
-    },
-    "more_rows": {
-        "id": "{shown} dari {total} baris; semua baris ada di berkas CSV, Parquet dan JSON Lines.",
-        "en": "{shown} of {total} rows; every row is in the CSV, Parquet and JSON Lines files.",
-    },
-    "supply_demand": {
-        "id": "Permintaan dan pasokan menurut keterampilan dan negara tujuan",
-        "en": "Supply and demand by skill and destination",
-    },
-    "supply_demand_note": {
-        "id": "Lowongan yang diminta dan pekerja yang memenuhi syarat, per keterampilan, negara "
-        "tujuan dan triwulan mulai; diurutkan menurut lowongan.",
-        "en": "Slots demanded and eligible workers per skill, destination and start quarter; "
-        "ranked by slots.",
-    },
-    "languages": {
-        "id": "Kemampuan bahasa: dimiliki dan disyaratkan",
-        "en": "Language levels held and required",
-    },
-    "gaps": {"id": "Kesenjangan yang menghalangi", "en": "Gaps that block placement"},
-    "gaps_note": {
-        "id": "Pekerja yang terhalang hanya oleh satu kesenjangan ini.",
-        "en": "Workers blocked by this gap alone.",
-    },
-    "refusals": {
-        "id": "Lowongan yang ditolak, menurut alasan",
-        "en": "Job orders refused, by reason",
-    },
-    "origin": {"id": "Provinsi asal", "en": "Provinces of origin"},
-    "courses": {"id": "Pelatihan", "en": "Courses"},
-    "reintegration": {"id": "Reintegrasi purna pekerja migran", "en": "Reintegration of returnees"},
-    "slots_demanded": {"id": "lowongan diminta", "en": "slots demanded"},
-    "eligible_workers": {"id": "pekerja memenuhi syarat", "en": "eligible workers"},
-    "one_gap_workers": {"id": "pekerja kurang satu syarat", "en": "workers one gap away"},
-    "filled_slots": {"id": "lowongan terisi", "en": "filled slots"},
-    "blocked_workers": {"id": "pekerja terhalang", "en": "blocked workers"},
-    "workers_holding": {"id": "pekerja memiliki", "en": "workers holding"},
-    "slots_requiring": {"id": "lowongan mensyaratkan", "en": "slots requiring"},
-    "placed_workers": {"id": "pekerja ditempatkan", "en": "placed workers"},
-    "seats": {"id": "kursi", "en": "seats"},
-    "workers_unlocked": {"id": "pekerja terbuka peluangnya", "en": "workers unlocked"},
-    "expected_placements": {"id": "penempatan diharapkan", "en": "expected placements"},
-    "job_orders": {"id": "lowongan", "en": "job orders"},
-    "returnees": {"id": "purna pekerja migran", "en": "returnees"},
-    "opportunity_slots": {"id": "peluang tersedia", "en": "opportunity slots"},
-    "skill": {"id": "keterampilan", "en": "skill"},
-    "destination": {"id": "negara tujuan", "en": "destination"},
-    "quarter": {"id": "triwulan", "en": "quarter"},
-    "gap_kind": {"id": "jenis kesenjangan", "en": "gap kind"},
-    "requirement": {"id": "syarat", "en": "requirement"},
-    "test": {"id": "tes", "en": "test"},
-    "level": {"id": "tingkat", "en": "level"},
-    "province": {"id": "provinsi", "en": "province"},
-    "course_id": {"id": "pelatihan", "en": "course"},
-    "cohort_start": {"id": "angkatan mulai", "en": "cohort start"},
-    "reason_kind": {"id": "alasan", "en": "reason"},
-}
+_TEXT = page_texts("matcher.insights", "dashboard")
 
 
 @dataclass(frozen=True)
@@ -164,16 +90,8 @@ def render_dashboard(
                 "sections": [(_TEXT[s.key][lang], s) for s in sections],
             }
         )
-    return _environment().get_template("dashboard.html").render(pages=pages)
-
-
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("matcher.insights", "templates"),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    template = page_environment("matcher.insights").get_template("dashboard.html")
+    return template.render(pages=pages, lang=LANGUAGES[0])
 
 
 def _number(value: float | None, lang: Language) -> str:
@@ -277,6 +195,8 @@ _SECTIONS: dict[str, Any] = {
     "gaps": _section("blocked_workers", "blocked_workers", note="gaps_note"),
     "refusals": _refusals,
     "origin": _section("eligible_workers", "eligible_workers", "placed_workers"),
-    "courses": _section("seats", "seats", "workers_unlocked"),
+    "courses": _section(
+        "expected_placements", "expected_placements", "workers_unlocked", note="courses_note"
+    ),
     "reintegration": _section("opportunity_slots", "opportunity_slots", "returnees"),
 }

@@ -119,6 +119,18 @@ def one_gaps(payload: PoolPayload, chunk: Chunk) -> OneGaps:
         jobs.append(np.full(alone.size, j, np.int64))
         workers.append(alone.astype(np.int64))
         labels.append(ids[np.argmax(scores.gaps[:, alone], axis=0)])
+    return _joined(jobs, workers, labels, index, job_labels, np.asarray(chunk.jobs, np.int64))
+
+
+def _joined(
+    jobs: list[Ints],
+    workers: list[Ints],
+    labels: list[Ints],
+    index: dict[Label, int],
+    job_labels: list[tuple[int, ...]],
+    passed: Ints,
+) -> OneGaps:
+    """A :class:`OneGaps` from its pieces: pair arrays joined, labels in index order."""
     empty = np.zeros(0, np.int64)
     return OneGaps(
         job=np.concatenate([*jobs, empty]),
@@ -126,7 +138,7 @@ def one_gaps(payload: PoolPayload, chunk: Chunk) -> OneGaps:
         label=np.concatenate([*labels, empty]),
         labels=tuple(index),
         job_labels=tuple(job_labels),
-        jobs=np.asarray(chunk.jobs, np.int64),
+        jobs=passed,
     )
 
 
@@ -142,15 +154,7 @@ def _merge(parts: list[OneGaps], n_jobs: int) -> OneGaps:
         labels.append(remap[part.label] if part.label.size else part.label)
         for j, own in zip(part.jobs.tolist(), part.job_labels, strict=True):
             job_labels[j] = tuple(remap[list(own)].tolist()) if own else ()
-    empty = np.zeros(0, np.int64)
-    return OneGaps(
-        job=np.concatenate([*jobs, empty]),
-        worker=np.concatenate([*workers, empty]),
-        label=np.concatenate([*labels, empty]),
-        labels=tuple(index),
-        job_labels=tuple(job_labels),
-        jobs=np.arange(n_jobs, dtype=np.int64),
-    )
+    return _joined(jobs, workers, labels, index, job_labels, np.arange(n_jobs, dtype=np.int64))
 
 
 @dataclass(frozen=True)

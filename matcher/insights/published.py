@@ -18,7 +18,7 @@ import numpy as np
 from matcher.insights.schema import SCHEMAS
 from matcher.insights.table import PolicyTable, ProtectedTable, TableError
 
-__all__ = ["PublishedError", "read_published"]
+__all__ = ["PublishedError", "published_versions", "read_published"]
 
 
 class PublishedError(ValueError):
@@ -45,17 +45,45 @@ def read_published(directory: Path) -> list[ProtectedTable]:
         For a missing or malformed manifest or table file, an unknown table, or a row
         whose columns are not the table's.
     """
-    manifest_path = directory / "manifest.json"
+    manifest = _manifest(directory)
     try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
         as_of = dt.date.fromisoformat(manifest["as_of"])
         min_cell = int(manifest["min_cell"])
         names = [str(n) for n in manifest["tables"]]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise PublishedError(
-            f"{manifest_path}: not a manifest of selaras insights ({error})"
-        ) from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise _not_a_manifest(directory, error) from None
     return [_table(directory / f"{name}.jsonl", name, as_of, min_cell) for name in names]
+
+
+def published_versions(directory: Path) -> dict[str, str]:
+    """The versions an earlier output was computed with (its manifest's ``versions``).
+
+    Raises
+    ------
+    PublishedError
+        For a missing or malformed manifest.
+    """
+    versions = _manifest(directory).get("versions")
+    if not isinstance(versions, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
+    ):
+        raise _not_a_manifest(directory, "versions must map names to versions")
+    return versions
+
+
+def _manifest(directory: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise _not_a_manifest(directory, error) from None
+    if not isinstance(manifest, dict):
+        raise _not_a_manifest(directory, "not an object")
+    return manifest
+
+
+def _not_a_manifest(directory: Path, why: object) -> PublishedError:
+    path = directory / "manifest.json"
+    return PublishedError(f"{path}: not a manifest of selaras insights ({why})")
 
 
 def _table(path: Path, name: str, as_of: dt.date, min_cell: int) -> ProtectedTable:

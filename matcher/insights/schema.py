@@ -16,6 +16,7 @@ __all__ = [
     "PERSON_COUNTS",
     "SCHEMAS",
     "TABLE_NAMES",
+    "Column",
     "Dimension",
     "Measure",
     "TableSchema",
@@ -27,37 +28,33 @@ MeasureType = Literal["int", "float"]
 
 
 @dataclass(frozen=True)
-class Dimension:
-    """A column that identifies a cell (a skill, a destination, a quarter, ...).
-
-    Attributes
-    ----------
-    name : str
-        Column name.
-    type : {"string", "date"}
-        ``date`` columns hold ISO dates (``YYYY-MM-DD``) and are written as dates in Parquet.
-    """
+class Column:
+    """A column of a policy table, known by its name (the rest is the kind's)."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class Dimension(Column):
+    """A column that identifies a cell (a skill, a destination, a quarter, ...).
+
+    ``type`` is ``string``, or ``date`` for ISO dates (``YYYY-MM-DD``), written as dates
+    in Parquet.
+    """
+
     type: DimensionType = "string"
 
 
 @dataclass(frozen=True)
-class Measure:
+class Measure(Column):
     """A counted column.
 
-    Attributes
-    ----------
-    name : str
-        Column name.
-    person_count : bool
-        True when the measure counts people: only these are subject to disclosure control.
-    type : {"int", "float"}
-        ``float`` only for expectations (``expected_placements``).
+    ``person_count`` is true when the measure counts people: only these are subject to
+    disclosure control. ``type`` is ``int``, or ``float`` for expectations
+    (``expected_placements``).
     """
 
-    name: str
-    person_count: bool
+    person_count: bool = False
     type: MeasureType = "int"
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from matcher.atomic import atomic_output, atomic_path
+from matcher.insights.schema import TableSchema
 from matcher.insights.table import ProtectedTable
 from matcher.insights.trends import Trend
 
@@ -36,47 +38,104 @@ __all__ = [
 FORMATS = ("csv", "parquet", "jsonl")
 """The file formats every table is written in (also the file suffixes)."""
 
+ColumnKind = Literal["date", "string", "int", "float", "list"]
+
+_ARROW: Mapping[ColumnKind, pa.DataType] = {
+    "date": pa.date32(),
+    "string": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "list": pa.list_(pa.string()),
+}
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One output column: its name, its kind (Parquet type) and whether it may be null."""
+
+    name: str
+    kind: ColumnKind
+    nullable: bool = False
+
+
+def _columns(
+    schema: TableSchema, lead: Sequence[str], *, all_nullable: bool, trailing: Sequence[str] = ()
+) -> tuple[_Column, ...]:
+    """The columns of a table's rows (``lead`` dates first) or of its changes.
+
+    Person counts may be null (withheld); with ``all_nullable`` every measure may (a change
+    is also null where a row is absent at one date). ``trailing`` string columns come
+    before ``suppressed``, which is last.
+    """
+    return (
+        *(_Column(name, "date") for name in lead),
+        *(_Column(d.name, d.type) for d in schema.dimensions),
+        *(_Column(m.name, m.type, all_nullable or m.person_count) for m in schema.measures),
+        *(_Column(name, "string") for name in trailing),
+        _Column("suppressed", "list"),
+    )
+
+
+def _table_columns(table: ProtectedTable) -> tuple[_Column, ...]:
+    return _columns(table.schema, ("as_of",), all_nullable=False)
+
+
+def _csv(path: Path, columns: Sequence[_Column], rows: Iterable[Mapping[str, Any]]) -> None:
+    """CSV: header row, empty fields for nulls, lists (``suppressed``) ``;``-joined.
+
+    Rows are mappings in column order (as every row source here builds them).
+    """
+    with atomic_output(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([c.name for c in columns])
+        for row in rows:
+            writer.writerow(
+                [";".join(v) if isinstance(v, list) else _csv_value(v) for v in row.values()]
+            )
+
+
+def _jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    """JSON Lines: one object per row, keys in column order."""
+    with atomic_output(path) as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _parquet(path: Path, columns: Sequence[_Column], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Parquet: dates as ``date32``, nullable counts, ``suppressed`` a list of strings."""
+    arrays = []
+    for column in columns:
+        values = [row[column.name] for row in rows]
+        if column.kind == "date":
+            values = [dt.date.fromisoformat(v) for v in values]
+        arrays.append(pa.array(values, _ARROW[column.kind]))
+    fields = [pa.field(c.name, _ARROW[c.kind], nullable=c.nullable) for c in columns]
+    data = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    with atomic_path(path) as temporary:
+        pq.write_table(data, temporary)
+
+
+def _files(stem: Path, columns: Sequence[_Column], rows: Sequence[Mapping[str, Any]]) -> list[Path]:
+    """Write ``rows`` to ``stem`` + every suffix of :data:`FORMATS`; return the paths."""
+    _csv(stem.with_suffix(".csv"), columns, rows)
+    _parquet(stem.with_suffix(".parquet"), columns, rows)
+    _jsonl(stem.with_suffix(".jsonl"), rows)
+    return [stem.with_suffix(f".{suffix}") for suffix in FORMATS]
+
 
 def write_csv(table: ProtectedTable, path: Path) -> None:
     """Write ``table`` as CSV: header row, empty cells for withheld counts."""
-    with atomic_output(path) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.schema.columns)
-        for row in table.rows():
-            writer.writerow(
-                [";".join(v) if k == "suppressed" else _csv_value(v) for k, v in row.items()]
-            )
+    _csv(path, _table_columns(table), table.rows())
 
 
 def write_jsonl(table: ProtectedTable, path: Path) -> None:
     """Write ``table`` as JSON Lines: one object per row, keys in column order."""
-    with atomic_output(path) as handle:
-        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in table.rows())
+    _jsonl(path, table.rows())
 
 
 def write_parquet(table: ProtectedTable, path: Path) -> None:
     """Write ``table`` as Parquet: dates as ``date32``, counts nullable, ``suppressed`` a
     list of strings."""
-    schema = table.schema
-    fields: list[pa.Field] = [pa.field("as_of", pa.date32(), nullable=False)]
-    arrays: list[pa.Array] = [pa.array([table.as_of] * table.n_rows, type=pa.date32())]
-    for dimension in schema.dimensions:
-        values = table.column(dimension.name)
-        if dimension.type == "date":
-            fields.append(pa.field(dimension.name, pa.date32(), nullable=False))
-            arrays.append(pa.array([dt.date.fromisoformat(v) for v in values], pa.date32()))
-        else:
-            fields.append(pa.field(dimension.name, pa.string(), nullable=False))
-            arrays.append(pa.array(values, pa.string()))
-    for measure in schema.measures:
-        kind = pa.float64() if measure.type == "float" else pa.int64()
-        fields.append(pa.field(measure.name, kind, nullable=measure.person_count))
-        arrays.append(pa.array(table.column(measure.name), kind))
-    fields.append(pa.field("suppressed", pa.list_(pa.string()), nullable=False))
-    arrays.append(pa.array(table.suppressed(), pa.list_(pa.string())))
-    data = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-    with atomic_path(path) as temporary:
-        pq.write_table(data, temporary)
+    _parquet(path, _table_columns(table), list(table.rows()))
 
 
 def write_manifest(
@@ -105,8 +164,7 @@ def write_manifest(
         "tables": [t.schema.name for t in tables],
         "rows": {t.schema.name: t.n_rows for t in tables},
     }
-    with atomic_output(out / "manifest.json") as handle:
-        handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    _json(out / "manifest.json", manifest)
 
 
 def write_tables(
@@ -139,13 +197,9 @@ def write_tables(
         raise ValueError(f"table written twice: {', '.join(repeated)}")
     _common(tables)
     out.mkdir(parents=True, exist_ok=True)
-    writers = {"csv": write_csv, "parquet": write_parquet, "jsonl": write_jsonl}
     written = []
     for table in tables:
-        for suffix in FORMATS:
-            path = out / f"{table.schema.name}.{suffix}"
-            writers[suffix](table, path)
-            written.append(path)
+        written += _files(out / table.schema.name, _table_columns(table), list(table.rows()))
     write_manifest(out, tables, versions=versions)
     return [*written, out / "manifest.json"]
 
@@ -172,74 +226,83 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def write_trends(out: Path, trends: Sequence[Trend]) -> list[Path]:
-    """Write the changes of one table between consecutive dates, in every format.
+def write_trends(
+    out: Path,
+    series: Sequence[Sequence[Trend]],
+    *,
+    versions: Mapping[dt.date, Mapping[str, str]],
+    min_cell: Mapping[dt.date, int],
+) -> list[Path]:
+    """Write the changes of each table between consecutive dates, then a manifest.
 
-    ``out/<table>.csv``, ``.parquet`` and ``.jsonl`` hold one row per cell and pair of
-    dates: ``since``, ``as_of``, the dimensions, the change of each measure (empty or null
-    where withheld or absent), ``presence`` and ``suppressed``
-    (:mod:`matcher.insights.trends`).
+    Per table, ``out/<table>.csv``, ``.parquet`` and ``.jsonl`` hold one row per cell and
+    pair of dates: ``since``, ``as_of``, the dimensions, the change of each measure (empty
+    or null where withheld or absent), ``presence`` and ``suppressed``
+    (:mod:`matcher.insights.trends`). ``out/manifest.json``, written last, says what they
+    were computed from, as a table directory's manifest does: every ``as_of`` compared,
+    the pairs of dates, and per date the versions of taxonomy, rule packs, weights and
+    code and the ``min_cell`` its tables were protected with.
 
     Parameters
     ----------
     out : Path
         The directory (created if needed).
-    trends : sequence of Trend
-        :func:`matcher.insights.trends.trends` of one table.
+    series : sequence of sequence of Trend
+        Per table, :func:`matcher.insights.trends.trends` of that table.
+    versions : Mapping[datetime.date, Mapping[str, str]]
+        Per date compared, the versions its tables were computed with.
+    min_cell : Mapping[datetime.date, int]
+        Per date compared, the ``min_cell`` its tables were protected with.
 
     Returns
     -------
     list of Path
-        The files written.
+        Three files per table, then ``manifest.json``.
 
     Raises
     ------
     ValueError
-        If ``trends`` is empty or mixes tables.
+        For an empty series, one mixing tables or a table given twice, and for a date
+        compared without its versions or ``min_cell``.
     """
+    names = [_one_table(trends) for trends in series]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"trends written twice: {', '.join(repeated)}")
+    dates = sorted({d for trends in series for t in trends for d in (t.since, t.as_of)})
+    missing = [d.isoformat() for d in dates if d not in versions or d not in min_cell]
+    if missing:
+        raise ValueError(f"no versions or min_cell for {', '.join(missing)}")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    rows: dict[str, int] = {}
+    for name, trends in zip(names, series, strict=True):
+        columns = _columns(
+            trends[0].schema, ("since", "as_of"), all_nullable=True, trailing=("presence",)
+        )
+        found = [row for trend in trends for row in trend.rows()]
+        rows[name] = len(found)
+        written += _files(out / name, columns, found)
+    pairs = sorted({(t.since, t.as_of) for trends in series for t in trends})
+    manifest = {
+        "as_of": [d.isoformat() for d in dates],
+        "changes": [{"since": a.isoformat(), "as_of": b.isoformat()} for a, b in pairs],
+        "versions": {d.isoformat(): dict(versions[d]) for d in dates},
+        "min_cell": {d.isoformat(): min_cell[d] for d in dates},
+        "tables": names,
+        "rows": rows,
+    }
+    _json(out / "manifest.json", manifest)
+    return [*written, out / "manifest.json"]
+
+
+def _one_table(trends: Sequence[Trend]) -> str:
     names = sorted({t.schema.name for t in trends})
     if len(names) != 1:
-        raise ValueError(f"write_trends takes the trends of one table; got {names or 'none'}")
-    schema = trends[0].schema
-    rows = [row for trend in trends for row in trend.rows()]
-    columns = ("since", "as_of", *schema.dimension_names, *schema.measure_names)
-    columns += ("presence", "suppressed")
-    out.mkdir(parents=True, exist_ok=True)
-    stem = out / schema.name
-    with atomic_output(stem.with_suffix(".csv")) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(
-                [";".join(row[c]) if c == "suppressed" else _csv_value(row[c]) for c in columns]
-            )
-    with atomic_output(stem.with_suffix(".jsonl")) as handle:
-        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    fields: list[pa.Field] = [
-        pa.field("since", pa.date32(), nullable=False),
-        pa.field("as_of", pa.date32(), nullable=False),
-    ]
-    arrays: list[pa.Array] = [
-        pa.array([dt.date.fromisoformat(r["since"]) for r in rows], pa.date32()),
-        pa.array([dt.date.fromisoformat(r["as_of"]) for r in rows], pa.date32()),
-    ]
-    for dimension in schema.dimensions:
-        values = [r[dimension.name] for r in rows]
-        if dimension.type == "date":
-            fields.append(pa.field(dimension.name, pa.date32(), nullable=False))
-            arrays.append(pa.array([dt.date.fromisoformat(v) for v in values], pa.date32()))
-        else:
-            fields.append(pa.field(dimension.name, pa.string(), nullable=False))
-            arrays.append(pa.array(values, pa.string()))
-    for measure in schema.measures:
-        kind = pa.float64() if measure.type == "float" else pa.int64()
-        fields.append(pa.field(measure.name, kind, nullable=True))
-        arrays.append(pa.array([r[measure.name] for r in rows], kind))
-    fields.append(pa.field("presence", pa.string(), nullable=False))
-    arrays.append(pa.array([r["presence"] for r in rows], pa.string()))
-    fields.append(pa.field("suppressed", pa.list_(pa.string()), nullable=False))
-    arrays.append(pa.array([r["suppressed"] for r in rows], pa.list_(pa.string())))
-    data = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-    with atomic_path(stem.with_suffix(".parquet")) as temporary:
-        pq.write_table(data, temporary)
-    return [stem.with_suffix(f".{suffix}") for suffix in FORMATS]
+        raise ValueError(f"each series holds the trends of one table; got {names or 'none'}")
+    return names[0]
+
+
+def _json(path: Path, document: Mapping[str, Any]) -> None:
+    with atomic_output(path) as handle:
+        handle.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from markupsafe import Markup
+
 from matcher.charts import Bar, bar_chart, column_chart
+from matcher.reporting.pages import page_environment
 
 __all__ = ["render_html"]
 
@@ -78,17 +81,6 @@ def _fairness(name: str, rows: Sequence[dict[str, Any]]) -> str:
         ],
     )
     return f"<h3>{escape(name.replace('_', ' '))}</h3>{chart}{table}"
-
-
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}
-h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
-td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:right}
-td:first-child,th:first-child{text-align:left}
-svg{font-size:12px;display:block;margin:.5rem 0}
-.note{color:#555;font-size:.9rem}
-"""
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -171,9 +163,9 @@ def render_html(report: dict[str, Any]) -> str:
         "attributes are read here only, after the allocation.</p>",
         *(_fairness(name, rows) for name, rows in fairness["attributes"].items()),
     ]
-    body = "\n".join(sections)
+    body = Markup("\n".join(sections))  # each part escaped above, charts by matcher.charts
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>Selaras allocation round</title>"
-        f"<style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n"
+        page_environment()
+        .get_template("base.html")
+        .render(lang="en", title="Selaras allocation round", body=body)
     )

@@ -25,13 +25,13 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from matcher.charts import Bar, bar_chart
+from matcher.reporting.pages import Language, page_environment, page_texts
 from matcher.training.instance import PASS_SCALE
 from matcher.training.run import CENTS, PlanRun
 from matcher.training.solve import solve_plan
@@ -39,79 +39,11 @@ from models.worker import Worker
 
 __all__ = ["SHADOW_COHORTS", "render_training_report", "training_report", "training_report_html"]
 
-Language = Literal["en", "id"]
 SHADOW_COHORTS = 10
 """How many binding cohorts are re-solved with one more seat."""
 _TOP = 25
 
-_TEXT: dict[str, dict[Language, str]] = {
-    "title": {"en": "Selaras: training plan", "id": "Selaras: rencana pelatihan"},
-    "as_of": {"en": "As of", "id": "Per tanggal"},
-    "headline": {"en": "Placements before and after", "id": "Penempatan sebelum dan sesudah"},
-    "baseline": {"en": "placed without training", "id": "ditempatkan tanpa pelatihan"},
-    "expected": {"en": "expected with the plan", "id": "perkiraan dengan rencana"},
-    "upper_bound": {"en": "proven upper bound", "id": "batas atas terbukti"},
-    "gap": {"en": "optimality gap", "id": "selisih optimalitas"},
-    "status": {"en": "status", "id": "status"},
-    "enrolled": {"en": "enrolments", "id": "peserta pelatihan"},
-    "cost": {"en": "total cost", "id": "biaya total"},
-    "extra": {"en": "extra placements", "id": "tambahan penempatan"},
-    "per_extra": {"en": "cost per extra placement", "id": "biaya per tambahan penempatan"},
-    "reasons": {"en": "Why nobody is enrolled", "id": "Mengapa tidak ada peserta"},
-    "fill": {"en": "Fill per course and cohort", "id": "Keterisian per pelatihan dan angkatan"},
-    "course": {"en": "course", "id": "pelatihan"},
-    "provider": {"en": "provider", "id": "penyelenggara"},
-    "cohort": {"en": "cohort start", "id": "mulai angkatan"},
-    "completes": {"en": "completes", "id": "selesai"},
-    "seats": {"en": "seats", "id": "kursi"},
-    "admitted": {"en": "near misses admitted", "id": "calon yang memenuhi prasyarat"},
-    "refused": {"en": "refused by prerequisites", "id": "ditolak karena prasyarat"},
-    "shadow": {
-        "en": "Courses that would unlock most with more seats",
-        "id": "Pelatihan yang paling banyak membuka peluang bila kursinya ditambah",
-    },
-    "shadow_note": {
-        "en": "For each cohort the plan fills to its last seat (up to {n}), the plan is solved "
-        "again with one more seat; the gain in expected placements is that seat's worth "
-        "(measured by re-solving, not read from linear-programming duals).",
-        "id": "Untuk setiap angkatan yang terisi penuh (paling banyak {n}), rencana dihitung "
-        "ulang dengan satu kursi tambahan; kenaikan perkiraan penempatan adalah nilai kursi "
-        "itu (diukur dengan menghitung ulang, bukan dari nilai dual program linear).",
-    },
-    "gain": {"en": "gain from one more seat", "id": "kenaikan dari satu kursi tambahan"},
-    "none_binding": {
-        "en": "No cohort is full: more seats would not change the plan.",
-        "id": "Tidak ada angkatan yang penuh: kursi tambahan tidak mengubah rencana.",
-    },
-    "one_away": {
-        "en": "Workers one course away from several job orders",
-        "id": "Pekerja yang tinggal satu pelatihan dari beberapa lowongan",
-    },
-    "worker": {"en": "worker", "id": "pekerja"},
-    "job_orders": {"en": "job orders unlocked", "id": "lowongan yang terbuka"},
-    "examples": {"en": "for example", "id": "misalnya"},
-    "in_plan": {"en": "in the plan", "id": "dalam rencana"},
-    "fairness": {
-        "en": "After planning: by province of origin and by gender (fairness review only)",
-        "id": "Setelah perencanaan: menurut provinsi asal dan jenis kelamin (hanya untuk "
-        "tinjauan keadilan)",
-    },
-    "fairness_note": {
-        "en": "Gender and province of origin never enter the plan; they are read here, after "
-        "it is solved, so that a reviewer can see whom it reaches.",
-        "id": "Jenis kelamin dan provinsi asal tidak pernah dipakai dalam rencana; keduanya "
-        "dibaca di sini, setelah rencana dihitung, agar peninjau dapat melihat siapa yang "
-        "dijangkau.",
-    },
-    "group": {"en": "group", "id": "kelompok"},
-    "pool": {"en": "workers", "id": "pekerja"},
-    "placed": {"en": "expected placements", "id": "perkiraan penempatan"},
-    "rate": {"en": "expected placement rate", "id": "tingkat penempatan"},
-    "province": {"en": "Province of origin", "id": "Provinsi asal"},
-    "gender": {"en": "Gender", "id": "Jenis kelamin"},
-    "unknown": {"en": "unknown", "id": "tidak diketahui"},
-    "yes": {"en": "yes", "id": "ya"},
-}
+_TEXT = page_texts("matcher.reporting", "training")
 
 
 def training_report(
@@ -307,11 +239,7 @@ def render_training_report(report: dict[str, Any], *, lang: Language = "en") -> 
             [Bar(r["group"] or unknown, r["rate"], f"{r['rate']:.1%}") for r in rows],
             max((r["rate"] for r in rows), default=0.0) or 1.0,
         )
-    environment = Environment(
-        loader=PackageLoader("matcher.reporting", "templates"),
-        autoescape=select_autoescape(["html"]),
-    )
-    template = environment.get_template("training.html")
+    template = page_environment().get_template("training.html")
     return template.render(
         lang=lang,
         t=text,

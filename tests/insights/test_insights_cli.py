@@ -66,6 +66,16 @@ def test_several_dates_give_each_date_and_the_trends(run_cli: RunCli, tmp_path: 
     ]
     assert trend
     assert {(t["since"], t["as_of"]) for t in trend} == {("2026-03-01", "2026-09-01")}
+    manifest = json.loads((out / "trends" / "manifest.json").read_text("utf-8"))
+    assert manifest["as_of"] == ["2026-03-01", "2026-09-01"]
+    assert manifest["changes"] == [{"since": "2026-03-01", "as_of": "2026-09-01"}]
+    assert manifest["tables"] == ["supply_demand", "origin"]
+    assert manifest["rows"]["origin"] == len(trend)
+    assert manifest["min_cell"] == {"2026-03-01": 3, "2026-09-01": 3}
+    for day in manifest["as_of"]:
+        # The same versions as the date's own tables say.
+        tables = json.loads((out / day / "manifest.json").read_text("utf-8"))
+        assert manifest["versions"][day] == tables["versions"]
     for row in trend:
         withheld = set(row["suppressed"])
         for measure in ("eligible_workers", "placed_workers"):
@@ -100,7 +110,9 @@ def test_reintegration_with_returnees(run_cli: RunCli, tmp_path: Path) -> None:
         (("--min-cell", "2"), "--min-cell must be at least 3"),
         (("--as-of", "1999-01-01"), "is before every record"),
         (("--returnees", SAMPLE / "returnees.jsonl"), "go together"),
-        (("--courses", SAMPLE / "returnees.jsonl"), "training plan"),
+        (("--budget", "1000", "IDR"), "give --courses too"),
+        (("--table", "courses"), "needs --courses"),
+        (("--courses", SAMPLE / "courses.jsonl", "--budget", "1", "XXX"), "--budget"),
         (("--table", "reintegration"), "needs --returnees"),
     ],
 )
@@ -149,6 +161,12 @@ def test_a_stored_round_gives_trends(run_cli: RunCli, tmp_path: Path) -> None:
             assert "eligible_workers" in row["suppressed"]
         else:
             assert row["eligible_workers"] == after["eligible_workers"] - before["eligible_workers"]
+    # The stored round's versions are those its own manifest recorded.
+    manifest = json.loads((second / "trends" / "manifest.json").read_text("utf-8"))
+    march_manifest = json.loads((first / "manifest.json").read_text("utf-8"))
+    assert manifest["as_of"] == ["2026-03-01", "2026-09-01"]
+    assert manifest["versions"]["2026-03-01"] == march_manifest["versions"]
+    assert manifest["min_cell"]["2026-03-01"] == 3
     again = run_cli(
         "insights", *INPUTS, *args, "--as-of", "2026-03-01", "--since", first, "--out",
         tmp_path / "x",

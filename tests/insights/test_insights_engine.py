@@ -202,8 +202,9 @@ def test_bad_requests_are_clear_errors() -> None:
         check_tables(["supply"], returnees=False)
     with pytest.raises(InsightsError, match="needs --returnees"):
         check_tables(["reintegration"], returnees=False)
-    with pytest.raises(InsightsError, match="training plan"):
+    with pytest.raises(InsightsError, match="needs --courses"):
         check_tables(["courses"], returnees=False)
+    assert "courses" in check_tables([], returnees=False, courses=True)
     with pytest.raises(InsightsError, match="at least 3"):
         check_min_cell(2)
     assert check_tables([], returnees=True)[-1] == "reintegration"
@@ -249,3 +250,12 @@ def test_distinct_workers_in_blocks_of_cells() -> None:
     for budget in (40, 80, 10_000):  # one cell a block, two, every cell in one
         got = distinct_workers(cell, worker, 7, 40, minus=minus, memory_budget=budget)
         assert got.tolist() == expected
+
+
+def test_earliest_record_stops_at_a_record_on_or_before_the_date() -> None:
+    workers, vacancies, _ = _records()
+    found = earliest_record(workers, vacancies)
+    assert found is not None
+    assert earliest_record(workers, vacancies, after=found[0]) is None
+    before = found[0] - dt.timedelta(days=1)
+    assert earliest_record(workers, vacancies, after=before) == found

@@ -92,7 +92,7 @@ def test_no_personal_data_from_the_samples(run_cli: RunCli, tmp_path: Path) -> N
         run_cli,
         tmp_path / "pool",
         "--workers", POOL / "workers.jsonl", "--vacancies", POOL / "vacancies.jsonl",
-        "--agencies", POOL / "agencies.jsonl",
+        "--agencies", POOL / "agencies.jsonl", "--courses", SAMPLE / "courses.jsonl",
         "--returnees", SAMPLE / "returnees.jsonl",
         "--opportunities", SAMPLE / "opportunities.jsonl",
         "--as-of", "2026-03-01", "--as-of", "2026-09-01", "--min-cell", min_cell,
