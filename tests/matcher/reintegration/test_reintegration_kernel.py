@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matcher.reintegration import kernel as kernel_module
 from matcher.reintegration.kernel import ReintegrationKernel
 from matcher.reintegration.proximity import PROXIMITY_TIERS
 from matcher.reintegration.reference import ReintegrationScorer
@@ -203,3 +206,25 @@ def test_run_with_kernel_equals_reference_alone(
             r.model_dump() for r in run.rank(direction, top, include_ineligible, use_kernel=False)
         ]
         assert fast == slow
+
+
+@SETTINGS
+@given(pools(), st.sampled_from((1, 2, None)), st.booleans())
+def test_top_reducing_after_every_opportunity_equals_one_reduction(
+    pool: tuple[list[Returnee], list[Opportunity]], k: int | None, include_ineligible: bool
+) -> None:
+    # The pairs held are reduced to each returnee's best once memory says so, and later
+    # arrivals are cut at each returnee's k-th best key: forcing a reduction after every
+    # opportunity must select exactly what one final reduction does.
+    people, offers = pool
+    run = prepare_reintegration(people, offers, AS_OF)
+    once = run.kernel.top(run.opportunities, k=k, include_ineligible=include_ineligible)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel_module, "HELD_PER_ROW", 0)
+        patch.setattr(kernel_module, "HELD_MIN", 0)
+        often = ReintegrationKernel(run.returnees, run.params).top(
+            run.opportunities, k=k, include_ineligible=include_ineligible
+        )
+    assert np.array_equal(once.opportunities, often.opportunities)
+    assert np.array_equal(once.opportunity_eligible, often.opportunity_eligible)
+    assert np.array_equal(once.opportunity_score, often.opportunity_score, equal_nan=True)
