@@ -21,6 +21,7 @@ names returnees is audited, as rankings are.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
@@ -46,6 +47,7 @@ from api.reintegration_store import (
 from api.settings import MAX_JSON_BODY_BYTES
 from api.store import WORKERS
 from api.tenancy import NOBODY, check_owner, list_scope, rank_scope
+from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
 from matcher.text.messages import Lang
 from models.common import Identifier
@@ -122,9 +124,12 @@ def upload_opportunities(
                 [(("body", i, "id"), f"id {found.id!r} is also entry {seen[found.id]}")]
             )
         seen[found.id] = i
+    global _opportunity_writes
     owner = _owner(principal, agency_id, server)
     with write_session(server.engine) as session:
         created, updated = put_opportunities(session, owner, opportunities)
+    with _book_lock:
+        _opportunity_writes += 1
     return _answer({"agency_id": owner, "created": created, "updated": updated})
 
 
@@ -183,9 +188,37 @@ def _offers(server: Any) -> list[Opportunity]:
         return all_opportunities(session)
 
 
+BOOK_DEPTH = 20
+"""Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
+
+_book_lock = threading.Lock()
+_book: tuple[tuple[int, int, int, dt.date], OpportunityBook] | None = None
+_opportunity_writes = 0  # bumped by every upload: a book older than it is stale
+
+
+def _kept_book(server: Any, day: dt.date) -> OpportunityBook:
+    """The book of every stored returnee's best opportunities on ``day``, built once per
+    (server, pool generation, opportunity uploads, day); one kept at a time."""
+    global _book
+    with _book_lock:
+        key = (id(server), server.ranking.pool.generation, _opportunity_writes, day)
+        if _book is None or _book[0] != key:
+            with read_session(server.engine) as session:
+                people = returnees_in(session, None)
+            # Ids are unique within an agency only: the book names each by (agency, id).
+            named = [p.model_copy(update={"id": f"{p.agency_id}/{p.id}"}) for p in people]
+            run = prepare_reintegration(named, _offers(server), day)
+            _book = key, OpportunityBook.build(run, BOOK_DEPTH)
+        return _book[1]
+
+
 def _returnee_opportunities(
     server: Any, worker: Worker, day: dt.date, k: int, include: bool, lang: Lang
 ) -> list[dict[str, Any]]:
+    if not include and k <= BOOK_DEPTH:
+        kept = _kept_book(server, day).opportunities_for(f"{worker.agency_id}/{worker.id}", k, lang)
+        if kept is not None:
+            return [{**r.model_dump(mode="json"), "worker_id": worker.id} for r in kept]
     run = prepare_reintegration([worker], _offers(server), day)
     return [r.model_dump(mode="json") for r in run.rank("returnees", k, include, lang)]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from matcher.options import ReintegrateFor
 from matcher.reintegration.facts import ReturneeFacts, returnee_facts
-from matcher.reintegration.kernel import ReintegrationKernel
+from matcher.reintegration.kernel import ReintegrationKernel, TopBothWays
 from matcher.reintegration.params import ReintegrationParams
 from matcher.reintegration.recognition_rules import RecognitionRules
 from matcher.reintegration.reference import ReintegrationOutcome, ReintegrationScorer
@@ -151,18 +151,8 @@ class ReintegrationRun:
             self.opportunities, k=top or None, include_ineligible=include_ineligible
         )
         if by_returnee:
-            for i, returnee in enumerate(self.returnees):
-                pairs = [
-                    self._checked(returnee, self.opportunities[j], bool(ok), float(score))
-                    for j, ok, score in zip(
-                        best.opportunities[i],
-                        best.opportunity_eligible[i],
-                        best.opportunity_score[i],
-                        strict=True,
-                    )
-                    if j >= 0
-                ]
-                yield from _ranked(pairs, other, top, include_ineligible, lang)
+            for i in range(len(self.returnees)):
+                yield from self.selected_for(best, i, top, include_ineligible, lang)
         else:
             for found, chosen in zip(self.opportunities, best.returnees, strict=True):
                 if chosen is None:
@@ -172,6 +162,39 @@ class ReintegrationRun:
                     for i, ok, score in zip(*chosen, strict=True)
                 ]
                 yield from _ranked(pairs, other, top, include_ineligible, lang)
+
+    def selected_for(
+        self, best: TopBothWays, row: int, top: int, include_ineligible: bool, lang: Lang
+    ) -> Iterator[ReintegrationResult]:
+        """The records of one returnee's opportunities the kernel selected.
+
+        Parameters
+        ----------
+        best : TopBothWays
+            From ``self.kernel.top(self.opportunities, ...)`` with at least ``top`` per
+            returnee (and ``include_ineligible`` when it is asked for here).
+        row : int
+            The returnee's position in ``self.returnees``.
+        top, include_ineligible, lang
+            As :meth:`rank` takes them.
+
+        Yields
+        ------
+        ReintegrationResult
+            By rank, each pair evaluated again by the reference.
+        """
+        returnee = self.returnees[row]
+        pairs = [
+            self._checked(returnee, self.opportunities[j], bool(ok), float(score))
+            for j, ok, score in zip(
+                best.opportunities[row],
+                best.opportunity_eligible[row],
+                best.opportunity_score[row],
+                strict=True,
+            )
+            if j >= 0
+        ]
+        yield from _ranked(pairs, lambda p: p[1].id, top, include_ineligible, lang)
 
     def _checked(
         self, returnee: ReturneeFacts, found: ScreenedOpportunity, eligible: bool, score: float
