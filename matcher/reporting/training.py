@@ -111,11 +111,31 @@ _TEXT: dict[str, dict[Language, str]] = {
     "gender": {"en": "Gender", "id": "Jenis kelamin"},
     "unknown": {"en": "unknown", "id": "tidak diketahui"},
     "yes": {"en": "yes", "id": "ya"},
+    "trainers": {
+        "en": "Trainers from returned migrant workers",
+        "id": "Instruktur dari purna pekerja migran",
+    },
+    "trainers_note": {
+        "en": "Returnees eligible for a trainer post that teaches what the course confers "
+        "(matched by the reintegration engine), and returnees interested in teaching who "
+        "hold a conferred skill at the trainer level.",
+        "id": "Purna PMI yang memenuhi syarat posisi instruktur yang mengajarkan hasil "
+        "pelatihan (dicocokkan oleh mesin reintegrasi), dan purna PMI yang berminat mengajar "
+        "serta menguasai keahlian pelatihan pada level instruktur.",
+    },
+    "posts": {"en": "trainer posts", "id": "posisi instruktur"},
+    "eligible_trainers": {"en": "eligible returnees", "id": "purna PMI memenuhi syarat"},
+    "skill_holders": {"en": "skill holders", "id": "pemegang keahlian"},
+    "refused_post": {"en": "refused", "id": "ditolak"},
 }
 
 
 def training_report(
-    run: PlanRun, workers: Sequence[Worker], *, time_limit: float = 30.0
+    run: PlanRun,
+    workers: Sequence[Worker],
+    *,
+    time_limit: float = 30.0,
+    trainers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report's figures, as plain data (the HTML page renders them).
 
@@ -127,6 +147,8 @@ def training_report(
         The raw worker records of the run, in the same order (for the fairness section).
     time_limit : float
         Seconds shared by the shadow-price re-solves.
+    trainers : dict, optional
+        :func:`matcher.training.trainers.trainers_document`: shown as its own section.
 
     Returns
     -------
@@ -165,6 +187,7 @@ def training_report(
         "shadow": _shadow_prices(run, time_limit),
         "one_away": _one_away(run),
         "fairness": _fairness(run, workers),
+        "trainers": trainers,
     }
 
 
@@ -322,7 +345,13 @@ def render_training_report(report: dict[str, Any], *, lang: Language = "en") -> 
 
 
 def training_report_html(
-    run: PlanRun, workers: Sequence[Worker], *, lang: Language = "en", time_limit: float = 30.0
+    run: PlanRun,
+    workers: Sequence[Worker],
+    *,
+    lang: Language = "en",
+    time_limit: float = 30.0,
+    trainers: dict[str, Any] | None = None,
 ) -> str:
     """:func:`training_report` rendered by :func:`render_training_report`."""
-    return render_training_report(training_report(run, workers, time_limit=time_limit), lang=lang)
+    report = training_report(run, workers, time_limit=time_limit, trainers=trainers)
+    return render_training_report(report, lang=lang)
