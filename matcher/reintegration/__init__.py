@@ -71,7 +71,8 @@ from matcher.reintegration.wage_floors import (
     load_minimum_wages,
     monthly_wage,
 )
-from matcher.reintegration.wage_gate import Note, WageCheck, check_opportunity_wage
+from matcher.reintegration.wage_gate import WageCheck, check_opportunity_wage
+from matcher.rules.screening import Note
 
 __all__ = [
     "PROXIMITY_TIERS",

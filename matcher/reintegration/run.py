@@ -26,11 +26,12 @@ from matcher.reintegration.wage_floors import MinimumWageTable
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.screening import Note
 from matcher.rules.types import RulePack
+from matcher.scoring.explain import with_explanation
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.publish import check_agreement, published, ranking_key
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
-from matcher.text.messages import Lang, kind_label, render
+from matcher.text.messages import Lang, render
 from models.opportunity import Opportunity
 from models.reintegration_results import (
     OpportunityRefusal,
@@ -304,22 +305,8 @@ def explain_reintegration(
         f"({'; '.join(e.text() for e in r.evidence)})"
         for r in outcome.recognised
     ]
-    lines += [
-        f"{words['gap']} ({kind_label(g.kind, lang)}): {render(g.message, lang)}"
-        for g in outcome.gaps
-    ]
-    lines += [
-        f"{words['flag']} ({kind_label(f.kind, lang)}): {render(f.message, lang)}"
-        for f in outcome.flags
-    ]
-    if found.refused:
-        record["refused"] = [
-            {"kind": n.kind, "detail": render(n.message, lang), "source": n.source}
-            for n in found.refusals
-        ]
-        lines.insert(0, words["refused"])
-    record["explanation"] = lines
-    return record
+    refusals = found.refusals if found.refused else None
+    return with_explanation(record, lines, outcome.gaps, outcome.flags, refusals, words, lang)
 
 
 _WORDS: Mapping[Lang, Mapping[str, str]] = {
