@@ -13,7 +13,7 @@ import typer
 
 from models.bounds import EARLIEST_DATE, LATEST_DATE
 
-__all__ = ["MAX_N_JOBS", "MAX_SHORTLIST_PER_SLOT", "MAX_TOP", "bounded_day"]
+__all__ = ["MAX_N_JOBS", "MAX_SHORTLIST_PER_SLOT", "MAX_TOP", "bounded_day", "input_file"]
 
 MAX_TOP = 1_000_000
 """Most results ``--top`` asks for per job order or worker (0 asks for all)."""
@@ -33,3 +33,9 @@ def bounded_day(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and not EARLIEST_DATE <= value.date() <= LATEST_DATE:
         raise typer.BadParameter(f"must be a date from {EARLIEST_DATE} to {LATEST_DATE}")
     return value
+
+
+def input_file(help_text: str) -> typer.models.OptionInfo:
+    """The option of an optional input file that must exist (``Annotated[Path | None,
+    input_file("...")] = None``)."""
+    return typer.Option(exists=True, dir_okay=False, metavar="FILE", help=help_text)

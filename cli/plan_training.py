@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import bounded_day
+from cli.flags import bounded_day, input_file
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 from matcher.text.messages import Lang
 from models.kinds import RecordKind
@@ -115,22 +115,14 @@ def plan_training(
     lang: Annotated[Lang, typer.Option(help="Language of the HTML report.")] = "en",
     returnees: Annotated[
         Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="Returnees: with --opportunities, the trainer supply of each course "
-            "(returnees eligible for the trainer posts that teach it; docs/training.md).",
+        input_file(
+            "Returnees: with --opportunities, the trainer supply of each course "
+            "(returnees eligible for the trainer posts that teach it; docs/training.md)."
         ),
     ] = None,
     opportunities: Annotated[
         Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="Domestic opportunities (the trainer posts are read); with --returnees.",
-        ),
+        input_file("Domestic opportunities (the trainer posts are read); with --returnees."),
     ] = None,
     trainers_out: Annotated[
         Path | None,

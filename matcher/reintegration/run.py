@@ -28,7 +28,7 @@ from matcher.rules.screening import Note
 from matcher.rules.types import RulePack
 from matcher.scoring.explain import with_explanation
 from matcher.scoring.params import ScoringParams
-from matcher.scoring.publish import check_agreement, published, ranking_key
+from matcher.scoring.publish import by_id, check_agreement, published, ranked
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.messages import Lang, render
@@ -88,12 +88,8 @@ class ReintegrationRun:
         KeyError
             If either id is not in the run.
         """
-        returnee = next((r for r in self.returnees if r.id == returnee_id), None)
-        found = next((o for o in self.opportunities if o.id == opportunity_id), None)
-        if returnee is None:
-            raise KeyError(f"no returnee {returnee_id!r}")
-        if found is None:
-            raise KeyError(f"no opportunity {opportunity_id!r}")
+        returnee = by_id(self.returnees, returnee_id, lambda r: r.id, "returnee")
+        found = by_id(self.opportunities, opportunity_id, lambda o: o.id, "opportunity")
         return returnee, found, self.scorer.evaluate(returnee, found)
 
     def rank(
@@ -214,11 +210,8 @@ def _ranked(
     include_ineligible: bool,
     lang: Lang,
 ) -> Iterator[ReintegrationResult]:
-    kept = [p for p in pairs if include_ineligible or p[2].eligible]
-    kept.sort(key=lambda p: ranking_key(p[2].eligible, p[2].score, other(p)))
-    if top:
-        kept = kept[:top]
-    for rank, (returnee, found, outcome) in enumerate(kept, start=1):
+    order = ranked(pairs, lambda p: (p[2].eligible, p[2].score), other, top, include_ineligible)
+    for rank, (returnee, found, outcome) in order:
         yield result_record(returnee, found, outcome, rank, lang)
 
 
