@@ -11,8 +11,9 @@ random:
 * the **first answer** after the uploads: the server selects every stored returnee's best
   opportunities once (the kept book, ``matcher.reintegration.book``) and answers from it
   until a worker, an opportunity or the day changes;
-* then the three loads of :mod:`benchmarks.bench_api` (open loop at ``--rate`` requests/s
-  offered by ``--clients`` clients, closed loop, one client), every answer audited;
+* then every returnee asked is asked once, and the three loads of
+  :mod:`benchmarks.bench_api` (open loop at ``--rate`` requests/s offered by ``--clients``
+  clients, closed loop, one client), every answer audited;
 * and ``k=21`` (above the book's depth, ranked afresh for the one returnee against every
   stored opportunity) from one client, a few requests: what an answer costs without the
   book.
@@ -37,7 +38,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.bench_api import Connection, _free_port, _line, _load, _start_server, _upload
+from benchmarks.bench_api import (
+    Connection,
+    _free_port,
+    _measure,
+    _start_server,
+    _upload,
+    load_options,
+)
 from benchmarks.bench_reintegration import AS_OF, SAMPLE, _synthetic
 from benchmarks.bench_reintegration import _load as load_sample
 from benchmarks.common import parse_args
@@ -50,10 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--returnees", type=int, default=100_000)
     parser.add_argument("--opportunities", type=int, default=5_000)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--rate", type=float, default=100.0, help="open-loop requests/s")
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
+    load_options(parser, 100.0)
     parser.add_argument("--fresh", type=int, default=5, help="requests ranked afresh")
     args = parse_args(
         parser,
@@ -110,14 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"first answer (every returnee's best selected once): "
                 f"{time.perf_counter() - started:.1f} s"
             )
-            _load(port, paths, args.clients, args.warmup, args.rate)
-            offered = _load(port, paths, args.clients, args.seconds, args.rate)
-            label = f"open loop, {args.rate:.0f} requests/s offered by {args.clients} clients"
-            print(_line(label, offered))
-            closed = _load(port, paths, args.clients, args.seconds, None)
-            print(_line(f"closed loop, {args.clients} clients (saturation)", closed))
-            single = _load(port, paths, 1, min(args.seconds, 5.0), None)
-            print(_line("one client, closed loop", single))
+            _measure(port, paths, args)
             fresh = []
             for path in paths[: args.fresh]:
                 started = time.perf_counter()
