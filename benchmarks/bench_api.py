@@ -282,14 +282,19 @@ def _measure(port: int, paths: Sequence[str], args: argparse.Namespace) -> dict[
     return closed
 
 
+def load_options(parser: argparse.ArgumentParser, rate: float) -> None:
+    """The options of :func:`measure`'s loads (``rate``: the default open-loop rate)."""
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=rate, help="open-loop requests/s")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--vacancies", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--rate", type=float, default=200.0, help="open-loop requests/s")
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
+    load_options(parser, 200.0)
     parser.add_argument("--seed", type=int, default=2026)
     args = parse_args(
         parser,

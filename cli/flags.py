@@ -22,6 +22,7 @@ __all__ = [
     "BudgetOption",
     "PlanTimeLimit",
     "bounded_day",
+    "input_file",
 ]
 
 MAX_TOP = 1_000_000
@@ -75,3 +76,12 @@ PlanTimeLimit = Annotated[
     ),
 ]
 """``--time-limit`` of the commands that plan training."""
+
+
+def input_file(help_text: str) -> typer.models.OptionInfo:
+    """The option of an optional input file that must exist (``Annotated[Path | None,
+    input_file("...")] = None``)."""
+    option: typer.models.OptionInfo = typer.Option(
+        exists=True, dir_okay=False, metavar="FILE", help=help_text
+    )
+    return option

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.flags import MAX_N_JOBS, BudgetOption, PlanTimeLimit
+from cli.flags import MAX_N_JOBS, BudgetOption, PlanTimeLimit, input_file
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 
 # The engine is imported in the command's body, so that other commands start without it.
@@ -45,22 +45,11 @@ def insights(
         typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
     ] = None,
     returnees: Annotated[
-        Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="Returnees, for the reintegration table (with --opportunities).",
-        ),
+        Path | None, input_file("Returnees, for the reintegration table (with --opportunities).")
     ] = None,
     opportunities: Annotated[
         Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="Domestic opportunities, for the reintegration table (with --returnees).",
-        ),
+        input_file("Domestic opportunities, for the reintegration table (with --returnees)."),
     ] = None,
     courses: Annotated[
         Path | None,

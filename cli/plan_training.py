@@ -10,6 +10,7 @@ says why), not an error.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import BudgetOption, PlanTimeLimit, bounded_day
+from cli.flags import BudgetOption, PlanTimeLimit, bounded_day, input_file
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 from matcher.text.messages import Lang
 from models.kinds import RecordKind
@@ -95,6 +96,26 @@ def plan_training(
         ),
     ] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the HTML report.")] = "en",
+    returnees: Annotated[
+        Path | None,
+        input_file(
+            "Returnees: with --opportunities, the trainer supply of each course "
+            "(returnees eligible for the trainer posts that teach it; docs/training.md)."
+        ),
+    ] = None,
+    opportunities: Annotated[
+        Path | None,
+        input_file("Domestic opportunities (the trainer posts are read); with --returnees."),
+    ] = None,
+    trainers_out: Annotated[
+        Path | None,
+        typer.Option(
+            dir_okay=False,
+            metavar="FILE",
+            help="The trainer supply per course as one JSON document (needs --returnees "
+            "and --opportunities); it is also a section of --report-html.",
+        ),
+    ] = None,
 ) -> None:
     """Plan training that leads to placement (FORMAT.md, "Training plan").
 
@@ -112,12 +133,22 @@ def plan_training(
     from matcher.training.run import plan_training as run_plan
     from models.files import InvalidInputError
 
+    if (returnees is None) != (opportunities is None):
+        raise typer.BadParameter(
+            "give both --returnees and --opportunities, or neither", param_hint="--returnees"
+        )
+    if trainers_out is not None and returnees is None:
+        raise typer.BadParameter(
+            "needs --returnees and --opportunities", param_hint="--trainers-out"
+        )
     day = as_of.date() if as_of else dt.date.today()
     problems: list[Problem] = []
     catalogue_file = _read(courses, "courses", problems)
     pool = _read(workers, "workers", problems)
     orders = _read(vacancies, "vacancies", problems)
     register = None if agencies is None else _read(agencies, "agencies", problems)
+    people = None if returnees is None else _read(returnees, "returnees", problems)
+    offers = None if opportunities is None else _read(opportunities, "opportunities", problems)
     if problems or catalogue_file is None or pool is None or orders is None:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)
@@ -154,12 +185,23 @@ def plan_training(
         typer.echo(f"error: --budget: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     # Everything is computed before the first file is replaced.
+    trainers = None
+    if people is not None and offers is not None:
+        from matcher.training.trainers import course_trainers, trainers_document
+
+        supply = course_trainers(catalogue_file.records, people.records, offers.records, day)
+        trainers = trainers_document(supply, day)
     page = None
     if report_html is not None:
         from matcher.reporting.training import training_report_html
 
-        page = training_report_html(planned, pool.records, lang=lang, time_limit=time_limit)
+        page = training_report_html(
+            planned, pool.records, lang=lang, time_limit=time_limit, trainers=trainers
+        )
     write_records(planned.records, out)
+    if trainers is not None and trainers_out is not None:
+        with atomic_output(trainers_out) as handle:
+            handle.write(json.dumps(trainers, ensure_ascii=False, indent=1) + "\n")
     if page is not None and report_html is not None:
         with atomic_output(report_html) as handle:
             handle.write(page)

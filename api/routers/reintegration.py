@@ -21,6 +21,7 @@ names returnees is audited, as rankings are.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Annotated, Any
 
 import orjson
@@ -45,6 +46,7 @@ from api.storage.reintegration import (
     returnees_in,
 )
 from api.storage.store import WORKERS
+from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
 from models.common import Identifier
 from models.opportunity import Opportunity
@@ -92,9 +94,12 @@ def upload_opportunities(
                 [(("body", i, "id"), f"id {found.id!r} is also entry {seen[found.id]}")]
             )
         seen[found.id] = i
+    global _opportunity_writes
     owner = _owner(principal, agency_id, server)
     with write_session(server.engine) as session:
         created, updated = put_opportunities(session, owner, opportunities)
+    with _book_lock:
+        _opportunity_writes += 1
     return json_answer({"agency_id": owner, "created": created, "updated": updated})
 
 
@@ -153,9 +158,38 @@ def _offers(server: Any) -> list[Opportunity]:
         return all_opportunities(session)
 
 
+BOOK_DEPTH = 20
+"""Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
+
+_book_lock = threading.Lock()
+_book: tuple[tuple[int, int, int, dt.date], OpportunityBook] | None = None
+_opportunity_writes = 0  # bumped by every upload: a book older than it is stale
+
+
+def _kept_book(server: Any, day: dt.date) -> OpportunityBook:
+    """The book of every stored returnee's best opportunities on ``day``, built once per
+    (server, pool generation, opportunity uploads, day); one kept at a time."""
+    global _book
+    with _book_lock:
+        key = (id(server), server.ranking.pool.generation, _opportunity_writes, day)
+        if _book is None or _book[0] != key:
+            with read_session(server.engine) as session:
+                people = returnees_in(session, None)
+            # Ids are unique within an agency only: the book names each by (agency, id).
+            named = [p.model_copy(update={"id": f"{p.agency_id}/{p.id}"}) for p in people]
+            run = prepare_reintegration(named, _offers(server), day)
+            _book = key, OpportunityBook.build(run, BOOK_DEPTH)
+        return _book[1]
+
+
 def _returnee_opportunities(
     server: Any, worker: Worker, query: RankingQuery
 ) -> list[dict[str, Any]]:
+    if not query.include_ineligible and query.k <= BOOK_DEPTH:
+        book = _kept_book(server, query.as_of)
+        kept = book.opportunities_for(f"{worker.agency_id}/{worker.id}", query.k, query.lang)
+        if kept is not None:
+            return [{**r.model_dump(mode="json"), "worker_id": worker.id} for r in kept]
     run = prepare_reintegration([worker], _offers(server), query.as_of)
     ranked = run.rank("returnees", query.k, query.include_ineligible, query.lang)
     return [r.model_dump(mode="json") for r in ranked]

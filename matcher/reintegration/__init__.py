@@ -14,10 +14,12 @@
   (returnee, opportunity) pair scored by the engine's reference and kernel, extended with
   the returnee gates (:mod:`~matcher.reintegration.gaps`) and the proximity component
   (:mod:`~matcher.reintegration.params`); :mod:`~matcher.reintegration.run` ranks both
-  ways and explains;
+  ways and explains; :mod:`~matcher.reintegration.book` keeps every returnee's best
+  opportunities and answers one returnee at a time;
 - :mod:`~matcher.reintegration.trainers`: returnees who could teach a course's skills.
 """
 
+from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.facts import ReturneeFacts, returnee_facts
 from matcher.reintegration.kernel import ReintegrationKernel, TopBothWays
 from matcher.reintegration.params import ReintegrationParams
@@ -71,7 +73,8 @@ from matcher.reintegration.wage_floors import (
     load_minimum_wages,
     monthly_wage,
 )
-from matcher.reintegration.wage_gate import Note, WageCheck, check_opportunity_wage
+from matcher.reintegration.wage_gate import WageCheck, check_opportunity_wage
+from matcher.rules.screening import Note
 
 __all__ = [
     "PROXIMITY_TIERS",
@@ -86,6 +89,7 @@ __all__ = [
     "MinimumWageError",
     "MinimumWageTable",
     "Note",
+    "OpportunityBook",
     "PlaceCodes",
     "ProximityTier",
     "RecognisedLevel",

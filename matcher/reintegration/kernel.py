@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -44,6 +45,7 @@ from matcher.scoring.params import ScoringParams
 from matcher.scoring.publish import eligible_below, id_rank, published_scores, ranking_keys
 from models.opportunity import INTEREST_OF_KIND
 from models.returnee import INTERESTS as INTEREST_NAMES
+from models.returnee import Interest
 
 __all__ = [
     "OpportunityScores",
@@ -53,6 +55,12 @@ __all__ = [
     "encode_returnees",
 ]
 
+HELD_PER_ROW = 4
+HELD_MIN = 1 << 20
+"""Pairs :meth:`ReintegrationKernel.top` holds before reducing them to each returnee's
+best: ``max(HELD_PER_ROW * returnees * k, HELD_MIN)`` (memory against sorting often)."""
+
+_A = TypeVar("_A", bound=np.ndarray[Any, Any])
 _UNKNOWN = "??"  # the country column of work abroad whose country is not known
 
 
@@ -170,11 +178,23 @@ class TopBothWays:
     returnees: list[tuple[Ints, Bools, Floats] | None]
 
 
+def _frozen(array: _A) -> _A:
+    """``array`` made read-only: it is cached and shared between opportunities."""
+    array.flags.writeable = False
+    return array
+
+
 def _best_per_row(
     row: Ints, other: Ints, keys: Ints, score: Floats, width: int
 ) -> tuple[Ints, Ints, Ints, Ints, Floats]:
     """Each row's ``width`` smallest keys: (row, rank in row, other, key, score)."""
-    order = np.lexsort((keys, row))
+    span = int(keys.max()) + 1 if len(keys) else 1
+    if len(row) and (int(row.max()) + 1) * span < 1 << 62:
+        # (row, key) pairs are distinct: one int64 sort key orders them as the lexsort
+        # below does, at a fraction of its cost.
+        order = np.argsort(row * span + keys)
+    else:
+        order = np.lexsort((keys, row))
     row, other, keys, score = row[order], other[order], keys[order], score[order]
     starts = np.flatnonzero(np.concatenate(([True], row[1:] != row[:-1]))) if len(row) else row
     lengths = np.diff(np.append(starts, len(row)))
@@ -208,6 +228,9 @@ class ReintegrationKernel:
         self.n = len(returnees)
         self.id_rank = id_rank([r.id for r in returnees])
         self._credit = self.reintegration.credit_table
+        self._by_site: dict[int, tuple[np.ndarray[tuple[int], np.dtype[np.int8]], Bools]] = {}
+        self._by_interest: dict[Interest, Bools] = {}
+        self._by_countries: dict[frozenset[str] | None, Ints] = {}
 
     def own_gates(
         self, opportunity: ScreenedOpportunity
@@ -221,21 +244,16 @@ class ReintegrationKernel:
             In the reference's order: interests, relocate, months abroad, capital.
         """
         cols, found = self.columns, opportunity.opportunity
-        site = encode_places([found.location])
-        tier = proximity_tiers(cols.home, site)[:, 0]
-        wanted = np.uint8(1 << INTEREST_NAMES.index(INTEREST_OF_KIND[found.kind]))
+        tier, too_far = self._place_gates(int(encode_places([found.location]).place[0]))
         failed: list[tuple[tuple[str, str], Bools]] = [
-            (INTERESTS, (cols.interests & wanted) == 0),
-            (RELOCATE, tier > cols.reach),
+            (INTERESTS, self._uninterested(INTEREST_OF_KIND[found.kind])),
+            (RELOCATE, too_far),
         ]
         abroad = found.requirements.overseas_experience
         if abroad is not None:
-            picked = [
-                j
-                for j, c in enumerate(cols.countries)
-                if abroad.countries is None or c in abroad.countries
-            ]
-            months = cols.abroad[:, picked].sum(axis=1)
+            months = self._months_abroad(
+                None if abroad.countries is None else frozenset(abroad.countries)
+            )
             failed.append((("experience", overseas_label(abroad)), months < abroad.min_months))
         capital = found.requirements.capital
         if capital is not None:
@@ -245,6 +263,39 @@ class ReintegrationKernel:
             # Index -1 (no capital) reads the NaN slot; NaN compares False: the gate fails.
             failed.append((CAPITAL, ~(cols.capital >= need[cols.capital_currency])))
         return tier, failed
+
+    # The returnee gates depend on a few things of an opportunity only (its site, kind and
+    # the countries it counts work abroad in), shared by many opportunities: each array is
+    # computed once per distinct value, so the per-opportunity cost does not grow with the
+    # pool. At most one int8 and one bool array of n per distinct site (a few hundred).
+
+    def _place_gates(self, site: int) -> tuple[np.ndarray[tuple[int], np.dtype[np.int8]], Bools]:
+        """Proximity tier codes and the ``relocate`` failures for one site code."""
+        found = self._by_site.get(site)
+        if found is None:
+            cols = self.columns
+            tier = proximity_tiers(cols.home, PlaceCodes(np.array([site], np.int16)))[:, 0]
+            found = self._by_site[site] = (_frozen(tier), _frozen(tier > cols.reach))
+        return found
+
+    def _uninterested(self, interest: Interest) -> Bools:
+        """Which returnees did not name ``interest``."""
+        found = self._by_interest.get(interest)
+        if found is None:
+            wanted = np.uint8(1 << INTEREST_NAMES.index(interest))
+            found = self._by_interest[interest] = _frozen((self.columns.interests & wanted) == 0)
+        return found
+
+    def _months_abroad(self, countries: frozenset[str] | None) -> Ints:
+        """Months abroad of every returnee, in ``countries`` (anywhere when None)."""
+        found = self._by_countries.get(countries)
+        if found is None:
+            cols = self.columns
+            picked = [
+                j for j, c in enumerate(cols.countries) if countries is None or c in countries
+            ]
+            found = self._by_countries[countries] = _frozen(cols.abroad[:, picked].sum(axis=1))
+        return found
 
     def score_opportunity(self, opportunity: ScreenedOpportunity) -> OpportunityScores:
         """Score one opportunity against every returnee, with the gaps.
@@ -308,9 +359,13 @@ class ReintegrationKernel:
         width = n_open if k is None else min(k, n_open)
         ranks = id_rank([opportunities[j].id for j in open_])
         kept: list[tuple[Ints, Ints, Ints, Floats]] = []
-        size, cap = 0, max(4 * n * max(width, 1), 1 << 20)
+        size, cap = 0, max(HELD_PER_ROW * n * max(width, 1), HELD_MIN)
         per_opportunity: list[tuple[Ints, Bools, Floats] | None] = [None] * len(opportunities)
         everyone = np.arange(n, dtype=np.int64)
+        # Each returnee's ``width``-th best key so far (after a reduction): a pair whose key
+        # is not below it can never enter that returnee's top (keys are unique per row, the
+        # opportunity's id rank being part of them), so it is dropped on arrival.
+        threshold = np.full(n, np.iinfo(np.int64).max, np.int64)
         for position, j in enumerate(open_):
             found = opportunities[j]
             plan = self.engine.plan(found.screened)
@@ -337,10 +392,12 @@ class ReintegrationKernel:
             per_opportunity[j] = (rows[best], ok[best], score[best])
             if width:
                 theirs = ranking_keys(ok, published, np.full(len(rows), ranks[position]), n_open)
-                kept.append((rows, np.full(len(rows), position, np.int64), theirs, score))
-                size += len(rows)
+                new = theirs < threshold[rows]
+                arrived = rows[new]
+                kept.append((arrived, np.full(len(arrived), position), theirs[new], score[new]))
+                size += len(arrived)
                 if size > cap:
-                    kept = [self._reduce(kept, width)]
+                    kept = [self._reduce(kept, width, threshold)]
                     size = len(kept[0][0])
         positions = np.full((n, width), -1, np.int64)
         eligible = np.zeros((n, width), np.bool_)
@@ -358,7 +415,10 @@ class ReintegrationKernel:
         return row, other, keys, score
 
     def _reduce(
-        self, kept: list[tuple[Ints, Ints, Ints, Floats]], width: int
+        self, kept: list[tuple[Ints, Ints, Ints, Floats]], width: int, threshold: Ints
     ) -> tuple[Ints, Ints, Ints, Floats]:
-        row, _, other, keys, score = _best_per_row(*self._concat(kept), width)
+        """Keep each row's ``width`` best pairs; lower ``threshold`` of the full rows."""
+        row, rank, other, keys, score = _best_per_row(*self._concat(kept), width)
+        last = rank == width - 1
+        threshold[row[last]] = keys[last]
         return row, other, keys, score

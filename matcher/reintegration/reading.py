@@ -13,19 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 from matcher.rules import reading
 from matcher.rules.reading import DataFileError, decode, show
 
-__all__ = ["STATUSES", "DataFileError", "Header", "Node", "Source", "decode", "read_header"]
+__all__ = [
+    "STATUSES",
+    "DataFileError",
+    "Header",
+    "Node",
+    "Source",
+    "data_reader",
+    "decode",
+    "read_header",
+]
 
 STATUSES = ("verified", "unverified")
 """``verified``: the figure is in the cited, dated source; ``unverified``: secondary,
 conflicting or inferred, with a ``note`` saying which (matcher/data/SOURCES_v2.md)."""
 
+_T = TypeVar("_T")
 _VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d+)$")
 
 
@@ -120,3 +131,33 @@ def read_header(
         entry.finish()
     header = Header(found, version, updated, top.text("title"), MappingProxyType(sources))
     return top, header
+
+
+def data_reader(
+    error: type[DataFileError], schema: str, body: Callable[[Node, Header], _T]
+) -> Callable[[str, str], _T]:
+    """The reader of one kind of v2 data file, for :class:`matcher.rules.reading.DataLoader`.
+
+    Parameters
+    ----------
+    error : type[DataFileError]
+        The error class every problem raises, naming the file and the key.
+    schema : str
+        The ``schema`` value the reader understands.
+    body : callable
+        (top-level node, header) -> the table: reads every key of the file but the
+        header's; a key left unread is an error.
+
+    Returns
+    -------
+    callable
+        (text, file name for messages) -> the table.
+    """
+
+    def read(text: str, origin: str) -> _T:
+        top, header = read_header(decode(text, origin, error), origin, error, schema)
+        table = body(top, header)
+        top.finish()
+        return table
+
+    return read

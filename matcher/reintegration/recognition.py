@@ -27,6 +27,7 @@ beside the levels the worker states, never instead of them: the engine uses the 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -193,8 +194,8 @@ class _Pool:
         self.cert = _Rows(inverse[exp_keys.size :].astype(np.int64), cert_items)
         self._read_experience(today)
         self._read_certificates()
-        self._exp_order, self._exp_bounds = self.exp.by_group(self.group_keys.size)
-        self._cert_order, self._cert_bounds = self.cert.by_group(self.group_keys.size)
+        self.exp_order, self.exp_bounds = self.exp.by_group(self.group_keys.size)
+        self.cert_order, self.cert_bounds = self.cert.by_group(self.group_keys.size)
         self._months: dict[frozenset[str] | None, tuple[NDArray[np.int64], ...]] = {}
 
     def _expand(
@@ -255,14 +256,6 @@ class _Pool:
             self._months[countries] = self._count(countries)
         months, contracts = self._months[countries]
         return months, contracts
-
-    def experience_rows(self, group: int) -> NDArray[np.intp]:
-        """The experience rows of one group."""
-        return self._exp_order[self._exp_bounds[group] : self._exp_bounds[group + 1]]
-
-    def certificate_rows_of(self, group: int) -> NDArray[np.intp]:
-        """The certificate rows of one group."""
-        return self._cert_order[self._cert_bounds[group] : self._cert_bounds[group + 1]]
 
     def in_countries(self, countries: frozenset[str] | None) -> NDArray[np.bool_]:
         """Which experience rows lie in ``countries`` (all when None)."""
@@ -372,54 +365,94 @@ def recognise_pool(
             groups = enough
         met.append((rule, groups, cert_rows))
         best = np.where(groups, np.maximum(best, rule.level), best)
+    levels = np.array([r.level for r in rules.rules], np.int64)
+    reached = np.stack([groups for _, groups, _ in met]) if met else np.zeros((0, size), bool)
+    # Every (group, rule) where the rule reaches the group's best level, by group then rule.
+    groups_hit, rules_hit = np.nonzero((reached & (levels[:, None] == best[None, :])).T)
+    evidence = _EvidenceReader(pool, met)
     found: list[list[RecognisedLevel]] = [[] for _ in workers]
     n = max(len(pool.concept_ids), 1)
-    for g in np.nonzero(best)[0]:
-        level = int(best[g])
-        used = [(r, rows) for r, groups, rows in met if groups[g] and r.level == level]
-        worker = int(pool.group_keys[g] // n)
-        found[worker].append(
-            _recognised(pool, int(g), pool.concept_ids[int(pool.group_keys[g] % n)], level, used)
+    keys, ids, best_levels = pool.group_keys.tolist(), pool.concept_ids, best.tolist()
+    starts = np.flatnonzero(np.diff(groups_hit, prepend=-1)).tolist()
+    bounds = [*starts, len(groups_hit)]
+    groups_list, rules_list = groups_hit.tolist(), rules_hit.tolist()
+    for first, last in itertools.pairwise(bounds):
+        g = groups_list[first]
+        found[keys[g] // n].append(
+            evidence.level(g, ids[keys[g] % n], best_levels[g], rules_list[first:last])
         )
     return [tuple(sorted(levels, key=lambda r: r.skill)) for levels in found]
 
 
-def _recognised(
-    pool: _Pool,
-    group: int,
-    skill: str,
-    level: int,
-    used: list[tuple[RecognitionRule, NDArray[np.bool_] | None]],
-) -> RecognisedLevel:
-    evidence = []
-    sources: list[str] = []
-    for rule, cert_rows in used:
-        certificates: tuple[int, ...] = ()
-        names: tuple[str, ...] = ()
-        if cert_rows is not None:
-            mine = pool.certificate_rows_of(group)
-            picked = mine[cert_rows[mine]]
-            certificates = tuple(sorted({int(pool.cert.item[i]) for i in picked}))
-            names = tuple(pool.certs[i].name for i in picked)
-        entries: tuple[int, ...] = ()
-        months = contracts = 0
-        if rule.needs_experience:
-            rows = pool.experience_rows(group)
-            if rule.countries is not None:
-                rows = rows[np.isin(pool.exp_country[rows], list(rule.countries))]
-            entries = tuple(sorted({int(pool.exp.item[i]) for i in rows}))
-            all_months, all_contracts = pool.months(rule.countries)
-            months, contracts = int(all_months[group]), int(all_contracts[group])
-        evidence.append(Evidence(rule.id, certificates, names, entries, months, contracts))
-        sources += [u for u in pool.rules.urls(rule.sources) if u not in sources]
-    return RecognisedLevel(
-        skill=skill,
-        level=level,
-        evidence=tuple(evidence),
-        sources=tuple(sources),
-        kkni_indicative=max(rule.kkni_indicative for rule, _ in used),
-        verified=all(rule.status == "verified" for rule, _ in used),
-    )
+class _EvidenceReader:
+    """The evidence of recognised levels, read from the pool's rows with Python lists (one
+    level per (worker, skill) recognised: numpy's per-element access would dominate)."""
+
+    def __init__(
+        self,
+        pool: _Pool,
+        met: list[tuple[RecognitionRule, NDArray[np.bool_], NDArray[np.bool_] | None]],
+    ) -> None:
+        self.pool = pool
+        self.rules = [rule for rule, _, _ in met]
+        self.cert_rows = [rows.tolist() if rows is not None else None for _, _, rows in met]
+        self.urls = [pool.rules.urls(rule.sources) for rule in self.rules]
+        self.exp_rows = pool.exp_order.tolist()
+        self.exp_bounds = pool.exp_bounds.tolist()
+        self.exp_item = pool.exp.item.tolist()
+        self.exp_country = pool.exp_country.tolist()
+        self.cert_order = pool.cert_order.tolist()
+        self.cert_bounds = pool.cert_bounds.tolist()
+        self.cert_item = pool.cert.item.tolist()
+        self._counts: dict[frozenset[str] | None, tuple[list[int], list[int]]] = {}
+
+    def counts(self, countries: frozenset[str] | None) -> tuple[list[int], list[int]]:
+        """Verified months abroad and completed contracts per group, as lists."""
+        if countries not in self._counts:
+            months, contracts = self.pool.months(countries)
+            self._counts[countries] = (months.tolist(), contracts.tolist())
+        return self._counts[countries]
+
+    def level(self, group: int, skill: str, level: int, used: list[int]) -> RecognisedLevel:
+        """The recognised level of one group, from the rules (indexes) reaching it."""
+        evidence = []
+        sources: list[str] = []
+        for r in used:
+            rule, cert_rows = self.rules[r], self.cert_rows[r]
+            certificates: tuple[int, ...] = ()
+            names: tuple[str, ...] = ()
+            if cert_rows is not None:
+                mine = self.cert_order[self.cert_bounds[group] : self.cert_bounds[group + 1]]
+                picked = [i for i in mine if cert_rows[i]]
+                certificates = tuple(sorted({self.cert_item[i] for i in picked}))
+                names = tuple(self.pool.certs[i].name for i in picked)
+            entries: tuple[int, ...] = ()
+            months = contracts = 0
+            if rule.needs_experience:
+                rows = self.exp_rows[self.exp_bounds[group] : self.exp_bounds[group + 1]]
+                countries = rule.countries
+                entries = tuple(
+                    sorted(
+                        {
+                            self.exp_item[i]
+                            for i in rows
+                            if countries is None or self.exp_country[i] in countries
+                        }
+                    )
+                )
+                all_months, all_contracts = self.counts(countries)
+                months, contracts = all_months[group], all_contracts[group]
+            evidence.append(Evidence(rule.id, certificates, names, entries, months, contracts))
+            sources += [u for u in self.urls[r] if u not in sources]
+        picked_rules = [self.rules[r] for r in used]
+        return RecognisedLevel(
+            skill=skill,
+            level=level,
+            evidence=tuple(evidence),
+            sources=tuple(sources),
+            kkni_indicative=max(rule.kkni_indicative for rule in picked_rules),
+            verified=all(rule.status == "verified" for rule in picked_rules),
+        )
 
 
 def recognise(

@@ -9,14 +9,13 @@ kind does not take are errors, so a misspelt input never widens a rule.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from matcher.reintegration.reading import DataFileError, Header, Node, decode, read_header
-from matcher.rules.reading import data_file
+from matcher.reintegration.reading import DataFileError, Header, Node, data_reader
+from matcher.rules.reading import DataLoader
 from models.iso_codes import COUNTRIES
 from models.returnee import TradeTestGrade, read_trade_test_grade
 from models.worker import CERTIFICATE_SCHEMES
@@ -223,26 +222,7 @@ def _not_encoded(o: Node) -> None:
     o.finish()
 
 
-def parse_recognition(raw: object, origin: str) -> RecognitionRules:
-    """Validate a decoded recognition file and build the rule table.
-
-    Parameters
-    ----------
-    raw : object
-        The decoded JSON.
-    origin : str
-        The file name, for messages.
-
-    Returns
-    -------
-    RecognitionRules
-
-    Raises
-    ------
-    RecognitionError
-        On any problem, naming the file and the key.
-    """
-    top, header = read_header(raw, origin, RecognitionError, SCHEMA)
+def _rules_table(top: Node, header: Header) -> RecognitionRules:
     # Prose for readers (the scale's anchors, how inputs are counted and combined): the
     # engine implements them, docs/reintegration.md explains them.
     top.skip("scale", "inputs", "counting", "combination")
@@ -259,24 +239,14 @@ def parse_recognition(raw: object, origin: str) -> RecognitionRules:
         _equivalence(entry)
     for entry in top.nodes("not_encoded"):
         _not_encoded(entry)
-    top.finish()
-    return RecognitionRules(header, rules, rpl, origin)
+    return RecognitionRules(header, rules, rpl, top.file)
 
 
-def _read(text: str, origin: str) -> RecognitionRules:
-    return parse_recognition(decode(text, origin, RecognitionError), origin)
-
-
-@functools.cache
-def _default_rules() -> RecognitionRules:
-    return _read(*data_file(None, _DATA_FILE))
+_LOAD = DataLoader(_DATA_FILE, data_reader(RecognitionError, SCHEMA, _rules_table))
 
 
 def load_recognition(path: str | Path | None = None) -> RecognitionRules:
-    """Load the shipped recognition rules, or a replacement file of the same shape.
-
-    ``path`` is a replacement JSON file; the shipped one (cached) when omitted
-    (:func:`matcher.rules.reading.data_file`). Raises ``RecognitionError`` naming the file and the
-    key when the file is malformed.
-    """
-    return _default_rules() if path is None else _read(*data_file(path, _DATA_FILE))
+    """The shipped recognition rules (kept once read), or a replacement file of the same
+    shape (:class:`matcher.rules.reading.DataLoader`); a malformed file raises
+    ``RecognitionError`` naming the file and the key."""
+    return _LOAD(path)

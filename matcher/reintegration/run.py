@@ -17,7 +17,7 @@ from typing import Any
 
 from matcher.options import ReintegrateFor
 from matcher.reintegration.facts import ReturneeFacts, returnee_facts
-from matcher.reintegration.kernel import ReintegrationKernel
+from matcher.reintegration.kernel import ReintegrationKernel, TopBothWays
 from matcher.reintegration.params import ReintegrationParams
 from matcher.reintegration.recognition_rules import RecognitionRules
 from matcher.reintegration.reference import ReintegrationOutcome, ReintegrationScorer
@@ -26,11 +26,12 @@ from matcher.reintegration.wage_floors import MinimumWageTable
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.screening import Note
 from matcher.rules.types import RulePack
+from matcher.scoring.explain import with_explanation
 from matcher.scoring.params import ScoringParams
-from matcher.scoring.publish import check_agreement, published, ranking_key
+from matcher.scoring.publish import by_id, check_agreement, published, ranked
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
-from matcher.text.messages import Lang, kind_label, render
+from matcher.text.messages import Lang, render
 from models.opportunity import Opportunity
 from models.reintegration_results import (
     OpportunityRefusal,
@@ -87,12 +88,8 @@ class ReintegrationRun:
         KeyError
             If either id is not in the run.
         """
-        returnee = next((r for r in self.returnees if r.id == returnee_id), None)
-        found = next((o for o in self.opportunities if o.id == opportunity_id), None)
-        if returnee is None:
-            raise KeyError(f"no returnee {returnee_id!r}")
-        if found is None:
-            raise KeyError(f"no opportunity {opportunity_id!r}")
+        returnee = by_id(self.returnees, returnee_id, lambda r: r.id, "returnee")
+        found = by_id(self.opportunities, opportunity_id, lambda o: o.id, "opportunity")
         return returnee, found, self.scorer.evaluate(returnee, found)
 
     def rank(
@@ -151,18 +148,8 @@ class ReintegrationRun:
             self.opportunities, k=top or None, include_ineligible=include_ineligible
         )
         if by_returnee:
-            for i, returnee in enumerate(self.returnees):
-                pairs = [
-                    self._checked(returnee, self.opportunities[j], bool(ok), float(score))
-                    for j, ok, score in zip(
-                        best.opportunities[i],
-                        best.opportunity_eligible[i],
-                        best.opportunity_score[i],
-                        strict=True,
-                    )
-                    if j >= 0
-                ]
-                yield from _ranked(pairs, other, top, include_ineligible, lang)
+            for i in range(len(self.returnees)):
+                yield from self.selected_for(best, i, top, include_ineligible, lang)
         else:
             for found, chosen in zip(self.opportunities, best.returnees, strict=True):
                 if chosen is None:
@@ -172,6 +159,39 @@ class ReintegrationRun:
                     for i, ok, score in zip(*chosen, strict=True)
                 ]
                 yield from _ranked(pairs, other, top, include_ineligible, lang)
+
+    def selected_for(
+        self, best: TopBothWays, row: int, top: int, include_ineligible: bool, lang: Lang
+    ) -> Iterator[ReintegrationResult]:
+        """The records of one returnee's opportunities the kernel selected.
+
+        Parameters
+        ----------
+        best : TopBothWays
+            From ``self.kernel.top(self.opportunities, ...)`` with at least ``top`` per
+            returnee (and ``include_ineligible`` when it is asked for here).
+        row : int
+            The returnee's position in ``self.returnees``.
+        top, include_ineligible, lang
+            As :meth:`rank` takes them.
+
+        Yields
+        ------
+        ReintegrationResult
+            By rank, each pair evaluated again by the reference.
+        """
+        returnee = self.returnees[row]
+        pairs = [
+            self._checked(returnee, self.opportunities[j], bool(ok), float(score))
+            for j, ok, score in zip(
+                best.opportunities[row],
+                best.opportunity_eligible[row],
+                best.opportunity_score[row],
+                strict=True,
+            )
+            if j >= 0
+        ]
+        yield from _ranked(pairs, lambda p: p[1].id, top, include_ineligible, lang)
 
     def _checked(
         self, returnee: ReturneeFacts, found: ScreenedOpportunity, eligible: bool, score: float
@@ -190,11 +210,8 @@ def _ranked(
     include_ineligible: bool,
     lang: Lang,
 ) -> Iterator[ReintegrationResult]:
-    kept = [p for p in pairs if include_ineligible or p[2].eligible]
-    kept.sort(key=lambda p: ranking_key(p[2].eligible, p[2].score, other(p)))
-    if top:
-        kept = kept[:top]
-    for rank, (returnee, found, outcome) in enumerate(kept, start=1):
+    order = ranked(pairs, lambda p: (p[2].eligible, p[2].score), other, top, include_ineligible)
+    for rank, (returnee, found, outcome) in order:
         yield result_record(returnee, found, outcome, rank, lang)
 
 
@@ -281,22 +298,8 @@ def explain_reintegration(
         f"({'; '.join(e.text() for e in r.evidence)})"
         for r in outcome.recognised
     ]
-    lines += [
-        f"{words['gap']} ({kind_label(g.kind, lang)}): {render(g.message, lang)}"
-        for g in outcome.gaps
-    ]
-    lines += [
-        f"{words['flag']} ({kind_label(f.kind, lang)}): {render(f.message, lang)}"
-        for f in outcome.flags
-    ]
-    if found.refused:
-        record["refused"] = [
-            {"kind": n.kind, "detail": render(n.message, lang), "source": n.source}
-            for n in found.refusals
-        ]
-        lines.insert(0, words["refused"])
-    record["explanation"] = lines
-    return record
+    refusals = found.refusals if found.refused else None
+    return with_explanation(record, lines, outcome.gaps, outcome.flags, refusals, words, lang)
 
 
 _WORDS: Mapping[Lang, Mapping[str, str]] = {

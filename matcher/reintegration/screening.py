@@ -145,8 +145,8 @@ def screen_opportunities(
         requirements = opportunity.requirements
         needs, refusals, flags = read_skill_needs(requirements, read)
         wage = check_opportunity_wage(opportunity, as_of, table=wages, rates=rates)
-        refusals = [Note(n.kind, n.message, n.source) for n in wage.refusals] + refusals
-        flags = [Note(n.kind, n.message, n.source) for n in wage.flags] + flags
+        refusals = [*wage.refusals, *refusals]
+        flags = [*wage.flags, *flags]
         flags.extend(discrimination_flags(requirements, legal))
         day = opportunity.start_date or as_of
         age = requirements.age

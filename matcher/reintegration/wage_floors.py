@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,8 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from matcher.reintegration.reading import DataFileError, Header, Node, decode, read_header
-from matcher.rules.reading import data_file
+from matcher.reintegration.reading import DataFileError, Header, Node, data_reader
+from matcher.rules.reading import DataLoader
 from models.regions import PROVINCES, Place, Province, Regency, find_province, find_regency
 
 __all__ = [
@@ -292,26 +291,7 @@ def _by_place(
     )
 
 
-def parse_minimum_wages(raw: object, origin: str) -> MinimumWageTable:
-    """Validate a decoded minimum-wage file and build the table.
-
-    Parameters
-    ----------
-    raw : object
-        The decoded JSON.
-    origin : str
-        The file name, for messages.
-
-    Returns
-    -------
-    MinimumWageTable
-
-    Raises
-    ------
-    MinimumWageError
-        On any problem, naming the file and the key.
-    """
-    top, header = read_header(raw, origin, MinimumWageError, SCHEMA)
+def _wages_table(top: Node, header: Header) -> MinimumWageTable:
     top.choice("country", ("ID",))
     currency = top.choice("currency", ("IDR",))
     per = top.choice("per", ("month",))
@@ -337,7 +317,6 @@ def parse_minimum_wages(raw: object, origin: str) -> MinimumWageTable:
     if missing:
         raise top.error("ump", f"no UMP for {', '.join(missing)}: every province needs one")
     umk = _by_place([_row(r, "UMK", currency, per) for r in top.nodes("umk")], "umk", top)
-    top.finish()
     return MinimumWageTable(
         header=header,
         currency=currency,
@@ -346,27 +325,18 @@ def parse_minimum_wages(raw: object, origin: str) -> MinimumWageTable:
         ump=ump,
         umk=umk,
         periods=MappingProxyType({p.per: p for p in periods}),
-        origin=origin,
+        origin=top.file,
     )
 
 
-def _read(text: str, origin: str) -> MinimumWageTable:
-    return parse_minimum_wages(decode(text, origin, MinimumWageError), origin)
-
-
-@functools.cache
-def _default_table() -> MinimumWageTable:
-    return _read(*data_file(None, _DATA_FILE))
+_default_table = DataLoader(_DATA_FILE, data_reader(MinimumWageError, SCHEMA, _wages_table))
 
 
 def load_minimum_wages(path: str | Path | None = None) -> MinimumWageTable:
-    """Load the shipped minimum-wage table, or a replacement file of the same shape.
-
-    ``path`` is a replacement JSON file; the shipped one (cached) when omitted
-    (:func:`matcher.rules.reading.data_file`). Raises ``MinimumWageError`` naming the file and the
-    key when the file is malformed.
-    """
-    return _default_table() if path is None else _read(*data_file(path, _DATA_FILE))
+    """The shipped minimum-wage table (kept once read), or a replacement file of the same
+    shape (:class:`matcher.rules.reading.DataLoader`); a malformed file raises
+    ``MinimumWageError`` naming the file and the key."""
+    return _default_table(path)
 
 
 def floor_in_force(

@@ -20,22 +20,14 @@ from matcher.rules.exchange_rates import (
     convert_currency,
     load_exchange_rates,
 )
+from matcher.rules.screening import Note
 from matcher.text.messages import Message
 from models.opportunity import Opportunity
 from models.vacancy import Wage
 
-__all__ = ["Note", "WageCheck", "check_opportunity_wage"]
+__all__ = ["WageCheck", "check_opportunity_wage"]
 
 _UNIT_ID = {"hour": "jam", "month": "bulan", "year": "tahun"}
-
-
-@dataclass(frozen=True)
-class Note:
-    """A refusal reason or a flag: kind, message (rendered per language) and source URL."""
-
-    kind: str
-    message: Message
-    source: str | None
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,11 @@ _TEXT = page_texts("matcher.reporting", "training")
 
 
 def training_report(
-    run: PlanRun, workers: Sequence[Worker], *, time_limit: float = 30.0
+    run: PlanRun,
+    workers: Sequence[Worker],
+    *,
+    time_limit: float = 30.0,
+    trainers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report's figures, as plain data (the HTML page renders them).
 
@@ -59,6 +63,8 @@ def training_report(
         The raw worker records of the run, in the same order (for the fairness section).
     time_limit : float
         Seconds shared by the shadow-price re-solves.
+    trainers : dict, optional
+        :func:`matcher.training.trainers.trainers_document`: shown as its own section.
 
     Returns
     -------
@@ -97,6 +103,7 @@ def training_report(
         "shadow": _shadow_prices(run, time_limit),
         "one_away": _one_away(run),
         "fairness": _fairness(run, workers),
+        "trainers": trainers,
     }
 
 
@@ -250,7 +257,13 @@ def render_training_report(report: dict[str, Any], *, lang: Language = "en") -> 
 
 
 def training_report_html(
-    run: PlanRun, workers: Sequence[Worker], *, lang: Language = "en", time_limit: float = 30.0
+    run: PlanRun,
+    workers: Sequence[Worker],
+    *,
+    lang: Language = "en",
+    time_limit: float = 30.0,
+    trainers: dict[str, Any] | None = None,
 ) -> str:
     """:func:`training_report` rendered by :func:`render_training_report`."""
-    return render_training_report(training_report(run, workers, time_limit=time_limit), lang=lang)
+    report = training_report(run, workers, time_limit=time_limit, trainers=trainers)
+    return render_training_report(report, lang=lang)

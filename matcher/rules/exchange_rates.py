@@ -11,7 +11,6 @@ and its date shown.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from matcher.rules.reading import data_file
+from matcher.rules.reading import DataLoader
 from models.iso_codes import CURRENCIES
 
 __all__ = [
@@ -161,19 +160,14 @@ def _table(text: str, origin: str) -> ExchangeRateTable:
     return ExchangeRateTable(tuple(snapshots), origin)
 
 
-@functools.cache
-def _default_table() -> ExchangeRateTable:
-    return _table(*data_file(None, _DATA_FILE))
+_default_table = DataLoader(_DATA_FILE, _table)
 
 
 def load_exchange_rates(path: str | Path | None = None) -> ExchangeRateTable:
-    """Load the shipped rate table, or an operator's replacement file of the same shape.
-
-    ``path`` is a replacement JSON file; the shipped one (cached) when omitted
-    (:func:`matcher.rules.reading.data_file`). Raises ``ExchangeRateError`` naming the file and the
-    key when the file is malformed.
-    """
-    return _default_table() if path is None else _table(*data_file(path, _DATA_FILE))
+    """The shipped rate table (kept once read), or an operator's replacement file of the
+    same shape (:class:`matcher.rules.reading.DataLoader`); a malformed file raises
+    ``ExchangeRateError`` naming the file and the key."""
+    return _default_table(path)
 
 
 def convert_currency(

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 from models.iso_codes import COUNTRIES, CURRENCIES
 
-__all__ = ["DataFileError", "Node", "data_file", "decode", "show"]
+__all__ = ["DataFileError", "DataLoader", "Node", "data_file", "decode", "show"]
+
+_T = TypeVar("_T")
 
 
 class DataFileError(ValueError):
@@ -51,6 +54,32 @@ def data_file(path: str | Path | None, name: str) -> tuple[str, str]:
         text = (resources.files("matcher") / "data" / name).read_text(encoding="utf-8")
         return text, f"matcher/data/{name}"
     return Path(path).read_text(encoding="utf-8"), str(path)
+
+
+class DataLoader(Generic[_T]):
+    """Loads one kind of data file: the shipped ``matcher/data/name`` (read once and kept)
+    or an operator's replacement file of the same shape (read every time).
+
+    Parameters
+    ----------
+    name : str
+        The shipped file's name in matcher/data.
+    read : callable
+        (text, file name for messages) -> the validated table; raises naming the file.
+    """
+
+    def __init__(self, name: str, read: Callable[[str, str], _T]) -> None:
+        self._name = name
+        self._read = read
+        self._shipped: _T | None = None
+
+    def __call__(self, path: str | Path | None = None) -> _T:
+        """The table of ``path``, or the shipped one when None (:func:`data_file`)."""
+        if path is not None:
+            return self._read(*data_file(path, self._name))
+        if self._shipped is None:
+            self._shipped = self._read(*data_file(None, self._name))
+        return self._shipped
 
 
 def decode(text: str, file: str, error: type[DataFileError]) -> object:

@@ -8,15 +8,17 @@ every worker of its pool, a server its live pool.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from matcher.rules.screening import ScreenedVacancy
+from matcher.rules.screening import Note, ScreenedVacancy
 from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.matching import MatchRun, result_record
 from matcher.scoring.reference import PairOutcome
+from matcher.scoring.reference.results import Gap
 from matcher.text.messages import Lang, kind_label, render
 
-__all__ = ["explain_pair", "explanation"]
+__all__ = ["explain_pair", "explanation", "with_explanation"]
 
 
 def explain_pair(
@@ -44,18 +46,51 @@ def explain_pair(
     lines = [
         f"{words['component'][name]}: {value:.2f}" for name, value in outcome.components.items()
     ]
-    lines += [
-        f"{words['gap']} ({kind_label(g.kind, lang)}): {render(g.message, lang)}"
-        for g in outcome.gaps
+    refusals = screened.refusals if screened.refused else None
+    return with_explanation(record, lines, outcome.gaps, outcome.flags, refusals, words, lang)
+
+
+def with_explanation(
+    record: dict[str, Any],
+    lines: list[str],
+    gaps: Sequence[Gap],
+    flags: Sequence[Note],
+    refusals: Sequence[Note] | None,
+    words: Mapping[str, Any],
+    lang: Lang,
+) -> dict[str, Any]:
+    """Finish an explained record: its ``explanation`` and, when refused, ``refused``.
+
+    Parameters
+    ----------
+    record : dict
+        The pair's record; changed in place and returned.
+    lines : list of str
+        The lines before the gaps (the score components, and what the caller adds).
+    gaps, flags : sequences of Gap and Note
+        The pair's, each one line after ``lines``.
+    refusals : sequence of Note or None
+        The refusal reasons when the job order (or opportunity) is refused, else None:
+        written as ``refused`` and announced by ``words["refused"]`` as the first line.
+    words : mapping
+        ``gap``, ``flag`` and ``refused`` in ``lang``.
+    lang : {"en", "id"}
+
+    Returns
+    -------
+    dict
+        ``record``.
+    """
+    lines = lines + [
+        f"{words['gap']} ({kind_label(g.kind, lang)}): {render(g.message, lang)}" for g in gaps
     ]
     lines += [
-        f"{words['flag']} ({kind_label(f.kind, lang)}): {render(f.message, lang)}"
-        for f in outcome.flags
+        f"{words['flag']} ({kind_label(f.kind, lang)}): {render(f.message, lang)}" for f in flags
     ]
-    if screened.refused:
+    if refusals is not None:
         record["refused"] = [
             {"kind": n.kind, "detail": render(n.message, lang), "source": n.source}
-            for n in screened.refusals
+            for n in refusals
         ]
         lines.insert(0, words["refused"])
     record["explanation"] = lines

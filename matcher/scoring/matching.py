@@ -22,7 +22,7 @@ from matcher.scoring.encoding import encode_pool
 from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
-from matcher.scoring.publish import check_agreement, published, ranking_key
+from matcher.scoring.publish import by_id, check_agreement, published, ranked
 from matcher.scoring.reference import PairOutcome, Scorer
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
@@ -75,12 +75,8 @@ class MatchRun:
         KeyError
             If either id is not in the run.
         """
-        worker = next((w for w in self.workers if w.id == worker_id), None)
-        screened = next((v for v in self.vacancies if v.vacancy.id == vacancy_id), None)
-        if worker is None:
-            raise KeyError(f"no worker {worker_id!r}")
-        if screened is None:
-            raise KeyError(f"no job order {vacancy_id!r}")
+        worker = by_id(self.workers, worker_id, lambda w: w.id, "worker")
+        screened = by_id(self.vacancies, vacancy_id, lambda v: v.vacancy.id, "job order")
         return worker, screened, self.scorer.evaluate(worker, screened)
 
     def rank(
@@ -177,11 +173,10 @@ class MatchRun:
         include_ineligible: bool,
         lang: Lang,
     ) -> Iterator[MatchResult]:
-        kept = [p for p in pairs if include_ineligible or p[2].eligible]
-        kept.sort(key=lambda p: ranking_key(p[2].eligible, p[2].score, other_id(p)))
-        if top:
-            kept = kept[:top]
-        for rank, (worker, screened, outcome) in enumerate(kept, start=1):
+        order = ranked(
+            pairs, lambda p: (p[2].eligible, p[2].score), other_id, top, include_ineligible
+        )
+        for rank, (worker, screened, outcome) in order:
             yield result_record(worker, screened, outcome, rank, lang)
 
 

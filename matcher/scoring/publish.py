@@ -11,7 +11,8 @@ of the check that the kernel and the reference agree on a pair (:func:`check_agr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -20,14 +21,18 @@ from matcher.arrays import Bools, Floats, Ints
 __all__ = [
     "DECIMALS",
     "SCALE",
+    "by_id",
     "check_agreement",
     "eligible_below",
     "id_rank",
     "published",
     "published_scores",
+    "ranked",
     "ranking_key",
     "ranking_keys",
 ]
+
+_P = TypeVar("_P")
 
 DECIMALS = 4
 """Decimals of a published score."""
@@ -80,6 +85,51 @@ def published_scores(score: Floats) -> Ints:
 def ranking_key(eligible: bool, score: float, other_id: str) -> tuple[bool, float, str]:
     """The docs/format.md ranking key of one pair (ascending sorts best first)."""
     return (not eligible, -published(score), other_id)
+
+
+def ranked(
+    pairs: Iterable[_P],
+    outcome: Callable[[_P], tuple[bool, float]],
+    other_id: Callable[[_P], str],
+    top: int,
+    include_ineligible: bool,
+) -> Iterator[tuple[int, _P]]:
+    """Evaluated pairs of one side in ranking order, with their rank (1-based).
+
+    Parameters
+    ----------
+    pairs : iterable
+        The pairs of one worker (returnee) or one job order (opportunity).
+    outcome : callable
+        A pair's (eligible, score).
+    other_id : callable
+        The id of the pair's other side, the tie-break.
+    top : int
+        How many to keep; 0 keeps all.
+    include_ineligible : bool
+        Keep ineligible pairs too (they rank after every eligible one).
+
+    Yields
+    ------
+    tuple of (int, pair)
+    """
+    kept = [p for p in pairs if include_ineligible or outcome(p)[0]]
+    kept.sort(key=lambda p: ranking_key(*outcome(p), other_id(p)))
+    yield from enumerate(kept[:top] if top else kept, start=1)
+
+
+def by_id(items: Iterable[_P], wanted: str, item_id: Callable[[_P], str], what: str) -> _P:
+    """The first of ``items`` whose id is ``wanted``.
+
+    Raises
+    ------
+    KeyError
+        ``"no {what} {wanted!r}"`` when there is none.
+    """
+    found = next((item for item in items if item_id(item) == wanted), None)
+    if found is None:
+        raise KeyError(f"no {what} {wanted!r}")
+    return found
 
 
 def id_rank(ids: Sequence[str]) -> Ints:

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.routers.reintegration import BOOK_DEPTH
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, Api, PoolData, sqlite_settings
 from tests.paths import SAMPLE
@@ -129,6 +130,30 @@ def test_a_returnees_opportunities_and_tenancy(reint: Api) -> None:
     assert (
         client.get(f"/returnees/{mine}/opportunities", headers=keys["auditor"]).status_code == 403
     )
+
+
+def test_kept_answers_are_fresh_ones_and_follow_writes(reint: Api) -> None:
+    # The first k are answered from the kept book, a k above its depth is ranked afresh:
+    # the same records. An upload of opportunities or a changed returnee is seen at once.
+    client, keys = reint.client, reint.keys
+    mine = RETURNEES[6]["id"]
+    url = f"/returnees/{mine}/opportunities?as_of={AS_OF}"
+    kept = client.get(f"{url}&k=3", headers=keys["a"]).json()["results"]
+    fresh = client.get(f"{url}&k={BOOK_DEPTH + 1}", headers=keys["a"]).json()["results"]
+    assert kept
+    assert kept == fresh[:3]
+    best = next(o for o in OPPORTUNITIES if o["id"] == kept[0]["opportunity_id"])
+    twin = {**best, "id": "AAA-TWIN"}  # the same offer, first by id among equals
+    assert client.post("/opportunities", json=[twin], headers=keys["a"]).status_code == 200
+    after = client.get(f"{url}&k=3", headers=keys["a"]).json()["results"]
+    assert after[0]["opportunity_id"] == "AAA-TWIN"
+    assert after[0]["score"] == kept[0]["score"]
+    moved = {**RETURNEES[6], "agency_id": AGENCY_A, "reintegration": {"interests": ["trainer"]}}
+    response = client.put(f"/workers/{mine}", json=moved, headers=keys["officer"])
+    assert response.status_code == 200, response.text
+    for record in client.get(f"{url}&k=3", headers=keys["a"]).json()["results"]:
+        found = next(o for o in [*OPPORTUNITIES, twin] if o["id"] == record["opportunity_id"])
+        assert found["kind"] == "trainer_post"
 
 
 def test_an_opportunitys_candidates_are_the_callers_returnees(reint: Api) -> None:

@@ -7,17 +7,23 @@ opportunities of every kind (skills with levels and certification, languages, mo
 abroad in listed countries, capital, an ISCO experience target, locations by regency or
 province alone). For every pair the kernel's eligibility, set of gaps, proximity tier and
 score must be the reference's (the score bit for bit), and a run must give the same
-records with the kernel selecting as with the reference alone, both ways.
+records with the kernel selecting as with the reference alone, both ways; a book of every
+returnee's best opportunities answers each returnee as the run ranks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matcher.reintegration import kernel as kernel_module
+from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.kernel import ReintegrationKernel
 from matcher.reintegration.proximity import PROXIMITY_TIERS
 from matcher.reintegration.reference import ReintegrationScorer
@@ -27,6 +33,7 @@ from models.returnee import INTERESTS, RELOCATE_SCOPES
 from models.worker import Returnee
 
 AS_OF = dt.date(2026, 3, 1)
+ROOT = Path(__file__).resolve().parents[3]
 PLACES = (
     {"province": "Jawa Tengah", "regency": "Kabupaten Kendal"},
     {"province": "Jawa Tengah", "regency": "Kabupaten Batang"},
@@ -203,3 +210,56 @@ def test_run_with_kernel_equals_reference_alone(
             r.model_dump() for r in run.rank(direction, top, include_ineligible, use_kernel=False)
         ]
         assert fast == slow
+
+
+@SETTINGS
+@given(pools(), st.sampled_from((1, 2, None)), st.booleans())
+def test_top_reducing_after_every_opportunity_equals_one_reduction(
+    pool: tuple[list[Returnee], list[Opportunity]], k: int | None, include_ineligible: bool
+) -> None:
+    # The pairs held are reduced to each returnee's best once memory says so, and later
+    # arrivals are cut at each returnee's k-th best key: forcing a reduction after every
+    # opportunity must select exactly what one final reduction does.
+    people, offers = pool
+    run = prepare_reintegration(people, offers, AS_OF)
+    once = run.kernel.top(run.opportunities, k=k, include_ineligible=include_ineligible)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kernel_module, "HELD_PER_ROW", 0)
+        patch.setattr(kernel_module, "HELD_MIN", 0)
+        often = ReintegrationKernel(run.returnees, run.params).top(
+            run.opportunities, k=k, include_ineligible=include_ineligible
+        )
+    assert np.array_equal(once.opportunities, often.opportunities)
+    assert np.array_equal(once.opportunity_eligible, often.opportunity_eligible)
+    assert np.array_equal(once.opportunity_score, often.opportunity_score, equal_nan=True)
+
+
+@SETTINGS
+@given(pools(), st.integers(1, 3), st.integers(0, 2), st.sampled_from(("en", "id")))
+def test_book_answers_each_returnee_as_the_run_ranks(
+    pool: tuple[list[Returnee], list[Opportunity]], depth: int, less: int, lang: str
+) -> None:
+    people, offers = pool
+    run = prepare_reintegration(people, offers, AS_OF)
+    book = OpportunityBook.build(run, depth)
+    k = max(1, depth - less)
+    ranked = [r.model_dump() for r in run.rank("returnees", k, lang=lang)]  # type: ignore[arg-type]
+    for returnee in run.returnees:
+        answer = book.opportunities_for(returnee.id, k, lang)  # type: ignore[arg-type]
+        assert answer is not None
+        assert [r.model_dump() for r in answer] == [
+            r for r in ranked if r["worker_id"] == returnee.id
+        ]
+    assert book.opportunities_for("no such returnee", k) is None
+    assert book.opportunities_for(run.returnees[0].id, depth + 1) is None
+
+
+def test_book_refuses_a_depth_below_one_and_shared_ids() -> None:
+    lines = (ROOT / "data" / "sample" / "returnees.jsonl").read_text("utf-8").splitlines()
+    people = [Returnee.model_validate_json(line) for line in lines[:2]]
+    run = prepare_reintegration(people, [], AS_OF)
+    with pytest.raises(ValueError, match="k must be"):
+        OpportunityBook.build(run, 0)
+    twice = prepare_reintegration([people[0], people[0]], [], AS_OF)
+    with pytest.raises(ValueError, match="unique"):
+        OpportunityBook.build(twice, 1)
