@@ -11,6 +11,7 @@ a worker to the wrong job, *unknown* only asks an officer to look.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,7 @@ __all__ = [
     "SkillRelation",
     "SkillTaxonomy",
     "default_skill_normalizer",
+    "label_names",
     "load_taxonomy",
     "read_esco_labels",
     "taxonomy_from_data",
@@ -499,8 +501,12 @@ class SkillNormalizer:
             specificity={cid: len(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
             ancestors={cid: frozenset(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
             workers=workers,
-            # ESCO's labels (European Commission, ESCO v1.1.1) yield to the curated names.
-            secondary={cid: taxonomy.esco_names(cid) for cid in taxonomy.concepts},
+            # The short names inside the labels and ESCO's labels (European Commission, ESCO
+            # v1.1.1) yield to the curated names.
+            secondary={
+                cid: (*label_names(c.label_en), *label_names(c.label_id), *taxonomy.esco_names(cid))
+                for cid, c in taxonomy.concepts.items()
+            },
             families={cid: c.family for cid, c in taxonomy.concepts.items()},
         )
 
@@ -533,6 +539,44 @@ class SkillNormalizer:
 
     def _hit(self, hit: Hit) -> ConceptHit:
         return ConceptHit(self.taxonomy[hit.target], hit.score)
+
+
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+
+
+def label_names(label: str) -> tuple[str, ...]:
+    """The names a concept's label holds beside the label itself.
+
+    A label states a skill and adds asides: alternatives after " / " and glosses in
+    parentheses ("tempa palu (drop forging)", "pembuatan mebel / furnitur"). The label
+    without its parentheses, each of its " / " alternatives, and each gloss of two or more
+    words are names; a one-word gloss ("(per)", "(IQC)", "(hammer)") is too short to name
+    the skill on its own.
+
+    Parameters
+    ----------
+    label : str
+        ``label_en`` or ``label_id`` of a concept.
+
+    Returns
+    -------
+    tuple[str, ...]
+        The names, each once, without the label itself.
+
+    Examples
+    --------
+    >>> label_names("barrel (tumbling) finishing")
+    ('barrel finishing',)
+    >>> label_names("gear cutting (hobbing, gear shaping)")
+    ('gear cutting', 'gear shaping')
+    """
+    bare = " ".join(_PARENTHESIS.sub(" ", label).split())
+    glosses = [g for inner in _PARENTHESIS.findall(label) for g in re.split(r"[,;/]", inner)]
+    names = [
+        *(" ".join(part.split()) for part in (bare, *bare.split(" / "))),
+        *(" ".join(g.split()) for g in glosses if len(g.split()) > 1),
+    ]
+    return tuple(n for n in dict.fromkeys(names) if n and n != label and " / " not in n)
 
 
 @lru_cache(maxsize=1)

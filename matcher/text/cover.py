@@ -145,6 +145,9 @@ class SegmentCover:
                 # pipa"); a word nobody knows may change what the text is about, and so may
                 # one that is only near a known word ("wajah" is not "wajan").
                 known = reading is not None and reading.similarity == 1.0
+                # Beside a generic role a known word is what the text is about: "pembuatan
+                # sekrup" names screw making, which "pembuatan" alone cannot say.
+                known &= head not in self.index.rules.generic_concepts
                 weight += len(word) * (_KNOWN_WEIGHT if known else 1.0)
                 contradicted |= foreign
         # A word of another sense left over contradicts the reading: "meat grinder operator"
