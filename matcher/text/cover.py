@@ -10,7 +10,7 @@ fuzzy fallback (:mod:`matcher.text.fuzzy`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -84,6 +84,7 @@ class SegmentCover:
         self._families = dict(families or {})
         self._word_families: dict[str, set[str]] = defaultdict(set)
         self._word_targets: dict[str, set[str]] = defaultdict(set)
+        names_with: Counter[tuple[str, str]] = Counter()
         for entry in index.entries:
             # The curated names only: ESCO's long labels use many words in passing.
             family = None if entry.secondary else self._families.get(entry.target or "")
@@ -91,8 +92,12 @@ class SegmentCover:
                 for word in entry.tokens:
                     self._word_families[word].add(family)
             if entry.target is not None and not entry.secondary:
-                for word in entry.tokens:
+                for word in set(entry.tokens):
                     self._word_targets[word].add(entry.target)
+                    names_with[word, entry.target] += 1
+        # A target's own words: those at least two of its names use ("bodi" in "perbaikan
+        # bodi" and "car body repair"), not a word one label uses in passing.
+        self._own_words = {pair for pair, count in names_with.items() if count > 1}
 
     def read(
         self, words: list[str], resolved: Mapping[str, Word | None]
@@ -141,6 +146,9 @@ class SegmentCover:
                     i in modifiers
                     or i in taken  # a shared name or a generic role: read, proves nothing
                     or i in shadowed
+                    # A word of the head's own names says nothing new ("ketok magic bodi
+                    # mobil": "bodi" and "mobil" are words of body-repair names).
+                    or (reading is not None and self._owns(reading, head))
                 )
             ):
                 continue
@@ -210,6 +218,10 @@ class SegmentCover:
         seen = self._word_families.get(reading.forms[0], set())
         senses = self.index.rules.sense_families
         return bool(seen) and seen <= senses and family not in seen
+
+    def _owns(self, reading: Word, head: str | None) -> bool:
+        """Whether the word (as written, or a known form) is one of the head's own words."""
+        return head is not None and any((f, head) in self._own_words for f in reading.forms)
 
     def _narrows(self, reading: Word, head: str | None) -> bool:
         """Whether the word belongs only to names of concepts narrower than the head."""

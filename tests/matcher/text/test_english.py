@@ -149,3 +149,40 @@ def test_a_generic_role_yields_to_a_known_word_beside_it() -> None:
     assert _read(lexicon, "produksi") == ["production-work"]
     # "pembuatan" is "produksi" (glossary); "sekrup" says what is made: not general production.
     assert _read(lexicon, "pembuatan sekrup") != ["production-work"]
+
+
+def test_a_lone_word_before_a_separator_shares_the_rest_of_the_next_part() -> None:
+    names = {
+        "electrical-maintenance": ["electrical maintenance"],
+        "mechanical-maintenance": ["mechanical maintenance"],
+        "welding": ["welding"],
+        "flame-cutting": ["cutting", "welding cutting"],
+    }
+    lexicon = Lexicon(names, [], text_rules(), 0.7)
+    assert _read(lexicon, "electrical & mechanical maintenance") == [
+        "electrical-maintenance",
+        "mechanical-maintenance",
+    ]
+    # Two one-word parts are two skills; the lone word after shares the one before.
+    assert _read(lexicon, "welding and cutting") == ["welding", "flame-cutting"]
+
+
+def test_a_word_only_narrower_concepts_use_defers_the_broader_reading() -> None:
+    names = {
+        "assembly": ["assembly", "perakitan"],
+        "seat-assembly": ["seat cover assembly"],
+        "auto-body": ["ketok magic", "body repair", "car body repair"],
+    }
+    lexicon = Lexicon(
+        names,
+        [],
+        text_rules(),
+        0.7,
+        ancestors={"seat-assembly": frozenset({"assembly"})},
+    )
+    assert _read(lexicon, "perakitan") == ["assembly"]
+    # "seat" is a word of a narrower concept's names only: not read as plain assembly.
+    assert _read(lexicon, "perakitan seat") == []
+    assert _read(lexicon, "perakitan seat cover") == ["seat-assembly"]
+    # Words the concept's own names use twice say nothing new.
+    assert _read(lexicon, "ketok magic bodi mobil") == ["auto-body"]
