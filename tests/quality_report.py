@@ -7,8 +7,10 @@ The skill-taxonomy measures of issue 19 live here too, so that the tests and a m
 at the shell compute them the same way:
 
 - :func:`messy_holdout` -- accuracy on ``tests/data/skill_messy_holdout.tsv``, strings in five
-  languages written before the alias lists were read, and the pairs of distinct skills it
-  merges (a string labelled with one concept read as another);
+  languages written before the alias lists were read, the pairs of distinct skills it
+  merges (a string labelled with one concept read as another), and how many of the strings
+  that equal a name withheld from the taxonomy (``withheld_aliases.tsv``) the general rules
+  read right;
 - :func:`esco_label_recall` -- per concept linked to ESCO (exact or narrower), the share of
   its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
@@ -32,6 +34,7 @@ _LINES: list[str] = []
 ROOT = Path(__file__).resolve().parents[1]
 MESSY = ROOT / "tests" / "data" / "skill_messy_holdout.tsv"
 OUTSIDE = ROOT / "tests" / "data" / "esco_outside.tsv"
+WITHHELD = ROOT / "tests" / "data" / "withheld_aliases.tsv"
 LINKED = ROOT / "matcher" / "data" / "esco_linked.tsv"
 
 
@@ -54,6 +57,10 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(lines, delimiter="\t")
 
 
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
 def _ids(cell: str) -> set[str]:
     return {c for c in cell.split("|") if c}
 
@@ -73,6 +80,7 @@ class Holdout:
     by_language: dict[str, tuple[int, int]]  # language -> (right, rows)
     merged: dict[tuple[str, str], int]  # (concept labelled, other concept read) -> strings
     broader: frozenset[tuple[str, str]]  # the merged pairs where the one read is an ancestor
+    withheld: tuple[int, int]  # rows equal to a withheld name: (read right, rows)
 
     @property
     def right(self) -> float:
@@ -89,7 +97,9 @@ class Holdout:
             f"{self.negatives} unknown: "
             f"{self.false_positive / self.negatives:.1%} given a concept; "
             f"{len(self.merged)} pairs of distinct skills merged "
-            f"({len(self.broader)} of them read as a broader concept of the one labelled)"
+            f"({len(self.broader)} of them read as a broader concept of the one labelled); "
+            f"{self.withheld[1]} strings equal a withheld name, {self.withheld[0]} of them "
+            f"read right (by general rules: no name copies them)"
         )
 
 
@@ -112,9 +122,14 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
     correct = wrong = negatives = false_positive = 0
     by_language: dict[str, list[int]] = {}
     merged: dict[tuple[str, str], int] = {}
+    withheld = {_fold(r["name"]) for r in _rows(WITHHELD)}
+    held_right = held_rows = 0
     for row, match in zip(rows, matches, strict=True):
         expected = {resolve(c) for c in _ids(row["expected"])}
         got = {hit.concept.id for hit in match.concepts}
+        if _fold(row["text"]) in withheld:
+            held_rows += 1
+            held_right += got == expected
         tally = by_language.setdefault(row["lang"], [0, 0])
         tally[1] += 1
         if not expected:
@@ -137,6 +152,7 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
         {lang: (right, n) for lang, (right, n) in by_language.items()},
         merged,
         frozenset(p for p in merged if p[1] in normalizer.taxonomy.ancestors(p[0])),
+        (held_right, held_rows),
     )
 
 

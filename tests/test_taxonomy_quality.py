@@ -3,11 +3,13 @@
 The issue's targets: >= 97 % right on the held-out strings with no two distinct skills
 merged, >= 95 % of the ESCO labels of linked concepts read as their concept, <= 3 % of
 outside labels given a concept. The ESCO and outside targets are asserted. The held-out
-target is not reached (82.6 % right, 2.6 % of labelled strings read as another concept
-in taxonomy 2026.12.1): ``test_messy_holdout_target`` states it as a strict expected
-failure, so the day it holds the suite says so, and ``test_messy_holdout`` guards today's
-figures against a regression. The held-out strings were written independently of the
-aliases and are never a source of aliases (``withheld_aliases.tsv``).
+target is not reached (91.2 % right, 1.3 % of labelled strings read as another concept,
+11 pairs of skills merged in taxonomy 2026.12.2; 82.6 % in 2026.12.1):
+``test_messy_holdout_target`` states it as a strict expected failure, so the day it holds
+the suite says so, and ``test_messy_holdout`` guards today's figures against a regression.
+The held-out strings were written independently of the aliases and are never a source of
+aliases (``withheld_aliases.tsv``); 150 of them equal a withheld name, so while they stay
+withheld at most 1177 - 150 + (those the general rules read right) strings can be right.
 """
 
 from __future__ import annotations
@@ -33,12 +35,12 @@ def test_messy_holdout(quality_report: list[str]) -> None:
     quality_report.append(f"messy held-out set ({MESSY.name}): {result.report()}")
     assert result.rows >= 600
     assert set(result.by_language) >= {"id", "en", "ms", "ja", "ko"}
-    assert result.right >= 0.82, result.report()
-    assert result.wrong / result.labelled <= 0.03, result.report()
+    assert result.right >= 0.90, result.report()
+    assert result.wrong / result.labelled <= 0.02, result.report()
     assert result.false_positive / result.negatives <= 0.05, result.report()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19 target not reached yet (82.6 % in 2026.12.1)")
+@pytest.mark.xfail(strict=True, reason="issue 19 target not reached yet (91.2 % in 2026.12.2)")
 def test_messy_holdout_target() -> None:
     result = messy_holdout(default_skill_normalizer())
     assert result.right >= 0.97, result.report()

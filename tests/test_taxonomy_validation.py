@@ -130,3 +130,10 @@ def test_bundled_redirects_resolve() -> None:
     for old, new in taxonomy.redirects.items():
         assert old not in taxonomy.concepts
         assert new in taxonomy.concepts
+
+
+def test_empty_esco_label_id(raw: dict[str, Any]) -> None:
+    link = next(link for c in raw["concepts"] for link in c.get("esco", ()))
+    link["label_id"] = " "
+    with pytest.raises(ValueError, match=r"esco http://data\.europa\.eu/esco/skill/.*: empty"):
+        taxonomy_from_data(raw)

@@ -11,6 +11,7 @@ a worker to the wrong job, *unknown* only asks an officer to look.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,7 @@ __all__ = [
     "SkillRelation",
     "SkillTaxonomy",
     "default_skill_normalizer",
+    "label_names",
     "load_taxonomy",
     "read_esco_labels",
     "taxonomy_from_data",
@@ -63,10 +65,15 @@ class EscoLink:
         ESCO skill URI (``http://data.europa.eu/esco/skill/<uuid>``).
     match : EscoMatch
         ``exact``, ``broader`` or ``narrower``.
+    label_id : str or None
+        The Indonesian label written for the ESCO skill (ESCO has English labels only);
+        None for an ``exact`` link, whose skill the concept's ``label_id`` names
+        (:meth:`SkillTaxonomy.esco_label_id`).
     """
 
     uri: str
     match: EscoMatch
+    label_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,9 +138,10 @@ class SkillTaxonomy:
     ValueError
         Naming the concept and field at fault: a duplicate id, an unknown parent or a cycle
         of parents, an ISCO code that is not an ISCO-08 unit group, one name given to two
-        concepts in the same language, an ESCO link of unknown kind or an ESCO skill claimed
-        by two concepts, an ambiguous term naming an unknown concept, or a redirect that is
-        a current id, leads to an unknown id or to another redirect.
+        concepts in the same language, an ESCO link of unknown kind or with an empty
+        Indonesian label, an ESCO skill claimed by two concepts, an ambiguous term naming an
+        unknown concept, or a redirect that is a current id, leads to an unknown id or to
+        another redirect.
     """
 
     def __init__(
@@ -191,6 +199,26 @@ class SkillTaxonomy:
             for label in self.esco_labels.get(link.uri, ())
         )
         return tuple(dict.fromkeys(labels))
+
+    def esco_label_id(self, concept_id: str, link: EscoLink) -> str | None:
+        """The Indonesian label of a linked ESCO skill: the one written for the link, else
+        for an ``exact`` link the concept's own (the same skill).
+
+        Parameters
+        ----------
+        concept_id : str
+            A concept id of this taxonomy.
+        link : EscoLink
+            One of its links.
+
+        Returns
+        -------
+        str or None
+            None for a ``narrower`` or ``broader`` link with no label written yet.
+        """
+        if link.label_id is not None:
+            return link.label_id
+        return self[concept_id].label_id if link.match == "exact" else None
 
     def resolve(self, concept_id: str) -> str:
         """The current id of ``concept_id``: itself, or the concept a retired id redirects to.
@@ -300,6 +328,8 @@ def _validate(taxonomy: SkillTaxonomy) -> None:
         for link in concept.esco:
             if link.match not in get_args(EscoMatch):
                 raise ValueError(f"skill taxonomy: {cid!r}: esco match {link.match!r} unknown")
+            if link.label_id is not None and not link.label_id.strip():
+                raise ValueError(f"skill taxonomy: {cid!r}: esco {link.uri}: empty label_id")
             if link.match != "broader":
                 other = claimed.setdefault(link.uri, cid)
                 if other != cid:
@@ -327,7 +357,10 @@ def _concept(raw: Mapping[str, Any]) -> Concept:
         parent=raw.get("parent"),
         family=raw["family"],
         isco=tuple(raw["isco"]),
-        esco=tuple(EscoLink(link["uri"], link["match"]) for link in raw.get("esco", ())),
+        esco=tuple(
+            EscoLink(link["uri"], link["match"], link.get("label_id"))
+            for link in raw.get("esco", ())
+        ),
         aliases={lang: tuple(names) for lang, names in raw["aliases"].items()},
     )
 
@@ -499,8 +532,12 @@ class SkillNormalizer:
             specificity={cid: len(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
             ancestors={cid: frozenset(taxonomy.ancestors(cid)) for cid in taxonomy.concepts},
             workers=workers,
-            # ESCO's labels (European Commission, ESCO v1.1.1) yield to the curated names.
-            secondary={cid: taxonomy.esco_names(cid) for cid in taxonomy.concepts},
+            # The short names inside the labels and ESCO's labels (European Commission, ESCO
+            # v1.1.1) yield to the curated names.
+            secondary={
+                cid: (*label_names(c.label_en), *label_names(c.label_id), *taxonomy.esco_names(cid))
+                for cid, c in taxonomy.concepts.items()
+            },
             families={cid: c.family for cid, c in taxonomy.concepts.items()},
         )
 
@@ -533,6 +570,44 @@ class SkillNormalizer:
 
     def _hit(self, hit: Hit) -> ConceptHit:
         return ConceptHit(self.taxonomy[hit.target], hit.score)
+
+
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+
+
+def label_names(label: str) -> tuple[str, ...]:
+    """The names a concept's label holds beside the label itself.
+
+    A label states a skill and adds asides: alternatives after " / " and glosses in
+    parentheses ("tempa palu (drop forging)", "pembuatan mebel / furnitur"). The label
+    without its parentheses, each of its " / " alternatives, and each gloss of two or more
+    words are names; a one-word gloss ("(per)", "(IQC)", "(hammer)") is too short to name
+    the skill on its own.
+
+    Parameters
+    ----------
+    label : str
+        ``label_en`` or ``label_id`` of a concept.
+
+    Returns
+    -------
+    tuple[str, ...]
+        The names, each once, without the label itself.
+
+    Examples
+    --------
+    >>> label_names("barrel (tumbling) finishing")
+    ('barrel finishing',)
+    >>> label_names("gear cutting (hobbing, gear shaping)")
+    ('gear cutting', 'gear shaping')
+    """
+    bare = " ".join(_PARENTHESIS.sub(" ", label).split())
+    glosses = [g for inner in _PARENTHESIS.findall(label) for g in re.split(r"[,;/]", inner)]
+    names = [
+        *(" ".join(part.split()) for part in (bare, *bare.split(" / "))),
+        *(" ".join(g.split()) for g in glosses if len(g.split()) > 1),
+    ]
+    return tuple(n for n in dict.fromkeys(names) if n and n != label and " / " not in n)
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ fuzzy fallback (:mod:`matcher.text.fuzzy`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -83,12 +83,21 @@ class SegmentCover:
         self._ancestors = ancestors
         self._families = dict(families or {})
         self._word_families: dict[str, set[str]] = defaultdict(set)
+        self._word_targets: dict[str, set[str]] = defaultdict(set)
+        names_with: Counter[tuple[str, str]] = Counter()
         for entry in index.entries:
             # The curated names only: ESCO's long labels use many words in passing.
             family = None if entry.secondary else self._families.get(entry.target or "")
             if family is not None:
                 for word in entry.tokens:
                     self._word_families[word].add(family)
+            if entry.target is not None and not entry.secondary:
+                for word in set(entry.tokens):
+                    self._word_targets[word].add(entry.target)
+                    names_with[word, entry.target] += 1
+        # A target's own words: those at least two of its names use ("bodi" in "perbaikan
+        # bodi" and "car body repair"), not a word one label uses in passing.
+        self._own_words = {pair for pair, count in names_with.items() if count > 1}
 
     def read(
         self, words: list[str], resolved: Mapping[str, Word | None]
@@ -122,7 +131,7 @@ class SegmentCover:
                 shadowed.update(slots)
         head, kept, modifiers = self._head(chosen)
         explained = weight = 0.0
-        contradicted = False
+        contradicted = narrower = False
         for i, (word, reading) in enumerate(zip(words, read, strict=True)):
             # A word of another sense ("meat" beside a metal-grinding name) is never
             # absorbed by the reading, as a modifier or a word of a losing name.
@@ -137,6 +146,9 @@ class SegmentCover:
                     i in modifiers
                     or i in taken  # a shared name or a generic role: read, proves nothing
                     or i in shadowed
+                    # A word of the head's own names says nothing new ("ketok magic bodi
+                    # mobil": "bodi" and "mobil" are words of body-repair names).
+                    or (reading is not None and self._owns(reading, head))
                 )
             ):
                 continue
@@ -145,11 +157,18 @@ class SegmentCover:
                 # pipa"); a word nobody knows may change what the text is about, and so may
                 # one that is only near a known word ("wajah" is not "wajan").
                 known = reading is not None and reading.similarity == 1.0
+                # Beside a generic role a known word is what the text is about: "pembuatan
+                # sekrup" names screw making, which "pembuatan" alone cannot say.
+                known &= head not in self.index.rules.generic_concepts
                 weight += len(word) * (_KNOWN_WEIGHT if known else 1.0)
                 contradicted |= foreign
+                narrower |= reading is not None and self._narrows(reading, head)
         # A word of another sense left over contradicts the reading: "meat grinder operator"
-        # is not metal grinding however much of it "grinder operator" explains.
-        score = explained / weight if weight and not contradicted else 0.0
+        # is not metal grinding however much of it "grinder operator" explains. A word
+        # that only names of narrower concepts use says the text means one of them
+        # ("tukang kayu mebel" is furniture making, not woodworking): the fallback may
+        # find which, and the broader concept is no answer.
+        score = explained / weight if weight and not (contradicted or narrower) else 0.0
         if head is None or score < self.threshold:
             shared = {i for slots, e in chosen if e.target is None for i in slots}
             content = [i for i in range(len(words)) if not self._neutral(words[i], read[i])]
@@ -199,6 +218,17 @@ class SegmentCover:
         seen = self._word_families.get(reading.forms[0], set())
         senses = self.index.rules.sense_families
         return bool(seen) and seen <= senses and family not in seen
+
+    def _owns(self, reading: Word, head: str | None) -> bool:
+        """Whether the word (as written, or a known form) is one of the head's own words."""
+        return head is not None and any((f, head) in self._own_words for f in reading.forms)
+
+    def _narrows(self, reading: Word, head: str | None) -> bool:
+        """Whether the word belongs only to names of concepts narrower than the head."""
+        if head is None:
+            return False
+        users = self._word_targets.get(reading.forms[0], set())
+        return bool(users) and all(head in self._ancestors.get(t, ()) for t in users)
 
     def _neutral(self, word: str, read: Word | None) -> bool:
         """Words that neither explain nor contradict a reading: qualifiers, unknown numbers."""

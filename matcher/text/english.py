@@ -19,6 +19,7 @@ _LEMMATIZER = Lemmatizer(cache_max_size=0)
 
 # Shorter words are left alone: their lemmas are mostly other words ("las" -> "la").
 _MIN_LENGTH = 4
+_VOWELS = "aeiou"
 
 
 def lemma_candidates(word: str) -> tuple[str, ...]:
@@ -32,8 +33,9 @@ def lemma_candidates(word: str) -> tuple[str, ...]:
     Returns
     -------
     tuple[str, ...]
-        The lemma when it differs from ``word`` (empty for short, non-ASCII or non-alphabetic
-        words and for words that are their own lemma).
+        The lemma when it differs from ``word``, then for an agent noun in *-er* the
+        activity it names (empty for short, non-ASCII or non-alphabetic words and for words
+        that are their own lemma and no agent noun).
 
     Examples
     --------
@@ -43,8 +45,22 @@ def lemma_candidates(word: str) -> tuple[str, ...]:
     ('assembly',)
     >>> lemma_candidates("lathe")
     ()
+    >>> lemma_candidates("riveters")
+    ('riveter', 'rivet', 'riveting')
     """
     if len(word) < _MIN_LENGTH or not word.isascii() or not word.isalpha():
         return ()
     lemma = _LEMMATIZER.lemmatize(word, lang="en").casefold()
-    return (lemma,) if lemma != word and lemma.isalpha() else ()
+    found = [lemma] if lemma != word and lemma.isalpha() else []
+    return tuple(dict.fromkeys([*found, *_agent_bases(lemma if found else word)]))
+
+
+def _agent_bases(word: str) -> tuple[str, ...]:
+    """The activity an agent noun names: "riveter" -> "rivet", "riveting"; "slitter" ->
+    "slit", "slitting"; "controller" -> "control". Trade names come as the doer or the
+    activity ("die setter", "die setting"); the dictionary leaves agent nouns alone."""
+    if not word.endswith("er") or len(word) < _MIN_LENGTH + 2:
+        return ()
+    stem = word[:-2]
+    doubled = stem[-1] == stem[-2] and stem[-1] not in _VOWELS
+    return (stem[:-1] if doubled else stem, f"{stem}ing")

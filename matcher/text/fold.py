@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 # Characters that join two skills in one string; words that do the same live in the rules.
-_SEPARATOR_CHARS = ",;/&+|\n、，；"
+_SEPARATOR_CHARS = ",;/&+|\n、，；・"
 _SEPARATOR_RE = re.compile("[" + re.escape(_SEPARATOR_CHARS) + "]")
 _NOT_ALNUM_ASCII = re.compile("[^a-z0-9]+")
 # The last Latin Extended code point: accents are stripped below it, never above.

@@ -134,6 +134,13 @@ class Lexicon:
             for part in segments(text, self.rules.separators)
             if (words := self.reader.segment_words(part))
         ]
+        for k in range(len(parts) - 1):
+            # "electrical & mechanical maintenance": a lone word before a separator shares
+            # the rest of the part after it when together they make a name.
+            shared = [*parts[k], *parts[k + 1][1:]]
+            found = self.index.named_by(shared)
+            if len(parts[k]) == 1 < len(parts[k + 1]) and found is not None and found.target:
+                parts[k] = shared
         for k in range(1, len(parts)):
             # "maintenance mekanik & elektrik": a lone word after a separator shares the
             # head word of the part before it when together they make a name.

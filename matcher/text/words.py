@@ -87,10 +87,16 @@ class WordReader:
         # Rejoin words split by a stray space ("co 2", "fork lift") when only the join is known.
         merged: list[str] = []
         for word in words:
+            # East Asian compounds are spaced as the writer likes ("기계 조립", "기계조립"):
+            # there a known join is taken even when both halves are known.
             if (
                 merged
                 and merged[-1] + word in known
-                and (merged[-1] not in known or word not in known)
+                and (
+                    merged[-1] not in known
+                    or word not in known
+                    or (is_east_asian(word[0]) and is_east_asian(merged[-1][-1]))
+                )
             ):
                 merged[-1] += word
             else:

@@ -7,6 +7,7 @@ import pytest
 from matcher.taxonomy.skills import (
     SkillNormalizer,
     default_skill_normalizer,
+    label_names,
     load_taxonomy,
     read_esco_labels,
     taxonomy_from_data,
@@ -105,3 +106,33 @@ def test_exact_and_narrower_labels_are_names_broader_ones_are_not() -> None:
 def test_bundled_taxonomy_reads(text: str, expected: list[str]) -> None:
     match = default_skill_normalizer().normalize(text)
     assert [hit.concept.id for hit in match.concepts] == expected
+
+
+def test_linked_esco_skills_have_indonesian_labels_and_isco() -> None:
+    """Issue 19: at least 250 ESCO skills linked, each named in Indonesian, with the ISCO-08
+    unit groups of its concept (transversal skills such as first aid have none)."""
+    taxonomy = load_taxonomy()
+    named: dict[str, str] = {}
+    for concept in taxonomy.concepts.values():
+        for link in concept.esco:
+            label = taxonomy.esco_label_id(concept.id, link)
+            if label is not None and concept.isco:
+                named[link.uri] = label
+    assert len(named) >= 250
+    lathe = taxonomy["cnc-turning"]
+    exact = next(link for link in lathe.esco if link.match == "exact")
+    assert taxonomy.esco_label_id(lathe.id, exact) == lathe.label_id
+
+
+@pytest.mark.parametrize(
+    ("label", "names"),
+    [
+        ("tempa palu (drop forging)", ("tempa palu", "drop forging")),
+        ("pembuatan mebel / furnitur", ("pembuatan mebel", "furnitur")),
+        ("barrel (tumbling) finishing", ("barrel finishing",)),
+        ("forklift (lifting truck) operation", ("forklift operation", "lifting truck")),
+        ("welding", ()),
+    ],
+)
+def test_label_names(label: str, names: tuple[str, ...]) -> None:
+    assert label_names(label) == names

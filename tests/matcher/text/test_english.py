@@ -106,3 +106,83 @@ def test_secondary_names_yield_to_primary_names_and_to_each_other() -> None:
     assert _read(lexicon, "turning") == []  # a single word left of a longer label
     assert _read(lexicon, "farming") == []
     assert lexicon.collisions == {}
+
+
+@pytest.mark.parametrize(
+    ("word", "bases"),
+    [
+        ("riveter", ("rivet", "riveting")),
+        ("slitter", ("slit", "slitting")),
+        ("controller", ("control", "controlling")),
+        ("riveters", ("riveter", "rivet", "riveting")),
+    ],
+)
+def test_agent_nouns_name_their_activity(word: str, bases: tuple[str, ...]) -> None:
+    assert lemma_candidates(word) == bases
+
+
+@pytest.mark.parametrize("word", ["paper", "water", "other"])
+def test_short_er_words_are_no_agent_nouns(word: str) -> None:
+    assert lemma_candidates(word) == ()
+
+
+def test_an_agent_noun_reads_as_its_activity() -> None:
+    lexicon = Lexicon({"slitting": ["slitting"], "riveting": ["rivet"]}, [], text_rules(), 0.7)
+    assert _read(lexicon, "slitter") == ["slitting"]
+    assert _read(lexicon, "riveter") == ["riveting"]
+
+
+def test_east_asian_compounds_match_spaced_or_not() -> None:
+    lexicon = Lexicon(
+        {"machine-assembly": ["기계조립"], "machine": ["기계"], "assembly": ["조립"]},
+        [],
+        text_rules(),
+        0.7,
+    )
+    assert _read(lexicon, "기계 조립") == ["machine-assembly"]
+    assert _read(lexicon, "기계조립") == ["machine-assembly"]
+
+
+def test_a_generic_role_yields_to_a_known_word_beside_it() -> None:
+    names = {"production-work": ["produksi"], "fastener": ["pembuatan baut", "sekrup baja"]}
+    lexicon = Lexicon(names, [], text_rules(), 0.7)
+    assert _read(lexicon, "produksi") == ["production-work"]
+    # "pembuatan" is "produksi" (glossary); "sekrup" says what is made: not general production.
+    assert _read(lexicon, "pembuatan sekrup") != ["production-work"]
+
+
+def test_a_lone_word_before_a_separator_shares_the_rest_of_the_next_part() -> None:
+    names = {
+        "electrical-maintenance": ["electrical maintenance"],
+        "mechanical-maintenance": ["mechanical maintenance"],
+        "welding": ["welding"],
+        "flame-cutting": ["cutting", "welding cutting"],
+    }
+    lexicon = Lexicon(names, [], text_rules(), 0.7)
+    assert _read(lexicon, "electrical & mechanical maintenance") == [
+        "electrical-maintenance",
+        "mechanical-maintenance",
+    ]
+    # Two one-word parts are two skills; the lone word after shares the one before.
+    assert _read(lexicon, "welding and cutting") == ["welding", "flame-cutting"]
+
+
+def test_a_word_only_narrower_concepts_use_defers_the_broader_reading() -> None:
+    names = {
+        "assembly": ["assembly", "perakitan"],
+        "seat-assembly": ["seat cover assembly"],
+        "auto-body": ["ketok magic", "body repair", "car body repair"],
+    }
+    lexicon = Lexicon(
+        names,
+        [],
+        text_rules(),
+        0.7,
+        ancestors={"seat-assembly": frozenset({"assembly"})},
+    )
+    assert _read(lexicon, "perakitan") == ["assembly"]
+    # "seat" is a word of a narrower concept's names only: not read as plain assembly.
+    assert _read(lexicon, "perakitan seat") == []
+    assert _read(lexicon, "perakitan seat cover") == ["seat-assembly"]
+    # Words the concept's own names use twice say nothing new.
+    assert _read(lexicon, "ketok magic bodi mobil") == ["auto-body"]
