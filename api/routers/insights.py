@@ -16,13 +16,14 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 
 from api.deps import AnyRole, ServerDep
-from api.http.errors import ForbiddenError, NotFoundError, responses
+from api.http.errors import ForbiddenError, NotFoundError, UnprocessableError, responses
 from api.http.params import AsOfQuery
 from api.reports.insights import InsightsCache
 from matcher.insights.build import ENGINE_TABLES
 from matcher.insights.schema import TABLE_NAMES
 from matcher.insights.suppression import DEFAULT_MIN_CELL, MIN_CELL_FLOOR
 from matcher.insights.table import ProtectedTable
+from models.files import InvalidInputError
 
 __all__ = ["router"]
 
@@ -76,11 +77,10 @@ def insights_table(
     """A policy table of the stored pool on ``as_of`` (agencies: of their own records)."""
     if table not in TABLE_NAMES:
         raise NotFoundError(f"no table {table!r}: the tables are {', '.join(ENGINE_TABLES)}")
-    if table not in ENGINE_TABLES:
+    if table not in ENGINE_TABLES and table != "courses":
         raise NotFoundError(
-            f"the {table} table is not built from the stored pool (it needs "
-            + ("a course catalogue" if table == "courses" else "returnees and opportunities")
-            + "); use selaras insights"
+            f"the {table} table is not built from the stored pool (it needs returnees and "
+            "opportunities); use selaras insights"
         )
     if not suppressed and principal.role != "officer":
         raise ForbiddenError(
@@ -89,7 +89,17 @@ def insights_table(
         )
     agency_id = principal.agency_id if principal.role == "agency" else None
     day = as_of or dt.date.today()
-    tables = _cache(request).tables(server, agency_id=agency_id, as_of=day, min_cell=min_cell)
+    try:
+        tables = _cache(request).tables(
+            server, agency_id=agency_id, as_of=day, min_cell=min_cell, courses=table == "courses"
+        )
+    except InvalidInputError as error:
+        raise UnprocessableError(
+            [(("query", "as_of"), f"the stored courses cannot be planned on {day}: {p}")
+             for p in error.problems]
+        ) from error  # fmt: skip
+    if not tables:
+        raise NotFoundError("no course is stored: officers upload them with POST /courses/bulk")
     (found,) = [t for t in tables if t.schema.name == table]
     shown = found if suppressed else ProtectedTable(found.table, {}, min_cell)
     return InsightsTable(

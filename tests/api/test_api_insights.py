@@ -11,17 +11,26 @@ import pytest
 import api.reports.insights as service
 from matcher.allocation.round import round_key
 from matcher.insights.build import build_tables
+from matcher.insights.courses_table import CourseCatalogue
 from matcher.scoring.matching import prepare_run
 from models.agency import Agency
+from models.course import Course
 from models.vacancy import Vacancy
 from models.worker import Worker
-from tests.api.conftest import AGENCY_A, AS_OF, Api, PoolData
+from tests.api.conftest import AGENCY_A, AS_OF, Api, PoolData, jsonl
+from tests.paths import SAMPLE
 
 
 def _expected(
-    data: PoolData, table: str, agency_id: str | None, *, min_cell: int = 10
+    data: PoolData,
+    table: str,
+    agency_id: str | None,
+    *,
+    min_cell: int = 10,
+    courses: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The table ``selaras insights`` computes from the same records (ids keyed by agency)."""
+    """The table ``selaras insights`` computes from the same records (ids keyed by agency;
+    ``courses``: with that catalogue, in id order as the store keeps it)."""
 
     def keyed(record: dict[str, Any]) -> dict[str, Any]:
         return {**record, "id": round_key(record["agency_id"], record["id"])}
@@ -39,7 +48,12 @@ def _expected(
     ]
     agencies = [Agency.model_validate(a) for a in data.agencies]
     run = prepare_run(workers, orders, agencies, dt.date.fromisoformat(AS_OF))
-    (found,) = [t for t in build_tables(run, workers, min_cell=min_cell) if t.schema.name == table]
+    catalogue = None
+    if courses is not None:
+        records = [Course.model_validate(c) for c in sorted(courses, key=lambda c: c["id"])]
+        catalogue = CourseCatalogue(records, range(1, len(records) + 1), "catalogue")
+    built = build_tables(run, workers, courses=catalogue, min_cell=min_cell)
+    (found,) = [t for t in built if t.schema.name == table]
     return json.loads(json.dumps(list(found.rows())))
 
 
@@ -89,7 +103,9 @@ def test_bad_requests(shared_api: Api) -> None:
     unknown = client.get("/insights/supply", headers=officer)
     assert unknown.status_code == 404
     assert "supply_demand" in unknown.json()["detail"]
-    assert client.get("/insights/courses", headers=officer).status_code == 404
+    no_courses = client.get("/insights/courses", headers=officer)
+    assert no_courses.status_code == 404
+    assert "POST /courses/bulk" in no_courses.json()["detail"]
     assert client.get("/insights/reintegration", headers=officer).status_code == 404
     assert client.get("/insights/origin?min_cell=2", headers=officer).status_code == 422
     assert client.get("/insights/origin").status_code == 401
@@ -129,3 +145,34 @@ def test_tables_are_cached_until_the_pool_changes(
     assert len(calls) == 2
     _get(api, f"/insights/origin?as_of={AS_OF}&min_cell=5", "officer")
     assert len(calls) == 3
+
+
+def _sample_courses() -> list[dict[str, Any]]:
+    lines = (SAMPLE / "courses.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_the_courses_table_plans_on_the_stored_catalogue(api: Api, pool_data: PoolData) -> None:
+    courses = _sample_courses()
+    upload = api.client.post(
+        "/courses/bulk", files={"file": ("courses.jsonl", jsonl(courses))}, headers=api.officer
+    )
+    assert upload.status_code == 200, upload.text
+    path = f"/insights/courses?as_of={AS_OF}&min_cell=3"
+    expected = _expected(pool_data, "courses", None, min_cell=3, courses=courses)
+    assert expected  # cohorts open on AS_OF: the comparison below means something
+    for role in ("officer", "auditor"):
+        assert _get(api, path, role)["rows"] == expected
+    mine = _get(api, path, "a")
+    assert mine["scope"] == f"agency {AGENCY_A}"
+    assert mine["rows"] == _expected(pool_data, "courses", AGENCY_A, min_cell=3, courses=courses)
+    # A changed catalogue is a new question: the kept answer is not reused.
+    changed = json.loads(json.dumps(courses))
+    changed[0]["cohorts"][-1]["seats"] += 7
+    replaced = api.client.post(
+        "/courses/bulk", files={"file": ("c.jsonl", jsonl(changed[:1]))}, headers=api.officer
+    )
+    assert replaced.status_code == 200, replaced.text
+    again = _get(api, path, "officer")["rows"]
+    assert again == _expected(pool_data, "courses", None, min_cell=3, courses=changed)
+    assert again != expected
