@@ -46,7 +46,7 @@ _EXAMPLES = 12
 # server's lifespan runs in the fixture below, on the same app object.
 _FOLDER = Path(tempfile.mkdtemp(prefix="selaras-schemathesis-"))
 # The run is one officer sending hundreds of requests a second: no rate limit here
-# (tests/api/test_api_rate_limits.py tests them).
+# (tests/api/access/test_api_rate_limits.py tests them).
 _UNLIMITED = {role: RateLimit(0, 0) for role in DEFAULT_RATE_LIMITS}
 _APP = create_app(sqlite_settings(_FOLDER, rate_limits=_UNLIMITED))
 schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)

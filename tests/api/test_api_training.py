@@ -31,7 +31,7 @@ from tests.api.conftest import (
     jsonl,
     record_progress_writes,
 )
-from tests.api.test_api_quarantine import _downgrade, _upgrade
+from tests.api.storage.test_api_quarantine import _downgrade, _upgrade
 from tests.conftest import RunCli
 from tests.paths import POOL, SAMPLE
 

@@ -50,7 +50,7 @@ class _Server:
                 "--database",
                 f"sqlite:///{database}",
             ],
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=Path(__file__).resolve().parents[3],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

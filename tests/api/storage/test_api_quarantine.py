@@ -24,7 +24,7 @@ from api.app import create_app
 from api.settings import Settings
 from api.storage.database import connect
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AS_OF, POSTGRES_URL, PoolData
-from tests.api.test_api_storage import _reset_postgres
+from tests.api.storage.test_api_storage import _reset_postgres
 
 OFFICER = {"Authorization": f"Bearer {ADMIN_KEY}"}
 NIK = "3273014509950002"

@@ -29,7 +29,7 @@ from api.http.safe_logging import WITHHELD, log_config, redacted_query, redacted
 from api.storage.database import connect, migrate
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, PoolData, jsonl, sqlite_settings
-from tests.api.test_api_crash import _free_port
+from tests.api.storage.test_api_crash import _free_port
 
 NIK = "3273014509950002"
 NAME = "Rahmawati Logtest"
@@ -167,7 +167,7 @@ def test_a_real_server_logs_no_personal_value(tmp_path: Path, pool_data: PoolDat
                 "--database",
                 f"sqlite:///{store}",
             ],
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=Path(__file__).resolve().parents[3],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
