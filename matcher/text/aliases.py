@@ -103,8 +103,10 @@ class AliasIndex:
         self.named = frozenset(surface)
         """Words of names as written (before synonyms): what roots and typos are checked
         against."""
-        self.known = self.named | {w for q in rules.qualifiers for w in q.split()}
-        """Every word the index can read: name words and qualifiers."""
+        self.known = (
+            self.named | rules.certificate_words | {w for q in rules.qualifiers for w in q.split()}
+        )
+        """Every word the index can read: name words, qualifiers and certificate words."""
         self.east_asian = frozenset(w for w in self.known if any(map(is_east_asian, w)))
         """Known words in scripts written without spaces."""
 

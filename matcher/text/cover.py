@@ -231,12 +231,15 @@ class SegmentCover:
         return bool(users) and all(head in self._ancestors.get(t, ()) for t in users)
 
     def _neutral(self, word: str, read: Word | None) -> bool:
-        """Words that neither explain nor contradict a reading: qualifiers, unknown numbers."""
+        """Words that neither explain nor contradict a reading: qualifiers, the test and exam
+        words around a certificate's trade, unknown numbers."""
         if read is None:
             return any(map(str.isdigit, word))
         qualifiers = self.index.rules.qualifiers
+        # A certificate word as written only: "testing" (a lemma away from "test") is a trade.
         return (
             word in qualifiers
+            or word in self.index.rules.certificate_words
             or any(f in qualifiers for f in read.forms)
             or (any(map(str.isdigit, word)) and word not in self.index.named)
         )

@@ -61,6 +61,12 @@ class TextRules:
         Trade families whose words give a shared trade word another sense ("grain",
         "meat" make "grinding" food work): a reading in another family that leaves such a
         word unexplained is dropped (:class:`matcher.text.cover.SegmentCover`).
+    certificate_words : frozenset[str]
+        Test, exam and round words that frame a certificate's name around its trade
+        ("EPS skills test (manufacturing, round 2)"). Left over after matching they are
+        neutral, as qualifiers are, whatever the reading's head; unlike qualifiers they
+        keep their roots and lemmas and stay words of names ("test logam", "ujian
+        ultrasonik" through "uji").
     """
 
     abbreviations: Mapping[str, str]
@@ -70,6 +76,7 @@ class TextRules:
     generic_concepts: frozenset[str]
     neutral: frozenset[str] = frozenset()
     sense_families: frozenset[str] = frozenset()
+    certificate_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +98,7 @@ def text_rules() -> TextRules:
         generic_concepts=frozenset(raw["generic_concepts"]),
         neutral=neutral,
         sense_families=frozenset(raw.get("sense_families", ())),
+        certificate_words=frozenset(fold(w) for w in raw.get("certificate_words", ())),
     )
 
 

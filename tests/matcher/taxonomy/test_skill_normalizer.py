@@ -168,6 +168,35 @@ def test_unknown(text: str) -> None:
     assert match.score is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The sample pool's Korean certificate: a generic role framed by a test and its
+        # round (unknown in taxonomy 2026.12.2 before the certificate words).
+        ("EPS skills test (manufacturing, round 2)", ["production-work"]),
+        ("EPS skills test (manufacturing)", ["production-work"]),
+        ("skills test (manufacturing)", ["production-work"]),
+        ("manufacturing round 2", ["production-work"]),
+        ("ujian las", ["welding"]),
+        ("welding exam", ["welding"]),
+        # Test words still make the names of the testing trades.
+        ("ujian ultrasonik", ["ultrasonic-testing"]),
+        ("test metals", ["laboratory-analysis"]),
+        ("testing elektronik", ["electronics-testing"]),
+    ],
+)
+def test_certificate_names_read_as_the_trade_tested(text: str, expected: list[str]) -> None:
+    match = default_skill_normalizer().normalize(text)
+    assert [hit.concept.id for hit in match.concepts] == expected
+    assert match.score is not None
+    assert match.score >= 0.8  # the test words neither lower nor make the reading
+
+
+@pytest.mark.parametrize("text", ["EPS skills test", "exam", "ujian", "uji", "round 2"])
+def test_test_words_alone_name_no_skill(text: str) -> None:
+    assert default_skill_normalizer().normalize(text).concepts == ()
+
+
 def test_record_shape_and_order() -> None:
     texts = ["Las Listrik ", "sopir", "las argon dan bubut", "Las Listrik "]
     records = [m.to_record() for m in default_skill_normalizer().normalize_many(texts)]
