@@ -40,18 +40,9 @@ def _load(directory: Path, as_of: dt.date) -> ReintegrationRun | None:
 def show_reintegration(console: Console, directory: Path, as_of: dt.date) -> bool:
     """Match the returnees of ``directory`` to its opportunities and print a summary.
 
-    Parameters
-    ----------
-    console : rich.console.Console
-    directory : Path
-        Holds ``returnees.jsonl`` and ``opportunities.jsonl``.
-    as_of : datetime.date
-        Evaluation date.
-
-    Returns
-    -------
-    bool
-        False when the directory holds no valid pair of files (nothing printed).
+    Parameters and return value as :func:`cli.demo_match.show_matching`, but ``directory``
+    holds ``returnees.jsonl`` and ``opportunities.jsonl``, and False means it holds no
+    valid pair of files.
     """
     run = _load(directory, as_of)
     if run is None:
