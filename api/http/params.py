@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -29,6 +29,8 @@ __all__ = [
     "KeyIdPath",
     "KeyIdQuery",
     "LangQuery",
+    "LogPage",
+    "LogPageQuery",
     "PageSizeQuery",
     "PairsQuery",
     "RankingQuery",
@@ -73,6 +75,36 @@ RunIdPath = Annotated[str, Path(pattern=_TOKEN, description="A batch run's id.")
 ActionQuery = Annotated[
     str | None, Query(pattern=r"^[a-z_.]{1,32}$", description="Only entries of this action.")
 ]
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """Which page of a log (audit, quarantine) a request reads.
+
+    Attributes
+    ----------
+    after : int
+        The ``seq`` the page starts after.
+    limit : int
+        Most entries on the page.
+    """
+
+    after: int
+    limit: int
+
+    def next_after(self, seqs: Sequence[int]) -> int | None:
+        """The ``after`` of the next page, given the page's ``seqs``; None when this page
+        is the last (it is not full)."""
+        return seqs[-1] if len(seqs) == self.limit else None
+
+
+def _log_page(after: AfterQuery = 0, limit: PageSizeQuery = 100) -> LogPage:
+    return LogPage(after, limit)
+
+
+LogPageQuery = Annotated[LogPage, Depends(_log_page)]
+"""The ``after`` and ``limit`` of a log's page (declare it before the log's filters:
+FastAPI lists a dependency's parameters where the dependency stands)."""
 
 
 @dataclass(frozen=True)
