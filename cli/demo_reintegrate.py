@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cli.demo_match import show_heading
 from cli.report import count_of
 from matcher.reintegration.run import (
     ReintegrationRun,
@@ -48,13 +49,9 @@ def show_reintegration(console: Console, directory: Path, as_of: dt.date) -> boo
     if run is None:
         return False
     refusals = run.refusals()
-    console.rule(
-        Text(
-            f"Reintegration: {count_of(len(run.returnees), 'returnees')} and "
-            f"{count_of(len(run.opportunities), 'domestic opportunities')} on {as_of} "
-            f"({len(refusals)} refused)"
-        )
-    )
+    people = count_of(len(run.returnees), "returnees")
+    offers = count_of(len(run.opportunities), "domestic opportunities")
+    show_heading(console, f"Reintegration: {people} and {offers}", as_of, refusals)
     results = list(run.rank("returnees", top=_TOP))
     shown = list(dict.fromkeys(r.worker_id for r in results))[:_SHOWN_RETURNEES]
     kinds = {o.id: o.kind for o in run.opportunities}
