@@ -10,19 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from fastapi import Response
+from sqlalchemy.orm import Session
 
 from api.access.keys import Principal
 from api.access.redaction import worker_card
 from api.access.tenancy import check_owner, list_scope, lookup_scope
 from api.audit.log import entry_values, write_entry
 from api.deps import Server
-from api.http.errors import safe_text
+from api.http.errors import NotFoundError, safe_text
 from api.live_pool.memory import building_long_lived
 from api.schemas import UploadProblem, UploadRejected, UploadReport
 from api.storage.database import read_session, write_session
@@ -52,6 +53,7 @@ from models.worker import Worker
 __all__ = [
     "UploadOutcome",
     "delete_one",
+    "found_or_404",
     "json_response",
     "load_one",
     "page_response",
@@ -85,6 +87,18 @@ def read_one(
     """One record, as the caller may see it (404 for another agency's)."""
     row = _find(server, principal, table, record_id, agency_id)
     return json_response(_shown(principal, table, row.record))
+
+
+_Found = TypeVar("_Found")
+
+
+def found_or_404(server: Server, read: Callable[[Session], _Found | None], what: str) -> _Found:
+    """What ``read`` finds in a read session; else 404 "``what`` not found"."""
+    with read_session(server.engine) as session:
+        found = read(session)
+    if found is None:
+        raise NotFoundError(f"{what} not found")
+    return found
 
 
 def load_one(

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import MAX_N_JOBS, MAX_SHORTLIST_PER_SLOT, bounded_day
+from cli.flags import (
+    MAX_SHORTLIST_PER_SLOT,
+    AgencyFile,
+    AsOfOption,
+    DataFile,
+    OutFile,
+    ProgressOption,
+    n_jobs_option,
+)
 from cli.report import EXIT_USAGE
 from matcher.options import Backend, GapScope, Method
 
@@ -20,17 +28,11 @@ if TYPE_CHECKING:
 
 __all__ = ["allocate"]
 
-DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
-OutFile = Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")]
-
 
 def allocate(
     workers: DataFile,
     vacancies: DataFile,
-    agencies: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
-    ] = None,
+    agencies: AgencyFile = None,
     method: Annotated[
         Method,
         typer.Option(
@@ -47,15 +49,7 @@ def allocate(
             help="Shortlists of up to N candidates per slot.",
         ),
     ] = None,
-    as_of: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            metavar="DATE",
-            help="Evaluation date (default today).",
-            callback=bounded_day,
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
     gap_scope: Annotated[
         GapScope,
         typer.Option(
@@ -65,11 +59,8 @@ def allocate(
     ] = "open",
     n_jobs: Annotated[
         int | None,
-        typer.Option(
-            min=-1,
-            max=MAX_N_JOBS,
-            metavar="N",
-            help="Parallel jobs for scoring and the gap pass: threads or processes here "
+        n_jobs_option(
+            "Parallel jobs for scoring and the gap pass: threads or processes here "
             "(default 1), or tasks in flight on the Dask cluster (default: all its cores); "
             "-1 uses every core. The output is the same for any value.",
         ),
@@ -101,13 +92,7 @@ def allocate(
             "date, the method or the engine changed).",
         ),
     ] = False,
-    progress: Annotated[
-        bool | None,
-        typer.Option(
-            "--progress/--no-progress",
-            help="Progress bar with ETA on stderr (default: when stderr is a terminal).",
-        ),
-    ] = None,
+    progress: ProgressOption = None,
     out: OutFile = None,
     report: Annotated[
         Path | None, typer.Option(dir_okay=False, metavar="FILE", help="Round report (JSON).")

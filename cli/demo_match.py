@@ -4,6 +4,7 @@ bundled pool, one explanation and one refused job order."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sized
 from pathlib import Path
 
 from rich.console import Console
@@ -15,10 +16,16 @@ from matcher.scoring.explain import explanation
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.files import InvalidInputError, read_records
 
-__all__ = ["show_matching"]
+__all__ = ["show_heading", "show_matching"]
 
 _SHOWN_ORDERS = 3
 _TOP = 5
+
+
+def show_heading(console: Console, what: str, as_of: dt.date, refusals: Sized) -> None:
+    """The rule that opens a part of the demo: what it matches, on which day, how many of
+    its offers are refused."""
+    console.rule(Text(f"{what} on {as_of} ({len(refusals)} refused)"))
 
 
 def _load(directory: Path, as_of: dt.date) -> MatchRun | None:
@@ -52,12 +59,8 @@ def show_matching(console: Console, directory: Path, as_of: dt.date) -> bool:
     if run is None:
         return False
     refusals = run.refusals()
-    console.rule(
-        Text(
-            f"Matching {count_of(len(run.workers), 'workers')} against "
-            f"{count_of(len(run.vacancies), 'job orders')} on {as_of} ({len(refusals)} refused)"
-        )
-    )
+    what = f"Matching {count_of(len(run.workers), 'workers')} against "
+    show_heading(console, f"{what}{count_of(len(run.vacancies), 'job orders')}", as_of, refusals)
     open_orders = [v for v in run.vacancies if not v.refused]
     shown = MatchRun(run.workers, tuple(open_orders[:_SHOWN_ORDERS]), run.params)
     results = list(shown.rank("vacancies", top=_TOP))

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cli.demo_match import show_heading
 from cli.report import count_of
 from matcher.reintegration.run import (
     ReintegrationRun,
@@ -40,30 +41,17 @@ def _load(directory: Path, as_of: dt.date) -> ReintegrationRun | None:
 def show_reintegration(console: Console, directory: Path, as_of: dt.date) -> bool:
     """Match the returnees of ``directory`` to its opportunities and print a summary.
 
-    Parameters
-    ----------
-    console : rich.console.Console
-    directory : Path
-        Holds ``returnees.jsonl`` and ``opportunities.jsonl``.
-    as_of : datetime.date
-        Evaluation date.
-
-    Returns
-    -------
-    bool
-        False when the directory holds no valid pair of files (nothing printed).
+    Parameters and return value as :func:`cli.demo_match.show_matching`, but ``directory``
+    holds ``returnees.jsonl`` and ``opportunities.jsonl``, and False means it holds no
+    valid pair of files.
     """
     run = _load(directory, as_of)
     if run is None:
         return False
     refusals = run.refusals()
-    console.rule(
-        Text(
-            f"Reintegration: {count_of(len(run.returnees), 'returnees')} and "
-            f"{count_of(len(run.opportunities), 'domestic opportunities')} on {as_of} "
-            f"({len(refusals)} refused)"
-        )
-    )
+    people = count_of(len(run.returnees), "returnees")
+    offers = count_of(len(run.opportunities), "domestic opportunities")
+    show_heading(console, f"Reintegration: {people} and {offers}", as_of, refusals)
     results = list(run.rank("returnees", top=_TOP))
     shown = list(dict.fromkeys(r.worker_id for r in results))[:_SHOWN_RETURNEES]
     kinds = {o.id: o.kind for o in run.opportunities}

@@ -11,10 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cli.plan_training import read_courses
 from cli.report import count_of
 from matcher.scoring.matching import prepare_run
-from matcher.taxonomy.skills import default_skill_normalizer
-from matcher.training.catalogue import read_catalogue
 from matcher.training.run import plan_training
 from models.files import InvalidInputError, read_records
 
@@ -49,14 +48,7 @@ def show_training(console: Console, pool: Path, courses: Path, as_of: dt.date) -
         agencies = read_records(paths["agencies"], "agencies").records
         catalogue_file = read_records(courses, "courses")
         run = prepare_run(workers, vacancies, agencies, as_of)
-        catalogue = read_catalogue(
-            catalogue_file.records,
-            catalogue_file.lines,
-            file=str(courses),
-            skills=default_skill_normalizer(),
-            rates=run.params.rates,
-            on=as_of,
-        )
+        catalogue = read_courses(catalogue_file, courses, run, as_of)
     except InvalidInputError:
         return False
     planned = plan_training(

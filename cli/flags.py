@@ -8,10 +8,12 @@ of a billion would ask for a billion threads.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from matcher.text.messages import Lang
 from models.bounds import EARLIEST_DATE, LATEST_DATE
 
 __all__ = [
@@ -19,10 +21,19 @@ __all__ = [
     "MAX_SHORTLIST_PER_SLOT",
     "MAX_TIME_LIMIT",
     "MAX_TOP",
+    "AgencyFile",
+    "AsOfOption",
     "BudgetOption",
+    "DataFile",
+    "DetailsLangOption",
+    "IncludeIneligibleOption",
+    "OutFile",
     "PlanTimeLimit",
+    "ProgressOption",
+    "as_of_option",
     "bounded_day",
     "input_file",
+    "n_jobs_option",
 ]
 
 MAX_TOP = 1_000_000
@@ -85,3 +96,53 @@ def input_file(help_text: str) -> typer.models.OptionInfo:
         exists=True, dir_okay=False, metavar="FILE", help=help_text
     )
     return option
+
+
+DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+"""A required input file that must exist."""
+
+OutFile = Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")]
+"""``--out``: the records' file (default stdout)."""
+
+AgencyFile = Annotated[Path | None, input_file("The agency register.")]
+"""``--agencies`` of the commands that only need the register as it is."""
+
+
+def as_of_option(help_text: str) -> typer.models.OptionInfo:
+    """The option of the evaluation date, bounded by the format's dates
+    (``Annotated[dt.datetime | None, as_of_option("...")] = None``)."""
+    option: typer.models.OptionInfo = typer.Option(
+        formats=["%Y-%m-%d"], metavar="DATE", help=help_text, callback=bounded_day
+    )
+    return option
+
+
+AsOfOption = Annotated[dt.datetime | None, as_of_option("Evaluation date (default today).")]
+"""``--as-of`` of the commands whose date needs no more words."""
+
+
+def n_jobs_option(help_text: str) -> typer.models.OptionInfo:
+    """The option of a parallel job count, bounded by :data:`MAX_N_JOBS`
+    (``Annotated[int | None, n_jobs_option("...")] = None``)."""
+    option: typer.models.OptionInfo = typer.Option(
+        min=-1, max=MAX_N_JOBS, metavar="N", help=help_text
+    )
+    return option
+
+
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Progress bar with ETA on stderr (default: when stderr is a terminal).",
+    ),
+]
+"""``--progress`` of the long commands."""
+
+IncludeIneligibleOption = Annotated[
+    bool, typer.Option("--include-ineligible", help="Also list ineligible pairs with gaps.")
+]
+"""``--include-ineligible`` of the ranking commands."""
+
+DetailsLangOption = Annotated[Lang, typer.Option(help="Language of gap and flag details.")]
+"""``--lang`` of the ranking commands."""

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.flags import MAX_N_JOBS, BudgetOption, PlanTimeLimit, input_file
+from cli.flags import (
+    AgencyFile,
+    BudgetOption,
+    DataFile,
+    PlanTimeLimit,
+    input_file,
+    n_jobs_option,
+)
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 
 # The engine is imported in the command's body, so that other commands start without it.
@@ -25,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["insights"]
 
-DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
 OptionalFile = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
 
 
@@ -40,10 +46,7 @@ def insights(
     out: Annotated[
         Path, typer.Option(file_okay=False, metavar="DIR", help="Directory for the tables.")
     ],
-    agencies: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
-    ] = None,
+    agencies: AgencyFile = None,
     returnees: Annotated[
         Path | None, input_file("Returnees, for the reintegration table (with --opportunities).")
     ] = None,
@@ -53,11 +56,8 @@ def insights(
     ] = None,
     courses: Annotated[
         Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="A course catalogue, for the courses table: the training plan of each "
+        input_file(
+            "A course catalogue, for the courses table: the training plan of each "
             "date (as selaras plan-training makes it) says which cohorts unlock most.",
         ),
     ] = None,
@@ -104,11 +104,8 @@ def insights(
     ] = None,
     n_jobs: Annotated[
         int | None,
-        typer.Option(
-            min=-1,
-            max=MAX_N_JOBS,
-            metavar="N",
-            help="Threads for scoring (default 1; -1: every core). Same output for any value.",
+        n_jobs_option(
+            "Threads for scoring (default 1; -1: every core). Same output for any value."
         ),
     ] = None,
 ) -> None:

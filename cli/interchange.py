@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import bounded_day
+from cli.flags import AgencyFile, DataFile, as_of_option
 from cli.report import EXIT_INVALID, count_of, report_problems
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ import_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
 InFile = Annotated[
     Path,
     typer.Argument(exists=True, dir_okay=False, readable=True, metavar="FILE"),
@@ -65,18 +64,10 @@ AgencyId = Annotated[
 @export_app.command("jobposting")
 def export_jobposting(
     vacancies: DataFile,
-    agencies: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
-    ] = None,
+    agencies: AgencyFile = None,
     as_of: Annotated[
         dt.datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            metavar="DATE",
-            help="The day of the export: datePosted, and what is still open (default today).",
-            callback=bounded_day,
-        ),
+        as_of_option("The day of the export: datePosted, and what is still open (default today)."),
     ] = None,
     out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
 ) -> None:

@@ -20,7 +20,15 @@ import typer
 
 from cli.allocate import allocate
 from cli.demo import DATA_SUFFIXES
-from cli.flags import MAX_TOP, bounded_day
+from cli.flags import (
+    MAX_TOP,
+    AgencyFile,
+    AsOfOption,
+    DataFile,
+    DetailsLangOption,
+    IncludeIneligibleOption,
+    OutFile,
+)
 from cli.insights import insights
 from cli.interchange import export_app, import_app
 from cli.keys import keys_app
@@ -173,22 +181,6 @@ def normalize_language_result(
     )
 
 
-DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
-AgencyFile = Annotated[
-    Path | None,
-    typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
-]
-AsOf = Annotated[
-    dt.datetime | None,
-    typer.Option(
-        formats=["%Y-%m-%d"],
-        metavar="DATE",
-        help="Evaluation date (default today).",
-        callback=bounded_day,
-    ),
-]
-
-
 @app.command()
 def match(
     workers: DataFile,
@@ -201,12 +193,10 @@ def match(
     top: Annotated[
         int, typer.Option(min=0, max=MAX_TOP, help="How many per job order or worker; 0 = all.")
     ] = 10,
-    as_of: AsOf = None,
-    include_ineligible: Annotated[
-        bool, typer.Option("--include-ineligible", help="Also list ineligible pairs with gaps.")
-    ] = False,
-    lang: Annotated[Lang, typer.Option(help="Language of gap and flag details.")] = "en",
-    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+    as_of: AsOfOption = None,
+    include_ineligible: IncludeIneligibleOption = False,
+    lang: DetailsLangOption = "en",
+    out: OutFile = None,
 ) -> None:
     """Rank workers for job orders (or job orders for workers) as JSON Lines.
 
@@ -230,9 +220,9 @@ def explain(
     worker: Annotated[str, typer.Option(help="Worker id.")],
     vacancy: Annotated[str, typer.Option(help="Job-order id.")],
     agencies: AgencyFile = None,
-    as_of: AsOf = None,
+    as_of: AsOfOption = None,
     lang: Annotated[Lang, typer.Option(help="en or id.")] = "en",
-    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+    out: OutFile = None,
 ) -> None:
     """Explain one pair: its components, every gap with what would close it, and flags.
 
@@ -274,7 +264,7 @@ def demo(
             f"({', '.join(DATA_SUFFIXES)}); the file stem names the kind.",
         ),
     ],
-    as_of: AsOf = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Validate a data directory and show how its skills, languages and titles normalize;
     then match the pool in DIR/pool (top 5 for a few job orders, an explanation, a refusal).

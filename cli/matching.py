@@ -80,10 +80,8 @@ def load_run(
 
     Parameters
     ----------
-    workers, vacancies : Path
-        Worker and job-order files.
-    agencies : Path or None
-        The agency register; without it licences are not checked (said once on stderr).
+    workers, vacancies, agencies
+        The files, as :func:`load_records` takes them.
     as_of : datetime.date or None
         Evaluation date; today when None.
 

@@ -20,17 +20,27 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import BudgetOption, PlanTimeLimit, bounded_day, input_file
+from cli.flags import (
+    AgencyFile,
+    BudgetOption,
+    DataFile,
+    OutFile,
+    PlanTimeLimit,
+    ProgressOption,
+    as_of_option,
+    input_file,
+)
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 from matcher.text.messages import Lang
 from models.kinds import RecordKind
 
 if TYPE_CHECKING:
+    from matcher.scoring.matching import MatchRun
+    from matcher.training.catalogue import Catalogue
+    from models.course import Course
     from models.files import Problem, ReadResult
 
-__all__ = ["plan_training"]
-
-DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
+__all__ = ["plan_training", "read_courses"]
 
 
 def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> ReadResult[Any] | None:
@@ -42,6 +52,24 @@ def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> ReadResult[A
     except InvalidInputError as error:
         problems.extend(error.problems)
         return None
+
+
+def read_courses(
+    catalogue_file: ReadResult[Course], courses: Path, run: MatchRun, day: dt.date
+) -> Catalogue:
+    """The validated course file ``courses`` in engine terms, its costs at ``run``'s rates
+    of ``day`` (raises :class:`models.files.InvalidInputError`, as ``read_catalogue``)."""
+    from matcher.taxonomy.skills import default_skill_normalizer
+    from matcher.training.catalogue import read_catalogue
+
+    return read_catalogue(
+        catalogue_file.records,
+        catalogue_file.lines,
+        file=str(courses),
+        skills=default_skill_normalizer(),
+        rates=run.params.rates,
+        on=day,
+    )
 
 
 @contextmanager
@@ -63,29 +91,15 @@ def plan_training(
     workers: DataFile,
     vacancies: DataFile,
     courses: DataFile,
-    agencies: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The agency register."),
-    ] = None,
+    agencies: AgencyFile = None,
     budget: BudgetOption = None,
     as_of: Annotated[
         dt.datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            metavar="DATE",
-            help="Evaluation date (default today); cohorts starting before it are closed.",
-            callback=bounded_day,
-        ),
+        as_of_option("Evaluation date (default today); cohorts starting before it are closed."),
     ] = None,
     time_limit: PlanTimeLimit = 60.0,
-    progress: Annotated[
-        bool | None,
-        typer.Option(
-            "--progress/--no-progress",
-            help="Progress bar with ETA on stderr (default: when stderr is a terminal).",
-        ),
-    ] = None,
-    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+    progress: ProgressOption = None,
+    out: OutFile = None,
     report_html: Annotated[
         Path | None,
         typer.Option(
@@ -127,8 +141,6 @@ def plan_training(
     from cli.progress import stage_bar
     from matcher.rules.exchange_rates import ExchangeRateError
     from matcher.scoring.matching import prepare_run
-    from matcher.taxonomy.skills import default_skill_normalizer
-    from matcher.training.catalogue import read_catalogue
     from matcher.training.run import Budget
     from matcher.training.run import plan_training as run_plan
     from models.files import InvalidInputError
@@ -158,14 +170,7 @@ def plan_training(
         pool.records, orders.records, None if register is None else register.records, day
     )
     try:
-        catalogue = read_catalogue(
-            catalogue_file.records,
-            catalogue_file.lines,
-            file=str(courses),
-            skills=default_skill_normalizer(),
-            rates=run.params.rates,
-            on=day,
-        )
+        catalogue = read_courses(catalogue_file, courses, run, day)
     except InvalidInputError as error:
         report_problems(error.problems)
         raise typer.Exit(EXIT_INVALID) from None

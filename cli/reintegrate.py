@@ -14,14 +14,19 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.flags import MAX_TOP, bounded_day
+from cli.flags import (
+    MAX_TOP,
+    AsOfOption,
+    DataFile,
+    DetailsLangOption,
+    IncludeIneligibleOption,
+    OutFile,
+    input_file,
+)
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 from matcher.options import ReintegrateFor
-from matcher.text.messages import Lang
 
 __all__ = ["reintegrate"]
-
-DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
 
 
 def reintegrate(
@@ -29,11 +34,8 @@ def reintegrate(
     opportunities: DataFile,
     agencies: Annotated[
         Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="The agency register (validated; a domestic opportunity needs no P3MI licence).",
+        input_file(
+            "The agency register (validated; a domestic opportunity needs no P3MI licence)."
         ),
     ] = None,
     for_: Annotated[
@@ -45,20 +47,10 @@ def reintegrate(
     top: Annotated[
         int, typer.Option(min=0, max=MAX_TOP, help="How many per returnee or opportunity; 0 = all.")
     ] = 10,
-    as_of: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            metavar="DATE",
-            help="Evaluation date (default today).",
-            callback=bounded_day,
-        ),
-    ] = None,
-    include_ineligible: Annotated[
-        bool, typer.Option("--include-ineligible", help="Also list ineligible pairs with gaps.")
-    ] = False,
-    lang: Annotated[Lang, typer.Option(help="Language of gap and flag details.")] = "en",
-    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+    as_of: AsOfOption = None,
+    include_ineligible: IncludeIneligibleOption = False,
+    lang: DetailsLangOption = "en",
+    out: OutFile = None,
     explain: Annotated[
         tuple[str, str] | None,
         typer.Option(

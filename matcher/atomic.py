@@ -49,12 +49,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 @contextmanager
 def atomic_output(path: Path) -> Iterator[TextIO]:
-    """Write a text file whole or not at all.
-
-    Parameters
-    ----------
-    path : Path
-        The file to write.
+    """Write a text file whole or not at all (``path`` as :func:`atomic_path` takes it).
 
     Yields
     ------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -22,16 +22,22 @@ __all__ = [
     "AsOfQuery",
     "CandidatesQuery",
     "CursorQuery",
+    "ExplanationQuery",
     "FormatQuery",
+    "JobOrderExplanationQuery",
     "KQuery",
     "KeyIdPath",
     "KeyIdQuery",
     "LangQuery",
+    "LogPage",
+    "LogPageQuery",
     "PageSizeQuery",
     "PairsQuery",
     "RankingQuery",
+    "ReturneeExplanationQuery",
     "RunIdPath",
     "UpdatedSinceQuery",
+    "explanation_query",
     "ranking_query",
 ]
 
@@ -69,6 +75,36 @@ RunIdPath = Annotated[str, Path(pattern=_TOKEN, description="A batch run's id.")
 ActionQuery = Annotated[
     str | None, Query(pattern=r"^[a-z_.]{1,32}$", description="Only entries of this action.")
 ]
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """Which page of a log (audit, quarantine) a request reads.
+
+    Attributes
+    ----------
+    after : int
+        The ``seq`` the page starts after.
+    limit : int
+        Most entries on the page.
+    """
+
+    after: int
+    limit: int
+
+    def next_after(self, seqs: Sequence[int]) -> int | None:
+        """The ``after`` of the next page, given the page's ``seqs``; None when this page
+        is the last (it is not full)."""
+        return seqs[-1] if len(seqs) == self.limit else None
+
+
+def _log_page(after: AfterQuery = 0, limit: PageSizeQuery = 100) -> LogPage:
+    return LogPage(after, limit)
+
+
+LogPageQuery = Annotated[LogPage, Depends(_log_page)]
+"""The ``after`` and ``limit`` of a log's page (declare it before the log's filters:
+FastAPI lists a dependency's parameters where the dependency stands)."""
 
 
 @dataclass(frozen=True)
@@ -140,3 +176,67 @@ CandidatesQuery = Annotated[RankingQuery, Depends(ranking_query("workers"))]
 """The query of the routes that rank workers for a job order."""
 PairsQuery = Annotated[RankingQuery, Depends(ranking_query("pairs"))]
 """The query of the reintegration routes that rank returnee-opportunity pairs."""
+
+
+@dataclass(frozen=True)
+class ExplanationQuery:
+    """The query of a route that explains one pair of two stored records.
+
+    Attributes
+    ----------
+    as_of : datetime.date
+        The evaluation date (today, on the server, when the query names none).
+    lang : Lang
+        Language of gaps, flags and reasons.
+    agency_id : str or None
+        The agency of the path's first record, when several use its id.
+    other_agency_id : str or None
+        The agency of the path's second record, when several use its id.
+    """
+
+    as_of: dt.date
+    lang: Lang
+    agency_id: str | None
+    other_agency_id: str | None
+
+
+def explanation_query(other: str, description: str | None) -> Callable[..., ExplanationQuery]:
+    """The dependency that reads an :class:`ExplanationQuery` from the query string.
+
+    Parameters
+    ----------
+    other : str
+        The query parameter naming the second record's agency (``worker_agency_id``...).
+    description : str or None
+        Its description in the OpenAPI document.
+
+    Returns
+    -------
+    callable
+        The dependency (``Annotated[ExplanationQuery, Depends(...)]``).
+    """
+
+    def query(
+        as_of: AsOfQuery = None,
+        lang: LangQuery = "en",
+        agency_id: AgencyQuery = None,
+        other_agency_id: Identifier | None = None,
+    ) -> ExplanationQuery:
+        return ExplanationQuery(as_of or dt.date.today(), lang, agency_id, other_agency_id)
+
+    # As in ranking_query: the annotation is set here, where the local names resolve.
+    query.__annotations__["other_agency_id"] = Annotated[
+        Identifier | None, Query(alias=other, description=description)
+    ]
+    return query
+
+
+JobOrderExplanationQuery = Annotated[
+    ExplanationQuery,
+    Depends(explanation_query("worker_agency_id", "The worker's agency, when several use the id.")),
+]
+"""The query of the explanation of a job order's candidate (the second record: the worker)."""
+ReturneeExplanationQuery = Annotated[
+    ExplanationQuery, Depends(explanation_query("opportunity_agency_id", None))
+]
+"""The query of the explanation of a returnee's opportunity (the second: the opportunity)."""

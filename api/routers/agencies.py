@@ -12,7 +12,7 @@ from api.audit.log import entry_values, write_entry
 from api.deps import Officer, Server, ServerDep
 from api.http.errors import NotFoundError, UnprocessableError, responses
 from api.http.params import KeyIdPath
-from api.records import json_response
+from api.records import found_or_404, json_response
 from api.schemas import IssuedKeyOut, KeyOut, KeyRequest, LicenceChange, LicenceStatus
 from api.settings import MAX_JSON_BODY_BYTES
 from api.storage.database import read_session, write_session
@@ -80,11 +80,7 @@ def create_agency(agency: Agency, principal: Officer, server: ServerDep) -> Agen
 @router.get("/{agency_id}", response_model=Agency, responses=responses(404))
 def read_agency(agency_id: Identifier, principal: Officer, server: ServerDep) -> Agency:
     """One agency of the register."""
-    with read_session(server.engine) as session:
-        agency = get_agency(session, agency_id)
-    if agency is None:
-        raise NotFoundError(f"agency {agency_id!r} not found")
-    return agency
+    return found_or_404(server, lambda s: get_agency(s, agency_id), f"agency {agency_id!r}")
 
 
 @router.put(
@@ -110,10 +106,7 @@ def change_licence(
     (a revoked licence needs ``revoked_on``), else 422. Job orders of an agency that is
     not active on the evaluation date are refused from then on.
     """
-    with read_session(server.engine) as session:
-        current = get_agency(session, agency_id)
-    if current is None:
-        raise NotFoundError(f"agency {agency_id!r} not found")
+    current = found_or_404(server, lambda s: get_agency(s, agency_id), f"agency {agency_id!r}")
     merged: dict[str, Any] = {
         **current.model_dump(),
         **change.model_dump(exclude_unset=True),

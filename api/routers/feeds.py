@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
@@ -84,53 +87,75 @@ def job_postings_feed(
     return Response(body, media_type="application/json", headers=headers)
 
 
+@dataclass(frozen=True)
+class _Target:
+    """The job order a promotion route names: its id and, for officers, its agency."""
+
+    job_order_id: str
+    agency_id: str | None
+
+
+def _target(job_order_id: Identifier, agency_id: AgencyQuery = None) -> _Target:
+    return _Target(job_order_id, agency_id)
+
+
+_TargetDep = Annotated[_Target, Depends(_target)]
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """An open change of a job order's promotable mark (see :func:`_promotion`)."""
+
+    session: Session
+    key: tuple[str, str]
+    row: PromotedJobOrderRow | None
+
+
 @promotion_router.put("/{job_order_id}/promotable", status_code=204)
-def mark_promotable(
-    job_order_id: Identifier, principal: Officer, server: ServerDep, agency_id: AgencyQuery = None
-) -> Response:
+def mark_promotable(target: _TargetDep, principal: Officer, server: ServerDep) -> Response:
     """Mark a job order promotable: the public feed lists it while it is open (officers)."""
-    with server.write_lock, write_session(server.engine) as session:
-        row = find_record(session, JOB_ORDERS, job_order_id, agency_id=agency_id)
-        key = (row.agency_id, row.id)
-        if session.get(PromotedJobOrderRow, key) is None:
-            session.add(
+    with _promotion(server, principal, target, "job_orders.promote") as mark:
+        if mark.row is None:
+            mark.session.add(
                 PromotedJobOrderRow(
-                    agency_id=row.agency_id,
-                    id=row.id,
+                    agency_id=mark.key[0],
+                    id=mark.key[1],
                     key_id=principal.key_id,
                     marked_at=dt.datetime.now(dt.UTC),
                 )
             )
-        _audit(session, principal, server, "job_orders.promote", key)
     return Response(status_code=204)
 
 
 @promotion_router.delete("/{job_order_id}/promotable", status_code=204)
-def unmark_promotable(
-    job_order_id: Identifier, principal: Officer, server: ServerDep, agency_id: AgencyQuery = None
-) -> Response:
+def unmark_promotable(target: _TargetDep, principal: Officer, server: ServerDep) -> Response:
     """Take a job order off the public feed (officers); 404 if it was not marked."""
-    with server.write_lock, write_session(server.engine) as session:
-        row = find_record(session, JOB_ORDERS, job_order_id, agency_id=agency_id)
-        mark = session.get(PromotedJobOrderRow, (row.agency_id, row.id))
-        if mark is None:
-            raise NotFoundError(f"job order {job_order_id!r} is not marked promotable")
-        session.delete(mark)
-        _audit(session, principal, server, "job_orders.unpromote", (row.agency_id, row.id))
+    with _promotion(server, principal, target, "job_orders.unpromote") as mark:
+        if mark.row is None:
+            raise NotFoundError(f"job order {target.job_order_id!r} is not marked promotable")
+        mark.session.delete(mark.row)
     return Response(status_code=204)
 
 
-def _audit(
-    session: Session, principal: Principal, server: Server, action: str, key: tuple[str, str]
-) -> None:
-    write_entry(
-        session,
-        entry_values(
-            principal,
-            action,
-            target=f"{key[0]}/{key[1]}",
-            params={},
-            result_ids=[list(key)],
-            versions=server.ranking.versions,
-        ),
-    )
+@contextmanager
+def _promotion(
+    server: Server, principal: Principal, target: _Target, action: str
+) -> Iterator[_Mark]:
+    """A change of one job order's promotable mark, under the write lock: yields the job
+    order's key and its mark, then writes the audit entry ``action`` in the same
+    transaction (not when the block raises)."""
+    with server.write_lock, write_session(server.engine) as session:
+        row = find_record(session, JOB_ORDERS, target.job_order_id, agency_id=target.agency_id)
+        key = (row.agency_id, row.id)
+        yield _Mark(session, key, session.get(PromotedJobOrderRow, key))
+        write_entry(
+            session,
+            entry_values(
+                principal,
+                action,
+                target=f"{key[0]}/{key[1]}",
+                params={},
+                result_ids=[list(key)],
+                versions=server.ranking.versions,
+            ),
+        )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from api.audit.log import entry_values, write_entry
 from api.deps import Officer, ServerDep
 from api.http.errors import NotFoundError, responses, safe_text
-from api.http.params import AfterQuery, PageSizeQuery
+from api.http.params import LogPageQuery
 from api.schemas import QuarantineEntry, QuarantinePage, QuarantineProblem
 from api.storage.database import read_session, write_session
 from api.storage.tables import QuarantineRow
@@ -50,19 +50,18 @@ def _entry(row: QuarantineRow) -> QuarantineEntry:
 def list_quarantined(
     principal: Officer,
     server: ServerDep,
-    after: AfterQuery = 0,
-    limit: PageSizeQuery = 100,
+    page: LogPageQuery,
 ) -> QuarantinePage:
     """Quarantined records, oldest first, a page at a time."""
     query = (
         select(QuarantineRow)
-        .where(QuarantineRow.seq > after)
+        .where(QuarantineRow.seq > page.after)
         .order_by(QuarantineRow.seq)
-        .limit(limit)
+        .limit(page.limit)
     )
     with read_session(server.engine) as session:
         items = [_entry(row) for row in session.scalars(query)]
-    return QuarantinePage(items=items, next_after=items[-1].seq if len(items) == limit else None)
+    return QuarantinePage(items=items, next_after=page.next_after([i.seq for i in items]))
 
 
 @router.delete("/{seq}", status_code=204, responses=responses(404))

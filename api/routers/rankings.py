@@ -27,6 +27,7 @@ from api.http.params import (
     AgencyQuery,
     AsOfQuery,
     CandidatesQuery,
+    JobOrderExplanationQuery,
     KQuery,
     LangQuery,
     RankingQuery,
@@ -159,12 +160,7 @@ async def explanation(
     worker_id: Identifier,
     principal: Ranker,
     server: ServerDep,
-    as_of: AsOfQuery = None,
-    lang: LangQuery = "en",
-    agency_id: AgencyQuery = None,
-    worker_agency_id: Annotated[
-        Identifier | None, Query(description="The worker's agency, when several use the id.")
-    ] = None,
+    query: JobOrderExplanationQuery,
 ) -> Response:
     """Why a worker ranks where she does for a job order: components, gaps, flags.
 
@@ -172,11 +168,10 @@ async def explanation(
     ``refused`` reasons when the job order is refused, and ``explanation``: one readable
     line per component, gap and flag, in ``lang``.
     """
-    order = _stored_job_order(server, principal, job_order_id, agency_id)
+    order = _stored_job_order(server, principal, job_order_id, query.agency_id)
     worker = await run_in_threadpool(
-        load_one, server, principal, WORKERS, worker_id, worker_agency_id
+        load_one, server, principal, WORKERS, worker_id, query.other_agency_id
     )
-    day = as_of or dt.date.today()
     found = await run_in_threadpool(
         partial(
             server.ranking.explanation,
@@ -184,8 +179,8 @@ async def explanation(
             worker.id,
             order,
             agencies=server.agencies,
-            as_of=day,
-            lang=lang,
+            as_of=query.as_of,
+            lang=query.lang,
         )
     )
     await audited(
@@ -193,7 +188,7 @@ async def explanation(
         principal,
         "explanation",
         target=f"{order.agency_id}/{order.id}",
-        params={"as_of": day, "lang": lang},
+        params={"as_of": query.as_of, "lang": query.lang},
         result_ids=[[worker.agency_id, worker.id]],
     )
     return json_answer(found)

@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.access.keys import Principal
 from api.access.tenancy import NOBODY, check_owner, list_scope, rank_scope
 from api.deps import AnyRole, Ranker, ServerDep, Writer
 from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
-from api.http.params import AgencyQuery, AsOfQuery, LangQuery, PairsQuery, RankingQuery
+from api.http.params import AgencyQuery, PairsQuery, RankingQuery, ReturneeExplanationQuery
 from api.records import load_one
 from api.routers.answers import audited, json_answer
 from api.settings import MAX_JSON_BODY_BYTES
@@ -275,16 +275,13 @@ async def explain_pair(
     opportunity_id: Identifier,
     principal: Ranker,
     server: ServerDep,
-    as_of: AsOfQuery = None,
-    lang: LangQuery = "en",
-    agency_id: AgencyQuery = None,
-    opportunity_agency_id: Annotated[Identifier | None, Query()] = None,
+    query: ReturneeExplanationQuery,
 ) -> Response:
     """One pair's record with its explanation (``rank`` among the caller's returnees)."""
-    worker = await run_in_threadpool(_returnee, server, principal, worker_id, agency_id)
-    row = await run_in_threadpool(_stored, server, opportunity_id, opportunity_agency_id)
+    worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
+    row = await run_in_threadpool(_stored, server, opportunity_id, query.other_agency_id)
     found = Opportunity.model_validate_json(row.record)
-    day = as_of or dt.date.today()
+    day, lang = query.as_of, query.lang
 
     def explain() -> dict[str, Any]:
         with read_session(server.engine) as session:

@@ -36,7 +36,7 @@ from api.batch_runs import BatchRunStatus, runs_of, status_of
 from api.deps import AnyRole, Officer, Ranker, Server, ServerDep
 from api.http.errors import ConflictError, NotFoundError, ValidationBody, responses, safe_text
 from api.http.params import FormatQuery, RunIdPath
-from api.records import UploadOutcome, json_response
+from api.records import UploadOutcome, found_or_404, json_response
 from api.schemas import UploadProblem, UploadRejected, UploadReport
 from api.storage.database import read_session, write_session
 from api.storage.store import UpsertCounts
@@ -135,10 +135,7 @@ def read_courses(principal: AnyRole, server: ServerDep) -> Response:
 @courses_router.get("/{course_id}", response_model=Course, responses=responses(404))
 def read_course(course_id: Identifier, principal: AnyRole, server: ServerDep) -> Response:
     """One stored course."""
-    with read_session(server.engine) as session:
-        row = find_course(session, course_id)
-    if row is None:
-        raise NotFoundError(f"course {course_id!r} not found")
+    row = found_or_404(server, lambda s: find_course(s, course_id), f"course {course_id!r}")
     return json_response(row.record)
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Index, String, Text, select
+from sqlalchemy import Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.storage.store import WORKERS
-from api.storage.tables import ID, Base, UtcDateTime, WorkerRow
+from api.storage.tables import ID, Base, StoredRecord, WorkerRow
 from models.opportunity import Opportunity
 from models.worker import Worker
 
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-class OpportunityRow(Base):
+class OpportunityRow(StoredRecord, Base):
     """A domestic opportunity; ``record`` is the Opportunity JSON (migration 0004_reint2)."""
 
     __tablename__ = "opportunities"
@@ -38,9 +38,6 @@ class OpportunityRow(Base):
     owner_agency_id: Mapped[str] = mapped_column(ID, primary_key=True)
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    record: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_opportunities_id", "id"),)
 

@@ -34,6 +34,7 @@ __all__ = [
     "BatchRunRow",
     "QuarantineRow",
     "RecordRow",
+    "StoredRecord",
     "UtcDateTime",
     "VacancyRow",
     "WorkerRow",
@@ -66,28 +67,31 @@ class Base(DeclarativeBase):
     """Declarative base of the Selaras tables."""
 
 
-class AgencyRow(Base):
+class StoredRecord:
+    """The columns of a record stored whole (a mixin, after the table's own columns):
+    ``record`` is its JSON; created and last replaced when."""
+
+    record: Mapped[str] = mapped_column(Text, sort_order=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, sort_order=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, sort_order=1)
+
+
+class AgencyRow(StoredRecord, Base):
     """An agency of the register; ``record`` is the Agency JSON."""
 
     __tablename__ = "agencies"
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
-    record: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
-class RecordRow(Base):
+class RecordRow(StoredRecord, Base):
     """The columns of every agency-owned record; ``record`` is the record's JSON."""
 
     __abstract__ = True
 
     agency_id: Mapped[str] = mapped_column(ID, ForeignKey("agencies.id"), primary_key=True)
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    record: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class WorkerRow(RecordRow):

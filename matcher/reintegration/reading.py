@@ -77,6 +77,17 @@ class Node(reading.Node):
             raise self.error("note", f"is required when status is {status!r} (say why)")
         return status
 
+    def prose_entry(self, text_key: str, sources: Callable[[Node], object]) -> None:
+        """Check an entry the engine implements in code rather than reads: an ``id``, its
+        prose under ``text_key``, its sources (``sources`` reads and checks them), a
+        ``status`` and an optional ``note``, and nothing else."""
+        self.text("id")
+        self.text(text_key)
+        sources(self)
+        self.status()
+        self.opt_text("note")
+        self.finish()
+
 
 def read_header(
     raw: object, file: str, error: type[DataFileError], schema: str

@@ -204,14 +204,9 @@ def _rpl(o: Node) -> RplRoute:
     return route
 
 
-def _equivalence(o: Node) -> None:
-    o.text("id")
-    o.text("statement")
+def _equivalence_sources(o: Node) -> None:
     if not o.source_keys("sources", required=True):
         raise o.error("sources", "an equivalence needs at least one source")
-    o.status()
-    o.opt_text("note")
-    o.finish()
 
 
 def _not_encoded(o: Node) -> None:
@@ -236,7 +231,7 @@ def _rules_table(top: Node, header: Header) -> RecognitionRules:
         seen.add(rule.id)
     rpl = _rpl(top.node("rpl"))
     for entry in top.nodes("equivalences"):
-        _equivalence(entry)
+        entry.prose_entry("statement", _equivalence_sources)
     for entry in top.nodes("not_encoded"):
         _not_encoded(entry)
     return RecognitionRules(header, rules, rpl, top.file)

@@ -18,7 +18,6 @@ two never import each other.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from matcher.reintegration.facts import ReturneeFacts
@@ -37,27 +36,21 @@ from matcher.reintegration.params import ReintegrationParams
 from matcher.reintegration.proximity import ProximityTier, proximity, within_reach
 from matcher.reintegration.recognition import RecognisedLevel, rpl_gap_message
 from matcher.reintegration.screening import ScreenedOpportunity
-from matcher.rules.screening import Note
 from matcher.scoring.params import ScoringParams
-from matcher.scoring.reference import Gap, Scorer
+from matcher.scoring.reference import Gap, PairOutcome, Scorer
 from models.opportunity import INTEREST_OF_KIND
 
 __all__ = ["ReintegrationOutcome", "ReintegrationScorer"]
 
 
 @dataclass(frozen=True)
-class ReintegrationOutcome:
-    """The evaluation of one (returnee, opportunity) pair.
-
-    ``components`` are the engine's and ``proximity``; ``recognised`` the recognised
-    levels of skills the opportunity asks for (held within, or related to, a requirement).
+class ReintegrationOutcome(PairOutcome):
+    """The evaluation of one (returnee, opportunity) pair: a pair's outcome whose
+    ``components`` are the engine's and ``proximity``, with the proximity tier and
+    ``recognised``, the recognised levels of skills the opportunity asks for (held within,
+    or related to, a requirement).
     """
 
-    eligible: bool
-    score: float
-    components: Mapping[str, float]
-    gaps: tuple[Gap, ...]
-    flags: tuple[Note, ...]
     proximity: ProximityTier
     recognised: tuple[RecognisedLevel, ...]
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from matcher.options import ReintegrateFor
 from matcher.reintegration.facts import ReturneeFacts, returnee_facts
@@ -24,21 +24,21 @@ from matcher.reintegration.reference import ReintegrationOutcome, ReintegrationS
 from matcher.reintegration.screening import ScreenedOpportunity, screen_opportunities
 from matcher.reintegration.wage_floors import MinimumWageTable
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
-from matcher.rules.screening import Note
 from matcher.rules.types import RulePack
 from matcher.scoring.explain import with_explanation
+from matcher.scoring.matching import pair_fields, reason_record
 from matcher.scoring.params import ScoringParams
-from matcher.scoring.publish import by_id, check_agreement, published, ranked
+from matcher.scoring.publish import by_id, check_agreement, ranked
+from matcher.scoring.ranked_run import RankedRun
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
-from matcher.text.messages import Lang, render
+from matcher.text.messages import Lang
 from models.opportunity import Opportunity
 from models.reintegration_results import (
     OpportunityRefusal,
     Recognised,
     ReintegrationResult,
 )
-from models.results import Flag, Gap, Reason
 from models.worker import Worker
 
 __all__ = ["ReintegrateFor", "ReintegrationRun", "explain_reintegration", "prepare_reintegration"]
@@ -48,8 +48,11 @@ _Pair = tuple[ReturneeFacts, ScreenedOpportunity, ReintegrationOutcome]
 
 
 @dataclass(frozen=True)
-class ReintegrationRun:
-    """Returnees read and opportunities screened, ready to rank or explain."""
+class ReintegrationRun(RankedRun[ReintegrateFor, ReintegrationResult]):
+    """Returnees read and opportunities screened, ready to rank (:meth:`RankedRun.rank`:
+    ``returnees`` by default, or ``opportunities``) or explain."""
+
+    default_direction: ClassVar[str] = "returnees"
 
     returnees: tuple[ReturneeFacts, ...]
     opportunities: tuple[ScreenedOpportunity, ...]
@@ -71,10 +74,7 @@ class ReintegrationRun:
         return [
             OpportunityRefusal(
                 opportunity_id=o.id,
-                reasons=[
-                    Reason(kind=n.kind, detail=render(n.message, lang), source=n.source)
-                    for n in o.refusals
-                ],
+                reasons=[reason_record(n, lang) for n in o.refusals],
             )
             for o in self.opportunities
             if o.refused
@@ -92,62 +92,26 @@ class ReintegrationRun:
         found = by_id(self.opportunities, opportunity_id, lambda o: o.id, "opportunity")
         return returnee, found, self.scorer.evaluate(returnee, found)
 
-    def rank(
-        self,
-        direction: ReintegrateFor = "returnees",
-        top: int = 10,
-        include_ineligible: bool = False,
-        lang: Lang = "en",
-        *,
-        use_kernel: bool = True,
+    def _by_reference(
+        self, direction: str, top: int, include_ineligible: bool, lang: Lang
     ) -> Iterator[ReintegrationResult]:
-        """Ranked pair records.
+        if direction == "returnees":
+            open_ = [o for o in self.opportunities if not o.refused]
+            for returnee in self.returnees:
+                pairs = [(returnee, o, self.scorer.evaluate(returnee, o)) for o in open_]
+                yield from _ranked(pairs, lambda p: p[1].id, top, include_ineligible, lang)
+        else:
+            for found in (o for o in self.opportunities if not o.refused):
+                pairs = [(r, found, self.scorer.evaluate(r, found)) for r in self.returnees]
+                yield from _ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
 
-        Parameters
-        ----------
-        direction : {"returnees", "opportunities"}
-            ``returnees``: the top opportunities of each returnee; ``opportunities``: the
-            top returnees of each opportunity.
-        top : int
-            How many per returnee (or opportunity); 0 means all.
-        include_ineligible : bool
-            Also return ineligible pairs (after the eligible ones), with their gaps.
-        lang : {"en", "id"}
-            Language of gap and flag details.
-        use_kernel : bool
-            Select with the kernel (default) and evaluate the selected pairs with the
-            reference; False runs the reference on every pair. Both give the same records.
-
-        Yields
-        ------
-        ReintegrationResult
-            By returnee (or opportunity) in input order, then by rank.
-
-        Raises
-        ------
-        RuntimeError
-            If the kernel and the reference disagree on a selected pair (a bug).
-        """
-        open_ = [o for o in self.opportunities if not o.refused]
-        by_returnee = direction == "returnees"
-
-        def other(pair: _Pair) -> str:
-            return pair[1].id if by_returnee else pair[0].id
-
-        if not use_kernel:
-            if by_returnee:
-                for returnee in self.returnees:
-                    pairs = [(returnee, o, self.scorer.evaluate(returnee, o)) for o in open_]
-                    yield from _ranked(pairs, other, top, include_ineligible, lang)
-            else:
-                for found in open_:
-                    pairs = [(r, found, self.scorer.evaluate(r, found)) for r in self.returnees]
-                    yield from _ranked(pairs, other, top, include_ineligible, lang)
-            return
+    def _by_kernel(
+        self, direction: str, top: int, include_ineligible: bool, lang: Lang
+    ) -> Iterator[ReintegrationResult]:
         best = self.kernel.top(
             self.opportunities, k=top or None, include_ineligible=include_ineligible
         )
-        if by_returnee:
+        if direction == "returnees":
             for i in range(len(self.returnees)):
                 yield from self.selected_for(best, i, top, include_ineligible, lang)
         else:
@@ -158,7 +122,7 @@ class ReintegrationRun:
                     self._checked(self.returnees[i], found, bool(ok), float(score))
                     for i, ok, score in zip(*chosen, strict=True)
                 ]
-                yield from _ranked(pairs, other, top, include_ineligible, lang)
+                yield from _ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
 
     def selected_for(
         self, best: TopBothWays, row: int, top: int, include_ineligible: bool, lang: Lang
@@ -222,41 +186,16 @@ def result_record(
     rank: int,
     lang: Lang,
 ) -> ReintegrationResult:
-    """The FORMAT.md v2 record of one evaluated pair.
-
-    Parameters
-    ----------
-    returnee, found, outcome
-        The pair and its evaluation.
-    rank : int
-        Its rank (1-based).
-    lang : {"en", "id"}
-        Language of gap and flag details.
-
-    Returns
-    -------
-    ReintegrationResult
-    """
+    """The FORMAT.md v2 record of one evaluated pair (parameters as
+    :func:`matcher.scoring.matching.result_record` takes them)."""
     return ReintegrationResult(
         opportunity_id=found.id,
         worker_id=returnee.id,
         rank=rank,
-        score=published(outcome.score),
-        eligible=outcome.eligible,
-        components={k: published(v) for k, v in outcome.components.items()},
-        gaps=[
-            Gap(kind=g.kind, requirement=g.requirement, detail=render(g.message, lang))
-            for g in outcome.gaps
-        ],
-        flags=_flags(outcome.flags, lang),
+        **pair_fields(outcome, lang),
         recognised=[Recognised.model_validate(r.record()) for r in outcome.recognised],
         proximity=outcome.proximity,
     )
-
-
-def _flags(notes: Sequence[Note], lang: Lang) -> list[Flag]:
-    unique = dict.fromkeys((n.kind, render(n.message, lang), n.source) for n in notes)
-    return [Flag(kind=kind, detail=detail, source=source) for kind, detail, source in unique]
 
 
 def explain_reintegration(

@@ -29,8 +29,8 @@ from matcher.rules.screening import (
     Note,
     ScreenedVacancy,
     discrimination_flags,
-    language_gates,
     read_skill_needs,
+    screened_vacancy,
 )
 from matcher.rules.types import RulePack
 from matcher.taxonomy.skills import SkillNormalizer
@@ -155,7 +155,6 @@ def screen_opportunities(
             if age is not None and (age.min is not None or age.max is not None)
             else ()
         )
-        experience = requirements.experience
         # The engine's view of the opportunity: what its gates read of a job order (id,
         # ISCO, country ID, requirements); no contract, and no wage preference to meet.
         stand_in = Vacancy.model_construct(
@@ -175,19 +174,15 @@ def screen_opportunities(
             wage=opportunity.wage,  # type: ignore[arg-type]
             requirements=requirements,
         )
-        screened = ScreenedVacancy(
-            vacancy=stand_in,
-            pack=DOMESTIC_PACK,
-            day=day,
-            refusals=tuple(refusals),
-            flags=tuple(flags),
-            skills=tuple(needs),
-            languages=tuple(language_gates(requirements, DOMESTIC_PACK)),
+        screened = screened_vacancy(
+            stand_in,
+            DOMESTIC_PACK,
+            day,
+            refusals=refusals,
+            flags=flags,
+            skills=needs,
             ages=ages,
-            experience_isco=tuple(experience.isco) if experience and experience.isco else (),
-            experience_min_months=experience.min_months if experience else 0,
             monthly_wage=None,
-            weights=requirements.weights.model_dump() if requirements.weights else None,
         )
         out.append(ScreenedOpportunity(opportunity, screened, tuple(refusals), tuple(flags)))
     return out

@@ -261,15 +261,10 @@ def _period(o: Node) -> WagePeriod:
     return period
 
 
-def _rule(o: Node) -> None:
-    """The file's prose rules: checked for provenance; the engine implements them."""
-    o.text("id")
-    o.text("text")
+def _rule_sources(o: Node) -> None:
+    """The sources of the file's prose rules (the engine implements the rules)."""
     o.source_key()
     o.source_keys("also", required=False)
-    o.status()
-    o.opt_text("note")
-    o.finish()
 
 
 def _by_place(
@@ -296,7 +291,7 @@ def _wages_table(top: Node, header: Header) -> MinimumWageTable:
     currency = top.choice("currency", ("IDR",))
     per = top.choice("per", ("month",))
     for rule in top.nodes("rules"):
-        _rule(rule)
+        rule.prose_entry("text", _rule_sources)
     periods = [_period(p) for p in top.nodes("wage_periods")]
     units = sorted(p.per for p in periods)
     if units != sorted(_PERIOD_UNITS):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.rules.packs import (
@@ -37,6 +37,7 @@ __all__ = [
     "language_gates",
     "read_skill_needs",
     "screen_vacancies",
+    "screened_vacancy",
 ]
 
 
@@ -194,6 +195,48 @@ def _screen(
         for f in pack.flags
     )
     flags.extend(_unverified_gates(pack, day))
+    return screened_vacancy(
+        vacancy,
+        pack,
+        day,
+        refusals=refusals,
+        flags=flags,
+        skills=needs,
+        ages=_age_gates(vacancy, pack, legal, as_of),
+        monthly_wage=monthly,
+    )
+
+
+def screened_vacancy(
+    vacancy: Vacancy,
+    pack: RulePack,
+    day: dt.date,
+    *,
+    refusals: Iterable[Note],
+    flags: Iterable[Note],
+    skills: Iterable[SkillNeed],
+    ages: Iterable[AgeGate],
+    monthly_wage: float | None,
+) -> ScreenedVacancy:
+    """A :class:`ScreenedVacancy` from what screening found; the language gates, the
+    experience asked for and the component weights are read from ``vacancy``'s
+    requirements here (one reading for job orders and domestic opportunities).
+
+    Parameters
+    ----------
+    vacancy : Vacancy
+        The job order (or the stand-in of a domestic opportunity).
+    pack : RulePack
+        The rule pack it is screened and scored under.
+    day : datetime.date
+        The day its rules are read on.
+    refusals, flags, skills, ages, monthly_wage
+        The fields of the same names.
+
+    Returns
+    -------
+    ScreenedVacancy
+    """
     requirements = vacancy.requirements
     experience = requirements.experience
     return ScreenedVacancy(
@@ -202,12 +245,12 @@ def _screen(
         day=day,
         refusals=tuple(refusals),
         flags=tuple(flags),
-        skills=tuple(needs),
-        languages=tuple(language_gates(vacancy.requirements, pack)),
-        ages=tuple(_age_gates(vacancy, pack, legal, as_of)),
+        skills=tuple(skills),
+        languages=tuple(language_gates(requirements, pack)),
+        ages=tuple(ages),
         experience_isco=tuple(experience.isco) if experience and experience.isco else (),
         experience_min_months=experience.min_months if experience else 0,
-        monthly_wage=monthly,
+        monthly_wage=monthly_wage,
         weights=requirements.weights.model_dump() if requirements.weights else None,
     )
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, ClassVar
 
 from matcher.options import Direction
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
@@ -23,6 +24,7 @@ from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
 from matcher.scoring.publish import by_id, check_agreement, published, ranked
+from matcher.scoring.ranked_run import RankedRun
 from matcher.scoring.reference import PairOutcome, Scorer
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
@@ -32,12 +34,15 @@ from models.results import Flag, Gap, MatchResult, Reason, Refusal
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["Direction", "MatchRun", "prepare_run"]
+__all__ = ["Direction", "MatchRun", "pair_fields", "prepare_run", "reason_record"]
 
 
 @dataclass(frozen=True)
-class MatchRun:
-    """A pool and job orders read and screened, ready to rank or explain."""
+class MatchRun(RankedRun[Direction, MatchResult]):
+    """A pool and job orders read and screened, ready to rank (:meth:`RankedRun.rank`:
+    ``vacancies`` by default, or ``workers``) or explain."""
+
+    default_direction: ClassVar[str] = "vacancies"
 
     workers: tuple[WorkerFacts, ...]
     vacancies: tuple[ScreenedVacancy, ...]
@@ -60,7 +65,7 @@ class MatchRun:
     def refusals(self, lang: Lang = "en") -> list[Refusal]:
         """Refusal records of the refused job orders, in input order."""
         return [
-            Refusal(vacancy_id=v.vacancy.id, reasons=[_reason(n, lang) for n in v.refusals])
+            Refusal(vacancy_id=v.vacancy.id, reasons=[reason_record(n, lang) for n in v.refusals])
             for v in self.vacancies
             if v.refused
         ]
@@ -79,56 +84,25 @@ class MatchRun:
         screened = by_id(self.vacancies, vacancy_id, lambda v: v.vacancy.id, "job order")
         return worker, screened, self.scorer.evaluate(worker, screened)
 
-    def rank(
-        self,
-        direction: Direction = "vacancies",
-        top: int = 10,
-        include_ineligible: bool = False,
-        lang: Lang = "en",
-        *,
-        use_kernel: bool = True,
+    def _by_reference(
+        self, direction: str, top: int, include_ineligible: bool, lang: Lang
     ) -> Iterator[MatchResult]:
-        """Ranked match results.
-
-        Parameters
-        ----------
-        direction : {"vacancies", "workers"}
-            ``vacancies``: the top workers of each job order; ``workers``: the top job
-            orders of each worker.
-        top : int
-            How many per job order (or worker); 0 means all.
-        include_ineligible : bool
-            Also return ineligible pairs (after the eligible ones), with their gaps.
-        lang : {"en", "id"}
-            Language of gap and flag details.
-        use_kernel : bool
-            Score and select with the vectorized kernel (default), evaluating only the
-            selected pairs with the reference scorer for their gaps and flags; False runs
-            the reference on every pair. Both give the same results.
-
-        Yields
-        ------
-        MatchResult
-            In order: by job order (or worker) in input order, then by rank.
-
-        Raises
-        ------
-        RuntimeError
-            If the kernel and the reference disagree on a selected pair (a bug).
-        """
         open_orders = [v for v in self.vacancies if not v.refused]
-        if not use_kernel:
-            if direction == "vacancies":
-                for screened in open_orders:
-                    pairs = [(w, screened, self.scorer.evaluate(w, screened)) for w in self.workers]
-                    yield from self._ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
-            else:
-                for worker in self.workers:
-                    pairs = [(worker, v, self.scorer.evaluate(worker, v)) for v in open_orders]
-                    yield from self._ranked(
-                        pairs, lambda p: p[1].vacancy.id, top, include_ineligible, lang
-                    )
-            return
+        if direction == "vacancies":
+            for screened in open_orders:
+                pairs = [(w, screened, self.scorer.evaluate(w, screened)) for w in self.workers]
+                yield from self._ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
+        else:
+            for worker in self.workers:
+                pairs = [(worker, v, self.scorer.evaluate(worker, v)) for v in open_orders]
+                yield from self._ranked(
+                    pairs, lambda p: p[1].vacancy.id, top, include_ineligible, lang
+                )
+
+    def _by_kernel(
+        self, direction: str, top: int, include_ineligible: bool, lang: Lang
+    ) -> Iterator[MatchResult]:
+        open_orders = [v for v in self.vacancies if not v.refused]
         kernel, k = self.kernel, top or None
         if direction == "vacancies":
             chosen = kernel.top_workers(open_orders, k=k, include_ineligible=include_ineligible)
@@ -202,23 +176,29 @@ def result_record(
         vacancy_id=screened.vacancy.id,
         worker_id=worker.id,
         rank=rank,
-        score=published(outcome.score),
-        eligible=outcome.eligible,
-        components={k: published(v) for k, v in outcome.components.items()},
-        gaps=[
-            Gap(kind=g.kind, requirement=g.requirement, detail=render(g.message, lang))
-            for g in outcome.gaps
-        ],
-        flags=_flags(outcome.flags, lang),
+        **pair_fields(outcome, lang),
     )
 
 
-def _flags(notes: Sequence[Note], lang: Lang) -> list[Flag]:
-    unique = dict.fromkeys((n.kind, render(n.message, lang), n.source) for n in notes)
-    return [Flag(kind=kind, detail=detail, source=source) for kind, detail, source in unique]
+def pair_fields(outcome: PairOutcome, lang: Lang) -> dict[str, Any]:
+    """The fields every pair record shares (a match result, a reintegration record):
+    the published score and components, eligibility, and gaps and flags in ``lang``
+    (each flag once)."""
+    unique = dict.fromkeys((n.kind, render(n.message, lang), n.source) for n in outcome.flags)
+    return {
+        "score": published(outcome.score),
+        "eligible": outcome.eligible,
+        "components": {k: published(v) for k, v in outcome.components.items()},
+        "gaps": [
+            Gap(kind=g.kind, requirement=g.requirement, detail=render(g.message, lang))
+            for g in outcome.gaps
+        ],
+        "flags": [Flag(kind=kind, detail=detail, source=source) for kind, detail, source in unique],
+    }
 
 
-def _reason(note: Note, lang: Lang) -> Reason:
+def reason_record(note: Note, lang: Lang) -> Reason:
+    """The record of a refusal reason, its message in ``lang``."""
     return Reason(kind=note.kind, detail=render(note.message, lang), source=note.source)
 
 

@@ -245,18 +245,8 @@ class SkillTaxonomy:
         return len(self.concepts)
 
     def ancestors(self, concept_id: str) -> tuple[str, ...]:
-        """Broader concepts of ``concept_id``, nearest first.
-
-        Parameters
-        ----------
-        concept_id : str
-            A concept id of this taxonomy.
-
-        Returns
-        -------
-        tuple[str, ...]
-            Parent, grandparent, ... up to the root.
-        """
+        """Broader concepts of ``concept_id`` (a concept id of this taxonomy), nearest
+        first: parent, grandparent, ... up to the root."""
         return self._ancestors[self.resolve(concept_id)]
 
     def relation(self, have: str, need: str) -> SkillRelation | None:

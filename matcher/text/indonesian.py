@@ -50,12 +50,8 @@ def _without_suffix(word: str) -> Iterator[str]:
 
 
 def root_candidates(word: str) -> list[str]:
-    """Possible roots of an Indonesian word, most conservative first.
-
-    Parameters
-    ----------
-    word : str
-        One folded (lower-case, unaccented) word.
+    """Possible roots of an Indonesian word (folded, as
+    :func:`matcher.text.english.lemma_candidates` takes it), most conservative first.
 
     Returns
     -------
