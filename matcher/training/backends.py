@@ -111,6 +111,7 @@ def solve_program(
     maximize: bool,
     var_lower: Floats | None = None,
     time_limit: float,
+    start: Floats | None = None,
 ) -> Outcome:
     """Solve ``max/min objective @ v`` s.t. ``row_lower <= matrix @ v <= row_upper``.
 
@@ -127,7 +128,9 @@ def solve_program(
     maximize : bool
     var_lower : ndarray of float64, shape (n_vars,), optional
     time_limit : float
-        Seconds of wall-clock time.
+        Seconds of wall-clock time, loading the program included.
+    start : ndarray of float64, shape (n_vars,), optional
+        A solution to start from (HiGHS only; ignored by the solver if infeasible).
 
     Returns
     -------
@@ -144,7 +147,16 @@ def solve_program(
     deadline = time.monotonic() + time_limit
     if backend == "highs":
         return _solve_highs(
-            matrix, row_lower, row_upper, lower, var_upper, integer, objective, maximize, deadline
+            matrix,
+            row_lower,
+            row_upper,
+            lower,
+            var_upper,
+            integer,
+            objective,
+            maximize,
+            deadline,
+            start,
         )
     # The helper's stubs type arrays in a form numpy's own types do not meet.
     helper: Any = mbh.ModelBuilderHelper()
@@ -182,6 +194,7 @@ def _solve_highs(
     objective: Floats,
     maximize: bool,
     deadline: float,
+    start: Floats | None,
 ) -> Outcome:
     """HiGHS through ``highspy``, the program passed as arrays (no per-variable call)."""
     csc = matrix.tocsc()
@@ -202,6 +215,11 @@ def _solve_highs(
     if columns.size:
         kinds = np.full(columns.size, highspy.HighsVarType.kInteger.value, np.uint8)
         highs.changeColsIntegrality(columns.size, columns, kinds)
+    if start is not None:
+        hint = highspy.HighsSolution()
+        hint.col_value = start
+        hint.value_valid = True
+        highs.setSolution(hint)
     # HiGHS's clock starts at run(): it gets what is left once the program is loaded.
     highs.setOptionValue("time_limit", max(deadline - time.monotonic(), 0.01))
     highs.run()
@@ -221,6 +239,8 @@ def _solve_highs(
     values = np.asarray(highs.getSolution().col_value, np.float64)
     objective_value = float(info.objective_function_value)
     bound = objective_value if status == "optimal" else float(info.mip_dual_bound)
+    if not math.isfinite(bound):  # stopped before any bound (the start solution alone)
+        bound = math.nan
     return Outcome(status, values, objective_value, bound)
 
 
