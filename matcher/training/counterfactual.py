@@ -240,6 +240,36 @@ def closable_by(
     return out
 
 
+def _near_misses(gaps: Bools, eligible: Bools, closes: Bools) -> tuple[Ints, Bools]:
+    """The near misses of one job order and the courses that may close all their gaps.
+
+    Parameters
+    ----------
+    gaps : ndarray of bool, shape (n_labels, n_workers)
+        The kernel's gaps of the job order.
+    eligible : ndarray of bool, shape (n_workers,)
+    closes : ndarray of bool, shape (n_courses, n_labels)
+        :func:`closable_by` of the job order.
+
+    Returns
+    -------
+    near : ndarray of int64
+        Workers, ineligible today, whom some course may make eligible (ascending).
+    fits : ndarray of bool, shape (len(near), n_courses)
+        Whether the course may close every gap of that worker.
+    """
+    # A gap no course closes rules the worker out whatever she takes: only the others
+    # enter the product, which counts per (worker, course) the gaps the course leaves.
+    stuck = gaps[~closes.any(axis=0)].any(axis=0) | eligible
+    near = np.flatnonzero(~stuck)
+    # float32 goes through BLAS (numpy has none for integers) and is exact: the counts
+    # are at most the number of labels, far below 2**24.
+    left = gaps[:, near].T.astype(np.float32) @ (~closes).T.astype(np.float32)
+    fits = left == 0
+    some = fits.any(axis=1)
+    return near[some].astype(np.int64), fits[some]
+
+
 def _admitted(scorer: PoolScorer, course: CourseFacts, start: dt.date, rows: Ints) -> Bools:
     """Which pool rows ``rows`` meet the course's prerequisites on ``start``."""
     if not course.has_prerequisites:
@@ -313,14 +343,10 @@ def counterfactual_pass(
             closes = closable_by(
                 catalogue, vacancies[j], found.gap_labels, params.taxonomy.is_within
             )
-            # A course fits a pair when it may close every gap of it.
-            open_gaps = (~closes).astype(np.int32)
-            misses = found.gaps.T.astype(np.int32) @ open_gaps.T  # (workers, courses)
-            fits = (misses == 0) & ~found.eligible[:, None]
-            near = np.flatnonzero(fits.any(axis=1))
+            near, fits = _near_misses(found.gaps, found.eligible, closes)
             near_w.append(near)
             near_j.append(np.full(len(near), j, np.int64))
-            near_fit.append(np.packbits(fits[near], axis=1))
+            near_fit.append(np.packbits(fits, axis=1))
         progress.advance(1)
     cat = _cat
     pair_worker, pair_job, pair_score = cat(pair_w), cat(pair_j), cat(pair_s)
@@ -331,22 +357,29 @@ def counterfactual_pass(
 
     # 3. Candidates of each cohort: near misses it may unlock in time, prerequisites met.
     near_ids = np.unique(near_worker)
+    near_index = np.searchsorted(near_ids, near_worker)
     near_pool = select_workers(pool, near_ids)
     near_scorer = PoolScorer(near_pool, params)
     cand_worker, cand_cohort = [], []
     admitted = np.zeros(len(cohorts), np.int64)
     refused = np.zeros(len(cohorts), np.int64)
     progress.start("cohorts", len(cohorts))
+    course_fits: dict[int, Bools] = {}
     for k, (c, start, _) in enumerate(cohorts):
         course = catalogue.courses[c]
-        fits = ((packed[:, c >> 3] >> (7 - (c & 7))) & 1).astype(np.bool_)
-        fits &= near_day >= done_day[k]
-        who = np.unique(near_worker[fits])
-        ok = _admitted(near_scorer, course, start, np.searchsorted(near_ids, who))
+        if c not in course_fits:  # the course's column, unpacked once for its cohorts
+            course_fits[c] = ((packed[:, c >> 3] >> (7 - (c & 7))) & 1).astype(np.bool_)
+        fits = course_fits[c] & (near_day >= done_day[k])
+        # A mask over the near-miss workers instead of sorting their pairs (np.unique).
+        mask = np.zeros(len(near_ids), np.bool_)
+        mask[near_index[fits]] = True
+        who = np.flatnonzero(mask)
+        ok = _admitted(near_scorer, course, start, who)
         admitted[k], refused[k] = int(ok.sum()), int((~ok).sum())
-        cand_worker.append(who[ok])
+        cand_worker.append(near_ids[who[ok]])
         cand_cohort.append(np.full(int(ok.sum()), k, np.int64))
         progress.advance(1)
+    del course_fits
     row_worker, row_cohort = cat(cand_worker), cat(cand_cohort)
 
     # 4. The candidates after the course, built on the encoded columns, scored by the kernel.

@@ -325,9 +325,20 @@ class Program:
             model.rows.n_rows + extra.n_rows,
         )
 
-    def solve(self, objective: Floats, *, maximize: bool, clock: Clock) -> Outcome:
-        """Solve with ``objective`` over the first ``len(objective)`` variables."""
+    def solve(
+        self, objective: Floats, *, maximize: bool, clock: Clock, start: Bools | None = None
+    ) -> Outcome:
+        """Solve with ``objective`` over the first ``len(objective)`` variables.
+
+        ``start``, a plan over the model's variables, is handed to the solver as a first
+        incumbent (the added variables at their lower bound).
+        """
         matrix, lower, upper, cost, active, offset = self._compressed(objective)
+        hint = None
+        if start is not None:
+            hint = self.var_lower.copy()
+            hint[: len(start)] = start
+            hint = np.clip(hint, self.var_lower, self.var_upper)[active]
         self.solves[0] += 1
         outcome = solve_program(
             self.backend,
@@ -340,6 +351,7 @@ class Program:
             maximize=maximize,
             var_lower=self.var_lower[active],
             time_limit=clock.left(),
+            start=hint,
         )
         if outcome.values is None:
             return outcome

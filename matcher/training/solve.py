@@ -113,11 +113,13 @@ def solve_plan(
     ----------
     instance : PlanInstance
     time_limit : float, default 60.0
-        Seconds of wall-clock time for the solver calls, shared among the components in
-        proportion to their size. When it runs out, the best plan found is returned with
-        ``status="feasible"`` and its proven ``upper_bound``. Building the program, the
-        baseline and the exact checks around the solver add to it (about 10 s at 100,000
-        workers).
+        Seconds of wall-clock time from the call on: the baseline, the reductions,
+        building the programs and loading them into the solver count against it, and
+        the solver calls share what is left among the components in proportion to
+        their size. When it runs out, the best plan found is returned with
+        ``status="feasible"`` and its proven ``upper_bound``. Only the exact check of
+        the last answer comes after it (60.4-62.7 s for a 60 s limit at 10,000 workers,
+        docs/training.md).
     backend : {"highs", "scip", "cp-sat", "cbc"}, default "highs"
         The solver for the components that need one.
 

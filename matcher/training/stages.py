@@ -160,7 +160,7 @@ def solve_part(
         return stop(best, _value_bound(outcome, relaxation, weight, value_unit, best, model))
     if not combine and cost.any():
         first.hold(value, int(value[best].sum()) - 0.5, math.inf)
-        outcome = first.solve(cost.astype(np.float64), maximize=False, clock=clock)
+        outcome = first.solve(cost.astype(np.float64), maximize=False, clock=clock, start=best)
         best = adopt(model, instance, outcome, best)
         if outcome.status != "optimal":
             return stop(best, int(model.value[best].sum()))
@@ -215,14 +215,16 @@ def _first_stage(
     floor_at = int(settled[best].sum())
     if not relaxation.optimal:
         first = program(all_integer=False)
-        return first.solve(objective, maximize=True, clock=clock), first
+        return first.solve(objective, maximize=True, clock=clock, start=best), first
     gap = relaxation.objective - floor_at
     step = max(gap / 64.0, margin(relaxation))
     while True:
         first = program(all_integer=False)
         cutoff = max(floor_at, math.floor(relaxation.objective - step))
         first.fix_by_reduced_costs(relaxation, cutoff)
-        outcome = first.solve(objective, maximize=True, clock=clock)
+        # The rounded relaxation (or the last plan) as the first incumbent: HiGHS drops
+        # it when the fixing has cut it off.
+        outcome = first.solve(objective, maximize=True, clock=clock, start=best)
         if cutoff <= floor_at:
             return outcome, first
         if outcome.status != "optimal":
@@ -255,7 +257,7 @@ def _score_and_order(
     model = program.model
     held = int(settled[best].sum())
     if score.any():
-        outcome = program.solve(score.astype(np.float64), maximize=True, clock=clock)
+        outcome = program.solve(score.astype(np.float64), maximize=True, clock=clock, start=best)
         if outcome.values is not None:
             x = np.asarray(np.rint(outcome.values[: model.n_x]) > 0)
             candidate = checked(model, instance, x, None)
