@@ -33,7 +33,8 @@ def _same(a: object, b: object, path: str = "") -> None:
     for f in fields(a):  # type: ignore[arg-type]
         x, y = getattr(a, f.name), getattr(b, f.name)
         if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype and x.shape == y.shape, path + f.name
+            assert x.dtype == y.dtype, path + f.name
+            assert x.shape == y.shape, path + f.name
             assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), path + f.name
         elif hasattr(x, "__dataclass_fields__"):
             _same(x, y, f"{path}{f.name}.")
