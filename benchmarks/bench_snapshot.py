@@ -20,18 +20,24 @@ Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_snapshot
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.bench_phases import K, Phases, Seconds, _baseline, _command, _now, _since
+from benchmarks.bench_phases import (
+    K,
+    Phases,
+    Seconds,
+    _baseline,
+    _command,
+    _now,
+    _since,
+    pool_parser,
+    synthetic_pool,
+)
 from benchmarks.common import parse_args
 from benchmarks.synthetic import AS_OF
-from benchmarks.synthetic.command import main as write_pool_files
 
 
 def _load(path: Path) -> Seconds:
@@ -46,31 +52,15 @@ def _load(path: Path) -> Seconds:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, default=100_000)
-    parser.add_argument("--vacancies", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=2026)
+    parser = pool_parser(__doc__)
     parser.add_argument(
         "--build-only", action="store_true", help="time pool build and loading only"
     )
     args = parse_args(parser, argv, quick={"workers": 400, "vacancies": 6, "repeats": 1})
-    print(
-        f"bench_snapshot: python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"{args.workers:,} workers x {args.vacancies} job orders, top {K}, as_of {AS_OF}, "
-        f"{args.repeats} repeats"
-    )
     with tempfile.TemporaryDirectory(prefix="selaras-bench-snapshot-") as tmp:
         folder = Path(tmp)
-        write_pool_files(
-            [
-                *("--workers", str(args.workers), "--vacancies", str(args.vacancies)),
-                *("--seed", str(args.seed), "--out", str(folder / "pool"), "--jobs", "2"),
-            ]
-        )
-        workers, vacancies, agencies = (
-            folder / "pool" / f"{kind}.jsonl" for kind in ("workers", "vacancies", "agencies")
-        )
+        paths = synthetic_pool("bench_snapshot", args, folder)
+        workers, vacancies, agencies = paths["workers"], paths["vacancies"], paths["agencies"]
         snapshot = folder / "workers.pool"
         build = ["pool", "build", "--workers", str(workers), "--agencies", str(agencies)]
         common = ["--vacancies", str(vacancies), "--as-of", AS_OF.isoformat()]
