@@ -8,14 +8,18 @@ Layout (every integer little-endian)::
 The manifest names the versions of everything that made the pool (code, skill taxonomy,
 occupation table, rule packs, exchange rates, weights: :func:`engine_versions`), the
 SHA-256 of the worker file (and of the agency register) it was built from, and the
-payload: where each array lies, its type and shape, and the payload's length and SHA-256.
+payload: where each array lies, its type and shape, and the payload's length and CRC-32.
 The payload holds the encoded pool's arrays (:class:`EncodedPool`, each at a 64-byte
 boundary, mapped in place), its code tables and ids (MessagePack), and every worker's
 facts (:class:`WorkerFacts`, one MessagePack message each, decoded only when a run reads
 that worker: explanations and records touch a few of them).
 
+The payload's checksum is a CRC-32, there to catch damage (a disk, a copy cut short): it
+runs at about 4 GB/s here where SHA-256 ran at 1.7, and a 1,000,000-worker payload (1.4
+GB) is checked on every load. The manifest's SHA-256 covers the layout and that CRC.
+
 A file is used only whole: the manifest and the payload are checked against their
-SHA-256 before anything is read from them (a truncated or damaged file is refused,
+checksums before anything is read from them (a truncated or damaged file is refused,
 never half read), and a snapshot made under other versions is refused
 (:class:`StaleSnapshotError`): the pool it holds may no longer be what those inputs mean.
 """
@@ -26,6 +30,7 @@ import datetime as dt
 import hashlib
 import json
 import mmap
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from itertools import pairwise
@@ -222,7 +227,7 @@ def _write(
     for name, blob in blobs.items():
         spans[name] = [position, len(blob)]
         position += len(blob)
-    digest = hashlib.sha256()
+    crc = 0
     chunks: list[bytes | memoryview] = []
     written = 0
     for (_, _, _, offset), array in zip(table, arrays.values(), strict=True):
@@ -231,12 +236,12 @@ def _write(
         written = offset + array.nbytes
     chunks.extend(blobs.values())
     for chunk in chunks:
-        digest.update(chunk)
+        crc = zlib.crc32(chunk, crc)
     manifest = {
         **manifest,
         "arrays": table,
         **spans,
-        "payload": {"bytes": position, "sha256": digest.hexdigest()},
+        "payload": {"bytes": position, "crc32": crc},
     }
     text = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     head = _MAGIC + hashlib.sha256(text).digest() + len(text).to_bytes(8, "little")
@@ -285,7 +290,7 @@ def read_snapshot(path: Path) -> PoolSnapshot:
             f"{path}: truncated or damaged snapshot: the payload has {len(payload):,} bytes, "
             f"the manifest says {expected['bytes']:,}"
         )
-    if hashlib.sha256(payload).hexdigest() != expected["sha256"]:
+    if zlib.crc32(payload) != expected["crc32"]:
         raise SnapshotError(f"{path}: damaged snapshot (payload checksum fails)")
     arrays = {
         name: np.frombuffer(
