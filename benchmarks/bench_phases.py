@@ -234,30 +234,43 @@ def _repeat(repeats: int, what: Callable[[], Seconds]) -> list[Seconds]:
     return [what() for _ in range(repeats)]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def pool_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options of a benchmark over a synthetic pool (size, repeats, seed)."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--vacancies", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--no-api", action="store_true", help="skip the API bulk upload")
-    args = parse_args(parser, argv, quick={"workers": 400, "vacancies": 6, "repeats": 1})
+    return parser
+
+
+def synthetic_pool(name: str, args: argparse.Namespace, folder: Path) -> dict[str, Path]:
+    """Say what benchmark ``name`` runs on, write its seeded pool into ``folder`` and
+    return the paths of the workers, vacancies and agencies files."""
     print(
-        f"bench_phases: python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{name}: python {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"{args.workers:,} workers x {args.vacancies} job orders, top {K}, as_of {AS_OF}, "
         f"{args.repeats} repeats"
     )
+    write_pool_files(
+        [
+            *("--workers", str(args.workers), "--vacancies", str(args.vacancies)),
+            *("--seed", str(args.seed), "--out", str(folder / "pool"), "--jobs", "2"),
+        ]
+    )
+    return {
+        kind: folder / "pool" / f"{kind}.jsonl" for kind in ("workers", "vacancies", "agencies")
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    parser = pool_parser(__doc__)
+    parser.add_argument("--no-api", action="store_true", help="skip the API bulk upload")
+    args = parse_args(parser, argv, quick={"workers": 400, "vacancies": 6, "repeats": 1})
     with tempfile.TemporaryDirectory(prefix="selaras-bench-phases-") as tmp:
         folder = Path(tmp)
-        write_pool_files(
-            [
-                *("--workers", str(args.workers), "--vacancies", str(args.vacancies)),
-                *("--seed", str(args.seed), "--out", str(folder / "pool"), "--jobs", "2"),
-            ]
-        )
-        paths = {kind: folder / "pool" / f"{kind}.jsonl" for kind in ("workers", "vacancies")}
-        paths["agencies"] = folder / "pool" / "agencies.jsonl"
+        paths = synthetic_pool("bench_phases", args, folder)
         size = paths["workers"].stat().st_size
         print(f"workers file: {size / 2**20:.0f} MiB JSON Lines")
 

@@ -18,6 +18,7 @@ from cli.flags import (
     ProgressOption,
     n_jobs_option,
 )
+from cli.pool import PoolOption, WorkersOption
 from cli.report import EXIT_USAGE
 from matcher.options import Backend, GapScope, Method
 
@@ -30,8 +31,9 @@ __all__ = ["allocate"]
 
 
 def allocate(
-    workers: DataFile,
     vacancies: DataFile,
+    workers: WorkersOption = None,
+    pool: PoolOption = None,
     agencies: AgencyFile = None,
     method: Annotated[
         Method,
@@ -118,15 +120,22 @@ def allocate(
 
     if resume and checkpoint is None:
         raise typer.BadParameter("--resume needs --checkpoint DIR", param_hint="--resume")
+    if pool is not None and (report is not None or report_html is not None):
+        # The fairness section counts protected attributes, which a snapshot never holds.
+        raise typer.BadParameter(
+            "--report and --report-html need --workers FILE (a pool snapshot holds no "
+            "protected attributes for the fairness section)",
+            param_hint="--pool",
+        )
     try:
         runner = ChunkRunner(n_jobs=n_jobs, backend=backend, scheduler=scheduler)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--n-jobs/--backend/--scheduler") from error
     day = as_of.date() if as_of else dt.date.today()
-    run, pool = _load(workers, vacancies, agencies, day)
+    run, records = _load(workers, pool, vacancies, agencies, day)
     saved = None
     if checkpoint is not None:
-        inputs = {"workers": workers, "vacancies": vacancies, "agencies": agencies}
+        inputs = {"workers": workers or pool, "vacancies": vacancies, "agencies": agencies}
         digests = {k: "none" if v is None else file_digest(v) for k, v in inputs.items()}
         saved = Checkpoint(checkpoint, digests, resume=resume)
     try:
@@ -144,7 +153,9 @@ def allocate(
         typer.echo(f"error: --checkpoint {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     # Everything is computed before the first file is replaced.
-    summary = None if report is None and report_html is None else round_report(outcome, pool, day)
+    summary = (
+        None if report is None and report_html is None else round_report(outcome, records, day)
+    )
     write_records((_dump(r) for r in outcome.records), out)
     if summary is not None and report is not None:
         with atomic_output(report) as handle:
@@ -165,14 +176,18 @@ def _dump(record: Any) -> dict[str, Any]:
 
 
 def _load(
-    workers: Path, vacancies: Path, agencies: Path | None, as_of: dt.date
+    workers: Path | None, pool: Path | None, vacancies: Path, agencies: Path | None, as_of: dt.date
 ) -> tuple[MatchRun, list[Worker]]:
     """Read every file and prepare the run, keeping the raw worker records: the round
-    report's fairness section reads their protected attributes, after the allocation."""
+    report's fairness section reads their protected attributes, after the allocation.
+    From a snapshot (``pool``) there are none."""
     from cli.matching import load_records
     from cli.memory import loading
+    from cli.pool import load_run
     from matcher.scoring.matching import prepare_run
 
+    if workers is None or pool is not None:
+        return load_run(workers, pool, vacancies, agencies, as_of), []
     with loading():  # see cli.memory
-        pool, orders, register = load_records(workers, vacancies, agencies)
-        return prepare_run(pool, orders, register, as_of), pool
+        records, orders, register = load_records(workers, vacancies, agencies)
+        return prepare_run(records, orders, register, as_of), records

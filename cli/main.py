@@ -33,6 +33,7 @@ from cli.insights import insights
 from cli.interchange import export_app, import_app
 from cli.keys import keys_app
 from cli.plan_training import plan_training
+from cli.pool import PoolOption, WorkersOption, pool_app
 from cli.reintegrate import reintegrate
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from cli.serve import serve
@@ -60,6 +61,7 @@ app.add_typer(normalize_app, name="normalize")
 app.add_typer(keys_app, name="keys")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
+app.add_typer(pool_app, name="pool")
 app.command()(serve)
 
 InputFile = Annotated[
@@ -183,8 +185,9 @@ def normalize_language_result(
 
 @app.command()
 def match(
-    workers: DataFile,
     vacancies: DataFile,
+    workers: WorkersOption = None,
+    pool: PoolOption = None,
     agencies: AgencyFile = None,
     for_: Annotated[
         Direction,
@@ -206,10 +209,11 @@ def match(
     workers, a worker with no eligible job order gets {"worker_id", "eligible_job_orders":
     0, "reasons"}): the gates that blocked the most.
     """
-    from cli.matching import load_run, write_records
+    from cli.matching import write_records
+    from cli.pool import load_run
     from cli.unmatched import match_records
 
-    run = load_run(workers, vacancies, agencies, as_of.date() if as_of else None)
+    run = load_run(workers, pool, vacancies, agencies, as_of.date() if as_of else None)
     write_records(match_records(run, for_, top, include_ineligible, lang), out)
 
 

@@ -38,16 +38,24 @@ def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
 # Loading builds the run's long-lived objects: see cli.memory.
 @loading()
 def load_records(
-    workers: Path, vacancies: Path, agencies: Path | None
+    workers: Path | None,
+    vacancies: Path,
+    agencies: Path | None,
+    *,
+    stored_register: list[Agency] | None = None,
 ) -> tuple[list[Worker], list[Vacancy], list[Agency] | None]:
     """Read and validate the files (exit 1 listing every problem of every file).
 
     Parameters
     ----------
-    workers, vacancies : Path
-        Worker and job-order files.
+    workers : Path or None
+        The worker file; None when the pool comes from a snapshot (no workers read).
+    vacancies : Path
+        The job-order file.
     agencies : Path or None
         The agency register; without it licences are not checked (said once on stderr).
+    stored_register : list of Agency, optional
+        The register to use when ``agencies`` is None (a pool snapshot's).
 
     Returns
     -------
@@ -55,10 +63,10 @@ def load_records(
         The workers, the job orders and the register (None when not given).
     """
     problems: list[Problem] = []
-    pool: list[Worker] = _read(workers, "workers", problems)
+    pool: list[Worker] = [] if workers is None else _read(workers, "workers", problems)
     orders: list[Vacancy] = _read(vacancies, "vacancies", problems)
     register: list[Agency] | None = (
-        None if agencies is None else _read(agencies, "agencies", problems)
+        stored_register if agencies is None else _read(agencies, "agencies", problems)
     )
     if problems:
         report_problems(problems)

@@ -58,7 +58,6 @@ from matcher.allocation.stable import stable_allocation
 from matcher.arrays import Bools, Ints
 from matcher.options import GapScope, Method
 from matcher.rules.screening import ScreenedVacancy
-from matcher.scoring.encoding import encode_pool
 from matcher.scoring.matching import MatchRun
 from matcher.scoring.publish import id_rank
 from matcher.scoring.versions import engine_versions
@@ -260,7 +259,7 @@ def allocate_round(
             }
         )
     orders = tuple(v for v in run.vacancies if not v.refused)
-    pool = encode_pool(run.workers, run.params.taxonomy, run.params.as_of)
+    pool = run.pool
     payload = PoolPayload(pool, run.params)
     graph = eligible_graph(payload, orders, runner=runner, checkpoint=checkpoint, progress=progress)
     progress.start(STAGES[1], graph.n_jobs)
@@ -289,7 +288,7 @@ def allocate_round(
         method=method,
         shortlist_per_slot=shortlist_per_slot,
         orders=orders,
-        worker_ids=tuple(w.id for w in run.workers),
+        worker_ids=pool.ids,
         graph=graph,
         chosen=chosen,
         unplaced_kind=tuple(unplaced_kind),

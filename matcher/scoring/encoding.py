@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -68,6 +68,7 @@ __all__ = [
     "day_number",
     "encode_pool",
     "months_of_age_on",
+    "on_day",
     "overlay_pools",
     "select_workers",
 ]
@@ -485,6 +486,24 @@ def ages_on(
     """
     before_birthday = (100 * day.month + day.day) < birth_monthday
     return (day.year - birth_year - before_birthday).astype(np.int16)
+
+
+def on_day(pool: EncodedPool, day: dt.date) -> EncodedPool:
+    """``pool`` as encoded for the evaluation date ``day`` (only ages depend on it).
+
+    Parameters
+    ----------
+    pool : EncodedPool
+    day : datetime.date
+
+    Returns
+    -------
+    EncodedPool
+        ``pool`` itself when it is already on ``day``.
+    """
+    if pool.as_of == day:
+        return pool
+    return replace(pool, as_of=day, age=ages_on(pool.birth_year, pool.birth_monthday, day))
 
 
 def months_of_age_on(

@@ -118,7 +118,7 @@ def explanation(run: MatchRun, worker_id: str, vacancy_id: str, lang: Lang) -> d
         If either id is not in the run.
     """
     worker, screened, outcome = run.evaluate(worker_id, vacancy_id)
-    alone = MatchRun(run.workers, (screened,), run.params)
+    alone = MatchRun(run.workers, (screened,), run.params, run.encoded)
     ranked = alone.rank("vacancies", top=0, include_ineligible=True, lang=lang)
     rank = next((r.rank for r in ranked if r.worker_id == worker_id), 0)
     return explain_pair(worker, screened, outcome, max(rank, 1), lang)

@@ -19,7 +19,7 @@ from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import load_rule_packs
 from matcher.rules.screening import Note, ScreenedVacancy, screen_vacancies
 from matcher.rules.types import RulePack
-from matcher.scoring.encoding import encode_pool
+from matcher.scoring.encoding import EncodedPool, encode_pool, on_day
 from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
@@ -34,19 +34,33 @@ from models.results import Flag, Gap, MatchResult, Reason, Refusal
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["Direction", "MatchRun", "pair_fields", "prepare_run", "reason_record"]
+__all__ = ["Direction", "MatchRun", "pair_fields", "prepare_run", "reason_record", "run_from_facts"]
 
 
 @dataclass(frozen=True)
 class MatchRun(RankedRun[Direction, MatchResult]):
     """A pool and job orders read and screened, ready to rank (:meth:`RankedRun.rank`:
-    ``vacancies`` by default, or ``workers``) or explain."""
+    ``vacancies`` by default, or ``workers``) or explain.
+
+    ``encoded`` is the pool already encoded (a pool snapshot's, :mod:`matcher.pool`), for
+    any evaluation date: the run dates it; None encodes ``workers`` when first needed.
+    """
 
     default_direction: ClassVar[str] = "vacancies"
 
-    workers: tuple[WorkerFacts, ...]
+    workers: Sequence[WorkerFacts]
     vacancies: tuple[ScreenedVacancy, ...]
     params: ScoringParams
+    encoded: EncodedPool | None = None
+
+    @cached_property
+    def pool(self) -> EncodedPool:
+        """The pool as columns on the run's date, encoded once per run: ranking, the
+        reasons given for a job order nobody fits and allocation read the same encoding
+        (encoding 100,000 workers took as long as reading them)."""
+        if self.encoded is not None:
+            return on_day(self.encoded, self.params.as_of)
+        return encode_pool(self.workers, self.params.taxonomy, self.params.as_of)
 
     @cached_property
     def scorer(self) -> Scorer:
@@ -55,12 +69,8 @@ class MatchRun(RankedRun[Direction, MatchResult]):
 
     @cached_property
     def kernel(self) -> PoolScorer:
-        """The vectorized scorer over the pool, encoded once per run: ranking and the
-        reasons given for a job order nobody fits read the same encoding (encoding
-        100,000 workers took as long as reading them)."""
-        return PoolScorer(
-            encode_pool(self.workers, self.params.taxonomy, self.params.as_of), self.params
-        )
+        """The vectorized scorer over :attr:`pool`."""
+        return PoolScorer(self.pool, self.params)
 
     def refusals(self, lang: Lang = "en") -> list[Refusal]:
         """Refusal records of the refused job orders, in input order."""
@@ -228,9 +238,38 @@ def prepare_run(
     MatchRun
     """
     skills = default_skill_normalizer()
+    facts = worker_facts(workers, skills, default_occupation_normalizer())
+    return run_from_facts(tuple(facts), vacancies, agencies, as_of, packs=packs, rates=rates)
+
+
+def run_from_facts(
+    facts: Sequence[WorkerFacts],
+    vacancies: Sequence[Vacancy],
+    agencies: Sequence[Agency] | None,
+    as_of: dt.date,
+    *,
+    encoded: EncodedPool | None = None,
+    packs: Mapping[str, RulePack] | None = None,
+    rates: ExchangeRateTable | None = None,
+) -> MatchRun:
+    """:func:`prepare_run` for a pool already read into facts (and perhaps encoded).
+
+    Parameters
+    ----------
+    facts : Sequence[WorkerFacts]
+        The pool, read with the shipped normalizers.
+    vacancies, agencies, as_of, packs, rates
+        As for :func:`prepare_run`.
+    encoded : EncodedPool, optional
+        ``facts`` encoded with the shipped taxonomy, on any date.
+
+    Returns
+    -------
+    MatchRun
+    """
+    skills = default_skill_normalizer()
     packs = load_rule_packs() if packs is None else packs
     register = None if agencies is None else {a.id: a for a in agencies}
-    facts = worker_facts(workers, skills, default_occupation_normalizer())
     screened = screen_vacancies(vacancies, packs, register, as_of, skills)
     params = ScoringParams(skills.taxonomy, as_of, rates or load_exchange_rates())
-    return MatchRun(tuple(facts), tuple(screened), params)
+    return MatchRun(facts, tuple(screened), params, encoded)
