@@ -249,7 +249,7 @@ def _catalogue(
 
 def _returnees(returnees: Path | None, opportunities: Path | None) -> Returnees | None:
     """Read the returnee and opportunity files (exit 1 listing every problem)."""
-    from cli.matching import _read
+    from cli.matching import read_into
     from matcher.insights.build import Returnees
     from models.files import Problem
 
@@ -257,7 +257,8 @@ def _returnees(returnees: Path | None, opportunities: Path | None) -> Returnees 
         return None
     problems: list[Problem] = []
     found = Returnees(
-        _read(returnees, "returnees", problems), _read(opportunities, "opportunities", problems)
+        read_into(returnees, "returnees", problems),
+        read_into(opportunities, "opportunities", problems),
     )
     if problems:
         report_problems(problems)

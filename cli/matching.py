@@ -19,20 +19,39 @@ from cli.report import EXIT_INVALID, report_problems
 from matcher.atomic import atomic_output, atomic_path
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency
-from models.files import InvalidInputError, Problem, RecordKind, read_records
+from models.files import InvalidInputError, Problem, ReadResult, RecordKind, read_records
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["atomic_output", "load_records", "load_run", "write_records"]
+__all__ = [
+    "atomic_output",
+    "load_records",
+    "load_run",
+    "read_collecting",
+    "read_into",
+    "write_records",
+]
 
 
-def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
+def read_collecting(
+    path: Path, kind: RecordKind, problems: list[Problem]
+) -> ReadResult[Any] | None:
+    """The file read all or nothing, or None with its problems added to ``problems``.
+
+    Every input of a command is read before any is reported, so one run lists every
+    problem of every file.
+    """
     try:
-        result = read_records(path, kind)
+        return read_records(path, kind)
     except InvalidInputError as error:
         problems.extend(error.problems)
-        return []
-    return list(result.records)
+        return None
+
+
+def read_into(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
+    """The records of :func:`read_collecting` (empty when the file has problems)."""
+    found = read_collecting(path, kind, problems)
+    return [] if found is None else list(found.records)
 
 
 # Loading builds the run's long-lived objects: see cli.memory.
@@ -63,10 +82,10 @@ def load_records(
         The workers, the job orders and the register (None when not given).
     """
     problems: list[Problem] = []
-    pool: list[Worker] = [] if workers is None else _read(workers, "workers", problems)
-    orders: list[Vacancy] = _read(vacancies, "vacancies", problems)
+    pool: list[Worker] = [] if workers is None else read_into(workers, "workers", problems)
+    orders: list[Vacancy] = read_into(vacancies, "vacancies", problems)
     register: list[Agency] | None = (
-        stored_register if agencies is None else _read(agencies, "agencies", problems)
+        stored_register if agencies is None else read_into(agencies, "agencies", problems)
     )
     if problems:
         report_problems(problems)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -32,7 +32,6 @@ from cli.flags import (
 )
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 from matcher.text.messages import Lang
-from models.kinds import RecordKind
 
 if TYPE_CHECKING:
     from matcher.scoring.matching import MatchRun
@@ -41,17 +40,6 @@ if TYPE_CHECKING:
     from models.files import Problem, ReadResult
 
 __all__ = ["plan_training", "read_courses"]
-
-
-def _read(path: Path, kind: RecordKind, problems: list[Problem]) -> ReadResult[Any] | None:
-    """The file's records, or None with its problems added (every file is read first)."""
-    from models.files import InvalidInputError, read_records
-
-    try:
-        return read_records(path, kind)
-    except InvalidInputError as error:
-        problems.extend(error.problems)
-        return None
 
 
 def read_courses(
@@ -137,7 +125,7 @@ def plan_training(
     "cohort" record per cohort starting on or after --as-of, and a "summary" with the
     placements before and after, the cost, the proven upper bound and the gap.
     """
-    from cli.matching import atomic_output, write_records
+    from cli.matching import atomic_output, read_collecting, write_records
     from cli.progress import stage_bar
     from matcher.rules.exchange_rates import ExchangeRateError
     from matcher.scoring.matching import prepare_run
@@ -155,12 +143,14 @@ def plan_training(
         )
     day = as_of.date() if as_of else dt.date.today()
     problems: list[Problem] = []
-    catalogue_file = _read(courses, "courses", problems)
-    pool = _read(workers, "workers", problems)
-    orders = _read(vacancies, "vacancies", problems)
-    register = None if agencies is None else _read(agencies, "agencies", problems)
-    people = None if returnees is None else _read(returnees, "returnees", problems)
-    offers = None if opportunities is None else _read(opportunities, "opportunities", problems)
+    catalogue_file = read_collecting(courses, "courses", problems)
+    pool = read_collecting(workers, "workers", problems)
+    orders = read_collecting(vacancies, "vacancies", problems)
+    register = None if agencies is None else read_collecting(agencies, "agencies", problems)
+    people = None if returnees is None else read_collecting(returnees, "returnees", problems)
+    offers = (
+        None if opportunities is None else read_collecting(opportunities, "opportunities", problems)
+    )
     if problems or catalogue_file is None or pool is None or orders is None:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)

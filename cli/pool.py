@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli.flags import input_file
 from cli.report import EXIT_INVALID, count_of, report_problems
 
 # The engine is imported in the commands' bodies, so that other commands start without it.
@@ -49,12 +50,7 @@ PoolOption = Annotated[
         help="A pool snapshot (selaras pool build) in place of --workers.",
     ),
 ]
-WorkersOption = Annotated[
-    Path | None,
-    typer.Option(
-        exists=True, dir_okay=False, metavar="FILE", help="The worker file (or give --pool)."
-    ),
-]
+WorkersOption = Annotated[Path | None, input_file("The worker file (or give --pool).")]
 
 
 @pool_app.command("build")
@@ -67,13 +63,7 @@ def build(
         Path, typer.Option(dir_okay=False, metavar="POOL", help="The snapshot file to write.")
     ],
     agencies: Annotated[
-        Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            metavar="FILE",
-            help="The agency register, kept for runs that give no --agencies.",
-        ),
+        Path | None, input_file("The agency register, kept for runs that give no --agencies.")
     ] = None,
 ) -> None:
     """Validate the workers as match does, then write them normalized and encoded.
@@ -82,15 +72,15 @@ def build(
     written. The snapshot names the versions of the engine and its data that made it;
     runs under other versions refuse it.
     """
-    from cli.matching import _read
+    from cli.matching import read_into
     from cli.memory import loading
     from matcher.pool.snapshot import Source, build_snapshot, file_sha256
 
     problems: list[Problem] = []
     with loading():  # see cli.memory
-        pool: list[Worker] = _read(workers, "workers", problems)
+        pool: list[Worker] = read_into(workers, "workers", problems)
         register: list[Agency] | None = (
-            None if agencies is None else _read(agencies, "agencies", problems)
+            None if agencies is None else read_into(agencies, "agencies", problems)
         )
         if problems:
             report_problems(problems)

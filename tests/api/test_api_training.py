@@ -31,7 +31,7 @@ from tests.api.conftest import (
     jsonl,
     record_progress_writes,
 )
-from tests.api.storage.test_api_quarantine import _downgrade, _upgrade
+from tests.api.storage.stores import downgrade, upgrade
 from tests.conftest import RunCli
 from tests.paths import POOL, SAMPLE
 
@@ -455,7 +455,7 @@ def test_progress_moves_through_the_stages_and_never_goes_back(
 
 def test_runs_stored_before_the_migration_are_rounds(tmp_path: Path) -> None:
     engine = connect(f"sqlite:///{tmp_path / 'selaras.db'}")
-    _upgrade(engine, "0005_integrations")
+    upgrade(engine, "0005_integrations")
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -464,10 +464,10 @@ def test_runs_stored_before_the_migration_are_rounds(tmp_path: Path) -> None:
                 "CURRENT_TIMESTAMP)"
             )
         )
-    _upgrade(engine, "head")
+    upgrade(engine, "head")
     with read_session(engine) as session:
         assert session.scalars(select(BatchRunRow.kind)).all() == ["round"]
-    _downgrade(engine, "0005_integrations")
+    downgrade(engine, "0005_integrations")
     assert "courses" not in inspect(engine).get_table_names()
     columns = {column["name"] for column in inspect(engine).get_columns("batch_runs")}
     assert "kind" not in columns

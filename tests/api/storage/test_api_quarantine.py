@@ -10,62 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
 from api.settings import Settings
 from api.storage.database import connect
-from tests.api.conftest import ADMIN_KEY, AGENCY_A, AS_OF, POSTGRES_URL, PoolData
-from tests.api.storage.test_api_storage import _reset_postgres
+from tests.api.conftest import ADMIN_KEY, AGENCY_A, AS_OF, PoolData
+from tests.api.storage.stores import downgrade, upgrade
 
 OFFICER = {"Authorization": f"Bearer {ADMIN_KEY}"}
 NIK = "3273014509950002"
 NAME = "Sri Quarantina"
 BAD_AGENCY = "P3MI-BAD"
-
-
-def _upgrade(engine: Engine, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(files("api.storage") / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
-def _downgrade(engine: Engine, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(files("api.storage") / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                POSTGRES_URL is None, reason="SELARAS_TEST_DATABASE_URL is not set"
-            ),
-        ),
-    ]
-)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A new, empty store of each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'selaras.db'}"
-    assert POSTGRES_URL is not None
-    _reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
 
 
 def _insert(engine: Engine, table: str, agency_id: str, record_id: str, record: str) -> None:
@@ -96,7 +57,7 @@ def _insert_agency(engine: Engine, record: dict[str, Any]) -> None:
 def _old_store(url: str, data: PoolData) -> dict[str, str]:
     """A store at revision 0002 holding good records and four unreadable ones."""
     engine = connect(url)
-    _upgrade(engine, "0002")
+    upgrade(engine, "0002")
     for agency in data.agencies:
         _insert_agency(engine, agency)
     _insert_agency(engine, {"id": BAD_AGENCY, "name": "PT Rusak\u0000", "status": "active"})
@@ -187,7 +148,7 @@ def test_the_store_refuses_unreadable_records_written_past_the_service(
     store_url: str, pool_data: PoolData
 ) -> None:
     engine = connect(store_url)
-    _upgrade(engine, "head")
+    upgrade(engine, "head")
     _insert_agency(engine, pool_data.agencies[0])
     agency = pool_data.agencies[0]["id"]
     worker = {**pool_data.workers[0], "agency_id": agency}
@@ -217,15 +178,15 @@ def test_the_store_refuses_unreadable_records_written_past_the_service(
 
 def test_the_migration_goes_down_and_up_again(store_url: str, pool_data: PoolData) -> None:
     engine = connect(store_url)
-    _upgrade(engine, "head")
-    _downgrade(engine, "0002")
+    upgrade(engine, "head")
+    downgrade(engine, "0002")
     with engine.connect() as connection:
         assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
     _insert_agency(engine, pool_data.agencies[0])
     agency = pool_data.agencies[0]["id"]
     record = json.dumps({"id": "W-1", "agency_id": agency, "x": None})
     _insert(engine, "workers", agency, "W-1", record)  # no constraint at 0002
-    _upgrade(engine, "head")  # existing rows are left to the start-up check
+    upgrade(engine, "head")  # existing rows are left to the start-up check
     engine.dispose()
     with TestClient(create_app(Settings(database_url=store_url, admin_key=ADMIN_KEY))) as client:
         assert client.get("/health").json()["quarantined"] == 1
@@ -236,7 +197,7 @@ def test_a_sqlite_record_that_is_not_utf8_is_quarantined(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'selaras.db'}"
     engine = connect(url)
-    _upgrade(engine, "0002")
+    upgrade(engine, "0002")
     _insert_agency(engine, pool_data.agencies[0])
     agency = pool_data.agencies[0]["id"]
     with engine.begin() as connection:
@@ -260,7 +221,7 @@ def test_an_agency_that_is_not_utf8_answers_404_until_replaced(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'selaras.db'}"
     engine = connect(url)
-    _upgrade(engine, "0002")
+    upgrade(engine, "0002")
     with engine.begin() as connection:
         connection.execute(
             text(

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -31,35 +30,7 @@ from api.storage.store import (
 )
 from models.agency import Agency
 from models.worker import Worker
-from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, POSTGRES_URL, PoolData, seed
-
-
-def _reset_postgres(url: str) -> None:
-    engine = connect(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                POSTGRES_URL is None, reason="SELARAS_TEST_DATABASE_URL is not set"
-            ),
-        ),
-    ]
-)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A new, empty store of each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store' / 'selaras.db'}"
-    assert POSTGRES_URL is not None
-    _reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, PoolData, seed
 
 
 @pytest.fixture
