@@ -21,6 +21,7 @@ from api.audit.batch import AuditBatcher
 from api.batch_runs import BatchRunner
 from api.http.cursors import CursorSigner
 from api.http.errors import ForbiddenError, UnauthorizedError
+from api.live_pool.opportunities import OpportunityBooks
 from api.live_pool.ranking import Ranking
 from api.settings import Settings
 from api.storage.checkpoints import WalCheckpointer
@@ -41,8 +42,8 @@ __all__ = [
 @dataclass
 class Server:
     """What every request shares: settings, the store (and its checkpointer), the key
-    check and the rate limits, the cursor signer, the live pool, the register and the
-    background batch runs.
+    check and the rate limits, the cursor signer, the live pool, the register, the
+    background batch runs and the kept book of returnees' best opportunities.
 
     ``write_lock`` orders every write's commit with its update of the live pool, so the
     pool always ends in the state of the last commit. ``agencies`` is the register as
@@ -60,6 +61,7 @@ class Server:
     limits: RateLimiter
     cursors: CursorSigner
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    opportunity_books: OpportunityBooks = field(default_factory=OpportunityBooks)
 
 
 # The dependencies are coroutines: FastAPI runs a plain function in a worker thread, and

@@ -20,8 +20,6 @@ names returnees is audited, as rankings are.
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
 from typing import Any
 
 import orjson
@@ -33,6 +31,7 @@ from api.access.tenancy import NOBODY, check_owner, list_scope, rank_scope
 from api.deps import AnyRole, Ranker, ServerDep, Writer
 from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
 from api.http.params import AgencyQuery, PairsQuery, RankingQuery, ReturneeExplanationQuery
+from api.live_pool.opportunities import BOOK_DEPTH
 from api.records import load_one
 from api.routers.answers import audited, json_answer
 from api.settings import MAX_JSON_BODY_BYTES
@@ -46,7 +45,6 @@ from api.storage.reintegration import (
     returnees_in,
 )
 from api.storage.store import WORKERS
-from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
 from models.common import Identifier
 from models.opportunity import Opportunity
@@ -94,12 +92,10 @@ def upload_opportunities(
                 [(("body", i, "id"), f"id {found.id!r} is also entry {seen[found.id]}")]
             )
         seen[found.id] = i
-    global _opportunity_writes
     owner = _owner(principal, agency_id, server)
     with write_session(server.engine) as session:
         created, updated = put_opportunities(session, owner, opportunities)
-    with _book_lock:
-        _opportunity_writes += 1
+    server.opportunity_books.written()
     return json_answer({"agency_id": owner, "created": created, "updated": updated})
 
 
@@ -158,35 +154,13 @@ def _offers(server: Any) -> list[Opportunity]:
         return all_opportunities(session)
 
 
-BOOK_DEPTH = 20
-"""Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
-
-_book_lock = threading.Lock()
-_book: tuple[tuple[int, int, int, dt.date], OpportunityBook] | None = None
-_opportunity_writes = 0  # bumped by every upload: a book older than it is stale
-
-
-def _kept_book(server: Any, day: dt.date) -> OpportunityBook:
-    """The book of every stored returnee's best opportunities on ``day``, built once per
-    (server, pool generation, opportunity uploads, day); one kept at a time."""
-    global _book
-    with _book_lock:
-        key = (id(server), server.ranking.pool.generation, _opportunity_writes, day)
-        if _book is None or _book[0] != key:
-            with read_session(server.engine) as session:
-                people = returnees_in(session, None)
-            # Ids are unique within an agency only: the book names each by (agency, id).
-            named = [p.model_copy(update={"id": f"{p.agency_id}/{p.id}"}) for p in people]
-            run = prepare_reintegration(named, _offers(server), day)
-            _book = key, OpportunityBook.build(run, BOOK_DEPTH)
-        return _book[1]
-
-
 def _returnee_opportunities(
     server: Any, worker: Worker, query: RankingQuery
 ) -> list[dict[str, Any]]:
     if not query.include_ineligible and query.k <= BOOK_DEPTH:
-        book = _kept_book(server, query.as_of)
+        book = server.opportunity_books.book(
+            server.engine, server.ranking.pool.generation, query.as_of
+        )
         kept = book.opportunities_for(f"{worker.agency_id}/{worker.id}", query.k, query.lang)
         if kept is not None:
             return [{**r.model_dump(mode="json"), "worker_id": worker.id} for r in kept]

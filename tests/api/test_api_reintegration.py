@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routers.reintegration import BOOK_DEPTH
+from api.live_pool.opportunities import BOOK_DEPTH
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, Api, PoolData, sqlite_settings
 from tests.paths import SAMPLE
