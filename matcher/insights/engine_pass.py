@@ -33,7 +33,7 @@ from matcher.allocation.round import allocate, eligible_graph
 from matcher.allocation.runner import ChunkRunner
 from matcher.arrays import Bools, Ints
 from matcher.rules.screening import ScreenedVacancy
-from matcher.scoring.encoding import EncodedPool, encode_pool
+from matcher.scoring.encoding import EncodedPool
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.matching import MatchRun
 
@@ -208,7 +208,7 @@ def run_engine_pass(
     clock = timings if timings is not None else Timings()
     orders = tuple(v for v in run.vacancies if not v.refused)
     with clock("encode"):
-        pool = encode_pool(run.workers, run.params.taxonomy, run.params.as_of)
+        pool = run.pool  # the run's one encoding (a snapshot's, or encoded here on first use)
     payload = PoolPayload(pool, run.params)
     with clock("score"):
         graph = eligible_graph(payload, orders, runner=runner)
