@@ -17,7 +17,9 @@ goes back. Cancelling is cooperative: a queued run never starts, a running one s
 soon as the step it is on is done (a chunk of job orders while scoring or in the gap
 pass; loading, the allocation itself and the report are one step each) and keeps no
 results. A run interrupted by a server stop is marked failed on
-the next start.
+the next start. One key may have at most :data:`MAX_OPEN_RUNS_PER_KEY` runs queued or
+running at once (every kind counted together), so that one caller cannot fill the
+queue that everybody's rounds and plans wait in.
 
 Runs of other kinds (training plans: ``api.training_runs``) share the queue, the status
 row, progress and cancelling; each brings its work and its stages (:class:`RunKind`).
@@ -39,8 +41,9 @@ from functools import partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
+from api.http.errors import TooManyRequestsError
 from api.storage.database import read_session, write_session
 from api.storage.store import JOB_ORDERS, WORKERS, all_agencies, iter_records
 from api.storage.tables import BatchRunRow
@@ -53,6 +56,7 @@ from models.results import Refusal
 
 __all__ = [
     "MAX_N_JOBS",
+    "MAX_OPEN_RUNS_PER_KEY",
     "ROUND",
     "STAGE_BANDS",
     "WRITE_INTERVAL",
@@ -71,6 +75,10 @@ _KEY_IN_TEXT = re.compile(r"([A-Za-z0-9][A-Za-z0-9._:/-]*)\x1f([A-Za-z0-9][A-Za-
 
 MAX_N_JOBS = os.cpu_count() or 1
 """Most threads a run may ask for: the server's cores (``os.cpu_count()``)."""
+MAX_OPEN_RUNS_PER_KEY = 4
+"""Most runs (rounds and training plans together) one key may have queued or running."""
+OPEN_RUNS_RETRY_AFTER = 60.0
+"""Seconds a refused caller is told to wait (``Retry-After``): runs take minutes."""
 
 STAGE_BANDS: dict[str, tuple[float, float]] = {
     "loading": (0.0, 0.05),
@@ -369,6 +377,27 @@ class BatchRunner:
         """
         if kind not in self._kinds:
             raise ValueError(f"no batch-run kind {kind!r}")
+        with self._lock:  # the count and the insert as one step: two requests cannot both pass
+            self._refuse_over_limit(key_id)
+            row = self._insert(kind, params, key_id)
+        self._executor.submit(self._run, row.id)
+        return status_of(row)
+
+    def _refuse_over_limit(self, key_id: str) -> None:
+        with read_session(self.engine) as session:
+            open_runs = session.scalar(
+                select(func.count())
+                .select_from(BatchRunRow)
+                .where(BatchRunRow.key_id == key_id, BatchRunRow.status.in_(("queued", "running")))
+            )
+        if open_runs is not None and open_runs >= MAX_OPEN_RUNS_PER_KEY:
+            raise TooManyRequestsError(
+                f"this key has {open_runs} runs queued or running (at most "
+                f"{MAX_OPEN_RUNS_PER_KEY}); wait for one to finish or cancel one",
+                retry_after=OPEN_RUNS_RETRY_AFTER,
+            )
+
+    def _insert(self, kind: str, params: Mapping[str, Any], key_id: str) -> BatchRunRow:
         row = BatchRunRow(
             id=f"run_{secrets.token_hex(8)}",
             kind=kind,
@@ -381,8 +410,7 @@ class BatchRunner:
         )
         with write_session(self.engine) as session:
             session.add(row)
-        self._executor.submit(self._run, row.id)
-        return status_of(row)
+        return row
 
     def cancel(self, run_id: str) -> None:
         """Ask a queued or running run to stop (a finished one is left as it is)."""

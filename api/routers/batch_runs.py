@@ -50,9 +50,10 @@ def _done(row: BatchRunRow) -> BatchRunRow:
     return row
 
 
-@router.post("", status_code=202, response_model=BatchRunStatus, responses=responses(413))
+@router.post("", status_code=202, response_model=BatchRunStatus, responses=responses(413, 429))
 def start_run(request: BatchRunRequest, principal: Officer, server: ServerDep) -> BatchRunStatus:
-    """Queue a round over every stored worker and job order; poll its status."""
+    """Queue a round over every stored worker and job order; poll its status. 429 when the
+    key already has four runs (rounds and training plans) queued or running."""
     found = server.batches.submit(request, principal.key_id, dt.date.today())
     _audit(server, principal, "batch_run.create", found.id, found.params)
     return found

@@ -172,13 +172,14 @@ def _plan_row(server: Server, principal: Principal, run_id: str) -> BatchRunRow:
     return row
 
 
-@router.post("", status_code=202, response_model=BatchRunStatus, responses=responses(413))
+@router.post("", status_code=202, response_model=BatchRunStatus, responses=responses(413, 429))
 def start_plan(
     request: TrainingPlanRequest, principal: Ranker, server: ServerDep
 ) -> BatchRunStatus:
     """Queue a training plan over the caller's pool (officers: every agency's); poll its
     status. 422 names a course that is not stored, a budget currency without a rate, or
-    a stored course the engine cannot read on ``as_of``."""
+    a stored course the engine cannot read on ``as_of``; 429 when the key already has four
+    runs (rounds and training plans) queued or running."""
     with read_session(server.engine) as session:
         params = plan_params(session, request, rank_scope(principal), dt.date.today())
     found = server.batches.queue(TRAINING_PLAN, params, principal.key_id)

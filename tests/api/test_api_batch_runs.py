@@ -17,7 +17,13 @@ from sqlalchemy import select
 
 import api.batch_runs as batch_runs
 import matcher.allocation.round as allocation_round
-from api.batch_runs import MAX_N_JOBS, STAGE_BANDS, CancelledError, RunProgress
+from api.batch_runs import (
+    MAX_N_JOBS,
+    MAX_OPEN_RUNS_PER_KEY,
+    STAGE_BANDS,
+    CancelledError,
+    RunProgress,
+)
 from api.storage.database import read_session
 from api.storage.tables import BatchRunRow
 from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, ScoredPairs, score_pairs
@@ -226,6 +232,47 @@ def test_cancel_stops_a_run_while_scoring_and_keeps_nothing(
     with read_session(server.engine) as session:
         row = session.scalars(select(BatchRunRow).where(BatchRunRow.id == run["id"])).one()
     assert (row.records, row.report) == (None, None)
+
+
+def test_one_key_may_have_only_so_many_runs_open(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    scoring = threading.Event()
+    release = threading.Event()
+
+    def held(payload: PoolPayload, chunk: Chunk) -> ScoredPairs:
+        scoring.set()
+        release.wait(timeout=60)
+        return score_pairs(payload, chunk)
+
+    monkeypatch.setattr(allocation_round, "score_pairs", held)
+    runs: list[str] = []
+    try:
+        for _ in range(MAX_OPEN_RUNS_PER_KEY):
+            started = api.client.post("/batch-runs", json={"as_of": AS_OF}, headers=api.officer)
+            assert started.status_code == 202, started.text
+            runs.append(started.json()["id"])
+        assert scoring.wait(timeout=60), "the first run never started"
+        refused = api.client.post("/batch-runs", json={"as_of": AS_OF}, headers=api.officer)
+        assert refused.status_code == 429
+        assert refused.headers["Retry-After"] == "60"
+        assert f"at most {MAX_OPEN_RUNS_PER_KEY}" in refused.json()["detail"]
+        # The limit is the key's, not the server's: another officer key is still served ...
+        second_officer = api.key("officer")
+        other = api.client.post("/batch-runs", json={"as_of": AS_OF}, headers=second_officer)
+        assert other.status_code == 202, other.text
+        runs.append(other.json()["id"])
+        # ... and a cancelled run frees a place at once.
+        cancelled = api.client.post(f"/batch-runs/{runs[-2]}/cancel", headers=api.officer)
+        assert cancelled.status_code == 200
+        assert _wait(api, runs[-2])["status"] == "cancelled"
+        again = api.client.post("/batch-runs", json={"as_of": AS_OF}, headers=api.officer)
+        assert again.status_code == 202, again.text
+        runs.append(again.json()["id"])
+    finally:
+        for run_id in runs:  # the first officer may cancel every run, the other key's too
+            api.client.post(f"/batch-runs/{run_id}/cancel", headers=api.officer)
+        release.set()
+    for run_id in runs:
+        assert _wait(api, run_id)["status"] in ("cancelled", "done")
 
 
 def _records_of(api: Api, body: dict[str, Any]) -> str:
