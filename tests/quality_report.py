@@ -85,7 +85,7 @@ class Holdout:
     merged: dict[tuple[str, str], int]  # (concept labelled, other concept read) -> strings
     broader: frozenset[tuple[str, str]]  # the merged pairs where the one read is an ancestor
     withheld: tuple[int, int]  # rows equal to a withheld name: (read right, rows)
-    unseen: tuple[int, int]  # rows not also in the development set: (read right, rows)
+    unseen: tuple[int, int] | None  # rows not also development strings: (right, rows)
 
     @property
     def right(self) -> float:
@@ -104,9 +104,13 @@ class Holdout:
             f"{len(self.merged)} pairs of distinct skills merged "
             f"({len(self.broader)} of them read as a broader concept of the one labelled); "
             f"{self.withheld[1]} strings equal a withheld name, {self.withheld[0]} of them "
-            f"read right (by general rules: no name copies them); "
-            f"{self.unseen[1]} strings not in the development set: "
-            f"{self.unseen[0] / max(self.unseen[1], 1):.1%} right"
+            f"read right (by general rules: no name copies them)"
+            + (
+                ""
+                if self.unseen is None
+                else f"; {self.unseen[1]} strings not in the development set: "
+                f"{self.unseen[0] / self.unseen[1]:.1%} right"
+            )
         )
 
 
@@ -170,7 +174,7 @@ def messy_holdout(normalizer: SkillNormalizer, path: Path = MESSY) -> Holdout:
         merged,
         frozenset(p for p in merged if p[1] in normalizer.taxonomy.ancestors(p[0])),
         (held_right, held_rows),
-        (unseen_right, unseen_rows),
+        (unseen_right, unseen_rows) if development else None,
     )
 
 
