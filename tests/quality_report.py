@@ -6,11 +6,14 @@ A test asks for the ``quality_report`` fixture and appends a line; the lines app
 The skill-taxonomy measures of issue 19 live here too, so that the tests and a maintainer
 at the shell compute them the same way:
 
-- :func:`messy_holdout` -- accuracy on ``tests/data/skill_messy_holdout.tsv``, strings in five
-  languages written before the alias lists were read, the pairs of distinct skills it
-  merges (a string labelled with one concept read as another), and how many of the strings
-  that equal a name withheld from the taxonomy (``withheld_aliases.tsv``) the general rules
-  read right;
+- :func:`messy_holdout` -- accuracy on a set of messy strings in five languages, the pairs of
+  distinct skills it merges (a string labelled with one concept read as another), and how
+  many of the strings that equal a name withheld from the taxonomy (``withheld_aliases.tsv``)
+  the general rules read right. Two sets: ``skill_messy_holdout.tsv`` (``MESSY``), now the
+  development set -- rules were written while reading its failures, so its figure is not a
+  held-out one -- and ``skill_messy_holdout_v2.tsv`` (``MESSY_V2``), written before any alias
+  or rule was read and never tuned on: the held-out figure. Only its totals are printed, so
+  that nobody tunes on its failures by accident;
 - :func:`esco_label_recall` -- per concept linked to ESCO (exact or narrower), the share of
   its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
@@ -33,6 +36,7 @@ from matcher.taxonomy.skills import SkillNormalizer, default_skill_normalizer
 _LINES: list[str] = []
 ROOT = Path(__file__).resolve().parents[1]
 MESSY = ROOT / "tests" / "data" / "skill_messy_holdout.tsv"
+MESSY_V2 = ROOT / "tests" / "data" / "skill_messy_holdout_v2.tsv"
 OUTSIDE = ROOT / "tests" / "data" / "esco_outside.tsv"
 WITHHELD = ROOT / "tests" / "data" / "withheld_aliases.tsv"
 LINKED = ROOT / "matcher" / "data" / "esco_linked.tsv"
@@ -81,6 +85,7 @@ class Holdout:
     merged: dict[tuple[str, str], int]  # (concept labelled, other concept read) -> strings
     broader: frozenset[tuple[str, str]]  # the merged pairs where the one read is an ancestor
     withheld: tuple[int, int]  # rows equal to a withheld name: (read right, rows)
+    unseen: tuple[int, int] | None  # rows not also development strings: (right, rows)
 
     @property
     def right(self) -> float:
@@ -100,23 +105,34 @@ class Holdout:
             f"({len(self.broader)} of them read as a broader concept of the one labelled); "
             f"{self.withheld[1]} strings equal a withheld name, {self.withheld[0]} of them "
             f"read right (by general rules: no name copies them)"
+            + (
+                ""
+                if self.unseen is None
+                else f"; {self.unseen[1]} strings not in the development set: "
+                f"{self.unseen[0] / self.unseen[1]:.1%} right"
+            )
         )
 
 
-def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
-    """Score ``tests/data/skill_messy_holdout.tsv``; labels pass through taxonomy redirects.
+def messy_holdout(normalizer: SkillNormalizer, path: Path = MESSY) -> Holdout:
+    """Score a messy-string set (``text``, ``expected``, ``lang``); labels pass through
+    taxonomy redirects.
 
     Parameters
     ----------
     normalizer : SkillNormalizer
         The normalizer to measure.
+    path : Path
+        The set: ``MESSY`` (development) or ``MESSY_V2`` (held out). Common strings
+        ("QC", "溶接") occur in both; ``Holdout.unseen`` counts the rows of ``path`` whose
+        text is not also a development string, the strictest reading of "held out".
 
     Returns
     -------
     Holdout
         The counts.
     """
-    rows = list(_rows(MESSY))
+    rows = list(_rows(path))
     resolve = normalizer.taxonomy.resolve
     matches = normalizer.normalize_many([row["text"] for row in rows])
     correct = wrong = negatives = false_positive = 0
@@ -124,12 +140,17 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
     merged: dict[tuple[str, str], int] = {}
     withheld = {_fold(r["name"]) for r in _rows(WITHHELD)}
     held_right = held_rows = 0
+    development = {_fold(r["text"]) for r in _rows(MESSY)} if path != MESSY else set()
+    unseen_right = unseen_rows = 0
     for row, match in zip(rows, matches, strict=True):
         expected = {resolve(c) for c in _ids(row["expected"])}
         got = {hit.concept.id for hit in match.concepts}
         if _fold(row["text"]) in withheld:
             held_rows += 1
             held_right += got == expected
+        if _fold(row["text"]) not in development:
+            unseen_rows += 1
+            unseen_right += got == expected
         tally = by_language.setdefault(row["lang"], [0, 0])
         tally[1] += 1
         if not expected:
@@ -153,6 +174,7 @@ def messy_holdout(normalizer: SkillNormalizer) -> Holdout:
         merged,
         frozenset(p for p in merged if p[1] in normalizer.taxonomy.ancestors(p[0])),
         (held_right, held_rows),
+        (unseen_right, unseen_rows) if development else None,
     )
 
 
@@ -260,8 +282,9 @@ def outside_false_positives(normalizer: SkillNormalizer) -> Outside:
 
 if __name__ == "__main__":
     normalizer = default_skill_normalizer()
+    print("messy held-out v2:", messy_holdout(normalizer, MESSY_V2).report())
     holdout = messy_holdout(normalizer)
-    print("messy held-out:", holdout.report())
+    print("messy development (old held-out):", holdout.report())
     for (labelled, read), n in sorted(holdout.merged.items()):
         how = "its broader" if (labelled, read) in holdout.broader else "another"
         print(f"  merged: {labelled} read as {how} {read} ({n})")

@@ -2,25 +2,28 @@
 
 The issue's targets: >= 97 % right on the held-out strings with no two distinct skills
 merged, >= 95 % of the ESCO labels of linked concepts read as their concept, <= 3 % of
-outside labels given a concept. The ESCO and outside targets are asserted. The held-out
-target is not reached (91.2 % right, 1.3 % of labelled strings read as another concept,
-11 pairs of skills merged in taxonomy 2026.12.2; 82.6 % in 2026.12.1):
-``test_messy_holdout_target`` states it as a strict expected failure, so the day it holds
-the suite says so, and ``test_messy_holdout`` guards today's figures against a regression.
-The held-out strings were written independently of the aliases and are never a source of
-aliases (``withheld_aliases.tsv``); 150 of them equal a withheld name, so while they stay
-withheld at most 1177 - 150 + (those the general rules read right) strings can be right.
+outside labels given a concept. The ESCO and outside targets are asserted.
+
+Two sets of messy strings. ``skill_messy_holdout.tsv`` was the held-out set until the
+glossary of 2026.12.2 was written while reading its failures; it is now the development
+set (``test_messy_holdout`` guards its figures against a regression). Its strings are
+still never a source of names (``withheld_aliases.tsv``). ``skill_messy_holdout_v2.tsv``
+was written before any alias or rule was read and is never tuned on: the held-out target
+is measured there (``test_messy_holdout_v2_target``, a strict expected failure while the
+target is not reached: 91.3 % before tuning, see docs/scoring.md).
 """
 
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
 from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
 from tests.quality_report import (
     MESSY,
+    MESSY_V2,
     OUTSIDE,
     esco_label_recall,
     esco_labels,
@@ -40,17 +43,29 @@ def test_messy_holdout(quality_report: list[str]) -> None:
     assert result.false_positive / result.negatives <= 0.05, result.report()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19 target not reached yet (91.2 % in 2026.12.2)")
-def test_messy_holdout_target() -> None:
-    result = messy_holdout(default_skill_normalizer())
+def test_messy_holdout_v2(quality_report: list[str]) -> None:
+    result = messy_holdout(default_skill_normalizer(), MESSY_V2)
+    quality_report.append(f"messy held-out set ({MESSY_V2.name}): {result.report()}")
+    assert result.rows >= 500
+    assert set(result.by_language) >= {"id", "en", "ms", "ja", "ko"}
+    assert result.negatives / result.rows >= 0.10
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 19 target not reached (v2 held out: see docs/scoring.md)"
+)
+def test_messy_holdout_v2_target() -> None:
+    result = messy_holdout(default_skill_normalizer(), MESSY_V2)
     assert result.right >= 0.97, result.report()
     assert not result.merged, result.report()
 
 
-def test_messy_holdout_labels_are_concepts() -> None:
+@pytest.mark.parametrize("path", [MESSY, MESSY_V2], ids=lambda p: p.name)
+def test_messy_labels_are_concepts(path: Path) -> None:
     taxonomy = load_taxonomy()
-    with MESSY.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader((ln for ln in handle if not ln.startswith("#")), delimiter="\t")
+        for row in rows:
             for concept in filter(None, row["expected"].split("|")):
                 assert concept in taxonomy, row
 

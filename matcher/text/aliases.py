@@ -28,6 +28,7 @@ class Entry:
     target: str | None  # None: a name several targets share, which therefore proves nothing
     chars: int
     secondary: bool = False  # from the outside vocabulary (see AliasIndex)
+    senses: frozenset[str] = frozenset()  # for a shared name: the targets it may mean
 
 
 class AliasIndex:
@@ -37,9 +38,10 @@ class AliasIndex:
     ----------
     names : Mapping[str, Iterable[str]]
         Target id -> its names in any language.
-    ambiguous : Iterable[str]
+    ambiguous : Iterable[str] or Mapping[str, Iterable[str]]
         Names that mean different targets in different trades; they never produce a
-        target on their own.
+        target on their own. Given as a mapping, each term's targets are its senses
+        (:attr:`Entry.senses`), which the rest of a text may settle.
     rules : TextRules
         Abbreviations, qualifier words, separators, synonyms and generic targets.
     secondary : Mapping[str, Iterable[str]], optional
@@ -53,7 +55,7 @@ class AliasIndex:
     def __init__(
         self,
         names: Mapping[str, Iterable[str]],
-        ambiguous: Iterable[str],
+        ambiguous: Iterable[str] | Mapping[str, Iterable[str]],
         rules: TextRules,
         secondary: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
@@ -62,6 +64,7 @@ class AliasIndex:
         surface: set[str] = set(self.canonical) | set(rules.synonyms)
         targets_of: dict[tuple[str, ...], set[str | None]] = defaultdict(set)
         orders: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        senses_of: dict[tuple[str, ...], set[str]] = defaultdict(set)
         named = [(t, a) for t, aliases in names.items() for a in aliases]
         for target, alias in [*named, *((None, term) for term in ambiguous)]:
             words = self.words(alias)
@@ -70,6 +73,8 @@ class AliasIndex:
                 key = self.canonical_key(words)
                 targets_of[tuple(sorted(key))].add(target)
                 orders[tuple(sorted(key))].append(key)
+                if target is None and isinstance(ambiguous, Mapping):
+                    senses_of[tuple(sorted(key))].update(ambiguous[alias])
         secondary_keys = self._add_secondary(secondary or {}, targets_of, orders, surface)
         self.collisions = {
             " ".join(orders[key][0]): sorted(t for t in found if t is not None)
@@ -81,6 +86,7 @@ class AliasIndex:
         self._by_key: dict[str, Entry] = {}
         for key, found in targets_of.items():
             tokens = orders[key][0]
+            senses = frozenset(senses_of[key] | {t for t in found if t is not None})
             target = found.pop() if len(found) == 1 else None
             need = tuple(Counter(tokens).items())
             entry = Entry(
@@ -90,6 +96,7 @@ class AliasIndex:
                 target,
                 sum(map(len, key)),
                 key in secondary_keys,
+                frozenset() if target is not None else senses,
             )
             self.entries.append(entry)
             self._by_key.update((" ".join(order), entry) for order in orders[key])

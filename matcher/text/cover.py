@@ -130,6 +130,8 @@ class SegmentCover:
             if entry.target is not None and slots is not None and taken & set(slots):
                 shadowed.update(slots)
         head, kept, modifiers = self._head(chosen)
+        if head is None:
+            head, kept = self._sense(chosen, read, taken)
         explained = weight = 0.0
         contradicted = narrower = False
         for i, (word, reading) in enumerate(zip(words, read, strict=True)):
@@ -208,6 +210,35 @@ class SegmentCover:
         head = max(words_of, key=lambda t: len(words_of[t]))
         modifiers = set().union(*(w for t, w in words_of.items() if t != head))
         return head, words_of[head], modifiers
+
+    def _sense(
+        self,
+        chosen: list[tuple[list[int], Entry]],
+        read: list[Word | None],
+        taken: set[int],
+    ) -> tuple[str | None, set[int]]:
+        """The sense of a shared name that the rest of the segment settles, and the
+        positions that say it.
+
+        "giling" is grain milling or meat processing; in "giling daging" the leftover
+        "daging" is a word of meat-processing names (one used by at least two of them), so
+        the segment reads as meat processing. Only when the shared name is the only name
+        read and exactly one of its senses owns a leftover word; otherwise no head.
+        """
+        if len(chosen) != 1 or chosen[0][1].target is not None:
+            return None, set()
+        slots, entry = chosen[0]
+        owning: dict[str, set[int]] = defaultdict(set)
+        for i, reading in enumerate(read):
+            if i in taken or reading is None:
+                continue
+            for sense in entry.senses:
+                if any((f, sense) in self._own_words for f in reading.forms):
+                    owning[sense].add(i)
+        if len(owning) != 1:
+            return None, set()
+        ((sense, positions),) = owning.items()
+        return sense, set(slots) | positions
 
     def _foreign(self, reading: Word, head: str | None) -> bool:
         """Whether the word only belongs to names of sense families other than the head's."""

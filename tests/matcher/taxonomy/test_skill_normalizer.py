@@ -137,6 +137,16 @@ def test_brief_vocabulary_reads_as_the_brief_says() -> None:
         ("지게차 운전", ["forklift-operation"]),
         ("tukang las listrik", ["smaw-welding"]),
         ("Production worker (welding and grinding)", ["welding", "grinding"]),  # role + skills
+        # A shared name settled by a word only one of its senses uses.
+        ("giling daging", ["meat-processing"]),
+        ("penggilingan tepung", ["grain-milling"]),
+        # Glossary words of taxonomy 2026.12.3.
+        ("QC incoming", ["incoming-inspection"]),  # "qc" -> "quality control"
+        ("受入検査", ["incoming-inspection"]),  # 検査: inspection
+        ("수입검사", ["incoming-inspection"]),  # 수입: incoming
+        ("canai permukaan", ["surface-grinding"]),  # Malay canai: grind
+        ("ワイヤボンディング", ["microelectronics-assembly"]),
+        ("撚糸", ["yarn-twisting"]),
     ],
 )
 def test_reads(text: str, expected: list[str]) -> None:
@@ -154,6 +164,9 @@ def test_reads(text: str, expected: list[str]) -> None:
         "cetak",  # printing or moulding
         "sopir truk",
         "potong rambut",  # a haircut, not garment cutting
+        "giling",  # grain or meat: nothing beside it says which
+        "giling daging tepung",  # both senses named: no guess
+        "roti canai",  # flatbread, not grinding
         "nail painting",
         "penyadap karet",  # rubber tapping is farming
         "bahasa inggris",

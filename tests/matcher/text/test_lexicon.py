@@ -56,3 +56,23 @@ def test_evicting_words_never_changes_a_reading() -> None:
         found += [m.to_record() for m in forgetful.normalize_many(texts[start : start + 40])]
     assert found == expected
     assert len(forgetful._lexicon.reader._memo) == 16
+
+
+def test_a_shared_name_is_settled_by_a_word_of_one_sense() -> None:
+    # "giling" is grain milling or meat processing; a word that two names of one sense
+    # use says which. Given as a plain list, an ambiguous term has no senses to settle.
+    names = {
+        "grain": ["pabrik tepung", "tepung terigu", "giling padi"],
+        "meat": ["olah daging", "potong daging"],
+    }
+    senses = {"giling": ["grain", "meat"]}
+    lexicon = Lexicon(names, senses, text_rules(), 0.7)
+    read = [
+        [h.target for h in hits]
+        for hits in lexicon.read_many(
+            ["giling daging", "giling tepung", "giling", "giling daging tepung"]
+        )
+    ]
+    assert read == [["meat"], ["grain"], [], []]
+    plain = Lexicon(names, list(senses), text_rules(), 0.7)
+    assert plain.read_many(["giling daging"]) == [()]
