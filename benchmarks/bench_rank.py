@@ -61,7 +61,8 @@ def _rss_bytes() -> int:
     return 0
 
 
-def _tile(pool: EncodedPool, replicas: int) -> EncodedPool:
+def tile_pool(pool: EncodedPool, replicas: int) -> EncodedPool:
+    """``replicas`` copies of ``pool`` joined, with distinct ids (``<id>.r<copy>``)."""
     copies = [
         replace(pool, ids=tuple(f"{i}.r{r}" for i in pool.ids)) if r else pool
         for r in range(replicas)
@@ -165,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rss_before = _rss_bytes()
     with timed("tile and concat_pools"):
-        big = _tile(pool, args.replicas)
+        big = tile_pool(pool, args.replicas)
     rss_growth = _rss_bytes() - rss_before
     print(
         f"  memory: encoded arrays {big.nbytes / 2**20:,.0f} MiB; resident set grew "
