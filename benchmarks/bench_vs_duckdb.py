@@ -55,7 +55,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from benchmarks.bench_rank import tile_pool, worst_orders
+from benchmarks.bench_rank import quantiles, side_by_side, tile_pool, worst_orders
 from benchmarks.common import ms, parse_args, timed, validated
 from benchmarks.synthetic import AS_OF, generate_pool
 from matcher.rules.screening import AgeGate, LanguageGate, ScreenedVacancy, SkillNeed
@@ -104,7 +104,7 @@ _PER_NEED_COLUMNS = ", ".join(
 # component a left-to-right sum (0.0 + ...), divided once; the weighted mean likewise.
 _TOP_QUERY = f"""
 WITH
-req AS (SELECT o, concept FROM needs WHERE required),
+req AS (SELECT o, concept FROM needs WHERE required AND o >= $lo AND o < $hi),
 n_req AS (SELECT o, count(*) AS n FROM req GROUP BY o),
 reach AS (
     SELECT r.o, r.concept, h.w FROM req r JOIN held h ON h.concept = r.concept
@@ -280,6 +280,19 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, **columns: Any) -> None:
     con.unregister(view)
 
 
+def _rows_table(
+    con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[tuple[Any, ...]], **dtypes: Any
+) -> None:
+    """Create table ``name`` from tuples, one column per keyword (in tuple order) with its
+    numpy dtype."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
+    _table(
+        con,
+        name,
+        **{k: np.array(c, t) for (k, t), c in zip(dtypes.items(), columns, strict=True)},
+    )
+
+
 def load_pool(con: duckdb.DuckDBPyConnection, pool: EncodedPool) -> None:
     """The pool's columns as tables (module docstring)."""
     n = pool.n_workers
@@ -363,24 +376,31 @@ def load_orders(
             for name in ("skills", "certification", "language", "experience")
         },
     )
-    rows = [
+    needs = [
         (j, i, plan.needs[i][1][0], need)
         for j, (o, plan) in enumerate(zip(orders, plans, strict=True))
         for i, need in enumerate(o.skills)
     ]
-    _table(
+    _rows_table(
         con,
         "needs",
-        o=np.array([r[0] for r in rows], np.int32),
-        need=np.array([r[1] for r in rows], np.int32),
-        concept=np.array([r[2] for r in rows], np.int32),
-        weight=np.array([r[3].weight for r in rows]),
-        required=np.array([r[3].required for r in rows]),
-        certified=np.array([r[3].certified for r in rows]),
-        min_level=pa.array([r[3].min_level for r in rows], pa.int32()),
-        # Both compare stored months (months + 1) with ``<= min_months``.
-        min_months=pa.array([r[3].min_months for r in rows], pa.int32()),
+        [(j, i, c, n.weight, n.required, n.certified) for j, i, c, n in needs],
+        o=np.int32,
+        need=np.int32,
+        concept=np.int32,
+        weight=np.float64,
+        required=np.bool_,
+        certified=np.bool_,
     )
+    # Nullable columns, added apart. Both compare stored months (months + 1) with
+    # ``<= min_months``.
+    _table(
+        con,
+        "limits",
+        min_level=pa.array([n.min_level for *_, n in needs], pa.int32()),
+        min_months=pa.array([n.min_months for *_, n in needs], pa.int32()),
+    )
+    con.execute("CREATE OR REPLACE TABLE needs AS SELECT * FROM needs POSITIONAL JOIN limits")
     _load_tables(con, scorer, plans)
 
 
@@ -394,13 +414,7 @@ def _load_tables(con: duckdb.DuckDBPyConnection, scorer: PoolScorer, plans: list
         for r, name in enumerate(RELATIONS)
         for h in ctx.relatives[c][name]
     ]
-    _table(
-        con,
-        "relatives",
-        concept=np.array([x[0] for x in rel], np.int32),
-        held=np.array([x[1] for x in rel], np.int32),
-        relation=np.array([x[2] for x in rel], np.int32),
-    )
+    _rows_table(con, "relatives", rel, concept=np.int32, held=np.int32, relation=np.int32)
     con.execute("CREATE OR REPLACE TABLE within_ AS SELECT * FROM relatives WHERE relation = 0")
     tables = [ctx.relation_credit[name] for name in RELATIONS]
     _table(
@@ -448,10 +462,16 @@ def _load_tables(con: duckdb.DuckDBPyConnection, scorer: PoolScorer, plans: list
     )
 
 
-def sql_top(con: duckdb.DuckDBPyConnection, n_orders: int) -> list[tuple[list[int], list[float]]]:
-    """Every job order's top ``K`` (worker indices, scores), by the SQL."""
-    found = con.execute(_TOP_QUERY).fetchnumpy()
-    order, workers, scores = found["o"], found["w"], found["score"]
+def sql_top(
+    con: duckdb.DuckDBPyConnection, n_orders: int, batch: int
+) -> list[tuple[list[int], list[float]]]:
+    """Every job order's top ``K`` (worker indices, scores), by the SQL, ``batch`` job
+    orders a query (the query's intermediate pairs grow with the job orders it takes)."""
+    parts = [
+        con.execute(_TOP_QUERY, {"lo": lo, "hi": lo + batch}).fetchnumpy()
+        for lo in range(0, n_orders, batch)
+    ]
+    order, workers, scores = (np.concatenate([p[c] for p in parts]) for c in ("o", "w", "score"))
     bounds = np.searchsorted(order, np.arange(n_orders + 1))
     return [
         (workers[a:b].astype(np.int64).tolist(), scores[a:b].tolist())
@@ -498,28 +518,6 @@ def _spread(seconds: list[float], per: int) -> str:
     return f"median {ms(statistics.median(each))} (range {ms(each[0])}-{ms(each[-1])})"
 
 
-def _single(scorer: PoolScorer, orders: Sequence[ScreenedVacancy], repeats: int) -> list[float]:
-    """Median wall seconds of each job order alone (after a warm-up), sorted."""
-    medians = []
-    for order in orders:
-        scorer.top_workers([order], k=K)
-        spent = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            scorer.top_workers([order], k=K)
-            spent.append(time.perf_counter() - start)
-        medians.append(statistics.median(spent))
-    return sorted(medians)
-
-
-def _quantiles(ranked: list[float]) -> str:
-    return (
-        f"median {ms(statistics.median(ranked))}, "
-        f"p90 {ms(ranked[int(0.9 * (len(ranked) - 1))])}, "
-        f"p99 {ms(ranked[int(0.99 * (len(ranked) - 1))])}, max {ms(ranked[-1])}"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=100_000)
@@ -528,6 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--single-orders", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sql-batch", type=int, default=100)
+    parser.add_argument("--duckdb-memory", default="3GB")
     parser.add_argument("--seed", type=int, default=2026)
     args = parse_args(
         parser,
@@ -555,8 +555,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     n = pool.n_workers
     print(f"{n:,} workers ({args.replicas} copies of {args.workers:,}), {len(orders):,} job orders")
 
-    scorer = PoolScorer(pool, run.params)
-    con = duckdb.connect(config={"threads": args.threads, "memory_limit": "3GB"})
+    params = run.params
+    del run, open_orders  # the worker records: the pool is encoded
+    print(f"  memory: encoded pool {pool.nbytes / 2**20:,.0f} MiB")
+    scorer = PoolScorer(pool, params)
+    con = duckdb.connect(
+        config={
+            "threads": args.threads,
+            "memory_limit": args.duckdb_memory,
+            "preserve_insertion_order": False,
+        }
+    )
     with timed("load the pool and job orders into DuckDB"):
         load_pool(con, pool)
         load_orders(con, scorer, orders)
@@ -567,7 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from_kernel = kernel_top(scorer, orders)
     kernel_first = (time.perf_counter() - w0, time.process_time() - c0)
     w0, c0 = time.perf_counter(), time.process_time()
-    from_sql = sql_top(con, len(orders))
+    from_sql = sql_top(con, len(orders), args.sql_batch)
     sql_first = (time.perf_counter() - w0, time.process_time() - c0)
     _same(from_kernel, from_sql)
     selected = statistics.mean(len(w) for w, _ in from_kernel)
@@ -581,7 +590,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  {name} first run: {ms(first[0] / per)} wall, {ms(first[1] / per)} CPU a job order"
         )
     kernel_wall, kernel_cpu = _timed_runs(lambda: kernel_top(scorer, orders), args.repeats)
-    sql_wall, sql_cpu = _timed_runs(lambda: sql_top(con, per), args.repeats)
+    sql_wall, sql_cpu = _timed_runs(lambda: sql_top(con, per, args.sql_batch), args.repeats)
     for name, wall, cpu in (
         ("kernel", kernel_wall, kernel_cpu),
         (f"DuckDB (threads={args.threads})", sql_wall, sql_cpu),
@@ -594,13 +603,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     con.close()
 
-    scan = PoolScorer(pool, run.params, dense_share=-1.0, tier_share=-1.0)
+    scan = PoolScorer(pool, params, dense_share=-1.0, tier_share=-1.0)
     chosen = orders[: args.single_orders]
     print(f"\none job order at a time over {n:,} workers, top {K}, median of 5 runs each")
     for label, batch in (("as built", chosen), ("every skill optional", worst_orders(chosen))):
         print(f"  {len(batch)} job orders {label} (load {os.getloadavg()[0]:.1f}):")
-        for name, kernel in (("candidates", scorer), ("scan (before)", scan)):
-            print(f"    {name}: {_quantiles(_single(kernel, batch, 5))}")
+        fast, slow = (sorted(t) for t in side_by_side(scorer, scan, batch, 5))
+        for name, ranked in (("candidates", fast), ("scan (before)", slow)):
+            print(f"    {name}: {quantiles(ranked)}")
     print(f"\n(finished {dt.datetime.now().isoformat(timespec='seconds')})")
     return 0
 
