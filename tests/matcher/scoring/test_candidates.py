@@ -143,9 +143,9 @@ def test_tiers_on_a_realistic_pool_rank_as_the_reference(
     early: list[bool] = []
     within = PoolScorer._within_tiers
 
-    def spy(self: PoolScorer, *args: Any) -> TopWorkers | None:
+    def spy(self: PoolScorer, *args: Any) -> tuple[TopWorkers, bool]:
         found = within(self, *args)
-        early.append(found is not None)
+        early.append(found[1])
         return found
 
     with patch.object(PoolScorer, "_within_tiers", spy):
