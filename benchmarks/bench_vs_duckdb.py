@@ -14,8 +14,9 @@ One pool and one set of job orders, both engines in this process, the answers ch
   reach 6; no wage, health, stay-cap or programme rules. Every job order also has the
   gates every job order has: fit to work, passport valid on the start date, the
   destination preference;
-* **the SQL**: DuckDB (``threads=2``), ``--sql-batch`` job orders a query (100: one
-  query for all 1,000 needs more than the 8 GB the benchmark runs in), over the pool's
+* **the SQL**: DuckDB (``threads=2``), ``--sql-batches`` job orders a query (100, 25
+  and 250 are each timed and the fastest compared; one query for all 1,000 needs more
+  than the 8 GB the benchmark runs in), over the pool's
   columns as tables: per-worker columns, skills (listed months and level per concept),
   certificates (one row per concept they name), language results, experience, preferred
   countries, and the pool's inverted indexes (the workers listing or certified for a
@@ -51,6 +52,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -528,13 +530,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--single-orders", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--sql-batch", type=int, default=100)
+    parser.add_argument(
+        "--sql-batches",
+        type=lambda text: [int(b) for b in text.split(",")],
+        default=[100, 25, 250],
+        help="job orders a query, comma-separated: each is timed, the fastest compared",
+    )
     parser.add_argument("--duckdb-memory", default="3GB")
     parser.add_argument("--seed", type=int, default=2026)
     args = parse_args(
         parser,
         argv,
-        quick={"workers": 2_000, "replicas": 2, "orders": 20, "repeats": 1, "single_orders": 3},
+        quick={
+            "workers": 2_000,
+            "replicas": 2,
+            "orders": 20,
+            "repeats": 1,
+            "single_orders": 3,
+            "sql_batches": [20, 7],
+        },
     )
     print(
         f"bench_vs_duckdb: python {platform.python_version()}, numpy {np.__version__}, "
@@ -578,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from_kernel = kernel_top(scorer, orders)
     kernel_first = (time.perf_counter() - w0, time.process_time() - c0)
     w0, c0 = time.perf_counter(), time.process_time()
-    from_sql = sql_top(con, len(orders), args.sql_batch)
+    from_sql = sql_top(con, len(orders), args.sql_batches[0])
     sql_first = (time.perf_counter() - w0, time.process_time() - c0)
     _same(from_kernel, from_sql)
     selected = statistics.mean(len(w) for w, _ in from_kernel)
@@ -592,17 +606,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  {name} first run: {ms(first[0] / per)} wall, {ms(first[1] / per)} CPU a job order"
         )
     kernel_wall, kernel_cpu = _timed_runs(lambda: kernel_top(scorer, orders), args.repeats)
-    sql_wall, sql_cpu = _timed_runs(lambda: sql_top(con, per, args.sql_batch), args.repeats)
-    for name, wall, cpu in (
-        ("kernel", kernel_wall, kernel_cpu),
-        (f"DuckDB (threads={args.threads})", sql_wall, sql_cpu),
-    ):
-        print(f"  {name}: wall {_spread(wall, per)}; CPU {_spread(cpu, per)} a job order")
-    print(
-        f"  ratio (DuckDB / kernel, medians): wall "
-        f"{statistics.median(sql_wall) / statistics.median(kernel_wall):.2f}x, CPU "
-        f"{statistics.median(sql_cpu) / statistics.median(kernel_cpu):.2f}x"
-    )
+    print(f"  kernel: wall {_spread(kernel_wall, per)}; CPU {_spread(kernel_cpu, per)} a job order")
+    # DuckDB's best: the batch size whose median wall time is lowest (each checked too).
+    best: tuple[float, float, int] | None = None
+    for batch in args.sql_batches:
+        try:
+            _same(from_kernel, sql_top(con, per, batch))
+            wall, cpu = _timed_runs(partial(sql_top, con, per, batch), args.repeats)
+        except duckdb.OutOfMemoryException:
+            print(f"  DuckDB, {batch} job orders a query: out of memory")
+            continue
+        print(
+            f"  DuckDB (threads={args.threads}), {batch} job orders a query: wall "
+            f"{_spread(wall, per)}; CPU {_spread(cpu, per)} a job order"
+        )
+        if best is None or statistics.median(wall) < best[0]:
+            best = (statistics.median(wall), statistics.median(cpu), batch)
+    if best is not None:
+        print(
+            f"  ratio (DuckDB's best, {best[2]} a query / kernel, medians): wall "
+            f"{best[0] / statistics.median(kernel_wall):.2f}x, CPU "
+            f"{best[1] / statistics.median(kernel_cpu):.2f}x"
+        )
     con.close()
 
     scan = PoolScorer(pool, params, dense_share=-1.0, tier_share=-1.0)
