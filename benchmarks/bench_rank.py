@@ -61,7 +61,8 @@ def _rss_bytes() -> int:
     return 0
 
 
-def _tile(pool: EncodedPool, replicas: int) -> EncodedPool:
+def tile_pool(pool: EncodedPool, replicas: int) -> EncodedPool:
+    """``replicas`` copies of ``pool`` joined, with distinct ids (``<id>.r<copy>``)."""
     copies = [
         replace(pool, ids=tuple(f"{i}.r{r}" for i in pool.ids)) if r else pool
         for r in range(replicas)
@@ -69,7 +70,7 @@ def _tile(pool: EncodedPool, replicas: int) -> EncodedPool:
     return concat_pools(copies)
 
 
-def _side_by_side(
+def side_by_side(
     fast: PoolScorer, slow: PoolScorer, orders: Sequence[ScreenedVacancy], repeats: int
 ) -> tuple[list[float], list[float]]:
     """Median seconds of ``top_workers`` for each job order alone with each kernel, runs
@@ -90,6 +91,15 @@ def _side_by_side(
         for found, spent in zip(medians, times, strict=True):
             found.append(statistics.median(spent))
     return medians
+
+
+def quantiles(ranked: Sequence[float]) -> str:
+    """Median, 90th and 99th percentile and maximum of sorted seconds, in ms."""
+    return (
+        f"median {ms(statistics.median(ranked))}, "
+        f"p90 {ms(ranked[int(0.9 * (len(ranked) - 1))])}, "
+        f"p99 {ms(ranked[int(0.99 * (len(ranked) - 1))])}, max {ms(ranked[-1])}"
+    )
 
 
 def _optional_skills(order: ScreenedVacancy) -> ScreenedVacancy:
@@ -165,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rss_before = _rss_bytes()
     with timed("tile and concat_pools"):
-        big = _tile(pool, args.replicas)
+        big = tile_pool(pool, args.replicas)
     rss_growth = _rss_bytes() - rss_before
     print(
         f"  memory: encoded arrays {big.nbytes / 2**20:,.0f} MiB; resident set grew "
@@ -182,15 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("as generated", chosen),
         ("with every skill optional (no required skill to prune by)", worst_orders(chosen)),
     ):
-        fast, slow = (sorted(t) for t in _side_by_side(prepared, scan, batch, args.repeats))
+        fast, slow = (sorted(t) for t in side_by_side(prepared, scan, batch, args.repeats))
         single = single or statistics.median(fast)
         print(f"  {len(batch)} job orders {label}, median of {args.repeats} runs each:")
         for name, ranked in (("candidates", fast), ("scan (baseline)", slow)):
-            print(
-                f"    {name}: median {ms(statistics.median(ranked))}, "
-                f"p90 {ms(ranked[int(0.9 * (len(ranked) - 1))])}, "
-                f"p99 {ms(ranked[int(0.99 * (len(ranked) - 1))])}, max {ms(ranked[-1])}"
-            )
+            print(f"    {name}: {quantiles(ranked)}")
         print(f"    median ratio {statistics.median(slow) / statistics.median(fast):.1f}x")
     # Every job order once, as a batch would: posting lists are built on first use.
     for label, batch in (("as generated", orders), ("every skill optional", worst_orders(orders))):

@@ -16,7 +16,8 @@ Dates, levels and months are left to the gates: a criterion may keep a worker wh
 never drop one who passes, so scoring the intersection with every gate gives exactly
 what scoring the whole pool gives. Criteria are built once per pool and key and kept (a
 mask of one byte per worker for each destination, language minimum and skills test
-asked; eight bytes per holder in the sorted list of each required concept) and
+asked; eight bytes per holder in the sorted list of each required concept, and a byte
+per worker for a concept whose list was probed by many candidates) and
 intersected per job order, the smallest list probing the others (a mask lookup or a
 binary search per candidate). When the estimated intersection (the pool times the product
 of the criteria's shares, as if independent) is above ``dense_share`` of the pool, the
@@ -52,6 +53,10 @@ DENSE_SHARE = 0.3
 TIER_SHARE = 0.5
 """A tier (:meth:`CandidateIndex.tiers`) is scored first only when it holds at most this
 share of the candidates: otherwise it saves too little when its bound holds."""
+
+# A list becomes a mask when probed by at least 1/this of its size in rows: building the
+# mask writes the pool once, a probe then costs a byte read per row.
+_PROBES_FOR_MASK = 4
 
 # A worker outside the skill postings scores at most the bound; a float sum of a few
 # weighted terms may differ from it by an ulp or two, far below this slack.
@@ -96,7 +101,15 @@ class Criterion:
         return self._workers
 
     def keep(self, rows: Ints) -> Ints:
-        """The sorted ``rows`` that pass."""
+        """The sorted ``rows`` that pass.
+
+        A list probed by many rows becomes a mask too (kept): a byte lookup per row
+        instead of a binary search through the list, whose random reads cost more.
+        """
+        if self.mask is None and len(rows) * _PROBES_FOR_MASK >= self.size:
+            mask = np.zeros(self.n_workers, np.bool_)
+            mask[self.workers] = True
+            self.mask = mask
         if self.mask is not None:
             return rows[self.mask[rows]]
         workers = self.workers

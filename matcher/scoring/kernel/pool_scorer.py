@@ -313,31 +313,47 @@ class PoolScorer:
         else:
             rows = index.rows(criteria, self.dense_share)
         if k is not None and not plan.checks and self.tier_share >= 0:
-            best = self._within_tiers(plan, criteria, rows, k, step)
-            if best is not None:
-                return best
+            return self._within_tiers(plan, criteria, rows, k, step)[0]
         return self._best(plan, k, rows, step, prune=True)
 
     def _within_tiers(
         self, plan: Plan, criteria: list[Criterion], rows: Ints | None, k: int, step: int
-    ) -> TopWorkers | None:
-        """The best ``k`` from the first tier of workers its skills credit that holds them
-        beyond everyone else's reach; None when no tier does (or none is small enough)."""
+    ) -> tuple[TopWorkers, bool]:
+        """The best ``k``, tier by tier of the workers its skills credit, each tier scoring
+        only the workers the one before did not: done at the first tier whose ``k``-th
+        best is beyond everyone else's reach, else (or when a tier is too large) the
+        candidates no tier scored join. The flag: a tier alone decided."""
         total = self.pool.n_workers if rows is None else len(rows)
+        best: TopWorkers | None = None
+        scored: Bools | None = None  # the last tier scored, per pool worker
         for reach, bound in self._candidates.tiers(plan):
             near = narrow([*criteria, reach], None) if rows is None else reach.keep(rows)
             if len(near) > self.tier_share * total:
-                return None
-            best = self._best(plan, k, near, step, prune=True)
+                break
+            fresh = near if scored is None else near[~scored[near]]
+            best = self._best(plan, k, fresh, step, prune=True, start=best)
+            scored = reach.mask
             if len(best.workers) == k and published_scores(best.score[-1:])[0] > bound:
-                return best
-        return None
+                return best, True
+        if best is None or rows is None:
+            # Scanning reads the pool in contiguous chunks: cheaper than gathering the rest.
+            return self._best(plan, k, rows, step, prune=True), False
+        assert scored is not None
+        return self._best(plan, k, rows[~scored[rows]], step, prune=True, start=best), False
 
     def _best(
-        self, plan: Plan, k: int | None, rows: Ints | None, step: int, *, prune: bool
+        self,
+        plan: Plan,
+        k: int | None,
+        rows: Ints | None,
+        step: int,
+        *,
+        prune: bool,
+        start: TopWorkers | None = None,
     ) -> TopWorkers:
-        """The best ``k`` of ``rows`` (sorted; None: the pool, in chunks of ``step``); only
-        the eligible ones when pruning."""
+        """The best ``k`` of ``rows`` (sorted; None: the pool, in chunks of ``step``) and
+        of ``start`` (the best of other rows, already scored); only the eligible ones
+        when pruning."""
         ctx, pool, n = self._context, self.pool, self.pool.n_workers
         chunks: list[tuple[int, int, Ints | None]]
         if rows is None:
@@ -350,6 +366,11 @@ class PoolScorer:
         best_keys = np.zeros(0, np.int64)
         best_ok = np.zeros(0, np.bool_)
         best_score = np.zeros(0)
+        if start is not None:
+            best_rows, best_ok, best_score = start.workers, start.eligible, start.score
+            best_keys = ranking_keys(
+                best_ok, published_scores(best_score), pool.id_rank[best_rows], n
+            )
         for lo, hi, candidates in chunks:
             found, ok, score, _ = score_rows(
                 ctx, plan, lo, hi, prune=prune, with_gaps=False, candidates=candidates

@@ -116,6 +116,15 @@ def test_criterion_keeps_by_list_or_by_mask() -> None:
         Criterion(10)
 
 
+def test_a_list_probed_by_few_rows_searches_and_by_many_becomes_a_mask() -> None:
+    listed = Criterion(100, workers=np.arange(0, 100, 3, dtype=np.int64))  # 34 workers
+    assert listed.keep(np.array([3, 4, 99], np.int64)).tolist() == [3, 99]
+    assert listed.mask is None  # 3 rows: a binary search each
+    assert listed.keep(np.arange(10, dtype=np.int64)).tolist() == [0, 3, 6, 9]
+    assert listed.mask is not None  # 10 rows: the list became a mask, kept
+    assert listed.keep(np.array([3, 4, 99], np.int64)).tolist() == [3, 99]
+
+
 @pytest.fixture(scope="module")
 def synthetic() -> tuple[MatchRun, list[ScreenedVacancy]]:
     raw = generate_pool(1500, 24, seed=7, as_of=SYNTHETIC_AS_OF)
@@ -143,9 +152,9 @@ def test_tiers_on_a_realistic_pool_rank_as_the_reference(
     early: list[bool] = []
     within = PoolScorer._within_tiers
 
-    def spy(self: PoolScorer, *args: Any) -> TopWorkers | None:
+    def spy(self: PoolScorer, *args: Any) -> tuple[TopWorkers, bool]:
         found = within(self, *args)
-        early.append(found is not None)
+        early.append(found[1])
         return found
 
     with patch.object(PoolScorer, "_within_tiers", spy):
