@@ -192,13 +192,16 @@ def build_tables(
     check_min_cell(min_cell)
     clock = timings if timings is not None else Timings()
     counted: dict[str, PolicyTable] = {}
+    scorer = None
     if any(n in ENGINE_TABLES for n in names):
         passed = run_engine_pass(run, runner=runner, timings=clock)
+        scorer = passed.scorer
         with clock("count"):
             counted.update(engine_tables(run, workers, passed))
     if "courses" in names and courses is not None:
         with clock("courses"):
-            counted["courses"] = courses_table(run, courses)
+            # The plan reads the pass's kernel: the pool encoded once, its tables derived once.
+            counted["courses"] = courses_table(run, courses, scorer=scorer)
     if "reintegration" in names and returnees is not None:
         with clock("reintegration"):
             counted["reintegration"] = reintegration_table(

@@ -14,6 +14,10 @@ starting on or after ``as_of`` (the plan's ``cohort`` records):
   course's ``pass_rate`` (every enrolment is placed in a job order its course unlocks, so
   its ``expected_placement`` is the pass rate) — what the cohort adds within its seats and
   the budget, shared with every other cohort.
+
+The plan's solve is bounded by the catalogue's ``time_limit``; the table's provenance (in
+the manifest) says whether the plan was proven optimal or stopped at the limit, with its
+gap.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import numpy as np
 
 from matcher.insights.schema import SCHEMAS
 from matcher.insights.table import PolicyTable
+from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.matching import MatchRun
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.training.catalogue import read_catalogue
@@ -60,7 +65,9 @@ class CourseCatalogue:
     time_limit: float = 60.0
 
 
-def courses_table(run: MatchRun, catalogue: CourseCatalogue) -> PolicyTable:
+def courses_table(
+    run: MatchRun, catalogue: CourseCatalogue, *, scorer: PoolScorer | None = None
+) -> PolicyTable:
     """The ``courses`` table at ``run``'s date, true counts (protect before publishing).
 
     Parameters
@@ -69,10 +76,15 @@ def courses_table(run: MatchRun, catalogue: CourseCatalogue) -> PolicyTable:
         Workers and screened job orders at one ``as_of``.
     catalogue : CourseCatalogue
         The courses, read again at ``run``'s date (costs are converted at that date's rates).
+    scorer : PoolScorer, optional
+        The kernel over ``run.pool`` (the engine pass's): the plan reuses it instead of
+        encoding the pool again. None: :attr:`MatchRun.kernel`, over the same encoding.
 
     Returns
     -------
     PolicyTable
+        With the plan's ``status`` (``optimal``, ``feasible``: stopped at the time limit,
+        or ``empty``), ``gap`` and ``time_limit`` as its provenance.
 
     Raises
     ------
@@ -97,6 +109,7 @@ def courses_table(run: MatchRun, catalogue: CourseCatalogue) -> PolicyTable:
         run.params,
         budget=catalogue.budget,
         time_limit=catalogue.time_limit,
+        scorer=run.kernel if scorer is None else scorer,
     )
     cf, instance, plan = planned.counterfactual, planned.instance, planned.plan
     n = instance.n_cohorts
@@ -112,4 +125,11 @@ def courses_table(run: MatchRun, catalogue: CourseCatalogue) -> PolicyTable:
         run.params.as_of,
         {"course_id": instance.cohort_course, "cohort_start": instance.cohort_start},
         {"seats": instance.seats, "workers_unlocked": unlocked, "expected_placements": expected},
+        provenance={
+            "plan": {
+                "status": plan.status,
+                "gap": round(plan.gap, 6),
+                "time_limit": catalogue.time_limit,
+            }
+        },
     )

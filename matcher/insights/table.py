@@ -42,6 +42,10 @@ class PolicyTable:
     measures : Mapping[str, array-like]
         One array of shape (n_rows,) per measure of the schema: non-negative integers, or
         non-negative finite floats for float measures.
+    provenance : Mapping[str, Any], optional
+        How the counts were made, beyond the engine's versions, for the manifest (JSON
+        values; the ``courses`` table: whether its training plan was proven optimal).
+        Nothing about a person.
 
     Raises
     ------
@@ -55,6 +59,7 @@ class PolicyTable:
     dimensions: Mapping[str, NDArray[np.str_]]
     measures: Mapping[str, NDArray[Any]]
     n_rows: int = field(init=False)
+    provenance: Mapping[str, Any] = field(init=False)
 
     def __init__(
         self,
@@ -62,6 +67,8 @@ class PolicyTable:
         as_of: dt.date,
         dimensions: Mapping[str, Sequence[str] | NDArray[Any]],
         measures: Mapping[str, Sequence[float] | NDArray[Any]],
+        *,
+        provenance: Mapping[str, Any] | None = None,
     ) -> None:
         _same_names("dimension", schema.dimension_names, dimensions)
         _same_names("measure", schema.measure_names, measures)
@@ -78,6 +85,7 @@ class PolicyTable:
         object.__setattr__(self, "dimensions", {k: v[order] for k, v in dims.items()})
         object.__setattr__(self, "measures", {k: v[order] for k, v in values.items()})
         object.__setattr__(self, "n_rows", n_rows)
+        object.__setattr__(self, "provenance", dict(provenance or {}))
 
     @classmethod
     def from_rows(

@@ -146,6 +146,9 @@ def write_manifest(
 ) -> None:
     """Write ``out/manifest.json``: ``as_of``, ``versions``, ``min_cell`` and the tables.
 
+    A table with a provenance (:attr:`PolicyTable.provenance`: the ``courses`` table's
+    plan status) adds it under ``provenance``, keyed by table name.
+
     Parameters
     ----------
     out : Path
@@ -164,6 +167,10 @@ def write_manifest(
         "tables": [t.schema.name for t in tables],
         "rows": {t.schema.name: t.n_rows for t in tables},
     }
+    # Only tables that say how they were made beyond the versions (courses: its plan).
+    provenance = {t.schema.name: dict(t.table.provenance) for t in tables if t.table.provenance}
+    if provenance:
+        manifest["provenance"] = provenance
     _json(out / "manifest.json", manifest)
 
 

@@ -289,6 +289,7 @@ def counterfactual_pass(
     params: ScoringParams,
     *,
     progress: Progress | None = None,
+    scorer: PoolScorer | None = None,
 ) -> Counterfactual:
     """Eligibility today and after each course cohort, by the scoring kernel.
 
@@ -302,15 +303,30 @@ def counterfactual_pass(
         The run's parameters; cohorts starting before ``params.as_of`` cannot be joined.
     progress : Progress, optional
         Told of the stages ``today``, ``cohorts`` and ``after the course``.
+    scorer : PoolScorer, optional
+        The kernel over ``workers`` already encoded on ``params.as_of`` with ``params``
+        (a run's, :attr:`matcher.scoring.matching.MatchRun.kernel`): its encoding and the
+        tables it derived are reused instead of encoding the pool again. None: encode here.
 
     Returns
     -------
     Counterfactual
+
+    Raises
+    ------
+    ValueError
+        If ``scorer`` is over another number of workers or another date.
     """
     progress = progress or QuietProgress()
     as_of = params.as_of
-    pool = encode_pool(workers, params.taxonomy, as_of)
-    scorer = PoolScorer(pool, params)
+    if scorer is None:
+        scorer = PoolScorer(encode_pool(workers, params.taxonomy, as_of), params)
+    elif scorer.pool.n_workers != len(workers) or scorer.params.as_of != as_of:
+        raise ValueError(
+            f"the scorer is over {scorer.pool.n_workers} workers on {scorer.params.as_of}, "
+            f"not the {len(workers)} workers on {as_of} given"
+        )
+    pool = scorer.pool
     cohorts = [
         (c, start, seats)
         for c, course in enumerate(catalogue.courses)

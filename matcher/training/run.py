@@ -24,6 +24,7 @@ from matcher.allocation.runner import Progress
 from matcher.rules.exchange_rates import ExchangeRateTable
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.facts import WorkerFacts
+from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
 from matcher.training.catalogue import Catalogue
 from matcher.training.counterfactual import Counterfactual, counterfactual_pass
@@ -110,6 +111,7 @@ def plan_training(
     budget: Budget | None = None,
     time_limit: float = 60.0,
     progress: Progress | None = None,
+    scorer: PoolScorer | None = None,
 ) -> PlanRun:
     """Plan whom to train, in which cohort, so that the most are placed.
 
@@ -125,6 +127,9 @@ def plan_training(
     time_limit : float
         Seconds for the solver (:func:`~matcher.training.solve_plan`).
     progress : Progress, optional
+    scorer : PoolScorer, optional
+        The kernel over ``workers`` on ``params.as_of``, already built (a run's): the
+        counterfactual pass reuses its encoding (:func:`counterfactual_pass`).
 
     Returns
     -------
@@ -140,7 +145,9 @@ def plan_training(
     params.rates.convert(1.0, "IDR", currency, params.as_of)
     if budget is not None and budget.amount < 0:
         raise ValueError(f"the budget must not be negative (got {budget.amount})")
-    cf = counterfactual_pass(workers, vacancies, catalogue, params, progress=progress)
+    cf = counterfactual_pass(
+        workers, vacancies, catalogue, params, progress=progress, scorer=scorer
+    )
     courses = catalogue.courses
     instance = PlanInstance(
         worker_ids=np.array([w.id for w in workers], dtype=str),

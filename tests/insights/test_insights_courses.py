@@ -8,6 +8,7 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from matcher.insights.build import CourseCatalogue, build_tables
@@ -152,3 +153,79 @@ def test_a_bad_catalogue_is_reported_with_its_line(run_cli: RunCli, tmp_path: Pa
     assert "courses.jsonl" in result.stderr
     assert "confers.skills[0].name" in result.stderr
     assert not out.exists()
+
+
+def test_the_plan_reuses_the_runs_kernel_with_the_same_result() -> None:
+    workers = read_records(POOL / "workers.jsonl", "workers").records[:N_WORKERS]
+    vacancies = read_records(POOL / "vacancies.jsonl", "vacancies").records
+    run = prepare_run(workers, vacancies, None, AS_OF)
+    courses, lines = _courses()
+    read = read_catalogue(
+        courses, lines, file="c", skills=default_skill_normalizer(), rates=run.params.rates,
+        on=AS_OF,
+    )  # fmt: skip
+    fresh = plan_training(run.workers, run.vacancies, read, run.params)
+    reused = plan_training(run.workers, run.vacancies, read, run.params, scorer=run.kernel)
+    assert reused.counterfactual.option_worker.size > 0
+    for name, value in vars(fresh.counterfactual).items():
+        again = getattr(reused.counterfactual, name)
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(again, value, err_msg=name)
+        else:
+            assert again == value, name
+    assert reused.records == fresh.records
+    # A kernel over other workers or another date is refused, not silently used.
+    with pytest.raises(ValueError, match="the scorer is over"):
+        plan_training(run.workers[:-1], run.vacancies, read, run.params, scorer=run.kernel)
+    later = prepare_run(workers, vacancies, None, dt.date(2026, 9, 1))
+    with pytest.raises(ValueError, match="the scorer is over"):
+        plan_training(later.workers, later.vacancies, read, later.params, scorer=run.kernel)
+
+
+@pytest.mark.parametrize("time_limit", [None, "30"])
+def test_the_manifest_says_whether_the_plan_was_proven_optimal(
+    run_cli: RunCli, tmp_path: Path, time_limit: str | None
+) -> None:
+    out = tmp_path / "out"
+    limit = () if time_limit is None else ("--time-limit", time_limit)
+    result = run_cli(
+        "insights",
+        "--workers", POOL / "workers.jsonl", "--vacancies", POOL / "vacancies.jsonl",
+        "--courses", CATALOGUE, "--table", "courses", "--as-of", "2026-03-01",
+        "--out", out, *limit,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["provenance"] == {
+        "courses": {
+            "plan": {
+                "status": "optimal",
+                "gap": 0.0,
+                "time_limit": 60.0 if time_limit is None else float(time_limit),
+            }
+        }
+    }
+
+
+def test_a_plan_stopped_at_its_limit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solve the time limit stops is reported as such, with its gap (the solver's
+    time limit is made to bind by replacing its answer's status and bound)."""
+    import dataclasses
+
+    import matcher.training.run as training_run
+
+    solve = training_run.solve_plan
+
+    def stopped(*args: object, **kwargs: object) -> object:
+        plan = solve(*args, **kwargs)  # type: ignore[arg-type]
+        return dataclasses.replace(plan, status="feasible", upper_bound=plan.value + 850)
+
+    monkeypatch.setattr(training_run, "solve_plan", stopped)
+    workers = read_records(POOL / "workers.jsonl", "workers").records[:N_WORKERS]
+    vacancies = read_records(POOL / "vacancies.jsonl", "vacancies").records
+    run = prepare_run(workers, vacancies, None, AS_OF)
+    table = courses_table(run, _catalogue())
+    plan = table.provenance["plan"]
+    assert plan["status"] == "feasible"
+    assert plan["gap"] > 0
+    assert plan["time_limit"] == 60.0

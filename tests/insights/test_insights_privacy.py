@@ -97,6 +97,11 @@ def test_no_personal_data_from_the_samples(run_cli: RunCli, tmp_path: Path) -> N
         "--opportunities", SAMPLE / "opportunities.jsonl",
         "--as-of", "2026-03-01", "--as-of", "2026-09-01", "--min-cell", min_cell,
     )  # fmt: skip
+    # The scan covers the courses and reintegration tables too, in every format.
+    for day in ("2026-03-01", "2026-09-01"):
+        for name in ("courses", "reintegration"):
+            for suffix in (".csv", ".parquet", ".jsonl"):
+                assert (tmp_path / "pool" / "tables" / day / f"{name}{suffix}").is_file()
     _scan(tmp_path, personal)
 
 
