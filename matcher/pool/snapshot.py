@@ -61,7 +61,7 @@ __all__ = [
     "read_snapshot",
 ]
 
-FORMAT = "selaras-pool/1"
+FORMAT = "selaras-pool/2"
 """The layout written here; a file of another layout is refused like a stale one."""
 
 _MAGIC = b"SELARAS-POOL\x00\x00\x00\x01"
@@ -140,6 +140,7 @@ def build_snapshot(
     agencies: Sequence[Agency] | None = None,
     agencies_source: Source | None = None,
     built: dt.date | None = None,
+    notes: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Normalize and encode validated workers and write them as a snapshot (atomically).
 
@@ -155,6 +156,9 @@ def build_snapshot(
         The validated agency register and its file, kept for runs that give none.
     built : datetime.date, optional
         The date the pool is encoded on (today by default; runs re-date it).
+    notes : Mapping, optional
+        What the caller keeps about the records beside the pool (JSON values), stored as
+        the manifest's ``notes``.
 
     Returns
     -------
@@ -186,6 +190,7 @@ def build_snapshot(
             "count": len(agencies or ()),
         },
         "built": encoded.as_of.isoformat(),
+        "notes": dict(notes or {}),
     }
     with atomic_path(out) as temporary, temporary.open("wb") as handle:
         return _write(handle, manifest, arrays, blobs)
