@@ -142,11 +142,17 @@ class PoolKeeper:
         )
         self._writer.start()
 
+    def wait(self) -> bool:
+        """Wait for the saving :meth:`keep` started; whether it started one."""
+        if self._writer is None:
+            return False
+        self._writer.join()
+        return True
+
     def close(self, engine: Engine, ranking: Ranking, lock: threading.Lock) -> None:
         """When the server stops: save the pool if the stored workers changed since the
         file was written (``lock`` orders the store's commits with the pool's updates)."""
-        if self._writer is not None:
-            self._writer.join()
+        self.wait()
         with lock:
             with read_session(engine) as session:
                 state = store_state(session)
