@@ -101,15 +101,17 @@ def start_server(settings: Settings) -> Server:
     ranking = Ranking(LivePool(cached_results=settings.cached_rankings))
     keeper = None if settings.pool_snapshot is None else PoolKeeper(settings.pool_snapshot)
     unreadable: list[Unreadable] = []
-    # The pool's millions of objects are built with the collector paused, then frozen.
-    with read_session(engine) as session, building_long_lived():
+    with read_session(engine) as session:
         agencies_read, unreadable_agencies = readable_agencies(session)
         saved = None if keeper is None else keeper.read(session)
         orders = readable_records(session, JOB_ORDERS, unreadable)
-        if saved is None:
-            ranking.load(readable_records(session, WORKERS, unreadable), orders)
-        else:
-            ranking.restore(saved.workers, saved.encoded, orders)
+        # The pool's millions of objects are built with the collector paused, then
+        # frozen; a restored pool holds no garbage to collect first.
+        with building_long_lived(collect=saved is None):
+            if saved is None:
+                ranking.load(readable_records(session, WORKERS, unreadable), orders)
+            else:
+                ranking.restore(saved.workers(), saved.encoded, orders)
     quarantine(engine, unreadable_agencies + unreadable)
     if keeper is not None:
         keeper.keep(engine, ranking)  # after the quarantine: the state the pool holds

@@ -13,12 +13,12 @@ file of the last clean stop or load: the next start finds it stale and loads the
 
 When it is used: only when it holds the store as it is now. The file keeps the *state* of
 the store it was saved from (:func:`store_state`): the database, its schema revision, the
-count of stored workers and a SHA-256 over every worker's key, last-update time and
-record length. Any write, deletion or quarantine since changes it. A file that is stale
-(other versions of the engine or its data, or another state of the store), damaged or
-not there is not used: the start loads every stored worker, says why in the log, and
-saves a new file. Job orders and the agency register are always read from the store
-(there are few of them).
+count of stored workers and a SHA-256 over every worker's key and last-update time. Any
+write, deletion or quarantine since changes it. A file that is stale (other versions of
+the engine or its data, or another state of the store), damaged or not there is not
+used: the start loads every stored worker, says why in the log, and saves a new file.
+Job orders and the agency register are always read from the store (there are few of
+them).
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from api.live_pool.ranking import Ranking
 from api.storage.database import read_session
-from api.storage.tables import WorkerRow
-from matcher.pool.snapshot import SnapshotError, read_snapshot, write_snapshot
+from matcher.pool.snapshot import PoolSnapshot, SnapshotError, read_snapshot, write_snapshot
 from matcher.scoring.encoding import EncodedPool
 from matcher.scoring.facts import WorkerFacts
 
@@ -51,30 +50,45 @@ _CHUNK = 20_000
 
 @dataclass(frozen=True)
 class SavedPool:
-    """A saved live pool read back: each worker's facts (under her pool key) and owning
-    agency, and the encoded rows, in the same order."""
+    """A saved live pool, checked and mapped."""
 
-    workers: list[tuple[WorkerFacts, str]]
-    encoded: EncodedPool
+    snapshot: PoolSnapshot
+
+    @property
+    def encoded(self) -> EncodedPool:
+        """The workers' encoded rows (mapped from the file)."""
+        return self.snapshot.encoded
+
+    def workers(self) -> list[tuple[WorkerFacts, str]]:
+        """Each worker's facts (under her pool key) and owning agency, in the rows' order:
+        decoded now (call it with the collector paused: a million objects)."""
+        names: list[str] = self.snapshot.extra["agency_ids"]
+        owners = [names[code] for code in self.snapshot.columns["agency"].tolist()]
+        return list(zip(self.snapshot.all_facts(), owners, strict=True))
 
 
 def store_state(session: Session) -> dict[str, Any]:
     """What a saved pool must have been saved from to be used now.
 
     The database (its URL without password), the schema revision, the count of stored
-    workers and a SHA-256 over every worker's ``(agency_id, id, updated_at, length of the
-    record)`` in key order. Reads the keys only (no record): about a second a million.
+    workers and a SHA-256 over every worker's ``(agency_id, id, updated_at)`` in the
+    order the database scans them: any write, deletion or quarantine changes it (a write
+    sets ``updated_at``). A database that reorders its rows (a ``VACUUM``) changes it too:
+    the next start then loads the store, slower but never wrong. Reads the keys only,
+    through the driver: about a second a million.
     """
-    row = WorkerRow
-    query = select(row.agency_id, row.id, row.updated_at, func.length(row.record)).order_by(
-        row.agency_id, row.id
-    )
+    # The driver's own cursor: SQLAlchemy's rows cost more than the hashing.
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     digest = hashlib.sha256()
     count = 0
-    for chunk in session.execute(query.execution_options(yield_per=_CHUNK)).partitions():
-        keys = "".join(f"{a}\x1f{i}\x1f{u}\x1f{n}\x1e" for a, i, u, n in chunk)
-        digest.update(keys.encode("utf-8", "surrogatepass"))
-        count += len(chunk)
+    try:
+        cursor.execute("SELECT agency_id, id, updated_at FROM workers")
+        while chunk := cursor.fetchmany(_CHUNK):
+            keys = "".join(f"{a}\x1f{i}\x1f{u}\x1e" for a, i, u in chunk)
+            digest.update(keys.encode("utf-8", "surrogatepass"))
+            count += len(chunk)
+    finally:
+        cursor.close()
     bind = session.get_bind()
     assert isinstance(bind, Engine)  # sessions are bound to the store's engine
     return {
@@ -122,12 +136,9 @@ class PoolKeeper:
                 state["workers"],
             )
             return None
-        facts = snapshot.all_facts()
-        names: list[str] = snapshot.extra["agency_ids"]
-        owners = [names[code] for code in snapshot.columns["agency"].tolist()]
         self._saved = state
-        _log.info("live pool restored from %s (%d workers)", self.path, len(facts))
-        return SavedPool(list(zip(facts, owners, strict=True)), snapshot.encoded)
+        _log.info("live pool restored from %s (%d workers)", self.path, len(snapshot.facts))
+        return SavedPool(snapshot)
 
     def keep(self, engine: Engine, ranking: Ranking) -> None:
         """After a start: save the pool just loaded unless the file holds it already
