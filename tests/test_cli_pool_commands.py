@@ -35,6 +35,12 @@ def _build(run_cli: RunCli, directory: Path, out: Path) -> Path:
     return out
 
 
+def _built(run_cli: RunCli, tmp_path: Path, synthetic: Path, where: str) -> tuple[Path, Path]:
+    """The data directory named ``where`` and a snapshot built from it."""
+    directory = {"sample": SAMPLE, "pool": POOL, "synthetic": synthetic}[where]
+    return directory, _build(run_cli, directory, tmp_path / "workers.pool")
+
+
 def _both(run_cli: RunCli, directory: Path, snapshot: Path, *args: str | Path) -> tuple[str, str]:
     """stdout of the command from the worker file and from the snapshot."""
     from_file = run_cli(*args, "--workers", directory / "workers.jsonl")
@@ -58,8 +64,7 @@ def _first_ids(directory: Path) -> tuple[str, str]:
 def test_explain_from_a_snapshot(
     run_cli: RunCli, tmp_path: Path, synthetic: Path, where: str
 ) -> None:
-    directory = {"sample": SAMPLE, "pool": POOL, "synthetic": synthetic}[where]
-    snapshot = _build(run_cli, directory, tmp_path / "workers.pool")
+    directory, snapshot = _built(run_cli, tmp_path, synthetic, where)
     worker, vacancy = _first_ids(directory)
     for lang in ("en", "id"):
         args = [
@@ -87,8 +92,7 @@ def test_explain_unknown_ids_name_the_snapshot(run_cli: RunCli, tmp_path: Path) 
 def test_plan_training_from_a_snapshot(
     run_cli: RunCli, tmp_path: Path, synthetic: Path, where: str
 ) -> None:
-    directory = {"sample": SAMPLE, "synthetic": synthetic}[where]
-    snapshot = _build(run_cli, directory, tmp_path / "workers.pool")
+    directory, snapshot = _built(run_cli, tmp_path, synthetic, where)
     args = [
         "plan-training", "--vacancies", directory / "vacancies.jsonl",
         "--courses", directory / "courses.jsonl", "--agencies", directory / "agencies.jsonl",
@@ -114,8 +118,7 @@ def test_plan_training_report_needs_the_worker_file(run_cli: RunCli, tmp_path: P
 def test_insights_from_a_snapshot(
     run_cli: RunCli, tmp_path: Path, synthetic: Path, where: str
 ) -> None:
-    directory = {"sample": SAMPLE, "synthetic": synthetic}[where]
-    snapshot = _build(run_cli, directory, tmp_path / "workers.pool")
+    directory, snapshot = _built(run_cli, tmp_path, synthetic, where)
     outs = {}
     for source, given in (("file", directory / "workers.jsonl"), ("pool", snapshot)):
         outs[source] = tmp_path / source

@@ -65,6 +65,15 @@ def saved(tmp_path: Path, pool_data: PoolData) -> tuple[Settings, list[Any]]:
     return settings, _restart(replace(settings, pool_snapshot=None), pool_data)
 
 
+def _delete(settings: Settings, worker: dict[str, Any]) -> None:
+    """Delete a stored worker through a server started with ``settings``."""
+    with TestClient(create_app(settings)) as client:
+        response = client.delete(
+            f"/workers/{worker['id']}", params={"agency_id": worker["agency_id"]}, headers=OFFICER
+        )
+        assert response.status_code == 204, response.text
+
+
 def _forbid_full_load(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError("every stored worker was loaded")
@@ -91,12 +100,7 @@ def test_writes_after_a_restore_are_saved_at_the_stop(
     saved: tuple[Settings, list[Any]], pool_data: PoolData, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings, _ = saved
-    gone = pool_data.workers[0]
-    with TestClient(create_app(settings)) as client:
-        response = client.delete(
-            f"/workers/{gone['id']}", params={"agency_id": gone["agency_id"]}, headers=OFFICER
-        )
-        assert response.status_code == 204, response.text
+    _delete(settings, pool_data.workers[0])
     full = _restart(replace(settings, pool_snapshot=None), pool_data)
     with caplog.at_level(logging.INFO, logger="selaras.api"):
         assert _restart(settings, pool_data) == full
@@ -109,13 +113,8 @@ def test_a_pool_saved_from_another_state_of_the_store_is_not_used(
     settings, _ = saved
     assert settings.pool_snapshot is not None
     kept = settings.pool_snapshot.read_bytes()
-    gone = pool_data.workers[1]
     # A server that does not save its pool changes the store: the file is now stale.
-    with TestClient(create_app(replace(settings, pool_snapshot=None))) as client:
-        response = client.delete(
-            f"/workers/{gone['id']}", params={"agency_id": gone["agency_id"]}, headers=OFFICER
-        )
-        assert response.status_code == 204, response.text
+    _delete(replace(settings, pool_snapshot=None), pool_data.workers[1])
     full = _restart(replace(settings, pool_snapshot=None), pool_data)
     with caplog.at_level(logging.INFO, logger="selaras.api"):
         assert _restart(settings, pool_data) == full
