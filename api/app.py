@@ -2,9 +2,10 @@
 
 On start the store is migrated to the latest schema, ``SELARAS_ADMIN_KEY`` (if set) is
 registered as an officer key, and the live pool is filled from the stored records (a
-record this version cannot read is quarantined, not fatal: ``api.storage.quarantine``); the
-server then keeps it current on every write. One server process owns one store: the
-pool and the register live in its memory.
+record this version cannot read is quarantined, not fatal: ``api.storage.quarantine``),
+or restored from the pool saved beside the store when that holds the store as it is
+(``api.live_pool.saved``); the server then keeps it current on every write. One server
+process owns one store: the pool and the register live in its memory.
 
 Around the routes: CORS for the origins of ``SELARAS_CORS_ORIGINS`` (none by default),
 a body limit on every route (1 MiB; uploads ``SELARAS_MAX_UPLOAD_MB``: ``api.http.body_limits``
@@ -35,9 +36,10 @@ from api.http.internal_errors import InternalErrors
 from api.http.json_bodies import StrictJsonBodies
 from api.http.preconditions import Preconditions
 from api.http.safe_logging import redacted_traceback
-from api.live_pool.memory import freeze_long_lived
+from api.live_pool.memory import building_long_lived
 from api.live_pool.pool import LivePool
 from api.live_pool.ranking import Ranking
+from api.live_pool.saved import PoolKeeper
 from api.routers import (
     agencies,
     audit,
@@ -97,15 +99,22 @@ def start_server(settings: Settings) -> Server:
         with write_session(engine) as session:
             ensure_admin_key(session, settings.admin_key)
     ranking = Ranking(LivePool(cached_results=settings.cached_rankings))
+    keeper = None if settings.pool_snapshot is None else PoolKeeper(settings.pool_snapshot)
     unreadable: list[Unreadable] = []
     with read_session(engine) as session:
         agencies_read, unreadable_agencies = readable_agencies(session)
-        ranking.load(
-            readable_records(session, WORKERS, unreadable),
-            readable_records(session, JOB_ORDERS, unreadable),
-        )
+        saved = None if keeper is None else keeper.read(session)
+        orders = readable_records(session, JOB_ORDERS, unreadable)
+        # The pool's millions of objects are built with the collector paused, then
+        # frozen; a restored pool holds no garbage to collect first.
+        with building_long_lived(collect=saved is None):
+            if saved is None:
+                ranking.load(readable_records(session, WORKERS, unreadable), orders)
+            else:
+                ranking.restore(saved.workers(), saved.encoded, orders)
     quarantine(engine, unreadable_agencies + unreadable)
-    freeze_long_lived()
+    if keeper is not None:
+        keeper.keep(engine, ranking)  # after the quarantine: the state the pool holds
     _log.info("store %s ready", engine.url.render_as_string(hide_password=True))
     batches = BatchRunner(engine)
     batches.add_kind(TRAINING_PLAN, training_plan_kind(engine))
@@ -120,6 +129,7 @@ def start_server(settings: Settings) -> Server:
         audit=AuditBatcher(engine),
         limits=RateLimiter(settings.rate_limits, settings.auth_failures),
         cursors=CursorSigner(cursor_key(settings)),
+        pool_keeper=keeper,
     )
 
 
@@ -156,6 +166,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.webhooks.close()
             server.batches.shutdown()
+            if server.pool_keeper is not None:
+                # After the batch runs (they write) and before the store closes.
+                server.pool_keeper.close(server.engine, server.ranking, server.write_lock)
             server.audit.close()
             server.keys.close()
             server.checkpoints.close()

@@ -23,6 +23,7 @@ from api.http.cursors import CursorSigner
 from api.http.errors import ForbiddenError, UnauthorizedError
 from api.live_pool.opportunities import OpportunityBooks
 from api.live_pool.ranking import Ranking
+from api.live_pool.saved import PoolKeeper
 from api.settings import Settings
 from api.storage.checkpoints import WalCheckpointer
 from models.agency import Agency
@@ -46,7 +47,8 @@ class Server:
     background batch runs and the kept book of returnees' best opportunities.
 
     ``write_lock`` orders every write's commit with its update of the live pool, so the
-    pool always ends in the state of the last commit. ``agencies`` is the register as
+    pool always ends in the state of the last commit. ``pool_keeper`` saves the pool
+    between starts (None: not saved). ``agencies`` is the register as
     last committed (the server is its only writer).
     """
 
@@ -61,6 +63,7 @@ class Server:
     limits: RateLimiter
     cursors: CursorSigner
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    pool_keeper: PoolKeeper | None = None
     opportunity_books: OpportunityBooks = field(default_factory=OpportunityBooks)
 
 

@@ -26,6 +26,10 @@
     The key that signs list cursors (at least 32 characters). Default: 32 random bytes
     kept in ``cursor.key`` in the data directory (created readable by the owner only),
     so cursors stay valid across restarts.
+``SELARAS_POOL_SNAPSHOT``
+    Where the live pool is saved between starts (``api.live_pool.saved``): a file path,
+    or ``off``. Default: beside a SQLite store (``selaras.db.pool``), else
+    ``live-pool.pool`` in the data directory.
 
 A value that is not a whole number in range (or not of its form) is refused
 (:class:`SettingsError` names it), never silently replaced by the default.
@@ -123,6 +127,8 @@ class Settings:
     data_dir: Path | None = None
     """Where ``cursor.key`` is kept when no cursor secret is given (None: a new key for each
     start, so cursors end with the process)."""
+    pool_snapshot: Path | None = None
+    """The saved live pool (None: every start loads every stored worker)."""
 
     @classmethod
     def from_env(
@@ -165,7 +171,22 @@ class Settings:
             cors_origins=_origins(env.get("SELARAS_CORS_ORIGINS", "")),
             cursor_secret=_cursor_secret(env.get("SELARAS_CURSOR_SECRET")),
             data_dir=data_dir,
+            pool_snapshot=_pool_snapshot(env.get("SELARAS_POOL_SNAPSHOT", ""), url, data_dir),
         )
+
+
+def _pool_snapshot(given: str, url: str, data_dir: Path) -> Path | None:
+    """The saved live pool's file: as given, else beside a SQLite file, else in the data
+    directory (the file records which store it was saved from)."""
+    if given.strip().lower() == "off":
+        return None
+    if given.strip():
+        return Path(given.strip())
+    prefix = "sqlite:///"
+    database = url[len(prefix) :].split("?", 1)[0] if url.startswith(prefix) else ""
+    if database and database != ":memory:":
+        return Path(database + ".pool")
+    return data_dir / "live-pool.pool"
 
 
 def _whole(env: Mapping[str, str], name: str, default: int, least: int, most: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -15,17 +15,13 @@ from cli.flags import (
     AsOfOption,
     DataFile,
     OutFile,
+    PoolOption,
     ProgressOption,
+    WorkersOption,
     n_jobs_option,
 )
-from cli.pool import PoolOption, WorkersOption
 from cli.report import EXIT_USAGE
 from matcher.options import Backend, GapScope, Method
-
-# The engine is imported in the command's body, so that other commands start without it.
-if TYPE_CHECKING:
-    from matcher.scoring.matching import MatchRun
-    from models.worker import Worker
 
 __all__ = ["allocate"]
 
@@ -111,6 +107,7 @@ def allocate(
     the reason.
     """
     from cli.matching import atomic_output, write_records
+    from cli.pool import load_pool
     from cli.progress import stage_bar
     from matcher.allocation.checkpoint import Checkpoint, CheckpointError, file_digest
     from matcher.allocation.round import allocate_round
@@ -132,7 +129,9 @@ def allocate(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--n-jobs/--backend/--scheduler") from error
     day = as_of.date() if as_of else dt.date.today()
-    run, records = _load(workers, pool, vacancies, agencies, day)
+    # The raw records: the round report's fairness section reads their protected
+    # attributes, after the allocation (none from a snapshot, refused above).
+    run, records = load_pool(workers, pool, vacancies, agencies, day)
     saved = None
     if checkpoint is not None:
         inputs = {"workers": workers or pool, "vacancies": vacancies, "agencies": agencies}
@@ -173,21 +172,3 @@ def _dump(record: Any) -> dict[str, Any]:
         return record.model_dump()
     dumped: dict[str, Any] = record.model_dump(exclude_none=True)
     return dumped
-
-
-def _load(
-    workers: Path | None, pool: Path | None, vacancies: Path, agencies: Path | None, as_of: dt.date
-) -> tuple[MatchRun, list[Worker]]:
-    """Read every file and prepare the run, keeping the raw worker records: the round
-    report's fairness section reads their protected attributes, after the allocation.
-    From a snapshot (``pool``) there are none."""
-    from cli.matching import load_records
-    from cli.memory import loading
-    from cli.pool import load_run
-    from matcher.scoring.matching import prepare_run
-
-    if workers is None or pool is not None:
-        return load_run(workers, pool, vacancies, agencies, as_of), []
-    with loading():  # see cli.memory
-        records, orders, register = load_records(workers, vacancies, agencies)
-        return prepare_run(records, orders, register, as_of), records

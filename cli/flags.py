@@ -29,7 +29,9 @@ __all__ = [
     "IncludeIneligibleOption",
     "OutFile",
     "PlanTimeLimit",
+    "PoolOption",
     "ProgressOption",
+    "WorkersOption",
     "as_of_option",
     "bounded_day",
     "input_file",
@@ -106,6 +108,21 @@ OutFile = Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")]
 
 AgencyFile = Annotated[Path | None, input_file("The agency register.")]
 """``--agencies`` of the commands that only need the register as it is."""
+
+WorkersOption = Annotated[Path | None, input_file("The worker file (or give --pool).")]
+"""``--workers`` of the commands that also take a pool snapshot (exactly one of the two)."""
+
+PoolOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--pool",
+        exists=True,
+        dir_okay=False,
+        metavar="POOL",
+        help="A pool snapshot (selaras pool build) in place of --workers.",
+    ),
+]
+"""``--pool``: a pool snapshot read in place of ``--workers`` (``cli.pool.load_pool``)."""
 
 
 def as_of_option(help_text: str) -> typer.models.OptionInfo:

@@ -20,6 +20,8 @@ from cli.flags import (
     BudgetOption,
     DataFile,
     PlanTimeLimit,
+    PoolOption,
+    WorkersOption,
     input_file,
     n_jobs_option,
 )
@@ -41,11 +43,12 @@ def _fail(message: str) -> typer.Exit:
 
 
 def insights(
-    workers: DataFile,
     vacancies: DataFile,
     out: Annotated[
         Path, typer.Option(file_okay=False, metavar="DIR", help="Directory for the tables.")
     ],
+    workers: WorkersOption = None,
+    pool: PoolOption = None,
     agencies: AgencyFile = None,
     returnees: Annotated[
         Path | None, input_file("Returnees, for the reintegration table (with --opportunities).")
@@ -117,6 +120,7 @@ def insights(
     and opportunities, reintegration. Written as CSV, Parquet and JSON Lines.
     """
     from cli.matching import load_records
+    from cli.pool import open_pool, pool_run, with_stored_earliest
     from matcher.allocation.runner import ChunkRunner
     from matcher.atomic import atomic_output
     from matcher.insights.build import (
@@ -135,7 +139,6 @@ def insights(
     from matcher.insights.trends import trends
     from matcher.insights.writers import write_tables, write_trends
     from matcher.rules.exchange_rates import ExchangeRateError
-    from matcher.scoring.matching import prepare_run
     from matcher.scoring.versions import engine_versions
     from matcher.taxonomy.skills import default_skill_normalizer
     from models.bounds import EARLIEST_DATE, LATEST_DATE
@@ -157,10 +160,25 @@ def insights(
         runner = ChunkRunner(n_jobs=n_jobs)
     except (InsightsError, ValueError) as error:
         raise _fail(str(error)) from None
-    pool, orders, register = load_records(workers, vacancies, agencies)
+    snapshot = open_pool(workers, pool)
+    if snapshot is not None and "origin" in names:
+        # The province of origin is a protected attribute: a snapshot never holds it.
+        if table:
+            raise _fail("the origin table needs --workers FILE (a pool snapshot holds no province)")
+        names = tuple(n for n in names if n != "origin")
+        typer.echo("note: no origin table from --pool (it holds no province)", err=True)
+    records, orders, register = load_records(
+        None if snapshot else workers,
+        vacancies,
+        agencies,
+        stored_register=None if snapshot is None else snapshot.agencies,
+    )
     extra = _returnees(returnees, opportunities)
     catalogue = _catalogue(courses, budget, time_limit)
-    first = earliest_record(pool, orders, after=days[0])
+    if snapshot is None:
+        first = earliest_record(records, orders, after=days[0])
+    else:
+        first = with_stored_earliest(snapshot, earliest_record((), orders), days[0])
     if first is not None and days[0] < first[0]:
         raise _fail(
             f"--as-of {days[0]} is before every record: the earliest date in the inputs is "
@@ -169,11 +187,11 @@ def insights(
     published: dict[dt.date, list[ProtectedTable]] = {}
     versions: dict[dt.date, dict[str, str]] = {}
     for day in days:
-        run = prepare_run(pool, orders, register, day)
+        run = pool_run(snapshot, records, orders, register, day)
         try:
             published[day] = build_tables(
                 run,
-                pool,
+                None if snapshot else records,
                 tables=names,
                 returnees=extra,
                 courses=catalogue,

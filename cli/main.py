@@ -28,12 +28,14 @@ from cli.flags import (
     DetailsLangOption,
     IncludeIneligibleOption,
     OutFile,
+    PoolOption,
+    WorkersOption,
 )
 from cli.insights import insights
 from cli.interchange import export_app, import_app
 from cli.keys import keys_app
 from cli.plan_training import plan_training
-from cli.pool import PoolOption, WorkersOption, pool_app
+from cli.pool import pool_app
 from cli.reintegrate import reintegrate
 from cli.report import EXIT_INVALID, EXIT_USAGE, count_of, report_problems
 from cli.serve import serve
@@ -219,10 +221,11 @@ def match(
 
 @app.command()
 def explain(
-    workers: DataFile,
     vacancies: DataFile,
     worker: Annotated[str, typer.Option(help="Worker id.")],
     vacancy: Annotated[str, typer.Option(help="Job-order id.")],
+    workers: WorkersOption = None,
+    pool: PoolOption = None,
     agencies: AgencyFile = None,
     as_of: AsOfOption = None,
     lang: Annotated[Lang, typer.Option(help="en or id.")] = "en",
@@ -232,21 +235,22 @@ def explain(
 
     An id the files do not hold is bad usage (exit 2), said in one line on stderr.
     """
-    from cli.matching import load_records, write_records
+    from cli.matching import write_records
+    from cli.pool import load_run
     from matcher.scoring.explain import explanation
-    from matcher.scoring.matching import prepare_run
 
-    pool, orders, register = load_records(workers, vacancies, agencies)
+    run = load_run(workers, pool, vacancies, agencies, as_of.date() if as_of else None)
+    # A snapshot's ids are in its encoded pool: its facts are decoded one by one.
+    ids = run.encoded.ids if run.encoded is not None else [w.id for w in run.workers]
     missing = []
-    if not any(w.id == worker for w in pool):
-        missing.append(f"--worker: no worker {worker!r} in {workers}")
-    if not any(v.id == vacancy for v in orders):
+    if worker not in ids:
+        missing.append(f"--worker: no worker {worker!r} in {workers or pool}")
+    if not any(v.vacancy.id == vacancy for v in run.vacancies):
         missing.append(f"--vacancy: no job order {vacancy!r} in {vacancies}")
     if missing:
         for line in missing:
             typer.echo(f"error: {line}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    run = prepare_run(pool, orders, register, as_of.date() if as_of else dt.date.today())
     write_records([explanation(run, worker, vacancy, lang)], out)
 
 

@@ -26,7 +26,9 @@ from cli.flags import (
     DataFile,
     OutFile,
     PlanTimeLimit,
+    PoolOption,
     ProgressOption,
+    WorkersOption,
     as_of_option,
     input_file,
 )
@@ -76,9 +78,10 @@ def _solver_output_to_stderr() -> Iterator[None]:
 
 
 def plan_training(
-    workers: DataFile,
     vacancies: DataFile,
     courses: DataFile,
+    workers: WorkersOption = None,
+    pool: PoolOption = None,
     agencies: AgencyFile = None,
     budget: BudgetOption = None,
     as_of: Annotated[
@@ -126,9 +129,9 @@ def plan_training(
     placements before and after, the cost, the proven upper bound and the gap.
     """
     from cli.matching import atomic_output, read_collecting, write_records
+    from cli.pool import open_pool, pool_run
     from cli.progress import stage_bar
     from matcher.rules.exchange_rates import ExchangeRateError
-    from matcher.scoring.matching import prepare_run
     from matcher.training.run import Budget
     from matcher.training.run import plan_training as run_plan
     from models.files import InvalidInputError
@@ -141,24 +144,35 @@ def plan_training(
         raise typer.BadParameter(
             "needs --returnees and --opportunities", param_hint="--trainers-out"
         )
+    if pool is not None and report_html is not None:
+        # Its placements by province and gender count protected attributes, which a
+        # snapshot never holds.
+        raise typer.BadParameter(
+            "--report-html needs --workers FILE (a pool snapshot holds no protected "
+            "attributes for the placements by province and gender)",
+            param_hint="--pool",
+        )
     day = as_of.date() if as_of else dt.date.today()
+    snapshot = open_pool(workers, pool)
     problems: list[Problem] = []
     catalogue_file = read_collecting(courses, "courses", problems)
-    pool = read_collecting(workers, "workers", problems)
+    found = None if workers is None else read_collecting(workers, "workers", problems)
     orders = read_collecting(vacancies, "vacancies", problems)
     register = None if agencies is None else read_collecting(agencies, "agencies", problems)
     people = None if returnees is None else read_collecting(returnees, "returnees", problems)
     offers = (
         None if opportunities is None else read_collecting(opportunities, "opportunities", problems)
     )
-    if problems or catalogue_file is None or pool is None or orders is None:
+    if problems or catalogue_file is None or orders is None:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)
-    if agencies is None:
+    records = [] if found is None else found.records
+    chosen = register.records if register is not None else None
+    if chosen is None and snapshot is not None:
+        chosen = snapshot.agencies  # the register kept in the snapshot
+    if chosen is None:
         typer.echo("note: no agency register given: licences are not checked", err=True)
-    run = prepare_run(
-        pool.records, orders.records, None if register is None else register.records, day
-    )
+    run = pool_run(snapshot, records, orders.records, chosen, day)
     try:
         catalogue = read_courses(catalogue_file, courses, run, day)
     except InvalidInputError as error:
@@ -191,7 +205,7 @@ def plan_training(
         from matcher.reporting.training import training_report_html
 
         page = training_report_html(
-            planned, pool.records, lang=lang, time_limit=time_limit, trainers=trainers
+            planned, records, lang=lang, time_limit=time_limit, trainers=trainers
         )
     write_records(planned.records, out)
     if trainers is not None and trainers_out is not None:

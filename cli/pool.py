@@ -1,9 +1,11 @@
-"""``selaras pool build`` and the ``--pool`` flag of ``match`` and ``allocate``.
+"""``selaras pool build`` and the ``--pool`` flag of ``match``, ``allocate``, ``explain``,
+``plan-training`` and ``insights``.
 
 A pool snapshot (:mod:`matcher.pool.snapshot`) is the worker file validated, normalized
 and encoded once; a run given ``--pool`` maps it in place of reading ``--workers``, with the
 same results. A snapshot made under other versions, or damaged, is refused (exit 1) with
-the command that rebuilds it.
+the command that rebuilds it. Every command opens it with :func:`open_pool` and makes its
+run with :func:`pool_run` (:func:`load_pool` does both after reading the other files).
 """
 
 from __future__ import annotations
@@ -19,38 +21,31 @@ from cli.report import EXIT_INVALID, count_of, report_problems
 
 # The engine is imported in the commands' bodies, so that other commands start without it.
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from matcher.pool.snapshot import PoolSnapshot
     from matcher.scoring.matching import MatchRun
     from models.agency import Agency
     from models.files import Problem
+    from models.vacancy import Vacancy
     from models.worker import Worker
 
 __all__ = [
-    "PoolOption",
-    "WorkersOption",
     "build",
     "exactly_one",
+    "load_pool",
     "load_run",
+    "open_pool",
     "open_snapshot",
     "pool_app",
+    "pool_run",
+    "with_stored_earliest",
 ]
 
 pool_app = typer.Typer(
     help="Pool snapshots: the worker file validated, normalized and encoded once.",
     no_args_is_help=True,
 )
-
-PoolOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--pool",
-        exists=True,
-        dir_okay=False,
-        metavar="POOL",
-        help="A pool snapshot (selaras pool build) in place of --workers.",
-    ),
-]
-WorkersOption = Annotated[Path | None, input_file("The worker file (or give --pool).")]
 
 
 @pool_app.command("build")
@@ -74,6 +69,7 @@ def build(
     """
     from cli.matching import read_into
     from cli.memory import loading
+    from matcher.insights.build import earliest_record
     from matcher.pool.snapshot import Source, build_snapshot, file_sha256
 
     problems: list[Problem] = []
@@ -85,6 +81,9 @@ def build(
         if problems:
             report_problems(problems)
             raise typer.Exit(EXIT_INVALID)
+        # insights' "--as-of before every record" check reads the raw records' dates,
+        # which the snapshot does not keep: their earliest is kept instead.
+        first = earliest_record(pool, ())
         manifest = build_snapshot(
             out,
             pool,
@@ -93,11 +92,46 @@ def build(
             agencies_source=None
             if agencies is None
             else Source(str(agencies), file_sha256(agencies)),
+            notes={"earliest": None if first is None else [first[0].isoformat(), first[1]]},
         )
     typer.echo(
         f"{out}: {count_of(len(pool), 'workers')}, payload {manifest['payload']['bytes']:,} bytes",
         err=True,
     )
+
+
+def load_pool(
+    workers: Path | None,
+    pool: Path | None,
+    vacancies: Path,
+    agencies: Path | None,
+    as_of: dt.date | None,
+) -> tuple[MatchRun, list[Worker]]:
+    """The run of ``--workers`` or ``--pool`` (exactly one), and the raw worker records.
+
+    Exits 2 unless exactly one of the two is given, and 1 on an invalid file (every problem
+    of every file listed) or a snapshot that is stale or damaged. From a snapshot the run
+    gives no ``--agencies`` uses the register kept in it.
+
+    Returns
+    -------
+    tuple
+        The run (as :func:`cli.matching.load_run` makes it) and the worker records read
+        from ``workers``: none from a snapshot, which holds no raw record.
+    """
+    from cli.matching import load_records
+    from cli.memory import loading
+
+    with loading():  # see cli.memory
+        snapshot = open_pool(workers, pool)
+        records, orders, register = load_records(
+            workers if snapshot is None else None,
+            vacancies,
+            agencies,
+            stored_register=None if snapshot is None else snapshot.agencies,
+        )
+        day = as_of or dt.date.today()
+        return pool_run(snapshot, records, orders, register, day), records
 
 
 def load_run(
@@ -107,32 +141,50 @@ def load_run(
     agencies: Path | None,
     as_of: dt.date | None,
 ) -> MatchRun:
-    """The run of ``--workers`` or ``--pool`` (exactly one), as ``cli.matching.load_run``.
+    """The run of :func:`load_pool`, for the commands that need no raw worker record."""
+    return load_pool(workers, pool, vacancies, agencies, as_of)[0]
 
-    Exits 2 unless exactly one of the two is given, and 1 on an invalid file or a
-    snapshot that is stale or damaged.
+
+def open_pool(workers: Path | None, pool: Path | None) -> PoolSnapshot | None:
+    """The snapshot ``--pool`` maps, or None when ``--workers`` is given.
+
+    Exits 2 unless exactly one of the two is given, and 1 when the snapshot is stale or
+    damaged (:func:`open_snapshot`).
     """
-    from cli.matching import load_records
-    from cli.matching import load_run as load_file_run
-    from cli.memory import loading
-    from matcher.scoring.matching import run_from_facts
-
     exactly_one(workers, pool)
-    if pool is None:
-        assert workers is not None  # exactly one is given
-        return load_file_run(workers, vacancies, agencies, as_of)
-    with loading():  # see cli.memory
-        snapshot = open_snapshot(pool)
-        _, orders, register = load_records(
-            None, vacancies, agencies, stored_register=snapshot.agencies
-        )
-        return run_from_facts(
-            snapshot.facts,
-            orders,
-            register,
-            as_of or dt.date.today(),
-            encoded=snapshot.encoded,
-        )
+    return None if pool is None else open_snapshot(pool)
+
+
+def pool_run(
+    snapshot: PoolSnapshot | None,
+    records: Sequence[Worker],
+    orders: Sequence[Vacancy],
+    register: Sequence[Agency] | None,
+    as_of: dt.date,
+) -> MatchRun:
+    """The run of one evaluation date: over the snapshot's pool when there is one (its
+    facts and encoding, nothing normalized again), else over the worker records read."""
+    from matcher.scoring.matching import prepare_run, run_from_facts
+
+    if snapshot is None:
+        return prepare_run(records, orders, register, as_of)
+    return run_from_facts(snapshot.facts, orders, register, as_of, encoded=snapshot.encoded)
+
+
+def with_stored_earliest(
+    snapshot: PoolSnapshot, orders_first: tuple[dt.date, str] | None, after: dt.date
+) -> tuple[dt.date, str] | None:
+    """``matcher.insights.build.earliest_record(workers, orders, after=after)`` for the
+    snapshot's workers, given ``orders_first``, the earliest record of the job orders.
+
+    The workers' earliest record is found when the snapshot is built (it keeps no raw
+    record) and stored in its manifest. As ``earliest_record``, None when any date is on
+    or before ``after``.
+    """
+    stored = snapshot.manifest["notes"]["earliest"]
+    workers_first = None if stored is None else (dt.date.fromisoformat(stored[0]), stored[1])
+    found = min((f for f in (orders_first, workers_first) if f is not None), default=None)
+    return None if found is None or found[0] <= after else found
 
 
 def exactly_one(workers: Path | None, pool: Path | None) -> None:

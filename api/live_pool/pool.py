@@ -34,7 +34,7 @@ from api.live_pool.workers import WorkerStore
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import load_rule_packs
 from matcher.rules.types import RulePack
-from matcher.scoring.encoding import encode_pool
+from matcher.scoring.encoding import EncodedPool, encode_pool
 from matcher.scoring.explain import explain_pair
 from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.kernel import PoolScorer
@@ -132,6 +132,31 @@ class LivePool:
         self._workers.load(self._facts(records))
         self._orders.load(vacancies)
         self._generation += 1
+
+    def restore(
+        self,
+        workers: Sequence[tuple[WorkerFacts, str]],
+        encoded: EncodedPool,
+        vacancies: Iterable[tuple[Vacancy, str]],
+    ) -> None:
+        """Replace the whole pool with workers already read and encoded (a saved pool:
+        :meth:`saved_rows` of an earlier server), nothing normalized or encoded again.
+
+        Parameters
+        ----------
+        workers : sequence of (WorkerFacts, owning agency id)
+            Facts read with this pool's normalizers, ids distinct.
+        encoded : EncodedPool
+            Their rows, in order, encoded with this pool's taxonomy (on any date).
+        vacancies : iterable of (Vacancy, owning agency id)
+        """
+        self._workers.load(workers, encoded=encoded)
+        self._orders.load(vacancies)
+        self._generation += 1
+
+    def saved_rows(self) -> tuple[list[WorkerFacts], list[str], EncodedPool]:
+        """Every stored worker: facts, owning agency, encoded rows (for :meth:`restore`)."""
+        return self._workers.live_rows()
 
     def upsert_worker(self, worker: Worker, agency_id: str) -> None:
         """Add or replace a worker (only this worker is encoded)."""

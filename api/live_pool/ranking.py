@@ -18,6 +18,8 @@ from typing import Any
 from api.live_pool.cache import Lru
 from api.live_pool.pool import LivePool
 from api.storage.store import JOB_ORDERS, ambiguous, not_found
+from matcher.scoring.encoding import EncodedPool
+from matcher.scoring.facts import WorkerFacts
 from matcher.text.messages import Lang
 from models.agency import Agency
 from models.results import MatchResult, Reason
@@ -90,6 +92,21 @@ class Ranking:
             ((_keyed(w), w.agency_id) for w in workers),
             ((_keyed(v), v.agency_id) for v in orders),
         )
+        self._index_orders(orders)
+
+    def restore(
+        self,
+        workers: Sequence[tuple[WorkerFacts, str]],
+        encoded: EncodedPool,
+        vacancies: Iterable[Vacancy],
+    ) -> None:
+        """Fill the pool with a saved pool's workers (:meth:`LivePool.saved_rows`: facts
+        under pool keys, encoded) and the stored job orders (on start)."""
+        orders = list(vacancies)
+        self.pool.restore(workers, encoded, ((_keyed(v), v.agency_id) for v in orders))
+        self._index_orders(orders)
+
+    def _index_orders(self, orders: Sequence[Vacancy]) -> None:
         with self._lock:
             self._order_agencies = {}
             for vacancy in orders:

@@ -24,7 +24,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from api.live_pool.cache import Lru
-from matcher.scoring.encoding import EncodedPool, ages_on, concat_pools, encode_pool
+from matcher.scoring.encoding import (
+    EncodedPool,
+    ages_on,
+    concat_pools,
+    encode_pool,
+    on_day,
+    select_workers,
+)
 from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
@@ -217,8 +224,36 @@ class WorkerStore:
             return len(self._segments)
 
     # ------------------------------------------------------------------ writing
-    def load(self, workers: Sequence[tuple[WorkerFacts, str]]) -> None:
-        """Replace every worker with ``workers`` (encoded as one base segment)."""
+    def live_rows(self) -> tuple[list[WorkerFacts], list[str], EncodedPool]:
+        """Every stored worker now: facts, owning agency and encoded rows (row order).
+
+        What :meth:`load` takes back (with ``encoded``) to rebuild this pool without
+        encoding it again: a saved live pool (``api.live_pool.saved``).
+        """
+        snapshot = self.snapshot()
+        with self._lock:
+            names = {code: agency for agency, code in self._agency_codes.items()}
+        parts: list[EncodedPool] = []
+        facts: list[WorkerFacts] = []
+        owners: list[str] = []
+        for segment, alive in zip(snapshot.segments, snapshot.alive, strict=True):
+            rows = np.flatnonzero(alive)
+            whole = len(rows) == segment.n_rows
+            parts.append(segment.pool if whole else select_workers(segment.pool, rows))
+            facts.extend(segment.facts if whole else [segment.facts[i] for i in rows.tolist()])
+            owners.extend(names[c] for c in segment.agencies[rows].tolist())
+        if not parts:
+            return [], [], encode_pool([], self.taxonomy, _ENCODED_ON)
+        return facts, owners, parts[0] if len(parts) == 1 else concat_pools(parts)
+
+    def load(
+        self, workers: Sequence[tuple[WorkerFacts, str]], *, encoded: EncodedPool | None = None
+    ) -> None:
+        """Replace every worker with ``workers`` (encoded as one base segment).
+
+        ``encoded``: their rows already encoded, in order and on any date (from
+        :meth:`live_rows`); then the ids must be distinct (ValueError otherwise).
+        """
         with self._write_lock:
             # Serials go on from the previous pool's: memos keyed by serial stay valid.
             first = self._n_serials
@@ -230,7 +265,14 @@ class WorkerStore:
                 entries[facts.id] = StoredWorker(facts, agency_id, serial)
             dead = np.ones(first + len(workers), np.bool_)
             dead[[e.serial for e in entries.values()]] = False
-            base = self._encode(workers, serials, codes, dead)
+            if encoded is None:
+                base = self._encode(workers, serials, codes, dead)
+            elif dead[first:].any() or encoded.n_workers != len(workers):
+                raise ValueError("the encoded rows are not one per worker, ids distinct")
+            else:
+                agencies = np.array([codes[agency_id] for _, agency_id in workers], np.int32)
+                rows = on_day(encoded, _ENCODED_ON)
+                base = Segment(rows, tuple(f for f, _ in workers), serials, agencies)
             with self._lock:
                 self._entries, self._agency_codes = entries, codes
                 self._dead, self._n_serials = dead, first + len(workers)

@@ -143,7 +143,7 @@ def earliest_record(
 
 def build_tables(
     run: MatchRun,
-    workers: Sequence[Worker],
+    workers: Sequence[Worker] | None,
     *,
     tables: Sequence[str] = (),
     returnees: Returnees | None = None,
@@ -158,8 +158,9 @@ def build_tables(
     ----------
     run : MatchRun
         Workers and screened job orders at one ``as_of``.
-    workers : sequence of Worker
-        The raw records of ``run``'s workers, in order (for the province of origin).
+    workers : sequence of Worker or None
+        The raw records of ``run``'s workers, in order (for the province of origin); None
+        for a pool without them (a pool snapshot): no ``origin`` table.
     tables : sequence of str
         Table names; every table the inputs allow when empty.
     returnees : Returnees or None
@@ -189,6 +190,8 @@ def build_tables(
         If the plan's budget is in a currency without a rate.
     """
     names = check_tables(tables, returnees=returnees is not None, courses=courses is not None)
+    if workers is None and "origin" in names:
+        raise InsightsError("the origin table needs the raw worker records (the province)")
     check_min_cell(min_cell)
     clock = timings if timings is not None else Timings()
     counted: dict[str, PolicyTable] = {}

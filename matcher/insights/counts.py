@@ -69,7 +69,7 @@ def job_skills(order: ScreenedVacancy) -> tuple[str, ...]:
 
 
 def engine_tables(
-    run: MatchRun, workers: Sequence[Worker], passed: EnginePass
+    run: MatchRun, workers: Sequence[Worker] | None, passed: EnginePass
 ) -> dict[str, PolicyTable]:
     """``supply_demand``, ``gaps``, ``languages``, ``origin`` and ``refusals``.
 
@@ -77,8 +77,9 @@ def engine_tables(
     ----------
     run : MatchRun
         The run the pass was made on.
-    workers : sequence of Worker
-        The raw worker records, in the run's order (only the province of origin is read).
+    workers : sequence of Worker or None
+        The raw worker records, in the run's order (only the province of origin is read);
+        None: no ``origin`` table (a pool snapshot keeps no raw record).
     passed : EnginePass
         :func:`matcher.insights.engine_pass.run_engine_pass` of ``run``.
 
@@ -92,18 +93,20 @@ def engine_tables(
     ValueError
         If ``workers`` does not match the run's pool.
     """
-    if len(workers) != passed.pool.n_workers or any(
-        w.id != i for w, i in zip(workers, passed.pool.ids, strict=True)
+    if workers is not None and (
+        len(workers) != passed.pool.n_workers
+        or any(w.id != i for w, i in zip(workers, passed.pool.ids, strict=True))
     ):
         raise ValueError("the worker records are not the run's pool (ids or order differ)")
     as_of = run.params.as_of
-    return {
+    tables = {
         "supply_demand": _supply_demand(passed, as_of),
         "gaps": _gaps(passed, as_of),
         "languages": _languages(passed, run, as_of),
-        "origin": _origin(passed, workers, as_of),
+        "origin": None if workers is None else _origin(passed, workers, as_of),
         "refusals": _refusals(run.vacancies, as_of),
     }
+    return {name: table for name, table in tables.items() if table is not None}
 
 
 def _destinations(passed: EnginePass) -> tuple[list[str], Ints]:

@@ -6,13 +6,15 @@ Layout (every integer little-endian)::
     | zero padding to a multiple of 64 | payload
 
 The manifest names the versions of everything that made the pool (code, skill taxonomy,
-occupation table, rule packs, exchange rates, weights: :func:`engine_versions`), the
-SHA-256 of the worker file (and of the agency register) it was built from, and the
-payload: where each array lies, its type and shape, and the payload's length and CRC-32.
-The payload holds the encoded pool's arrays (:class:`EncodedPool`, each at a 64-byte
-boundary, mapped in place), its code tables and ids (MessagePack), and every worker's
-facts (:class:`WorkerFacts`, one MessagePack message each, decoded only when a run reads
-that worker: explanations and records touch a few of them).
+occupation table, rule packs, exchange rates, weights: :func:`engine_versions`), where
+the pool comes from (the SHA-256 of the worker file and agency register ``pool build``
+read, or the state of the store a server saved its live pool from), and the payload:
+where each array lies, its type and shape, and the payload's length and CRC-32. The
+payload holds the encoded pool's arrays (:class:`EncodedPool`, each at a 64-byte
+boundary, mapped in place) and the caller's more columns, its code tables and ids
+(MessagePack), and every worker's facts (:class:`WorkerFacts`, one MessagePack message
+each after one array header: decoded only when a run reads that worker, as explanations
+and records touch a few of them, or all at once by a server restoring its pool).
 
 The payload's checksum is a CRC-32, there to catch damage (a disk, a copy cut short): it
 runs at about 4 GB/s here where SHA-256 ran at 1.7, and a 1,000,000-worker payload (1.4
@@ -59,11 +61,14 @@ __all__ = [
     "build_snapshot",
     "file_sha256",
     "read_snapshot",
+    "write_snapshot",
 ]
 
-FORMAT = "selaras-pool/1"
+FORMAT = "selaras-pool/2"
 """The layout written here; a file of another layout is refused like a stale one."""
 
+_COLUMNS = "columns."
+_EXTRA = "extra"
 _MAGIC = b"SELARAS-POOL\x00\x00\x00\x01"
 _ALIGN = 64
 _HEAD = len(_MAGIC) + 32 + 8
@@ -118,12 +123,24 @@ class PoolSnapshot:
         The agency register given to ``build``, or None.
     manifest : dict
         The file's manifest (versions, sources, payload).
+    columns : dict of str to ndarray
+        The more arrays given to :func:`write_snapshot` (mapped read-only).
+    extra : dict
+        The more values given to :func:`write_snapshot`.
     """
 
     facts: Sequence[WorkerFacts]
     encoded: EncodedPool
     agencies: list[Agency] | None
     manifest: dict[str, Any]
+    columns: dict[str, NDArray[Any]]
+    extra: dict[str, Any]
+
+    def all_facts(self) -> list[WorkerFacts]:
+        """Every worker's facts, decoded at once (much faster than one by one)."""
+        if isinstance(self.facts, _Facts):
+            return self.facts.decode_all()
+        return list(self.facts)
 
 
 def file_sha256(path: Path) -> str:
@@ -140,6 +157,7 @@ def build_snapshot(
     agencies: Sequence[Agency] | None = None,
     agencies_source: Source | None = None,
     built: dt.date | None = None,
+    notes: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Normalize and encode validated workers and write them as a snapshot (atomically).
 
@@ -155,6 +173,9 @@ def build_snapshot(
         The validated agency register and its file, kept for runs that give none.
     built : datetime.date, optional
         The date the pool is encoded on (today by default; runs re-date it).
+    notes : Mapping, optional
+        What the caller keeps about the records beside the pool (JSON values), stored as
+        the manifest's ``notes``.
 
     Returns
     -------
@@ -164,19 +185,7 @@ def build_snapshot(
     skills = default_skill_normalizer()
     facts = worker_facts(workers, skills, default_occupation_normalizer())
     encoded = encode_pool(facts, skills.taxonomy, built or dt.date.today())
-    arrays: dict[str, NDArray[Any]] = {}
-    meta: dict[str, Any] = {}
-    _flatten(encoded, "", arrays, meta)
-    meta["agencies"] = None if agencies is None else [a.model_dump_json() for a in agencies]
-    encoder = msgspec.msgpack.Encoder()
-    messages = list(map(encoder.encode, facts))
-    ends = np.zeros(len(messages) + 1, np.int64)
-    np.cumsum(np.fromiter(map(len, messages), np.int64, len(messages)), out=ends[1:])
-    arrays["facts.ends"] = ends
-    blobs = {"meta": encoder.encode(meta), "facts": b"".join(messages)}
     manifest: dict[str, Any] = {
-        "format": FORMAT,
-        "versions": engine_versions(),
         "workers": {"file": source.file, "sha256": source.sha256, "count": len(facts)},
         "agencies": None
         if agencies_source is None
@@ -185,6 +194,68 @@ def build_snapshot(
             "sha256": agencies_source.sha256,
             "count": len(agencies or ()),
         },
+        "notes": dict(notes or {}),
+    }
+    return write_snapshot(out, facts, encoded, manifest, agencies=agencies)
+
+
+def write_snapshot(
+    out: Path,
+    facts: Sequence[WorkerFacts],
+    encoded: EncodedPool,
+    about: Mapping[str, Any],
+    *,
+    agencies: Sequence[Agency] | None = None,
+    columns: Mapping[str, NDArray[Any]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write a pool already read into facts and encoded as a snapshot (atomically).
+
+    Parameters
+    ----------
+    out : Path
+        The snapshot file (replaced only once it is complete).
+    facts : Sequence[WorkerFacts]
+        The workers' facts, in the order of ``encoded``'s rows.
+    encoded : EncodedPool
+        ``facts`` encoded with the shipped taxonomy, on any date.
+    about : Mapping
+        What the manifest says of where the pool comes from (JSON values): its sources,
+        or the store it was saved from.
+    agencies : sequence of Agency, optional
+        An agency register kept with the pool.
+    columns : Mapping of str to ndarray, optional
+        More arrays, one value per worker or not (:attr:`PoolSnapshot.columns`).
+    extra : Mapping, optional
+        More values (MessagePack-able: :attr:`PoolSnapshot.extra`).
+
+    Returns
+    -------
+    dict
+        The manifest written.
+    """
+    arrays: dict[str, NDArray[Any]] = {}
+    meta: dict[str, Any] = {}
+    _flatten(encoded, "", arrays, meta)
+    arrays.update((f"{_COLUMNS}{name}", array) for name, array in (columns or {}).items())
+    meta[_EXTRA] = dict(extra or {})
+    meta["agencies"] = None if agencies is None else [a.model_dump_json() for a in agencies]
+    encoder = msgspec.msgpack.Encoder()
+    # The messages follow a MessagePack array header: the whole blob decodes as the list
+    # of every worker's facts in one call (a server restoring its pool), one message as
+    # that worker's facts (a run reading a few).
+    header = b"\xdd" + len(facts).to_bytes(4, "big")
+    messages = list(map(encoder.encode, facts))
+    ends = np.zeros(len(messages) + 1, np.int64)
+    ends[0] = len(header)
+    np.cumsum(np.fromiter(map(len, messages), np.int64, len(messages)), out=ends[1:])
+    ends[1:] += len(header)
+    arrays["facts.ends"] = ends
+    blobs = {"meta": encoder.encode(meta), "facts": b"".join([header, *messages])}
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "versions": engine_versions(),
+        **about,
         "built": encoded.as_of.isoformat(),
     }
     with atomic_path(out) as temporary, temporary.open("wb") as handle:
@@ -292,7 +363,7 @@ def read_snapshot(path: Path) -> PoolSnapshot:
         )
     if zlib.crc32(payload) != expected["crc32"]:
         raise SnapshotError(f"{path}: damaged snapshot (payload checksum fails)")
-    arrays = {
+    mapped = {
         name: np.frombuffer(
             payload, np.dtype(dtype), int(np.prod(shape, dtype=np.int64)), offset
         ).reshape(shape)
@@ -300,12 +371,17 @@ def read_snapshot(path: Path) -> PoolSnapshot:
     }
     meta = msgspec.msgpack.decode(_span(payload, manifest["meta"]))
     agencies = meta.pop("agencies")
+    extra = meta.pop(_EXTRA)
+    columns = {k[len(_COLUMNS) :]: v for k, v in mapped.items() if k.startswith(_COLUMNS)}
+    arrays = {k: v for k, v in mapped.items() if not k.startswith(_COLUMNS)}
     encoded = _unflatten(EncodedPool, "", arrays, meta)
     return PoolSnapshot(
         facts=_Facts(_span(payload, manifest["facts"]), arrays["facts.ends"]),
         encoded=encoded,
         agencies=None if agencies is None else [Agency.model_validate_json(a) for a in agencies],
         manifest=manifest,
+        columns=columns,
+        extra=extra,
     )
 
 
@@ -348,6 +424,7 @@ class _Facts(Sequence[WorkerFacts]):
     """Workers' facts, each decoded from its message when read."""
 
     _decoder = msgspec.msgpack.Decoder(WorkerFacts)
+    _all = msgspec.msgpack.Decoder(list[WorkerFacts])
 
     def __init__(self, blob: memoryview, ends: NDArray[np.int64]) -> None:
         self._blob = blob
@@ -355,6 +432,10 @@ class _Facts(Sequence[WorkerFacts]):
 
     def __len__(self) -> int:
         return len(self._ends) - 1
+
+    def decode_all(self) -> list[WorkerFacts]:
+        """Every worker's facts: the blob is one MessagePack array of them."""
+        return self._all.decode(self._blob)
 
     @overload
     def __getitem__(self, index: int) -> WorkerFacts: ...
