@@ -73,7 +73,8 @@ def _run(n_workers: int, n_vacancies: int, slots: int | None, seed: int, dense: 
 
 class _Clock:
     """Wall and CPU seconds since the last reading; CPU counts this process and its
-    children (loky's worker processes, while they live)."""
+    children (loky's worker processes) while they live: a worker that ends takes its CPU
+    time with it, so with loky the CPU figure is a lower bound."""
 
     def __init__(self) -> None:
         self._me = psutil.Process()
@@ -205,7 +206,9 @@ def _round(args: argparse.Namespace, dense: bool) -> None:
                 loads.append(os.getloadavg()[0])
                 texts.add((dense, method, _digest(outcome.records)))
             split = "; ".join(
-                f"{label} {_spread([r[stage][0] for r in runs])}" for stage, label in PHASES
+                f"{label} {_spread([r[stage][0] for r in runs])} "
+                f"(cpu {_spread([r[stage][1] for r in runs])})"
+                for stage, label in PHASES
             )
             print(
                 f"  end to end --method {method} --n-jobs {n_jobs} --backend {args.backend} "
