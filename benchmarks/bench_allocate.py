@@ -4,7 +4,11 @@
   ``benchmarks.synthetic`` with their slots rescaled to ``--slots`` (20,000) in all,
   end to end for ``--method optimal`` and ``--method stable``: scoring the eligible
   graph, allocating, and the reasons (gap pass over the job orders left with open slots,
-  records). Generating, validating and reading the pool are timed apart: they are the
+  records), on the benchmark pool and on the dense one (``generate_pool(dense=True)``;
+  ``--pool``): the parts on their own (scoring the pairs, the graph, each solve), then
+  ``--round-repeats`` rounds per method and ``--n-jobs`` value, wall and CPU (with the
+  ``--backend``'s worker processes) as median [min-max], by phase, with the load
+  average. Generating, validating and reading the pool are timed apart: they are the
   same for every command and method.
 * **Stable vs matching**: ``--small-workers`` (2,000) x ``--small-vacancies`` (100).
   The pool's eligible graph is very sparse (a few hundred pairs), so the comparison is
@@ -14,8 +18,9 @@
   ``stable_allocation`` with the library's ``solve`` (and with building the game too).
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_allocate [--skip-round]
-[--workers 100000] [--vacancies 5000] [--slots 20000] [--n-jobs 1,2] [--quick]`` (each
-end-to-end run is timed for every ``--n-jobs`` value, and their records must be identical).
+[--workers 100000] [--vacancies 5000] [--slots 20000] [--pool both] [--round-repeats 3]
+[--n-jobs 1,2] [--backend loky] [--quick]`` (each end-to-end run is timed for every
+``--n-jobs`` value, and the records of every value and repeat must be identical).
 """
 
 from __future__ import annotations
