@@ -4,7 +4,11 @@
   ``benchmarks.synthetic`` with their slots rescaled to ``--slots`` (20,000) in all,
   end to end for ``--method optimal`` and ``--method stable``: scoring the eligible
   graph, allocating, and the reasons (gap pass over the job orders left with open slots,
-  records). Generating, validating and reading the pool are timed apart: they are the
+  records), on the benchmark pool and on the dense one (``generate_pool(dense=True)``;
+  ``--pool``): the parts on their own (scoring the pairs, the graph, each solve), then
+  ``--round-repeats`` rounds per method and ``--n-jobs`` value, wall and CPU (with the
+  ``--backend``'s worker processes) as median [min-max], by phase, with the load
+  average. Generating, validating and reading the pool are timed apart: they are the
   same for every command and method.
 * **Stable vs matching**: ``--small-workers`` (2,000) x ``--small-vacancies`` (100).
   The pool's eligible graph is very sparse (a few hundred pairs), so the comparison is
@@ -14,14 +18,16 @@
   ``stable_allocation`` with the library's ``solve`` (and with building the game too).
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_allocate [--skip-round]
-[--workers 100000] [--vacancies 5000] [--slots 20000] [--n-jobs 1,2] [--quick]`` (each
-end-to-end run is timed for every ``--n-jobs`` value, and their records must be identical).
+[--workers 100000] [--vacancies 5000] [--slots 20000] [--pool both] [--round-repeats 3]
+[--n-jobs 1,2] [--backend loky] [--quick]`` (each end-to-end run is timed for every
+``--n-jobs`` value, and the records of every value and repeat must be identical).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
 import statistics
@@ -33,14 +39,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import psutil
 from matching.games import HospitalResident
 
 from benchmarks.common import parse_args, timed, validated
 from benchmarks.synthetic import AS_OF, generate_pool
-from matcher.allocation.chunks import PoolPayload
+from matcher.allocation.chunks import PoolPayload, pair_bytes, score_pairs, split_orders
 from matcher.allocation.graph import EligibleGraph, build_graph
+from matcher.allocation.records import Record
 from matcher.allocation.round import allocate, allocate_round, eligible_graph
-from matcher.allocation.runner import ChunkRunner
+from matcher.allocation.runner import Backend, ChunkRunner
 from matcher.allocation.stable import stable_allocation
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.kernel import PoolScorer
@@ -58,9 +66,9 @@ def _rescale_slots(vacancies: list[dict[str, Any]], total: int) -> None:
         vacancy["slots"] = int(n)
 
 
-def _run(n_workers: int, n_vacancies: int, slots: int | None, seed: int) -> MatchRun:
+def _run(n_workers: int, n_vacancies: int, slots: int | None, seed: int, dense: bool) -> MatchRun:
     with timed("generate (benchmarks.synthetic)"):
-        raw = generate_pool(n_workers, n_vacancies, seed=seed, as_of=AS_OF)
+        raw = generate_pool(n_workers, n_vacancies, seed=seed, as_of=AS_OF, dense=dense)
     if slots is not None:
         _rescale_slots(raw.vacancies, slots)
     workers, vacancies, agencies = validated(raw)
@@ -68,55 +76,167 @@ def _run(n_workers: int, n_vacancies: int, slots: int | None, seed: int) -> Matc
         return prepare_run(workers, vacancies, agencies, AS_OF)
 
 
-def _round(args: argparse.Namespace) -> None:
-    print(
-        f"\nround: {args.workers:,} workers x {args.vacancies:,} job orders, {args.slots:,} slots"
-    )
-    run = _run(args.workers, args.vacancies, args.slots, args.seed)
+class _Clock:
+    """Wall and CPU seconds since the last reading; CPU counts this process and its
+    children (loky's worker processes) while they live: a worker that ends takes its CPU
+    time with it, so with loky the CPU figure is a lower bound."""
+
+    def __init__(self) -> None:
+        self._me = psutil.Process()
+        self._last = self._now()
+
+    def _now(self) -> tuple[float, float]:
+        cpu = self._me.cpu_times()
+        children = 0.0
+        for child in self._me.children(recursive=True):
+            try:
+                times = child.cpu_times()
+            except psutil.Error:  # ended between listing and reading
+                continue
+            children += times.user + times.system
+        return time.perf_counter(), cpu.user + cpu.system + children
+
+    def lap(self) -> tuple[float, float]:
+        """(wall, cpu) since the last lap."""
+        now = self._now()
+        wall, cpu = now[0] - self._last[0], now[1] - self._last[1]
+        self._last = now
+        return wall, max(cpu, 0.0)
+
+
+class _Phases:
+    """A round's progress, turned into phase times: each stage from its start to the next
+    one's, and the reasons and records from the gap pass's start to the end."""
+
+    def __init__(self) -> None:
+        self.clock = _Clock()
+        self.times: dict[str, tuple[float, float]] = {}
+        self._stage: str | None = None
+
+    def start(self, stage: str, total: int) -> None:
+        lap = self.clock.lap()
+        if self._stage is not None:
+            self.times[self._stage] = lap
+        self._stage = stage
+
+    def advance(self, n: int) -> None:
+        """Units are not timed."""
+
+    def finish(self) -> None:
+        if self._stage is not None:
+            self.times[self._stage] = self.clock.lap()
+
+
+PHASES = (
+    ("scoring", "score eligible pairs + build graph"),
+    ("allocating", "solve"),
+    ("gap pass", "gap pass + reasons + records"),
+)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s [{min(values):.2f}-{max(values):.2f}]"
+
+
+def _parts(run: MatchRun, n_jobs: int, backend: Backend) -> None:
+    """Scoring, graph build and both solves, each timed on its own (once)."""
     orders = [v for v in run.vacancies if not v.refused]
-    print(f"  {len(orders):,} job orders open ({sum(o.vacancy.slots for o in orders):,} slots)")
-    print("  parts (measured once, outside the end-to-end runs):")
-    start = time.perf_counter()
-    pool = encode_pool(run.workers, run.params.taxonomy, AS_OF)
-    print(f"    encode the pool: {time.perf_counter() - start:.1f} s")
-    payload = PoolPayload(pool, run.params)
-    for n_jobs in args.n_jobs:
-        start = time.perf_counter()
-        graph = eligible_graph(payload, orders, runner=ChunkRunner(n_jobs=n_jobs))
-        print(
-            f"    score the eligible graph, --n-jobs {n_jobs}: "
-            f"{time.perf_counter() - start:.1f} s ({graph.n_edges:,} eligible pairs)"
-        )
+    payload = PoolPayload(run.pool, run.params)
+    clock = _Clock()
+    chunks = split_orders(
+        orders, np.arange(len(orders)), bytes_per_order=pair_bytes(run.pool.n_workers)
+    )
+    runner = ChunkRunner(n_jobs=n_jobs, backend=backend)
+    parts = list(runner.map(score_pairs, payload, chunks))
+    wall, cpu = clock.lap()
+    print(f"    score eligible pairs: wall {wall:.2f} s, cpu {cpu:.2f} s")
+    graph = build_graph(
+        np.concatenate([p.job for p in parts]),
+        np.concatenate([p.worker for p in parts]),
+        np.concatenate([p.score for p in parts]),
+        capacity=np.array([o.vacancy.slots for o in orders], np.int64),
+        worker_rank=np.asarray(run.pool.id_rank, dtype=np.int64),
+        job_rank=id_rank([o.vacancy.id for o in orders]),
+    )
+    wall, cpu = clock.lap()
+    eligible = np.bincount(graph.worker, minlength=graph.n_workers)
+    print(
+        f"    build the graph: wall {wall:.2f} s, cpu {cpu:.2f} s ({graph.n_edges:,} eligible "
+        f"pairs; workers eligible for >= 1 job order {np.mean(eligible >= 1):.0%}, >= 2 "
+        f"{np.mean(eligible >= 2):.0%}; median among them {np.median(eligible[eligible > 0]):.0f})"
+    )
     for method in ("optimal", "stable"):
-        start = time.perf_counter()
+        clock.lap()
         chosen = allocate(graph, method=method)
+        wall, cpu = clock.lap()
         print(
-            f"    allocate {method}: {time.perf_counter() - start:.2f} s ({int(chosen.sum()):,} "
+            f"    solve {method}: wall {wall:.2f} s, cpu {cpu:.2f} s ({int(chosen.sum()):,} "
             f"placed, total score {graph.score[chosen].sum() / 1e4:,.1f})"
         )
-    del payload, pool, graph
+
+
+def _round(args: argparse.Namespace, dense: bool) -> None:
+    name = "dense pool" if dense else "benchmark pool"
+    print(
+        f"\nround, {name}: {args.workers:,} workers x {args.vacancies:,} job orders, "
+        f"{args.slots:,} slots"
+    )
+    run = _run(args.workers, args.vacancies, args.slots, args.seed, dense)
+    orders = [v for v in run.vacancies if not v.refused]
+    print(f"  {len(orders):,} job orders open ({sum(o.vacancy.slots for o in orders):,} slots)")
+    start = time.perf_counter()
+    _ = run.pool
+    print(
+        f"  encode the pool (once per run, outside the round): {time.perf_counter() - start:.1f} s"
+    )
+    print(f"  parts, --n-jobs {args.n_jobs[-1]} --backend {args.backend}:")
+    _parts(run, args.n_jobs[-1], args.backend)
     texts = set()
     for method in ("optimal", "stable"):
         for n_jobs in args.n_jobs:
-            start = time.perf_counter()
-            outcome = allocate_round(
-                run,
-                method=method,  # type: ignore[arg-type]
-                runner=ChunkRunner(n_jobs=n_jobs),
+            runs: list[dict[str, tuple[float, float]]] = []
+            loads = []
+            for _ in range(args.round_repeats):
+                phases = _Phases()
+                total = _Clock()
+                outcome = allocate_round(
+                    run,
+                    method=method,
+                    runner=ChunkRunner(n_jobs=n_jobs, backend=args.backend),
+                    progress=phases,
+                )
+                phases.finish()
+                phases.times["total"] = total.lap()
+                runs.append(phases.times)
+                loads.append(os.getloadavg()[0])
+                texts.add((dense, method, _digest(outcome.records)))
+            split = "; ".join(
+                f"{label} {_spread([r[stage][0] for r in runs])} "
+                f"(cpu {_spread([r[stage][1] for r in runs])})"
+                for stage, label in PHASES
             )
-            seconds = time.perf_counter() - start
-            open_orders = int((outcome.open_slots() > 0).sum())
             print(
-                f"  end to end --method {method} --n-jobs {n_jobs} (score, allocate, reasons, "
-                f"records): {seconds:.1f} s; {int(outcome.chosen.sum()):,} placed, "
-                f"{open_orders:,} job orders left with open slots (gap pass), "
-                f"{len(outcome.records):,} records",
+                f"  end to end --method {method} --n-jobs {n_jobs} --backend {args.backend} "
+                f"({args.round_repeats} runs, median [min-max]): wall "
+                f"{_spread([r['total'][0] for r in runs])}, cpu "
+                f"{_spread([r['total'][1] for r in runs])}; load average "
+                f"{min(loads):.1f}-{max(loads):.1f}\n    wall by phase: {split}\n    "
+                f"{int(outcome.chosen.sum()):,} placed, "
+                f"{int((outcome.open_slots() > 0).sum()):,} job orders left with open slots "
+                f"(gap pass), {len(outcome.records):,} records",
                 flush=True,
             )
-            texts.add((method, "\n".join(r.model_dump_json() for r in outcome.records)))
     if len(texts) != 2:
-        raise SystemExit("the records differ between --n-jobs values")
-    print(f"  records identical for --n-jobs {', '.join(map(str, args.n_jobs))}")
+        raise SystemExit("the records differ between --n-jobs values or repeats")
+    print(f"  records identical for --n-jobs {', '.join(map(str, args.n_jobs))} and every repeat")
+
+
+def _digest(records: Sequence[Record]) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    for record in records:
+        digest.update(record.model_dump_json().encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
 def _library(graph: EligibleGraph) -> tuple[set[tuple[int, int]], float, float]:
@@ -207,6 +327,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--vacancies", type=int, default=5_000)
     parser.add_argument("--slots", type=int, default=20_000)
+    parser.add_argument(
+        "--pool",
+        choices=("benchmark", "dense", "both"),
+        default="both",
+        help="the synthetic pool, the dense one (generate_pool(dense=True)) or both",
+    )
+    parser.add_argument("--round-repeats", type=int, default=3)
+    parser.add_argument("--backend", choices=("threading", "loky"), default="loky")
     parser.add_argument("--small-workers", type=int, default=2_000)
     parser.add_argument("--small-vacancies", type=int, default=100)
     parser.add_argument("--dense-per-job", type=int, default=1_000)
@@ -230,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "small_vacancies": 30,
             "dense_per_job": 50,
             "repeats": 1,
+            "round_repeats": 1,
         },
     )
     print(
@@ -239,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"\nstable vs matching: {args.small_workers:,} workers x {args.small_vacancies} job orders"
     )
-    run = _run(args.small_workers, args.small_vacancies, None, args.seed)
+    run = _run(args.small_workers, args.small_vacancies, None, args.seed, False)
     orders = [v for v in run.vacancies if not v.refused]
     small_pool = encode_pool(run.workers, run.params.taxonomy, AS_OF)
     payload = PoolPayload(small_pool, run.params)
@@ -250,7 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.repeats,
     )
     if not args.skip_round:
-        _round(args)
+        for dense in {"benchmark": (False,), "dense": (True,), "both": (False, True)}[args.pool]:
+            _round(args, dense)
     print(f"\n(finished {dt.datetime.now().isoformat(timespec='seconds')})")
     return 0
 

@@ -26,6 +26,7 @@ from benchmarks.synthetic import (
     record_line,
     write_pool,
 )
+from benchmarks.synthetic.programmes import DENSE_PROGRAMME_SHARES
 from matcher.rules.packs import wage_floor_on
 from matcher.taxonomy.skills import default_skill_normalizer
 from models.agency import Agency
@@ -362,3 +363,28 @@ def test_the_command_refuses_bad_usage(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as error:
         main(["--workers", "-1", "--out", str(tmp_path)])
     assert error.value.code == 2
+
+
+# ------------------------------------------------------------------ dense pool
+
+
+def test_a_dense_pool_keeps_the_workers_and_relaxes_the_job_orders(pool: Pool) -> None:
+    dense = generate_pool(N_WORKERS, N_VACANCIES, seed=11, dense=True)
+    assert dense.workers == pool.workers
+    assert dense.agencies == pool.agencies
+    assert [v["id"] for v in dense.vacancies] == [v["id"] for v in pool.vacancies]
+    programmes = Counter(v["programme"] for v in dense.vacancies)
+    for programme, share in DENSE_PROGRAMME_SHARES.items():
+        assert abs(programmes[programme] - share * N_VACANCIES) <= 1, programme
+    for vacancy in dense.vacancies:
+        Vacancy.model_validate(vacancy)
+        requirements = vacancy["requirements"]
+        main, *extras = requirements["skills"]
+        assert main == {"name": main["name"], "required": True}
+        assert all(not skill["required"] for skill in extras)
+        assert all(not need["required"] for need in requirements.get("languages", []))
+        assert not {"experience", "age"} & set(requirements)
+
+
+def test_the_dense_option_leaves_the_default_pool_unchanged(pool: Pool) -> None:
+    assert generate_pool(N_WORKERS, N_VACANCIES, seed=11, dense=False) == pool

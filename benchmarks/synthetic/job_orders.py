@@ -16,6 +16,7 @@ from benchmarks.synthetic.job_templates import JOBS
 from benchmarks.synthetic.programmes import (
     CONTRACT_MONTHS,
     CURRENCY,
+    DENSE_PROGRAMME_SHARES,
     EMPLOYER_WORDS,
     PROGRAMME_COUNTRY,
     PROGRAMME_SHARES,
@@ -23,7 +24,7 @@ from benchmarks.synthetic.programmes import (
     SLOTS,
     WAGE_UNIT,
 )
-from benchmarks.synthetic.requirements import job_requirements
+from benchmarks.synthetic.requirements import job_requirements, relax_requirements
 from benchmarks.synthetic.settings import AS_OF, SEED, VACANCY_STREAM, Record
 from matcher.rules.packs import rule_pack, wage_floor_on
 
@@ -63,12 +64,17 @@ def _employer(country: str, rnd: random.Random) -> str:
     return f"{rnd.choice(first)} {rnd.choice(second)} {rnd.choice(suffix)}"
 
 
+def _shaped(requirements: Record, dense: bool) -> Record:
+    return relax_requirements(requirements) if dense else requirements
+
+
 def generate_vacancies(
     n_vacancies: int,
     agencies: Sequence[Mapping[str, Any]],
     *,
     seed: int = SEED,
     as_of: dt.date = AS_OF,
+    dense: bool = False,
 ) -> list[Record]:
     """Generate job orders across the manufacturing programmes.
 
@@ -86,6 +92,10 @@ def generate_vacancies(
         Random seed.
     as_of : datetime.date
         Evaluation date; start dates fall 2 to 14 months after it, on the first of a month.
+    dense : bool
+        Draw programmes by ``DENSE_PROGRAMME_SHARES`` and relax the requirements
+        (:func:`~benchmarks.synthetic.requirements.relax_requirements`) so that most
+        workers are eligible for several job orders.
 
     Returns
     -------
@@ -103,7 +113,7 @@ def generate_vacancies(
     if not active:
         raise ValueError("the agency register has no active agency")
     rnd = random.Random(f"selaras-pool:{seed}:{VACANCY_STREAM}")
-    counts = exact_counts(n_vacancies, PROGRAMME_SHARES)
+    counts = exact_counts(n_vacancies, DENSE_PROGRAMME_SHARES if dense else PROGRAMME_SHARES)
     programmes = [p for p, count in counts.items() for _ in range(count)]
     rnd.shuffle(programmes)
     special = rnd.sample(range(n_vacancies), n_vacancies)
@@ -150,7 +160,8 @@ def generate_vacancies(
                 "start_date": start.isoformat(),
                 "contract_months": rnd.choice(CONTRACT_MONTHS[programme]),
                 "wage": _wage(programme, region, start, index in below, rnd),
-                "requirements": job_requirements(programme, job, rnd, sex),
+                # Drawn last, as always: ``dense`` changes no other draw.
+                "requirements": _shaped(job_requirements(programme, job, rnd, sex), dense),
             }
         )
     return vacancies

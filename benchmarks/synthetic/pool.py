@@ -31,7 +31,12 @@ class Pool:
 
 
 def generate_pool(
-    n_workers: int, n_vacancies: int, seed: int = SEED, as_of: dt.date = AS_OF
+    n_workers: int,
+    n_vacancies: int,
+    seed: int = SEED,
+    as_of: dt.date = AS_OF,
+    *,
+    dense: bool = False,
 ) -> Pool:
     """Generate a whole synthetic pool: 30 agencies, the job orders and the workers.
 
@@ -45,6 +50,10 @@ def generate_pool(
         Random seed; the same arguments always give the same pool.
     as_of : datetime.date
         The evaluation date the pool is built around (ages, validity, licences).
+    dense : bool
+        Job orders whose requirements let most workers qualify for several of them
+        (:func:`~benchmarks.synthetic.job_orders.generate_vacancies`); the workers and
+        agencies are the same.
 
     Returns
     -------
@@ -58,6 +67,6 @@ def generate_pool(
     (100, 10, 30)
     """
     agencies = generate_agencies(seed=seed, as_of=as_of)
-    vacancies = generate_vacancies(n_vacancies, agencies, seed=seed, as_of=as_of)
+    vacancies = generate_vacancies(n_vacancies, agencies, seed=seed, as_of=as_of, dense=dense)
     workers = list(iter_workers(n_workers, agencies, seed=seed, as_of=as_of))
     return Pool(workers=workers, vacancies=vacancies, agencies=agencies)

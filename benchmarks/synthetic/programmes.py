@@ -18,6 +18,19 @@ PROGRAMME_SHARES: Mapping[str, float] = {
 }
 """Share of job orders per programme (counts are exact shares of ``n_vacancies``, rounded)."""
 
+DENSE_PROGRAMME_SHARES: Mapping[str, float] = {
+    "JP-SSW1": 0.10,
+    "JP-SSW2": 0.01,
+    "JP-TITP": 0.10,
+    "KR-EPS": 0.05,
+    "TW-FACTORY": 0.35,
+    "MY-PLKS": 0.35,
+    "DE-SKILLED": 0.04,
+}
+"""Shares in a dense pool: most job orders in the programmes without a statutory test or
+age cap (the rule packs require a skills test and a language test for JP-SSW1 and KR-EPS,
+which most workers have not taken, and JP-TITP takes no one over 26)."""
+
 
 PROGRAMME_COUNTRY = {
     "JP-SSW1": "JP", "JP-SSW2": "JP", "JP-TITP": "JP", "KR-EPS": "KR", "TW-FACTORY": "TW",

@@ -68,6 +68,40 @@ def _age_for(programme: str, rnd: random.Random) -> Record | None:
     return None if window is None else dict(window)
 
 
+def relax_requirements(requirements: Record) -> Record:
+    """A dense pool's version of drawn requirements: the skills asked for stay, the gates
+    that pick a few among the workers who have them go.
+
+    A dense pool (``generate_vacancies(dense=True)``) is one where workers who can go
+    abroad at all are eligible for several job orders: its job orders keep their main
+    skill required (what sorts workers into trades) and the destination (her stated
+    countries), ask for the other skills and the languages as optional (scored, not
+    required), and drop the certification, level and months asked of a skill, the
+    experience requirement and the age window, which in the default pool leave most job
+    orders a handful of eligible workers. The programme's statutory gates (rule packs)
+    and the worker's own documents, health and preferences still apply.
+
+    Parameters
+    ----------
+    requirements : dict
+        As :func:`job_requirements` drew them (not modified).
+
+    Returns
+    -------
+    dict
+        A new requirements record.
+    """
+    main, *extras = requirements["skills"]
+    skills = [{"name": main["name"], "required": True}]
+    skills += [{"name": skill["name"], "required": False, "weight": 0.5} for skill in extras]
+    relaxed: Record = {"skills": skills}
+    if "languages" in requirements:
+        relaxed["languages"] = [{**need, "required": False} for need in requirements["languages"]]
+    if "sex" in requirements:
+        relaxed["sex"] = requirements["sex"]
+    return relaxed
+
+
 def job_requirements(programme: str, job: Job, rnd: random.Random, sex: str | None) -> Record:
     main: Record = {"name": _requirement_name(job.main, rnd), "required": True}
     certifiable = job.main.endswith("welding") or job.main == "forklift-operation"

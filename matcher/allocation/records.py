@@ -120,7 +120,11 @@ def round_records(
             )
     unplaced_kind: list[str | None] = [None] * graph.n_workers
     for i, reason in worker_reasons.items():
-        records.append(AllocationUnplaced(worker_id=workers[i].id, reasons=[reason]))
+        # Constructed without validation, like the reason: one per unplaced worker, and
+        # the id comes from a validated record.
+        records.append(
+            AllocationUnplaced.model_construct(worker_id=workers[i].id, reasons=[reason])
+        )
         unplaced_kind[i] = reason.kind
     return records, unplaced_kind
 

@@ -13,6 +13,7 @@ from matcher.allocation.reasons import (
     unfilled_reasons,
 )
 from matcher.scoring.kernel import VacancyScores
+from models.results import GAP_KINDS
 
 LANGUAGE = ("language", "JLPT N4 or JFT-Basic A2")
 COUNTRY = ("preference", "countries")
@@ -113,3 +114,41 @@ def test_reason_texts_agree_in_number() -> None:
         "order with open slots: age: age <= 30 (1)"
     )
     assert outcompeted_reason("JO-1", 2, 1, None).detail == "best rank 2 for JO-1 (1 slot)"
+
+
+def _top_by_sorting(tally: GapTally, k: int) -> tuple[list[list[int]], list[list[int]]]:
+    """GapTally.top worker by worker, by sorting: most job orders first, then label order."""
+    labels, counts = tally.counts()
+    canonical = sorted(labels, key=lambda lb: (GAP_KINDS.index(lb[0]), lb[1]))
+    index, count = [], []
+    for worker in range(len(tally.tracked)):
+        ranked = sorted(
+            (-int(counts[labels.index(lb), worker]), position)
+            for position, lb in enumerate(canonical)
+        )
+        best = [(position, -n) for n, position in ranked[:k] if n < 0]
+        index.append([p for p, _ in best] + [-1] * (k - len(best)))
+        count.append([n for _, n in best] + [0] * (k - len(best)))
+    return index, count
+
+
+def test_top_gates_per_worker_match_a_sort_with_ties_and_wide_counts() -> None:
+    rng = np.random.default_rng(5)
+    kinds = ("skill", "language", "age", "preference")
+    labels = [(kinds[i % len(kinds)], f"req {i // len(kinds)}") for i in range(9)]
+    n_tracked = 60
+    for scale in (4, 2**30):  # small counts (ties, int32 keys) and counts that need int64
+        counts = (rng.integers(0, 4, (len(labels), n_tracked)) * (scale // 4)).astype(np.int32)
+        counts[:, :5] = 0  # workers blocked by no gate: padded
+        tally = GapTally.from_counts(
+            np.arange(n_tracked),
+            n_jobs=scale,
+            outside_preferences=np.zeros(n_tracked, np.int64),
+            labels=labels,
+            counts=counts,
+        )
+        for k in (1, 3, 12):
+            _, index, count = tally.top(k)
+            expected_index, expected_count = _top_by_sorting(tally, k)
+            assert index.tolist() == expected_index
+            assert count.tolist() == expected_count
