@@ -35,7 +35,6 @@ from api.http.internal_errors import InternalErrors
 from api.http.json_bodies import StrictJsonBodies
 from api.http.preconditions import Preconditions
 from api.http.safe_logging import redacted_traceback
-from api.live_pool.memory import freeze_long_lived
 from api.live_pool.pool import LivePool
 from api.live_pool.ranking import Ranking
 from api.routers import (
@@ -68,6 +67,7 @@ from api.storage.store import (
 from api.training_runs import TRAINING_PLAN, training_plan_kind
 from api.webhooks.delivery import Dispatcher
 from api.webhooks.events import WebhookEvents, refused_job_orders, top_rankings
+from matcher.memory import freeze_long_lived
 
 __all__ = ["create_app", "start_server"]
 

@@ -182,12 +182,12 @@ def _load(
     report's fairness section reads their protected attributes, after the allocation.
     From a snapshot (``pool``) there are none."""
     from cli.matching import load_records
-    from cli.memory import loading
     from cli.pool import load_run
+    from matcher.memory import building_long_lived
     from matcher.scoring.matching import prepare_run
 
     if workers is None or pool is not None:
         return load_run(workers, pool, vacancies, agencies, as_of), []
-    with loading():  # see cli.memory
+    with building_long_lived(collect=False):  # see matcher.memory
         records, orders, register = load_records(workers, vacancies, agencies)
         return prepare_run(records, orders, register, as_of), records

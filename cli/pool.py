@@ -73,11 +73,11 @@ def build(
     runs under other versions refuse it.
     """
     from cli.matching import read_into
-    from cli.memory import loading
+    from matcher.memory import building_long_lived
     from matcher.pool.snapshot import Source, build_snapshot, file_sha256
 
     problems: list[Problem] = []
-    with loading():  # see cli.memory
+    with building_long_lived(collect=False):  # see matcher.memory
         pool: list[Worker] = read_into(workers, "workers", problems)
         register: list[Agency] | None = (
             None if agencies is None else read_into(agencies, "agencies", problems)
@@ -114,14 +114,14 @@ def load_run(
     """
     from cli.matching import load_records
     from cli.matching import load_run as load_file_run
-    from cli.memory import loading
+    from matcher.memory import building_long_lived
     from matcher.scoring.matching import run_from_facts
 
     exactly_one(workers, pool)
     if pool is None:
         assert workers is not None  # exactly one is given
         return load_file_run(workers, vacancies, agencies, as_of)
-    with loading():  # see cli.memory
+    with building_long_lived(collect=False):  # see matcher.memory
         snapshot = open_snapshot(pool)
         _, orders, register = load_records(
             None, vacancies, agencies, stored_register=snapshot.agencies
