@@ -36,7 +36,6 @@ from api.http.internal_errors import InternalErrors
 from api.http.json_bodies import StrictJsonBodies
 from api.http.preconditions import Preconditions
 from api.http.safe_logging import redacted_traceback
-from api.live_pool.memory import building_long_lived
 from api.live_pool.pool import LivePool
 from api.live_pool.ranking import Ranking
 from api.live_pool.saved import PoolKeeper
@@ -70,6 +69,7 @@ from api.storage.store import (
 from api.training_runs import TRAINING_PLAN, training_plan_kind
 from api.webhooks.delivery import Dispatcher
 from api.webhooks.events import WebhookEvents, refused_job_orders, top_rankings
+from matcher.memory import building_long_lived
 
 __all__ = ["create_app", "start_server"]
 

@@ -24,7 +24,6 @@ from api.access.tenancy import check_owner, list_scope, lookup_scope
 from api.audit.log import entry_values, write_entry
 from api.deps import Server
 from api.http.errors import NotFoundError, safe_text
-from api.live_pool.memory import building_long_lived
 from api.schemas import UploadProblem, UploadRejected, UploadReport
 from api.storage.database import read_session, write_session
 from api.storage.store import (
@@ -39,6 +38,7 @@ from api.storage.store import (
     upsert_records,
 )
 from api.storage.tables import RecordRow
+from matcher.memory import building_long_lived
 from models.files import (
     MAX_LISTED_PROBLEMS,
     FileFormat,
@@ -291,7 +291,7 @@ def _digest(content: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-# Reading and storing a big file builds long-lived objects: see api.live_pool.memory.
+# Reading and storing a big file builds long-lived objects: see matcher.memory.
 @building_long_lived()
 def upload(
     server: Server,

@@ -134,8 +134,8 @@ class Phases:
 def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
     """One in-process ``match`` run, phase by phase (the CLI's own functions)."""
     from cli.matching import load_records, write_records
-    from cli.memory import loading
     from cli.unmatched import match_records
+    from matcher.memory import building_long_lived
     from matcher.rules.packs import load_rule_packs
     from matcher.rules.screening import screen_vacancies
     from matcher.scoring.encoding import encode_pool
@@ -147,8 +147,8 @@ def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
     from models.files import read_records
     from models.typed_workers import decode_typed
 
-    # The loading phases run as the commands run them: collector paused (cli.memory).
-    with loading():
+    # The loading phases run as the commands run them: collector paused (matcher.memory).
+    with building_long_lived(collect=False):
         with phases.timed("pydantic reader"):
             read_records(paths["workers"], "workers", typed=False)
         gc.collect()

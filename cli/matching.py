@@ -14,9 +14,9 @@ from typing import Any
 
 import typer
 
-from cli.memory import loading
 from cli.report import EXIT_INVALID, report_problems
 from matcher.atomic import atomic_output, atomic_path
+from matcher.memory import building_long_lived
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency
 from models.files import InvalidInputError, Problem, ReadResult, RecordKind, read_records
@@ -54,8 +54,8 @@ def read_into(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any
     return [] if found is None else list(found.records)
 
 
-# Loading builds the run's long-lived objects: see cli.memory.
-@loading()
+# Loading builds the run's long-lived objects: see matcher.memory.
+@building_long_lived(collect=False)
 def load_records(
     workers: Path | None,
     vacancies: Path,
@@ -99,7 +99,7 @@ def load_records(
     return pool, orders, register
 
 
-@loading()
+@building_long_lived(collect=False)
 def load_run(
     workers: Path, vacancies: Path, agencies: Path | None, as_of: dt.date | None
 ) -> MatchRun:

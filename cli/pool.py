@@ -68,12 +68,12 @@ def build(
     runs under other versions refuse it.
     """
     from cli.matching import read_into
-    from cli.memory import loading
     from matcher.insights.build import earliest_record
+    from matcher.memory import building_long_lived
     from matcher.pool.snapshot import Source, build_snapshot, file_sha256
 
     problems: list[Problem] = []
-    with loading():  # see cli.memory
+    with building_long_lived(collect=False):  # see matcher.memory
         pool: list[Worker] = read_into(workers, "workers", problems)
         register: list[Agency] | None = (
             None if agencies is None else read_into(agencies, "agencies", problems)
@@ -120,9 +120,9 @@ def load_pool(
         from ``workers``: none from a snapshot, which holds no raw record.
     """
     from cli.matching import load_records
-    from cli.memory import loading
+    from matcher.memory import building_long_lived
 
-    with loading():  # see cli.memory
+    with building_long_lived(collect=False):  # see matcher.memory
         snapshot = open_pool(workers, pool)
         records, orders, register = load_records(
             workers if snapshot is None else None,

@@ -23,6 +23,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, Generic, Literal, TypeVar
 
@@ -284,6 +285,7 @@ class _Reader:
         self.required = frozenset(
             key for key, info in self.model.model_fields.items() if info.is_required()
         )
+        self.key_of = _key_of(_UNIQUE_BY[kind])
         self.seen: dict[tuple[str, ...], int] = {}
         self.result: ReadResult[Any] = ReadResult()
         self.any_content = False
@@ -369,7 +371,7 @@ class _Reader:
             Whether the record is valid (not a duplicate).
         """
         # The validated ids, not the raw ones: " W-1" and "W-1" are the same id once stripped.
-        key = tuple(str(getattr(record, field)) for field in _UNIQUE_BY[self.kind])
+        key = self.key_of(record)
         if key in self.seen:
             field, message = _duplicate(self.kind, key, self.seen[key])
             self._error_line(lambda: [Problem(self.name, line, field, message)])
@@ -400,6 +402,15 @@ class _Reader:
     def _error_line(self, problems: Callable[[], list[Problem]]) -> None:
         # Problems are only built while listed: building them costs more than validating.
         self.result.reject(() if self.result.listing_full else problems())
+
+
+def _key_of(fields: tuple[str, ...]) -> Callable[[Any], tuple[str, ...]]:
+    """The function giving a record's identifying fields, as text (the fields fetched in
+    C: it runs once per record)."""
+    fetch = attrgetter(*fields)
+    if len(fields) == 1:
+        return lambda record: (str(fetch(record)),)
+    return lambda record: tuple(map(str, fetch(record)))
 
 
 def _duplicate(kind: str, key: tuple[str, ...], first: int) -> tuple[str | None, str]:

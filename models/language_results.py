@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Literal, get_args
 
 __all__ = [
@@ -205,9 +206,20 @@ def canonical_result(test: str, result: Result) -> Result:
         If the test is unknown or the result is not on its scale; the message lists what
         is allowed, e.g. ``JLPT result must be one of N1, N2, N3, N4, N5; got 'N6'``.
     """
-    _require_test(test)
     if isinstance(result, bool) or not isinstance(result, str | int | float):
+        _require_test(test)
         raise ValueError(f"{test} result must be a level or score, not {_fmt(result)}")
+    if isinstance(result, float):
+        # Not cached: -0.0 equals 0.0 (one cache entry) but may be written back as given.
+        return _canonical.__wrapped__(test, result)
+    return _canonical(test, result)
+
+
+# A pool holds few distinct results (JLPT N4, TOPIK 2...), each read again for every record
+# that gives it. Typed: 5 and "5" are different keys (and may read differently).
+@lru_cache(maxsize=4096, typed=True)
+def _canonical(test: str, result: Result) -> Result:
+    _require_test(test)
     match test:
         case "JLPT":
             return _jlpt(result)

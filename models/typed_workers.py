@@ -37,7 +37,6 @@ from functools import partial
 from typing import Annotated, Any, Literal, TypeAlias
 
 import msgspec
-from msgspec.structs import asdict
 from pydantic import BaseModel
 
 from models.bounds import (
@@ -180,16 +179,17 @@ class _Worker(_Struct):
     returned: dt.date | _Unset | None = UNSET
 
 
-def _build(shape: _Shape, struct: msgspec.Struct) -> Any:
-    """The pydantic record of a decoded struct, checked by the model's own validators.
+def _build(shape: _Shape, given: dict[str, Any]) -> Any:
+    """The pydantic record of one decoded struct's given fields, checked by the model's own
+    validators.
 
-    The record is assembled as :meth:`pydantic.BaseModel.model_construct` assembles one
-    (every field in the model's order, the set of fields given, no extra or private
-    attributes) without its per-field Python walk, which cost five times the assembly:
-    every value is already what validation would have stored. Python touches only the
-    fields that need work (a date, a sub-record, an absent list).
+    ``given`` holds the fields the line gave, as :func:`_given` makes them (sub-records
+    still as dicts). The record is assembled as :meth:`pydantic.BaseModel.model_construct`
+    assembles one (every field in the model's order, the set of fields given, no extra or
+    private attributes) without its per-field Python walk, which cost five times the
+    assembly: every value is already what validation would have stored. Python touches
+    only the fields that need work (a date, a sub-record, an absent list).
     """
-    given = {name: value for name, value in asdict(struct).items() if value is not UNSET}
     values = shape.defaults | given
     for name, factory in shape.factories:
         if name not in given:
@@ -206,6 +206,13 @@ def _build(shape: _Shape, struct: msgspec.Struct) -> Any:
     for check in shape.checks:
         check(record)
     return record
+
+
+def _given(struct: msgspec.Struct) -> dict[str, Any]:
+    """The fields a line gave, recursively: every struct a dict of its set fields (an
+    ``UNSET`` one is left out), dates kept as dates; one pass in C, where a field-by-field
+    walk in Python took a third of building the records."""
+    return msgspec.to_builtins(struct, builtin_types=(dt.date,))  # type: ignore[no-any-return]
 
 
 _new = object.__new__  # pydantic models have no __new__ of their own
@@ -258,8 +265,8 @@ def _records(shape: _Shape) -> Callable[[Any], Any]:
     return partial(_build_all, shape)
 
 
-def _build_all(shape: _Shape, structs: list[_Struct]) -> list[Any]:
-    return [_build(shape, struct) for struct in structs]
+def _build_all(shape: _Shape, items: list[dict[str, Any]]) -> list[Any]:
+    return [_build(shape, item) for item in items]
 
 
 def _check_worker(worker: Worker) -> None:
@@ -329,7 +336,7 @@ def decode_worker(line: bytes) -> Worker | None:
         when the line is left to the pydantic reader (it may be valid, or not).
     """
     try:
-        return _build(_WORKER, decode_typed(line))  # type: ignore[no-any-return]
+        return _build(_WORKER, _given(decode_typed(line)))  # type: ignore[no-any-return]
     except ValueError:
         # msgspec's decode and validation errors, invalid UTF-8, a validator's refusal.
         return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from models.language_results import (
     CEFR_LEVELS,
     LANGUAGE_TESTS,
+    _canonical,
     canonical_result,
     check_score,
     check_sections,
@@ -136,6 +139,39 @@ def test_canonical_result_is_idempotent(
     again = canonical_result(test, canonical)
     assert again == canonical
     assert type(again) is type(canonical)
+
+
+@pytest.mark.parametrize(("test", "written", "canonical"), VALID)
+def test_a_result_read_again_from_the_cache_is_the_first_reading(
+    test: str, written: str | int | float, canonical: str | int | float
+) -> None:
+    # canonical_result memoizes str and int results (models.language_results._canonical):
+    # a repeat must give what the first reading gave, as an uncached reading gives it.
+    first, again = canonical_result(test, written), canonical_result(test, written)
+    uncached = _canonical.__wrapped__(test, written)
+    for result in (first, again):
+        assert result == uncached == canonical
+        assert type(result) is type(uncached)
+
+
+@pytest.mark.parametrize("test", ["IELTS", "TOEFL-iBT", "NAT-TEST", "TOPIK"])
+def test_results_equal_in_python_but_written_differently_are_read_separately(test: str) -> None:
+    # 5, 5.0, "5" and True are equal or alike as keys; the cache must not mix them up.
+    for value in (5, 5.0, "5", -0.0, 0.0, 0, "0"):
+        try:
+            expected: object = _canonical.__wrapped__(test, value)
+        except ValueError as error:
+            expected = str(error)
+        try:
+            found: object = canonical_result(test, value)
+        except ValueError as error:
+            found = str(error)
+        assert found == expected, value
+        assert type(found) is type(expected), value
+        if isinstance(expected, float):
+            assert math.copysign(1, expected) == math.copysign(1, found), value  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="must be a level or score, not True"):
+        canonical_result(test, True)
 
 
 @pytest.mark.parametrize(("test", "result", "message"), INVALID)

@@ -1,17 +1,21 @@
-"""cli.memory.loading: the collector paused while a run loads, what was loaded frozen."""
+"""matcher.memory: the collector paused while long-lived objects are built, then they are
+frozen; shared by the batch commands (a run's inputs) and the API (bulk uploads)."""
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
-from pathlib import Path
+from functools import partial
 
 import pytest
 
 from cli.matching import load_records
-from cli.memory import loading
+from matcher.memory import building_long_lived
+from tests.paths import POOL as SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "pool"
+# As the batch commands use it: no collection before freezing.
+loading = partial(building_long_lived, collect=False)
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +62,36 @@ def test_reading_the_sample_pool_resumes_the_collector() -> None:
     assert agencies
     assert gc.isenabled()
     assert gc.get_freeze_count() > len(workers)
+
+
+def test_collection_pauses_until_the_last_builder_ends() -> None:
+    gc.unfreeze()
+    second_in, first_out = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def second() -> None:
+        with building_long_lived():
+            second_in.set()
+            first_out.wait()
+            seen.append(gc.isenabled())  # the first builder ended: still paused
+
+    assert gc.isenabled()
+    with building_long_lived():
+        thread = threading.Thread(target=second)
+        thread.start()
+        second_in.wait()
+        assert not gc.isenabled()
+    first_out.set()
+    thread.join()
+    assert seen == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+
+
+def test_collection_resumes_when_the_block_fails() -> None:
+    try:
+        with building_long_lived():
+            raise ValueError("a rejected upload")
+    except ValueError:
+        pass
+    assert gc.isenabled()
