@@ -160,9 +160,11 @@ def import_hrjson(file: InFile, agency: AgencyId = None, out: OutFile = None) ->
 
     Exit 1 listing every error when any document cannot be read: nothing is written then.
     """
+    from cli.memory import loading
     from matcher.interchange.hrjson_import import read_candidates
 
-    result = read_candidates(_text(file), name=str(file), agency_id=agency)
+    with loading():  # a hundred thousand records: no collection walks them while they are built
+        result = read_candidates(_text(file), name=str(file), agency_id=agency)
     _write_records(result, "workers", out)
 
 
