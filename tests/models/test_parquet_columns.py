@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import models.parquet_files as parquet_files
-from models.files import ReadResult
+from models.files import RECORD_MODELS, ReadResult
 from models.kinds import RecordKind
 from models.parquet_files import parquet_table, read_parquet, write_parquet
 from tests.test_interchange_fuzz import JSON, mangled, paths
@@ -80,7 +80,7 @@ def test_the_samples_read_the_same(
 def test_the_lines_are_the_same_bytes(tmp_path: Path) -> None:
     path = tmp_path / "w.parquet"
     write_parquet(parquet_table(_rows("workers.jsonl"), "workers"), path)
-    node = parquet_files._record_node(parquet_files.RECORD_MODELS["workers"])
+    node = parquet_files._record_node(RECORD_MODELS["workers"])
     for batch in pq.ParquetFile(path).iter_batches():
         assert parquet_files._json_lines(batch, node) == _row_by_row(batch, node)
 
