@@ -23,6 +23,7 @@ from matcher.interchange.hrjson_import import read_candidates
 from matcher.interchange.hrjson_typed import NOTED_PARTS, typed_candidate
 from models.files import ReadResult
 from models.worker import Worker
+from tests.models.test_typed_workers import assert_same_result
 from tests.test_hrjson import FORMAT_WORKER, _workers, edited
 from tests.test_interchange_fuzz import JSON, mangled, paths
 
@@ -44,11 +45,7 @@ def same_reading(text: str, agency_id: str | None = None) -> ReadResult[Worker]:
     """Read ``text`` both ways, assert the results are equal, and return it."""
     typed = read_candidates(text, name="c.jsonl", agency_id=agency_id)
     reference = read_candidates(text, name="c.jsonl", agency_id=agency_id, typed=False)
-    assert typed.records == reference.records
-    assert typed.lines == reference.lines
-    assert typed.errors == reference.errors
-    assert typed.warnings == reference.warnings
-    assert typed.lines_with_errors == reference.lines_with_errors
+    assert_same_result(typed, reference)
     return typed
 
 

@@ -27,6 +27,7 @@ import models.parquet_files as parquet_files
 from models.files import RECORD_MODELS, ReadResult
 from models.kinds import RecordKind
 from models.parquet_files import parquet_table, read_parquet, write_parquet
+from tests.models.test_typed_workers import assert_same_result
 from tests.test_interchange_fuzz import JSON, mangled, paths
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -47,11 +48,7 @@ def same_reading(path: Path, kind: RecordKind, monkeypatch: pytest.MonkeyPatch) 
     with monkeypatch.context() as patched:
         patched.setattr(parquet_files, "_json_lines", _row_by_row)
         rows = read_parquet(path, kind, name="f.parquet")
-    assert columns.records == rows.records
-    assert columns.lines == rows.lines
-    assert columns.errors == rows.errors
-    assert columns.warnings == rows.warnings
-    assert columns.lines_with_errors == rows.lines_with_errors
+    assert_same_result(columns, rows)
     return columns
 
 
