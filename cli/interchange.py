@@ -161,8 +161,12 @@ def import_hrjson(file: InFile, agency: AgencyId = None, out: OutFile = None) ->
     Exit 1 listing every error when any document cannot be read: nothing is written then.
     """
     from matcher.interchange.hrjson_import import read_candidates
+    from matcher.memory import building_long_lived
 
-    result = read_candidates(_text(file), name=str(file), agency_id=agency)
+    with building_long_lived(
+        collect=False
+    ):  # a hundred thousand records: no collection walks them while they are built
+        result = read_candidates(_text(file), name=str(file), agency_id=agency)
     _write_records(result, "workers", out)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -225,14 +226,101 @@ def read_parquet(path: str | Path, kind: RecordKind, *, name: str | None = None)
     lines = io.BytesIO()
     try:
         for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
-            for row in batch.to_pylist():
-                lines.write(orjson.dumps(_from_arrow(row, node), default=_json_default))
-                lines.write(b"\n")
+            lines.write(_json_lines(batch, node))
     except (pa.ArrowException, OSError) as error:
         result.reject([Problem(label, None, None, f"Parquet file cannot be read ({error})")])
         return result
     lines.seek(0)
     return read_stream(lines, kind, name=label, fmt="jsonl")
+
+
+def _json_lines(batch: pa.RecordBatch, node: _Node) -> bytes:
+    """The rows of ``batch`` as JSON Lines: each row as :func:`_from_arrow` writes it.
+
+    Column-wise where it can be: the rows are converted in C to msgspec structs made for
+    the batch's columns (:func:`_rows_type`), which leave out a null field when encoded, and
+    encoded in one call; Python touches only the values a struct cannot convert (a text
+    that may be a number, a map). A batch whose columns no struct can describe (a struct
+    column with two fields of one name, a field named with a quote or a control character)
+    is converted row by row.
+    """
+    rows = batch.to_pylist()
+    try:
+        rows_type = _rows_type(batch.schema, node)
+    except (TypeError, ValueError):
+        return b"".join(
+            orjson.dumps(_from_arrow(row, node), default=_json_default) + b"\n" for row in rows
+        )
+    return _ENCODER.encode_lines(msgspec.convert(rows, rows_type, dec_hook=_converted))
+
+
+class _Converted:
+    """A value that needs :func:`_from_arrow` (the subclass made for a node says which)."""
+
+    __slots__ = ("value",)
+    node: _Node
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _converted(kind: type, value: Any) -> Any:
+    # msgspec asks for the types it does not know: only the _Converted subclasses here.
+    if isinstance(kind, type) and issubclass(kind, _Converted):
+        return kind(_from_arrow(value, kind.node))
+    raise NotImplementedError(kind)
+
+
+def _unwrapped(value: Any) -> Any:
+    if isinstance(value, _Converted):
+        return value.value
+    # Decimal columns (a wage written by a database) are written as numbers by the encoder.
+    raise NotImplementedError(type(value))
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=_unwrapped, decimal_format="number")
+
+
+def _rows_type(schema: pa.Schema, node: _Node) -> Any:
+    """The msgspec type of a list of rows of ``schema``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        When no msgspec struct can describe a row (see :func:`_json_lines`).
+    """
+    return list[_struct_type(list(schema), node)]  # type: ignore[misc]
+
+
+def _struct_type(fields: list[pa.Field], node: _Node | None) -> Any:
+    names = [field.name for field in fields]
+    if len(set(names)) != len(names):
+        raise TypeError("a struct with two fields of one name")
+    known = dict(node.fields) if node is not None and node.kind == "struct" else {}
+    return msgspec.defstruct(
+        "_Row",
+        [
+            (f"f{i}", _value_type(field.type, known.get(field.name)) | None, None)
+            for i, field in enumerate(fields)
+        ],
+        rename={f"f{i}": name for i, name in enumerate(names)},
+        omit_defaults=True,  # a null is an absent value
+    )
+
+
+def _value_type(found: pa.DataType, node: _Node | None) -> Any:
+    """The msgspec type of a column of type ``found`` holding ``node`` (None: unknown)."""
+    if pa.types.is_dictionary(found):
+        return _value_type(found.value_type, node)
+    if node is not None and node.kind in ("union", "map"):
+        # A number kept as text, a map read as (key, value) pairs: converted in Python.
+        return type("_Value", (_Converted,), {"__slots__": (), "node": node})
+    if pa.types.is_struct(found):
+        return _struct_type([found.field(i) for i in range(found.num_fields)], node)
+    if pa.types.is_list(found) or pa.types.is_large_list(found):
+        item = node.items if node is not None and node.kind == "list" else None
+        return list[_value_type(found.value_type, item) | None]  # type: ignore[misc]
+    return Any  # a scalar, written as read (a map of an unknown field: its pairs)
 
 
 def _column_problems(schema: pa.Schema, node: _Node, name: str) -> list[Problem]:

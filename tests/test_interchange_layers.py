@@ -24,7 +24,7 @@ MODULES = [
     for package in PACKAGES
     for info in pkgutil.iter_modules(package.__path__)
 ]
-THIRD_PARTY = {"pydantic"}
+THIRD_PARTY = {"pydantic", "msgspec"}
 
 
 @pytest.mark.parametrize("name", MODULES)

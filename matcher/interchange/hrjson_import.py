@@ -12,16 +12,14 @@ error. The mapping is in ``docs/integrations.md``.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from matcher.interchange import terms
-from matcher.interchange.hrjson_export import GENDER_CODES
+from matcher.interchange.hrjson_typed import typed_candidate
+from matcher.interchange.hrjson_values import GENDERS, MONTHS_PER, certificate_for, partial_date
 from matcher.interchange.jsonld import Issue
 from matcher.interchange.jsontext import documents
 from models.files import Problem, ReadResult
@@ -30,9 +28,6 @@ from models.worker import CERTIFICATE_SCHEMES, EDUCATION_LEVELS, Worker
 
 __all__ = ["read_candidates"]
 
-_GENDERS = {code: gender for gender, code in GENDER_CODES.items()}
-_MONTHS_PER = {"MON": 1, "ANN": 12}
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T.*)?$")
 
 _READ_PERSON = frozenset(
     {
@@ -53,7 +48,9 @@ _READ_CERTIFICATION = frozenset(
 _READ_DOCUMENT = frozenset({"documentId", "person", "profiles"})
 
 
-def read_candidates(text: str, *, name: str, agency_id: str | None = None) -> ReadResult[Worker]:
+def read_candidates(
+    text: str, *, name: str, agency_id: str | None = None, typed: bool = True
+) -> ReadResult[Worker]:
     """Map every HR-JSON candidate document in ``text`` to a worker record.
 
     Parameters
@@ -65,6 +62,11 @@ def read_candidates(text: str, *, name: str, agency_id: str | None = None) -> Re
     agency_id : str, optional
         The agency of every worker (CLI ``--agency``); else each document's
         ``person.id`` must be Selaras's own (``schemeId`` ``selaras:worker``).
+    typed : bool
+        Read each document with the typed reader of :mod:`matcher.interchange.hrjson_typed`
+        first, and with the reference reader only when it declines the document: the same
+        records, errors and notes, in a fraction of the time. False reads every document
+        with the reference reader (what the typed reader is tested against).
 
     Returns
     -------
@@ -86,11 +88,15 @@ def read_candidates(text: str, *, name: str, agency_id: str | None = None) -> Re
                 [Problem(name, line, None, "expected a candidate document (a JSON object)")]
             )
             continue
-        reader = _CandidateReader(value, agency_id)
-        worker = reader.read()
-        if reader.errors:
-            result.reject([Problem(name, line, i.path or None, i.message) for i in reader.errors])
-        result.warnings += [Problem(name, line, i.path or None, i.message) for i in reader.notes]
+        worker = typed_candidate(value, agency_id) if typed else None
+        if worker is None:
+            reader = _CandidateReader(value, agency_id)
+            worker = reader.read()
+            if reader.errors:
+                issues = reader.errors
+                result.reject([Problem(name, line, i.path or None, i.message) for i in issues])
+            notes = reader.notes
+            result.warnings += [Problem(name, line, i.path or None, i.message) for i in notes]
         if worker is None:
             continue
         key = (worker.agency_id, worker.id)
@@ -248,8 +254,8 @@ class _CandidateReader:
                 self.note("person.legalId", 'not imported: not a NIK (schemeId "NIK")')
         gender = person.get("gender")
         if gender is not None:
-            if isinstance(gender, str) and gender in _GENDERS:
-                found["gender"] = _GENDERS[gender]
+            if isinstance(gender, str) and gender in GENDERS:
+                found["gender"] = GENDERS[gender]
             else:
                 self.error(
                     "person.gender", f"{gender!r} is not in HR Open's GenderCodeList (Male, Female)"
@@ -407,7 +413,10 @@ class _CandidateReader:
                 self.sources[f"languages.{len(languages)}"] = where
                 languages.append(self._language(entry, evidence, where))
             elif kind == "certification":
-                target = _certificate_for(evidence, certificates, linked)
+                ids = evidence.get("ids")
+                first = ids[0] if isinstance(ids, list) and ids else None
+                number = first.get("value") if isinstance(first, dict) else None
+                target = certificate_for(evidence.get("evidenceName"), number, certificates, linked)
                 if target is None:
                     self.error(
                         f"{where}.competencyEvidence.evidenceName",
@@ -432,11 +441,11 @@ class _CandidateReader:
             unit, value = measure.get("unitCode"), measure.get("value")
             if (
                 isinstance(unit, str)
-                and unit in _MONTHS_PER
+                and unit in MONTHS_PER
                 and isinstance(value, int | float)
                 and not isinstance(value, bool)
             ):
-                months = value * _MONTHS_PER[unit]
+                months = value * MONTHS_PER[unit]
                 if float(months).is_integer():
                     skill["months"] = int(months)
                 else:
@@ -532,45 +541,14 @@ class _CandidateReader:
         return {"countries": countries, "min_monthly_wage": wage}
 
     def _date(self, value: Any, path: str, *, last: bool) -> str | None:
-        """An HR Open date, year-month or year as a date: its first day, or ``last`` day."""
+        """An HR Open date, year-month or year as a date (see :func:`partial_date`)."""
         if value is None:
             return None
-        match = _PARTIAL_DATE.match(value) if isinstance(value, str) else None
-        if match is None:
-            self.error(path, f"{value!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or a date-time)")
-            return None
-        year, month, day = int(match[1]), match[2], match[3]
         try:
-            if day is not None:
-                return dt.date(year, int(month), int(day)).isoformat()
-            if month is not None:
-                end = calendar.monthrange(year, int(month))[1] if last else 1
-                return dt.date(year, int(month), end).isoformat()
-            return dt.date(year, 12, 31).isoformat() if last else dt.date(year, 1, 1).isoformat()
+            return partial_date(value, last=last)
         except ValueError as error:
-            self.error(path, f"{value!r}: {error}")
+            self.error(path, str(error))
             return None
-
-
-def _certificate_for(
-    evidence: Mapping[str, Any], certificates: list[dict[str, Any]], linked: set[int]
-) -> int | None:
-    """The first certificate not yet linked that the evidence names.
-
-    A certificate whose name and number (the evidence's first id, or none) both match wins;
-    failing that, one whose name matches (another system may not repeat the number).
-    """
-    ids = evidence.get("ids")
-    first = ids[0] if isinstance(ids, list) and ids else None
-    number = first.get("value") if isinstance(first, dict) else None
-    named = [
-        index
-        for index, certificate in enumerate(certificates)
-        if index not in linked and certificate.get("name") == evidence.get("evidenceName")
-    ]
-    exact = [index for index in named if certificates[index].get("number") == number]
-    candidates = exact or named
-    return candidates[0] if candidates else None
 
 
 def _is_number(value: Any) -> bool:
