@@ -117,7 +117,10 @@ def _multipart(name: str, content: bytes) -> tuple[bytes, str]:
     )
 
 
-def _start_server(folder: Path, port: int, **settings: str) -> subprocess.Popen[bytes]:
+def _start_server(
+    folder: Path, port: int, root: Path = ROOT, **settings: str
+) -> subprocess.Popen[bytes]:
+    """``selaras serve`` of the checkout ``root`` on the store in ``folder``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SELARAS_")}
     # The officer's rate limit is lifted: the benchmark measures the server's capacity.
     env.update(
@@ -137,7 +140,7 @@ def _start_server(folder: Path, port: int, **settings: str) -> subprocess.Popen[
             "--database",
             f"sqlite:///{folder / 'selaras.db'}",
         ],
-        cwd=ROOT,
+        cwd=root,  # ``-m`` puts the working directory first on the path: root's code runs
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -18,11 +18,17 @@ random:
   stored opportunity) from one client, a few requests: what an answer costs without the
   book.
 
+Each load also reports the server's CPU per answer (its process's user + system time over
+the load, from ``/proc``) and the machine's state: the load average and how busy all its
+CPUs were during the load (other processes included). ``--repeat`` runs the three loads
+that many times; ``--baseline PATH`` first measures the same way the server of another
+checkout (e.g. ``/work/main``) on the same store, for a before/after in one session.
+
 Target (issue 16): p99 <= 50 ms with 32 clients.
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_api_reintegration
 [--returnees 100000] [--opportunities 5000] [--clients 32] [--rate 100] [--seconds 20]
-[--quick]``
+[--repeat 1] [--baseline PATH] [--quick]``
 """
 
 from __future__ import annotations
@@ -33,17 +39,20 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.bench_api import (
+    ROOT,
     Connection,
     _free_port,
-    _measure,
+    _load,
     _start_server,
     _upload,
+    _warm,
     load_options,
 )
 from benchmarks.bench_reintegration import AS_OF, SAMPLE, _synthetic
@@ -54,12 +63,95 @@ K = 10
 PATHS = 2_000  # returnees asked for, drawn at random
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def _measured(
+    server: subprocess.Popen[bytes],
+    port: int,
+    paths: Sequence[str],
+    clients: int,
+    seconds: float,
+    rate: float | None,
+) -> str:
+    """One load of :func:`benchmarks.bench_api._load` with the server's CPU per answer
+    and the machine's load around it, as one line."""
+    cpu, (busy, total), load = _cpu_seconds(server.pid), _busy_jiffies(), os.getloadavg()[0]
+    stats = _load(port, paths, clients, seconds, rate)
+    cpu = _cpu_seconds(server.pid) - cpu
+    busy_after, total_after = _busy_jiffies()
+    share = (busy_after - busy) / max(1, total_after - total)
+    return (
+        f"{stats['requests']:,.0f} requests, p50 {stats['p50_ms']:.1f} ms, "
+        f"p99 {stats['p99_ms']:.1f} ms, max {stats['max_ms']:.1f} ms, "
+        f"{stats['per_second']:.0f} requests/s; server CPU {cpu / stats['requests'] * 1e3:.2f} "
+        f"ms/answer; machine {share:.0%} busy, load {load:.1f} -> {os.getloadavg()[0]:.1f}"
+    )
+
+
+def _serve_and_measure(
+    folder: Path, root: Path, paths: Sequence[str], args: argparse.Namespace
+) -> None:
+    """Start the server of checkout ``root`` on the store, build its book, then measure."""
+    port = _free_port()
+    server = _start_server(folder, port, root)
+    try:
+        admin = Connection(port)
+        started = time.perf_counter()
+        status, answer = admin.request("GET", paths[0])
+        if status != 200:
+            raise RuntimeError(f"{paths[0]}: {status} {answer[:300]!r}")
+        print(
+            f"  first answer (every returnee's best selected once): "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        _warm(port, paths)
+        _load(port, paths, args.clients, args.warmup, args.rate)
+        for run in range(1, args.repeat + 1):
+            print(f"  run {run}/{args.repeat}:")
+            line = _measured(server, port, paths, args.clients, args.seconds, args.rate)
+            print(f"    open loop, {args.rate:.0f} requests/s by {args.clients} clients: {line}")
+            line = _measured(server, port, paths, args.clients, args.seconds, None)
+            print(f"    closed loop, {args.clients} clients (saturation): {line}")
+            line = _measured(server, port, paths, 1, min(args.seconds, 5.0), None)
+            print(f"    one client, closed loop: {line}")
+        fresh = []
+        for path in paths[: args.fresh]:
+            started = time.perf_counter()
+            status, answer = admin.request("GET", path.replace(f"k={K}", "k=21"))
+            if status != 200:
+                raise RuntimeError(f"{path}: {status} {answer[:300]!r}")
+            fresh.append(time.perf_counter() - started)
+        print(
+            f"  ranked afresh (k=21, one client, {len(fresh)} requests): median "
+            f"{statistics.median(fresh) * 1000:.0f} ms (min {min(fresh) * 1000:.0f}, "
+            f"max {max(fresh) * 1000:.0f})"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--returnees", type=int, default=100_000)
     parser.add_argument("--opportunities", type=int, default=5_000)
     load_options(parser, 100.0)
     parser.add_argument("--fresh", type=int, default=5, help="requests ranked afresh")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of the three loads")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout whose server is measured first, the same way"
+    )
     args = parse_args(
         parser,
         argv,
@@ -101,36 +193,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 f"opportunities: {len(offers):,} uploaded in {time.perf_counter() - started:.1f} s"
             )
-            order = random.Random(16)
-            asked = order.sample(people, min(PATHS, len(people)))
-            paths = [
-                f"/returnees/{p.id}/opportunities?k={K}&as_of={AS_OF}&agency_id={p.agency_id}"
-                for p in asked
-            ]
-            started = time.perf_counter()
-            status, answer = admin.request("GET", paths[0])
-            if status != 200:
-                raise RuntimeError(f"{paths[0]}: {status} {answer[:300]!r}")
-            print(
-                f"first answer (every returnee's best selected once): "
-                f"{time.perf_counter() - started:.1f} s"
-            )
-            _measure(port, paths, args)
-            fresh = []
-            for path in paths[: args.fresh]:
-                started = time.perf_counter()
-                status, answer = admin.request("GET", path.replace(f"k={K}", "k=21"))
-                if status != 200:
-                    raise RuntimeError(f"{path}: {status} {answer[:300]!r}")
-                fresh.append(time.perf_counter() - started)
-            print(
-                f"  ranked afresh (k=21, one client, {len(fresh)} requests): median "
-                f"{statistics.median(fresh) * 1000:.0f} ms (min {min(fresh) * 1000:.0f}, "
-                f"max {max(fresh) * 1000:.0f})"
-            )
         finally:
             server.terminate()
             server.wait(timeout=60)
+        order = random.Random(16)
+        asked = order.sample(people, min(PATHS, len(people)))
+        paths = [
+            f"/returnees/{p.id}/opportunities?k={K}&as_of={AS_OF}&agency_id={p.agency_id}"
+            for p in asked
+        ]
+        # Each server starts on the stored records (and builds its own book).
+        for label, root in (("baseline", args.baseline), ("this checkout", ROOT)):
+            if root is not None:
+                print(f"{label} ({root}):")
+                _serve_and_measure(folder, root, paths, args)
     return 0
 
 

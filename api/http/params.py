@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -98,7 +98,7 @@ class LogPage:
         return seqs[-1] if len(seqs) == self.limit else None
 
 
-def _log_page(after: AfterQuery = 0, limit: PageSizeQuery = 100) -> LogPage:
+async def _log_page(after: AfterQuery = 0, limit: PageSizeQuery = 100) -> LogPage:
     return LogPage(after, limit)
 
 
@@ -141,7 +141,7 @@ class RankingQuery:
         }
 
 
-def ranking_query(ranked: str) -> Callable[..., RankingQuery]:
+def ranking_query(ranked: str) -> Callable[..., Coroutine[Any, Any, RankingQuery]]:
     """The dependency that reads a :class:`RankingQuery` from the query string.
 
     Parameters
@@ -153,10 +153,12 @@ def ranking_query(ranked: str) -> Callable[..., RankingQuery]:
     Returns
     -------
     callable
-        The dependency (``Annotated[RankingQuery, Depends(...)]``).
+        The dependency (``Annotated[RankingQuery, Depends(...)]``): a coroutine, as
+        every dependency of the ranking routes is (FastAPI runs a plain function in a
+        worker thread, a hop that costs more than reading five parameters).
     """
 
-    def query(
+    async def query(
         k: KQuery = 10,
         as_of: AsOfQuery = None,
         include_ineligible: bool = False,
@@ -200,7 +202,9 @@ class ExplanationQuery:
     other_agency_id: str | None
 
 
-def explanation_query(other: str, description: str | None) -> Callable[..., ExplanationQuery]:
+def explanation_query(
+    other: str, description: str | None
+) -> Callable[..., Coroutine[Any, Any, ExplanationQuery]]:
     """The dependency that reads an :class:`ExplanationQuery` from the query string.
 
     Parameters
@@ -213,10 +217,11 @@ def explanation_query(other: str, description: str | None) -> Callable[..., Expl
     Returns
     -------
     callable
-        The dependency (``Annotated[ExplanationQuery, Depends(...)]``).
+        The dependency (``Annotated[ExplanationQuery, Depends(...)]``), a coroutine as in
+        :func:`ranking_query`.
     """
 
-    def query(
+    async def query(
         as_of: AsOfQuery = None,
         lang: LangQuery = "en",
         agency_id: AgencyQuery = None,

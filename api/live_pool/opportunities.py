@@ -5,6 +5,10 @@ returnees (:class:`matcher.reintegration.book.OpportunityBook`) instead of scori
 opportunity per request. The book is kept for one (live-pool generation, opportunity
 uploads, day) at a time: a write of a worker advances the generation, an upload of
 opportunities calls :meth:`OpportunityBooks.written`.
+
+A request answers on the event loop from a book already built (:meth:`OpportunityBooks.kept`,
+which never waits); only a request that finds none goes to a worker thread, where
+:meth:`OpportunityBooks.book` builds it.
 """
 
 from __future__ import annotations
@@ -38,6 +42,28 @@ class OpportunityBooks:
         """Opportunities were uploaded: a book built before is stale."""
         with self._lock:
             self._uploads += 1
+
+    def kept(self, generation: int, day: dt.date) -> OpportunityBook | None:
+        """The book of ``(generation, day)`` if it is built, else None; never waits.
+
+        Called on the event loop: a build in progress holds the lock for seconds, so the
+        kept pair is read without it (one reference, swapped whole by :meth:`book`).
+
+        Parameters
+        ----------
+        generation : int
+            The live pool's generation.
+        day : datetime.date
+            The evaluation date.
+
+        Returns
+        -------
+        OpportunityBook or None
+        """
+        found = self._kept
+        if found is None or found[0] != (generation, self._uploads, day):
+            return None
+        return found[1]
 
     def book(self, engine: Engine, generation: int, day: dt.date) -> OpportunityBook:
         """The book of every stored returnee's best opportunities on ``day``.

@@ -29,7 +29,7 @@ class _Filters:
     key_id: str | None
 
 
-def _filters(
+async def _filters(
     action: ActionQuery = None,
     agency_id: Annotated[Identifier | None, Query()] = None,
     key_id: KeyIdQuery = None,

@@ -95,7 +95,7 @@ class _Target:
     agency_id: str | None
 
 
-def _target(job_order_id: Identifier, agency_id: AgencyQuery = None) -> _Target:
+async def _target(job_order_id: Identifier, agency_id: AgencyQuery = None) -> _Target:
     return _Target(job_order_id, agency_id)
 
 

@@ -59,11 +59,11 @@ class _Page:
     limit: int
 
 
-def _agency(agency_id: Annotated[Identifier | None, Query()] = None) -> str | None:
+async def _agency(agency_id: Annotated[Identifier | None, Query()] = None) -> str | None:
     return agency_id
 
 
-def _page(
+async def _page(
     updated_since: UpdatedSinceQuery = None, cursor: CursorQuery = None, limit: PageSizeQuery = 100
 ) -> _Page:
     return _Page(updated_since, cursor, limit)

@@ -27,8 +27,8 @@ from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.access.keys import Principal
-from api.access.tenancy import NOBODY, check_owner, list_scope, rank_scope
-from api.deps import AnyRole, Ranker, ServerDep, Writer
+from api.access.tenancy import NOBODY, check_owner, list_scope, lookup_scope, rank_scope
+from api.deps import AnyRole, Ranker, Server, ServerDep, Writer
 from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
 from api.http.params import AgencyQuery, PairsQuery, RankingQuery, ReturneeExplanationQuery
 from api.live_pool.opportunities import BOOK_DEPTH
@@ -45,6 +45,7 @@ from api.storage.reintegration import (
     returnees_in,
 )
 from api.storage.store import WORKERS
+from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
 from models.common import Identifier
 from models.opportunity import Opportunity
@@ -154,6 +155,19 @@ def _offers(server: Any) -> list[Opportunity]:
         return all_opportunities(session)
 
 
+def _kept_results(
+    book: OpportunityBook, agency_id: str, worker_id: str, query: RankingQuery
+) -> list[dict[str, Any]] | None:
+    """A returnee's answer from ``book``; None when the book cannot give it (not one of its
+    returnees, ``k`` above its depth)."""
+    if query.include_ineligible:
+        return None
+    kept = book.opportunities_for(f"{agency_id}/{worker_id}", query.k, query.lang)
+    if kept is None:
+        return None
+    return [{**r.model_dump(mode="json"), "worker_id": worker_id} for r in kept]
+
+
 def _returnee_opportunities(
     server: Any, worker: Worker, query: RankingQuery
 ) -> list[dict[str, Any]]:
@@ -161,12 +175,34 @@ def _returnee_opportunities(
         book = server.opportunity_books.book(
             server.engine, server.ranking.pool.generation, query.as_of
         )
-        kept = book.opportunities_for(f"{worker.agency_id}/{worker.id}", query.k, query.lang)
+        kept = _kept_results(book, worker.agency_id, worker.id, query)
         if kept is not None:
-            return [{**r.model_dump(mode="json"), "worker_id": worker.id} for r in kept]
+            return kept
     run = prepare_reintegration([worker], _offers(server), query.as_of)
     ranked = run.rank("returnees", query.k, query.include_ineligible, query.lang)
     return [r.model_dump(mode="json") for r in ranked]
+
+
+def _answered_from_book(
+    server: Server, principal: Principal, worker_id: str, query: RankingQuery
+) -> tuple[str, list[dict[str, Any]]] | None:
+    """The returnee's agency and answer from the book already built, or None.
+
+    The book of the live pool's current generation holds exactly the stored returnees
+    (every write of a worker advances the generation), so finding ``agency/id`` in it
+    answers what reading the worker would: it exists, the caller may see it, it has a
+    ``returned`` date. Everything else (no book yet, an officer naming no agency, an id
+    the book lacks) returns None and takes the stored path, which gives the same answer
+    or the exact error.
+    """
+    scope = lookup_scope(principal, query.agency_id, WORKERS, worker_id)
+    if scope is None:  # the store says whether the id is unique among the agencies
+        return None
+    book = server.opportunity_books.kept(server.ranking.pool.generation, query.as_of)
+    if book is None:
+        return None
+    results = _kept_results(book, scope, worker_id, query)
+    return None if results is None else (scope, results)
 
 
 @router.get("/returnees/{worker_id}/opportunities")
@@ -174,17 +210,25 @@ async def returnee_opportunities(
     worker_id: Identifier, principal: Ranker, server: ServerDep, query: PairsQuery
 ) -> Response:
     """The top ``k`` stored opportunities for a stored returnee."""
-    worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
-    results = await run_in_threadpool(_returnee_opportunities, server, worker, query)
+    # From a built book the answer costs well under a millisecond: it is given on the event
+    # loop, as two hops to a worker thread would cost more than it does.
+    found = _answered_from_book(server, principal, worker_id, query)
+    if found is None:
+        worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
+        found = (
+            worker.agency_id,
+            await run_in_threadpool(_returnee_opportunities, server, worker, query),
+        )
+    agency_id, results = found
     await audited(
         server,
         principal,
         "returnee_opportunities",
-        target=f"{worker.agency_id}/{worker.id}",
+        target=f"{agency_id}/{worker_id}",
         params=query.audited(),
         result_ids=[r["opportunity_id"] for r in results],
     )
-    answer = {"worker_id": worker.id, "agency_id": worker.agency_id, "as_of": query.as_of}
+    answer = {"worker_id": worker_id, "agency_id": agency_id, "as_of": query.as_of}
     return json_answer({**answer, "results": results})
 
 

@@ -25,7 +25,14 @@ from sqlalchemy.orm import Session
 
 from api.storage.private_files import private_file
 
-__all__ = ["connect", "migrate", "read_session", "write_connection", "write_session"]
+__all__ = [
+    "connect",
+    "migrate",
+    "read_session",
+    "write_connection",
+    "write_session",
+    "writing",
+]
 
 _BUSY_TIMEOUT_S = 30
 _BEGIN_OPTION = "selaras_begin"
@@ -101,21 +108,25 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+def writing(engine: Engine) -> Engine:
+    """``engine`` whose transactions take the write lock at once (``BEGIN IMMEDIATE``)."""
+    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes the write lock at once and commits on success.
 
     An exception rolls everything back: a write is all or nothing.
     """
-    bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-    with Session(bind, expire_on_commit=False) as session, session.begin():
+    with Session(writing(engine), expire_on_commit=False) as session, session.begin():
         yield session
 
 
 @contextmanager
 def write_connection(engine: Engine) -> Iterator[Connection]:
     """As :func:`write_session`, for Core statements (no ORM unit of work to pay for)."""
-    with engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}).begin() as connection:
+    with writing(engine).begin() as connection:
         yield connection
 
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.live_pool.opportunities import BOOK_DEPTH
+from api.routers import reintegration
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, Api, PoolData, sqlite_settings
 from tests.paths import SAMPLE
@@ -191,3 +192,44 @@ def test_a_pair_is_explained_in_either_language(reint: Api) -> None:
     assert any(line.startswith("proximity") for line in english["explanation"])
     assert any(line.startswith("kedekatan") for line in indonesian["explanation"])
     assert client.get(url, headers=keys["b"]).status_code == 404
+
+
+def test_answers_from_the_built_book_skip_the_store_and_keep_tenancy(
+    reint: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Once the book is built, a caller who names the returnee's agency (an agency key
+    # always does) is answered from it without reading the worker; an officer naming no
+    # agency, or an id the book lacks, takes the stored path with its exact answer.
+    client, keys = reint.client, reint.keys
+    mine = RETURNEES[6]["id"]
+    url = f"/returnees/{mine}/opportunities?as_of={AS_OF}&k=4"
+    named = f"{url}&agency_id={AGENCY_A}"
+    before = {who: client.get(u, headers=keys[who]).json() for who, u in
+              (("a", url), ("officer", named))}  # fmt: skip
+    plain = client.get(url, headers=keys["officer"]).json()
+    assert before["a"] == before["officer"] == plain
+    stored_reads: list[str] = []
+    reading = reintegration._returnee
+
+    def counted(server: Any, principal: Any, worker_id: str, agency_id: str | None) -> Worker:
+        stored_reads.append(worker_id)
+        return reading(server, principal, worker_id, agency_id)
+
+    monkeypatch.setattr(reintegration, "_returnee", counted)
+    assert client.get(url, headers=keys["a"]).json() == before["a"]
+    assert client.get(named, headers=keys["officer"]).json() == before["officer"]
+    assert stored_reads == []
+    assert client.get(url, headers=keys["officer"]).json() == plain
+    assert stored_reads == [mine]
+    # Another agency's returnee is a missing one on either path.
+    theirs = client.get(url, headers=keys["b"])
+    assert theirs.status_code == 404
+    assert client.get(f"{url}&agency_id={AGENCY_A}", headers=keys["b"]).status_code == 404
+    # A worker without a returned date is not in the book: the stored path refuses it.
+    settled = {**RETURNEES[8], "id": "NOT-RETURNED", "agency_id": AGENCY_A}
+    settled.pop("returned")
+    assert client.put("/workers/NOT-RETURNED", json=settled, headers=keys["a"]).status_code == 201
+    client.get(url, headers=keys["a"])  # the book of the new generation
+    refused = client.get(f"/returnees/NOT-RETURNED/opportunities?as_of={AS_OF}", headers=keys["a"])
+    assert refused.status_code == 422, refused.text
+    assert "'returned'" in refused.text
