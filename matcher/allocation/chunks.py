@@ -233,8 +233,9 @@ def score_pairs(payload: PoolPayload, chunk: Chunk) -> ScoredPairs:
 def count_gaps(payload: PoolPayload, chunk: Chunk, tracked: Ints) -> GapCounts:
     """Run the gates of the chunk's job orders over the whole pool, and count the gaps.
 
-    One job order at a time (each holds a gap matrix over the pool); the scores are not
-    computed, only which gates block whom.
+    The kernel's gap counts (:meth:`PoolScorer.count_gaps`): the scores are not
+    computed, only which gates block whom, each gate's mask once for the job orders of
+    the pass that ask the same requirement.
 
     Parameters
     ----------
@@ -248,10 +249,7 @@ def count_gaps(payload: PoolPayload, chunk: Chunk, tracked: Ints) -> GapCounts:
     -------
     GapCounts
     """
-    scorer = payload.pool_scorer()
     tally = GapTally(tracked)
-    job_gaps = {
-        int(j): tally.add(scorer.score_vacancy(order, with_score=False))
-        for j, order in zip(chunk.jobs, chunk.orders, strict=True)
-    }
+    counts = payload.pool_scorer().count_gaps(chunk.orders, tracked=tally.tracked)
+    job_gaps = {int(j): tally.add(c) for j, c in zip(chunk.jobs, counts, strict=True)}
     return GapCounts(job_gaps, tally)

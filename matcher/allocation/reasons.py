@@ -2,8 +2,8 @@
 
 Two sources feed the reasons. The eligible graph and the allocation give, for a worker
 who was eligible somewhere, her best rank (``outcompeted``). A gap pass gives the rest:
-each job order it covers is scored against the whole pool with its gaps
-(:meth:`matcher.scoring.kernel.PoolScorer.score_vacancy`) and :class:`GapTally` keeps, per job
+the gates of each job order it covers are run over the whole pool
+(:meth:`matcher.scoring.kernel.PoolScorer.count_gaps`) and :class:`GapTally` keeps, per job
 order, how many workers each gate blocked (and for how many it was the only gap), and,
 per worker eligible nowhere, how many job orders each gate blocked and how many would
 have taken her but for her stated preferences.
@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from matcher.allocation.graph import EligibleGraph
 from matcher.arrays import Bools, Ints
-from matcher.scoring.kernel import VacancyScores
+from matcher.scoring.kernel import GateCounts, VacancyScores, counts_from_gaps
 from matcher.text.messages import Lang, number_text, requirement_text
 from models.results import GAP_KINDS, Reason
 
@@ -113,37 +113,46 @@ class GapTally:
         self._index: dict[Label, int] = {}
         self._counts: list[NDArray[np.int32]] = []
 
-    def add(self, scores: VacancyScores) -> JobGaps:
-        """Count one job order's gaps (scored against the whole pool).
+    def add(self, scores: GateCounts | VacancyScores) -> JobGaps:
+        """Count one job order's gaps over the whole pool.
 
         Parameters
         ----------
-        scores : VacancyScores
-            :meth:`PoolScorer.score_vacancy` of the job order.
+        scores : GateCounts or VacancyScores
+            :meth:`PoolScorer.count_gaps` of the job order with these tracked workers, or
+            its :meth:`PoolScorer.score_vacancy`.
 
         Returns
         -------
         JobGaps
             The job order's gates, most blocking first.
+
+        Raises
+        ------
+        ValueError
+            If the counts track another number of workers.
         """
+        if isinstance(scores, VacancyScores):
+            scores = counts_from_gaps(scores.gaps, scores.gap_labels, self.tracked)
+        if scores.tracked.shape[1:] != self.tracked.shape:
+            raise ValueError(
+                f"the counts track {scores.tracked.shape[1]} workers; the tally tracks "
+                f"{len(self.tracked)}"
+            )
         self.n_jobs += 1
-        gaps = scores.gaps
         # Sums of bool rows as uint8/uint16 run several times faster than numpy's default
-        # int64 (this runs once per job order over the whole pool).
-        bits = gaps.view(np.uint8)
-        per_worker = bits.sum(axis=0, dtype=np.uint16)
-        blocked = np.count_nonzero(gaps, axis=1).astype(np.int64)
-        only = np.count_nonzero(gaps[:, per_worker == 1], axis=1).astype(np.int64)
-        mine = np.take(bits, self.tracked, axis=1)
-        preference = [i for i, (kind, _) in enumerate(scores.gap_labels) if kind == "preference"]
+        # int64.
+        mine = scores.tracked.view(np.uint8)
+        labels = scores.labels
+        preference = [i for i, (kind, _) in enumerate(labels) if kind == "preference"]
         of_preference = mine[preference].sum(axis=0, dtype=np.uint16)
         self.outside_preferences += (of_preference > 0) & (
-            of_preference == per_worker[self.tracked]
+            of_preference == mine.sum(axis=0, dtype=np.uint16)
         )
-        for row, label in enumerate(scores.gap_labels):
+        for row, label in enumerate(labels):
             self._row(label)[...] += mine[row]
-        order = np.argsort(-blocked, kind="stable")
-        return JobGaps(tuple(scores.gap_labels[i] for i in order), blocked[order], only[order])
+        order = np.argsort(-scores.blocked, kind="stable")
+        return JobGaps(tuple(labels[i] for i in order), scores.blocked[order], scores.only[order])
 
     def merge(self, other: GapTally) -> None:
         """Add the counts of a tally over other job orders (same tracked workers).

@@ -6,8 +6,9 @@ who the optimal allocation places.
    allocator allocates (:func:`matcher.allocation.round.allocate`): the round of
    ``selaras allocate --method optimal``, pair for pair.
 2. Every open job order runs the kernel's gates over the whole pool
-   (:meth:`matcher.scoring.kernel.PoolScorer.score_vacancy`, gates only), and the workers
-   with exactly one gap are kept with that gap: the same "only gap" as the round's
+   (:meth:`matcher.scoring.kernel.PoolScorer.count_gaps`: each requirement's mask once,
+   for every job order that asks it), and the workers with exactly one gap are kept with
+   that gap: the same "only gap" as the round's
    unfilled reasons count (:class:`matcher.allocation.reasons.GapTally`), but as pairs,
    because the tables count distinct workers per cell and a worker can be one gap away
    from many job orders of one cell.
@@ -41,9 +42,9 @@ __all__ = ["EnginePass", "OneGaps", "Timings", "one_gaps", "run_engine_pass"]
 
 Label = tuple[str, str]
 
-# The one-gap pass keeps, per job order, a gates x pool bool matrix in flight and the
-# one-gap pairs it finds (two int64 and an int32 each, at most one per worker).
-_ONE_GAP_BYTES = 20
+# The one-gap pass keeps, per job order, the one-gap pairs it finds (job, worker and gap as
+# int64, at most one per worker); the gates' bitsets (a bit a worker) are kept by the kernel.
+_ONE_GAP_BYTES = 24
 
 
 class Timings(dict[str, float]):
@@ -104,21 +105,17 @@ def one_gaps(payload: PoolPayload, chunk: Chunk) -> OneGaps:
     -------
     OneGaps
     """
-    scorer = payload.pool_scorer()
     index: dict[Label, int] = {}
     jobs, workers, labels, job_labels = [], [], [], []
-    for j, order in zip(chunk.jobs, chunk.orders, strict=True):
-        scores = scorer.score_vacancy(order, with_score=False)
-        ids = np.array([index.setdefault(lb, len(index)) for lb in scores.gap_labels], np.int64)
-        job_labels.append(tuple(ids[scores.gaps.any(axis=1)].tolist()) if len(ids) else ())
+    counts = payload.pool_scorer().count_gaps(chunk.orders)
+    for j, found in zip(chunk.jobs, counts, strict=True):
+        ids = np.array([index.setdefault(lb, len(index)) for lb in found.labels], np.int64)
+        job_labels.append(tuple(ids[found.blocked > 0].tolist()) if len(ids) else ())
         if not len(ids):
             continue
-        # A uint8 view sums bool rows several times faster than numpy's int64 default.
-        per_worker = scores.gaps.view(np.uint8).sum(axis=0, dtype=np.uint16)
-        alone = np.flatnonzero(per_worker == 1)
-        jobs.append(np.full(alone.size, j, np.int64))
-        workers.append(alone.astype(np.int64))
-        labels.append(ids[np.argmax(scores.gaps[:, alone], axis=0)])
+        jobs.append(np.full(found.alone.size, j, np.int64))
+        workers.append(found.alone)
+        labels.append(ids[found.alone_label])
     return _joined(jobs, workers, labels, index, job_labels, np.asarray(chunk.jobs, np.int64))
 
 

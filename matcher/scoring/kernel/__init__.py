@@ -23,22 +23,30 @@ skills credit, when a bound shows nobody else can reach them.
 Ranking follows docs/format.md as :mod:`matcher.scoring.publish` defines it: eligible first,
 then the published score descending, then the other side's id ascending.
 
+For counting gaps only (:meth:`PoolScorer.count_gaps`), each gate's mask over the pool is
+computed once per requirement and kept as a bitset, and a job order's counts are
+combined from its gates' bitsets (:mod:`~matcher.scoring.kernel.gap_counts`).
+
 Modules: :mod:`~matcher.scoring.kernel.context` (what a pool's job orders share),
 :mod:`~matcher.scoring.kernel.candidates` (posting-list candidates and score tiers),
 :mod:`~matcher.scoring.kernel.plan` (a job order compiled),
 :mod:`~matcher.scoring.kernel.gates` and :mod:`~matcher.scoring.kernel.components` (one
-chunk: gates, then the score), :mod:`~matcher.scoring.kernel.pool_scorer` (chunking and
-top-k), :mod:`~matcher.scoring.kernel.results`, :mod:`~matcher.scoring.kernel.rows` (the
-rows of a chunk), :mod:`~matcher.scoring.kernel.tables` (the tabulated curves).
+chunk: gates, then the score), :mod:`~matcher.scoring.kernel.gap_counts` (gap counts from
+kept gate bitsets), :mod:`~matcher.scoring.kernel.pool_scorer` (chunking and top-k),
+:mod:`~matcher.scoring.kernel.results`, :mod:`~matcher.scoring.kernel.rows` (the rows of a
+chunk), :mod:`~matcher.scoring.kernel.tables` (the tabulated curves).
 """
 
+from matcher.scoring.kernel.gap_counts import GateCounts, counts_from_gaps
 from matcher.scoring.kernel.pool_scorer import DEFAULT_MEMORY_BUDGET, PoolScorer
 from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
+    "GateCounts",
     "PoolScorer",
     "TopVacancies",
     "TopWorkers",
     "VacancyScores",
+    "counts_from_gaps",
 ]

@@ -14,11 +14,11 @@ from matcher.scoring.kernel.rows import ChunkState, Rows, any_by_row, row_max
 
 
 def certified_columns(
-    ctx: Context, state: ChunkState, concepts: Sequence[int], day: int
+    ctx: Context, rows: Rows, concepts: Sequence[int], day: int
 ) -> dict[int, Bools]:
     """Whether each row holds a certificate valid on ``day`` for each concept (or within)."""
     certs = ctx.pool.certificates
-    selector, local, n_slots, pick = state.rows.spread(certs.ptr, certs.worker)
+    selector, local, n_slots, pick = rows.spread(certs.ptr, certs.worker)
     valid = (certs.issued[selector] <= day) & (certs.expires[selector] >= day)
     words = certs.concepts[selector][valid]
     local = local[valid]
@@ -56,7 +56,7 @@ def weighted_score(ctx: Context, plan: Plan, state: ChunkState) -> Floats:
         {c for _, cs in plan.needs for c in cs} - {check.concept for check in plan.checks}
     )
     if unchecked:
-        for concept, column in certified_columns(ctx, state, unchecked, plan.day).items():
+        for concept, column in certified_columns(ctx, rows, unchecked, plan.day).items():
             state.carried[f"certified:{concept}"] = column
     if plan.needs:
         skills = np.zeros(n_rows)

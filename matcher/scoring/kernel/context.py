@@ -155,8 +155,11 @@ class Context:
 
         return self.cached(("experience", need), build)
 
-    def exempt(self, screened: ScreenedVacancy, ids: tuple[str, ...], gate: str) -> Bools:
-        """The reference's ``exempt`` for every worker (certificates valid on the job's day)."""
+    def exempt(
+        self, screened: ScreenedVacancy, ids: tuple[str, ...], gate: str
+    ) -> tuple[tuple[Hashable, ...], Bools]:
+        """The reference's ``exempt`` for every worker (certificates valid on the job's day),
+        with the key it is cached under (equal keys, equal arrays)."""
         pack, day = screened.pack, day_number(screened.day)
         applicable = [
             e
@@ -197,7 +200,8 @@ class Context:
 
         self._packs[id(pack)] = pack  # keeps the id from being reused while cached
         signature = None if job_bits is None else job_bits.tobytes()
-        return self.cached(("exempt", id(pack), ids, gate, day, signature), build)
+        key = ("exempt", id(pack), ids, gate, day, signature)
+        return key, self.cached(key, build)
 
     def name_match(self, needles: tuple[str, ...]) -> Bools:
         names = self.pool.certificates.names

@@ -1,9 +1,17 @@
 """The gates of one job order over one chunk of workers, cheapest first; when pruning, a
-worker is dropped as soon as a gate fails, before the costlier gates and the score."""
+worker is dropped as soon as a gate fails, before the costlier gates and the score.
+
+Each gate hands its mask to the chunk's state as a function, under its label and its
+key (:meth:`~matcher.scoring.kernel.rows.ChunkState.gate`); the work several gates share
+(a pass over the certificates, the language results) is done on first use. Scoring asks
+for every mask; a gap count (:mod:`~matcher.scoring.kernel.gap_counts`) runs the same
+stages and asks only for the masks it has not kept from another job order."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import cache, partial
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -12,7 +20,7 @@ from matcher.arrays import Bools, Floats, Ints
 from matcher.scoring.encoding import NO_START, EncodedPool
 from matcher.scoring.kernel.components import certified_columns, stored_months, weighted_score
 from matcher.scoring.kernel.context import Context
-from matcher.scoring.kernel.plan import Plan
+from matcher.scoring.kernel.plan import AgeCheck, LanguagePlan, Plan, SkillCheck, SkillGatePlan
 from matcher.scoring.kernel.rows import ChunkState, Rows, Runs, any_by_row, row_max
 
 
@@ -35,6 +43,20 @@ def _candidates(ctx: Context, plan: Plan, lo: int, hi: int, only: Ints | None) -
     if only is not None:
         return Rows(lo, hi, only[mask[only - lo]])
     return Rows(lo, hi, lo + np.flatnonzero(mask).astype(np.int64))
+
+
+def stages(ctx: Context, plan: Plan, state: ChunkState) -> tuple[Callable[[], None], ...]:
+    """The gates of ``plan`` over ``state``'s rows, cheapest first, in stages after each of
+    which a pruning caller can drop the rows that can no longer be eligible."""
+    pool = ctx.pool
+    return (
+        lambda: _closed(plan, state),
+        lambda: _cheap_gates(plan, state, pool),
+        lambda: _skill_gates(ctx, plan, state),
+        lambda: _experience(ctx, plan, state),
+        lambda: _languages(plan, state, pool),
+        lambda: _programme_skill_tests(plan, state, pool),
+    )
 
 
 def score_rows(
@@ -65,26 +87,17 @@ def score_rows(
     eligible, score : ndarrays aligned with ``rows``
     gaps : ndarray of bool, shape (n_labels, len(rows)), or None
     """
-    pool = ctx.pool
     if candidates is not None:
         rows = Rows(lo, hi, candidates)
     else:
         rows = _candidates(ctx, plan, lo, hi, only) if prune else Rows(lo, hi, only)
     state = ChunkState(rows, len(plan.labels), prune=prune, with_gaps=with_gaps)
     empty = (np.zeros(0, np.int64), np.zeros(0, np.bool_), np.zeros(0), None)
-    if plan.closed is not None:
-        state.fail(plan.closed, True)
     if not state.settle():
         return empty
     # Cheapest gates first; after each, drop the rows that can no longer be eligible.
-    stages: tuple[Callable[[], None], ...] = (
-        lambda: _cheap_gates(plan, state, pool),
-        lambda: _skill_gates(ctx, plan, state),
-        lambda: _experience(ctx, plan, state),
-        lambda: _languages(plan, state, pool),
-        lambda: _programme_skill_tests(plan, state, pool),
-    )
-    for last, stage in enumerate(stages, start=1 - len(stages)):
+    steps = stages(ctx, plan, state)
+    for last, stage in enumerate(steps, start=1 - len(steps)):
         stage()
         if not state.settle(force=last == 0):
             return empty
@@ -95,39 +108,79 @@ def score_rows(
     return scored, eligible, score, state.gaps
 
 
+def _closed(plan: Plan, state: ChunkState) -> None:
+    if plan.closed is not None:
+        state.gate(plan.closed, ("closed",), lambda: True)
+
+
+def _held(check: AgeCheck, rows: Rows) -> Bools:
+    """Rows the age window applies to: all, or those who never worked in the country of
+    first entry."""
+    if check.entered is None:
+        return np.ones(len(rows), np.bool_)
+    held: Bools = ~rows.take(check.entered)
+    return held
+
+
+def _below_raised(check: AgeCheck, rows: Rows, pool: EncodedPool, code: int, need: int) -> Bools:
+    """Younger than the minimum raised for one education level, at that level."""
+    assert check.months is not None
+    at_level = rows.take(pool.education) == code
+    below: Bools = _held(check, rows) & at_level & (rows.take(check.months) < need)
+    return below
+
+
+def _below_minimum(check: AgeCheck, rows: Rows, pool: EncodedPool) -> Bools:
+    """Younger than the minimum, at an education level whose minimum is not raised."""
+    assert check.minimum is not None
+    raised = np.isin(rows.take(pool.education), [code for code, *_ in check.raised])
+    below: Bools = _held(check, rows) & ~raised & (rows.take(check.age) < check.minimum)
+    return below
+
+
+def _above_maximum(check: AgeCheck, rows: Rows) -> Bools:
+    assert check.maximum is not None
+    above: Bools = _held(check, rows) & (rows.take(check.age) > check.maximum)
+    return above
+
+
 def _cheap_gates(plan: Plan, state: ChunkState, pool: EncodedPool) -> None:
     rows, day = state.rows, plan.day
     for check in plan.ages:
-        age = rows.take(check.age)
-        held = np.ones(len(rows), np.bool_) if check.entered is None else ~rows.take(check.entered)
-        raised = np.zeros(len(rows), np.bool_)
         if check.raised:
             assert check.months is not None
-            education, months = rows.take(pool.education), rows.take(check.months)
-            for code, need, label in check.raised:
-                mine = education == code
-                raised |= mine
-                state.fail(label, held & mine & (months < need))
+            for code, need, label, key in check.raised:
+                state.gate(label, key, partial(_below_raised, check, rows, pool, code, need))
         if check.minimum is not None:
-            state.fail(check.low, held & ~raised & (age < check.minimum))
+            state.gate(check.low, check.low_key, partial(_below_minimum, check, rows, pool))
         if check.maximum is not None:
-            state.fail(check.high, held & (age > check.maximum))
-    fit = rows.take(pool.fit_to_work)
-    state.fail(plan.labels[("health", "fit to work")], fit == 0)
-    for column, label in plan.health:
-        state.fail(label, rows.take(column) != 1)
+            state.gate(check.high, check.high_key, partial(_above_maximum, check, rows))
+    state.gate(
+        plan.labels[("health", "fit to work")],
+        ("fit to work",),
+        lambda: rows.take(pool.fit_to_work) == 0,
+    )
+    for column, label, key in plan.health:
+        state.gate(label, key, partial(lambda c: rows.take(c) != 1, column))
     if plan.stay is not None:
-        prior, allowed, label = plan.stay
-        state.fail(label, rows.take(prior) > allowed)
+        prior, allowed, label, key = plan.stay
+        state.gate(label, key, lambda: rows.take(prior) > allowed)
     prefs = pool.preferences
-    assert plan.other_country is not None
-    state.fail(plan.labels[("preference", "countries")], rows.take(plan.other_country))
-    if plan.pays is not None:
-        offered = plan.pays[rows.take(prefs.wage_currency)]
-        state.fail(
-            plan.labels[("preference", "min_monthly_wage")], offered < rows.take(prefs.wage_min)
+    other = plan.other_country
+    assert other is not None
+    state.gate(plan.labels[("preference", "countries")], plan.country_key, lambda: rows.take(other))
+    pays = plan.pays
+    if pays is not None:
+        state.gate(
+            plan.labels[("preference", "min_monthly_wage")],
+            plan.pays_key,
+            lambda: pays[rows.take(prefs.wage_currency)] < rows.take(prefs.wage_min),
         )
-    state.fail(plan.labels[("document", "passport")], rows.take(pool.passport_expires) < day)
+    state.gate(
+        plan.labels[("document", "passport")],
+        ("passport", day),
+        lambda: rows.take(pool.passport_expires) < day,
+    )
 
 
 def _skill_gates(ctx: Context, plan: Plan, state: ChunkState) -> None:
@@ -136,23 +189,39 @@ def _skill_gates(ctx: Context, plan: Plan, state: ChunkState) -> None:
     concepts = sorted({check.concept for check in plan.checks})
     if not concepts:
         return
-    certified = certified_columns(ctx, state, concepts, plan.day)
+    rows = state.rows
+    certified = cache(lambda: certified_columns(ctx, rows, concepts, plan.day))
     levels = ctx.pool.skills.level
-    for check in plan.checks:
-        descendants = ctx.descendants[check.concept]
-        months = stored_months(ctx, state.rows, descendants)
-        cert = certified[check.concept]
-        missing = (months == 0) & ~cert
-        short = missing.copy()
+
+    @cache
+    def months(concept: int) -> NDArray[np.uint16]:
+        return stored_months(ctx, rows, ctx.descendants[concept])
+
+    @cache
+    def missing(concept: int) -> Bools:
+        """Lists the concept (or a more specific one) nowhere and holds no certificate."""
+        lacking: Bools = (months(concept) == 0) & ~certified()[concept]
+        return lacking
+
+    def short(check: SkillCheck) -> Bools:
+        out = missing(check.concept).copy()
         if check.min_level is not None:
-            short |= row_max(levels, state.rows, descendants) < check.min_level
+            out |= row_max(levels, rows, ctx.descendants[check.concept]) < check.min_level
         if check.min_months is not None:
-            short |= months <= check.min_months  # stored months are months + 1
-        state.fail(check.skill_label, short)
+            out |= months(check.concept) <= check.min_months  # stored months are months + 1
+        return out
+
+    def uncertified(concept: int) -> Bools:
+        """Holds the skill but no valid certificate for it."""
+        out: Bools = ~certified()[concept] & ~missing(concept)
+        return out
+
+    for check in plan.checks:
+        state.gate(check.skill_label, check.skill_key, partial(short, check))
         if check.certified:
-            state.fail(check.cert_label, ~cert & ~missing)
-    for concept, column in certified.items():
-        state.carried[f"certified:{concept}"] = column
+            state.gate(check.cert_label, check.cert_key, partial(uncertified, check.concept))
+    for concept in concepts:
+        state.carry(f"certified:{concept}", partial(lambda c: certified()[c], concept))
 
 
 def _experience(ctx: Context, plan: Plan, state: ChunkState) -> None:
@@ -163,39 +232,53 @@ def _experience(ctx: Context, plan: Plan, state: ChunkState) -> None:
     """
     if plan.isco_quarters is None or plan.isco_exact is None:
         return
-    rows, n_rows = state.rows, len(state.rows)
+    rows = state.rows
+    totals = cache(lambda: _experience_totals(ctx, plan, rows))
+    state.carry("experience", lambda: totals()[0])
+    if plan.experience_min:
+        state.gate(
+            plan.experience_label, plan.experience_key, lambda: totals()[1] < plan.experience_min
+        )
+
+
+def _experience_totals(ctx: Context, plan: Plan, rows: Rows) -> tuple[Ints, Ints]:
+    """Per row: 4 x months weighted by ISCO closeness, and months in the targets."""
+    assert plan.isco_quarters is not None
+    assert plan.isco_exact is not None
+    n_rows = len(rows)
     if n_rows * 8 >= ctx.pool.n_workers:
         all_quarters, all_exact = ctx.experience_totals(plan.isco_targets)
-        quarters, exact = rows.take(all_quarters), rows.take(all_exact)
-    else:
-        exp = ctx.pool.experience
-        selector, local = rows.entries(exp.ptr, exp.worker)
-        codes = exp.isco[selector]
-        months = exp.months[selector].astype(np.float64)
-        weighted = plan.isco_quarters[codes] * months
-        quarters = np.bincount(local, weights=weighted, minlength=n_rows).astype(np.int64)
-        in_targets = plan.isco_exact[codes] * months
-        exact = np.bincount(local, weights=in_targets, minlength=n_rows).astype(np.int64)
-    state.carried["experience"] = quarters
-    if plan.experience_min:
-        state.fail(plan.experience_label, exact < plan.experience_min)
+        return rows.take(all_quarters), rows.take(all_exact)
+    exp = ctx.pool.experience
+    selector, local = rows.entries(exp.ptr, exp.worker)
+    codes = exp.isco[selector]
+    months = exp.months[selector].astype(np.float64)
+    weighted = plan.isco_quarters[codes] * months
+    quarters = np.bincount(local, weights=weighted, minlength=n_rows).astype(np.int64)
+    in_targets = plan.isco_exact[codes] * months
+    exact = np.bincount(local, weights=in_targets, minlength=n_rows).astype(np.int64)
+    return quarters, exact
 
 
 def _languages(plan: Plan, state: ChunkState, pool: EncodedPool) -> None:
     if not plan.languages:
         return
-    langs = pool.languages
-    selector, local, n_slots, pick = state.rows.spread(langs.ptr, langs.worker)
-    runs = Runs(local, n_slots)
-    test = langs.test[selector]
-    date = langs.date[selector]
-    day = plan.day
-    dated = date != NO_START
+    langs, rows, day = pool.languages, state.rows, plan.day
+
+    @cache
+    def results() -> tuple[Any, Runs, Callable[[NDArray[Any]], NDArray[Any]], Any, Any]:
+        selector, local, n_slots, pick = rows.spread(langs.ptr, langs.worker)
+        return selector, Runs(local, n_slots), pick, langs.test[selector], langs.date[selector]
+
     # The job order often repeats its rule pack's requirement: decide each one once.
     decided: dict[tuple[Hashable, ...], NDArray[np.int16]] = {}
-    for number, gate in enumerate(plan.languages):
-        best = decided.get(gate.signature)
-        if best is None:
+
+    def best(gate: LanguagePlan) -> NDArray[np.int16]:
+        """Per row, the rank of the best result the gate accepts on the day (-1: none)."""
+        found = decided.get(gate.signature)
+        if found is None:
+            selector, runs, pick, test, date = results()
+            dated = date != NO_START
             valid = np.where(dated, (date >= gate.start[test]) & (date <= day), gate.undated[test])
             if gate.by_result is not None:
                 rank = gate.by_result[langs.result[selector]]
@@ -204,28 +287,41 @@ def _languages(plan: Plan, state: ChunkState, pool: EncodedPool) -> None:
                 meets = (langs.language[selector] == gate.language) & (cefr > 0)
                 meets &= cefr >= gate.min_cefr
                 rank = np.where(meets, cefr - gate.min_cefr, -1).astype(np.int16)
-            best = decided[gate.signature] = pick(runs.max(np.where(valid, rank, -1)))
+            found = decided[gate.signature] = pick(runs.max(np.where(valid, rank, -1)))
+        return found
+
+    def missing(gate: LanguagePlan) -> Bools:
+        lacking: Bools = best(gate) < 0
+        if gate.exempt is not None:
+            lacking &= ~rows.take(gate.exempt)
+        return lacking
+
+    for number, gate in enumerate(plan.languages):
         if gate.label is not None:
-            missing = best < 0
-            if gate.exempt is not None:
-                missing &= ~state.rows.take(gate.exempt)
-            state.fail(gate.label, missing)
-        state.carried[f"language:{number}"] = gate.credit[best + 1]
+            state.gate(gate.label, gate.key, partial(missing, gate))
+        state.carry(f"language:{number}", partial(lambda g: g.credit[best(g) + 1], gate))
 
 
 def _programme_skill_tests(plan: Plan, state: ChunkState, pool: EncodedPool) -> None:
     if not plan.skill_gates:
         return
-    certs = pool.certificates
-    rows = state.rows
-    selector, local, n_slots, pick = rows.spread(certs.ptr, certs.worker)
-    valid = (certs.issued[selector] <= plan.day) & (certs.expires[selector] >= plan.day)
-    scheme = certs.scheme[selector]
-    name = certs.name[selector]
-    job = None
-    if plan.job_bits is not None:
-        job = (certs.concepts[selector] & plan.job_bits).any(axis=1)
-    for gate in plan.skill_gates:
+    certs, rows = pool.certificates, state.rows
+
+    @cache
+    def entries() -> tuple[Ints, int, Callable[[Bools], Bools], Bools, Any, Any, Any]:
+        """Each certificate entry's row slot, the slots, a function from slots to rows,
+        and per entry: valid on the day, scheme, name, and whether it names the job's
+        skills (None when no route asks)."""
+        selector, local, n_slots, pick = rows.spread(certs.ptr, certs.worker)
+        valid = (certs.issued[selector] <= plan.day) & (certs.expires[selector] >= plan.day)
+        job = None
+        if plan.job_bits is not None:
+            job = (certs.concepts[selector] & plan.job_bits).any(axis=1)
+        scheme, name = certs.scheme[selector], certs.name[selector]
+        return local, n_slots, pick, valid, scheme, name, job
+
+    def unmet(gate: SkillGatePlan) -> Bools:
+        local, n_slots, pick, valid, scheme, name, job = entries()
         met = np.zeros(len(rows), np.bool_)
         for route in gate.routes:
             ok = np.ones(len(rows), np.bool_)
@@ -242,4 +338,8 @@ def _programme_skill_tests(plan: Plan, state: ChunkState, pool: EncodedPool) -> 
             if route.experience is not None:
                 ok &= rows.take(route.experience)
             met |= ok
-        state.fail(gate.label, ~met & ~rows.take(gate.exempt))
+        failed: Bools = ~met & ~rows.take(gate.exempt)
+        return failed
+
+    for gate in plan.skill_gates:
+        state.gate(gate.label, gate.key, partial(unmet, gate))

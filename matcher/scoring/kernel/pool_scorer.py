@@ -17,6 +17,7 @@ from matcher.scoring.kernel.candidates import (
     narrow,
 )
 from matcher.scoring.kernel.context import Context
+from matcher.scoring.kernel.gap_counts import MASK_CACHE_BYTES, GateCounts, MaskCache, count_plan
 from matcher.scoring.kernel.gates import score_rows
 from matcher.scoring.kernel.plan import Plan, compile_plan
 from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
@@ -129,6 +130,9 @@ class PoolScorer:
         For the best ``k``, score first the workers a job order's skills credit when they
         are at most this share of the candidates (:meth:`CandidateIndex.tiers`); below 0
         never. Either way the answer is the same.
+    mask_cache_bytes : int
+        Bytes of gate bitsets :meth:`count_gaps` keeps across job orders (one bit a
+        worker per requirement).
 
     Raises
     ------
@@ -143,6 +147,7 @@ class PoolScorer:
         *,
         dense_share: float = DENSE_SHARE,
         tier_share: float = TIER_SHARE,
+        mask_cache_bytes: int = MASK_CACHE_BYTES,
     ) -> None:
         self.pool = pool
         self.params = params
@@ -150,6 +155,7 @@ class PoolScorer:
         self.tier_share = tier_share
         self._context = Context(pool, params)
         self._candidates = CandidateIndex(self._context)
+        self._masks = MaskCache(mask_cache_bytes)
 
     def prefers_other(self, country: str) -> Bools:
         """Per worker: lists preferred countries and ``country`` is not among them (the
@@ -211,6 +217,51 @@ class PoolScorer:
             gaps=np.concatenate(gaps, axis=1) if gaps else np.zeros((n_labels, 0), np.bool_),
             gap_labels=tuple(plan.labels),
         )
+
+    def count_gaps(
+        self,
+        vacancies: Sequence[ScreenedVacancy],
+        *,
+        tracked: Ints | None = None,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+    ) -> list[GateCounts]:
+        """Which gates of each job order block whom over the whole pool: the gap counts of
+        :meth:`score_vacancy` with ``with_score=False``, without its gates x pool matrix.
+
+        Each gate's mask is computed once per requirement (its key) and kept as a
+        bitset for the next job orders that ask the same
+        (:mod:`~matcher.scoring.kernel.gap_counts`).
+
+        Parameters
+        ----------
+        vacancies : Sequence[ScreenedVacancy]
+            Job orders, none refused.
+        tracked : ndarray of int64, shape (n_tracked,), optional
+            Pool indices whose gaps are returned per job order (``GateCounts.tracked``).
+        memory_budget : int
+            Bytes a chunk of workers may use while a gate's mask is computed.
+
+        Returns
+        -------
+        list of GateCounts
+            One per job order, in order.
+
+        Raises
+        ------
+        ValueError
+            If a job order is refused.
+        """
+        _check_budget(memory_budget, "count_gaps")
+        ctx = self._context
+        rows = np.zeros(0, np.int64) if tracked is None else np.asarray(tracked, np.int64)
+        out = []
+        for screened in vacancies:
+            if screened.refused:
+                raise ValueError(f"job order {screened.vacancy.id} is refused")
+            plan = compile_plan(ctx, screened)
+            step = _chunk_rows(self.pool, memory_budget, len(plan.labels))
+            out.append(count_plan(ctx, plan, self._masks, step, rows))
+        return out
 
     def plan(self, screened: ScreenedVacancy) -> Plan:
         """A job order compiled against this pool once, for :meth:`score_selected`."""

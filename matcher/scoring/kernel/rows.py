@@ -3,9 +3,9 @@ state of one job order over one chunk."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +14,10 @@ Bools = NDArray[np.bool_]
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 _N = TypeVar("_N", bound=np.generic)
+
+Key: TypeAlias = tuple[Hashable, ...]
+"""What a gate requires (:mod:`~matcher.scoring.kernel.plan`); equal keys, equal masks
+over one pool."""
 
 
 class Runs:
@@ -135,6 +139,19 @@ class ChunkState:
         self.bad |= mask
         if self.gaps is not None:
             self.gaps[label] |= mask
+
+    def gate(self, label: int, key: Key, mask: Callable[[], Bools | bool]) -> None:
+        """The rows that fail a gate (``mask()``), under ``label``.
+
+        ``key`` names the requirement the gate checks: equal keys give equal masks over
+        one pool, whatever the job order (a gap count reuses them; here it is unused). The
+        mask is a function so that a caller holding it already need not compute it.
+        """
+        self.fail(label, mask())
+
+    def carry(self, name: str, value: Callable[[], NDArray[Any]]) -> None:
+        """Keep ``value()`` per row for the score (a gap count needs none)."""
+        self.carried[name] = value()
 
     def settle(self, *, force: bool = False) -> bool:
         """Drop rows that failed a gate, when pruning: always with ``force``, otherwise
