@@ -274,9 +274,9 @@ def _admitted(scorer: PoolScorer, course: CourseFacts, start: dt.date, rows: Int
     """Which pool rows ``rows`` meet the course's prerequisites on ``start``."""
     if not course.has_prerequisites:
         return np.ones(len(rows), np.bool_)
-    found = scorer.score_vacancy(prerequisite_order(course, start), with_score=False)
-    gates = [g for g, (kind, _) in enumerate(found.gap_labels) if kind in PREREQUISITE_KINDS]
-    ok = ~found.gaps[gates][:, rows].any(axis=0)
+    found = scorer.count_gaps([prerequisite_order(course, start)], tracked=rows)[0]
+    gates = [g for g, (kind, _) in enumerate(found.labels) if kind in PREREQUISITE_KINDS]
+    ok = ~found.tracked[gates].any(axis=0)
     if course.education:
         ok &= np.isin(scorer.pool.education[rows], course.education)
     return np.asarray(ok, np.bool_)

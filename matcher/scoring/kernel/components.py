@@ -10,23 +10,17 @@ from numpy.typing import NDArray
 from matcher.arrays import Bools, Floats
 from matcher.scoring.kernel.context import Context
 from matcher.scoring.kernel.plan import Plan
-from matcher.scoring.kernel.rows import ChunkState, Rows, any_by_row, row_max
+from matcher.scoring.kernel.rows import ChunkState, Rows, row_max
 
 
 def certified_columns(
     ctx: Context, rows: Rows, concepts: Sequence[int], day: int
 ) -> dict[int, Bools]:
     """Whether each row holds a certificate valid on ``day`` for each concept (or within)."""
-    certs = ctx.pool.certificates
-    selector, local, n_slots, pick = rows.spread(certs.ptr, certs.worker)
-    valid = (certs.issued[selector] <= day) & (certs.expires[selector] >= day)
-    words = certs.concepts[selector][valid]
-    local = local[valid]
     out = {}
     for concept in concepts:
-        wanted = ctx.bits(ctx.within[:, concept])
-        hit = np.asarray((words & wanted).any(axis=1), np.bool_)
-        out[concept] = pick(any_by_row(local, hit, n_slots))
+        worker, issued, expires = ctx.certificates_within(concept)
+        out[concept] = rows.among(worker[(issued <= day) & (expires >= day)])
     return out
 
 

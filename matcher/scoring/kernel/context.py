@@ -203,6 +203,22 @@ class Context:
         key = ("exempt", id(pack), ids, gate, day, signature)
         return key, self.cached(key, build)
 
+    def certificates_within(self, concept: int) -> tuple[Ints, NDArray[Any], NDArray[Any]]:
+        """The pool's certificates for ``concept`` or a more specific one: worker (in
+        ascending order), issue and expiry day numbers.
+
+        Kept per concept: a job order's dates then select among a concept's few
+        certificates instead of matching every certificate's concepts again.
+        """
+
+        def build() -> tuple[Ints, NDArray[Any], NDArray[Any]]:
+            certs = self.pool.certificates
+            wanted = self.bits(self.within[:, concept])
+            hit = np.flatnonzero((certs.concepts & wanted).any(axis=1))
+            return certs.worker[hit].astype(np.int64), certs.issued[hit], certs.expires[hit]
+
+        return self.cached(("certificates within", concept), build)
+
     def name_match(self, needles: tuple[str, ...]) -> Bools:
         names = self.pool.certificates.names
         folded = [n.casefold() for n in needles]

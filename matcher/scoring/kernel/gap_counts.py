@@ -221,7 +221,6 @@ def _count(
     labels: tuple[Label, ...], masks: Sequence[Bits | None], n: int, tracked: Ints
 ) -> GateCounts:
     """Count the gates' bitsets (None: a gate that blocks no one)."""
-    tracked = np.asarray(tracked, np.int64)
     words = -(-n // 64)
     some = np.zeros(words, np.uint64)  # at least one gap
     more = np.zeros(words, np.uint64)  # at least two
@@ -229,21 +228,25 @@ def _count(
         if bits is not None:
             more |= some & bits
             some |= bits
-    one = some & ~more
-    alone = np.flatnonzero(_unpack(one, n)).astype(np.int64)
-    alone_label = np.zeros(len(alone), np.int64)
-    blocked = np.zeros(len(labels), np.int64)
-    only = np.zeros(len(labels), np.int64)
-    at = np.zeros((len(labels), len(tracked)), np.bool_)
-    byte, shift = tracked >> 3, (tracked & 7).astype(np.uint8)
+    alone = np.flatnonzero(_unpack(some & ~more, n)).astype(np.int64)
+    # Only the gates' bits at the one-gap and the tracked workers are read out.
+    at_alone = _bits_at(masks, alone)
+    blocked = np.array([0 if b is None else int(np.bitwise_count(b).sum()) for b in masks])
+    return GateCounts(
+        labels,
+        blocked.astype(np.int64),
+        at_alone.sum(axis=1, dtype=np.int64),
+        alone,
+        np.argmax(at_alone, axis=0).astype(np.int64) if len(alone) else alone.copy(),
+        _bits_at(masks, np.asarray(tracked, np.int64)),
+    )
+
+
+def _bits_at(masks: Sequence[Bits | None], workers: Ints) -> Bools:
+    """``out[g, t]``: bit ``workers[t]`` of ``masks[g]``."""
+    out = np.zeros((len(masks), len(workers)), np.bool_)
+    byte, shift = workers >> 3, (workers & 7).astype(np.uint8)
     for g, bits in enumerate(masks):
-        if bits is None:
-            continue
-        blocked[g] = int(np.bitwise_count(bits).sum())
-        solo = bits & one
-        only[g] = int(np.bitwise_count(solo).sum())
-        if only[g]:
-            alone_label[np.searchsorted(alone, np.flatnonzero(_unpack(solo, n)))] = g
-        if len(tracked):
-            at[g] = (bits.view(np.uint8)[byte] >> shift) & 1
-    return GateCounts(labels, blocked, only, alone, alone_label, at)
+        if bits is not None and len(workers):
+            out[g] = (bits.view(np.uint8)[byte] >> shift) & 1
+    return out

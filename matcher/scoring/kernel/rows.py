@@ -89,6 +89,22 @@ class Rows:
         local = worker[start:stop].astype(np.int64) - self.lo
         return slice(start, stop), local, self.hi - self.lo, self.take_local
 
+    def among(self, workers: Ints) -> Bools:
+        """Per row: whether it is one of ``workers`` (pool indices, ascending, repeats
+        allowed)."""
+        a, b = np.searchsorted(workers, (self.lo, self.hi))
+        inside = workers[a:b]
+        if self.index is not None and 4 * len(self.index) < self.hi - self.lo:
+            # Few rows in a wide range: look each up instead of marking the range.
+            if not len(inside):
+                return np.zeros(len(self.index), np.bool_)
+            at = np.minimum(np.searchsorted(inside, self.index), len(inside) - 1)
+            found: Bools = inside[at] == self.index
+            return found
+        marked = np.zeros(self.hi - self.lo, np.bool_)
+        marked[inside - self.lo] = True
+        return self.take_local(marked)
+
     def take_local(self, values: NDArray[Any]) -> NDArray[Any]:
         """Per-worker values of the range ``lo:hi``, at these rows."""
         return values if self.index is None else values[self.index - self.lo]
