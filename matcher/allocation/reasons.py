@@ -140,15 +140,14 @@ class GapTally:
                 f"{len(self.tracked)}"
             )
         self.n_jobs += 1
-        # Sums of bool rows as uint8/uint16 run several times faster than numpy's default
-        # int64.
-        mine = scores.tracked.view(np.uint8)
-        labels = scores.labels
-        preference = [i for i, (kind, _) in enumerate(labels) if kind == "preference"]
-        of_preference = mine[preference].sum(axis=0, dtype=np.uint16)
-        self.outside_preferences += (of_preference > 0) & (
-            of_preference == mine.sum(axis=0, dtype=np.uint16)
-        )
+        gaps, labels = scores.tracked, scores.labels
+        preference = np.array([kind == "preference" for kind, _ in labels], np.bool_)
+        if preference.any():
+            # Some gap, and every gap a preference: eligible there but for them.
+            self.outside_preferences += gaps[preference].any(axis=0) & ~gaps[~preference].any(
+                axis=0
+            )
+        mine = gaps.view(np.uint8)  # adds to int32 faster than bools do
         for row, label in enumerate(labels):
             self._row(label)[...] += mine[row]
         order = np.argsort(-scores.blocked, kind="stable")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,7 +152,9 @@ def _unpack(bits: Bits, n: int) -> Bools:
     return np.unpackbits(bits.view(np.uint8), count=n, bitorder="little").view(np.bool_)
 
 
-def count_plan(ctx: Context, plan: Plan, cache: MaskCache, step: int, tracked: Ints) -> GateCounts:
+def count_plan(
+    ctx: Context, plan: Plan, cache: MaskCache, step: int, tracked: Ints, tag: Hashable
+) -> GateCounts:
     """The gap counts of one compiled job order over the whole pool.
 
     Parameters
@@ -165,6 +167,9 @@ def count_plan(ctx: Context, plan: Plan, cache: MaskCache, step: int, tracked: I
         Workers per chunk when a gate's mask must be computed.
     tracked : ndarray of int64, shape (n_tracked,)
         Pool indices whose gaps are returned.
+    tag : hashable
+        Names ``tracked`` (equal tags, equal workers): each gate's bits at those workers
+        are kept in ``cache`` under it, for the next job orders with the same tracked.
 
     Returns
     -------
@@ -194,10 +199,28 @@ def count_plan(ctx: Context, plan: Plan, cache: MaskCache, step: int, tracked: I
         found[key] = _pack(np.concatenate(parts))
         cache.put(key, found[key])
     by_label: list[Bits | None] = [None] * len(labels)
+    at_tracked: list[Bits | None] = [None] * len(labels)
     for label, key in gates:
-        mine = by_label[label]
-        by_label[label] = found[key] if mine is None else mine | found[key]
-    return _count(labels, by_label, n, tracked)
+        bits, at = found[key], _at_tracked(cache, key, found[key], tracked, tag)
+        mine, mine_at = by_label[label], at_tracked[label]
+        by_label[label] = bits if mine is None else mine | bits
+        at_tracked[label] = at if mine_at is None else mine_at | at
+    gaps_at = np.zeros((len(labels), len(tracked)), np.bool_)
+    for label, packed in enumerate(at_tracked):
+        if packed is not None:
+            gaps_at[label] = _unpack(packed, len(tracked))
+    return _count(labels, by_label, n, gaps_at)
+
+
+def _at_tracked(cache: MaskCache, key: Key, bits: Bits, tracked: Ints, tag: Hashable) -> Bits:
+    """A gate's bits at the tracked workers, as a bitset over them (kept in ``cache``):
+    the gather over the tracked workers is done once per gate and tracked set."""
+    where = (*key, "at tracked", tag)
+    found = cache.get(where)
+    if found is None:
+        found = _pack(_bits_at([bits], tracked)[0])
+        cache.put(where, found)
+    return found
 
 
 def counts_from_gaps(gaps: Bools, labels: Sequence[Label], tracked: Ints) -> GateCounts:
@@ -214,13 +237,14 @@ def counts_from_gaps(gaps: Bools, labels: Sequence[Label], tracked: Ints) -> Gat
     GateCounts
     """
     n = gaps.shape[1]
-    return _count(tuple(labels), [_pack(row) for row in gaps], n, tracked)
+    return _count(tuple(labels), [_pack(row) for row in gaps], n, gaps[:, tracked])
 
 
 def _count(
-    labels: tuple[Label, ...], masks: Sequence[Bits | None], n: int, tracked: Ints
+    labels: tuple[Label, ...], masks: Sequence[Bits | None], n: int, gaps_at: Bools
 ) -> GateCounts:
-    """Count the gates' bitsets (None: a gate that blocks no one)."""
+    """Count the gates' bitsets (None: a gate that blocks no one); ``gaps_at`` are the
+    tracked workers' gaps."""
     words = -(-n // 64)
     some = np.zeros(words, np.uint64)  # at least one gap
     more = np.zeros(words, np.uint64)  # at least two
@@ -238,7 +262,7 @@ def _count(
         at_alone.sum(axis=1, dtype=np.int64),
         alone,
         np.argmax(at_alone, axis=0).astype(np.int64) if len(alone) else alone.copy(),
-        _bits_at(masks, np.asarray(tracked, np.int64)),
+        gaps_at,
     )
 
 

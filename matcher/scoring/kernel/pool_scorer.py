@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -254,13 +255,15 @@ class PoolScorer:
         _check_budget(memory_budget, "count_gaps")
         ctx = self._context
         rows = np.zeros(0, np.int64) if tracked is None else np.asarray(tracked, np.int64)
+        # The tracked workers' bits of each gate are kept under a digest of who they are.
+        tag = hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
         out = []
         for screened in vacancies:
             if screened.refused:
                 raise ValueError(f"job order {screened.vacancy.id} is refused")
             plan = compile_plan(ctx, screened)
             step = _chunk_rows(self.pool, memory_budget, len(plan.labels))
-            out.append(count_plan(ctx, plan, self._masks, step, rows))
+            out.append(count_plan(ctx, plan, self._masks, step, rows, tag))
         return out
 
     def plan(self, screened: ScreenedVacancy) -> Plan:
