@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from benchmarks.synthetic import AS_OF as SYNTHETIC_AS_OF
+from benchmarks.synthetic import generate_pool
 from matcher.allocation.graph import build_graph
 from matcher.allocation.reasons import (
     GapTally,
@@ -12,8 +15,12 @@ from matcher.allocation.reasons import (
     outcompeted_reason,
     unfilled_reasons,
 )
-from matcher.scoring.kernel import VacancyScores
+from matcher.scoring.kernel import PoolScorer, VacancyScores
+from matcher.scoring.matching import prepare_run
+from models.agency import Agency
 from models.results import GAP_KINDS
+from models.vacancy import Vacancy
+from models.worker import Worker
 
 LANGUAGE = ("language", "JLPT N4 or JFT-Basic A2")
 COUNTRY = ("preference", "countries")
@@ -152,3 +159,31 @@ def test_top_gates_per_worker_match_a_sort_with_ties_and_wide_counts() -> None:
             expected_index, expected_count = _top_by_sorting(tally, k)
             assert index.tolist() == expected_index
             assert count.tolist() == expected_count
+
+
+def test_a_tally_of_gap_counts_equals_a_tally_of_gap_matrices() -> None:
+    """The gap pass's counts (PoolScorer.count_gaps) and score_vacancy's gap matrices give
+    the same tally: per job order, per tracked worker and outside preferences."""
+    raw = generate_pool(600, 40, seed=5, as_of=SYNTHETIC_AS_OF)
+    run = prepare_run(
+        [Worker.model_validate(w) for w in raw.workers],
+        [Vacancy.model_validate(v) for v in raw.vacancies],
+        [Agency.model_validate(a) for a in raw.agencies],
+        SYNTHETIC_AS_OF,
+    )
+    orders = [v for v in run.vacancies if not v.refused]
+    scorer = PoolScorer(run.pool, run.params)
+    tracked = np.arange(1, run.pool.n_workers, 3, dtype=np.int64)
+    by_counts, by_matrix = GapTally(tracked), GapTally(tracked)
+    for order, counts in zip(orders, scorer.count_gaps(orders, tracked=tracked), strict=True):
+        mine = by_counts.add(counts)
+        theirs = by_matrix.add(scorer.score_vacancy(order, with_score=False))
+        assert mine.labels == theirs.labels
+        assert np.array_equal(mine.blocked, theirs.blocked)
+        assert np.array_equal(mine.only, theirs.only)
+    assert by_counts.outside_preferences.any()  # the case is exercised
+    assert np.array_equal(by_counts.outside_preferences, by_matrix.outside_preferences)
+    labels, counts = by_counts.counts()
+    assert (labels, counts.tolist()) == (by_matrix.counts()[0], by_matrix.counts()[1].tolist())
+    with pytest.raises(ValueError, match="the counts track 199 workers; the tally tracks 1"):
+        GapTally(np.zeros(1, np.int64)).add(scorer.count_gaps(orders[:1], tracked=tracked[:199])[0])
