@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.synthetic import AS_OF as SYNTHETIC_AS_OF
-from benchmarks.synthetic import generate_pool
 from matcher.allocation.graph import build_graph
 from matcher.allocation.reasons import (
     GapTally,
@@ -16,11 +14,8 @@ from matcher.allocation.reasons import (
     unfilled_reasons,
 )
 from matcher.scoring.kernel import PoolScorer, VacancyScores
-from matcher.scoring.matching import prepare_run
-from models.agency import Agency
 from models.results import GAP_KINDS
-from models.vacancy import Vacancy
-from models.worker import Worker
+from tests.matcher.scoring.synthetic_runs import synthetic_run
 
 LANGUAGE = ("language", "JLPT N4 or JFT-Basic A2")
 COUNTRY = ("preference", "countries")
@@ -164,13 +159,7 @@ def test_top_gates_per_worker_match_a_sort_with_ties_and_wide_counts() -> None:
 def test_a_tally_of_gap_counts_equals_a_tally_of_gap_matrices() -> None:
     """The gap pass's counts (PoolScorer.count_gaps) and score_vacancy's gap matrices give
     the same tally: per job order, per tracked worker and outside preferences."""
-    raw = generate_pool(600, 40, seed=5, as_of=SYNTHETIC_AS_OF)
-    run = prepare_run(
-        [Worker.model_validate(w) for w in raw.workers],
-        [Vacancy.model_validate(v) for v in raw.vacancies],
-        [Agency.model_validate(a) for a in raw.agencies],
-        SYNTHETIC_AS_OF,
-    )
+    run = synthetic_run(600, 40, seed=5)
     orders = [v for v in run.vacancies if not v.refused]
     scorer = PoolScorer(run.pool, run.params)
     tracked = np.arange(1, run.pool.n_workers, 3, dtype=np.int64)

@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import AS_OF as SYNTHETIC_AS_OF
-from benchmarks.synthetic import generate_pool
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.kernel import PoolScorer
@@ -27,12 +26,10 @@ from matcher.scoring.kernel.candidates import TIER_SHARE, CandidateIndex, Criter
 from matcher.scoring.kernel.context import Context
 from matcher.scoring.kernel.plan import compile_plan
 from matcher.scoring.kernel.results import TopWorkers
-from matcher.scoring.matching import MatchRun, prepare_run
+from matcher.scoring.matching import MatchRun
 from matcher.scoring.publish import published_scores
 from matcher.scoring.reference import Scorer
-from models.agency import Agency
-from models.vacancy import Vacancy
-from models.worker import Worker
+from tests.matcher.scoring.synthetic_runs import synthetic_run
 from tests.matcher.scoring.test_kernel import AS_OF, Case, _case, _params, _reference_order, _slow
 
 # -1: always scan the pool; 2: always gather candidates (no estimate reaches it).
@@ -127,13 +124,7 @@ def test_a_list_probed_by_few_rows_searches_and_by_many_becomes_a_mask() -> None
 
 @pytest.fixture(scope="module")
 def synthetic() -> tuple[MatchRun, list[ScreenedVacancy]]:
-    raw = generate_pool(1500, 24, seed=7, as_of=SYNTHETIC_AS_OF)
-    run = prepare_run(
-        [Worker.model_validate(w) for w in raw.workers],
-        [Vacancy.model_validate(v) for v in raw.vacancies],
-        [Agency.model_validate(a) for a in raw.agencies],
-        SYNTHETIC_AS_OF,
-    )
+    run = synthetic_run(1500, 24, seed=7)
     orders = [v for v in run.vacancies if not v.refused]
     # Every skill optional too: no required skill narrows them, only the score tiers can.
     optional = [

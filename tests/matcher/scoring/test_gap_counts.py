@@ -20,15 +20,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import AS_OF as SYNTHETIC_AS_OF
-from benchmarks.synthetic import generate_pool
 from matcher.arrays import Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.kernel import GateCounts, PoolScorer, VacancyScores, counts_from_gaps
-from matcher.scoring.matching import MatchRun, prepare_run
-from models.agency import Agency
-from models.vacancy import Vacancy
-from models.worker import Worker
+from matcher.scoring.matching import MatchRun
+from tests.matcher.scoring.synthetic_runs import synthetic_run
 from tests.matcher.scoring.test_kernel import AS_OF, Case, _case, _params, _slow
 
 # A memory budget of a few rows a chunk (see pool_scorer._chunk_rows).
@@ -91,13 +88,7 @@ def test_counts_equal_the_gap_matrix_of_score_vacancy(case: Case, picks: list[in
 
 @pytest.fixture(scope="module")
 def synthetic() -> MatchRun:
-    raw = generate_pool(1000, 40, seed=11, as_of=SYNTHETIC_AS_OF)
-    return prepare_run(
-        [Worker.model_validate(w) for w in raw.workers],
-        [Vacancy.model_validate(v) for v in raw.vacancies],
-        [Agency.model_validate(a) for a in raw.agencies],
-        SYNTHETIC_AS_OF,
-    )
+    return synthetic_run(1000, 40, seed=11)
 
 
 def test_counts_on_a_synthetic_pool_equal_the_gap_matrix(synthetic: MatchRun) -> None:
