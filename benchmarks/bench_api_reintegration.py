@@ -72,6 +72,7 @@ from models.worker import Returnee
 K = 10
 PATHS = 2_000  # returnees asked for, drawn at random
 ANSWERED_FROM = "X-Selaras-Answered-From"  # api.routers.reintegration.ANSWERED_FROM
+REFLECT_LIMIT = 1_200.0  # seconds a writer waits for its write to show
 POLL = 0.02  # seconds between two questions of a writer waiting for its write to show
 
 
@@ -150,6 +151,8 @@ class _Writer(threading.Thread):
             port, source, path, writes, every
         )  # fmt: skip
         self.owner = owner
+        # Ids never written before on this store: each twin sorts before the earlier ones.
+        self.first = 0
         self.timings: list[tuple[str, float, float]] = []  # (what, write s, reflected s)
         self.error: BaseException | None = None
 
@@ -165,7 +168,7 @@ class _Writer(threading.Thread):
         expected = json.loads(answer)["results"]
         if status != 200 or not expected:
             raise RuntimeError(f"{self.path}: {status}, no opportunity to copy")
-        for n in range(self.writes):
+        for n in range(self.first, self.first + self.writes):
             time.sleep(self.every)
             started = time.perf_counter()
             if n % 2 == 0:
@@ -192,18 +195,21 @@ class _Writer(threading.Thread):
             if status >= 300:
                 raise RuntimeError(f"{what} write: {status} {answer[:300]!r}")
             wrote = time.perf_counter() - started
-            while True:
+            while time.perf_counter() - started < REFLECT_LIMIT:
                 status, answer, _ = _answered(reader, path)
                 got = [r["opportunity_id"] for r in json.loads(answer).get("results", [])]
                 if status == 200 and got[: len(wanted)] == wanted:
                     break
                 time.sleep(POLL)
+            else:
+                raise RuntimeError(f"{what} write not reflected after {REFLECT_LIMIT:.0f} s")
             self.timings.append((what, wrote, time.perf_counter() - started))
             if what == "opportunity":
                 expected = json.loads(answer)["results"]
 
 
 def _writes_during_reads(
+    run: int,
     server: subprocess.Popen[bytes],
     port: int,
     paths: Sequence[str],
@@ -225,6 +231,7 @@ def _writes_during_reads(
         raise RuntimeError("no returnee asked has an opportunity")
     source, path = asked[found], paths[found]
     writer = _Writer(port, source, path, args.writes, args.write_every, owner)
+    writer.first = run * args.writes
     writer.start()
     line = _measured(server, port, paths, args.clients, args.seconds, args.rate)
     writer.join()
@@ -284,7 +291,7 @@ def _serve_and_measure(
             line = _measured(server, port, paths, 1, min(args.seconds, 5.0), None)
             print(f"    one client, closed loop: {line}")
             if args.writes:
-                _writes_during_reads(server, port, paths, asked, owner, args)
+                _writes_during_reads(run, server, port, paths, asked, owner, args)
         fresh = []
         for path in paths[: args.fresh]:
             started = time.perf_counter()
@@ -366,9 +373,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"/returnees/{p.id}/opportunities?k={K}&as_of={AS_OF}&agency_id={p.agency_id}"
             for p in asked
         ]
-        # Each server starts on the stored records (and builds its own book).
+        # Each server starts on the same stored records (and builds its own book): the
+        # store as uploaded is put back before each, the writes of the one before undone.
+        uploaded = {f.name: f.read_bytes() for f in folder.glob("selaras.db*")}
         for label, root in (("baseline", args.baseline), ("this checkout", ROOT)):
             if root is not None:
+                for stale in folder.glob("selaras.db*"):
+                    stale.unlink()
+                for name, content in uploaded.items():
+                    (folder / name).write_bytes(content)
                 print(f"{label} ({root}):")
                 _serve_and_measure(folder, root, paths, asked, owner, args)
     return 0
