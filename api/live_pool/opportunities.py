@@ -103,12 +103,12 @@ class OpportunityBooks:
         A worker without a ``returned`` date leaves the book. Called by the writing
         request, under the server's write lock, after the commit.
         """
+        # The last of a name is the one stored (an upload may repeat an id).
+        last = {book_name(w.agency_id, w.id): w for w in workers}
         named = [
-            w.model_copy(update={"id": book_name(w.agency_id, w.id)})
-            for w in workers
-            if w.returned is not None
+            w.model_copy(update={"id": name}) for name, w in last.items() if w.returned is not None
         ]
-        settled = [book_name(w.agency_id, w.id) for w in workers if w.returned is None]
+        settled = [name for name, w in last.items() if w.returned is None]
 
         def update(book: OpportunityBook, day: dt.date) -> OpportunityBook:
             read = prepare_reintegration(named, [], day).returnees
