@@ -159,6 +159,7 @@ def page_response(
 def _publish(server: Server, record: Worker | Vacancy) -> None:
     if isinstance(record, Worker):
         server.ranking.put_worker(record)
+        server.opportunity_books.returnees_written([record])
     else:
         server.ranking.put_vacancy(record)
 
@@ -228,6 +229,7 @@ def delete_one(
             )
         if table is WORKERS:
             server.ranking.drop_worker(owner, record_id)
+            server.opportunity_books.returnee_deleted(owner, record_id)
         else:
             server.ranking.drop_vacancy(owner, record_id)
 
@@ -359,6 +361,7 @@ def upload(
                 )
             if table is WORKERS:
                 server.ranking.put_workers(records)  # type: ignore[arg-type]
+                server.opportunity_books.returnees_written(records)  # type: ignore[arg-type]
             else:
                 for record in records:
                     _publish(server, record)

@@ -1,58 +1,80 @@
-"""Every stored returnee's best domestic opportunities, kept between requests.
+"""Every stored returnee's best domestic opportunities, kept current between requests.
 
 ``GET /returnees/{id}/opportunities`` answers from one kernel pass over all stored
 returnees (:class:`matcher.reintegration.book.OpportunityBook`) instead of scoring every
-opportunity per request. The book is kept for one (live-pool generation, opportunity
-uploads, day) at a time: a write of a worker advances the generation, an upload of
-opportunities calls :meth:`OpportunityBooks.written`.
+opportunity per request. The server keeps one book, for one evaluation date:
 
-A request answers on the event loop from a book already built (:meth:`OpportunityBooks.kept`,
-which never waits); only a request that finds none goes to a worker thread, where
-:meth:`OpportunityBooks.book` builds it.
+- it is built in a background thread, the first time a date is asked for (and again when
+  the date asked for is a new today); until it is built, answers take the stored path
+  (the returnee read from the store and ranked afresh: exact, slower), and a request for
+  another date always does;
+- every write is applied to it by the writing request, after its commit and before it
+  answers (:meth:`OpportunityBooks.returnees_written`,
+  :meth:`OpportunityBooks.returnee_deleted`, :meth:`OpportunityBooks.opportunities_written`):
+  a written returnee is selected again on its own, a written opportunity is scored
+  against every returnee; the next answer sees the write. Writes made while a book is
+  being built are applied to it again before it replaces the kept one.
+
+A request reads the kept book on the event loop (:meth:`OpportunityBooks.kept`, which
+never waits): each update replaces the kept reference whole, so a reader sees the book
+before a write or after it, never half of one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 
 from api.storage.database import read_session
-from api.storage.reintegration import all_opportunities, returnees_in
+from api.storage.reintegration import list_opportunities, returnees_in
 from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import prepare_reintegration
+from models.opportunity import Opportunity
+from models.worker import Worker
 
-__all__ = ["BOOK_DEPTH", "OpportunityBooks"]
+__all__ = ["BOOK_DEPTH", "OpportunityBooks", "book_name"]
 
 BOOK_DEPTH = 20
 """Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
 
+_log = logging.getLogger(__name__)
+
+_Update = Callable[[OpportunityBook, dt.date], OpportunityBook]
+
+
+def book_name(agency_id: str, record_id: str) -> str:
+    """The name of a returnee or an opportunity in the book (ids are unique within an
+    agency only)."""
+    return f"{agency_id}/{record_id}"
+
 
 class OpportunityBooks:
-    """The server's kept book: built on first use, rebuilt when its key changes."""
+    """The server's kept book, its background build and the writes applied to it."""
 
     def __init__(self) -> None:
-        # One build at a time: a second caller of the same key waits and finds it kept.
+        # Orders the writes' updates with a build's replay and publication; never taken
+        # on the event loop.
         self._lock = threading.Lock()
-        self._kept: tuple[tuple[int, int, dt.date], OpportunityBook] | None = None
-        self._uploads = 0
+        # Held for an instant, on the event loop too: whether a build is running.
+        self._starting = threading.Lock()
+        self._kept: tuple[dt.date, OpportunityBook] | None = None
+        self._building: threading.Thread | None = None
+        # Writes applied since the running build began reading the store (replayed on
+        # its book: applying a write twice gives the same book answers).
+        self._pending: list[_Update] | None = None
 
-    def written(self) -> None:
-        """Opportunities were uploaded: a book built before is stale."""
-        with self._lock:
-            self._uploads += 1
-
-    def kept(self, generation: int, day: dt.date) -> OpportunityBook | None:
-        """The book of ``(generation, day)`` if it is built, else None; never waits.
-
-        Called on the event loop: a build in progress holds the lock for seconds, so the
-        kept pair is read without it (one reference, swapped whole by :meth:`book`).
+    def kept(self, engine: Engine, day: dt.date) -> OpportunityBook | None:
+        """The book of ``day`` if it is built, else None (and a build begins when due);
+        never waits.
 
         Parameters
         ----------
-        generation : int
-            The live pool's generation.
+        engine : Engine
+            The store a build reads.
         day : datetime.date
             The evaluation date.
 
@@ -61,34 +83,103 @@ class OpportunityBooks:
         OpportunityBook or None
         """
         found = self._kept
-        if found is None or found[0] != (generation, self._uploads, day):
-            return None
-        return found[1]
+        if found is not None and found[0] == day:
+            return found[1]
+        # One book is kept: another date than the kept one's replaces it only when it is
+        # today (a new day has come); any other date takes the stored path.
+        if found is None or day == dt.date.today():
+            self._begin(engine, day)
+        return None
 
-    def book(self, engine: Engine, generation: int, day: dt.date) -> OpportunityBook:
-        """The book of every stored returnee's best opportunities on ``day``.
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for a build in progress to end (tests, benchmarks)."""
+        thread = self._building
+        if thread is not None:
+            thread.join(timeout)
 
-        Parameters
-        ----------
-        engine : Engine
-            The store.
-        generation : int
-            The live pool's generation (advanced by every write of a worker).
-        day : datetime.date
-            The evaluation date.
+    def returnees_written(self, workers: Sequence[Worker]) -> None:
+        """Workers were committed (added or replaced): update their entries.
 
-        Returns
-        -------
-        OpportunityBook
-            Returnees named ``"<agency_id>/<id>"`` (ids are unique within an agency only).
+        A worker without a ``returned`` date leaves the book. Called by the writing
+        request, under the server's write lock, after the commit.
         """
+        # The last of a name is the one stored (an upload may repeat an id).
+        last = {book_name(w.agency_id, w.id): w for w in workers}
+        named = [
+            w.model_copy(update={"id": name}) for name, w in last.items() if w.returned is not None
+        ]
+        settled = [name for name, w in last.items() if w.returned is None]
+
+        def update(book: OpportunityBook, day: dt.date) -> OpportunityBook:
+            read = prepare_reintegration(named, [], day).returnees
+            return book.without_returnees(settled).with_returnees(read)
+
+        self._apply(update)
+
+    def returnee_deleted(self, agency_id: str, worker_id: str) -> None:
+        """A worker was deleted (under the write lock, after the commit)."""
+        name = book_name(agency_id, worker_id)
+        self._apply(lambda book, _: book.without_returnees([name]))
+
+    def opportunities_written(self, owner: str, opportunities: Sequence[Opportunity]) -> None:
+        """Opportunities of ``owner`` were committed (added or replaced): score them
+        against every returnee (under the write lock, after the commit)."""
+        keys = [book_name(owner, o.id) for o in opportunities]
+
+        def update(book: OpportunityBook, day: dt.date) -> OpportunityBook:
+            screened = prepare_reintegration([], opportunities, day).opportunities
+            return book.with_opportunities(list(zip(keys, screened, strict=True)))
+
+        self._apply(update)
+
+    def _apply(self, update: _Update) -> None:
         with self._lock:
-            key = (generation, self._uploads, day)
-            if self._kept is None or self._kept[0] != key:
-                with read_session(engine) as session:
-                    people = returnees_in(session, None)
-                    offers = all_opportunities(session)
-                named = [p.model_copy(update={"id": f"{p.agency_id}/{p.id}"}) for p in people]
-                run = prepare_reintegration(named, offers, day)
-                self._kept = key, OpportunityBook.build(run, BOOK_DEPTH)
-            return self._kept[1]
+            if self._pending is not None:
+                self._pending.append(update)
+            found = self._kept
+            if found is None:
+                return
+            try:
+                self._kept = found[0], update(found[1], found[0])
+            except Exception:
+                # The write is committed: its request must not fail. A book that missed
+                # it must not answer either; the next request builds a new one.
+                _log.exception("the opportunity book could not apply a write: dropped")
+                self._kept = None
+
+    def _begin(self, engine: Engine, day: dt.date) -> None:
+        with self._starting:
+            if self._building is not None:
+                return
+            thread = threading.Thread(
+                target=self._build, args=(engine, day), name="opportunity-book", daemon=True
+            )
+            self._building = thread
+        thread.start()
+
+    def _build(self, engine: Engine, day: dt.date) -> None:
+        """Read the store, select every returnee's best, replay the writes made since the
+        read began, and keep the book (a background thread)."""
+        try:
+            # Before the read: a write committed after it began is replayed below.
+            self._pending = []
+            with read_session(engine) as session:
+                people = returnees_in(session, None)
+                rows = list_opportunities(session, None)
+            named = [p.model_copy(update={"id": book_name(p.agency_id, p.id)}) for p in people]
+            offers = [Opportunity.model_validate_json(r.record) for r in rows]
+            run = prepare_reintegration(named, offers, day)
+            keys = [book_name(r.owner_agency_id, r.id) for r in rows]
+            book = OpportunityBook.build(run, BOOK_DEPTH, keys=keys)
+            with self._lock:
+                for update in self._pending or ():
+                    book = update(book, day)
+                self._kept = day, book
+            _log.info("opportunity book of %s built: %d returnees", day, len(named))
+        except Exception:
+            _log.exception("the opportunity book of %s could not be built", day)
+        finally:
+            with self._lock:
+                self._pending = None
+            with self._starting:
+                self._building = None

@@ -31,7 +31,7 @@ from api.access.tenancy import NOBODY, check_owner, list_scope, lookup_scope, ra
 from api.deps import AnyRole, Ranker, Server, ServerDep, Writer
 from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
 from api.http.params import AgencyQuery, PairsQuery, RankingQuery, ReturneeExplanationQuery
-from api.live_pool.opportunities import BOOK_DEPTH
+from api.live_pool.opportunities import BOOK_DEPTH, book_name
 from api.records import load_one
 from api.routers.answers import audited, json_answer
 from api.settings import MAX_JSON_BODY_BYTES
@@ -51,10 +51,14 @@ from models.common import Identifier
 from models.opportunity import Opportunity
 from models.worker import Worker
 
-__all__ = ["router"]
+__all__ = ["ANSWERED_FROM", "router"]
 
 MAX_OPPORTUNITIES = 10_000
 """Most opportunities one upload carries."""
+
+ANSWERED_FROM = "X-Selaras-Answered-From"
+"""Response header of a returnee's opportunities: ``book`` (the kept book answered) or
+``ranked`` (ranked afresh: the book of the date is not built yet, or cannot answer)."""
 
 router = APIRouter(
     tags=["reintegration"],
@@ -94,9 +98,12 @@ def upload_opportunities(
             )
         seen[found.id] = i
     owner = _owner(principal, agency_id, server)
-    with write_session(server.engine) as session:
-        created, updated = put_opportunities(session, owner, opportunities)
-    server.opportunity_books.written()
+    # The write lock orders the commits with the book's updates: the book ends in the
+    # state of the last commit.
+    with server.write_lock:
+        with write_session(server.engine) as session:
+            created, updated = put_opportunities(session, owner, opportunities)
+        server.opportunity_books.opportunities_written(owner, opportunities)
     return json_answer({"agency_id": owner, "created": created, "updated": updated})
 
 
@@ -162,7 +169,7 @@ def _kept_results(
     returnees, ``k`` above its depth)."""
     if query.include_ineligible:
         return None
-    kept = book.opportunities_for(f"{agency_id}/{worker_id}", query.k, query.lang)
+    kept = book.opportunities_for(book_name(agency_id, worker_id), query.k, query.lang)
     if kept is None:
         return None
     return [{**r.model_dump(mode="json"), "worker_id": worker_id} for r in kept]
@@ -170,17 +177,16 @@ def _kept_results(
 
 def _returnee_opportunities(
     server: Any, worker: Worker, query: RankingQuery
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], str]:
+    """The stored path: the answer and where it came from (:data:`ANSWERED_FROM`)."""
     if not query.include_ineligible and query.k <= BOOK_DEPTH:
-        book = server.opportunity_books.book(
-            server.engine, server.ranking.pool.generation, query.as_of
-        )
-        kept = _kept_results(book, worker.agency_id, worker.id, query)
+        book = server.opportunity_books.kept(server.engine, query.as_of)
+        kept = None if book is None else _kept_results(book, worker.agency_id, worker.id, query)
         if kept is not None:
-            return kept
+            return kept, "book"
     run = prepare_reintegration([worker], _offers(server), query.as_of)
     ranked = run.rank("returnees", query.k, query.include_ineligible, query.lang)
-    return [r.model_dump(mode="json") for r in ranked]
+    return [r.model_dump(mode="json") for r in ranked], "ranked"
 
 
 def _answered_from_book(
@@ -188,17 +194,17 @@ def _answered_from_book(
 ) -> tuple[str, list[dict[str, Any]]] | None:
     """The returnee's agency and answer from the book already built, or None.
 
-    The book of the live pool's current generation holds exactly the stored returnees
-    (every write of a worker advances the generation), so finding ``agency/id`` in it
-    answers what reading the worker would: it exists, the caller may see it, it has a
-    ``returned`` date. Everything else (no book yet, an officer naming no agency, an id
-    the book lacks) returns None and takes the stored path, which gives the same answer
-    or the exact error.
+    The kept book holds exactly the stored returnees (every write of a worker updates it
+    before the write answers), so finding ``agency/id`` in it answers what reading the
+    worker would: it exists, the caller may see it, it has a ``returned`` date.
+    Everything else (no book of the date yet, an officer naming no agency, an id the book
+    lacks, a list the book cannot answer) returns None and takes the stored path, which
+    gives the same answer or the exact error.
     """
     scope = lookup_scope(principal, query.agency_id, WORKERS, worker_id)
     if scope is None:  # the store says whether the id is unique among the agencies
         return None
-    book = server.opportunity_books.kept(server.ranking.pool.generation, query.as_of)
+    book = server.opportunity_books.kept(server.engine, query.as_of)
     if book is None:
         return None
     results = _kept_results(book, scope, worker_id, query)
@@ -213,12 +219,11 @@ async def returnee_opportunities(
     # From a built book the answer costs well under a millisecond: it is given on the event
     # loop, as two hops to a worker thread would cost more than it does.
     found = _answered_from_book(server, principal, worker_id, query)
+    source = "book"
     if found is None:
         worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
-        found = (
-            worker.agency_id,
-            await run_in_threadpool(_returnee_opportunities, server, worker, query),
-        )
+        answered = await run_in_threadpool(_returnee_opportunities, server, worker, query)
+        found, source = (worker.agency_id, answered[0]), answered[1]
     agency_id, results = found
     await audited(
         server,
@@ -229,7 +234,9 @@ async def returnee_opportunities(
         result_ids=[r["opportunity_id"] for r in results],
     )
     answer = {"worker_id": worker_id, "agency_id": agency_id, "as_of": query.as_of}
-    return json_answer({**answer, "results": results})
+    response = json_answer({**answer, "results": results})
+    response.headers[ANSWERED_FROM] = source
+    return response
 
 
 def _candidates(

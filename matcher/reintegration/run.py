@@ -41,7 +41,13 @@ from models.reintegration_results import (
 )
 from models.worker import Worker
 
-__all__ = ["ReintegrateFor", "ReintegrationRun", "explain_reintegration", "prepare_reintegration"]
+__all__ = [
+    "ReintegrateFor",
+    "ReintegrationRun",
+    "explain_reintegration",
+    "prepare_reintegration",
+    "records_for",
+]
 
 
 _Pair = tuple[ReturneeFacts, ScreenedOpportunity, ReintegrationOutcome]
@@ -119,7 +125,7 @@ class ReintegrationRun(RankedRun[ReintegrateFor, ReintegrationResult]):
                 if chosen is None:
                     continue
                 pairs = [
-                    self._checked(self.returnees[i], found, bool(ok), float(score))
+                    _checked(self.scorer, self.returnees[i], found, bool(ok), float(score))
                     for i, ok, score in zip(*chosen, strict=True)
                 ]
                 yield from _ranked(pairs, lambda p: p[0].id, top, include_ineligible, lang)
@@ -144,9 +150,8 @@ class ReintegrationRun(RankedRun[ReintegrateFor, ReintegrationResult]):
         ReintegrationResult
             By rank, each pair evaluated again by the reference.
         """
-        returnee = self.returnees[row]
-        pairs = [
-            self._checked(returnee, self.opportunities[j], bool(ok), float(score))
+        chosen = [
+            (self.opportunities[j], bool(ok), float(score))
             for j, ok, score in zip(
                 best.opportunities[row],
                 best.opportunity_eligible[row],
@@ -155,16 +160,53 @@ class ReintegrationRun(RankedRun[ReintegrateFor, ReintegrationResult]):
             )
             if j >= 0
         ]
-        yield from _ranked(pairs, lambda p: p[1].id, top, include_ineligible, lang)
-
-    def _checked(
-        self, returnee: ReturneeFacts, found: ScreenedOpportunity, eligible: bool, score: float
-    ) -> _Pair:
-        outcome = self.scorer.evaluate(returnee, found)
-        check_agreement(
-            f"{returnee.id}/{found.id}", (eligible, score), (outcome.eligible, outcome.score)
+        yield from records_for(
+            self.scorer, self.returnees[row], chosen, top, include_ineligible, lang
         )
-        return returnee, found, outcome
+
+
+def records_for(
+    scorer: ReintegrationScorer,
+    returnee: ReturneeFacts,
+    chosen: Sequence[tuple[ScreenedOpportunity, bool, float]],
+    top: int,
+    include_ineligible: bool,
+    lang: Lang,
+) -> Iterator[ReintegrationResult]:
+    """The records of one returnee's opportunities a kernel selected.
+
+    Parameters
+    ----------
+    scorer : ReintegrationScorer
+        The reference of the run (or book) that selected them.
+    returnee : ReturneeFacts
+    chosen : sequence of (ScreenedOpportunity, eligible, score)
+        The kernel's selection with its eligibility and score, each checked against the
+        reference (:func:`matcher.scoring.publish.check_agreement`).
+    top, include_ineligible, lang
+        As :meth:`ReintegrationRun.rank` takes them.
+
+    Yields
+    ------
+    ReintegrationResult
+        By rank, each pair evaluated again by the reference.
+    """
+    pairs = [_checked(scorer, returnee, found, ok, score) for found, ok, score in chosen]
+    yield from _ranked(pairs, lambda p: p[1].id, top, include_ineligible, lang)
+
+
+def _checked(
+    scorer: ReintegrationScorer,
+    returnee: ReturneeFacts,
+    found: ScreenedOpportunity,
+    eligible: bool,
+    score: float,
+) -> _Pair:
+    outcome = scorer.evaluate(returnee, found)
+    check_agreement(
+        f"{returnee.id}/{found.id}", (eligible, score), (outcome.eligible, outcome.score)
+    )
+    return returnee, found, outcome
 
 
 def _ranked(

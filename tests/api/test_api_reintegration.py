@@ -5,6 +5,7 @@ round-trip through PUT/GET /workers."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.live_pool import opportunities
 from api.live_pool.opportunities import BOOK_DEPTH
 from api.routers import reintegration
+from matcher.reintegration.book import OpportunityBook
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, Api, PoolData, sqlite_settings
 from tests.paths import SAMPLE
@@ -133,28 +136,103 @@ def test_a_returnees_opportunities_and_tenancy(reint: Api) -> None:
     )
 
 
+def _built(api: Api) -> None:
+    """Ask once (the book of AS_OF is built in the background) and wait for the build."""
+    url = f"/returnees/{RETURNEES[6]['id']}/opportunities?as_of={AS_OF}"
+    assert api.client.get(url, headers=api.keys["a"]).status_code == 200
+    api.client.app.state.server.opportunity_books.settle()  # type: ignore[attr-defined]
+
+
+def _same_as_ranked_afresh(api: Api) -> None:
+    """Every returnee's answer from the book is the first of those ranked afresh."""
+    for i, record in enumerate(RETURNEES[:20]):
+        keys = api.keys[("a", "b")[i % 2]]
+        url = f"/returnees/{record['id']}/opportunities?as_of={AS_OF}"
+        kept = api.client.get(f"{url}&k={BOOK_DEPTH}", headers=keys)
+        fresh = api.client.get(f"{url}&k={BOOK_DEPTH + 1}", headers=keys)
+        assert kept.headers[reintegration.ANSWERED_FROM] == "book"
+        assert fresh.headers[reintegration.ANSWERED_FROM] == "ranked"
+        assert kept.json()["results"] == fresh.json()["results"][:BOOK_DEPTH]
+
+
 def test_kept_answers_are_fresh_ones_and_follow_writes(reint: Api) -> None:
     # The first k are answered from the kept book, a k above its depth is ranked afresh:
-    # the same records. An upload of opportunities or a changed returnee is seen at once.
+    # the same records. An upload of opportunities or a changed returnee is seen by the
+    # very next answer, from the book (updated by the write, not rebuilt).
     client, keys = reint.client, reint.keys
     mine = RETURNEES[6]["id"]
     url = f"/returnees/{mine}/opportunities?as_of={AS_OF}"
-    kept = client.get(f"{url}&k=3", headers=keys["a"]).json()["results"]
+    first = client.get(f"{url}&k=3", headers=keys["a"])
+    reint.client.app.state.server.opportunity_books.settle()  # type: ignore[attr-defined]
+    answer = client.get(f"{url}&k=3", headers=keys["a"])
+    assert answer.headers[reintegration.ANSWERED_FROM] == "book"
+    kept = answer.json()["results"]
+    assert kept == first.json()["results"]
     fresh = client.get(f"{url}&k={BOOK_DEPTH + 1}", headers=keys["a"]).json()["results"]
     assert kept
     assert kept == fresh[:3]
     best = next(o for o in OPPORTUNITIES if o["id"] == kept[0]["opportunity_id"])
     twin = {**best, "id": "AAA-TWIN"}  # the same offer, first by id among equals
     assert client.post("/opportunities", json=[twin], headers=keys["a"]).status_code == 200
-    after = client.get(f"{url}&k=3", headers=keys["a"]).json()["results"]
-    assert after[0]["opportunity_id"] == "AAA-TWIN"
-    assert after[0]["score"] == kept[0]["score"]
+    after = client.get(f"{url}&k=3", headers=keys["a"])
+    assert after.headers[reintegration.ANSWERED_FROM] == "book"
+    assert after.json()["results"][0]["opportunity_id"] == "AAA-TWIN"
+    assert after.json()["results"][0]["score"] == kept[0]["score"]
     moved = {**RETURNEES[6], "agency_id": AGENCY_A, "reintegration": {"interests": ["trainer"]}}
     response = client.put(f"/workers/{mine}", json=moved, headers=keys["officer"])
     assert response.status_code == 200, response.text
-    for record in client.get(f"{url}&k=3", headers=keys["a"]).json()["results"]:
+    answer = client.get(f"{url}&k=3", headers=keys["a"])
+    assert answer.headers[reintegration.ANSWERED_FROM] == "book"
+    for record in answer.json()["results"]:
         found = next(o for o in [*OPPORTUNITIES, twin] if o["id"] == record["opportunity_id"])
         assert found["kind"] == "trainer_post"
+    # The twin replaced by an offer nobody qualifies for leaves every list it was in.
+    closed = {**twin, "requirements": {"overseas_experience": {"min_months": 600}}}
+    assert client.post("/opportunities", json=[closed], headers=keys["a"]).status_code == 200
+    _same_as_ranked_afresh(reint)
+    assert client.delete(f"/workers/{mine}", headers=keys["a"]).status_code == 204
+    assert client.get(f"{url}&k=3", headers=keys["a"]).status_code == 404
+
+
+def test_writes_made_while_the_book_is_built_are_in_it(
+    reint: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build reads the store, then writes arrive before it is kept: they are applied
+    # to it before it answers. Meanwhile answers are ranked afresh, and see the writes.
+    client, keys = reint.client, reint.keys
+    reading, release = threading.Event(), threading.Event()
+    build = OpportunityBook.build
+
+    def held(*args: Any, **kwargs: Any) -> OpportunityBook:
+        reading.set()
+        assert release.wait(60)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(opportunities.OpportunityBook, "build", held)
+    mine = RETURNEES[6]["id"]
+    url = f"/returnees/{mine}/opportunities?as_of={AS_OF}&k=3"
+    answer = client.get(url, headers=keys["a"])
+    assert answer.headers[reintegration.ANSWERED_FROM] == "ranked"
+    assert reading.wait(60)
+    best = next(
+        o for o in OPPORTUNITIES if o["id"] == answer.json()["results"][0]["opportunity_id"]
+    )
+    twin = {**best, "id": "AAA-TWIN"}
+    assert client.post("/opportunities", json=[twin], headers=keys["a"]).status_code == 200
+    newcomer = {**RETURNEES[6], "id": "RT-NEW", "agency_id": AGENCY_B}
+    assert client.put("/workers/RT-NEW", json=newcomer, headers=keys["b"]).status_code == 201
+    during = client.get(url, headers=keys["a"])
+    assert during.headers[reintegration.ANSWERED_FROM] == "ranked"
+    assert during.json()["results"][0]["opportunity_id"] == "AAA-TWIN"
+    release.set()
+    client.app.state.server.opportunity_books.settle()  # type: ignore[attr-defined]
+    after = client.get(url, headers=keys["a"])
+    assert after.headers[reintegration.ANSWERED_FROM] == "book"
+    assert after.json()["results"] == during.json()["results"]
+    theirs = client.get(f"/returnees/RT-NEW/opportunities?as_of={AS_OF}&k=3", headers=keys["b"])
+    assert theirs.headers[reintegration.ANSWERED_FROM] == "book"
+    assert theirs.json()["results"][0]["opportunity_id"] == "AAA-TWIN"
+    _same_as_ranked_afresh(reint)
 
 
 def test_an_opportunitys_candidates_are_the_callers_returnees(reint: Api) -> None:
@@ -204,6 +282,7 @@ def test_answers_from_the_built_book_skip_the_store_and_keep_tenancy(
     mine = RETURNEES[6]["id"]
     url = f"/returnees/{mine}/opportunities?as_of={AS_OF}&k=4"
     named = f"{url}&agency_id={AGENCY_A}"
+    _built(reint)
     before = {who: client.get(u, headers=keys[who]).json() for who, u in
               (("a", url), ("officer", named))}  # fmt: skip
     plain = client.get(url, headers=keys["officer"]).json()
@@ -229,7 +308,6 @@ def test_answers_from_the_built_book_skip_the_store_and_keep_tenancy(
     settled = {**RETURNEES[8], "id": "NOT-RETURNED", "agency_id": AGENCY_A}
     settled.pop("returned")
     assert client.put("/workers/NOT-RETURNED", json=settled, headers=keys["a"]).status_code == 201
-    client.get(url, headers=keys["a"])  # the book of the new generation
     refused = client.get(f"/returnees/NOT-RETURNED/opportunities?as_of={AS_OF}", headers=keys["a"])
     assert refused.status_code == 422, refused.text
     assert "'returned'" in refused.text

@@ -252,14 +252,3 @@ def test_book_answers_each_returnee_as_the_run_ranks(
         ]
     assert book.opportunities_for("no such returnee", k) is None
     assert book.opportunities_for(run.returnees[0].id, depth + 1) is None
-
-
-def test_book_refuses_a_depth_below_one_and_shared_ids() -> None:
-    lines = (ROOT / "data" / "sample" / "returnees.jsonl").read_text("utf-8").splitlines()
-    people = [Returnee.model_validate_json(line) for line in lines[:2]]
-    run = prepare_reintegration(people, [], AS_OF)
-    with pytest.raises(ValueError, match="k must be"):
-        OpportunityBook.build(run, 0)
-    twice = prepare_reintegration([people[0], people[0]], [], AS_OF)
-    with pytest.raises(ValueError, match="unique"):
-        OpportunityBook.build(twice, 1)
