@@ -178,15 +178,17 @@ class WordReader:
         # must not turn neutral through its lemma "machine".
         vocabulary = index.named if word in index.known else index.known
         bases.extend(b for b in lemma_candidates(word) if b in vocabulary and b not in bases)
-        # An Indonesian or Malay agent noun reads as its activity too ("pemasang paip" is
-        # the pipe fitter of "pemasangan paip"), only when that activity is a word of a name
-        # and not a glossary variant: "pembuat" (a maker) is not the production role
-        # "pembuatan" is made a synonym of.
-        bases.extend(
-            b
-            for b in activity_candidates(word)
-            if b in index.named and b not in index.canonical and b not in bases
-        )
+        # An Indonesian or Malay agent noun of a name reads as its activity too ("pemasang
+        # paip" is the pipe fitter of "pemasangan paip"), only when that activity is a word of
+        # a name and not a glossary variant: "pembuat" (a maker) is not the production role
+        # "pembuatan" is made a synonym of. A word no name uses is left alone: "perawat" is
+        # a nurse, not "perawatan" (maintenance).
+        if word in index.named:
+            bases.extend(
+                b
+                for b in activity_candidates(word)
+                if b in index.named and b not in index.canonical and b not in bases
+            )
         if word in index.known:
             # "mengelas" is a name itself and also reads as "las" inside "las argon"; a base
             # that is a qualifier would make a word of a name neutral ("meat" -> "at").
