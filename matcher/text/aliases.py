@@ -10,7 +10,7 @@ data tests.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.text.fold import TextRules, fold, is_east_asian, script_runs
@@ -84,9 +84,13 @@ class AliasIndex:
         # yields like an outside name, so a stem another concept also has says nothing. A
         # stem that is only glossary words is a material or a product ("金属" of "金属加工",
         # "가죽" of "가죽제품"), which names no trade on its own.
-        suffixes = sorted(
-            (q for q in rules.qualifiers if all(map(is_east_asian, q))), key=len, reverse=True
+        suffixes = self.east_asian_suffixes = tuple(
+            sorted(
+                (q for q in rules.qualifiers if all(map(is_east_asian, q))), key=len, reverse=True
+            )
         )
+        """East Asian qualifier words, longest first: the suffixes :func:`east_asian_stem`
+        strips."""
         glossary = set(self.canonical) | set(rules.synonyms)
         derived: dict[str, list[str]] = defaultdict(list)
         for target, aliases in (secondary or {}).items():
@@ -192,7 +196,7 @@ class AliasIndex:
 
 
 def east_asian_stem(
-    words: list[str], suffixes: Iterable[str], known: Container[str] = frozenset()
+    words: list[str], suffixes: Sequence[str], known: Container[str] = frozenset()
 ) -> str | None:
     """The process an East Asian name names without its worker, machine or work suffix.
 
@@ -200,7 +204,7 @@ def east_asian_stem(
     ----------
     words : list[str]
         A name's folded words.
-    suffixes : Iterable[str]
+    suffixes : Sequence[str]
         East Asian qualifier words, longest first ("加工", "工", "작업", "기").
     known : Container[str], optional
         Words of names: a suffix that ends a longer known word is part of it ("전기",
@@ -211,8 +215,9 @@ def east_asian_stem(
     str or None
         The name without the suffix, when its last word is East Asian and ends in (or is)
         a suffix and a stem of at least two characters is left; otherwise None. The
-        longest suffix that ends the word decides ("유가공" is "유" + "가공", too short,
-        never "유가" + "공").
+        longest suffix that ends the word decides, unless a shorter one leaves a known
+        word ("검사원" is "검사" + "원"; "유가공" is "유" + "가공", too short, never "유가" +
+        "공").
 
     Examples
     --------
@@ -228,15 +233,20 @@ def east_asian_stem(
     if not words or not all(map(is_east_asian, words[-1])):
         return None
     last = words[-1]
+    matched = False
     for suffix in suffixes:
         if last == suffix:
             rest = words[:-1]
             stem = " ".join(rest) if len("".join(rest)) >= _MIN_STEM else None
             return stem if rest and all(map(is_east_asian, rest[-1])) else None
-        if last.endswith(suffix):
-            head = last[: -len(suffix)]
-            inside = any(last[i:] in known for i in range(1, len(head)))
-            if len(head) < _MIN_STEM or inside:
-                return None
+        if not last.endswith(suffix):
+            continue
+        head = last[: -len(suffix)]
+        # A longer suffix ("사원", staff) that ends the word is no longer word.
+        inside = any(last[i:] in known and last[i:] not in suffixes for i in range(1, len(head)))
+        # Once a longer suffix has matched, a shorter one only stands when it leaves a known
+        # word: "검사원" is "검사" + "원" (not "검" + "사원"), "유가공" never "유가" + "공".
+        if len(head) >= _MIN_STEM and not inside and (not matched or head in known):
             return " ".join([*words[:-1], head])
+        matched = True
     return None

@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from matcher.text.aliases import AliasIndex
+from matcher.text.aliases import AliasIndex, east_asian_stem
 from matcher.text.english import lemma_candidates
 from matcher.text.fold import is_east_asian
 from matcher.text.indonesian import activity_candidates, root_candidates
@@ -189,6 +189,11 @@ class WordReader:
                 for b in activity_candidates(word)
                 if b in index.named and b not in index.canonical and b not in bases
             )
+        if word in index.known and is_east_asian(word[-1]):
+            # A known East Asian word with a worker or work suffix also reads as its stem
+            # ("검사원", an inspector in "용접 검사원", is "검사" in "품질 검사원").
+            stem = east_asian_stem([word], index.east_asian_suffixes, index.known)
+            bases.extend(() if stem is None or stem not in index.named else (stem,))
         if word in index.known:
             # "mengelas" is a name itself and also reads as "las" inside "las argon"; a base
             # that is a qualifier would make a word of a name neutral ("meat" -> "at").
