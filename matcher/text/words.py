@@ -23,7 +23,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from matcher.text.aliases import AliasIndex, east_asian_stem
-from matcher.text.english import lemma_candidates
+from matcher.text.english import is_dictionary_word, lemma_candidates
 from matcher.text.fold import is_east_asian
 from matcher.text.indonesian import activity_candidates, root_candidates
 
@@ -201,7 +201,12 @@ class WordReader:
             return Word(index.canonical_key((word, *bases)), 1.0, len(word))
         if bases:
             return Word(index.canonical_key(tuple(bases)), 1.0, len(word))
-        if len(word) >= _MIN_TYPO_LENGTH and word.isalpha() and not any(map(is_east_asian, word)):
+        if (
+            len(word) >= _MIN_TYPO_LENGTH
+            and word.isalpha()
+            and not any(map(is_east_asian, word))
+            and not is_dictionary_word(word)
+        ):
             return _TYPO
         return None
 

@@ -101,3 +101,14 @@ def test_chinese_trade_words(text: str, concept: str) -> None:
 
 def test_orthographic_variant_of_moulding() -> None:
     assert _read("成型") == _read("成形") != []
+
+
+@pytest.mark.parametrize("text", ["clean", "maintain turf and grass", "kebersihan kantor"])
+def test_a_word_of_the_language_is_no_typo(text: str) -> None:
+    # "clean" is not "lean", "grass" not "glass", "kantor" (office) not "makanan" (food).
+    assert _read(text) == []
+
+
+def test_typos_are_still_corrected() -> None:
+    assert _read("operator forklif") == ["forklift-operation"]
+    assert _read("gerinda silinder") == ["cylindrical-grinding"]
