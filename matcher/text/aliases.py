@@ -86,11 +86,13 @@ class AliasIndex:
         # "가죽" of "가죽제품"), which names no trade on its own.
         suffixes = self.east_asian_suffixes = tuple(
             sorted(
-                (q for q in rules.qualifiers if all(map(is_east_asian, q))), key=len, reverse=True
+                {q for q in rules.qualifiers if all(map(is_east_asian, q))} | rules.stem_suffixes,
+                key=len,
+                reverse=True,
             )
         )
-        """East Asian qualifier words, longest first: the suffixes :func:`east_asian_stem`
-        strips."""
+        """East Asian qualifier words and the rules' ``stem_suffixes``, longest first: the
+        suffixes :func:`east_asian_stem` strips."""
         glossary = set(self.canonical) | set(rules.synonyms)
         derived: dict[str, list[str]] = defaultdict(list)
         for target, aliases in (secondary or {}).items():

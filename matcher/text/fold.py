@@ -67,6 +67,12 @@ class TextRules:
         neutral, as qualifiers are, whatever the reading's head; unlike qualifiers they
         keep their roots and lemmas and stay words of names ("test logam", "ujian
         ultrasonik" through "uji").
+    stem_suffixes : frozenset[str]
+        East Asian words that end a trade name after what the trade makes ("製造",
+        "제조": "缶詰製造", "통조림 제조"). Like the East Asian qualifiers (worker, machine,
+        work: "圧延工") they are stripped from a name to give its stem, another name of
+        the same skill (:func:`matcher.text.aliases.east_asian_stem`); unlike them they
+        are no qualifiers, but words of names.
     """
 
     abbreviations: Mapping[str, str]
@@ -77,6 +83,7 @@ class TextRules:
     neutral: frozenset[str] = frozenset()
     sense_families: frozenset[str] = frozenset()
     certificate_words: frozenset[str] = frozenset()
+    stem_suffixes: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +106,7 @@ def text_rules() -> TextRules:
         neutral=neutral,
         sense_families=frozenset(raw.get("sense_families", ())),
         certificate_words=frozenset(fold(w) for w in raw.get("certificate_words", ())),
+        stem_suffixes=frozenset(fold(w) for w in raw.get("stem_suffixes", ())),
     )
 
 

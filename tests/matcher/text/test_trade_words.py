@@ -112,3 +112,14 @@ def test_a_word_of_the_language_is_no_typo(text: str) -> None:
 def test_typos_are_still_corrected() -> None:
     assert _read("operator forklif") == ["forklift-operation"]
     assert _read("gerinda silinder") == ["cylindrical-grinding"]
+
+
+def test_stem_of_a_product_suffix() -> None:
+    # 통조림 제조 (canned food manufacturing) also names canning as 통조림 alone.
+    assert _read("통조림 공장") == ["canning"]
+
+
+def test_a_curated_name_beats_a_stem_of_as_many_words() -> None:
+    # 治工具 is the stem of 治工具製作 (tool making); beside 仕上げ (bench fitting), whose
+    # name 治工具仕上げ is curated, the curated reading wins.
+    assert _read("仕上げ 治工具") == ["bench-fitting"]
