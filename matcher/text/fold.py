@@ -32,6 +32,10 @@ _SEPARATOR_RE = re.compile("[" + re.escape(_SEPARATOR_CHARS) + "]")
 _NOT_ALNUM_ASCII = re.compile("[^a-z0-9]+")
 # The last Latin Extended code point: accents are stripped below it, never above.
 _LATIN_END = 0x024F
+# Japanese technical writing (JIS Z 8301) drops the long vowel mark that ends a loanword of
+# three or more sounds: "ハンマ" and "ハンマー", "モータ" and "モーター" are one word. It is
+# dropped where it ends a katakana run after at least two katakana, so both spellings meet.
+_FINAL_LONG_VOWEL = re.compile("(?<=[\u30a1-\u30fc]{2})ー(?![\u30a1-\u30fcー])")
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,8 @@ def fold(text: str) -> str:
     -------
     str
         NFKC-normalized, case-folded text with Latin accents and all punctuation removed
-        and whitespace collapsed to single spaces.
+        and whitespace collapsed to single spaces; a katakana loanword's final long vowel
+        mark is dropped (JIS spelling).
 
     Examples
     --------
@@ -144,11 +149,14 @@ def fold(text: str) -> str:
     'las listrik'
     >>> fold("Soldadura Eléctrica")
     'soldadura electrica'
+    >>> fold("ハンマー鍛造") == fold("ハンマ鍛造")
+    True
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():  # the common case, without the per-character lookups
         return " ".join(_NOT_ALNUM_ASCII.sub(" ", text).split())
-    return " ".join("".join(_fold_char(c) for c in text).split())
+    folded = " ".join("".join(_fold_char(c) for c in text).split())
+    return _FINAL_LONG_VOWEL.sub("", folded)
 
 
 def is_east_asian(char: str) -> bool:

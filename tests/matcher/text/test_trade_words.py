@@ -123,3 +123,10 @@ def test_a_curated_name_beats_a_stem_of_as_many_words() -> None:
     # 治工具 is the stem of 治工具製作 (tool making); beside 仕上げ (bench fitting), whose
     # name 治工具仕上げ is curated, the curated reading wins.
     assert _read("仕上げ 治工具") == ["bench-fitting"]
+
+
+@pytest.mark.parametrize(
+    ("jis", "common"), [("ハンマ鍛造", "ハンマー鍛造"), ("レーザ加工", "レーザー加工")]
+)
+def test_jis_spelling_without_final_long_vowel(jis: str, common: str) -> None:
+    assert _read(jis) == _read(common) != []
