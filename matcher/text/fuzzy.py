@@ -126,6 +126,10 @@ class FuzzyFallback:
         written, name = query.text.split(), self._keys[best_index].split()
         if len(written) == len(name) and _initials(written) != _initials(name):
             return None
+        # Nor is a part of a name a misspelling of it: "housekeeping" is not "5s
+        # housekeeping", a word short of it (the cover reads only whole names).
+        if len(written) < len(name) and set(written) <= set(name):
+            return None
         target = self._entries[best_index].target
         rival = float(np.max(row, where=self._targets != target, initial=0.0))
         if best - rival < margin:

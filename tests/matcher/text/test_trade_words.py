@@ -130,3 +130,18 @@ def test_a_curated_name_beats_a_stem_of_as_many_words() -> None:
 )
 def test_jis_spelling_without_final_long_vowel(jis: str, common: str) -> None:
     assert _read(jis) == _read(common) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        ("housekeeping", []),  # hotel or household cleaning; 5S keeps "5s housekeeping"
+        ("5S housekeeping", ["5s"]),
+        ("wire cut", []),  # EDM in a machine shop, cutting wire in a harness shop
+        ("operator wire cut", ["edm-machining"]),
+        ("wire cut EDM", ["edm-machining"]),
+        ("giling corn", ["grain-milling"]),  # a word of grain-milling names settles giling
+    ],
+)
+def test_shared_and_partial_names(text: str, concepts: list[str]) -> None:
+    assert _read(text) == concepts
