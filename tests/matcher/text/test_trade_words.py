@@ -135,7 +135,6 @@ def test_jis_spelling_without_final_long_vowel(jis: str, common: str) -> None:
 @pytest.mark.parametrize(
     ("text", "concepts"),
     [
-        ("housekeeping", []),  # hotel or household cleaning; 5S keeps "5s housekeeping"
         ("5S housekeeping", ["5s"]),
         ("wire cut", []),  # EDM in a machine shop, cutting wire in a harness shop
         ("operator wire cut", ["edm-machining"]),
