@@ -10,12 +10,15 @@ data tests.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from matcher.text.fold import TextRules, fold, is_east_asian, script_runs
 
-__all__ = ["AliasIndex", "Entry"]
+__all__ = ["AliasIndex", "Entry", "east_asian_stem"]
+
+# A stem shorter than this (one kanji or syllable: "鉄" of "鉄工") names no trade alone.
+_MIN_STEM = 2
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ class AliasIndex:
         without their neutral words ("operate grinding machine" -> "grinding") and yield:
         one that makes the same name as a primary name or an ambiguous term, one that two
         targets share, one left with qualifiers only, and one cut down to a single word
-        are dropped, not made a dead end.
+        are dropped, not made a dead end. The stem of an East Asian name that ends in a
+        qualifier word (:func:`east_asian_stem`: "圧延工" -> "圧延") is filed the same way.
     """
 
     def __init__(
@@ -75,7 +79,29 @@ class AliasIndex:
                 orders[tuple(sorted(key))].append(key)
                 if target is None and isinstance(ambiguous, Mapping):
                     senses_of[tuple(sorted(key))].update(ambiguous[alias])
-        secondary_keys = self._add_secondary(secondary or {}, targets_of, orders, surface)
+        # A Japanese or Korean trade name is often the process plus a worker, machine or work
+        # suffix ("圧延工", "伸線加工", "정경기"); the process alone names the skill too, but
+        # yields like an outside name, so a stem another concept also has says nothing. A
+        # stem that is only glossary words is a material or a product ("金属" of "金属加工",
+        # "가죽" of "가죽제품"), which names no trade on its own.
+        suffixes = self.east_asian_suffixes = tuple(
+            sorted(
+                {q for q in rules.qualifiers if all(map(is_east_asian, q))} | rules.stem_suffixes,
+                key=len,
+                reverse=True,
+            )
+        )
+        """East Asian qualifier words and the rules' ``stem_suffixes``, longest first: the
+        suffixes :func:`east_asian_stem` strips."""
+        glossary = set(self.canonical) | set(rules.synonyms)
+        derived: dict[str, list[str]] = defaultdict(list)
+        for target, aliases in (secondary or {}).items():
+            derived[target].extend(aliases)
+        for target, alias in named:
+            stem = east_asian_stem(self.words(alias), suffixes, surface)
+            if stem is not None and not set(stem.split()) <= glossary:
+                derived[target].append(stem)
+        secondary_keys = self._add_secondary(derived, targets_of, orders, surface)
         self.collisions = {
             " ".join(orders[key][0]): sorted(t for t in found if t is not None)
             for key, found in targets_of.items()
@@ -169,3 +195,60 @@ class AliasIndex:
     def filed_under(self, word: str) -> list[Entry]:
         """The names whose rarest word is ``word``."""
         return self._by_word.get(word, [])
+
+
+def east_asian_stem(
+    words: list[str], suffixes: Sequence[str], known: Container[str] = frozenset()
+) -> str | None:
+    """The process an East Asian name names without its worker, machine or work suffix.
+
+    Parameters
+    ----------
+    words : list[str]
+        A name's folded words.
+    suffixes : Sequence[str]
+        East Asian qualifier words, longest first ("加工", "工", "작업", "기").
+    known : Container[str], optional
+        Words of names: a suffix that ends a longer known word is part of it ("전기",
+        electricity, in "산업전기"; "旋盤" in "普通旋盤") and is not stripped.
+
+    Returns
+    -------
+    str or None
+        The name without the suffix, when its last word is East Asian and ends in (or is)
+        a suffix and a stem of at least two characters is left; otherwise None. The
+        longest suffix that ends the word decides, unless a shorter one leaves a known
+        word ("검사원" is "검사" + "원"; "유가공" is "유" + "가공", too short, never "유가" +
+        "공").
+
+    Examples
+    --------
+    >>> east_asian_stem(["圧延工"], ["加工", "工"])
+    '圧延'
+    >>> east_asian_stem(["슬리팅", "가공"], ["가공"])
+    '슬리팅'
+    >>> east_asian_stem(["鉄工"], ["工"]) is None
+    True
+    >>> east_asian_stem(["산업전기"], ["기"], {"전기"}) is None
+    True
+    """
+    if not words or not all(map(is_east_asian, words[-1])):
+        return None
+    last = words[-1]
+    matched = False
+    for suffix in suffixes:
+        if last == suffix:
+            rest = words[:-1]
+            stem = " ".join(rest) if len("".join(rest)) >= _MIN_STEM else None
+            return stem if rest and all(map(is_east_asian, rest[-1])) else None
+        if not last.endswith(suffix):
+            continue
+        head = last[: -len(suffix)]
+        # A longer suffix ("사원", staff) that ends the word is no longer word.
+        inside = any(last[i:] in known and last[i:] not in suffixes for i in range(1, len(head)))
+        # Once a longer suffix has matched, a shorter one only stands when it leaves a known
+        # word: "검사원" is "검사" + "원" (not "검" + "사원"), "유가공" never "유가" + "공".
+        if len(head) >= _MIN_STEM and not inside and (not matched or head in known):
+            return " ".join([*words[:-1], head])
+        matched = True
+    return None

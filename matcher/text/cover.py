@@ -204,10 +204,18 @@ class SegmentCover:
                     words_of[target] |= words_of.pop(up)
         if not words_of:
             return None, set(), set()
-        sizes = sorted((len(w) for w in words_of.values()), reverse=True)
+        # Of two skills written with as many words, one a curated name says beats one only
+        # an outside name or a stem says: those yield ("仕上げ作業 治工具" is the bench
+        # fitting of the name 治工具仕上げ, not the tool making of the stem 治工具).
+        curated = {e.target for _, e in named if not e.secondary}
+
+        def weight(target: str) -> tuple[int, bool]:
+            return len(words_of[target]), target in curated
+
+        sizes = sorted(map(weight, words_of), reverse=True)
         if len(sizes) > 1 and sizes[0] == sizes[1]:
             return None, set(), set()
-        head = max(words_of, key=lambda t: len(words_of[t]))
+        head = max(words_of, key=weight)
         modifiers = set().union(*(w for t, w in words_of.items() if t != head))
         return head, words_of[head], modifiers
 

@@ -9,9 +9,9 @@ another language ("las" -> "la") never reads as anything.
 
 from __future__ import annotations
 
-from simplemma import Lemmatizer
+from simplemma import Lemmatizer, is_known
 
-__all__ = ["lemma_candidates"]
+__all__ = ["is_dictionary_word", "lemma_candidates"]
 
 # simplemma's module-level lemmatizer keeps 65,536 words in an LRU of its own; the word
 # reader's bounded memo (matcher.text.words.MEMO_SIZE) already keeps each word's reading.
@@ -64,3 +64,27 @@ def _agent_bases(word: str) -> tuple[str, ...]:
     stem = word[:-2]
     doubled = stem[-1] == stem[-2] and stem[-1] not in _VOWELS
     return (stem[:-1] if doubled else stem, f"{stem}ing")
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether ``word`` is an English or Indonesian word of simplemma's dictionaries.
+
+    A word of the language is no typo of another word: "grass" is not "glass", "clean" is
+    not "lean", "kantor" (office) is not "kanton".
+
+    Parameters
+    ----------
+    word : str
+        One folded word.
+
+    Returns
+    -------
+    bool
+        True when either dictionary knows it.
+
+    Examples
+    --------
+    >>> is_dictionary_word("grass"), is_dictionary_word("forklip")
+    (True, False)
+    """
+    return is_known(word, lang=("en", "id"))

@@ -32,6 +32,10 @@ _SEPARATOR_RE = re.compile("[" + re.escape(_SEPARATOR_CHARS) + "]")
 _NOT_ALNUM_ASCII = re.compile("[^a-z0-9]+")
 # The last Latin Extended code point: accents are stripped below it, never above.
 _LATIN_END = 0x024F
+# Japanese technical writing (JIS Z 8301) drops the long vowel mark that ends a loanword of
+# three or more sounds: "ハンマ" and "ハンマー", "モータ" and "モーター" are one word. It is
+# dropped where it ends a katakana run after at least two katakana, so both spellings meet.
+_FINAL_LONG_VOWEL = re.compile("(?<=[\u30a1-\u30fc]{2})ー(?![\u30a1-\u30fcー])")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,12 @@ class TextRules:
         neutral, as qualifiers are, whatever the reading's head; unlike qualifiers they
         keep their roots and lemmas and stay words of names ("test logam", "ujian
         ultrasonik" through "uji").
+    stem_suffixes : frozenset[str]
+        East Asian words that end a trade name after what the trade makes ("製造",
+        "제조": "缶詰製造", "통조림 제조"). Like the East Asian qualifiers (worker, machine,
+        work: "圧延工") they are stripped from a name to give its stem, another name of
+        the same skill (:func:`matcher.text.aliases.east_asian_stem`); unlike them they
+        are no qualifiers, but words of names.
     """
 
     abbreviations: Mapping[str, str]
@@ -77,6 +87,7 @@ class TextRules:
     neutral: frozenset[str] = frozenset()
     sense_families: frozenset[str] = frozenset()
     certificate_words: frozenset[str] = frozenset()
+    stem_suffixes: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +110,7 @@ def text_rules() -> TextRules:
         neutral=neutral,
         sense_families=frozenset(raw.get("sense_families", ())),
         certificate_words=frozenset(fold(w) for w in raw.get("certificate_words", ())),
+        stem_suffixes=frozenset(fold(w) for w in raw.get("stem_suffixes", ())),
     )
 
 
@@ -128,7 +140,8 @@ def fold(text: str) -> str:
     -------
     str
         NFKC-normalized, case-folded text with Latin accents and all punctuation removed
-        and whitespace collapsed to single spaces.
+        and whitespace collapsed to single spaces; a katakana loanword's final long vowel
+        mark is dropped (JIS spelling).
 
     Examples
     --------
@@ -136,11 +149,14 @@ def fold(text: str) -> str:
     'las listrik'
     >>> fold("Soldadura Eléctrica")
     'soldadura electrica'
+    >>> fold("ハンマー鍛造") == fold("ハンマ鍛造")
+    True
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():  # the common case, without the per-character lookups
         return " ".join(_NOT_ALNUM_ASCII.sub(" ", text).split())
-    return " ".join("".join(_fold_char(c) for c in text).split())
+    folded = " ".join("".join(_fold_char(c) for c in text).split())
+    return _FINAL_LONG_VOWEL.sub("", folded)
 
 
 def is_east_asian(char: str) -> bool:

@@ -94,7 +94,7 @@ class FuzzyFallback:
         )  # fmt: skip
         results: list[Hit | None] = []
         for query, row in zip(queries, ratios, strict=True):
-            hit = self._winner(row / 100.0, _RATIO_CUTOFF / 100.0, _RATIO_MARGIN / 100.0)
+            hit = self._winner(query, row / 100.0, _RATIO_CUTOFF / 100.0, _RATIO_MARGIN / 100.0)
             results.append(hit if self._allowed(query, hit, confirm=True) else None)
         again = [i for i, q in enumerate(queries) if results[i] is None and q.has_unknown]
         if again:
@@ -102,7 +102,7 @@ class FuzzyFallback:
             vectors = model.transform([texts[i] for i in again])
             cosines = (vectors @ names.T).toarray()
             for i, row in zip(again, cosines, strict=True):
-                hit = self._winner(row, _COSINE_CUTOFF, _COSINE_MARGIN)
+                hit = self._winner(queries[i], row, _COSINE_CUTOFF, _COSINE_MARGIN)
                 results[i] = hit if self._allowed(queries[i], hit, confirm=False) else None
         return results
 
@@ -112,10 +112,23 @@ class FuzzyFallback:
         narrows = query.within in self._ancestors.get(hit.target, ())
         return narrows or (confirm and hit.target == query.within)
 
-    def _winner(self, row: NDArray[np.floating[Any]], cutoff: float, margin: float) -> Hit | None:
+    def _winner(
+        self, query: Query, row: NDArray[np.floating[Any]], cutoff: float, margin: float
+    ) -> Hit | None:
         best_index = int(row.argmax())
         best = float(row[best_index])
         if best < max(cutoff, self.threshold):
+            return None
+        # A typo seldom hits a word's first letter (matcher.text.words): a name of as many
+        # words whose words start otherwise is other words, not a misspelling ("clean" is
+        # not "lean", "kebersihan kantor", office cleaning, not "kebersihan makanan"). With
+        # another count of words (one joined or split) the letters do not pair up.
+        written, name = query.text.split(), self._keys[best_index].split()
+        if len(written) == len(name) and _initials(written) != _initials(name):
+            return None
+        # Nor is a part of a name a misspelling of it: "housekeeping" is not "5s
+        # housekeeping", a word short of it (the cover reads only whole names).
+        if len(written) < len(name) and set(written) <= set(name):
             return None
         target = self._entries[best_index].target
         rival = float(np.max(row, where=self._targets != target, initial=0.0))
@@ -123,3 +136,8 @@ class FuzzyFallback:
             return None
         assert target is not None
         return Hit(target, round(best, 3))
+
+
+def _initials(words: list[str]) -> list[str]:
+    """The first letters of the words, in sorted order (names match in any word order)."""
+    return sorted(word[0] for word in words)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-__all__ = ["root_candidates"]
+__all__ = ["activity_candidates", "root_candidates"]
 
 _SUFFIXES = ("kan", "an", "in", "i", "nya")
 _VOWELS = "aeiou"
@@ -83,3 +83,30 @@ def root_candidates(word: str) -> list[str]:
                 if len(root) >= _MIN_ROOT:
                     seen.setdefault(root, None)
     return list(seen)
+
+
+def activity_candidates(word: str) -> tuple[str, ...]:
+    """The activity an Indonesian or Malay agent noun names: *pe(N)-* + root is the doer,
+    *pe(N)-* + root + *-an* the activity ("pemasang" -> "pemasangan", "penjahit" ->
+    "penjahitan"), as English "riveter" is "riveting" (trade names come in either form).
+
+    Parameters
+    ----------
+    word : str
+        One folded word.
+
+    Returns
+    -------
+    tuple[str, ...]
+        The activity noun, or nothing for a word that is no *pe-* agent noun.
+
+    Examples
+    --------
+    >>> activity_candidates("pemasang")
+    ('pemasangan',)
+    >>> activity_candidates("pemasangan")
+    ()
+    """
+    if not word.startswith("pe") or word.endswith("an") or len(word) < 5 or not word.isalpha():
+        return ()
+    return (f"{word}an",)

@@ -22,10 +22,10 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from matcher.text.aliases import AliasIndex
-from matcher.text.english import lemma_candidates
+from matcher.text.aliases import AliasIndex, east_asian_stem
+from matcher.text.english import is_dictionary_word, lemma_candidates
 from matcher.text.fold import is_east_asian
-from matcher.text.indonesian import root_candidates
+from matcher.text.indonesian import activity_candidates, root_candidates
 
 __all__ = ["MEMO_SIZE", "Word", "WordReader"]
 
@@ -178,6 +178,22 @@ class WordReader:
         # must not turn neutral through its lemma "machine".
         vocabulary = index.named if word in index.known else index.known
         bases.extend(b for b in lemma_candidates(word) if b in vocabulary and b not in bases)
+        # An Indonesian or Malay agent noun of a name reads as its activity too ("pemasang
+        # paip" is the pipe fitter of "pemasangan paip"), only when that activity is a word of
+        # a name and not a glossary variant: "pembuat" (a maker) is not the production role
+        # "pembuatan" is made a synonym of. A word no name uses is left alone: "perawat" is
+        # a nurse, not "perawatan" (maintenance).
+        if word in index.named:
+            bases.extend(
+                b
+                for b in activity_candidates(word)
+                if b in index.named and b not in index.canonical and b not in bases
+            )
+        if word in index.known and is_east_asian(word[-1]):
+            # A known East Asian word with a worker or work suffix also reads as its stem
+            # ("검사원", an inspector in "용접 검사원", is "검사" in "품질 검사원").
+            stem = east_asian_stem([word], index.east_asian_suffixes, index.known)
+            bases.extend(() if stem is None or stem not in index.named else (stem,))
         if word in index.known:
             # "mengelas" is a name itself and also reads as "las" inside "las argon"; a base
             # that is a qualifier would make a word of a name neutral ("meat" -> "at").
@@ -185,7 +201,12 @@ class WordReader:
             return Word(index.canonical_key((word, *bases)), 1.0, len(word))
         if bases:
             return Word(index.canonical_key(tuple(bases)), 1.0, len(word))
-        if len(word) >= _MIN_TYPO_LENGTH and word.isalpha() and not any(map(is_east_asian, word)):
+        if (
+            len(word) >= _MIN_TYPO_LENGTH
+            and word.isalpha()
+            and not any(map(is_east_asian, word))
+            and not is_dictionary_word(word)
+        ):
             return _TYPO
         return None
 
