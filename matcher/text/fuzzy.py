@@ -2,15 +2,15 @@
 
 A wrong target is worse than none, so a fuzzy match is accepted only when one target is
 clearly ahead of every other: first by edit ratio (rapidfuzz ``process.cdist``), then, for
-segments with a word nobody knows, by character n-gram TF-IDF cosine (scikit-learn), which
-still finds "olahan susu" in "pengolahan susu".
+segments with a word nobody knows, by character n-gram TF-IDF cosine
+(:mod:`matcher.text.ngrams`), which still finds "olahan susu" in "pengolahan susu".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,10 +18,7 @@ from rapidfuzz import fuzz, process
 
 from matcher.text.aliases import Entry
 from matcher.text.cover import Hit, Query
-
-if TYPE_CHECKING:
-    from scipy.sparse import spmatrix
-    from sklearn.feature_extraction.text import TfidfVectorizer
+from matcher.text.ngrams import NgramIndex
 
 __all__ = ["FuzzyFallback"]
 
@@ -67,13 +64,9 @@ class FuzzyFallback:
         self._targets = np.array([e.target for e in self._entries], dtype=object)
 
     @cached_property
-    def _ngrams(self) -> tuple[TfidfVectorizer, spmatrix]:
-        """The n-gram model and the names' vectors, built on first use: most runs never
-        need the second stage, and importing scikit-learn alone takes about a second."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        model = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        return model, model.fit_transform(self._keys or [""])
+    def _ngrams(self) -> NgramIndex:
+        """The names' n-gram vectors, built on first use: most runs never need them."""
+        return NgramIndex(self._keys)
 
     def match(self, queries: list[Query]) -> list[Hit | None]:
         """The target of each segment the names did not read well enough, or None.
@@ -98,9 +91,7 @@ class FuzzyFallback:
             results.append(hit if self._allowed(query, hit, confirm=True) else None)
         again = [i for i, q in enumerate(queries) if results[i] is None and q.has_unknown]
         if again:
-            model, names = self._ngrams
-            vectors = model.transform([texts[i] for i in again])
-            cosines = (vectors @ names.T).toarray()
+            cosines = self._ngrams.cosines([texts[i] for i in again])
             for i, row in zip(again, cosines, strict=True):
                 hit = self._winner(queries[i], row, _COSINE_CUTOFF, _COSINE_MARGIN)
                 results[i] = hit if self._allowed(queries[i], hit, confirm=False) else None
