@@ -271,7 +271,7 @@ def upsert_records(
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # On the table, not the mapped class: a Core statement, without the ORM's bulk insert
     # (per row: attribute keys mapped to columns, defaults looked up), a fifth of the time.
-    statement = insert(row.__table__)
+    statement = insert(row.metadata.tables[row.__tablename__])
     replaced = {
         name: statement.excluded[name]
         for name in values[0]
