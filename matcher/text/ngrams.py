@@ -62,23 +62,31 @@ class NgramIndex:
         counts = [Counter(char_ngrams(name)) for name in names]
         vocabulary = sorted({gram for count in counts for gram in count})
         self._column = {gram: j for j, gram in enumerate(vocabulary)}
-        frequency = np.zeros(len(vocabulary), dtype=np.float64)
-        for count in counts:
-            frequency[[self._column[gram] for gram in count]] += 1.0
+        # Every (name, n-gram, count) at once, by name and then by column.
+        rows = np.repeat(np.arange(self.size), [len(count) for count in counts])
+        columns = np.array(
+            [self._column[gram] for count in counts for gram in count], dtype=np.intp
+        )
+        values = np.array([n for count in counts for n in count.values()], dtype=np.float64)
+        order = np.lexsort((columns, rows))
+        rows, columns, values = rows[order], columns[order], values[order]
+        frequency = np.bincount(columns, minlength=len(vocabulary)).astype(np.float64)
         # As scikit-learn computes it (smooth_idf): one document holding every term.
         self._idf = np.full_like(frequency, fill_value=self.size + 1, dtype=np.float64)
         self._idf /= frequency + 1.0
         np.log(self._idf, out=self._idf)
         self._idf += 1.0
-        rows: list[list[int]] = [[] for _ in vocabulary]
-        weights: list[list[float]] = [[] for _ in vocabulary]
-        for i, count in enumerate(counts):
-            columns, values = self._weights(count)
-            for j, value in zip(columns.tolist(), values.tolist(), strict=True):
-                rows[j].append(i)
-                weights[j].append(value)
-        self._rows = [np.array(r, dtype=np.intp) for r in rows]
-        self._values = [np.array(w, dtype=np.float64) for w in weights]
+        np.log(values, out=values)
+        values += 1.0
+        values *= self._idf[columns]
+        # bincount adds each name's squares one after the other in column order.
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=self.size))
+        values /= np.where(norms > 0.0, norms, 1.0)[rows]
+        # Posting lists: the names (ascending) and weights of each column, column by column.
+        by_column = np.argsort(columns, kind="stable")
+        self._names = rows[by_column]
+        self._weights_of = values[by_column]
+        self._start = np.searchsorted(columns[by_column], np.arange(len(vocabulary) + 1))
 
     def _weights(self, count: Counter[str]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """Columns (ascending) and unit-length TF-IDF weights of one text's known n-grams."""
@@ -115,8 +123,11 @@ class NgramIndex:
             if not len(columns):
                 continue
             # Each name's products are added in column order (a sparse product's order).
-            pairs = list(zip(columns.tolist(), values.tolist(), strict=True))
-            names = np.concatenate([self._rows[j] for j, _ in pairs])
-            products = np.concatenate([self._values[j] * v for j, v in pairs])
+            spans = [
+                (int(self._start[j]), int(self._start[j + 1]), v)
+                for j, v in zip(columns.tolist(), values.tolist(), strict=True)
+            ]
+            names = np.concatenate([self._names[a:b] for a, b, _ in spans])
+            products = np.concatenate([self._weights_of[a:b] * v for a, b, v in spans])
             row += np.bincount(names, weights=products, minlength=self.size)
         return result
