@@ -115,47 +115,68 @@ def worker_facts(
     list[WorkerFacts]
         One per worker, in order.
     """
-    skill_texts = [s.name for w in workers for s in w.skills]
-    cert_texts = [c.skill or c.name for w in workers for c in w.certificates]
-    read = skills.normalize_many([*skill_texts, *cert_texts])
-    skill_reads = iter(read[: len(skill_texts)])
-    cert_reads = iter(read[len(skill_texts) :])
-    titles = [e.title or "" for w in workers for e in w.experience if e.isco is None]
-    placed = iter(occupations.normalize_many(titles))
+    # Each distinct text is read once and its concept ids kept: a pool repeats a few
+    # thousand skill and certificate texts hundreds of thousands of times.
+    texts = list(
+        dict.fromkeys(
+            [s.name for w in workers for s in w.skills]
+            + [c.skill or c.name for w in workers for c in w.certificates]
+        )
+    )
+    concepts = {
+        text: tuple(hit.concept.id for hit in match.concepts)
+        for text, match in zip(texts, skills.normalize_many(texts), strict=True)
+    }
+    titles = list(
+        dict.fromkeys(e.title or "" for w in workers for e in w.experience if e.isco is None)
+    )
+    placed = {
+        title: match.isco
+        for title, match in zip(titles, occupations.normalize_many(titles), strict=True)
+    }
+    # Facts are frozen: equal claims share one (a claim repeats across workers).
+    claims: dict[tuple[str, int, int | None, str], SkillFact] = {}
     facts: list[WorkerFacts] = []
     for worker in workers:
         skill_facts: list[SkillFact] = []
         for claim in worker.skills:
-            match = next(skill_reads)
-            skill_facts.extend(
-                SkillFact(hit.concept.id, claim.months or 0, claim.level, claim.name)
-                for hit in match.concepts
-            )
+            months = claim.months or 0
+            for concept in concepts[claim.name]:
+                key = (concept, months, claim.level, claim.name)
+                fact = claims.get(key)
+                if fact is None:
+                    fact = claims[key] = SkillFact(concept, months, claim.level, claim.name)
+                skill_facts.append(fact)
         certificates = tuple(
-            CertificateFact(
-                tuple(h.concept.id for h in next(cert_reads).concepts),
-                cert.scheme,
-                cert.name,
-                cert.issued,
-                cert.expires,
-            )
-            for cert in worker.certificates
+            [
+                CertificateFact(
+                    concepts[cert.skill or cert.name],
+                    cert.scheme,
+                    cert.name,
+                    cert.issued,
+                    cert.expires,
+                )
+                for cert in worker.certificates
+            ]
         )
         experience = tuple(
-            ExperienceFact(
-                e.isco if e.isco is not None else next(placed).isco,
-                e.months or 0,
-                e.country,
-                e.programme,
-                e.title,
-            )
-            for e in worker.experience
+            [
+                ExperienceFact(
+                    e.isco if e.isco is not None else placed[e.title or ""],
+                    e.months or 0,
+                    e.country,
+                    e.programme,
+                    e.title,
+                )
+                for e in worker.experience
+            ]
         )
         languages = tuple(
-            language_fact(r.test, r.result, r.date, r.sections) for r in worker.languages
+            [language_fact(r.test, r.result, r.date, r.sections) for r in worker.languages]
         )
         health = worker.health
-        wage = worker.preferences.min_monthly_wage if worker.preferences else None
+        preferences = worker.preferences
+        wage = preferences.min_monthly_wage if preferences else None
         facts.append(
             WorkerFacts(
                 id=worker.id,
@@ -169,9 +190,7 @@ def worker_facts(
                 fit_to_work=health.fit_to_work if health else None,
                 colour_vision_normal=health.colour_vision_normal if health else None,
                 passport_expires=worker.documents.passport_expires if worker.documents else None,
-                preferred_countries=tuple(worker.preferences.countries)
-                if worker.preferences
-                else (),
+                preferred_countries=tuple(preferences.countries) if preferences else (),
                 min_monthly_wage=(wage.amount, wage.currency) if wage else None,
             )
         )
