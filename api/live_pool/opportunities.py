@@ -18,6 +18,14 @@ opportunity per request. The server keeps one book, for one evaluation date:
 A request reads the kept book on the event loop (:meth:`OpportunityBooks.kept`, which
 never waits): each update replaces the kept reference whole, so a reader sees the book
 before a write or after it, never half of one.
+
+Answers given from the book are kept with it as sent (:meth:`OpportunityBooks.answer`:
+the response body and the ids its audit entry names), at most
+:data:`MAX_KEPT_ANSWERS` returnees' worth: the same question asked again while the book
+gives that returnee the same answer is not evaluated and rendered again. A write drops
+the kept answers of exactly the returnees whose answers it may change
+(:meth:`matcher.reintegration.book.OpportunityBook.changed`); a new book starts with
+none.
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
@@ -36,10 +45,50 @@ from matcher.reintegration.run import prepare_reintegration
 from models.opportunity import Opportunity
 from models.worker import Worker
 
-__all__ = ["BOOK_DEPTH", "OpportunityBooks", "book_name"]
+__all__ = ["BOOK_DEPTH", "MAX_KEPT_ANSWERS", "KeptAnswer", "OpportunityBooks", "book_name"]
 
 BOOK_DEPTH = 20
 """Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
+
+MAX_KEPT_ANSWERS = 20_000
+"""Most returnees whose answers are kept (a few kilobytes each): past it the kept answers
+are dropped and kept again as they are asked."""
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """One returnee's answer from the book, as sent.
+
+    Attributes
+    ----------
+    body : bytes
+        The JSON response body.
+    result_ids : tuple of str
+        The opportunity ids it names, in order (its audit entry's).
+    """
+
+    body: bytes
+    result_ids: tuple[str, ...]
+
+
+# Returnee name (book_name) -> question (k, language...) -> its answer.
+_Answers = dict[str, dict[Hashable, KeptAnswer]]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The kept book of one day and the answers given from it.
+
+    ``answers`` belongs to this state: a write copies it (the copy shares the inner
+    dictionaries of the returnees it leaves unchanged, whose answers stay valid) and
+    drops the changed returnees from the copy, so an answer a reader of this state adds
+    later never reaches a newer state that it might not fit.
+    """
+
+    day: dt.date
+    book: OpportunityBook
+    answers: _Answers
+
 
 _log = logging.getLogger(__name__)
 
@@ -61,7 +110,7 @@ class OpportunityBooks:
         self._lock = threading.Lock()
         # Held for an instant, on the event loop too: whether a build is running.
         self._starting = threading.Lock()
-        self._kept: tuple[dt.date, OpportunityBook] | None = None
+        self._kept: _Kept | None = None
         self._building: threading.Thread | None = None
         # Writes applied since the running build began reading the store (replayed on
         # its book: applying a write twice gives the same book answers).
@@ -82,9 +131,57 @@ class OpportunityBooks:
         -------
         OpportunityBook or None
         """
+        found = self._current(engine, day)
+        return None if found is None else found.book
+
+    def answer(
+        self,
+        engine: Engine,
+        day: dt.date,
+        name: str,
+        question: Hashable,
+        render: Callable[[OpportunityBook], KeptAnswer | None],
+    ) -> KeptAnswer | None:
+        """Returnee ``name``'s answer to ``question`` from the book of ``day``: the kept
+        one, or ``render`` of the book, then kept; None when there is no book of ``day``
+        yet (a build begins when due) or ``render`` gives none. Never waits.
+
+        Parameters
+        ----------
+        engine : Engine
+            The store a build reads.
+        day : datetime.date
+            The evaluation date.
+        name : str
+            The returnee's :func:`book_name`.
+        question : hashable
+            Everything else the answer depends on (``k``, the language).
+        render : callable
+            The answer from the book, or None when the book cannot give it (not kept).
+
+        Returns
+        -------
+        KeptAnswer or None
+        """
+        found = self._current(engine, day)
+        if found is None:
+            return None
+        answers = found.answers
+        kept = answers.get(name)
+        if kept is not None and question in kept:
+            return kept[question]
+        rendered = render(found.book)
+        if rendered is None:
+            return None
+        if len(answers) >= MAX_KEPT_ANSWERS:
+            answers.clear()
+        answers.setdefault(name, {})[question] = rendered
+        return rendered
+
+    def _current(self, engine: Engine, day: dt.date) -> _Kept | None:
         found = self._kept
-        if found is not None and found[0] == day:
-            return found[1]
+        if found is not None and found.day == day:
+            return found
         # One book is kept: another date than the kept one's replaces it only when it is
         # today (a new day has come); any other date takes the stored path.
         if found is None or day == dt.date.today():
@@ -140,7 +237,11 @@ class OpportunityBooks:
             if found is None:
                 return
             try:
-                self._kept = found[0], update(found[1], found[0])
+                book = update(found.book, found.day)
+                answers = found.answers.copy()
+                for name in book.changed(found.book):
+                    answers.pop(name, None)
+                self._kept = _Kept(found.day, book, answers)
             except Exception:
                 # The write is committed: its request must not fail. A book that missed
                 # it must not answer either; the next request builds a new one.
@@ -174,7 +275,7 @@ class OpportunityBooks:
             with self._lock:
                 for update in self._pending or ():
                     book = update(book, day)
-                self._kept = day, book
+                self._kept = _Kept(day, book, {})
             _log.info("opportunity book of %s built: %d returnees", day, len(named))
         except Exception:
             _log.exception("the opportunity book of %s could not be built", day)

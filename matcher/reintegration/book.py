@@ -198,6 +198,49 @@ class OpportunityBook:
         ]
         return list(records_for(self.scorer, self.returnees[row], chosen, k, False, lang))
 
+    def changed(self, before: OpportunityBook) -> set[str]:
+        """The returnees whose answers may differ between ``before`` and this book.
+
+        A returnee left out answers exactly as in ``before``, for every ``k`` and
+        language: what the caller kept of its answers stays valid.
+
+        Parameters
+        ----------
+        before : OpportunityBook
+            An earlier state of this book (this one made from it by writes); any other
+            book makes every returnee of either changed.
+
+        Returns
+        -------
+        set of str
+            Returnee ids: those added, replaced or removed since ``before``, and those
+            whose kept list changed (an opportunity entered or left it, it was selected
+            again).
+        """
+        everyone = set(self.rows) | set(before.rows)
+        if self.scorer is not before.scorer or self.depth != before.depth:
+            return everyone
+        # A row's answer depends on its returnee and its list only (records_for), and
+        # neither rows nor slots are reused: a written returnee takes a new row, a
+        # written opportunity a new slot. So equal rows with equal lists answer alike.
+        n = len(before.returnees)
+        if n > len(self.returnees):
+            return everyone
+        old, new = before.lists, self.lists
+        slots = new.slots[:n]
+        same = (
+            (old.count == new.count[:n])
+            & (old.complete == new.complete[:n])
+            & (old.slots == slots).all(axis=1)
+            & (_held(old.slots, old.score) == _held(slots, new.score[:n])).all(axis=1)
+        )
+        found = {before.returnees[int(row)].id for row in np.flatnonzero(~same)}
+        found.update(r.id for r in self.returnees[n:])
+        # Removed ones (without_returnees keeps their rows): in ``before`` only.
+        if len(self.rows) != len(before.rows) or found:
+            found.update(before.rows.keys() - self.rows.keys())
+        return found
+
     def _live(self, slot: int) -> ScreenedOpportunity:
         found = self.opportunities[slot]
         assert found is not None, "a kept list names a removed opportunity"
@@ -446,6 +489,12 @@ def _tie_name(found: ScreenedOpportunity, key: str) -> str:
     # "\0" sorts before every character of an id: equal ids order by key, as a run over
     # opportunities listed in key order breaks their ties.
     return f"{found.id}\0{key}"
+
+
+def _held(slots: Ints, score: Floats) -> Floats:
+    """The scores of the held entries, 0 for empty ones (NaN there would never compare
+    equal)."""
+    return np.where(slots >= 0, score, 0.0)
 
 
 def _empty(n: int, width: int) -> _Lists:
