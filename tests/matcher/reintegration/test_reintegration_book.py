@@ -10,6 +10,7 @@ make removals push lists below the depth, so returnees are selected again.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -229,3 +230,27 @@ def test_a_write_changes_the_answers_of_the_returnees_it_touches_only() -> None:
     # Another run's book (its own reference): every returnee.
     again = prepare_reintegration(people, offers, AS_OF)
     assert OpportunityBook.build(again, 3).changed(book) == {p.id for p in people}
+
+
+def test_a_book_and_its_updates_hold_no_reference_cycles() -> None:
+    # The server freezes a built book out of the garbage collector's generations
+    # (api.live_pool.opportunities): a replaced book must then be freed by reference
+    # counting alone, i.e. leave no cyclic garbage behind.
+    lines = (ROOT / "data" / "sample" / "returnees.jsonl").read_text("utf-8").splitlines()
+    people = [Returnee.model_validate_json(line) for line in lines]
+    lines = (ROOT / "data" / "sample" / "opportunities.jsonl").read_text("utf-8").splitlines()
+    offers = [Opportunity.model_validate_json(line) for line in lines]
+    prepare_reintegration(people[:1], offers[:1], AS_OF)  # the tables' caches, loaded once
+    gc.collect()
+    gc.disable()
+    try:
+        book = OpportunityBook.build(prepare_reintegration(people, offers, AS_OF), 3)
+        book = book.with_returnees(prepare_reintegration(people[:2], [], AS_OF).returnees)
+        screened = prepare_reintegration([], offers[:2], AS_OF).opportunities
+        book = book.with_opportunities([("X/1", screened[0]), ("X/2", screened[1])])
+        book = book.without_opportunities(["X/1"]).without_returnees([people[3].id])
+        assert book.opportunities_for(people[4].id, 3) is not None
+        del book, screened
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
