@@ -34,7 +34,11 @@ one came while serving), so a build
 moves what is alive out of the collector's generations (:func:`gc.freeze`) before it
 reads the store and again once its book is kept. That is safe because a book holds no
 reference cycles (``tests/matcher/reintegration/test_reintegration_book.py``): a
-replaced one is freed by reference counting, frozen or not.
+replaced one is freed by reference counting, frozen or not. Unlike the live pool's load
+(:func:`matcher.memory.building_long_lived`), the collector is neither paused during the
+build nor run at its end: the server answers meanwhile, so a pause would let the
+requests' cyclic garbage pile up and be frozen with the book, and a full collection at
+the end would stop every answer for seconds.
 """
 
 from __future__ import annotations
