@@ -364,13 +364,17 @@ def _uploaded_store(
 ) -> list[Path]:
     """The files of the store holding ``people`` and ``offers``, as uploaded.
 
-    Without ``keep`` they are uploaded into ``folder``. With it, a store kept there by an
-    earlier run of the same sizes is reused (the records are seeded: the same sizes are
-    the same records); otherwise the upload is made and its files kept there.
+    Without ``keep`` they are uploaded into a new folder in ``folder``. With it, a store
+    kept there by an earlier run of the same sizes is reused (the records are seeded: the
+    same sizes are the same records); otherwise the upload is made and its files kept
+    there.
     """
     if keep is None:
-        _upload_records(folder, people, offers)
-        return sorted(folder.glob("selaras.db*"))
+        # Beside the folder each server runs in: its store is replaced before each.
+        keep = folder / "uploaded"
+        keep.mkdir()
+        _upload_records(keep, people, offers)
+        return sorted(keep.glob("selaras.db*"))
     sizes = {"returnees": len(people), "opportunities": len(offers)}
     marker = keep / "uploaded.json"
     if marker.exists() and json.loads(marker.read_text("utf-8")) == sizes:
