@@ -217,27 +217,32 @@ class OpportunityBook:
             whose kept list changed (an opportunity entered or left it, it was selected
             again).
         """
-        everyone = set(self.rows) | set(before.rows)
+        n = len(before.returnees)
         if self.scorer is not before.scorer or self.depth != before.depth:
-            return everyone
+            return set(self.rows) | set(before.rows)
+        if n > len(self.returnees):
+            return set(self.rows) | set(before.rows)
         # A row's answer depends on its returnee and its list only (records_for), and
         # neither rows nor slots are reused: a written returnee takes a new row, a
         # written opportunity a new slot. So equal rows with equal lists answer alike.
-        n = len(before.returnees)
-        if n > len(self.returnees):
-            return everyone
         old, new = before.lists, self.lists
-        slots = new.slots[:n]
-        same = (
-            (old.count == new.count[:n])
-            & (old.complete == new.complete[:n])
-            & (old.slots == slots).all(axis=1)
-            & (_held(old.slots, old.score) == _held(slots, new.score[:n])).all(axis=1)
-        )
-        found = {before.returnees[int(row)].id for row in np.flatnonzero(~same)}
-        found.update(r.id for r in self.returnees[n:])
-        # Removed ones (without_returnees keeps their rows): in ``before`` only.
-        if len(self.rows) != len(before.rows) or found:
+        found: set[str] = set()
+        if new is not old:
+            slots, score = new.slots[:n], new.score[:n]
+            same = (
+                (old.count == new.count[:n])
+                & (old.complete == new.complete[:n])
+                & (old.slots == slots).all(axis=1)
+                # Empty entries (-1) hold NaN scores, which never compare equal.
+                & ((old.score == score) | (slots < 0)).all(axis=1)
+            )
+            found.update(before.returnees[int(row)].id for row in np.flatnonzero(~same))
+        added = {r.id for r in self.returnees[n:]}
+        found |= added
+        # Removed ones (without_returnees keeps their rows) are in ``before`` only; the
+        # sizes say whether there are any (a name is added, kept or removed).
+        new_names = sum(name not in before.rows for name in added)
+        if len(before.rows) + new_names != len(self.rows):
             found.update(before.rows.keys() - self.rows.keys())
         return found
 
@@ -489,12 +494,6 @@ def _tie_name(found: ScreenedOpportunity, key: str) -> str:
     # "\0" sorts before every character of an id: equal ids order by key, as a run over
     # opportunities listed in key order breaks their ties.
     return f"{found.id}\0{key}"
-
-
-def _held(slots: Ints, score: Floats) -> Floats:
-    """The scores of the held entries, 0 for empty ones (NaN there would never compare
-    equal)."""
-    return np.where(slots >= 0, score, 0.0)
 
 
 def _empty(n: int, width: int) -> _Lists:
