@@ -21,7 +21,7 @@ before a write or after it, never half of one.
 
 Answers given from the book are kept with it as sent (:meth:`OpportunityBooks.answer`:
 the response body and the ids its audit entry names), at most
-:data:`MAX_KEPT_ANSWERS` returnees' worth: the same question asked again while the book
+:data:`MAX_KEPT_ANSWERS` of them: the same question asked again while the book
 gives that returnee the same answer is not evaluated and rendered again. A write drops
 the kept answers of exactly the returnees whose answers it may change
 (:meth:`matcher.reintegration.book.OpportunityBook.changed`); a new book starts with
@@ -65,8 +65,9 @@ BOOK_DEPTH = 20
 """Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
 
 MAX_KEPT_ANSWERS = 20_000
-"""Most returnees whose answers are kept (a few kilobytes each): past it the kept answers
-are dropped and kept again as they are asked."""
+"""Most answers kept (1-10 kB each: ten to twenty records), counted since the book was
+built (an upper bound: a write drops some without counting them); past it the kept
+answers are dropped and kept again as they are asked."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,9 @@ class _Kept:
     day: dt.date
     book: OpportunityBook
     answers: _Answers
+    kept: list[int]
+    """How many answers were added to ``answers`` and its ancestors' since the last
+    time they were dropped (one item, counted on the event loop)."""
 
 
 _log = logging.getLogger(__name__)
@@ -187,9 +191,11 @@ class OpportunityBooks:
         rendered = render(found.book)
         if rendered is None:
             return None
-        if len(answers) >= MAX_KEPT_ANSWERS:
+        if found.kept[0] >= MAX_KEPT_ANSWERS:
             answers.clear()
+            found.kept[0] = 0
         answers.setdefault(name, {})[question] = rendered
+        found.kept[0] += 1
         return rendered
 
     def _current(self, engine: Engine, day: dt.date) -> _Kept | None:
@@ -255,7 +261,7 @@ class OpportunityBooks:
                 answers = found.answers.copy()
                 for name in book.changed(found.book):
                     answers.pop(name, None)
-                self._kept = _Kept(found.day, book, answers)
+                self._kept = _Kept(found.day, book, answers, [found.kept[0]])
             except Exception:
                 # The write is committed: its request must not fail. A book that missed
                 # it must not answer either; the next request builds a new one.
@@ -283,7 +289,7 @@ class OpportunityBooks:
             with self._lock:
                 for update in self._pending or ():
                     book = update(book, day)
-                self._kept = _Kept(day, book, {})
+                self._kept = _Kept(day, book, {}, [0])
             gc.freeze()  # nor the book (the build's temporaries are gone: not frozen)
             _log.info("opportunity book of %s built: %d returnees", day, len(book.rows))
         except Exception:

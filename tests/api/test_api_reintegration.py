@@ -371,3 +371,27 @@ def test_a_kept_answer_is_sent_again_until_a_write_changes_it(
     # Each answer is the one ranked afresh, byte for byte.
     fresh = client.get(url.replace("&k=3", f"&k={BOOK_DEPTH + 1}"), headers=keys["a"])
     assert after.json()["results"] == fresh.json()["results"][:3]
+
+
+def test_kept_answers_are_dropped_past_their_bound(
+    reint: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, keys = reint.client, reint.keys
+    _built(reint)
+    monkeypatch.setattr(opportunities, "MAX_KEPT_ANSWERS", 2)
+    rendered: list[str] = []
+    render = reintegration._kept_results
+
+    def counted(book: OpportunityBook, agency_id: str, worker_id: str, query: Any) -> Any:
+        rendered.append(worker_id)
+        return render(book, agency_id, worker_id, query)
+
+    monkeypatch.setattr(reintegration, "_kept_results", counted)
+    mine = f"/returnees/{RETURNEES[6]['id']}/opportunities?as_of={AS_OF}"
+    first = client.get(f"{mine}&k=3", headers=keys["a"]).content
+    assert client.get(f"{mine}&k=3", headers=keys["a"]).content == first
+    assert client.get(f"{mine}&k=4", headers=keys["a"]).status_code == 200
+    assert len(rendered) == 2  # two answers kept: at the bound
+    assert client.get(f"{mine}&k=5", headers=keys["a"]).status_code == 200  # drops them
+    assert client.get(f"{mine}&k=3", headers=keys["a"]).content == first
+    assert len(rendered) == 4
