@@ -26,6 +26,11 @@ random:
   answer that reflects it (the new returnee answered with the copied returnee's
   opportunities; the twin ranked first), asked every 20 ms.
 
+``--store DIR`` keeps the uploaded store in ``DIR`` and reuses it when a later run asks
+for the same sizes (the upload of 100,000 returnees is then made once); each server still
+starts on a fresh copy of it. ``--rate`` may name several open-loop rates, measured in
+turn.
+
 Each load also reports the server's CPU per answer (its process's user + system time over
 the load, from ``/proc``) and the machine's state: the load average and how busy all its
 CPUs were during the load (other processes included). ``--repeat`` runs the three loads
@@ -35,8 +40,9 @@ checkout (e.g. ``/work/main``) on the same store, for a before/after in one sess
 Target (issue 16): p99 <= 50 ms with 32 clients.
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_api_reintegration
-[--returnees 100000] [--opportunities 5000] [--clients 32] [--rate 100] [--seconds 20]
-[--repeat 1] [--writes 6] [--write-every 2] [--baseline PATH] [--quick]``
+[--returnees 100000] [--opportunities 5000] [--clients 32] [--rate 100 [200 ...]]
+[--seconds 20] [--repeat 1] [--writes 6] [--write-every 2] [--baseline PATH] [--store DIR]
+[--quick]``
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -62,11 +69,11 @@ from benchmarks.bench_api import (
     _start_server,
     _upload,
     _warm,
-    load_options,
 )
 from benchmarks.bench_reintegration import AS_OF, SAMPLE, _synthetic
 from benchmarks.bench_reintegration import _load as load_sample
 from benchmarks.common import parse_args
+from models.opportunity import Opportunity
 from models.worker import Returnee
 
 K = 10
@@ -80,6 +87,14 @@ def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """Peak resident memory of process ``pid`` so far, in MiB (Linux ``VmHWM``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 def _busy_jiffies() -> tuple[int, int]:
@@ -233,12 +248,12 @@ def _writes_during_reads(
     writer = _Writer(port, source, path, args.writes, args.write_every, owner)
     writer.first = run * args.writes
     writer.start()
-    line = _measured(server, port, paths, args.clients, args.seconds, args.rate)
+    line = _measured(server, port, paths, args.clients, args.seconds, args.rate[0])
     writer.join()
     if writer.error is not None:
         raise RuntimeError("the writer failed") from writer.error
     print(
-        f"    writes during reads, open loop at {args.rate:.0f} requests/s by "
+        f"    writes during reads, open loop at {args.rate[0]:.0f} requests/s by "
         f"{args.clients} clients: {line}"
     )
     for what in ("returnee", "opportunity"):
@@ -281,11 +296,12 @@ def _serve_and_measure(
             f"{time.perf_counter() - started:.1f} s"
         )
         _warm(port, paths)
-        _load(port, paths, args.clients, args.warmup, args.rate)
+        _load(port, paths, args.clients, args.warmup, args.rate[0])
         for run in range(1, args.repeat + 1):
             print(f"  run {run}/{args.repeat}:")
-            line = _measured(server, port, paths, args.clients, args.seconds, args.rate)
-            print(f"    open loop, {args.rate:.0f} requests/s by {args.clients} clients: {line}")
+            for rate in args.rate:
+                line = _measured(server, port, paths, args.clients, args.seconds, rate)
+                print(f"    open loop, {rate:.0f} requests/s by {args.clients} clients: {line}")
             line = _measured(server, port, paths, args.clients, args.seconds, None)
             print(f"    closed loop, {args.clients} clients (saturation): {line}")
             line = _measured(server, port, paths, 1, min(args.seconds, 5.0), None)
@@ -304,22 +320,96 @@ def _serve_and_measure(
             f"{statistics.median(fresh) * 1000:.0f} ms (min {min(fresh) * 1000:.0f}, "
             f"max {max(fresh) * 1000:.0f})"
         )
+        print(f"  server peak RSS: {_peak_rss_mib(server.pid):,.0f} MiB")
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def _upload_records(
+    folder: Path, people: Sequence[Returnee], offers: Sequence[Opportunity]
+) -> None:
+    """Register the sample agencies and upload ``people`` and ``offers`` to a new store in
+    ``folder`` through a server of this checkout."""
+    returnees = folder / "returnees.jsonl"
+    returnees.write_text(
+        "".join(p.model_dump_json(exclude_none=True) + "\n" for p in people), "utf-8"
+    )
+    port = _free_port()
+    server = _start_server(folder, port)
+    try:
+        admin = Connection(port)
+        for line in (SAMPLE / "agencies.jsonl").read_text("utf-8").splitlines():
+            admin.json("POST", "/agencies", json.loads(line))
+        elapsed, report = _upload(port, returnees, "/workers/bulk")
+        print(f"bulk upload: {report['created']:,} returnees in {elapsed:.1f} s")
+        owner = people[0].agency_id
+        started = time.perf_counter()
+        records = [o.model_dump(mode="json", exclude_none=True) for o in offers]
+        for first in range(0, len(records), 1_000):  # within the 1 MiB body limit
+            batch = records[first : first + 1_000]
+            admin.json("POST", f"/opportunities?agency_id={owner}", batch)
+        print(f"opportunities: {len(offers):,} uploaded in {time.perf_counter() - started:.1f} s")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    returnees.unlink()
+
+
+def _uploaded_store(
+    folder: Path,
+    people: Sequence[Returnee],
+    offers: Sequence[Opportunity],
+    keep: Path | None,
+) -> list[Path]:
+    """The files of the store holding ``people`` and ``offers``, as uploaded.
+
+    Without ``keep`` they are uploaded into a new folder in ``folder``. With it, a store
+    kept there by an earlier run of the same sizes is reused (the records are seeded: the
+    same sizes are the same records); otherwise the upload is made and its files kept
+    there.
+    """
+    if keep is None:
+        # Beside the folder each server runs in: its store is replaced before each.
+        keep = folder / "uploaded"
+        keep.mkdir()
+        _upload_records(keep, people, offers)
+        return sorted(keep.glob("selaras.db*"))
+    sizes = {"returnees": len(people), "opportunities": len(offers)}
+    marker = keep / "uploaded.json"
+    if marker.exists() and json.loads(marker.read_text("utf-8")) == sizes:
+        print(f"store reused from {keep}: {len(people):,} returnees, {len(offers):,} opportunities")
+        return sorted(keep.glob("selaras.db*"))
+    keep.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
+    for stale in keep.glob("selaras.db*"):
+        stale.unlink()
+    _upload_records(folder, people, offers)
+    for stored in folder.glob("selaras.db*"):
+        shutil.copyfile(stored, keep / stored.name)
+    marker.write_text(json.dumps(sizes), "utf-8")  # last: a partial copy is never reused
+    return sorted(keep.glob("selaras.db*"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--returnees", type=int, default=100_000)
     parser.add_argument("--opportunities", type=int, default=5_000)
-    load_options(parser, 100.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument(
+        "--rate", type=float, nargs="+", default=[100.0], help="open-loop requests/s, each"
+    )
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--fresh", type=int, default=5, help="requests ranked afresh")
     parser.add_argument("--repeat", type=int, default=1, help="runs of the three loads")
     parser.add_argument("--writes", type=int, default=6, help="writes during reads (0: none)")
     parser.add_argument("--write-every", type=float, default=2.0, help="seconds between writes")
     parser.add_argument(
         "--baseline", type=Path, help="a checkout whose server is measured first, the same way"
+    )
+    parser.add_argument(
+        "--store", type=Path, help="a folder keeping the uploaded store for later runs"
     )
     args = parse_args(
         parser,
@@ -328,7 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "returnees": 500,
             "opportunities": 60,
             "clients": 4,
-            "rate": 20.0,
+            "rate": [20.0],
             "seconds": 0.5,
             "warmup": 0.2,
             "fresh": 1,
@@ -343,45 +433,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     people, offers = _synthetic(*load_sample(), args)
     with tempfile.TemporaryDirectory(prefix="selaras-bench-reint-") as tmp:
         folder = Path(tmp)
-        returnees = folder / "returnees.jsonl"
-        returnees.write_text(
-            "".join(p.model_dump_json(exclude_none=True) + "\n" for p in people), "utf-8"
-        )
-        port = _free_port()
-        server = _start_server(folder, port)
-        try:
-            admin = Connection(port)
-            for line in (SAMPLE / "agencies.jsonl").read_text("utf-8").splitlines():
-                admin.json("POST", "/agencies", json.loads(line))
-            elapsed, report = _upload(port, returnees, "/workers/bulk")
-            print(f"bulk upload: {report['created']:,} returnees in {elapsed:.1f} s")
-            owner = people[0].agency_id
-            started = time.perf_counter()
-            records = [o.model_dump(mode="json", exclude_none=True) for o in offers]
-            for first in range(0, len(records), 1_000):  # within the 1 MiB body limit
-                batch = records[first : first + 1_000]
-                admin.json("POST", f"/opportunities?agency_id={owner}", batch)
-            print(
-                f"opportunities: {len(offers):,} uploaded in {time.perf_counter() - started:.1f} s"
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+        uploaded = _uploaded_store(folder, people, offers, args.store)
         order = random.Random(16)
         asked = order.sample(people, min(PATHS, len(people)))
         paths = [
             f"/returnees/{p.id}/opportunities?k={K}&as_of={AS_OF}&agency_id={p.agency_id}"
             for p in asked
         ]
+        owner = people[0].agency_id
         # Each server starts on the same stored records (and builds its own book): the
         # store as uploaded is put back before each, the writes of the one before undone.
-        uploaded = {f.name: f.read_bytes() for f in folder.glob("selaras.db*")}
         for label, root in (("baseline", args.baseline), ("this checkout", ROOT)):
             if root is not None:
                 for stale in folder.glob("selaras.db*"):
                     stale.unlink()
-                for name, content in uploaded.items():
-                    (folder / name).write_bytes(content)
+                for stored in uploaded:
+                    shutil.copyfile(stored, folder / stored.name)
                 print(f"{label} ({root}):")
                 _serve_and_measure(folder, root, paths, asked, owner, args)
     return 0

@@ -18,14 +18,37 @@ opportunity per request. The server keeps one book, for one evaluation date:
 A request reads the kept book on the event loop (:meth:`OpportunityBooks.kept`, which
 never waits): each update replaces the kept reference whole, so a reader sees the book
 before a write or after it, never half of one.
+
+Answers given from the book are kept with it as sent (:meth:`OpportunityBooks.answer`:
+the response body and the ids its audit entry names), at most
+:data:`MAX_KEPT_ANSWERS` of them: the same question asked again while the book
+gives that returnee the same answer is not evaluated and rendered again. A write drops
+the kept answers of exactly the returnees whose answers it may change
+(:meth:`matcher.reintegration.book.OpportunityBook.changed`); a new book starts with
+none.
+
+A book over 100,000 returnees is millions of Python objects that live until the next
+build. Each full collection of the cyclic garbage collector traversed them all (2-8 s
+each: about 40 % of a build's time at 100,000 x 5,000, and a stall of every answer when
+one came while serving), so a build
+moves what is alive out of the collector's generations (:func:`gc.freeze`) before it
+reads the store and again once its book is kept. That is safe because a book holds no
+reference cycles (``tests/matcher/reintegration/test_reintegration_book.py``): a
+replaced one is freed by reference counting, frozen or not. Unlike the live pool's load
+(:func:`matcher.memory.building_long_lived`), the collector is neither paused during the
+build nor run at its end: the server answers meanwhile, so a pause would let the
+requests' cyclic garbage pile up and be frozen with the book, and a full collection at
+the end would stop every answer for seconds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
@@ -36,10 +59,54 @@ from matcher.reintegration.run import prepare_reintegration
 from models.opportunity import Opportunity
 from models.worker import Worker
 
-__all__ = ["BOOK_DEPTH", "OpportunityBooks", "book_name"]
+__all__ = ["BOOK_DEPTH", "MAX_KEPT_ANSWERS", "KeptAnswer", "OpportunityBooks", "book_name"]
 
 BOOK_DEPTH = 20
 """Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
+
+MAX_KEPT_ANSWERS = 20_000
+"""Most answers kept (1-10 kB each: ten to twenty records), counted since the book was
+built (an upper bound: a write drops some without counting them); past it the kept
+answers are dropped and kept again as they are asked."""
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """One returnee's answer from the book, as sent.
+
+    Attributes
+    ----------
+    body : bytes
+        The JSON response body.
+    result_ids : tuple of str
+        The opportunity ids it names, in order (its audit entry's).
+    """
+
+    body: bytes
+    result_ids: tuple[str, ...]
+
+
+# Returnee name (book_name) -> question (k, language...) -> its answer.
+_Answers = dict[str, dict[Hashable, KeptAnswer]]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The kept book of one day and the answers given from it.
+
+    ``answers`` belongs to this state: a write copies it (the copy shares the inner
+    dictionaries of the returnees it leaves unchanged, whose answers stay valid) and
+    drops the changed returnees from the copy, so an answer a reader of this state adds
+    later never reaches a newer state that it might not fit.
+    """
+
+    day: dt.date
+    book: OpportunityBook
+    answers: _Answers
+    kept: list[int]
+    """How many answers were added to ``answers`` and its ancestors' since the last
+    time they were dropped (one item, counted on the event loop)."""
+
 
 _log = logging.getLogger(__name__)
 
@@ -61,7 +128,7 @@ class OpportunityBooks:
         self._lock = threading.Lock()
         # Held for an instant, on the event loop too: whether a build is running.
         self._starting = threading.Lock()
-        self._kept: tuple[dt.date, OpportunityBook] | None = None
+        self._kept: _Kept | None = None
         self._building: threading.Thread | None = None
         # Writes applied since the running build began reading the store (replayed on
         # its book: applying a write twice gives the same book answers).
@@ -82,9 +149,59 @@ class OpportunityBooks:
         -------
         OpportunityBook or None
         """
+        found = self._current(engine, day)
+        return None if found is None else found.book
+
+    def answer(
+        self,
+        engine: Engine,
+        day: dt.date,
+        name: str,
+        question: Hashable,
+        render: Callable[[OpportunityBook], KeptAnswer | None],
+    ) -> KeptAnswer | None:
+        """Returnee ``name``'s answer to ``question`` from the book of ``day``: the kept
+        one, or ``render`` of the book, then kept; None when there is no book of ``day``
+        yet (a build begins when due) or ``render`` gives none. Never waits.
+
+        Parameters
+        ----------
+        engine : Engine
+            The store a build reads.
+        day : datetime.date
+            The evaluation date.
+        name : str
+            The returnee's :func:`book_name`.
+        question : hashable
+            Everything else the answer depends on (``k``, the language).
+        render : callable
+            The answer from the book, or None when the book cannot give it (not kept).
+
+        Returns
+        -------
+        KeptAnswer or None
+        """
+        found = self._current(engine, day)
+        if found is None:
+            return None
+        answers = found.answers
+        kept = answers.get(name)
+        if kept is not None and question in kept:
+            return kept[question]
+        rendered = render(found.book)
+        if rendered is None:
+            return None
+        if found.kept[0] >= MAX_KEPT_ANSWERS:
+            answers.clear()
+            found.kept[0] = 0
+        answers.setdefault(name, {})[question] = rendered
+        found.kept[0] += 1
+        return rendered
+
+    def _current(self, engine: Engine, day: dt.date) -> _Kept | None:
         found = self._kept
-        if found is not None and found[0] == day:
-            return found[1]
+        if found is not None and found.day == day:
+            return found
         # One book is kept: another date than the kept one's replaces it only when it is
         # today (a new day has come); any other date takes the stored path.
         if found is None or day == dt.date.today():
@@ -140,7 +257,11 @@ class OpportunityBooks:
             if found is None:
                 return
             try:
-                self._kept = found[0], update(found[1], found[0])
+                book = update(found.book, found.day)
+                answers = found.answers.copy()
+                for name in book.changed(found.book):
+                    answers.pop(name, None)
+                self._kept = _Kept(found.day, book, answers, [found.kept[0]])
             except Exception:
                 # The write is committed: its request must not fail. A book that missed
                 # it must not answer either; the next request builds a new one.
@@ -163,19 +284,14 @@ class OpportunityBooks:
         try:
             # Before the read: a write committed after it began is replayed below.
             self._pending = []
-            with read_session(engine) as session:
-                people = returnees_in(session, None)
-                rows = list_opportunities(session, None)
-            named = [p.model_copy(update={"id": book_name(p.agency_id, p.id)}) for p in people]
-            offers = [Opportunity.model_validate_json(r.record) for r in rows]
-            run = prepare_reintegration(named, offers, day)
-            keys = [book_name(r.owner_agency_id, r.id) for r in rows]
-            book = OpportunityBook.build(run, BOOK_DEPTH, keys=keys)
+            gc.freeze()  # what is alive now (the live pool...) is not traversed again
+            book = _read_and_build(engine, day)
             with self._lock:
                 for update in self._pending or ():
                     book = update(book, day)
-                self._kept = day, book
-            _log.info("opportunity book of %s built: %d returnees", day, len(named))
+                self._kept = _Kept(day, book, {}, [0])
+            gc.freeze()  # nor the book (the build's temporaries are gone: not frozen)
+            _log.info("opportunity book of %s built: %d returnees", day, len(book.rows))
         except Exception:
             _log.exception("the opportunity book of %s could not be built", day)
         finally:
@@ -183,3 +299,15 @@ class OpportunityBooks:
                 self._pending = None
             with self._starting:
                 self._building = None
+
+
+def _read_and_build(engine: Engine, day: dt.date) -> OpportunityBook:
+    """Every stored returnee's best opportunities on ``day``, read from the store."""
+    with read_session(engine) as session:
+        people = returnees_in(session, None)
+        rows = list_opportunities(session, None)
+    named = [p.model_copy(update={"id": book_name(p.agency_id, p.id)}) for p in people]
+    offers = [Opportunity.model_validate_json(r.record) for r in rows]
+    run = prepare_reintegration(named, offers, day)
+    keys = [book_name(r.owner_agency_id, r.id) for r in rows]
+    return OpportunityBook.build(run, BOOK_DEPTH, keys=keys)

@@ -31,8 +31,8 @@ from api.access.tenancy import NOBODY, check_owner, list_scope, lookup_scope, ra
 from api.deps import AnyRole, Ranker, Server, ServerDep, Writer
 from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
 from api.http.params import AgencyQuery, PairsQuery, RankingQuery, ReturneeExplanationQuery
-from api.live_pool.opportunities import BOOK_DEPTH, book_name
-from api.records import load_one
+from api.live_pool.opportunities import BOOK_DEPTH, KeptAnswer, book_name
+from api.records import json_response, load_one
 from api.routers.answers import audited, json_answer
 from api.settings import MAX_JSON_BODY_BYTES
 from api.storage.database import read_session, write_session
@@ -191,7 +191,7 @@ def _returnee_opportunities(
 
 def _answered_from_book(
     server: Server, principal: Principal, worker_id: str, query: RankingQuery
-) -> tuple[str, list[dict[str, Any]]] | None:
+) -> tuple[str, KeptAnswer] | None:
     """The returnee's agency and answer from the book already built, or None.
 
     The kept book holds exactly the stored returnees (every write of a worker updates it
@@ -199,16 +199,37 @@ def _answered_from_book(
     worker would: it exists, the caller may see it, it has a ``returned`` date.
     Everything else (no book of the date yet, an officer naming no agency, an id the book
     lacks, a list the book cannot answer) returns None and takes the stored path, which
-    gives the same answer or the exact error.
+    gives the same answer or the exact error. The answer is rendered once and kept with
+    the book (:meth:`~api.live_pool.opportunities.OpportunityBooks.answer`) until a write
+    changes it.
     """
+    if query.include_ineligible:
+        return None
     scope = lookup_scope(principal, query.agency_id, WORKERS, worker_id)
     if scope is None:  # the store says whether the id is unique among the agencies
         return None
-    book = server.opportunity_books.kept(server.engine, query.as_of)
-    if book is None:
-        return None
-    results = _kept_results(book, scope, worker_id, query)
-    return None if results is None else (scope, results)
+
+    def render(book: OpportunityBook) -> KeptAnswer | None:
+        results = _kept_results(book, scope, worker_id, query)
+        if results is None:
+            return None
+        return KeptAnswer(
+            _answer_body(worker_id, scope, query, results),
+            tuple(r["opportunity_id"] for r in results),
+        )
+
+    kept = server.opportunity_books.answer(
+        server.engine, query.as_of, book_name(scope, worker_id), (query.k, query.lang), render
+    )
+    return None if kept is None else (scope, kept)
+
+
+def _answer_body(
+    worker_id: str, agency_id: str, query: RankingQuery, results: list[dict[str, Any]]
+) -> bytes:
+    """The JSON body of a returnee's opportunities (either path: the same bytes)."""
+    answer = {"worker_id": worker_id, "agency_id": agency_id, "as_of": query.as_of}
+    return orjson.dumps({**answer, "results": results}, default=str)
 
 
 @router.get("/returnees/{worker_id}/opportunities")
@@ -216,25 +237,27 @@ async def returnee_opportunities(
     worker_id: Identifier, principal: Ranker, server: ServerDep, query: PairsQuery
 ) -> Response:
     """The top ``k`` stored opportunities for a stored returnee."""
-    # From a built book the answer costs well under a millisecond: it is given on the event
-    # loop, as two hops to a worker thread would cost more than it does.
+    # From a built book the answer costs well under a millisecond (once rendered, a
+    # lookup): it is given on the event loop, as two hops to a worker thread would cost
+    # more than it does.
     found = _answered_from_book(server, principal, worker_id, query)
-    source = "book"
     if found is None:
         worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
-        answered = await run_in_threadpool(_returnee_opportunities, server, worker, query)
-        found, source = (worker.agency_id, answered[0]), answered[1]
-    agency_id, results = found
+        results, source = await run_in_threadpool(_returnee_opportunities, server, worker, query)
+        agency_id, result_ids = worker.agency_id, [r["opportunity_id"] for r in results]
+        body = _answer_body(worker_id, agency_id, query, results)
+    else:
+        agency_id, kept = found
+        result_ids, body, source = list(kept.result_ids), kept.body, "book"
     await audited(
         server,
         principal,
         "returnee_opportunities",
         target=f"{agency_id}/{worker_id}",
         params=query.audited(),
-        result_ids=[r["opportunity_id"] for r in results],
+        result_ids=result_ids,
     )
-    answer = {"worker_id": worker_id, "agency_id": agency_id, "as_of": query.as_of}
-    response = json_answer({**answer, "results": results})
+    response = json_response(body)
     response.headers[ANSWERED_FROM] = source
     return response
 

@@ -198,6 +198,54 @@ class OpportunityBook:
         ]
         return list(records_for(self.scorer, self.returnees[row], chosen, k, False, lang))
 
+    def changed(self, before: OpportunityBook) -> set[str]:
+        """The returnees whose answers may differ between ``before`` and this book.
+
+        A returnee left out answers exactly as in ``before``, for every ``k`` and
+        language: what the caller kept of its answers stays valid.
+
+        Parameters
+        ----------
+        before : OpportunityBook
+            An earlier state of this book (this one made from it by writes); any other
+            book makes every returnee of either changed.
+
+        Returns
+        -------
+        set of str
+            Returnee ids: those added, replaced or removed since ``before``, and those
+            whose kept list changed (an opportunity entered or left it, it was selected
+            again).
+        """
+        n = len(before.returnees)
+        if self.scorer is not before.scorer or self.depth != before.depth:
+            return set(self.rows) | set(before.rows)
+        if n > len(self.returnees):
+            return set(self.rows) | set(before.rows)
+        # A row's answer depends on its returnee and its list only (records_for), and
+        # neither rows nor slots are reused: a written returnee takes a new row, a
+        # written opportunity a new slot. So equal rows with equal lists answer alike.
+        old, new = before.lists, self.lists
+        found: set[str] = set()
+        if new is not old:
+            slots, score = new.slots[:n], new.score[:n]
+            same = (
+                (old.count == new.count[:n])
+                & (old.complete == new.complete[:n])
+                & (old.slots == slots).all(axis=1)
+                # Empty entries (-1) hold NaN scores, which never compare equal.
+                & ((old.score == score) | (slots < 0)).all(axis=1)
+            )
+            found.update(before.returnees[int(row)].id for row in np.flatnonzero(~same))
+        added = {r.id for r in self.returnees[n:]}
+        found |= added
+        # Removed ones (without_returnees keeps their rows) are in ``before`` only; the
+        # sizes say whether there are any (a name is added, kept or removed).
+        new_names = sum(name not in before.rows for name in added)
+        if len(before.rows) + new_names != len(self.rows):
+            found.update(before.rows.keys() - self.rows.keys())
+        return found
+
     def _live(self, slot: int) -> ScreenedOpportunity:
         found = self.opportunities[slot]
         assert found is not None, "a kept list names a removed opportunity"

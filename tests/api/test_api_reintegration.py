@@ -311,3 +311,87 @@ def test_answers_from_the_built_book_skip_the_store_and_keep_tenancy(
     refused = client.get(f"/returnees/NOT-RETURNED/opportunities?as_of={AS_OF}", headers=keys["a"])
     assert refused.status_code == 422, refused.text
     assert "'returned'" in refused.text
+
+
+def test_a_kept_answer_is_sent_again_until_a_write_changes_it(
+    reint: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An answer from the book is rendered once and sent again as it was; every request
+    # is still audited. A write that changes another returnee's answers keeps it; one
+    # that changes this returnee's drops it, and the next answer shows the write.
+    client, keys = reint.client, reint.keys
+    mine, other = RETURNEES[6]["id"], RETURNEES[8]["id"]  # both A's
+    url = f"/returnees/{mine}/opportunities?as_of={AS_OF}&k=3"
+    _built(reint)
+    rendered: list[str] = []
+    render = reintegration._kept_results
+
+    def counted(book: OpportunityBook, agency_id: str, worker_id: str, query: Any) -> Any:
+        found = render(book, agency_id, worker_id, query)
+        if found is not None:  # rendered (another agency's asking finds nothing)
+            rendered.append(worker_id)
+        return found
+
+    monkeypatch.setattr(reintegration, "_kept_results", counted)
+
+    def audited() -> list[dict[str, Any]]:
+        entries = client.get(
+            "/audit?action=returnee_opportunities&limit=500", headers=keys["officer"]
+        )
+        return [e for e in entries.json()["items"] if e["target"] == f"{AGENCY_A}/{mine}"]
+
+    first = client.get(url, headers=keys["a"])
+    again = client.get(url, headers=keys["a"])
+    assert first.headers[reintegration.ANSWERED_FROM] == "book"
+    assert again.headers[reintegration.ANSWERED_FROM] == "book"
+    assert again.content == first.content
+    assert rendered == [mine]
+    ids = [r["opportunity_id"] for r in first.json()["results"]]
+    entries = audited()
+    assert len(entries) == 3  # _built's request, then these two
+    assert [e["result_ids"] for e in entries[1:]] == [ids, ids]  # oldest first
+    # Another language or k is another answer; another agency still cannot see it.
+    assert client.get(f"{url}&lang=id", headers=keys["a"]).status_code == 200
+    assert rendered == [mine, mine]
+    assert client.get(url, headers=keys["b"]).status_code == 404
+    # A write of another returnee leaves this answer kept.
+    moved = {**RETURNEES[8], "agency_id": AGENCY_A, "reintegration": {"interests": ["trainer"]}}
+    assert client.put(f"/workers/{other}", json=moved, headers=keys["a"]).status_code == 200
+    assert client.get(url, headers=keys["a"]).content == first.content
+    assert rendered == [mine, mine]
+    # An opportunity ranking first for this returnee drops it.
+    best = next(o for o in OPPORTUNITIES if o["id"] == ids[0])
+    twin = {**best, "id": "AAA-TWIN"}
+    assert client.post("/opportunities", json=[twin], headers=keys["a"]).status_code == 200
+    after = client.get(url, headers=keys["a"])
+    assert after.headers[reintegration.ANSWERED_FROM] == "book"
+    assert after.json()["results"][0]["opportunity_id"] == "AAA-TWIN"
+    assert rendered == [mine, mine, mine]
+    assert audited()[-1]["result_ids"] == ["AAA-TWIN", *ids[:2]]
+    # Each answer is the one ranked afresh, byte for byte.
+    fresh = client.get(url.replace("&k=3", f"&k={BOOK_DEPTH + 1}"), headers=keys["a"])
+    assert after.json()["results"] == fresh.json()["results"][:3]
+
+
+def test_kept_answers_are_dropped_past_their_bound(
+    reint: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, keys = reint.client, reint.keys
+    _built(reint)
+    monkeypatch.setattr(opportunities, "MAX_KEPT_ANSWERS", 2)
+    rendered: list[str] = []
+    render = reintegration._kept_results
+
+    def counted(book: OpportunityBook, agency_id: str, worker_id: str, query: Any) -> Any:
+        rendered.append(worker_id)
+        return render(book, agency_id, worker_id, query)
+
+    monkeypatch.setattr(reintegration, "_kept_results", counted)
+    mine = f"/returnees/{RETURNEES[6]['id']}/opportunities?as_of={AS_OF}"
+    first = client.get(f"{mine}&k=3", headers=keys["a"]).content
+    assert client.get(f"{mine}&k=3", headers=keys["a"]).content == first
+    assert client.get(f"{mine}&k=4", headers=keys["a"]).status_code == 200
+    assert len(rendered) == 2  # two answers kept: at the bound
+    assert client.get(f"{mine}&k=5", headers=keys["a"]).status_code == 200  # drops them
+    assert client.get(f"{mine}&k=3", headers=keys["a"]).content == first
+    assert len(rendered) == 4

@@ -10,6 +10,7 @@ make removals push lists below the depth, so returnees are selected again.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -110,6 +111,7 @@ def test_a_book_kept_current_answers_as_a_fresh_build(
     )
     book = OpportunityBook.build(run, depth, keys=keys, reserve=reserve)
     for what, items in steps:
+        before = book
         if what == "returnees":
             book = book.with_returnees(prepare_reintegration(items, [], AS_OF).returnees)
             people.update((r.id, r) for r in items)
@@ -134,6 +136,21 @@ def test_a_book_kept_current_answers_as_a_fresh_build(
                 assert answer is not None, (what, returnee_id, k)
                 assert [r.model_dump() for r in answer] == ranked, (what, returnee_id, k)
         assert set(book.rows) == set(people)
+        # Whoever the book does not name as changed answers as before the write.
+        changed = book.changed(before)
+        for returnee_id in set(before.rows) - changed:
+            assert returnee_id in book.rows, (what, returnee_id)
+            for k in range(1, depth + 1):
+                kept, now = (
+                    before.opportunities_for(returnee_id, k),
+                    book.opportunities_for(returnee_id, k),
+                )
+                assert kept is not None
+                assert now is not None
+                assert [r.model_dump() for r in now] == [r.model_dump() for r in kept], (
+                    what, returnee_id, k,
+                )  # fmt: skip
+        assert set(book.rows) - set(before.rows) <= changed
 
 
 def test_book_refuses_a_depth_below_one_and_shared_ids() -> None:
@@ -174,3 +191,66 @@ def test_an_opportunity_ranking_past_a_shortened_list_waits_for_a_refill() -> No
     answer = book.opportunities_for(busiest.id, 1)
     assert answer is not None
     assert [r.opportunity_id for r in answer] == [third]
+
+
+def test_a_write_changes_the_answers_of_the_returnees_it_touches_only() -> None:
+    lines = (ROOT / "data" / "sample" / "returnees.jsonl").read_text("utf-8").splitlines()
+    people = [Returnee.model_validate_json(line) for line in lines]
+    lines = (ROOT / "data" / "sample" / "opportunities.jsonl").read_text("utf-8").splitlines()
+    offers = [Opportunity.model_validate_json(line) for line in lines]
+    run = prepare_reintegration(people, offers, AS_OF)
+    book = OpportunityBook.build(run, 3)
+    assert book.changed(book) == set()
+    rewritten = book.with_returnees(prepare_reintegration(people[:1], [], AS_OF).returnees)
+    assert rewritten.changed(book) == {people[0].id}
+    forgotten = book.without_returnees([people[1].id])
+    assert forgotten.changed(book) == {people[1].id}
+    # An opportunity nobody is eligible for enters no list.
+    closed = Opportunity.model_validate(
+        {
+            **offers[0].model_dump(mode="json", exclude_none=True),
+            "id": "AAA-CLOSED",
+            "requirements": {"overseas_experience": {"min_months": 600}},
+        }
+    )
+    screened = prepare_reintegration([], [closed], AS_OF).opportunities
+    assert book.with_opportunities([("AAA-CLOSED", screened[0])]).changed(book) == set()
+    # Its twin enters the lists of the returnees eligible for the original (ahead of it:
+    # the same offer, first by id), and no other.
+    twin = offers[0].model_copy(update={"id": "AAA-TWIN"})
+    screened = prepare_reintegration([], [twin], AS_OF).opportunities
+    holding = {
+        p.id
+        for p in people
+        if offers[0].id in [r.opportunity_id for r in book.opportunities_for(p.id, 3) or []]
+    }
+    assert holding
+    entered = book.with_opportunities([("AAA-TWIN", screened[0])]).changed(book)
+    assert holding <= entered < {p.id for p in people}
+    # Another run's book (its own reference): every returnee.
+    again = prepare_reintegration(people, offers, AS_OF)
+    assert OpportunityBook.build(again, 3).changed(book) == {p.id for p in people}
+
+
+def test_a_book_and_its_updates_hold_no_reference_cycles() -> None:
+    # The server freezes a built book out of the garbage collector's generations
+    # (api.live_pool.opportunities): a replaced book must then be freed by reference
+    # counting alone, i.e. leave no cyclic garbage behind.
+    lines = (ROOT / "data" / "sample" / "returnees.jsonl").read_text("utf-8").splitlines()
+    people = [Returnee.model_validate_json(line) for line in lines]
+    lines = (ROOT / "data" / "sample" / "opportunities.jsonl").read_text("utf-8").splitlines()
+    offers = [Opportunity.model_validate_json(line) for line in lines]
+    prepare_reintegration(people[:1], offers[:1], AS_OF)  # the tables' caches, loaded once
+    gc.collect()
+    gc.disable()
+    try:
+        book = OpportunityBook.build(prepare_reintegration(people, offers, AS_OF), 3)
+        book = book.with_returnees(prepare_reintegration(people[:2], [], AS_OF).returnees)
+        screened = prepare_reintegration([], offers[:2], AS_OF).opportunities
+        book = book.with_opportunities([("X/1", screened[0]), ("X/2", screened[1])])
+        book = book.without_opportunities(["X/1"]).without_returnees([people[3].id])
+        assert book.opportunities_for(people[4].id, 3) is not None
+        del book, screened
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
