@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from matcher.allocation import reasons
 from matcher.allocation.graph import build_graph
 from matcher.allocation.reasons import (
     GapTally,
@@ -134,7 +135,12 @@ def _top_by_sorting(tally: GapTally, k: int) -> tuple[list[list[int]], list[list
     return index, count
 
 
-def test_top_gates_per_worker_match_a_sort_with_ties_and_wide_counts() -> None:
+@pytest.mark.parametrize("block", [4096, 16, 7])
+def test_top_gates_per_worker_match_a_sort_with_ties_and_wide_counts(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also in blocks of workers smaller than the tracked (the last one partial)."""
+    monkeypatch.setattr(reasons, "_TOP_BLOCK", block)
     rng = np.random.default_rng(5)
     kinds = ("skill", "language", "age", "preference")
     labels = [(kinds[i % len(kinds)], f"req {i // len(kinds)}") for i in range(9)]
