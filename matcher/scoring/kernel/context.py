@@ -345,12 +345,20 @@ def compile_certificate(
 def job_concept_bits(ctx: Context, screened: ScreenedVacancy) -> NDArray[np.uint64]:
     """Concepts a skills test may name to count for the job (the reference's
     ``_matches_job``)."""
-    job = [ctx.index[c] for need in screened.skills for c in need.concepts]
-    hit = np.asarray(ctx.within[:, job].any(axis=1) | ctx.within[job, :].any(axis=0), np.bool_)
+    job = tuple(ctx.index[c] for need in screened.skills for c in need.concepts)
     isco = screened.vacancy.isco
-    if isco is not None:
-        hit |= ctx.cached(
-            ("isco concepts", isco),
-            lambda: np.array([isco in codes for codes in ctx.concept_isco], np.bool_),
+
+    def build() -> NDArray[np.uint64]:
+        columns = list(job)
+        hit = np.asarray(
+            ctx.within[:, columns].any(axis=1) | ctx.within[columns, :].any(axis=0), np.bool_
         )
-    return ctx.bits(hit)
+        if isco is not None:
+            hit |= ctx.cached(
+                ("isco concepts", isco),
+                lambda: np.array([isco in codes for codes in ctx.concept_isco], np.bool_),
+            )
+        return ctx.bits(hit)
+
+    # Job orders of one trade name the same concepts: the words are built once per pool.
+    return ctx.cached(("job concept bits", job, isco), build)
