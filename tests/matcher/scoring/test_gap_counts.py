@@ -153,7 +153,8 @@ def test_plans_are_compiled_once_per_job_order_and_evicted_beyond_the_limit(
         assert np.array_equal(mine.tracked, theirs.tracked)
     again = scorer.top_workers(orders, k=None)  # kept plans, kept masks
     for first, second in zip(best, again, strict=True):
-        assert first is not None and second is not None
+        assert first is not None
+        assert second is not None
         assert np.array_equal(first.workers, second.workers)
         assert np.array_equal(first.score, second.score)
     assert len(compiled) == len(orders)
