@@ -307,7 +307,8 @@ def _collector_paused() -> Iterator[None]:
     The records are about one object per worker and make no reference cycles, but
     allocating them triggers full collections, each of which walks every object the
     pool holds (over a million at 100,000 workers): a fifth of the records' time. The
-    collector is enabled again afterwards if it was before.
+    collector is enabled again afterwards if it was before; a process that runs another
+    round then pays the skipped collection there (docs/allocation.md, "Performance").
     """
     enabled = gc.isenabled()
     gc.disable()
