@@ -25,6 +25,10 @@ from matcher.scoring.publish import SCALE, eligible_below, ranking_keys
 
 __all__ = ["EligibleGraph", "build_graph"]
 
+# Largest (job order, rank) key that one int64 holds; beyond it the pairs are sorted by
+# two keys.
+_ONE_KEY_MAX = int(np.iinfo(np.int64).max)
+
 
 @dataclass(frozen=True)
 class EligibleGraph:
@@ -165,7 +169,13 @@ def build_graph(
     if score.size and (score.min() < 0 or score.max() > SCALE):
         raise ValueError(f"scores must be integers in [0, {SCALE}]")
     ranked = ranking_keys(True, score, np.asarray(worker_rank, np.int64)[worker], n_workers)
-    order = np.lexsort((ranked, job))
+    below = eligible_below(n_workers)
+    if n_jobs * below <= _ONE_KEY_MAX:
+        # One int64 key (unique: a pair is an edge once) sorts several times faster than
+        # a lexsort over two; the order is the same.
+        order = np.argsort(job * below + ranked)
+    else:
+        order = np.lexsort((ranked, job))
     counts = np.bincount(job, minlength=n_jobs)
     return EligibleGraph(
         n_workers=n_workers,

@@ -19,9 +19,22 @@ import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 
 from matcher.allocation.graph import EligibleGraph
-from matcher.arrays import Bools
+from matcher.arrays import Bools, Ints
 
-__all__ = ["optimal_allocation"]
+__all__ = ["edges_by_job_id", "optimal_allocation"]
+
+
+def edges_by_job_id(graph: EligibleGraph) -> Ints:
+    """The graph's edges in (job-order id, rank) order, the order arcs are added in.
+
+    The graph holds each job order's edges in one run, in rank order, runs by job index:
+    the runs are laid out in job id order (no sort of the edges).
+    """
+    job_order = np.argsort(graph.job_rank, kind="stable")
+    lengths = np.diff(graph.ptr)[job_order]
+    starts = np.repeat(graph.ptr[job_order] - np.cumsum(lengths) + lengths, lengths)
+    edges: Ints = starts + np.arange(graph.n_edges)
+    return edges
 
 
 def optimal_allocation(graph: EligibleGraph) -> Bools:
@@ -42,7 +55,7 @@ def optimal_allocation(graph: EligibleGraph) -> Bools:
     # Nodes: the graph's workers that have an edge, then its job orders, then the sink,
     # each in id order.
     jobs = graph.job()
-    workers = np.unique(graph.worker)
+    workers = np.flatnonzero(np.bincount(graph.worker, minlength=graph.n_workers))
     workers = workers[np.argsort(graph.worker_rank[workers], kind="stable")]
     worker_node = np.full(graph.n_workers, -1, np.int64)
     worker_node[workers] = np.arange(len(workers))
@@ -50,8 +63,7 @@ def optimal_allocation(graph: EligibleGraph) -> Bools:
     job_node = np.empty(graph.n_jobs, np.int64)
     job_node[job_order] = len(workers) + np.arange(graph.n_jobs)
     sink = len(workers) + graph.n_jobs
-    # Edges in (job id, rank) order; the graph holds them by job index.
-    edges = np.lexsort((np.arange(graph.n_edges), graph.job_rank[jobs]))
+    edges = edges_by_job_id(graph)
     weight = np.int64(min(len(workers), int(graph.capacity.sum())) + 1)
     tails = np.concatenate((worker_node[graph.worker[edges]], np.arange(len(workers)), job_node))
     heads = np.concatenate(

@@ -171,6 +171,7 @@ def _worker_reasons(
     placed = np.zeros(graph.n_workers, np.bool_)
     placed[graph.worker[chosen]] = True
     reasons: dict[int, Reason] = {}
+    made: dict[tuple[bytes, bytes], Reason] = {}
     for i in np.flatnonzero(~placed):
         if best_job[i] >= 0:
             j = int(best_job[i])
@@ -185,12 +186,18 @@ def _worker_reasons(
         if outside:
             reasons[int(i)] = preference_reason(outside, scanned, _preferences(workers[int(i)]))
             continue
-        gates = [
-            (labels[k], int(n))
-            for k, n in zip(top_index[row], top_count[row], strict=True)
-            if k >= 0
-        ]
-        reasons[int(i)] = ineligible_reason(len(orders), scanned, n_scanned, gates)
+        # Workers blocked by the same gates as often share one reason (its text depends
+        # on nothing else): built once each, not once per worker.
+        key = (top_index[row].tobytes(), top_count[row].tobytes())
+        found = made.get(key)
+        if found is None:
+            gates = [
+                (labels[k], int(n))
+                for k, n in zip(top_index[row], top_count[row], strict=True)
+                if k >= 0
+            ]
+            found = made[key] = ineligible_reason(len(orders), scanned, n_scanned, gates)
+        reasons[int(i)] = found
     return reasons
 
 

@@ -180,28 +180,38 @@ class Context:
                 if not exemption.certificates_any:
                     out |= experienced
                     continue
-                # Only the certificates of workers with the experience can matter.
-                rows = np.flatnonzero(experienced[certs.worker])
-                valid = (certs.issued[rows] <= day) & (certs.expires[rows] >= day)
-                hit = np.zeros(len(rows), np.bool_)
                 for need in exemption.certificates_any:
-                    code, names, matches_job = compile_certificate(self, need)
-                    ok = valid.copy()
-                    if code is not None:
-                        ok &= certs.scheme[rows] == code
-                    if names is not None:
-                        ok &= names[certs.name[rows]]
-                    if matches_job:
+                    rows = self._exemption_certificates(exemption.experience, need)
+                    ok = (certs.issued[rows] <= day) & (certs.expires[rows] >= day)
+                    if need.skill_matches_job:
                         assert job_bits is not None
                         ok &= (certs.concepts[rows] & job_bits).any(axis=1)
-                    hit |= ok
-                out |= np.bincount(certs.worker[rows[hit]], minlength=n) > 0
+                    out[certs.worker[rows[ok]]] = True
             return out
 
         self._packs[id(pack)] = pack  # keeps the id from being reused while cached
         signature = None if job_bits is None else job_bits.tobytes()
         key = ("exempt", id(pack), ids, gate, day, signature)
         return key, self.cached(key, build)
+
+    def _exemption_certificates(
+        self, experience: ExperienceRequirement, need: CertificateRequirement
+    ) -> Ints:
+        """The pool's certificates of the scheme and name ``need`` asks, held by workers
+        with the experience: what an exemption checks whatever the day and the job (kept
+        per pool; job orders differ in their days)."""
+
+        def build() -> Ints:
+            certs = self.pool.certificates
+            rows = np.flatnonzero(self.has_experience(experience)[certs.worker])
+            code, names, _ = compile_certificate(self, need)
+            if code is not None:
+                rows = rows[certs.scheme[rows] == code]
+            if names is not None:
+                rows = rows[names[certs.name[rows]]]
+            return rows
+
+        return self.cached(("exemption certificates", experience, need), build)
 
     def certificates_within(self, concept: int) -> tuple[Ints, NDArray[Any], NDArray[Any]]:
         """The pool's certificates for ``concept`` or a more specific one: worker (in
@@ -345,12 +355,20 @@ def compile_certificate(
 def job_concept_bits(ctx: Context, screened: ScreenedVacancy) -> NDArray[np.uint64]:
     """Concepts a skills test may name to count for the job (the reference's
     ``_matches_job``)."""
-    job = [ctx.index[c] for need in screened.skills for c in need.concepts]
-    hit = np.asarray(ctx.within[:, job].any(axis=1) | ctx.within[job, :].any(axis=0), np.bool_)
+    job = tuple(ctx.index[c] for need in screened.skills for c in need.concepts)
     isco = screened.vacancy.isco
-    if isco is not None:
-        hit |= ctx.cached(
-            ("isco concepts", isco),
-            lambda: np.array([isco in codes for codes in ctx.concept_isco], np.bool_),
+
+    def build() -> NDArray[np.uint64]:
+        columns = list(job)
+        hit = np.asarray(
+            ctx.within[:, columns].any(axis=1) | ctx.within[columns, :].any(axis=0), np.bool_
         )
-    return ctx.bits(hit)
+        if isco is not None:
+            hit |= ctx.cached(
+                ("isco concepts", isco),
+                lambda: np.array([isco in codes for codes in ctx.concept_isco], np.bool_),
+            )
+        return ctx.bits(hit)
+
+    # Job orders of one trade name the same concepts: the words are built once per pool.
+    return ctx.cached(("job concept bits", job, isco), build)

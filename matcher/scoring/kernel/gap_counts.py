@@ -196,8 +196,12 @@ def count_plan(
         if not compute:
             break
     for key, parts in computed.items():
-        found[key] = _pack(np.concatenate(parts))
+        mask = np.concatenate(parts)
+        found[key] = _pack(mask)
         cache.put(key, found[key])
+        # The tracked workers' bits, read while the mask is at hand: a gather of bytes
+        # instead of bits from the bitset (the fallback of _at_tracked).
+        cache.put(_tracked_key(key, tag), _pack(mask[tracked]))
     by_label: list[Bits | None] = [None] * len(labels)
     at_tracked: list[Bits | None] = [None] * len(labels)
     for label, key in gates:
@@ -215,12 +219,17 @@ def count_plan(
 def _at_tracked(cache: MaskCache, key: Key, bits: Bits, tracked: Ints, tag: Hashable) -> Bits:
     """A gate's bits at the tracked workers, as a bitset over them (kept in ``cache``):
     the gather over the tracked workers is done once per gate and tracked set."""
-    where = (*key, "at tracked", tag)
+    where = _tracked_key(key, tag)
     found = cache.get(where)
     if found is None:
         found = _pack(_bits_at([bits], tracked)[0])
         cache.put(where, found)
     return found
+
+
+def _tracked_key(key: Key, tag: Hashable) -> Key:
+    """The cache key of a gate's bits at the tracked workers named by ``tag``."""
+    return (*key, "at tracked", tag)
 
 
 def counts_from_gaps(gaps: Bools, labels: Sequence[Label], tracked: Ints) -> GateCounts:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,6 +29,10 @@ from matcher.scoring.publish import eligible_below, id_rank, published_scores, r
 
 DEFAULT_MEMORY_BUDGET = 256 * 2**20
 """Bytes of working memory a chunk may use (the encoded pool itself not counted)."""
+
+PLANS_KEPT = 8192
+"""Compiled job orders a :class:`PoolScorer` keeps (least recently used dropped): an
+allocation round compiles each job order once for scoring and its gap pass."""
 
 CANDIDATE_CHUNK = 2**16
 """Candidates scored together at most: each of a chunk's temporaries (8 bytes a row)
@@ -157,6 +163,25 @@ class PoolScorer:
         self._context = Context(pool, params)
         self._candidates = CandidateIndex(self._context)
         self._masks = MaskCache(mask_cache_bytes)
+        # By the job order's identity; the job order is kept with its plan, so its id
+        # is not reused while the entry lives.
+        self._plans: OrderedDict[int, tuple[ScreenedVacancy, Plan]] = OrderedDict()
+        self._plans_lock = threading.Lock()
+
+    def _compiled(self, screened: ScreenedVacancy) -> Plan:
+        """``compile_plan`` once per job order object (a job order is frozen)."""
+        key = id(screened)
+        with self._plans_lock:
+            found = self._plans.get(key)
+            if found is not None and found[0] is screened:
+                self._plans.move_to_end(key)
+                return found[1]
+        plan = compile_plan(self._context, screened)
+        with self._plans_lock:
+            self._plans[key] = (screened, plan)
+            while len(self._plans) > PLANS_KEPT:
+                self._plans.popitem(last=False)
+        return plan
 
     def prefers_other(self, country: str) -> Bools:
         """Per worker: lists preferred countries and ``country`` is not among them (the
@@ -199,7 +224,7 @@ class PoolScorer:
         """
         _check_budget(memory_budget, "score_vacancy")
         ctx, n = self._context, self.pool.n_workers
-        plan = compile_plan(ctx, screened)
+        plan = self._compiled(screened)
         step = _chunk_rows(self.pool, memory_budget, len(plan.labels))
         eligible, scores, gaps = [], [], []
         for lo in range(0, n, step):
@@ -261,14 +286,14 @@ class PoolScorer:
         for screened in vacancies:
             if screened.refused:
                 raise ValueError(f"job order {screened.vacancy.id} is refused")
-            plan = compile_plan(ctx, screened)
+            plan = self._compiled(screened)
             step = _chunk_rows(self.pool, memory_budget, len(plan.labels))
             out.append(count_plan(ctx, plan, self._masks, step, rows, tag))
         return out
 
     def plan(self, screened: ScreenedVacancy) -> Plan:
         """A job order compiled against this pool once, for :meth:`score_selected`."""
-        return compile_plan(self._context, screened)
+        return self._compiled(screened)
 
     def score_selected(
         self, plan: Plan, rows: Ints, *, prune: bool, with_gaps: bool
@@ -333,7 +358,7 @@ class PoolScorer:
         """
         _check_k(k, "top_workers")
         _check_budget(memory_budget, "top_workers")
-        ctx, n = self._context, self.pool.n_workers
+        n = self.pool.n_workers
         if among is not None and np.shape(among) != (n,):
             raise ValueError(f"'among' must have shape ({n},); got {np.shape(among)}")
         scope = None if among is None else Criterion(n, mask=np.asarray(among, np.bool_))
@@ -343,7 +368,7 @@ class PoolScorer:
             if screened.refused:
                 out.append(None)
                 continue
-            plan = compile_plan(ctx, screened)
+            plan = self._compiled(screened)
             if include_ineligible:
                 rows = None if scope is None else scope.workers
                 out.append(self._best(plan, k, rows, step, prune=False))
@@ -470,7 +495,7 @@ class PoolScorer:
         _check_budget(memory_budget, "top_vacancies")
         ctx, pool = self._context, self.pool
         open_orders = np.array([j for j, v in enumerate(vacancies) if not v.refused], np.int64)
-        plans = [compile_plan(ctx, vacancies[j]) for j in open_orders]
+        plans = [self._compiled(vacancies[j]) for j in open_orders]
         n_open, n = len(open_orders), pool.n_workers
         width = n_open if k is None else min(k, n_open)
         positions = np.full((n, width), -1, np.int64)

@@ -4,6 +4,7 @@ checkpoints and ``--resume``, the progress bar."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 from typer.testing import Result
 
+from matcher.allocation import round as round_module
 from matcher.allocation.checkpoint import Checkpoint, CheckpointError
 from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, split_orders
 from matcher.allocation.reasons import GapTally
@@ -312,3 +314,37 @@ def test_progress_goes_to_stderr_only(run_cli: RunCli) -> None:
     quiet = run_cli("allocate", *_files())  # stderr is not a terminal here
     assert "ETA" not in quiet.stderr
     assert [json.loads(line) for line in quiet.stdout.splitlines()] == records
+
+
+def test_the_collector_is_paused_for_the_records_only(
+    run: MatchRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are built with the cyclic collector off; it is on again afterwards (also
+    after an error), and stays off for a caller that had turned it off."""
+    seen: list[bool] = []
+    build = round_module.round_records
+
+    def watching(**kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return build(**kwargs)
+
+    monkeypatch.setattr(round_module, "round_records", watching)
+    assert gc.isenabled()
+    allocate_round(run)
+    assert seen == [False]
+    assert gc.isenabled()
+
+    def failing(**kwargs: Any) -> Any:
+        raise RuntimeError("records failed")
+
+    monkeypatch.setattr(round_module, "round_records", failing)
+    with pytest.raises(RuntimeError, match="records failed"):
+        allocate_round(run)
+    assert gc.isenabled()
+    monkeypatch.setattr(round_module, "round_records", watching)
+    gc.disable()
+    try:
+        allocate_round(run)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

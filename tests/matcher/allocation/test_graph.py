@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from matcher.allocation import graph as graph_module
 from matcher.allocation.graph import build_graph
+from matcher.allocation.optimal import edges_by_job_id
 from matcher.allocation.shortlist import positions, shortlist_capacity
 from matcher.scoring.publish import SCALE
 
@@ -68,3 +70,28 @@ def test_shortlist_positions_and_capacity() -> None:
     assert shortlist_capacity(graph, 3).tolist() == [6, 3]
     with pytest.raises(ValueError, match=r"range \[1, inf\). Got 0"):
         shortlist_capacity(graph, 0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_sort_key_gives_the_order_of_two_keys(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """build_graph sorts by one int64 key when it fits, else by two: the same graph; and
+    the optimal allocator's arcs come in (job id, rank) order, as a lexsort gives."""
+    rng = np.random.default_rng(seed)
+    n_jobs, n_workers = 7, 40
+    pairs = rng.choice(n_jobs * n_workers, 150, replace=False)
+    args = (pairs // n_workers, pairs % n_workers, rng.integers(0, 4, 150) * 2500)
+    ranks = {
+        "capacity": rng.integers(0, 4, n_jobs),
+        "worker_rank": rng.permutation(n_workers),
+        "job_rank": rng.permutation(n_jobs),
+    }
+    one = build_graph(*args, **ranks)
+    monkeypatch.setattr(graph_module, "_ONE_KEY_MAX", 0)
+    two = build_graph(*args, **ranks)
+    for name in ("ptr", "worker", "score"):
+        assert np.array_equal(getattr(one, name), getattr(two, name))
+    assert one.worker.tolist() != sorted(one.worker.tolist())  # not trivially ordered
+    expected = np.lexsort((np.arange(one.n_edges), one.job_rank[one.job()]))
+    assert edges_by_job_id(one).tolist() == expected.tolist()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from matcher.allocation import reasons
 from matcher.allocation.graph import build_graph
 from matcher.allocation.reasons import (
     GapTally,
@@ -78,6 +79,26 @@ def test_gap_tally_counts_per_job_and_per_tracked_worker() -> None:
     assert named[2] == [LANGUAGE, AGE]  # tie at 1: language before age
 
 
+def test_a_tally_counts_past_a_byte_and_merges_while_adding() -> None:
+    """Counts beyond 255 job orders per gate (carried over from the bytes kept between
+    reads), read, merged and read again midway, equal the plain sums."""
+    rng = np.random.default_rng(3)
+    n_tracked, labels = 40, (LANGUAGE, AGE, COUNTRY)
+    gaps = rng.random((700, len(labels), n_tracked)) < 0.9
+    tally, other = GapTally(np.arange(n_tracked)), GapTally(np.arange(n_tracked))
+    for n, job in enumerate(gaps):
+        (tally if n % 5 else other).add(_scores(job.tolist(), labels))
+        if n == 50:  # a read midway; then over 255 adds before the next
+            assert tally.counts()[1].sum() > 0
+    tally.merge(other)
+    expected = gaps.sum(axis=0)
+    assert expected.max() > 255
+    found, counts = tally.counts()
+    assert found == labels
+    assert counts.tolist() == expected.tolist()
+    assert tally.top(1)[2][:, 0].tolist() == expected.max(axis=0).tolist()
+
+
 def test_unfilled_reason_texts() -> None:
     tally = GapTally(np.zeros(0, np.int64))
     gaps = tally.add(_scores([[True] * 412 + [False] * 3, [False] * 415], (LANGUAGE, AGE)))
@@ -134,7 +155,12 @@ def _top_by_sorting(tally: GapTally, k: int) -> tuple[list[list[int]], list[list
     return index, count
 
 
-def test_top_gates_per_worker_match_a_sort_with_ties_and_wide_counts() -> None:
+@pytest.mark.parametrize("block", [4096, 16, 7])
+def test_top_gates_per_worker_match_a_sort_with_ties_and_wide_counts(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also in blocks of workers smaller than the tracked (the last one partial)."""
+    monkeypatch.setattr(reasons, "_TOP_BLOCK", block)
     rng = np.random.default_rng(5)
     kinds = ("skill", "language", "age", "preference")
     labels = [(kinds[i % len(kinds)], f"req {i // len(kinds)}") for i in range(9)]

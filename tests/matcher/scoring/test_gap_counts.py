@@ -23,7 +23,15 @@ from benchmarks.synthetic import AS_OF as SYNTHETIC_AS_OF
 from matcher.arrays import Ints
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import encode_pool
-from matcher.scoring.kernel import GateCounts, PoolScorer, VacancyScores, counts_from_gaps
+from matcher.scoring.kernel import (
+    GateCounts,
+    PoolScorer,
+    VacancyScores,
+    counts_from_gaps,
+    pool_scorer,
+)
+from matcher.scoring.kernel.context import Context
+from matcher.scoring.kernel.plan import Plan
 from matcher.scoring.matching import MatchRun
 from tests.matcher.scoring.synthetic_runs import synthetic_run
 from tests.matcher.scoring.test_kernel import AS_OF, Case, _case, _params, _slow
@@ -114,3 +122,48 @@ def test_an_empty_pool_counts_nothing(synthetic: MatchRun) -> None:
     pool = encode_pool([], synthetic.params.taxonomy, SYNTHETIC_AS_OF)
     orders = [v for v in synthetic.vacancies if not v.refused][:5]
     _check(PoolScorer(pool, synthetic.params), orders, np.zeros(0, np.int64))
+
+
+def test_plans_are_compiled_once_per_job_order_and_evicted_beyond_the_limit(
+    synthetic: MatchRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round scores and then counts the same job orders: each is compiled once while
+    kept, again after it was dropped, and a kept plan gives the answers of a fresh one."""
+    compiled: list[str] = []
+    compile_plan = pool_scorer.compile_plan
+
+    def counting(ctx: Context, screened: ScreenedVacancy) -> Plan:
+        compiled.append(screened.vacancy.id)
+        return compile_plan(ctx, screened)
+
+    monkeypatch.setattr(pool_scorer, "compile_plan", counting)
+    orders = [v for v in synthetic.vacancies if not v.refused]
+    tracked = np.arange(0, synthetic.pool.n_workers, 5, dtype=np.int64)
+    fresh = [PoolScorer(synthetic.pool, synthetic.params).count_gaps([o], tracked=tracked)[0]
+             for o in orders]  # fmt: skip
+    scorer = PoolScorer(synthetic.pool, synthetic.params)
+    compiled.clear()
+    best = scorer.top_workers(orders, k=None)
+    counts = scorer.count_gaps(orders, tracked=tracked)
+    assert compiled == [o.vacancy.id for o in orders]
+    for mine, theirs in zip(counts, fresh, strict=True):
+        assert mine.labels == theirs.labels
+        assert np.array_equal(mine.blocked, theirs.blocked)
+        assert np.array_equal(mine.only, theirs.only)
+        assert np.array_equal(mine.tracked, theirs.tracked)
+    again = scorer.top_workers(orders, k=None)  # kept plans, kept masks
+    for first, second in zip(best, again, strict=True):
+        assert first is not None
+        assert second is not None
+        assert np.array_equal(first.workers, second.workers)
+        assert np.array_equal(first.score, second.score)
+    assert len(compiled) == len(orders)
+    # A copy of a job order is another object: compiled again.
+    scorer.count_gaps([replace(orders[0])], tracked=tracked)
+    assert len(compiled) == len(orders) + 1
+    monkeypatch.setattr(pool_scorer, "PLANS_KEPT", 2)
+    small = PoolScorer(synthetic.pool, synthetic.params)
+    compiled.clear()
+    small.count_gaps(orders[:3], tracked=tracked)
+    small.count_gaps(orders[:3], tracked=tracked)  # the first was dropped, then the others
+    assert compiled == [o.vacancy.id for o in orders[:3]] * 2
