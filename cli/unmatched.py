@@ -5,7 +5,8 @@ A job order with no eligible worker gets a ``{"vacancy_id", "eligible_candidates
 and with ``--for workers`` a worker eligible for no job order gets ``{"worker_id",
 "eligible_job_orders": 0, "reasons"}``: silence never means "nothing fits". The reasons are
 the gates that blocked the most, counted by the allocation round's gap tally
-(:mod:`matcher.allocation.reasons`) over the whole pool, so ``match`` and ``allocate`` name
+(:mod:`matcher.allocation.reasons`) over the whole pool from the kernel's gap counts
+(:meth:`~matcher.scoring.kernel.PoolScorer.count_gaps`), so ``match`` and ``allocate`` name
 the same gates in the same words.
 """
 
@@ -77,7 +78,7 @@ def _by_job_order(
             pending = next(grouped, None)
         if not any(r.eligible for r in rows):
             tally = GapTally(np.zeros(0, np.int64))
-            gaps = tally.add(run.kernel.score_vacancy(screened, with_score=False))
+            gaps = tally.add(run.kernel.count_gaps([screened])[0])
             reasons = unfilled_reasons(gaps, eligible=0, placed_elsewhere=0, lang=lang)
             record = NoEligibleCandidates(vacancy_id=screened.vacancy.id, reasons=reasons)
             yield record.model_dump(exclude_none=True)  # reasons name no source
@@ -105,9 +106,11 @@ def _by_worker(
     if empty:
         tally = GapTally(np.asarray(empty, np.int64))
         scorer = run.kernel
+        # One job order at a time: the kernel keeps each requirement's mask between calls,
+        # and only one job order's tracked-worker gaps are held at once.
         for screened in run.vacancies:
             if not screened.refused:
-                tally.add(scorer.score_vacancy(screened, with_score=False))
+                tally.add(scorer.count_gaps([screened], tracked=tally.tracked)[0])
         labels, index, count = tally.top(TOP_GAPS)
         for row, i in enumerate(empty):
             gates = [
