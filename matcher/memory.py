@@ -19,11 +19,33 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["building_long_lived", "freeze_long_lived"]
+__all__ = ["building_long_lived", "collector_paused", "freeze_long_lived"]
 
+# One count of every block that pauses the collector, in any thread: it is resumed only
+# when the last ends, and only if it was enabled when the first began. Two helpers each
+# saving and restoring gc.isenabled() on their own would, interleaved in two threads,
+# leave it disabled for good (or resume it under a block that needs it paused).
 _lock = threading.Lock()
+_pausers = 0
 _builders = 0
 _was_enabled = True
+
+
+def _pause() -> None:
+    """Called under ``_lock``."""
+    global _pausers, _was_enabled
+    _pausers += 1
+    if _pausers == 1:
+        _was_enabled = gc.isenabled()
+        gc.disable()
+
+
+def _resume() -> None:
+    """Called under ``_lock``."""
+    global _pausers
+    _pausers -= 1
+    if _pausers == 0 and _was_enabled:
+        gc.enable()
 
 
 def freeze_long_lived() -> None:
@@ -33,12 +55,31 @@ def freeze_long_lived() -> None:
 
 
 @contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause cyclic collection while the block makes many objects without reference
+    cycles, and freeze nothing.
+
+    Shares the pause of :func:`building_long_lived`: the collector is resumed when the
+    last pausing block of any thread ends (also when it raises), if it was enabled when
+    the first began.
+    """
+    with _lock:
+        _pause()
+    try:
+        yield
+    finally:
+        with _lock:
+            _resume()
+
+
+@contextmanager
 def building_long_lived(*, collect: bool = True) -> Iterator[None]:
     """Pause cyclic collection while the block builds long-lived objects, then freeze them.
 
     Blocks nested or in several threads at once share the pause: when the last of them
-    ends (also when it raises), what is alive is frozen and the collector is resumed if it
-    was enabled when the first began (a collector already disabled stays disabled).
+    ends (also when it raises), what is alive is frozen; the collector is resumed when the
+    last pausing block (this or :func:`collector_paused`) ends, if it was enabled when the
+    first began (a collector already disabled stays disabled).
 
     Parameters
     ----------
@@ -47,12 +88,10 @@ def building_long_lived(*, collect: bool = True) -> Iterator[None]:
         to freeze no garbage for its lifetime; a batch run does not, as it ends soon and a
         full collection of its heap would cost more than it frees.
     """
-    global _builders, _was_enabled
+    global _builders
     with _lock:
         _builders += 1
-        if _builders == 1:
-            _was_enabled = gc.isenabled()
-            gc.disable()
+        _pause()
     try:
         yield
     finally:
@@ -62,5 +101,4 @@ def building_long_lived(*, collect: bool = True) -> Iterator[None]:
                 if collect:
                     gc.collect()
                 gc.freeze()
-                if _was_enabled:
-                    gc.enable()
+            _resume()

@@ -29,9 +29,8 @@ which does not carry them. The round report reads them afterwards.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,6 +56,7 @@ from matcher.allocation.runner import ChunkRunner, Progress, QuietProgress
 from matcher.allocation.shortlist import shortlist_capacity
 from matcher.allocation.stable import stable_allocation
 from matcher.arrays import Bools, Ints
+from matcher.memory import collector_paused
 from matcher.options import GapScope, Method
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.matching import MatchRun
@@ -274,7 +274,11 @@ def allocate_round(
         payload, orders, scanned, tracked, runner=runner, checkpoint=checkpoint, progress=progress
     )
     refusals = run.refusals()
-    with _collector_paused():
+    # The records are about one object per worker and make no reference cycles, but
+    # allocating them sets off full collections that walk every object the pool holds (a
+    # fifth of the records' time at 100,000 workers); a process that runs another round
+    # pays the skipped collection there (docs/allocation.md, "Performance").
+    with collector_paused():
         records, unplaced_kind = round_records(
             refusals=refusals,
             orders=orders,
@@ -298,25 +302,6 @@ def allocate_round(
         n_refused=len(refusals),
         records=records,
     )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the records are built.
-
-    The records are about one object per worker and make no reference cycles, but
-    allocating them triggers full collections, each of which walks every object the
-    pool holds (over a million at 100,000 workers): a fifth of the records' time. The
-    collector is enabled again afterwards if it was before; a process that runs another
-    round then pays the skipped collection there (docs/allocation.md, "Performance").
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def eligible_graph(

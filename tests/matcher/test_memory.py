@@ -11,7 +11,7 @@ from functools import partial
 import pytest
 
 from cli.matching import load_records
-from matcher.memory import building_long_lived
+from matcher.memory import building_long_lived, collector_paused
 from tests.paths import POOL as SAMPLE
 
 # As the batch commands use it: no collection before freezing.
@@ -95,3 +95,44 @@ def test_collection_resumes_when_the_block_fails() -> None:
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+def test_a_pause_and_a_build_interleaved_in_two_threads_share_one_pause() -> None:
+    # A round's records (collector_paused) in one thread while an upload builds
+    # (building_long_lived) in another: the pause ending first must not resume the
+    # collector under the build, and the build ending last must resume it.
+    gc.unfreeze()
+    building, paused_out = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def upload() -> None:
+        with building_long_lived(collect=False):
+            building.set()
+            paused_out.wait()
+            seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    with collector_paused():
+        thread = threading.Thread(target=upload)
+        thread.start()
+        building.wait()
+    paused_out.set()
+    thread.join()
+    assert seen == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_pause_freezes_nothing_and_resumes_after_an_error() -> None:
+    gc.unfreeze()
+    seen: list[bool] = []
+
+    def records() -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("records failed")
+
+    with pytest.raises(RuntimeError), collector_paused():
+        records()
+    assert seen == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
