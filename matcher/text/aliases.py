@@ -185,7 +185,12 @@ class AliasIndex:
         words: list[str] = []
         for raw in fold(text).split():
             for run in script_runs(raw):
-                words.extend(self.rules.abbreviations.get(run, run).split())
+                expansion = self.rules.abbreviations.get(run, run).split()
+                # An abbreviation written after its own expansion ("incoming quality control
+                # (IQC)", "ultrasonic testing (UT)") says it once more, not a second skill.
+                if len(expansion) > 1 and words[-len(expansion) :] == expansion:
+                    continue
+                words.extend(expansion)
         return words
 
     def named_by(self, words: Iterable[str]) -> Entry | None:

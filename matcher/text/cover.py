@@ -134,6 +134,9 @@ class SegmentCover:
             head, kept = self._sense(chosen, read, taken)
         explained = weight = 0.0
         contradicted = narrower = False
+        # Leftover words that say which narrower concept the text means: position, the
+        # weight they were counted with, and the concepts whose names use them.
+        narrowing: list[tuple[int, float, frozenset[str]]] = []
         for i, (word, reading) in enumerate(zip(words, read, strict=True)):
             # A word of another sense ("meat" beside a metal-grinding name) is never
             # absorbed by the reading, as a modifier or a word of a losing name.
@@ -162,9 +165,32 @@ class SegmentCover:
                 # Beside a generic role a known word is what the text is about: "pembuatan
                 # sekrup" names screw making, which "pembuatan" alone cannot say.
                 known &= head not in self.index.rules.generic_concepts
-                weight += len(word) * (_KNOWN_WEIGHT if known else 1.0)
+                counted = len(word) * (_KNOWN_WEIGHT if known else 1.0)
+                weight += counted
                 contradicted |= foreign
                 narrower |= reading is not None and self._narrows(reading, head)
+                # A number says no skill ("2" of "2차전지" in "manufacturing round 2").
+                users = (
+                    self._narrowing(reading, head)
+                    if reading is not None and not any(map(str.isdigit, word))
+                    else frozenset()
+                )
+                if users:
+                    narrowing.append((i, counted, users))
+        # The narrower concept those words say, when they all say one ("jahit gorden":
+        # "gorden" is a word of made-up textiles sewing only, within sewing; "pembuatan
+        # sekrup": beside a generic role, "sekrup" is a word of fastener making only). The
+        # words then explain the reading instead of counting against it.
+        if narrowing and not contradicted:
+            common = frozenset.intersection(*(users for _, _, users in narrowing))
+            if len(common) == 1:
+                (head,) = common
+                narrower = False
+                for i, counted, _ in narrowing:
+                    reading = read[i]
+                    assert reading is not None
+                    explained += reading.similarity * reading.chars
+                    weight += reading.chars - counted
         # A word of another sense left over contradicts the reading: "meat grinder operator"
         # is not metal grinding however much of it "grinder operator" explains. A word
         # that only names of narrower concepts use says the text means one of them
@@ -268,6 +294,17 @@ class SegmentCover:
             return False
         users = self._word_targets.get(reading.forms[0], set())
         return bool(users) and all(head in self._ancestors.get(t, ()) for t in users)
+
+    def _narrowing(self, reading: Word, head: str | None) -> frozenset[str]:
+        """The concepts a leftover word may narrow the head to: those whose curated names
+        use it, when all of them lie within the head, or any of them beside a generic role
+        (which every skill narrows); empty otherwise."""
+        if head is None:
+            return frozenset()
+        users = frozenset(self._word_targets.get(reading.forms[0], ()))
+        if head in self.index.rules.generic_concepts:
+            return users - {head}
+        return users if self._narrows(reading, head) else frozenset()
 
     def _neutral(self, word: str, read: Word | None) -> bool:
         """Words that neither explain nor contradict a reading: qualifiers, the test and exam

@@ -151,6 +151,33 @@ def test_a_generic_role_yields_to_a_known_word_beside_it() -> None:
     assert _read(lexicon, "pembuatan sekrup") != ["production-work"]
 
 
+def test_leftover_words_narrow_the_reading_to_the_one_concept_they_name() -> None:
+    names = {
+        "sewing": ["jahit"],
+        "curtain-sewing": ["jahit gorden kanvas"],
+        "bag-sewing": ["jahit tas kanvas"],
+        "production-work": ["produksi"],
+        "fastener-making": ["produksi baut sekrup"],
+    }
+    lexicon = Lexicon(
+        names,
+        [],
+        text_rules(),
+        0.7,
+        ancestors={
+            "curtain-sewing": frozenset({"sewing"}),
+            "bag-sewing": frozenset({"sewing"}),
+        },
+    )
+    assert _read(lexicon, "jahit gorden") == ["curtain-sewing"]
+    assert _read(lexicon, "jahit tas") == ["bag-sewing"]
+    # A word two narrower concepts share says neither: the broader reading still defers.
+    assert _read(lexicon, "jahit kanvas") == []
+    # Beside a generic role (production) a word of one concept's names says the skill.
+    assert _read(lexicon, "produksi sekrup") == ["fastener-making"]
+    assert _read(lexicon, "produksi") == ["production-work"]
+
+
 def test_a_lone_word_before_a_separator_shares_the_rest_of_the_next_part() -> None:
     names = {
         "electrical-maintenance": ["electrical maintenance"],
@@ -181,8 +208,9 @@ def test_a_word_only_narrower_concepts_use_defers_the_broader_reading() -> None:
         ancestors={"seat-assembly": frozenset({"assembly"})},
     )
     assert _read(lexicon, "perakitan") == ["assembly"]
-    # "seat" is a word of a narrower concept's names only: not read as plain assembly.
-    assert _read(lexicon, "perakitan seat") == []
+    # "seat" is a word of a narrower concept's names only: not read as plain assembly,
+    # but as the one narrower concept whose names use it.
+    assert _read(lexicon, "perakitan seat") == ["seat-assembly"]
     assert _read(lexicon, "perakitan seat cover") == ["seat-assembly"]
     # Words the concept's own names use twice say nothing new.
     assert _read(lexicon, "ketok magic bodi mobil") == ["auto-body"]
