@@ -101,6 +101,9 @@ class AliasIndex:
             stem = east_asian_stem(self.words(alias), suffixes, surface)
             if stem is not None and not set(stem.split()) <= glossary:
                 derived[target].append(stem)
+            trade = self._without_workplace(self.words(alias))
+            if trade is not None and not set(trade.split()) <= glossary:
+                derived[target].append(trade)
         secondary_keys = self._add_secondary(derived, targets_of, orders, surface)
         self.collisions = {
             " ".join(orders[key][0]): sorted(t for t in found if t is not None)
@@ -175,6 +178,25 @@ class AliasIndex:
                 surface.update(words)
                 orders[sorted_key].append(key)
         return filed
+
+    def _without_workplace(self, words: list[str]) -> str | None:
+        """A name without the workplace word that starts or ends it ("kilang pengetinan"
+        -> "pengetinan", "papan lapis" of a plywood mill), or None. Like an East Asian
+        stem, the rest is filed as a yielding name, and not when it is only glossary words
+        (a material or product: "beras" of "pabrik beras" names rice, not milling)."""
+        places = self.rules.workplace_words
+        if len(words) < 2:
+            return None
+        key = self.canonical_key(words)
+        if key[0] in places:
+            rest = words[1:]
+        elif key[-1] in places:
+            rest = words[:-1]
+        else:
+            return None
+        if any(self.canonical.get(w, w) in places for w in rest):
+            return None
+        return " ".join(rest)
 
     def canonical_key(self, words: Iterable[str]) -> tuple[str, ...]:
         """The words with synonyms replaced by their canonical word."""

@@ -329,7 +329,12 @@ class SegmentCover:
             for order in entry.orders
         )
         target = entry.target
+        neutral = self.index.rules.neutral
         return (
+            # Of names as long, one whose words all name the skill beats one with a neutral
+            # word: "setting mesin press" is die setting ("press setting"), the machine word
+            # of "mesin press" says nothing.
+            -sum(w not in neutral for w in entry.tokens),
             -len(entry.tokens),
             # A word read as written beats its root: "penjahit" (a title several
             # occupations share) is not settled by the root "jahit".

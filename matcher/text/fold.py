@@ -77,6 +77,11 @@ class TextRules:
         work: "圧延工") they are stripped from a name to give its stem, another name of
         the same skill (:func:`matcher.text.aliases.east_asian_stem`); unlike them they
         are no qualifiers, but words of names.
+    workplace_words : frozenset[str]
+        Canonical words for the place a trade is carried out in ("pabrik": factory,
+        "kilang", 工場): a name made of one of them and the trade ("kilang pengetinan",
+        a cannery) also names the trade without it, as a yielding name
+        (:class:`matcher.text.aliases.AliasIndex`).
     """
 
     abbreviations: Mapping[str, str]
@@ -88,6 +93,7 @@ class TextRules:
     sense_families: frozenset[str] = frozenset()
     certificate_words: frozenset[str] = frozenset()
     stem_suffixes: frozenset[str] = frozenset()
+    workplace_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +117,7 @@ def text_rules() -> TextRules:
         sense_families=frozenset(raw.get("sense_families", ())),
         certificate_words=frozenset(fold(w) for w in raw.get("certificate_words", ())),
         stem_suffixes=frozenset(fold(w) for w in raw.get("stem_suffixes", ())),
+        workplace_words=frozenset(fold(w) for w in raw.get("workplace_words", ())),
     )
 
 
