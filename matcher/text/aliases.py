@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from matcher.text.fold import TextRules, fold, is_east_asian, script_runs
 
-__all__ = ["AliasIndex", "Entry", "east_asian_stem"]
+__all__ = ["AliasIndex", "Entry", "cut_east_asian", "east_asian_stem"]
 
 # A stem shorter than this (one kanji or syllable: "鉄" of "鉄工") names no trade alone.
 _MIN_STEM = 2
@@ -97,6 +97,21 @@ class AliasIndex:
         derived: dict[str, list[str]] = defaultdict(list)
         for target, aliases in (secondary or {}).items():
             derived[target].extend(aliases)
+        # An East Asian compound name is written with or without spaces and with either
+        # spelling of its parts ("惣菜製造", "そう菜 製造"): its parts, where all are known
+        # words, are a yielding name too, so that the glossary reaches inside it.
+        parts = frozenset(
+            w
+            for w in surface | glossary | {w for q in rules.qualifiers for w in q.split()}
+            if all(map(is_east_asian, w))
+        )
+        longest = max(map(len, parts), default=0)
+        for target, alias in named:
+            whole = self.words(alias)
+            if len(whole) == 1 and all(map(is_east_asian, whole[0])):
+                pieces = cut_east_asian(whole[0], parts - {whole[0]}, longest)
+                if len(pieces) > 1 and all(p in parts for p in pieces):
+                    derived[target].append(" ".join(pieces))
         for target, alias in named:
             stem = east_asian_stem(self.words(alias), suffixes, surface)
             if stem is not None and not set(stem.split()) <= glossary:
@@ -222,6 +237,50 @@ class AliasIndex:
     def filed_under(self, word: str) -> list[Entry]:
         """The names whose rarest word is ``word``."""
         return self._by_word.get(word, [])
+
+
+def cut_east_asian(word: str, known: Container[str], longest: int) -> list[str]:
+    """Cut an East Asian word into known words by longest match from the left.
+
+    Parameters
+    ----------
+    word : str
+        One folded word.
+    known : Container[str]
+        The words to cut it into.
+    longest : int
+        The length of the longest of them.
+
+    Returns
+    -------
+    list[str]
+        The pieces in order; a run of characters no known word starts is one piece.
+
+    Examples
+    --------
+    >>> cut_east_asian("溶接作業員", {"溶接", "作業", "作業員"}, 3)
+    ['溶接', '作業員']
+    >>> cut_east_asian("半自動溶接", {"溶接"}, 2)
+    ['半自動', '溶接']
+    """
+    pieces: list[str] = []
+    unknown = ""
+    i = 0
+    while i < len(word):
+        for size in range(min(longest, len(word) - i), 0, -1):
+            if word[i : i + size] in known:
+                if unknown:
+                    pieces.append(unknown)
+                    unknown = ""
+                pieces.append(word[i : i + size])
+                i += size
+                break
+        else:
+            unknown += word[i]
+            i += 1
+    if unknown:
+        pieces.append(unknown)
+    return pieces
 
 
 def east_asian_stem(

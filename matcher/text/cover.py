@@ -238,10 +238,18 @@ class SegmentCover:
         def weight(target: str) -> tuple[int, bool]:
             return len(words_of[target]), target in curated
 
-        sizes = sorted(map(weight, words_of), reverse=True)
-        if len(sizes) > 1 and sizes[0] == sizes[1]:
-            return None, set(), set()
-        head = max(words_of, key=weight)
+        best = max(map(weight, words_of))
+        tied = [t for t in words_of if weight(t) == best]
+        if len(tied) == 1:
+            (head,) = tied
+        else:
+            # Two skills as well named: a testing skill is about the other one ("radiografi
+            # las" tests welds); otherwise no clear head.
+            testing = self.index.rules.testing_families
+            testers = [t for t in tied if self._families.get(t) in testing]
+            if len(tied) != 2 or len(testers) != 1:
+                return None, set(), set()
+            (head,) = testers
         modifiers = set().union(*(w for t, w in words_of.items() if t != head))
         return head, words_of[head], modifiers
 
@@ -301,7 +309,10 @@ class SegmentCover:
         (which every skill narrows); empty otherwise."""
         if head is None:
             return frozenset()
-        users = frozenset(self._word_targets.get(reading.forms[0], ()))
+        # The concepts every form that names one names: "pembantu" (a helper, or the
+        # assistant of "pembantu makmal") and its root "bantu" agree on production help.
+        named = [self._word_targets[f] for f in reading.forms if f in self._word_targets]
+        users = frozenset.intersection(*map(frozenset, named)) if named else frozenset()
         if head in self.index.rules.generic_concepts:
             return users - {head}
         return users if self._narrows(reading, head) else frozenset()
@@ -336,6 +347,9 @@ class SegmentCover:
             # of "mesin press" says nothing.
             -sum(w not in neutral for w in entry.tokens),
             -len(entry.tokens),
+            # Of overlapping names as long, a curated one beats a yielding one (a stem, a
+            # compound's parts, an ESCO label).
+            entry.secondary,
             # A word read as written beats its root: "penjahit" (a title several
             # occupations share) is not settled by the root "jahit".
             sum(w not in written for w in entry.tokens),

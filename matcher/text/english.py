@@ -52,6 +52,11 @@ def lemma_candidates(word: str) -> tuple[str, ...]:
         return ()
     lemma = _LEMMATIZER.lemmatize(word, lang="en").casefold()
     found = [lemma] if lemma != word and lemma.isalpha() else []
+    if not found and word.endswith("tor") and len(word) >= _MIN_LENGTH + 2:
+        # "auditor" -> "audit", "auditing", "audition"; not the lemma of an inflection
+        # ("monitored" is "monitor" only).
+        stem = word[:-2]
+        return (stem, f"{stem}ing", f"{stem}ion")
     return tuple(dict.fromkeys([*found, *_agent_bases(lemma if found else word)]))
 
 

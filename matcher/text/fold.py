@@ -77,6 +77,10 @@ class TextRules:
         work: "圧延工") they are stripped from a name to give its stem, another name of
         the same skill (:func:`matcher.text.aliases.east_asian_stem`); unlike them they
         are no qualifiers, but words of names.
+    testing_families : frozenset[str]
+        Trade families whose skills test or inspect the work of others ("quality"): of
+        two skills a segment names with as many words, one of these is what the text is
+        about and the other what it tests ("radiografi las": radiography of welds).
     workplace_words : frozenset[str]
         Canonical words for the place a trade is carried out in ("pabrik": factory,
         "kilang", 工場): a name made of one of them and the trade ("kilang pengetinan",
@@ -93,6 +97,7 @@ class TextRules:
     sense_families: frozenset[str] = frozenset()
     certificate_words: frozenset[str] = frozenset()
     stem_suffixes: frozenset[str] = frozenset()
+    testing_families: frozenset[str] = frozenset()
     workplace_words: frozenset[str] = frozenset()
 
 
@@ -117,6 +122,7 @@ def text_rules() -> TextRules:
         sense_families=frozenset(raw.get("sense_families", ())),
         certificate_words=frozenset(fold(w) for w in raw.get("certificate_words", ())),
         stem_suffixes=frozenset(fold(w) for w in raw.get("stem_suffixes", ())),
+        testing_families=frozenset(raw.get("testing_families", ())),
         workplace_words=frozenset(fold(w) for w in raw.get("workplace_words", ())),
     )
 

@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from matcher.text.aliases import AliasIndex, east_asian_stem
+from matcher.text.aliases import AliasIndex, cut_east_asian, east_asian_stem
 from matcher.text.english import is_dictionary_word, lemma_candidates
 from matcher.text.fold import is_east_asian
 from matcher.text.indonesian import activity_candidates, root_candidates
@@ -108,24 +108,7 @@ class WordReader:
         east_asian = self.index.east_asian
         if word in east_asian or not is_east_asian(word[0]):
             return [word]
-        pieces: list[str] = []
-        unknown = ""
-        i = 0
-        while i < len(word):
-            for size in range(min(self._longest_east_asian, len(word) - i), 0, -1):
-                if word[i : i + size] in east_asian:
-                    if unknown:
-                        pieces.append(unknown)
-                        unknown = ""
-                    pieces.append(word[i : i + size])
-                    i += size
-                    break
-            else:
-                unknown += word[i]
-                i += 1
-        if unknown:
-            pieces.append(unknown)
-        return pieces
+        return cut_east_asian(word, east_asian, self._longest_east_asian)
 
     # ------------------------------------------------------------------ words
     def resolve(self, words: Iterable[str]) -> dict[str, Word | None]:
