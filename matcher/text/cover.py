@@ -94,7 +94,9 @@ class SegmentCover:
             if entry.target is not None and not entry.secondary:
                 for word in set(entry.tokens):
                     self._word_targets[word].add(entry.target)
-                    names_with[word, entry.target] += 1
+                    # Each word order is a name as written ("audit internal mutu",
+                    # "internal quality audit"), though both make one entry.
+                    names_with[word, entry.target] += len(entry.orders)
         # A target's own words: those at least two of its names use ("bodi" in "perbaikan
         # bodi" and "car body repair"), not a word one label uses in passing.
         self._own_words = {pair for pair, count in names_with.items() if count > 1}
@@ -137,6 +139,8 @@ class SegmentCover:
         # Leftover words that say which narrower concept the text means: position, the
         # weight they were counted with, and the concepts whose names use them.
         narrowing: list[tuple[int, float, frozenset[str]]] = []
+        # Leftover words of another sense, likewise (position, weight, their concepts).
+        other_sense: list[tuple[int, float, frozenset[str]]] = []
         for i, (word, reading) in enumerate(zip(words, read, strict=True)):
             # A word of another sense ("meat" beside a metal-grinding name) is never
             # absorbed by the reading, as a modifier or a word of a losing name.
@@ -168,6 +172,9 @@ class SegmentCover:
                 counted = len(word) * (_KNOWN_WEIGHT if known else 1.0)
                 weight += counted
                 contradicted |= foreign
+                if foreign:
+                    assert reading is not None
+                    other_sense.append((i, counted, self._users(reading)))
                 narrower |= reading is not None and self._narrows(reading, head)
                 # A number says no skill ("2" of "2차전지" in "manufacturing round 2").
                 users = (
@@ -187,6 +194,25 @@ class SegmentCover:
                 (head,) = common
                 narrower = False
                 for i, counted, _ in narrowing:
+                    reading = read[i]
+                    assert reading is not None
+                    explained += reading.similarity * reading.chars
+                    weight += reading.chars - counted
+        # Words of another sense say which skill of that sense the text names when, with
+        # the words of the reading they contradict, they name one: "grain grinding" is
+        # grain milling ("grain" names nothing else), "meat grinder operator" the meat
+        # processing of "grind meat" (not the meat products "daging" also names).
+        if other_sense and head is not None:
+            common = frozenset.intersection(*(users for _, _, users in other_sense))
+            # The other sense must also be named by the contradicted words: "fruit picking"
+            # is no fruit processing, whose names never pick.
+            common &= frozenset().union(
+                *(self._word_targets.get(f, ()) for i in kept for f in _forms(read[i]))
+            )
+            if len(common) == 1:
+                (head,) = common
+                contradicted = False
+                for i, counted, _ in other_sense:
                     reading = read[i]
                     assert reading is not None
                     explained += reading.similarity * reading.chars
@@ -303,16 +329,21 @@ class SegmentCover:
         users = self._word_targets.get(reading.forms[0], set())
         return bool(users) and all(head in self._ancestors.get(t, ()) for t in users)
 
+    def _users(self, reading: Word) -> frozenset[str]:
+        """The concepts whose curated names use the word: those every form that names one
+        names ("pembuat" and its root "buat" agree)."""
+        named = [self._word_targets[f] for f in reading.forms if f in self._word_targets]
+        return frozenset.intersection(*map(frozenset, named)) if named else frozenset()
+
     def _narrowing(self, reading: Word, head: str | None) -> frozenset[str]:
         """The concepts a leftover word may narrow the head to: those whose curated names
         use it, when all of them lie within the head, or any of them beside a generic role
         (which every skill narrows); empty otherwise."""
         if head is None:
             return frozenset()
-        # The concepts every form that names one names: "pembantu" (a helper, or the
-        # assistant of "pembantu makmal") and its root "bantu" agree on production help.
-        named = [self._word_targets[f] for f in reading.forms if f in self._word_targets]
-        users = frozenset.intersection(*map(frozenset, named)) if named else frozenset()
+        # "pembantu" (a helper, or the assistant of "pembantu makmal") and its root "bantu"
+        # agree on production help.
+        users = self._users(reading)
         if head in self.index.rules.generic_concepts:
             return users - {head}
         return users if self._narrows(reading, head) else frozenset()
@@ -360,6 +391,10 @@ class SegmentCover:
             -entry.chars,
             min(first),
         )
+
+
+def _forms(reading: Word | None) -> tuple[str, ...]:
+    return () if reading is None else reading.forms
 
 
 def _fits(entry: Entry, positions: Mapping[str, list[int]]) -> bool:
