@@ -64,7 +64,7 @@ __all__ = [
     "write_snapshot",
 ]
 
-FORMAT = "selaras-pool/2"
+FORMAT = "selaras-pool/3"
 """The layout written here; a file of another layout is refused like a stale one."""
 
 _COLUMNS = "columns."

@@ -10,6 +10,8 @@ from typing import Any, TypeAlias, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.scoring.columns import Postings
+
 Bools = NDArray[np.bool_]
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -127,18 +129,46 @@ class Rows:
 # ---------------------------------------------------------------------------- context
 
 
-def row_max(matrix: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]) -> NDArray[_N]:
-    """Per row, the maximum of ``matrix`` over the rows ``concepts`` (0 when empty)."""
-    if rows.index is not None and 4 * len(rows.index) < rows.hi - rows.lo:
-        best = np.zeros(len(rows), matrix.dtype)
-        for concept in concepts:
-            np.maximum(best, rows.take_row(matrix, int(concept)), out=best)
-        return best
-    # Most of the range is in play: contiguous maxima, then one gather.
-    spread = np.zeros(rows.hi - rows.lo, matrix.dtype)
+def row_max(
+    table: Postings, values: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]
+) -> NDArray[_N]:
+    """Per row, the maximum over ``concepts`` of the values of its entries in a key-major
+    table (0 where it has none).
+
+    Parameters
+    ----------
+    table : Postings
+        Concept -> sorted workers (:class:`~matcher.scoring.columns.Listed`).
+    values : ndarray
+        One value per entry of ``table`` (its months or levels).
+    rows : Rows
+    concepts : ndarray of intp
+
+    Returns
+    -------
+    ndarray, shape (len(rows),), of ``values``' dtype
+    """
+    few = rows.index is not None and 4 * len(rows.index) < rows.hi - rows.lo
+    best = np.zeros(len(rows) if few else rows.hi - rows.lo, values.dtype)
     for concept in concepts:
-        np.maximum(spread, matrix[int(concept), rows.lo : rows.hi], out=spread)
-    return rows.take_local(spread)
+        start, stop = int(table.ptr[concept]), int(table.ptr[concept + 1])
+        workers = table.workers[start:stop]
+        # The concept's entries in the range: a binary search, not a pass over workers.
+        a, b = (int(i) for i in np.searchsorted(workers, (rows.lo, rows.hi)))
+        if a == b:
+            continue
+        inside, found = workers[a:b], values[start + a : start + b]
+        if few:
+            # Few rows in a wide range: look each row up among the entries.
+            assert rows.index is not None
+            at = np.minimum(np.searchsorted(inside, rows.index), b - a - 1)
+            hit = inside[at] == rows.index
+            np.maximum(best, np.where(hit, found[at], 0).astype(values.dtype), out=best)
+        else:
+            # A worker has one entry a concept: a plain scatter is safe.
+            local = inside - rows.lo
+            best[local] = np.maximum(best[local], found)
+    return best if few else rows.take_local(best)
 
 
 class ChunkState:
