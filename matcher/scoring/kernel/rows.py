@@ -3,8 +3,10 @@ state of one job order over one chunk."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
@@ -107,6 +109,20 @@ class Rows:
         marked[inside - self.lo] = True
         return self.take_local(marked)
 
+    @property
+    def has_slots(self) -> bool:
+        """Whether :attr:`slots` is built."""
+        return "slots" in self.__dict__
+
+    @cached_property
+    def slots(self) -> NDArray[np.int32]:
+        """Per worker of the range ``lo:hi``, its position among these rows (-1: none);
+        built on first use and kept with the rows (indexed rows only, distinct)."""
+        assert self.index is not None
+        found = np.full(self.hi - self.lo, -1, np.int32)
+        found[self.index - self.lo] = np.arange(len(self.index), dtype=np.int32)
+        return found
+
     def take_local(self, values: NDArray[Any]) -> NDArray[Any]:
         """Per-worker values of the range ``lo:hi``, at these rows."""
         return values if self.index is None else values[self.index - self.lo]
@@ -135,6 +151,12 @@ def row_max(
     """Per row, the maximum over ``concepts`` of the values of its entries in a key-major
     table (0 where it has none).
 
+    Each concept's entries in the rows' range are found by a binary search of its sorted
+    workers; then, for a contiguous range, scattered into it; for indexed rows, matched
+    to the rows by whichever is cheaper for that concept: a binary search of each row
+    among the entries, or each entry's slot in the range (:attr:`Rows.slots`, a map of
+    the range built once per set of rows).
+
     Parameters
     ----------
     table : Postings
@@ -148,27 +170,34 @@ def row_max(
     -------
     ndarray, shape (len(rows),), of ``values``' dtype
     """
-    few = rows.index is not None and 4 * len(rows.index) < rows.hi - rows.lo
-    best = np.zeros(len(rows) if few else rows.hi - rows.lo, values.dtype)
+    best = np.zeros(len(rows), values.dtype)
+    n_rows, width = len(rows), rows.hi - rows.lo
     for concept in concepts:
         start, stop = int(table.ptr[concept]), int(table.ptr[concept + 1])
         workers = table.workers[start:stop]
-        # The concept's entries in the range: a binary search, not a pass over workers.
         a, b = (int(i) for i in np.searchsorted(workers, (rows.lo, rows.hi)))
         if a == b:
             continue
         inside, found = workers[a:b], values[start + a : start + b]
-        if few:
-            # Few rows in a wide range: look each row up among the entries.
-            assert rows.index is not None
+        if rows.index is None:
+            # A worker has one entry a concept: a plain scatter is safe.
+            local = inside - rows.lo
+            best[local] = np.maximum(best[local], found)
+            continue
+        # Rough costs (ns): a binary search per row, or a pass over the entries (and
+        # once per set of rows, filling the map of the range).
+        searching = 5 * n_rows * math.log2(b - a + 1)
+        mapping = 3 * (b - a) + (0 if rows.has_slots else width // 3)
+        if searching <= mapping:
             at = np.minimum(np.searchsorted(inside, rows.index), b - a - 1)
             hit = inside[at] == rows.index
             np.maximum(best, np.where(hit, found[at], 0).astype(values.dtype), out=best)
         else:
-            # A worker has one entry a concept: a plain scatter is safe.
-            local = inside - rows.lo
-            best[local] = np.maximum(best[local], found)
-    return best if few else rows.take_local(best)
+            slot = rows.slots[inside - rows.lo]
+            mine = slot >= 0
+            slot = slot[mine]
+            best[slot] = np.maximum(best[slot], found[mine])
+    return best
 
 
 class ChunkState:
