@@ -206,7 +206,8 @@ def _skill_gates(ctx: Context, plan: Plan, state: ChunkState) -> None:
     def short(check: SkillCheck) -> Bools:
         out = missing(check.concept).copy()
         if check.min_level is not None:
-            level = row_max(listed, listed.level, rows, ctx.descendants[check.concept])
+            within = ctx.descendants[check.concept]
+            level = row_max(listed, "level", rows, within, ctx.skills_by_worker)
             out |= level < check.min_level
         if check.min_months is not None:
             out |= months(check.concept) <= check.min_months  # stored months are months + 1

@@ -3,16 +3,14 @@ state of one job order over one chunk."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, TypeAlias, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.scoring.columns import Postings
+from matcher.scoring.columns import Listed
 
 Bools = NDArray[np.bool_]
 Ints = NDArray[np.int64]
@@ -58,6 +56,8 @@ class Rows:
     lo: int
     hi: int
     index: Ints | None = None
+    # What the rows read more than once (their entries in a table), kept with them.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return self.hi - self.lo if self.index is None else len(self.index)
@@ -109,20 +109,6 @@ class Rows:
         marked[inside - self.lo] = True
         return self.take_local(marked)
 
-    @property
-    def has_slots(self) -> bool:
-        """Whether :attr:`slots` is built."""
-        return "slots" in self.__dict__
-
-    @cached_property
-    def slots(self) -> NDArray[np.int32]:
-        """Per worker of the range ``lo:hi``, its position among these rows (-1: none);
-        built on first use and kept with the rows (indexed rows only, distinct)."""
-        assert self.index is not None
-        found = np.full(self.hi - self.lo, -1, np.int32)
-        found[self.index - self.lo] = np.arange(len(self.index), dtype=np.int32)
-        return found
-
     def take_local(self, values: NDArray[Any]) -> NDArray[Any]:
         """Per-worker values of the range ``lo:hi``, at these rows."""
         return values if self.index is None else values[self.index - self.lo]
@@ -132,72 +118,112 @@ class Rows:
         if self.index is None:
             start, stop = int(ptr[self.lo]), int(ptr[self.hi])
             return slice(start, stop), worker[start:stop].astype(np.int64) - self.lo
-        starts = ptr[self.index]
-        counts = ptr[self.index + 1] - starts
-        local = np.repeat(np.arange(len(self.index)), counts)
-        offsets = np.cumsum(counts) - counts
-        selector = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
-            starts - offsets, counts
-        )
-        return selector, local
+        return entries_of(ptr, self.index)
+
+
+def entries_of(ptr: Ints, index: Ints) -> tuple[Ints, Ints]:
+    """Entries of the workers ``index`` in a CSR table: their indices and each entry's
+    position in ``index`` (sorted)."""
+    starts = ptr[index]
+    counts = ptr[index + 1] - starts
+    local = np.repeat(np.arange(len(index)), counts)
+    offsets = np.cumsum(counts) - counts
+    selector = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
+    return selector, local
 
 
 # ---------------------------------------------------------------------------- context
 
 
-def row_max(
-    table: Postings, values: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]
-) -> NDArray[_N]:
-    """Per row, the maximum over ``concepts`` of the values of its entries in a key-major
-    table (0 where it has none).
+@dataclass(frozen=True, eq=False)
+class ByWorker:
+    """The skills listed, worker-major (the kernel's copy for indexed rows): the entries
+    of worker ``i`` are ``ptr[i]:ptr[i + 1]``, concepts ascending."""
 
-    Each concept's entries in the rows' range are found by a binary search of its sorted
-    workers; then, for a contiguous range, scattered into it; for indexed rows, matched
-    to the rows by whichever is cheaper for that concept: a binary search of each row
-    among the entries, or each entry's slot in the range (:attr:`Rows.slots`, a map of
-    the range built once per set of rows).
+    ptr: Ints
+    concept: NDArray[np.int16]
+    months: NDArray[np.uint16]
+    level: NDArray[np.uint8]
+
+
+def by_worker(listed: Listed, n_workers: int) -> ByWorker:
+    """``listed`` sorted by worker (stable: concepts stay ascending within a worker).
 
     Parameters
     ----------
-    table : Postings
-        Concept -> sorted workers (:class:`~matcher.scoring.columns.Listed`).
-    values : ndarray
-        One value per entry of ``table`` (its months or levels).
-    rows : Rows
-    concepts : ndarray of intp
+    listed : Listed
+    n_workers : int
 
     Returns
     -------
-    ndarray, shape (len(rows),), of ``values``' dtype
+    ByWorker
     """
-    best = np.zeros(len(rows), values.dtype)
-    n_rows, width = len(rows), rows.hi - rows.lo
+    order = np.argsort(listed.workers, kind="stable")
+    pointers = np.zeros(n_workers + 1, np.int64)
+    np.cumsum(np.bincount(listed.workers, minlength=n_workers), out=pointers[1:])
+    concept = listed.keys()[order].astype(np.int16)
+    return ByWorker(pointers, concept, listed.months[order], listed.level[order])
+
+
+def row_max(
+    listed: Listed,
+    name: Literal["months", "level"],
+    rows: Rows,
+    concepts: NDArray[np.intp],
+    transposed: Callable[[], ByWorker],
+) -> NDArray[Any]:
+    """Per row, the maximum over ``concepts`` of the skill's ``name`` (0 where the row
+    lists none of them).
+
+    A contiguous range reads each concept's entries in it (a binary search of the
+    concept's sorted workers, then a scatter: no pass over the range per concept).
+    Indexed rows read their own entries in the worker-major copy (``transposed()``),
+    every concept at once, and keep them (:attr:`Rows.memo`) for the next call: a
+    binary search per row and concept costs many times a dense matrix's gather when the
+    rows are thousands.
+
+    Parameters
+    ----------
+    listed : Listed
+        Concept -> sorted workers, with months and level per entry.
+    name : {"months", "level"}
+    rows : Rows
+    concepts : ndarray of intp
+    transposed : callable
+        Gives :func:`by_worker` of ``listed`` (the caller keeps it).
+
+    Returns
+    -------
+    ndarray, shape (len(rows),), of the column's dtype
+    """
+    column: NDArray[Any] = getattr(listed, name)
+    if rows.index is not None:
+        read = rows.memo.get(f"skills {name}")
+        if read is None:
+            # The rows' own entries, read once for every set of concepts asked of them.
+            table = transposed()
+            selector, local = entries_of(table.ptr, rows.index)
+            read = rows.memo[f"skills {name}"] = (
+                local,
+                table.concept[selector],
+                getattr(table, name)[selector],
+            )
+        local, concept, values = read
+        wanted = np.zeros(len(listed.ptr) - 1, np.bool_)
+        wanted[concepts] = True
+        keep = wanted[concept]
+        best = np.zeros(len(rows), column.dtype)
+        np.maximum.at(best, local[keep], values[keep])
+        return best
+    spread = np.zeros(len(rows), column.dtype)
     for concept in concepts:
-        start, stop = int(table.ptr[concept]), int(table.ptr[concept + 1])
-        workers = table.workers[start:stop]
-        a, b = (int(i) for i in np.searchsorted(workers, (rows.lo, rows.hi)))
-        if a == b:
-            continue
-        inside, found = workers[a:b], values[start + a : start + b]
-        if rows.index is None:
-            # A worker has one entry a concept: a plain scatter is safe.
-            local = inside - rows.lo
-            best[local] = np.maximum(best[local], found)
-            continue
-        # Rough costs (ns): a binary search per row, or a pass over the entries (and
-        # once per set of rows, filling the map of the range).
-        searching = 5 * n_rows * math.log2(b - a + 1)
-        mapping = 3 * (b - a) + (0 if rows.has_slots else width // 3)
-        if searching <= mapping:
-            at = np.minimum(np.searchsorted(inside, rows.index), b - a - 1)
-            hit = inside[at] == rows.index
-            np.maximum(best, np.where(hit, found[at], 0).astype(values.dtype), out=best)
-        else:
-            slot = rows.slots[inside - rows.lo]
-            mine = slot >= 0
-            slot = slot[mine]
-            best[slot] = np.maximum(best[slot], found[mine])
-    return best
+        start, stop = int(listed.ptr[concept]), int(listed.ptr[concept + 1])
+        workers = listed.workers[start:stop]
+        a, b = np.searchsorted(workers, (rows.lo, rows.hi))
+        # A worker has one entry a concept: a plain scatter is safe.
+        at = workers[a:b] - rows.lo
+        spread[at] = np.maximum(spread[at], column[start + a : start + b])
+    return spread
 
 
 class ChunkState:

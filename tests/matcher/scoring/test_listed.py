@@ -1,6 +1,7 @@
 """The skills listed as a concept-major entry table, against dense concepts x workers
 matrices: building it from entries in any order, and the kernel's per-row maximum over a
-set of concepts for a contiguous range of workers or for some rows within it."""
+set of concepts for a contiguous range of workers or for some rows within it (read from
+the worker-major copy)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.scoring.columns import Listed, keyed_entries
-from matcher.scoring.kernel.rows import Rows, row_max
+from matcher.scoring.kernel.rows import Rows, by_worker, row_max
 
 N_CONCEPTS = 7
 
@@ -91,8 +92,8 @@ def test_row_max_is_the_dense_maximum(
     listed, dense = _listed(case), _dense(case)
     lo = data.draw(st.integers(0, n_workers - 1))
     hi = data.draw(st.integers(lo + 1, n_workers))
-    # No index (the whole range), many rows of it (contiguous maxima, then a gather) or
-    # few (each row looked up): both paths of row_max.
+    # No index (each concept's entries in the range) or some rows of it (their own
+    # entries, worker-major): both paths of row_max.
     index = data.draw(
         st.none() | st.lists(st.integers(lo, hi - 1), max_size=hi - lo, unique=True).map(sorted)
     )
@@ -100,7 +101,7 @@ def test_row_max_is_the_dense_maximum(
     concepts = np.array(
         data.draw(st.lists(st.integers(0, N_CONCEPTS - 1), max_size=4, unique=True)), np.intp
     )
-    got = row_max(listed, listed.months, rows, concepts)
+    got = row_max(listed, "months", rows, concepts, lambda: by_worker(listed, n_workers))
     expected = dense[concepts][:, rows.positions()].max(axis=0, initial=0)
     assert got.dtype == np.uint16
     assert got.tolist() == expected.tolist()
