@@ -144,6 +144,7 @@ class ByWorker:
     concept: NDArray[np.int16]
     months: NDArray[np.uint16]
     level: NDArray[np.uint8]
+    per_concept: list[int]  # entries of each concept (Python ints: summed per call)
 
 
 def by_worker(listed: Listed, n_workers: int) -> ByWorker:
@@ -162,7 +163,8 @@ def by_worker(listed: Listed, n_workers: int) -> ByWorker:
     pointers = np.zeros(n_workers + 1, np.int64)
     np.cumsum(np.bincount(listed.workers, minlength=n_workers), out=pointers[1:])
     concept = listed.keys()[order].astype(np.int16)
-    return ByWorker(pointers, concept, listed.months[order], listed.level[order])
+    counts = np.diff(listed.ptr).tolist()
+    return ByWorker(pointers, concept, listed.months[order], listed.level[order], counts)
 
 
 def row_max(
@@ -177,10 +179,11 @@ def row_max(
 
     A contiguous range reads each concept's entries in it (a binary search of the
     concept's sorted workers, then a scatter: no pass over the range per concept).
-    Indexed rows read their own entries in the worker-major copy (``transposed()``),
-    every concept at once, and keep them (:attr:`Rows.memo`) for the next call: a
-    binary search per row and concept costs many times a dense matrix's gather when the
-    rows are thousands.
+    Indexed rows do the same over their range and gather their own values when they are
+    many (tens of thousands over a million workers); otherwise they read their own
+    entries in the worker-major copy (``transposed()``), every concept at once, and keep
+    them (:attr:`Rows.memo`) for the next call. (A binary search per row and concept
+    cost several times a dense matrix's gather.)
 
     Parameters
     ----------
@@ -197,17 +200,22 @@ def row_max(
     ndarray, shape (len(rows),), of the column's dtype
     """
     column: NDArray[Any] = getattr(listed, name)
+    width = rows.hi - rows.lo
     if rows.index is not None:
-        read = rows.memo.get(f"skills {name}")
+        table = transposed()
+        key = f"skills {name}"
+        n_workers = max(len(table.ptr) - 1, 1)
+        # Rough costs (ns): the rows' own entries (read once, then kept), against the
+        # concepts' entries in the range spread over it and gathered at the rows.
+        in_range = sum(table.per_concept[c] for c in concepts.tolist()) * width / n_workers
+        own = len(rows) * len(table.concept) / n_workers * (10 if key in rows.memo else 35)
+        if own > width / 16 + 8 * in_range + 5 * len(rows):
+            return rows.take_local(_spread(listed, column, rows, concepts))
+        read = rows.memo.get(key)
         if read is None:
             # The rows' own entries, read once for every set of concepts asked of them.
-            table = transposed()
             selector, local = entries_of(table.ptr, rows.index)
-            read = rows.memo[f"skills {name}"] = (
-                local,
-                table.concept[selector],
-                getattr(table, name)[selector],
-            )
+            read = rows.memo[key] = (local, table.concept[selector], getattr(table, name)[selector])
         local, concept, values = read
         wanted = np.zeros(len(listed.ptr) - 1, np.bool_)
         wanted[concepts] = True
@@ -215,7 +223,14 @@ def row_max(
         best = np.zeros(len(rows), column.dtype)
         np.maximum.at(best, local[keep], values[keep])
         return best
-    spread = np.zeros(len(rows), column.dtype)
+    return _spread(listed, column, rows, concepts)
+
+
+def _spread(
+    listed: Listed, column: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]
+) -> NDArray[_N]:
+    """Per worker of the range ``lo:hi``, the maximum of ``column`` over ``concepts``."""
+    spread = np.zeros(rows.hi - rows.lo, column.dtype)
     for concept in concepts:
         start, stop = int(listed.ptr[concept]), int(listed.ptr[concept + 1])
         workers = listed.workers[start:stop]
