@@ -312,14 +312,14 @@ def load_pool(con: duckdb.DuckDBPyConnection, pool: EncodedPool) -> None:
         any_country=pool.preferences.any_country,
     )
     skills = pool.skills
-    concept, worker = np.nonzero(skills.months)
+    listed = skills.listed
     _table(
         con,
         "skills",
-        w=worker.astype(np.int32),
-        concept=concept.astype(np.int32),
-        months=skills.months[concept, worker].astype(np.int32),
-        level=skills.level[concept, worker].astype(np.int32),
+        w=listed.workers,
+        concept=listed.keys().astype(np.int32),
+        months=listed.months.astype(np.int32),
+        level=listed.level.astype(np.int32),
     )
     for name, postings in (("held", skills.held), ("certified", skills.certified)):
         counts = np.diff(postings.ptr)

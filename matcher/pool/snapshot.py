@@ -17,7 +17,7 @@ each after one array header: decoded only when a run reads that worker, as expla
 and records touch a few of them, or all at once by a server restoring its pool).
 
 The payload's checksum is a CRC-32, there to catch damage (a disk, a copy cut short): it
-runs at about 4 GB/s here where SHA-256 ran at 1.7, and a 1,000,000-worker payload (1.4
+runs at about 4 GB/s here where SHA-256 ran at 1.7, and a 1,000,000-worker payload (0.7
 GB) is checked on every load. The manifest's SHA-256 covers the layout and that CRC.
 
 A file is used only whole: the manifest and the payload are checked against their
@@ -64,8 +64,10 @@ __all__ = [
     "write_snapshot",
 ]
 
-FORMAT = "selaras-pool/2"
-"""The layout written here; a file of another layout is refused like a stale one."""
+FORMAT = "selaras-pool/3"
+"""The layout written here; a file of another layout is refused like a stale one (3: the
+skills listed as a concept-major entry table, where 2 held dense concept x worker
+matrices)."""
 
 _COLUMNS = "columns."
 _EXTRA = "extra"

@@ -15,9 +15,11 @@ encoder) and :func:`join` (concatenation) are driven by it:
 * ``codes=NAME`` on either: the values are small integer codes into the code table NAME
   (in order of first appearance, -1 for None), declared once with :func:`code_table` on
   the table that holds it (a table may index one held by the pool, e.g. countries);
-* :func:`built`: filled by the encoder's own code (a dense matrix, a bitset), joined
-  along entries, or along workers (``axis=1``), or as an inverted index
-  (:func:`postings`);
+* :func:`built`: filled by the encoder's own code (a bitset, the ages), joined along
+  entries or workers;
+  :func:`postings`: an inverted index built by the encoder (:class:`Postings`), joined
+  key by key; :func:`keyed`: a key-major entry table with values per entry
+  (:class:`Listed`, the skills listed by concept), joined and taken like an index;
 * :func:`nested`: a table inside the pool; :func:`shared`: the same in every pool
   (joined pools must agree); :func:`ids` and :func:`id_rank`: the worker ids and their
   ranking.
@@ -43,6 +45,7 @@ from matcher.scoring import publish
 __all__ = [
     "Codes",
     "Gathered",
+    "Listed",
     "Postings",
     "built",
     "code_table",
@@ -54,6 +57,8 @@ __all__ = [
     "ids",
     "index_pairs",
     "join",
+    "keyed",
+    "keyed_entries",
     "nested",
     "overlay",
     "per_worker",
@@ -65,8 +70,8 @@ __all__ = [
 ]
 
 Role = Literal[
-    "per_worker", "entry", "ptr", "worker", "codes", "built", "postings", "nested",
-    "shared", "ids", "id_rank",
+    "per_worker", "entry", "ptr", "worker", "codes", "built", "postings", "keyed",
+    "nested", "shared", "ids", "id_rank",
 ]  # fmt: skip
 _META = "selaras.column"
 _G = TypeVar("_G", bound=np.generic)
@@ -88,7 +93,6 @@ class _Column:
     codes: str | None = None  # the code table indexed, or (role "codes") the one held
     key: Callable[[Any], Hashable] | None = None  # code table: a value's key
     value: Callable[[Any], Any] | None = None  # code table: a key's value
-    axis: int = 0  # "built": the axis that runs over entries or workers
 
 
 def _declare(column: _Column) -> Any:
@@ -151,14 +155,22 @@ def code_table(
     return _declare(_Column("codes", codes=name, key=key, value=value))
 
 
-def built(*, axis: int = 0) -> Any:
-    """Filled by the encoder's own code; joined by concatenating along ``axis``."""
-    return _declare(_Column("built", axis=axis))
+def built() -> Any:
+    """Filled by the encoder's own code, one row per entry (per worker in a table without
+    entries); joined by concatenating."""
+    return _declare(_Column("built"))
 
 
 def postings() -> Any:
-    """An inverted index built by the encoder; joined key by key."""
+    """An inverted index built by the encoder; joined key by key, united in an overlay."""
     return _declare(_Column("postings"))
+
+
+def keyed() -> Any:
+    """A key-major entry table (:class:`Listed`) built by the encoder; joined and taken key
+    by key like an index, the base's own in an overlay (how values held by both combine
+    is the caller's rule)."""
+    return _declare(_Column("keyed"))
 
 
 def nested() -> Any:
@@ -193,6 +205,34 @@ class Postings:
     def of(self, key: int) -> NDArray[np.int32]:
         """Sorted worker indices of ``key``."""
         return self.workers[self.ptr[key] : self.ptr[key + 1]]
+
+    def keys(self) -> Ints:
+        """The key of each entry (entries in key order)."""
+        return np.repeat(np.arange(len(self.ptr) - 1), np.diff(self.ptr))
+
+
+@dataclass(frozen=True, eq=False)
+class Listed(Postings):
+    """The skills workers list, concept-major: an inverted index with the months and level
+    of each (concept, worker) entry, one entry per pair.
+
+    A worker lists a few of the taxonomy's concepts: about 7 bytes an entry where a
+    dense concepts x workers matrix took 3 bytes a concept for every worker.
+
+    Attributes
+    ----------
+    ptr : ndarray of int64, shape (n_concepts + 1,)
+        The entries of concept ``c`` are ``ptr[c]:ptr[c + 1]``.
+    workers : ndarray of int32
+        Each entry's worker, ascending within a concept.
+    months : ndarray of uint16
+        The most months listed + 1 (so that 0 can stand for "not listed" in a maximum).
+    level : ndarray of uint8
+        Highest stated level (0: none stated).
+    """
+
+    months: NDArray[np.uint16]
+    level: NDArray[np.uint8]
 
 
 class Codes:
@@ -427,14 +467,31 @@ def _join_ptr(ptrs: Sequence[Ints]) -> Ints:
     return _concat(parts)
 
 
-def _join_postings(parts: Sequence[Postings], offsets: Sequence[int]) -> Postings:
+_P = TypeVar("_P", bound=Postings)
+
+
+def _entry_values(table: Postings) -> dict[str, NDArray[Any]]:
+    """The values of each entry of a key-major table besides its worker (none for an
+    index)."""
+    return {
+        f.name: getattr(table, f.name)
+        for f in dataclasses.fields(table)
+        if f.name not in ("ptr", "workers")
+    }
+
+
+def _join_postings(parts: Sequence[_P], offsets: Sequence[int]) -> _P:
     n_keys = len(parts[0].ptr) - 1
-    keys = _concat([np.repeat(np.arange(n_keys), np.diff(p.ptr)) for p in parts])
+    keys = _concat([p.keys() for p in parts])
     workers = _concat([p.workers.astype(np.int64) + o for p, o in zip(parts, offsets, strict=True)])
     order = np.argsort(keys, kind="stable")  # parts come in worker order: stays sorted
     pointers = np.zeros(n_keys + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=n_keys), out=pointers[1:])
-    return Postings(pointers, workers[order].astype(np.int32))
+    values = {
+        name: _concat([_entry_values(p)[name] for p in parts])[order]
+        for name in _entry_values(parts[0])
+    }
+    return type(parts[0])(pointers, workers[order].astype(np.int32), **values)
 
 
 def _code_tables(
@@ -509,8 +566,8 @@ def _join(
             assert column.codes is not None
             out[name] = merged[column.codes][0]
         elif role == "built":
-            out[name] = _concat(parts, axis=column.axis)
-        elif role == "postings":
+            out[name] = _concat(parts)
+        elif role in ("postings", "keyed"):
             out[name] = _join_postings(parts, offsets)
         elif role == "nested":
             out[name] = _join(type(parts[0]), parts, merged, offsets)
@@ -551,8 +608,7 @@ def _entries_of(owners: Ints, n_workers: int, rows: Ints) -> tuple[Ints, Ints]:
 
 
 def _postings_pairs(found: Postings) -> tuple[Ints, Ints]:
-    keys = np.repeat(np.arange(len(found.ptr) - 1), np.diff(found.ptr))
-    return keys, found.workers.astype(np.int64)
+    return found.keys(), found.workers.astype(np.int64)
 
 
 def index_pairs(keys: Ints, workers: Ints, n_keys: int, n_workers: int) -> Postings:
@@ -570,11 +626,65 @@ def index_pairs(keys: Ints, workers: Ints, n_keys: int, n_workers: int) -> Posti
     return Postings(pointers, worker.astype(np.int32))
 
 
-def _taken_postings(found: Postings, n_workers: int, rows: Ints) -> tuple[Ints, Ints]:
-    """The (key, new worker) pairs of ``found`` once workers ``rows`` are taken."""
+def keyed_entries(
+    cls: type[_P],
+    keys: Ints,
+    workers: Ints,
+    sizes: tuple[int, int],
+    values: Mapping[str, NDArray[Any]],
+    reduce: Mapping[str, np.ufunc] | None = None,
+) -> _P:
+    """A key-major entry table (:class:`Listed`) from entries in any order.
+
+    Parameters
+    ----------
+    cls : type
+        The table: a :class:`Postings` with one more array per entry for each of ``values``.
+    keys, workers : ndarray of int64
+        The key and worker of each entry.
+    sizes : tuple of int
+        The number of keys and of workers.
+    values : Mapping of str to ndarray
+        The table's other arrays, one value per entry, kept in their dtype.
+    reduce : Mapping of str to numpy ufunc, optional
+        How the values of entries with the same key and worker combine into one
+        (``np.maximum``, ``np.add``); needed only when such repeats occur.
+
+    Returns
+    -------
+    The table, one entry per distinct (key, worker) pair, workers ascending within a key.
+
+    Raises
+    ------
+    ValueError
+        If a (key, worker) pair repeats and ``reduce`` is not given.
+    """
+    n_keys, n_workers = sizes
+    width = max(n_workers, 1)
+    # Sorting one int64 code per entry: many times faster than a lexsort of two columns.
+    code = keys.astype(np.int64) * width + workers
+    order = np.argsort(code, kind="stable")
+    code = code[order]
+    starts = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))[: len(code)]
+    repeats = len(starts) < len(code)
+    if repeats and reduce is None:
+        raise ValueError(f"{cls.__name__}: a (key, worker) pair repeats and no reduction is given")
+    out = {}
+    for name, column in values.items():
+        column = column[order]
+        out[name] = reduce[name].reduceat(column, starts) if repeats and reduce else column
+    key, worker = np.divmod(code[starts], width)
+    pointers = np.zeros(n_keys + 1, np.int64)
+    np.cumsum(np.bincount(key, minlength=n_keys), out=pointers[1:])
+    return cls(pointers, worker.astype(np.int32), **out)
+
+
+def _taken_postings(found: Postings, n_workers: int, rows: Ints) -> tuple[Ints, Ints, Ints]:
+    """The (key, new worker) pairs of ``found`` once workers ``rows`` are taken, and the
+    entry of ``found`` each comes from."""
     keys, workers = _postings_pairs(found)
     new, of = members(grouped(rows, n_workers), workers)
-    return keys[of], new
+    return keys[of], new, of
 
 
 def take(cls: type[T], table: T, rows: Ints) -> T:
@@ -596,10 +706,9 @@ def _take(cls: type[T], table: Any, rows: Ints, n_workers: int) -> T:
         role = column.role
         if role == "per_worker":
             out[name] = value[rows]
-        elif role in ("entry", "built") and picked is not None:
-            out[name] = np.take(value, picked[0], axis=column.axis)
-        elif role == "built":
-            out[name] = np.take(value, rows, axis=column.axis)
+        elif role in ("entry", "built"):
+            # Built over entries, or over workers in a table without entries (ages).
+            out[name] = value[rows if picked is None else picked[0]]
         elif role == "ptr":
             assert picked is not None
             out[name] = np.concatenate(
@@ -609,9 +718,14 @@ def _take(cls: type[T], table: Any, rows: Ints, n_workers: int) -> T:
             assert picked is not None
             out[name] = picked[1].astype(np.int32)
         elif role == "postings":
-            out[name] = index_pairs(
-                *_taken_postings(value, n_workers, rows), len(value.ptr) - 1, len(rows)
-            )
+            keys, new, _ = _taken_postings(value, n_workers, rows)
+            out[name] = index_pairs(keys, new, len(value.ptr) - 1, len(rows))
+        elif role == "keyed":
+            keys, new, of = _taken_postings(value, n_workers, rows)
+            values = {k: v[of] for k, v in _entry_values(value).items()}
+            # Taken rows are distinct workers: no (key, worker) pair repeats.
+            sizes = (len(value.ptr) - 1, len(rows))
+            out[name] = keyed_entries(type(value), keys, new, sizes, values)
         elif role == "nested":
             out[name] = _take(type(value), value, rows, n_workers)
         elif role == "ids":
@@ -629,7 +743,7 @@ def overlay(cls: type[T], base: T, extra: T, owner: Ints) -> T:
     """``base``'s workers, each with the entries of worker ``owner[i]`` of ``extra`` added
     after her own, as declared.
 
-    Per-worker columns, ids and columns built over workers (dense matrices) are
+    Per-worker columns, ids and :func:`keyed` tables (the skills listed) are
     ``base``'s; entry tables gain ``extra``'s entries (recoded into the merged code
     tables) and inverted indices are united. Both must share the :func:`shared` fields.
     """
@@ -668,8 +782,8 @@ def _overlay(
             if column.codes is not None:
                 lookups = merged[column.codes][1]
                 mine, theirs = lookups[0][mine], lookups[1][theirs]
-            both = _concat([mine, np.take(theirs, picked[0], axis=column.axis)], column.axis)
-            out[name] = np.take(both, order, axis=column.axis).astype(mine.dtype, copy=False)
+            both = _concat([mine, theirs[picked[0]]])
+            out[name] = both[order].astype(mine.dtype, copy=False)
         elif role == "per_worker" and column.codes is not None:
             out[name] = merged[column.codes][1][0][mine].astype(column.dtype, copy=False)
         elif role == "ptr":
@@ -683,7 +797,7 @@ def _overlay(
             out[name] = workers[order].astype(np.int32)
         elif role == "postings":
             keys_a, workers_a = _postings_pairs(mine)
-            keys_b, workers_b = _taken_postings(theirs, n_extra, owner)
+            keys_b, workers_b, _ = _taken_postings(theirs, n_extra, owner)
             out[name] = index_pairs(
                 _concat([keys_a, keys_b]), _concat([workers_a, workers_b]), len(mine.ptr) - 1, n
             )
@@ -692,6 +806,6 @@ def _overlay(
         elif role == "codes":
             assert column.codes is not None
             out[name] = merged[column.codes][0]
-        else:  # per-worker values, built over workers, ids, id_rank, shared: base's
+        else:  # per-worker values, keyed tables, ids, id_rank, shared: base's
             out[name] = mine
     return cls(**out)

@@ -5,10 +5,10 @@ The kernel (:mod:`matcher.scoring.kernel`) never touches a
 as numpy arrays indexed by the worker's position in the pool. Variable-length lists
 (certificates, language results, experience, preferred countries) are flat entry tables
 sorted by worker, with CSR pointers (``ptr``, shape ``(n_workers + 1,)``: the entries of
-worker ``i`` are ``ptr[i]:ptr[i + 1]``). Skills are dense and concept-major
-(``(n_concepts, n_workers)``), so the column of one concept is contiguous; an inverted
-index (concept -> workers holding it or a more specific concept) lets a job order skip
-workers that cannot pass its skill gate.
+worker ``i`` are ``ptr[i]:ptr[i + 1]``). The skills listed are concept-major
+(:class:`~matcher.scoring.columns.Listed`: the entries of one concept are contiguous,
+sorted by worker), and an inverted index (concept -> workers holding it or a more
+specific concept) lets a job order skip workers that cannot pass its skill gate.
 
 Every column is declared once, on its table below (:mod:`matcher.scoring.columns`): what
 it reads from the facts, its type, the code table it indexes. :func:`encode_pool` fills
@@ -36,11 +36,13 @@ from matcher.scoring import columns as col
 from matcher.scoring.columns import (
     Codes,
     Gathered,
+    Listed,
     Postings,
     fill,
     gather,
     index_pairs,
     join,
+    keyed_entries,
     overlay,
     take,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "EncodedPool",
     "Experience",
     "Languages",
+    "Listed",
     "Postings",
     "Preferences",
     "Skills",
@@ -129,22 +132,21 @@ def _stored_months(values: Iterable[int]) -> Ints:
 
 @dataclass(frozen=True, eq=False)
 class Skills:
-    """Claimed skills, dense and concept-major.
+    """Claimed skills, concept-major.
 
     Attributes
     ----------
-    months : ndarray of uint16, shape (n_concepts, n_workers)
-        0 when the worker does not list the concept, else the most months listed + 1.
-    level : ndarray of uint8, shape (n_concepts, n_workers)
-        Highest stated level (0: none stated or not listed).
+    listed : Listed
+        Concept -> workers listing it, with the most months listed + 1 and the highest
+        stated level (0: none stated) of each; a worker who does not list a concept has
+        no entry (0 months, level 0).
     held : Postings
         Concept -> workers listing it or a more specific concept.
     certified : Postings
         Concept -> workers with a certificate (valid or not) for it or a more specific one.
     """
 
-    months: NDArray[np.uint16] = col.built(axis=1)
-    level: NDArray[np.uint8] = col.built(axis=1)
+    listed: Listed = col.keyed()
     held: Postings = col.postings()
     certified: Postings = col.postings()
 
@@ -255,7 +257,7 @@ class EncodedPool:
     id_rank : ndarray of int64, shape (n_workers,)
         Position of each id in ascending (code point) order: the final tie-break.
     concepts : tuple[str, ...]
-        Concept ids in the order of the skill arrays' first axis.
+        Concept ids, by concept index (the keys of the skill tables).
     as_of : datetime.date
         The evaluation date the pool was encoded for.
     age : ndarray of int16, shape (n_workers,)
@@ -414,18 +416,21 @@ def encode_pool(
     workers = read[None]
     claims = fill(_SkillClaims, codes, workers, read["skills"])
     claimed = claims.concept, claims.worker.astype(np.int64)
-    months = np.zeros((len(concepts), n), np.uint16)
-    level = np.zeros((len(concepts), n), np.uint8)
-    np.maximum.at(months, claimed, claims.months)
-    np.maximum.at(level, claimed, claims.level)
+    # A concept listed twice by one worker: its most months and highest level.
+    listed = keyed_entries(
+        Listed,
+        *claimed,
+        (len(concepts), n),
+        {"months": claims.months, "level": claims.level},
+        reduce={"months": np.maximum, "level": np.maximum},
+    )
     certificates = read["certificates"]
     words, cert_concepts, cert_workers = _certificate_concepts(
         certificates, index, max(1, -(-len(concepts) // 64))
     )
     lineage = _lineage(taxonomy, index)
     skills = Skills(
-        months,
-        level,
+        listed,
         index_pairs(*_with_ancestors(*claimed, lineage), len(concepts), n),
         index_pairs(*_with_ancestors(cert_concepts, cert_workers, lineage), len(concepts), n),
     )
@@ -566,8 +571,8 @@ def overlay_pools(base: EncodedPool, extra: EncodedPool, owner: Ints) -> Encoded
     experience and preferred countries of worker ``owner[i]`` of ``extra``, and listed in
     the skill and certificate indices where either is.
 
-    The dense skill matrices, ids and every per-worker value stay ``base``'s: how a
-    skill held by both combines is the caller's rule.
+    The skills listed (:attr:`Skills.listed`), ids and every per-worker value stay
+    ``base``'s: how a skill listed by both combines is the caller's rule.
 
     Parameters
     ----------

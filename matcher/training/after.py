@@ -14,7 +14,7 @@ encoded, for all candidates at once:
   united (:func:`overlay_pools`);
 * a conferred skill adds its months to those she lists (none listed: the course's
   alone) and raises her level to the course's when it is higher — ``after_course``'s
-  rule on the dense skill matrices, the one line here that restates it.
+  rule on the skills listed, the one step here that restates it.
 
 ``tests/matcher/training/test_after.py`` holds the columns equal to those of the pool
 encoded from ``after_course`` records, worker by worker.
@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.arrays import Ints, grouped, members
+from matcher.scoring.columns import Listed, keyed_entries
 from matcher.scoring.encoding import (
     MAX_STORED_MONTHS,
     EncodedPool,
@@ -101,14 +102,21 @@ def after_courses(
     """
     cohort = np.asarray(cohort, np.int64)
     after = overlay_pools(select_workers(pool, rows), conferred, cohort)
-    # Both matrices were just taken for these rows: changed in place, nobody else holds them.
-    months, level = after.skills.months, after.skills.level
-    # Every (conferred concept, candidate of that cohort) cell, in one pass.
-    concept, source = np.nonzero(conferred.skills.months)
-    at, of = members(grouped(cohort, conferred.n_workers), source.astype(np.int64))
-    cell = concept[of], at
-    gained = conferred.skills.months[concept, source].astype(np.int64)[of] - 1
-    had = np.maximum(months[cell].astype(np.int64), 1) - 1  # not listed: 0 months
-    months[cell] = np.minimum(had + gained, MAX_STORED_MONTHS) + 1
-    level[cell] = np.maximum(level[cell], conferred.skills.level[concept, source][of])
-    return after
+    mine, given = after.skills.listed, conferred.skills.listed
+    # Every (conferred concept, candidate of that cohort) entry, in one pass.
+    at, of = members(grouped(cohort, conferred.n_workers), given.workers.astype(np.int64))
+    # Months listed (stored + 1) add up, not listed counting 0; levels take the highest.
+    summed = keyed_entries(
+        Listed,
+        np.concatenate([mine.keys(), given.keys()[of]]),
+        np.concatenate([mine.workers.astype(np.int64), at]),
+        (len(mine.ptr) - 1, len(cohort)),
+        {
+            "months": np.concatenate([mine.months, given.months[of]]).astype(np.int64) - 1,
+            "level": np.concatenate([mine.level, given.level[of]]),
+        },
+        reduce={"months": np.add, "level": np.maximum},
+    )
+    months = (np.minimum(summed.months, MAX_STORED_MONTHS) + 1).astype(np.uint16)
+    listed = dataclasses.replace(summed, months=months)
+    return dataclasses.replace(after, skills=dataclasses.replace(after.skills, listed=listed))

@@ -26,7 +26,10 @@ def certified_columns(
 
 def stored_months(ctx: Context, rows: Rows, concepts: NDArray[np.intp]) -> NDArray[np.uint16]:
     """Most months (+ 1) listed for any of ``concepts``, per row (0: none listed)."""
-    return row_max(ctx.pool.skills.months, rows, concepts)
+    months: NDArray[np.uint16] = row_max(
+        ctx.pool.skills.listed, "months", rows, concepts, ctx.skills_by_worker
+    )
+    return months
 
 
 def skill_credit(ctx: Context, rows: Rows, concept: int, certified: Bools) -> Floats:

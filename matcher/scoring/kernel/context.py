@@ -15,6 +15,7 @@ from matcher.arrays import Bools, Ints
 from matcher.rules.screening import LanguageGate, ScreenedVacancy
 from matcher.rules.types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
 from matcher.scoring.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
+from matcher.scoring.kernel.rows import ByWorker, by_worker
 from matcher.scoring.kernel.tables import depth_tables, experience_table
 from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.isco import isco_relation
@@ -74,6 +75,12 @@ class Context:
         self._packs: dict[int, RulePack] = {}
         self._experience: dict[tuple[str, ...], tuple[Ints, Ints]] = {}
         self._experience_lock = threading.Lock()
+
+    def skills_by_worker(self) -> ByWorker:
+        """The skills listed, worker-major (:func:`by_worker`), built on first use: about
+        as large as the concept-major table, for the rows of a candidate list."""
+        listed = self.pool.skills.listed
+        return self.cached(("skills by worker",), lambda: by_worker(listed, self.pool.n_workers))
 
     def cached(self, key: tuple[Hashable, ...], build: Callable[[], _V]) -> _V:
         if key not in self._cache:

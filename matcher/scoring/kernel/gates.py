@@ -191,7 +191,7 @@ def _skill_gates(ctx: Context, plan: Plan, state: ChunkState) -> None:
         return
     rows = state.rows
     certified = cache(lambda: certified_columns(ctx, rows, concepts, plan.day))
-    levels = ctx.pool.skills.level
+    listed = ctx.pool.skills.listed
 
     @cache
     def months(concept: int) -> NDArray[np.uint16]:
@@ -206,7 +206,9 @@ def _skill_gates(ctx: Context, plan: Plan, state: ChunkState) -> None:
     def short(check: SkillCheck) -> Bools:
         out = missing(check.concept).copy()
         if check.min_level is not None:
-            out |= row_max(levels, rows, ctx.descendants[check.concept]) < check.min_level
+            within = ctx.descendants[check.concept]
+            level = row_max(listed, "level", rows, within, ctx.skills_by_worker)
+            out |= level < check.min_level
         if check.min_months is not None:
             out |= months(check.concept) <= check.min_months  # stored months are months + 1
         return out

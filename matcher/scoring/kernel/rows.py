@@ -4,11 +4,13 @@ state of one job order over one chunk."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from typing import Any, TypeAlias, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
+
+from matcher.scoring.columns import Listed
 
 Bools = NDArray[np.bool_]
 Ints = NDArray[np.int64]
@@ -54,6 +56,8 @@ class Rows:
     lo: int
     hi: int
     index: Ints | None = None
+    # What the rows read more than once (their entries in a table), kept with them.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return self.hi - self.lo if self.index is None else len(self.index)
@@ -114,31 +118,127 @@ class Rows:
         if self.index is None:
             start, stop = int(ptr[self.lo]), int(ptr[self.hi])
             return slice(start, stop), worker[start:stop].astype(np.int64) - self.lo
-        starts = ptr[self.index]
-        counts = ptr[self.index + 1] - starts
-        local = np.repeat(np.arange(len(self.index)), counts)
-        offsets = np.cumsum(counts) - counts
-        selector = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
-            starts - offsets, counts
-        )
-        return selector, local
+        return entries_of(ptr, self.index)
+
+
+def entries_of(ptr: Ints, index: Ints) -> tuple[Ints, Ints]:
+    """Entries of the workers ``index`` in a CSR table: their indices and each entry's
+    position in ``index`` (sorted)."""
+    starts = ptr[index]
+    counts = ptr[index + 1] - starts
+    local = np.repeat(np.arange(len(index)), counts)
+    offsets = np.cumsum(counts) - counts
+    selector = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - offsets, counts)
+    return selector, local
 
 
 # ---------------------------------------------------------------------------- context
 
 
-def row_max(matrix: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]) -> NDArray[_N]:
-    """Per row, the maximum of ``matrix`` over the rows ``concepts`` (0 when empty)."""
-    if rows.index is not None and 4 * len(rows.index) < rows.hi - rows.lo:
-        best = np.zeros(len(rows), matrix.dtype)
-        for concept in concepts:
-            np.maximum(best, rows.take_row(matrix, int(concept)), out=best)
+@dataclass(frozen=True, eq=False)
+class ByWorker:
+    """The skills listed, worker-major (the kernel's copy for indexed rows): the entries
+    of worker ``i`` are ``ptr[i]:ptr[i + 1]``, concepts ascending."""
+
+    ptr: Ints
+    concept: NDArray[np.int16]
+    months: NDArray[np.uint16]
+    level: NDArray[np.uint8]
+    per_concept: list[int]  # entries of each concept (Python ints: summed per call)
+
+
+def by_worker(listed: Listed, n_workers: int) -> ByWorker:
+    """``listed`` sorted by worker (stable: concepts stay ascending within a worker).
+
+    Parameters
+    ----------
+    listed : Listed
+    n_workers : int
+
+    Returns
+    -------
+    ByWorker
+    """
+    order = np.argsort(listed.workers, kind="stable")
+    pointers = np.zeros(n_workers + 1, np.int64)
+    np.cumsum(np.bincount(listed.workers, minlength=n_workers), out=pointers[1:])
+    concept = listed.keys()[order].astype(np.int16)
+    counts = np.diff(listed.ptr).tolist()
+    return ByWorker(pointers, concept, listed.months[order], listed.level[order], counts)
+
+
+def row_max(
+    listed: Listed,
+    name: Literal["months", "level"],
+    rows: Rows,
+    concepts: NDArray[np.intp],
+    transposed: Callable[[], ByWorker],
+) -> NDArray[Any]:
+    """Per row, the maximum over ``concepts`` of the skill's ``name`` (0 where the row
+    lists none of them).
+
+    A contiguous range reads each concept's entries in it (a binary search of the
+    concept's sorted workers, then a scatter: no pass over the range per concept).
+    Indexed rows do the same over their range and gather their own values when they are
+    many (tens of thousands over a million workers); otherwise they read their own
+    entries in the worker-major copy (``transposed()``), every concept at once, and keep
+    them (:attr:`Rows.memo`) for the next call. (A binary search per row and concept
+    cost several times a dense matrix's gather.)
+
+    Parameters
+    ----------
+    listed : Listed
+        Concept -> sorted workers, with months and level per entry.
+    name : {"months", "level"}
+    rows : Rows
+    concepts : ndarray of intp
+    transposed : callable
+        Gives :func:`by_worker` of ``listed`` (the caller keeps it).
+
+    Returns
+    -------
+    ndarray, shape (len(rows),), of the column's dtype
+    """
+    column: NDArray[Any] = getattr(listed, name)
+    width = rows.hi - rows.lo
+    if rows.index is not None:
+        table = transposed()
+        key = f"skills {name}"
+        n_workers = max(len(table.ptr) - 1, 1)
+        # Rough costs (ns): the rows' own entries (read once, then kept), against the
+        # concepts' entries in the range spread over it and gathered at the rows.
+        in_range = sum(table.per_concept[c] for c in concepts.tolist()) * width / n_workers
+        own = len(rows) * len(table.concept) / n_workers * (10 if key in rows.memo else 35)
+        if own > width / 16 + 8 * in_range + 5 * len(rows):
+            return rows.take_local(_spread(listed, column, rows, concepts))
+        read = rows.memo.get(key)
+        if read is None:
+            # The rows' own entries, read once for every set of concepts asked of them.
+            selector, local = entries_of(table.ptr, rows.index)
+            read = rows.memo[key] = (local, table.concept[selector], getattr(table, name)[selector])
+        local, concept, values = read
+        wanted = np.zeros(len(listed.ptr) - 1, np.bool_)
+        wanted[concepts] = True
+        keep = wanted[concept]
+        best = np.zeros(len(rows), column.dtype)
+        np.maximum.at(best, local[keep], values[keep])
         return best
-    # Most of the range is in play: contiguous maxima, then one gather.
-    spread = np.zeros(rows.hi - rows.lo, matrix.dtype)
+    return _spread(listed, column, rows, concepts)
+
+
+def _spread(
+    listed: Listed, column: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]
+) -> NDArray[_N]:
+    """Per worker of the range ``lo:hi``, the maximum of ``column`` over ``concepts``."""
+    spread = np.zeros(rows.hi - rows.lo, column.dtype)
     for concept in concepts:
-        np.maximum(spread, matrix[int(concept), rows.lo : rows.hi], out=spread)
-    return rows.take_local(spread)
+        start, stop = int(listed.ptr[concept]), int(listed.ptr[concept + 1])
+        workers = listed.workers[start:stop]
+        a, b = np.searchsorted(workers, (rows.lo, rows.hi))
+        # A worker has one entry a concept: a plain scatter is safe.
+        at = workers[a:b] - rows.lo
+        spread[at] = np.maximum(spread[at], column[start + a : start + b])
+    return spread
 
 
 class ChunkState:

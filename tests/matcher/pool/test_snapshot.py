@@ -69,7 +69,7 @@ def test_round_trip_is_exact(built: tuple[Path, list]) -> None:
 def test_mapped_columns_are_read_only(built: tuple[Path, list]) -> None:
     snapshot = read_snapshot(built[0])
     with pytest.raises(ValueError, match="read-only"):
-        snapshot.encoded.skills.months[0, 0] = 1
+        snapshot.encoded.skills.listed.months[0] = 1
 
 
 def test_other_versions_are_refused(
@@ -87,6 +87,22 @@ def test_other_versions_are_refused(
         "rule_pack:eps_korea": (current.get("rule_pack:eps_korea"), "2099-01-01.1"),
         "weights": (current["weights"], None),
     }
+
+
+def test_a_snapshot_of_the_previous_layout_is_refused(
+    built: tuple[Path, list], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Layout 2 held the skills as dense concepts x workers matrices: never read as 3."""
+    from matcher.pool import snapshot as module
+
+    assert module.FORMAT == "selaras-pool/3"
+    monkeypatch.setattr(module, "FORMAT", "selaras-pool/2")
+    old = tmp_path / "old.pool"
+    build_snapshot(old, built[1][:5], Source(str(WORKERS), file_sha256(WORKERS)), built=BUILT)
+    monkeypatch.undo()
+    with pytest.raises(StaleSnapshotError, match="selaras-pool/2 in the snapshot") as caught:
+        read_snapshot(old)
+    assert caught.value.changed == {"format": ("selaras-pool/2", "selaras-pool/3")}
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@
 encoded; the pool encoded from the ``after_course`` records is the reference. For random
 pools (the kernel's property-test strategy), random courses (the counterfactual test's)
 and random (worker, cohort) candidates, every column of every candidate decodes to the
-same values in both: per-worker values, the dense skill matrices, the skill and
-certificate indices, and every entry table in order, codes read back through their code
-tables (the two pools may number codes differently).
+same values in both: per-worker values, the skills listed (months and level by concept),
+the skill and certificate indices, and every entry table in order, codes read back
+through their code tables (the two pools may number codes differently).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.scoring.columns import Postings, declared
+from matcher.scoring.columns import Listed, Postings, declared
 from matcher.scoring.encoding import EncodedPool, encode_pool, select_workers
 from matcher.scoring.facts import SkillFact
 from matcher.training.after import after_courses, conferred_pool
@@ -67,8 +67,19 @@ def _decoded(table: Any, n: int, codes: dict[str, tuple[Any, ...]]) -> dict[str,
             if c is not None:
                 values = [None if v < 0 else codes[c][v] for v in values]
             out[name] = [repr(v) for v in values]  # NaN == NaN as text
-        elif role == "built" and "entries" not in out:
-            out[name] = value.tolist()
+        elif role == "keyed":
+            assert isinstance(value, Listed)
+            listed: list[dict[int, tuple[int, int]]] = [{} for _ in range(n)]
+            for key, w, months, level in zip(
+                value.keys().tolist(),
+                value.workers.tolist(),
+                value.months.tolist(),
+                value.level.tolist(),
+                strict=True,
+            ):
+                assert key not in listed[w], "one entry a (concept, worker) pair"
+                listed[w][key] = (months, level)
+            out[name] = listed
         elif role == "postings":
             assert isinstance(value, Postings)
             held: list[set[int]] = [set() for _ in range(n)]
@@ -170,6 +181,12 @@ def test_a_course_adds_its_months_and_raises_the_level() -> None:
     one = np.zeros(1, np.int64)
     got = after_courses(pool, conferred, one, one)
     smaw, gmaw = got.concepts.index("smaw-welding"), got.concepts.index("gmaw-welding")
-    assert (int(got.skills.months[smaw, 0]) - 1, int(got.skills.level[smaw, 0])) == (18, 3)
-    assert (int(got.skills.months[gmaw, 0]) - 1, int(got.skills.level[gmaw, 0])) == (5, 0)
+    listed = got.skills.listed
+    found = {
+        (int(c), int(w)): (int(m) - 1, int(v))
+        for c, w, m, v in zip(
+            listed.keys(), listed.workers, listed.months, listed.level, strict=True
+        )
+    }
+    assert found == {(smaw, 0): (18, 3), (gmaw, 0): (5, 0)}
     assert 0 in got.skills.held.of(gmaw).tolist()
