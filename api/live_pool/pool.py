@@ -164,7 +164,27 @@ class LivePool:
 
     def upsert_workers(self, workers: Iterable[tuple[Worker, str]]) -> None:
         """Add or replace many workers at once (one encoding for the batch: bulk uploads)."""
-        self._workers.put(self._facts(list(workers)))
+        self.put_worker_rows(self._facts(list(workers)))
+
+    def worker_rows(
+        self, workers: Sequence[Worker], ids: Sequence[str]
+    ) -> list[tuple[WorkerFacts, str]]:
+        """The facts of ``workers`` under ``ids``, with their agencies, for
+        :meth:`put_worker_rows`. Nothing in the pool changes: a writer reads them while its
+        transaction runs and puts them once it has committed.
+
+        Parameters
+        ----------
+        workers : sequence of Worker
+        ids : sequence of str
+            The pool's id of each worker (the API's pool key), in order.
+        """
+        facts = worker_facts(workers, self._skills, self._occupations, ids)
+        return [(f, w.agency_id) for f, w in zip(facts, workers, strict=True)]
+
+    def put_worker_rows(self, rows: Sequence[tuple[WorkerFacts, str]]) -> None:
+        """Add or replace workers read with :meth:`worker_rows` (one encoding for all)."""
+        self._workers.put(rows)
         self._generation += 1
 
     def delete_worker(self, worker_id: str) -> None:
