@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -347,48 +346,26 @@ def upload(
         records: Sequence[ModelT] = result.records
         params = {"format": fmt, "records": len(records), "bytes": size, "sha256": sha256}
         with server.write_lock:
-            if table is not WORKERS:
-                counts = _store(server, principal, table, records, params)
+            with write_session(server.engine) as session:
+                counts = upsert_records(session, table, records)
+                write_entry(
+                    session,
+                    entry_values(
+                        principal,
+                        f"{table.slug}s.bulk",
+                        target=None,
+                        params=params,
+                        result_ids=[[r.agency_id, r.id] for r in records],
+                        versions=server.ranking.versions,
+                    ),
+                )
+            if table is WORKERS:
+                server.ranking.put_workers(records)  # type: ignore[arg-type]
+                server.opportunity_books.returnees_written(records)  # type: ignore[arg-type]
+            else:
                 for record in records:
                     _publish(server, record)
-            else:
-                # The transaction is stored in a thread while this one reads the workers'
-                # facts for the live pool: SQLite and PostgreSQL's drivers release the GIL
-                # while they write. The pool is changed only once the transaction has
-                # committed (an error in it is raised here, nothing put).
-                with ThreadPoolExecutor(1, thread_name_prefix="upload-store") as storing:
-                    stored = storing.submit(_store, server, principal, table, records, params)
-                    try:
-                        rows = server.ranking.read_workers(records)  # type: ignore[arg-type]
-                    finally:
-                        counts = stored.result()
-                server.ranking.put_read_workers(rows)
-                server.opportunity_books.returnees_written(records)  # type: ignore[arg-type]
     return UploadOutcome(counts, [], warnings, 0, result.warning_count)
-
-
-def _store(
-    server: Server,
-    principal: Principal,
-    table: RecordTable[ModelT],
-    records: Sequence[ModelT],
-    params: dict[str, Any],
-) -> UpsertCounts:
-    """Upsert an upload's records and its audit entry in one transaction, committed."""
-    with write_session(server.engine) as session:
-        counts = upsert_records(session, table, records)
-        write_entry(
-            session,
-            entry_values(
-                principal,
-                f"{table.slug}s.bulk",
-                target=None,
-                params=params,
-                result_ids=[[r.agency_id, r.id] for r in records],
-                versions=server.ranking.versions,
-            ),
-        )
-    return counts
 
 
 def _ownership_problems(

@@ -162,29 +162,14 @@ class LivePool:
         """Add or replace a worker (only this worker is encoded)."""
         self.upsert_workers([(worker, agency_id)])
 
-    def upsert_workers(self, workers: Iterable[tuple[Worker, str]]) -> None:
-        """Add or replace many workers at once (one encoding for the batch: bulk uploads)."""
-        self.put_worker_rows(self._facts(list(workers)))
+    def upsert_workers(
+        self, workers: Iterable[tuple[Worker, str]], ids: Sequence[str] | None = None
+    ) -> None:
+        """Add or replace many workers at once (one encoding for the batch: bulk uploads).
 
-    def worker_rows(
-        self, workers: Sequence[Worker], ids: Sequence[str]
-    ) -> list[tuple[WorkerFacts, str]]:
-        """The facts of ``workers`` under ``ids``, with their agencies, for
-        :meth:`put_worker_rows`. Nothing in the pool changes: a writer reads them while its
-        transaction runs and puts them once it has committed.
-
-        Parameters
-        ----------
-        workers : sequence of Worker
-        ids : sequence of str
-            The pool's id of each worker (the API's pool key), in order.
+        ``ids``: the pool's id of each worker, in order (the workers' own by default).
         """
-        facts = worker_facts(workers, self._skills, self._occupations, ids)
-        return [(f, w.agency_id) for f, w in zip(facts, workers, strict=True)]
-
-    def put_worker_rows(self, rows: Sequence[tuple[WorkerFacts, str]]) -> None:
-        """Add or replace workers read with :meth:`worker_rows` (one encoding for all)."""
-        self._workers.put(rows)
+        self._workers.put(self._facts(list(workers), ids))
         self._generation += 1
 
     def delete_worker(self, worker_id: str) -> None:
@@ -211,8 +196,10 @@ class LivePool:
         """Merge the encoded segments now (otherwise done when due, in the background)."""
         self._workers.compact()
 
-    def _facts(self, records: Sequence[tuple[Worker, str]]) -> list[tuple[WorkerFacts, str]]:
-        facts = worker_facts([w for w, _ in records], self._skills, self._occupations)
+    def _facts(
+        self, records: Sequence[tuple[Worker, str]], ids: Sequence[str] | None = None
+    ) -> list[tuple[WorkerFacts, str]]:
+        facts = worker_facts([w for w, _ in records], self._skills, self._occupations, ids)
         return [(f, agency_id) for f, (_, agency_id) in zip(facts, records, strict=True)]
 
     # ------------------------------------------------------------------ queries

@@ -118,19 +118,9 @@ class Ranking:
 
     def put_workers(self, workers: Sequence[Worker]) -> None:
         """Add or replace many workers with one encoding (bulk uploads)."""
-        self.put_read_workers(self.read_workers(workers))
-
-    def read_workers(self, workers: Sequence[Worker]) -> list[tuple[WorkerFacts, str]]:
-        """What :meth:`put_workers` puts for ``workers``, read without changing the pool
-        (a bulk upload reads them while its transaction is stored), for
-        :meth:`put_read_workers`."""
-        # Facts under the pool's keys: no copy of each record with its id replaced.
+        # Facts read under the pool's keys: no copy of each record with its id replaced.
         keys = [pool_key(w.agency_id, w.id) for w in workers]
-        return self.pool.worker_rows(workers, keys)
-
-    def put_read_workers(self, rows: Sequence[tuple[WorkerFacts, str]]) -> None:
-        """Add or replace workers read with :meth:`read_workers` (one encoding for all)."""
-        self.pool.put_worker_rows(rows)
+        self.pool.upsert_workers([(w, w.agency_id) for w in workers], keys)
 
     def drop_worker(self, agency_id: str, worker_id: str) -> None:
         """Remove a worker."""
