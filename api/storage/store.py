@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import Dialect, LargeBinary, cast, func, select, tuple_
+from sqlalchemy import Connection, Dialect, LargeBinary, cast, func, select, tuple_
 from sqlalchemy.orm import Session, defer
 
 from api.storage.tables import AgencyRow, RecordRow, VacancyRow, WorkerRow
@@ -247,26 +247,17 @@ def upsert_records(
     -------
     UpsertCounts
     """
-    row = table.row
-    keys = [(r.agency_id, r.id) for r in records]
-    existing = 0
+    # The statements below go to the driver, past the session's autoflush: what the
+    # transaction added before (an agency the records refer to) is flushed first.
+    session.flush()
+    connection = session.connection()
+    dialect = connection.dialect
     by_agency: dict[str, list[str]] = {}
-    for agency_id, record_id in keys:
-        by_agency.setdefault(agency_id, []).append(record_id)
-    for agency_id, ids in by_agency.items():
-        for start in range(0, len(ids), _PARAMETER_BUDGET):
-            chunk = ids[start : start + _PARAMETER_BUDGET]
-            existing += (
-                session.scalar(
-                    select(func.count())
-                    .select_from(row)
-                    .where(row.agency_id == agency_id, row.id.in_(chunk))
-                )
-                or 0
-            )
+    for record in records:
+        by_agency.setdefault(record.agency_id, []).append(record.id)
+    existing = _count_stored(connection, table, by_agency)
     if not records:
         return UpsertCounts(0, 0)
-    dialect = session.connection().dialect
     statement, names = _upsert_statement(table, dialect)
     # Every row has the same timestamps: bound once here (UTC, the dialect's format).
     stamp = _bind_processor(table.row.__table__.c.created_at, dialect)
@@ -277,11 +268,32 @@ def upsert_records(
     rows = [values(table.columns(item)) + stamps for item in records]
     # The driver's executemany on plain tuples: no per-row parameter processing by
     # SQLAlchemy, which was most of the upsert's time.
-    session.connection().exec_driver_sql(statement, rows)
+    connection.exec_driver_sql(statement, rows)
     return UpsertCounts(created=len(records) - existing, updated=existing)
 
 
 _STAMPS = ("created_at", "updated_at")
+
+
+def _count_stored(
+    connection: Connection, table: RecordTable[Any], by_agency: Mapping[str, Sequence[str]]
+) -> int:
+    """How many of the keys (record ids by agency) ``table`` holds."""
+    quote = connection.dialect.identifier_preparer.quote
+    marker = _marker(connection.dialect)
+    stored = 0
+    for agency_id, ids in by_agency.items():
+        for start in range(0, len(ids), _PARAMETER_BUDGET):
+            chunk = ids[start : start + _PARAMETER_BUDGET]
+            # Driver SQL: SQLAlchemy's expansion of an IN list cost more than the query.
+            count = connection.exec_driver_sql(
+                f"SELECT count(*) FROM {quote(table.row.__tablename__)} "
+                f"WHERE {quote('agency_id')} = {marker} "
+                f"AND {quote('id')} IN ({', '.join([marker] * len(chunk))})",
+                (agency_id, *chunk),
+            )
+            stored += count.scalar() or 0
+    return stored
 
 
 def _bind_processor(column: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -289,6 +301,11 @@ def _bind_processor(column: Any, dialect: Dialect) -> Callable[[Any], Any] | Non
     nothing); the dialect's own implementation of the type, as a statement would use."""
     process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(dialect)
     return process
+
+
+def _marker(dialect: Dialect) -> str:
+    """The driver's mark of a positional parameter (sqlite3: ``?``; psycopg: ``%s``)."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
 
 
 def _upsert_statement(table: RecordTable[Any], dialect: Dialect) -> tuple[str, tuple[str, ...]]:
@@ -307,7 +324,7 @@ def _upsert_statement(table: RecordTable[Any], dialect: Dialect) -> tuple[str, t
         if _bind_processor(columns[name], dialect) is not None:
             raise TypeError(f"{table.noun} column {name!r} needs bind processing")
     quote = dialect.identifier_preparer.quote
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    marker = _marker(dialect)
     replaced = [name for name in names if name not in ("agency_id", "id", "created_at")]
     statement = (
         f"INSERT INTO {quote(table.row.__tablename__)} ({', '.join(map(quote, names))}) "

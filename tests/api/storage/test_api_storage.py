@@ -151,6 +151,18 @@ def test_bulk_upsert_stores_what_single_writes_store(
     assert stored[1] == stored[0]
 
 
+def test_bulk_upsert_sees_what_its_transaction_added(engine: Engine, pool_data: PoolData) -> None:
+    agency = Agency.model_validate({**pool_data.agencies[0], "id": "P3MI-0777"})
+    worker = _workers(pool_data)[0].model_copy(update={"agency_id": agency.id})
+    with write_session(engine) as session:
+        put_agency(session, agency, create_only=True)
+        put_record(session, WORKERS, worker.model_copy(update={"id": "W-NEW"}), create_only=True)
+        counts = upsert_records(
+            session, WORKERS, [worker, worker.model_copy(update={"id": "W-NEW"})]
+        )
+    assert (counts.created, counts.updated) == (1, 1)
+
+
 def test_pages_follow_byte_order_of_ids(engine: Engine, pool_data: PoolData) -> None:
     base = _workers(pool_data)[0]
     ids = ["b", "B", "a-1", "a_1", "a.1", "A", "10", "9", "Z:1", "z/2"]
