@@ -162,9 +162,14 @@ class LivePool:
         """Add or replace a worker (only this worker is encoded)."""
         self.upsert_workers([(worker, agency_id)])
 
-    def upsert_workers(self, workers: Iterable[tuple[Worker, str]]) -> None:
-        """Add or replace many workers at once (one encoding for the batch: bulk uploads)."""
-        self._workers.put(self._facts(list(workers)))
+    def upsert_workers(
+        self, workers: Iterable[tuple[Worker, str]], ids: Sequence[str] | None = None
+    ) -> None:
+        """Add or replace many workers at once (one encoding for the batch: bulk uploads).
+
+        ``ids``: the pool's id of each worker, in order (the workers' own by default).
+        """
+        self._workers.put(self._facts(list(workers), ids))
         self._generation += 1
 
     def delete_worker(self, worker_id: str) -> None:
@@ -191,8 +196,10 @@ class LivePool:
         """Merge the encoded segments now (otherwise done when due, in the background)."""
         self._workers.compact()
 
-    def _facts(self, records: Sequence[tuple[Worker, str]]) -> list[tuple[WorkerFacts, str]]:
-        facts = worker_facts([w for w, _ in records], self._skills, self._occupations)
+    def _facts(
+        self, records: Sequence[tuple[Worker, str]], ids: Sequence[str] | None = None
+    ) -> list[tuple[WorkerFacts, str]]:
+        facts = worker_facts([w for w, _ in records], self._skills, self._occupations, ids)
         return [(f, agency_id) for f, (_, agency_id) in zip(facts, records, strict=True)]
 
     # ------------------------------------------------------------------ queries

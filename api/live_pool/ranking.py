@@ -114,11 +114,13 @@ class Ranking:
 
     def put_worker(self, worker: Worker) -> None:
         """Add or replace a worker."""
-        self.pool.upsert_worker(_keyed(worker), worker.agency_id)
+        self.put_workers([worker])
 
     def put_workers(self, workers: Sequence[Worker]) -> None:
         """Add or replace many workers with one encoding (bulk uploads)."""
-        self.pool.upsert_workers((_keyed(w), w.agency_id) for w in workers)
+        # Facts read under the pool's keys: no copy of each record with its id replaced.
+        keys = [pool_key(w.agency_id, w.id) for w in workers]
+        self.pool.upsert_workers([(w, w.agency_id) for w in workers], keys)
 
     def drop_worker(self, agency_id: str, worker_id: str) -> None:
         """Remove a worker."""

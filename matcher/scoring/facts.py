@@ -99,7 +99,10 @@ class WorkerFacts:
 
 
 def worker_facts(
-    workers: Sequence[Worker], skills: SkillNormalizer, occupations: OccupationNormalizer
+    workers: Sequence[Worker],
+    skills: SkillNormalizer,
+    occupations: OccupationNormalizer,
+    ids: Sequence[str] | None = None,
 ) -> list[WorkerFacts]:
     """Read a pool of workers into facts, normalizing all free text in batches.
 
@@ -109,6 +112,9 @@ def worker_facts(
         Validated worker records.
     skills, occupations : normalizers
         Used for skill names, certificate skills and experience titles.
+    ids : Sequence[str], optional
+        The facts' ids, one per worker (the API keys its pool by agency and id); the
+        workers' own ids by default.
 
     Returns
     -------
@@ -137,7 +143,9 @@ def worker_facts(
     # Facts are frozen: equal claims share one (a claim repeats across workers).
     claims: dict[tuple[str, int, int | None, str], SkillFact] = {}
     facts: list[WorkerFacts] = []
-    for worker in workers:
+    for worker, worker_id in zip(
+        workers, [w.id for w in workers] if ids is None else ids, strict=True
+    ):
         skill_facts: list[SkillFact] = []
         for claim in worker.skills:
             months = claim.months or 0
@@ -179,7 +187,7 @@ def worker_facts(
         wage = preferences.min_monthly_wage if preferences else None
         facts.append(
             WorkerFacts(
-                id=worker.id,
+                id=worker_id,
                 agency_id=worker.agency_id,
                 birth_date=worker.birth_date,
                 education=worker.education,

@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,12 +17,15 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from api.app import create_app
 from api.settings import Settings
+from api.storage import store
 from api.storage.database import connect, migrate, read_session, write_session
 from api.storage.store import (
+    JOB_ORDERS,
     WORKERS,
     AmbiguousIdError,
     RecordExistsError,
     RecordNotFoundError,
+    RecordTable,
     count_rows,
     find_record,
     list_records,
@@ -103,6 +108,59 @@ def test_bulk_upsert_is_idempotent_and_atomic(engine: Engine, pool_data: PoolDat
         _upsert_then_fail(engine, fresh)
     with read_session(engine) as session:
         assert count_rows(session, WORKERS, agency_id=None) == len(workers)
+
+
+def _stored(engine: Engine, table: RecordTable[Any]) -> list[tuple[Any, ...]]:
+    """Every row of ``table`` as the database holds it (timestamps as stored)."""
+    name = table.row.__tablename__
+    with read_session(engine) as session:
+        return [tuple(r) for r in session.execute(text(f"SELECT * FROM {name} ORDER BY 1, 2"))]
+
+
+@pytest.mark.parametrize("kind", ["workers", "job_orders"])
+def test_bulk_upsert_stores_what_single_writes_store(
+    engine: Engine, pool_data: PoolData, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # The bulk upsert sends the driver pre-bound rows; the ORM's single writes bind every
+    # value through the columns' types. Both must leave the same rows, inserted and
+    # replaced (a clock not in UTC: the stamps are stored in UTC).
+    table: RecordTable[Any] = WORKERS if kind == "workers" else JOB_ORDERS
+    records: list[Any] = [
+        table.model.model_validate(r)
+        for r in (pool_data.workers if kind == "workers" else pool_data.vacancies)
+    ]
+    changed = [r.model_copy(update={"agency_id": AGENCY_B}) for r in records[::3]]
+    zone = dt.timezone(dt.timedelta(hours=7))
+    first, later = (dt.datetime(2026, 3, 1, 8, 0, 0, 123456, zone), dt.datetime(2026, 3, 2, 9, 1))
+    stored = []
+    for bulk in (False, True):
+        with write_session(engine) as session:
+            session.execute(text(f"DELETE FROM {table.row.__tablename__}"))
+        for now, batch in ((first, records), (later, records[::2] + changed)):
+            monkeypatch.setattr(store, "_now", lambda now=now: now)
+            with write_session(engine) as session:
+                if bulk:
+                    upsert_records(
+                        session, table, list({(r.agency_id, r.id): r for r in batch}.values())
+                    )
+                else:
+                    for record in batch:
+                        put_record(session, table, record, create_only=False)
+        stored.append(_stored(engine, table))
+    assert len(stored[0]) == len({(r.agency_id, r.id) for r in records + changed})
+    assert stored[1] == stored[0]
+
+
+def test_bulk_upsert_sees_what_its_transaction_added(engine: Engine, pool_data: PoolData) -> None:
+    agency = Agency.model_validate({**pool_data.agencies[0], "id": "P3MI-0777"})
+    worker = _workers(pool_data)[0].model_copy(update={"agency_id": agency.id})
+    with write_session(engine) as session:
+        put_agency(session, agency, create_only=True)
+        put_record(session, WORKERS, worker.model_copy(update={"id": "W-NEW"}), create_only=True)
+        counts = upsert_records(
+            session, WORKERS, [worker, worker.model_copy(update={"id": "W-NEW"})]
+        )
+    assert (counts.created, counts.updated) == (1, 1)
 
 
 def test_pages_follow_byte_order_of_ids(engine: Engine, pool_data: PoolData) -> None:
