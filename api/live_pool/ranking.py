@@ -78,7 +78,7 @@ class _Shown:
         :class:`api.schemas.RankedPair` fields, ``rank`` a placeholder in its place.
     head, tail : bytes
         The record's JSON before and after the rank's digits.
-    ids : list of str
+    ids : list of (str or None)
         ``[worker_agency_id, worker_id]`` (candidates) or ``[vacancy_agency_id,
         vacancy_id]`` (a worker's job orders): what the audit entry names.
     """
