@@ -24,17 +24,23 @@ SQLite store in a temporary directory, registers the agencies and measures
   The server keeps the candidate lists of an unchanged pool (``SELARAS_CACHED_RANKINGS``),
   so after the first round these answers are served from memory. The same loads then run
   against a restarted server with ``SELARAS_CACHED_RANKINGS=0``, every answer ranked
-  afresh over the 100,000 workers: the baseline, and what a request costs right after a
-  write.
+  afresh over the 100,000 workers: what a request costs right after a write.
+  ``--baseline PATH`` serves another checkout (main's, say) ranked afresh on the same
+  store too, alternating with this one's ``--repeat`` times; ``--afresh-only`` skips the
+  cached server. Each line gives the server's CPU time per answer (``/proc``) and how
+  busy the machine was; the servers' first answers to every job order are compared byte
+  for byte.
 
 The clients run on asyncio in this process, on the same machine as the server, so they
 take CPU from it (about a third of a core at 200 requests/s).
 
 Targets (issue #4, this 2-core machine): p50 <= 20 ms, p99 <= 100 ms, >= 200 requests/s;
-upload of 100,000 workers <= 60 s.
+upload of 100,000 workers <= 60 s. Issue 18: ranked afresh (``SELARAS_CACHED_RANKINGS=0``),
+>= 600 requests/s at 32 clients with p99 <= 50 ms.
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_api [--workers 100000]
-[--clients 32] [--rate 200] [--seconds 20] [--quick]``
+[--clients 32] [--rate 200] [--seconds 20] [--baseline PATH] [--repeat 1] [--afresh-only]
+[--quick]``
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +162,19 @@ def _start_server(
     raise RuntimeError("the server did not start")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _busy_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
 def _upload(port: int, path: Path, endpoint: str) -> tuple[float, Any]:
     body, content_type = _multipart(path.name, path.read_bytes())
     started = time.perf_counter()
@@ -254,35 +273,58 @@ def _load(
     }
 
 
-def _warm(port: int, paths: Sequence[str]) -> None:
-    """Ask every path once (each job order is screened and ranked once)."""
+def _warm(port: int, paths: Sequence[str]) -> list[bytes]:
+    """Ask every path once (each job order is screened and ranked once); the answers."""
     connection = Connection(port)
+    answers = []
     for path in paths:
         status, answer = connection.request("GET", path)
         if status != 200:
             raise RuntimeError(f"{path}: {status} {answer[:300]!r}")
+        answers.append(answer)
+    return answers
 
 
-def _line(label: str, stats: dict[str, float]) -> str:
-    return (
+def _measured_line(
+    server: subprocess.Popen[bytes], label: str, load: Callable[[], dict[str, float]]
+) -> dict[str, float]:
+    """Run ``load``; print its latencies with the server's CPU per answer and the
+    machine's state around it (how busy, the load average before and after)."""
+    cpu, (busy, total), before = _cpu_seconds(server.pid), _busy_jiffies(), os.getloadavg()[0]
+    stats = load()
+    cpu = _cpu_seconds(server.pid) - cpu
+    busy_after, total_after = _busy_jiffies()
+    share = (busy_after - busy) / max(1, total_after - total)
+    print(
         f"  {label}: {stats['requests']:,.0f} requests, p50 {stats['p50_ms']:.1f} ms, "
         f"p99 {stats['p99_ms']:.1f} ms, max {stats['max_ms']:.1f} ms, "
-        f"{stats['per_second']:.0f} requests/s"
+        f"{stats['per_second']:.0f} requests/s; server CPU "
+        f"{cpu / stats['requests'] * 1e3:.2f} ms/answer; machine {share:.0%} busy, "
+        f"load {before:.1f} -> {os.getloadavg()[0]:.1f}"
     )
+    return stats
 
 
-def _measure(port: int, paths: Sequence[str], args: argparse.Namespace) -> dict[str, float]:
-    """Warm up, then the open loop, the closed loop and one client; print each."""
-    _warm(port, paths)
+def _measure(
+    server: subprocess.Popen[bytes], port: int, paths: Sequence[str], args: argparse.Namespace
+) -> tuple[dict[str, float], list[bytes]]:
+    """Warm up, then the open loop, the closed loop and one client; print each. The
+    closed loop's figures and the first answer to each path."""
+    answers = _warm(port, paths)
     _load(port, paths, args.clients, args.warmup, args.rate)
-    offered = _load(port, paths, args.clients, args.seconds, args.rate)
     label = f"open loop, {args.rate:.0f} requests/s offered by {args.clients} clients"
-    print(_line(label, offered))
-    closed = _load(port, paths, args.clients, args.seconds, None)
-    print(_line(f"closed loop, {args.clients} clients (saturation)", closed))
-    single = _load(port, paths, 1, min(args.seconds, 5.0), None)
-    print(_line("one client, closed loop", single))
-    return closed
+    _measured_line(server, label, lambda: _load(port, paths, args.clients, args.seconds, args.rate))
+    closed = _measured_line(
+        server,
+        f"closed loop, {args.clients} clients (saturation)",
+        lambda: _load(port, paths, args.clients, args.seconds, None),
+    )
+    _measured_line(
+        server,
+        "one client, closed loop",
+        lambda: _load(port, paths, 1, min(args.seconds, 5.0), None),
+    )
+    return closed, answers
 
 
 def load_options(parser: argparse.ArgumentParser, rate: float) -> None:
@@ -299,6 +341,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--vacancies", type=int, default=200)
     load_options(parser, 200.0)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout whose server is measured too (on the same store), ranked afresh, "
+        "alternating with this one's",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of the loads ranked afresh, per server"
+    )
+    parser.add_argument(
+        "--afresh-only",
+        action="store_true",
+        help="measure only servers ranking every answer afresh (no cached-server run)",
+    )
     args = parse_args(
         parser,
         argv,
@@ -348,19 +404,41 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"candidates: {len(paths)} open job orders, top {K}, officer key (whole pool), "
                 "every job order asked once before measuring"
             )
-            print("as served (the pool keeps the candidate lists of an unchanged pool):")
-            served = _measure(port, paths, args)
+            if not args.afresh_only:
+                print("as served (the pool keeps the candidate lists of an unchanged pool):")
+                served, answers = _measure(server, port, paths, args)
+            else:
+                served, answers = None, []
         finally:
             server.terminate()
             server.wait(timeout=60)
-        # The baseline: the same store, every answer ranked afresh (as after a write).
-        server = _start_server(folder, port, SELARAS_CACHED_RANKINGS="0")
-        try:
-            print("baseline, SELARAS_CACHED_RANKINGS=0 (every answer ranked afresh):")
-            fresh = _measure(port, paths, args)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+        # Every answer ranked afresh over the same store (as after a write): this
+        # checkout's server, and the baseline's in turn when one is given.
+        servers = (
+            [(None, ROOT)]
+            if args.baseline is None
+            else [("baseline", args.baseline.resolve()), (None, ROOT)]
+        )
+        for run in range(args.repeat):
+            for label, root in servers:
+                server = _start_server(folder, port, root, SELARAS_CACHED_RANKINGS="0")
+                try:
+                    name = f"{label} ({root})" if label else "this checkout"
+                    print(
+                        f"{name}, SELARAS_CACHED_RANKINGS=0 (every answer ranked afresh), "
+                        f"run {run + 1} of {args.repeat}:"
+                    )
+                    fresh, afresh = _measure(server, port, paths, args)
+                finally:
+                    server.terminate()
+                    server.wait(timeout=60)
+                if answers:  # the first server's answers, bytes
+                    differ = sum(a != b for a, b in zip(answers, afresh, strict=True))
+                    print(f"  answers that differ from the first server's (bytes): {differ}")
+                else:
+                    answers = afresh
+    if served is None:
+        return 0
     ratio = served["per_second"] / fresh["per_second"]
     print(f"closed-loop throughput as served / ranked afresh: {ratio:.1f}x")
     return 0

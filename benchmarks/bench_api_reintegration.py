@@ -64,6 +64,8 @@ from pathlib import Path
 from benchmarks.bench_api import (
     ROOT,
     Connection,
+    _busy_jiffies,
+    _cpu_seconds,
     _free_port,
     _load,
     _start_server,
@@ -83,25 +85,12 @@ REFLECT_LIMIT = 1_200.0  # seconds a writer waits for its write to show
 POLL = 0.02  # seconds between two questions of a writer waiting for its write to show
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _peak_rss_mib(pid: int) -> float:
     """Peak resident memory of process ``pid`` so far, in MiB (Linux ``VmHWM``)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmHWM for process {pid}")
-
-
-def _busy_jiffies() -> tuple[int, int]:
-    """(busy, total) CPU time of the whole machine so far, in clock ticks."""
-    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = ticks[3] + ticks[4]  # idle + iowait
-    return sum(ticks) - idle, sum(ticks)
 
 
 def _measured(

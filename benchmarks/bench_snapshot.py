@@ -130,7 +130,7 @@ def _child(database: Path, vacancies: Path) -> None:
     settings = replace(Settings(database_url=url), pool_snapshot=Path(f"{database}.pool"))
     server = start_server(settings)
     order = read_records(vacancies, "vacancies").records[0]
-    answer, _ = server.ranking.candidates(
+    answer = server.ranking.candidates(
         order, agencies=server.agencies, as_of=AS_OF, k=50, include_ineligible=False,
         agency_id=None, lang="en",
     )  # fmt: skip
@@ -145,7 +145,7 @@ def _child(database: Path, vacancies: Path) -> None:
     print(json.dumps({
         "ready": ready, "save_wall": saved, "restored": restored,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "answer": [r["worker_id"] for r in answer],
+        "answer": [r["worker_id"] for r in answer.records()],
     }))  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 __all__ = ["FairLock", "Lru"]
@@ -39,11 +39,31 @@ class Lru(Generic[_V]):
                 self._values.move_to_end(key)
             return value
 
+    def get_many(self, keys: Sequence[Hashable]) -> list[_V | None]:
+        """The value of each key (those found now the most recently used), None where
+        missing: one lock for a whole answer's records instead of one per record."""
+        with self._lock:
+            values = self._values
+            found = [values.get(key) for key in keys]
+            for key, value in zip(keys, found, strict=True):
+                if value is not None:
+                    values.move_to_end(key)
+            return found
+
     def put(self, key: Hashable, value: _V) -> None:
         """Keep ``value`` under ``key``, dropping the least recently used beyond capacity."""
         with self._lock:
             self._values[key] = value
             self._values.move_to_end(key)
+            while len(self._values) > self.capacity:
+                self._values.popitem(last=False)
+
+    def put_many(self, values: Mapping[Hashable, _V]) -> None:
+        """:meth:`put` of each item, under one lock."""
+        with self._lock:
+            for key, value in values.items():
+                self._values[key] = value
+                self._values.move_to_end(key)
             while len(self._values) > self.capacity:
                 self._values.popitem(last=False)
 

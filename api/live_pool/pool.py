@@ -40,7 +40,7 @@ from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.matching import MatchRun, result_record
 from matcher.scoring.params import ScoringParams
-from matcher.scoring.publish import check_agreement, ranking_key
+from matcher.scoring.publish import check_agreement
 from matcher.scoring.reference import Scorer
 from matcher.scoring.versions import engine_versions
 from matcher.taxonomy.occupations import default_occupation_normalizer
@@ -90,11 +90,10 @@ class LivePool:
         self._workers = WorkerStore(self._skills.taxonomy, background=background)
         self._orders = OrderStore(packs, self._skills)
         self._scorers: Lru[Scorer] = Lru(_DATES)
-        self._records: Lru[MatchResult] = Lru(_RECORDS)
-        # The same pair at the same rank is the same object again, so that what callers
-        # derive from a record (the API keeps its JSON form) carries over from one answer
+        # The record of each evaluated pair, one object whatever its rank, so that what
+        # callers derive from it (the API keeps its JSON) carries over from one answer
         # to the next, also after a write changed the pool.
-        self._ranked: Lru[MatchResult] = Lru(_RECORDS)
+        self._records_kept: Lru[MatchResult] = Lru(_RECORDS)
         self._answers: Lru[tuple[MatchResult, ...]] | None = (
             Lru(cached_results) if cached_results else None
         )
@@ -239,6 +238,41 @@ class LivePool:
             The results by rank, or the job order's refusal. Records may share their
             lists with memoized ones: read them, do not modify them.
         """
+        found = self.candidate_records(
+            vacancy,
+            agencies=agencies,
+            as_of=as_of,
+            k=k,
+            include_ineligible=include_ineligible,
+            agency_id=agency_id,
+            lang=lang,
+        )
+        return found if isinstance(found, Refusal) else _with_ranks(found)
+
+    def candidate_records(
+        self,
+        vacancy: Vacancy,
+        *,
+        agencies: Sequence[Agency],
+        as_of: dt.date,
+        k: int,
+        include_ineligible: bool = False,
+        agency_id: str | None = None,
+        lang: Lang = "en",
+    ) -> tuple[MatchResult, ...] | Refusal:
+        """:meth:`candidates` with each pair's memoized record, whose ``rank`` is 1: a
+        record's rank is its position plus one.
+
+        The same pair (worker version, job order, date, language) is the same record
+        object in every answer that selects it, at any rank, so that what a caller
+        derives from a record (the API keeps its JSON) is derived once. Parameters as
+        :meth:`candidates`.
+
+        Returns
+        -------
+        tuple of MatchResult or Refusal
+            The records by rank, or the job order's refusal.
+        """
         _check_k(k, "candidates")
         (found,) = self._screen([(vacancy, self._orders.identity(vacancy))], agencies, as_of)
         if found.screened.refused:
@@ -246,7 +280,7 @@ class LivePool:
         snapshot = self._workers.snapshot()
         question = (snapshot.version, found.key, agency_id, k, include_ineligible, lang)
         if self._answers is not None and (answer := self._answers.get(question)) is not None:
-            return list(answer)
+            return answer
         scope = snapshot.scope(None if agency_id is None else self._workers.agency_code(agency_id))
         with self._kernel:
             picked = top_in_scope(
@@ -257,11 +291,17 @@ class LivePool:
                 k=k,
                 include_ineligible=include_ineligible,
             )
-        pairs = [(p.facts, p.serial, found, p.eligible, p.score) for p in picked]
-        results = self._results(pairs, as_of, lang, by_vacancy=False)
+        records = self._records(
+            picked.facts,
+            picked.serials,
+            [found] * len(picked.facts),
+            (picked.eligible, picked.score),
+            as_of,
+            lang,
+        )
         if self._answers is not None:
-            self._answers.put(question, tuple(results))
-        return results
+            self._answers.put(question, records)
+        return records
 
     def job_orders(
         self,
@@ -295,29 +335,46 @@ class LivePool:
         KeyError
             If no worker ``worker_id`` is stored.
         """
+        return _with_ranks(
+            self.job_order_records(
+                worker_id, agencies=agencies, as_of=as_of, k=k, agency_id=agency_id, lang=lang
+            )
+        )
+
+    def job_order_records(
+        self,
+        worker_id: str,
+        *,
+        agencies: Sequence[Agency],
+        as_of: dt.date,
+        k: int,
+        agency_id: str | None = None,
+        lang: Lang = "en",
+    ) -> tuple[MatchResult, ...]:
+        """:meth:`job_orders` with each pair's memoized record, whose ``rank`` is 1 (see
+        :meth:`candidate_records`). Parameters and errors as :meth:`job_orders`."""
         _check_k(k, "job_orders")
         stored = self._workers.get(worker_id)
         orders = self._orders.orders(agency_id)
         screened = self._screen([(o.vacancy, o.serial) for o in orders], agencies, as_of)
         open_orders = [s for s in screened if not s.screened.refused]
         if not open_orders:
-            return []
+            return ()
         scorer = self._scorer(as_of)
         alone = encode_pool([stored.facts], self._skills.taxonomy, as_of)
         with self._kernel:
             kernel = PoolScorer(alone, scorer.params)
             best = kernel.top_vacancies([s.screened for s in open_orders], k=k)
-        pairs = [
-            (stored.facts, stored.serial, open_orders[j], ok, score)
-            for j, ok, score in zip(
-                best.vacancies[0].tolist(),
-                best.eligible[0].tolist(),
-                best.score[0].tolist(),
-                strict=True,
-            )
-            if j >= 0
-        ]
-        return self._results(pairs, as_of, lang, by_vacancy=True)
+        # Best first, padded with -1 (fewer than k open job orders).
+        chosen = [j for j in best.vacancies[0].tolist() if j >= 0]
+        return self._records(
+            [stored.facts] * len(chosen),
+            [stored.serial] * len(chosen),
+            [open_orders[j] for j in chosen],
+            (best.eligible[0, : len(chosen)].tolist(), best.score[0, : len(chosen)].tolist()),
+            as_of,
+            lang,
+        )
 
     def explanation(
         self,
@@ -404,45 +461,48 @@ class LivePool:
         run = MatchRun((), tuple(s.screened for s in refused), self._scorer(as_of).params)
         return run.refusals(lang)
 
-    def _results(
+    def _records(
         self,
-        pairs: Sequence[tuple[WorkerFacts, int, Screened, bool, float]],
+        facts: Sequence[WorkerFacts],
+        serials: Sequence[int],
+        orders: Sequence[Screened],
+        kernel: tuple[Sequence[bool], Sequence[float]],
         as_of: dt.date,
         lang: Lang,
-        *,
-        by_vacancy: bool,
-    ) -> list[MatchResult]:
-        """Records of kernel-selected pairs, by rank, each checked against the reference."""
-        scorer = self._scorer(as_of)
-        records = []
-        for facts, serial, found, eligible, score in pairs:
-            key = (serial, found.key, lang)
-            record = self._records.get(key)
+    ) -> tuple[MatchResult, ...]:
+        """The memoized records (rank 1) of kernel-selected pairs, in the kernel's order,
+        each checked against the kernel's evaluation (``kernel``: eligibility, score).
+
+        The reference scorer evaluates only the pairs not seen before; the memo is read
+        and written once for the whole answer.
+        """
+        keys = [(serial, found.key, lang) for serial, found in zip(serials, orders, strict=True)]
+        records = self._records_kept.get_many(keys)
+        made: dict[Hashable, MatchResult] = {}
+        for i, record in enumerate(records):
             if record is None:
-                outcome = scorer.evaluate(facts, found.screened)
-                record = result_record(facts, found.screened, outcome, 1, lang)
-                self._records.put(key, record)
+                scorer = self._scorer(as_of)
+                outcome = scorer.evaluate(facts[i], orders[i].screened)
+                records[i] = made[keys[i]] = result_record(
+                    facts[i], orders[i].screened, outcome, 1, lang
+                )
+        if made:
+            self._records_kept.put_many(made)
+        checked = []
+        for record, ok, score in zip(records, *kernel, strict=True):
+            assert record is not None
             check_agreement(
-                f"{facts.id}/{found.screened.vacancy.id}",
-                (eligible, score),
+                f"{record.worker_id}/{record.vacancy_id}",
+                (ok, score),
                 (record.eligible, record.score),
             )
-            records.append((key, record))
-        records.sort(
-            key=lambda kept: ranking_key(
-                kept[1].eligible,
-                kept[1].score,
-                kept[1].vacancy_id if by_vacancy else kept[1].worker_id,
-            )
-        )
-        ranked = []
-        for rank, (key, record) in enumerate(records, start=1):
-            at_rank = self._ranked.get((key, rank))
-            if at_rank is None:
-                at_rank = record.model_copy(update={"rank": rank})
-                self._ranked.put((key, rank), at_rank)
-            ranked.append(at_rank)
-        return ranked
+            checked.append(record)
+        return tuple(checked)
+
+
+def _with_ranks(records: Sequence[MatchResult]) -> list[MatchResult]:
+    """Copies of memoized records (rank 1) with their rank, the position plus one."""
+    return [record.model_copy(update={"rank": rank}) for rank, record in enumerate(records, 1)]
 
 
 def _check_k(k: int, caller: str) -> None:

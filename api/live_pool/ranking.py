@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from api.live_pool.cache import Lru
 from api.live_pool.pool import LivePool
@@ -26,13 +28,14 @@ from models.results import MatchResult, Reason
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["Ranking", "StoredJobOrder", "pool_key", "split_key"]
+__all__ = ["Ranked", "Ranking", "StoredJobOrder", "pool_key", "split_key"]
 
 _SEP = "\x1f"
 # Prefix of an unsaved job order's key (POST /match), so it never meets a stored one.
 _UNSAVED = "\x1e"
-# JSON forms of results kept: the top 50 of a few hundred job orders in both languages.
-_DUMPS = 65_536
+# Results as the API shows them, kept: the top 50 of a few hundred job orders in both
+# languages.
+_SHOWN = 65_536
 
 
 def pool_key(agency_id: str, record_id: str) -> str:
@@ -63,6 +66,70 @@ class StoredJobOrder:
     pooled: Vacancy
 
 
+@dataclass(frozen=True, eq=False)
+class _Shown:
+    """A result record as the API shows it, but for its rank.
+
+    Attributes
+    ----------
+    record : MatchResult
+        The pool's memoized record (kept: no other object can take its id meanwhile).
+    fields : dict
+        :class:`api.schemas.RankedPair` fields, ``rank`` a placeholder in its place.
+    head, tail : bytes
+        The record's JSON before and after the rank's digits.
+    ids : list of (str or None)
+        ``[worker_agency_id, worker_id]`` (candidates) or ``[vacancy_agency_id,
+        vacancy_id]`` (a worker's job orders): what the audit entry names.
+    """
+
+    record: MatchResult
+    fields: dict[str, Any]
+    head: bytes
+    tail: bytes
+    ids: list[str | None]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A ranking answer: the results by rank, or a refusal.
+
+    Attributes
+    ----------
+    refusal : list of Reason or None
+        Why the job order is refused (then there are no results), or None.
+    """
+
+    refusal: list[Reason] | None
+    _shown: tuple[_Shown, ...]
+
+    @property
+    def ids(self) -> list[list[str | None]]:
+        """What each result names, by rank, as the audit entry records it."""
+        return [shown.ids for shown in self._shown]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The :class:`api.schemas.RankedPair` records, by rank."""
+        records = []
+        for rank, shown in enumerate(self._shown, 1):
+            record = dict(shown.fields)
+            record["rank"] = rank
+            records.append(record)
+        return records
+
+    def json(self) -> orjson.Fragment:
+        """The records as a JSON array (bytes equal to ``orjson.dumps(self.records())``),
+        written without building a record: each record's JSON is kept around its rank."""
+        return orjson.Fragment(
+            b"["
+            + b",".join(
+                b"%b%d%b" % (shown.head, rank, shown.tail)
+                for rank, shown in enumerate(self._shown, 1)
+            )
+            + b"]"
+        )
+
+
 class Ranking:
     """Rankings, explanations and refusals over the live pool, in the API's ids.
 
@@ -76,9 +143,9 @@ class Ranking:
         self.pool = pool
         self._lock = threading.Lock()
         self._order_agencies: dict[str, set[str]] = {}
-        # By id(result), with the result itself: while an entry holds the result, no
-        # other object can have its id, so a hit is always the same result.
-        self._dumps: Lru[tuple[MatchResult, dict[str, Any]]] = Lru(_DUMPS)
+        # By id(record), with the record itself: while an entry holds the record, no
+        # other object can have its id, so a hit is always the same record.
+        self._shown: Lru[_Shown] = Lru(_SHOWN)
 
     @property
     def versions(self) -> dict[str, str]:
@@ -172,7 +239,7 @@ class Ranking:
         include_ineligible: bool,
         agency_id: str | None,
         lang: Lang,
-    ) -> tuple[list[dict[str, Any]], list[Reason] | None]:
+    ) -> Ranked:
         """The top ``k`` workers for a job order, or its refusal reasons.
 
         Parameters
@@ -190,13 +257,12 @@ class Ranking:
 
         Returns
         -------
-        results : list of dict
-            :class:`api.schemas.RankedPair` records, by rank (empty when refused).
-        refusal : list of Reason or None
-            Why the job order is refused, or None.
+        Ranked
+            :class:`api.schemas.RankedPair` records by rank (none when refused), the
+            audit entry's ``[worker_agency_id, worker_id]`` of each.
         """
         keyed = order.pooled if isinstance(order, StoredJobOrder) else _unsaved(order)
-        found = self.pool.candidates(
+        found = self.pool.candidate_records(
             keyed,
             agencies=agencies,
             as_of=as_of,
@@ -205,10 +271,9 @@ class Ranking:
             agency_id=agency_id,
             lang=lang,
         )
-        if not isinstance(found, list):
-            return [], list(found.reasons)
-        owner = order.agency_id if isinstance(order, StoredJobOrder) else None
-        return [self._pair(r, vacancy_id=order.id, vacancy_agency_id=owner) for r in found], None
+        if not isinstance(found, tuple):
+            return Ranked(list(found.reasons), ())
+        return Ranked(None, self._shown_records(found, by_worker=True))
 
     def job_orders(
         self,
@@ -220,9 +285,10 @@ class Ranking:
         k: int,
         scope: str | None,
         lang: Lang,
-    ) -> list[dict[str, Any]]:
-        """The top ``k`` open job orders for a worker (of agency ``scope``, or all)."""
-        found = self.pool.job_orders(
+    ) -> Ranked:
+        """The top ``k`` open job orders for a worker (of agency ``scope``, or all); the
+        audit entry's ``[vacancy_agency_id, vacancy_id]`` of each."""
+        found = self.pool.job_order_records(
             pool_key(agency_id, worker_id),
             agencies=agencies,
             as_of=as_of,
@@ -230,7 +296,7 @@ class Ranking:
             agency_id=scope,
             lang=lang,
         )
-        return [self._pair(r) for r in found]
+        return Ranked(None, self._shown_records(found, by_worker=False))
 
     def explanation(
         self,
@@ -270,25 +336,42 @@ class Ranking:
             records.append({**record, "vacancy_id": vacancy_id, "agency_id": agency_id})
         return records
 
-    def _pair(
-        self,
-        result: MatchResult,
-        *,
-        vacancy_id: str | None = None,
-        vacancy_agency_id: str | None = None,
-    ) -> dict[str, Any]:
-        """A result as the API shows it: ids split from pool keys, the owning agencies."""
-        kept = self._dumps.get(id(result))
-        if kept is None or kept[0] is not result:
-            kept = (result, result.model_dump(mode="json"))
-            self._dumps.put(id(result), kept)
-        record = dict(kept[1])
-        worker_agency, worker_id = split_key(result.worker_id)
-        record["worker_id"], record["worker_agency_id"] = worker_id, worker_agency
-        if vacancy_id is None:
-            vacancy_agency_id, vacancy_id = split_key(result.vacancy_id)
-        record["vacancy_id"], record["vacancy_agency_id"] = vacancy_id, vacancy_agency_id
-        return record
+    def _shown_records(
+        self, records: Sequence[MatchResult], *, by_worker: bool
+    ) -> tuple[_Shown, ...]:
+        """Each record as the API shows it, kept by record (one lock for the answer)."""
+        kept = self._shown.get_many([id(record) for record in records])
+        made: dict[Hashable, _Shown] = {}
+        shown = []
+        for record, found in zip(records, kept, strict=True):
+            if found is None or found.record is not record:
+                found = made[id(record)] = _shown(record, by_worker=by_worker)
+            shown.append(found)
+        if made:
+            self._shown.put_many(made)
+        return tuple(shown)
+
+
+def _shown(record: MatchResult, *, by_worker: bool) -> _Shown:
+    """A memoized record (rank 1) as the API shows it: ids split from pool keys, the
+    owning agencies (none for an unsaved job order), its JSON around the rank."""
+    fields = record.model_dump(mode="json")
+    worker_agency, worker_id = split_key(record.worker_id)
+    fields["worker_id"], fields["worker_agency_id"] = worker_id, worker_agency
+    vacancy_agency: str | None
+    vacancy_agency, vacancy_id = split_key(record.vacancy_id)
+    if vacancy_agency.startswith(_UNSAVED):
+        vacancy_agency = None
+    fields["vacancy_id"], fields["vacancy_agency_id"] = vacancy_id, vacancy_agency
+    names = list(fields)
+    at = names.index("rank")
+    # ``{...,"rank":0}`` and ``{"score":...}``: the rank's digits go between.
+    head = orjson.dumps({**{name: fields[name] for name in names[:at]}, "rank": 0})
+    tail = orjson.dumps({name: fields[name] for name in names[at + 1 :]})
+    ids: list[str | None] = (
+        [worker_agency, worker_id] if by_worker else [vacancy_agency, vacancy_id]
+    )
+    return _Shown(record, fields, head[: -len(b"0}")], b"," + tail[1:], ids)
 
 
 def _keyed(record: Worker | Vacancy) -> Any:

@@ -25,12 +25,21 @@ __all__ = ["Picked", "rank_among", "top_in_scope"]
 
 @dataclass(frozen=True)
 class Picked:
-    """A worker the kernel selected: its facts, serial, eligibility and score."""
+    """The workers the kernel selected for one job order, best first, as columns.
 
-    facts: WorkerFacts
-    serial: int
-    eligible: bool
-    score: float
+    Attributes
+    ----------
+    facts : list of WorkerFacts
+    serials : list of int
+    eligible : list of bool
+    score : list of float
+        The kernel's scores (unrounded).
+    """
+
+    facts: list[WorkerFacts]
+    serials: list[int]
+    eligible: list[bool]
+    score: list[float]
 
 
 def top_in_scope(
@@ -41,7 +50,7 @@ def top_in_scope(
     *,
     k: int,
     include_ineligible: bool,
-) -> list[Picked]:
+) -> Picked:
     """The ``k`` best workers in scope for one open job order, best first.
 
     Parameters
@@ -60,9 +69,9 @@ def top_in_scope(
 
     Returns
     -------
-    list of Picked
+    Picked
     """
-    picked: list[Picked] = []
+    parts: list[Picked] = []
     for segment, rows in zip(snapshot.segments, scope, strict=True):
         if not rows.any():
             continue
@@ -72,14 +81,33 @@ def top_in_scope(
             [screened], k=k, include_ineligible=include_ineligible, among=rows
         )[0]
         assert found is not None  # the job order is open
-        picked.extend(
-            Picked(segment.facts[row], int(segment.serials[row]), bool(ok), float(score))
-            for row, ok, score in zip(
-                found.workers.tolist(), found.eligible.tolist(), found.score.tolist(), strict=True
+        facts = segment.facts
+        parts.append(
+            Picked(
+                [facts[row] for row in found.workers.tolist()],
+                segment.serials[found.workers].tolist(),
+                found.eligible.tolist(),
+                found.score.tolist(),
             )
         )
-    picked.sort(key=lambda p: ranking_key(p.eligible, p.score, p.facts.id))
-    return picked[:k]
+    if len(parts) == 1:  # the kernel's order is the ranking order already
+        return parts[0]
+    merged = sorted(
+        (
+            (ranking_key(ok, score, facts.id), facts, serial, ok, score)
+            for part in parts
+            for facts, serial, ok, score in zip(
+                part.facts, part.serials, part.eligible, part.score, strict=True
+            )
+        ),
+        key=lambda pick: pick[0],
+    )[:k]
+    return Picked(
+        [pick[1] for pick in merged],
+        [pick[2] for pick in merged],
+        [pick[3] for pick in merged],
+        [pick[4] for pick in merged],
+    )
 
 
 def rank_among(

@@ -68,7 +68,7 @@ async def _ranked_candidates(
     params: Mapping[str, Any],
 ) -> Response:
     """The top ``k`` of the caller's pool for ``order`` (or its refusal), audited as ``action``."""
-    results, refusal = await run_in_threadpool(
+    ranked = await run_in_threadpool(
         partial(
             server.ranking.candidates,
             order,
@@ -86,15 +86,16 @@ async def _ranked_candidates(
         action,
         target=f"{order.agency_id}/{order.id}",
         params=params,
-        result_ids=[[r["worker_agency_id"], r["worker_id"]] for r in results],
+        result_ids=ranked.ids,
     )
+    refusal = ranked.refusal
     return json_answer(
         {
             "vacancy_id": order.id,
             "agency_id": order.agency_id,
             "as_of": query.as_of,
             "refusal": None if refusal is None else [r.model_dump() for r in refusal],
-            "results": results,
+            "results": ranked.json(),
         }
     )
 
@@ -126,7 +127,7 @@ async def job_orders(
     """The top ``k`` open job orders for a stored worker (an agency's: its own job orders)."""
     worker = await run_in_threadpool(load_one, server, principal, WORKERS, worker_id, agency_id)
     day = as_of or dt.date.today()
-    results = await run_in_threadpool(
+    ranked = await run_in_threadpool(
         partial(
             server.ranking.job_orders,
             worker.agency_id,
@@ -144,10 +145,15 @@ async def job_orders(
         "job_orders",
         target=f"{worker.agency_id}/{worker.id}",
         params={"k": k, "as_of": day, "lang": lang},
-        result_ids=[[r["vacancy_agency_id"], r["vacancy_id"]] for r in results],
+        result_ids=ranked.ids,
     )
     return json_answer(
-        {"worker_id": worker.id, "agency_id": worker.agency_id, "as_of": day, "results": results}
+        {
+            "worker_id": worker.id,
+            "agency_id": worker.agency_id,
+            "as_of": day,
+            "results": ranked.json(),
+        }
     )
 
 

@@ -111,7 +111,7 @@ def top_rankings(server: Server, agency_id: str, k: int) -> dict[str, list[str]]
             order = server.ranking.stored_job_order(job_order_id, agency_id)
         except LookupError:
             continue  # deleted meanwhile
-        results, _ = server.ranking.candidates(
+        ranked = server.ranking.candidates(
             order,
             agencies=server.agencies,
             as_of=today,
@@ -120,5 +120,5 @@ def top_rankings(server: Server, agency_id: str, k: int) -> dict[str, list[str]]
             agency_id=agency_id,
             lang="en",
         )
-        found[job_order_id] = [r["worker_id"] for r in results]
+        found[job_order_id] = [r["worker_id"] for r in ranked.records()]
     return found
