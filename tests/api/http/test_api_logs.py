@@ -23,9 +23,16 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from uvicorn.logging import AccessFormatter
 
 from api.app import create_app
-from api.http.safe_logging import WITHHELD, log_config, redacted_query, redacted_traceback
+from api.http.safe_logging import (
+    WITHHELD,
+    PlainAccessFormatter,
+    log_config,
+    redacted_query,
+    redacted_traceback,
+)
 from api.storage.database import connect, migrate
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, PoolData, jsonl, sqlite_settings
@@ -83,6 +90,34 @@ def test_the_serve_log_configuration_redacts_every_handler(tmp_path: Path) -> No
     assert written.count(WITHHELD) == 2
     assert NIK not in written
     assert NAME not in written
+
+
+@pytest.mark.parametrize("status", [200, 404, 422, 499, 599])
+@pytest.mark.parametrize("level", [logging.INFO, logging.WARNING])
+def test_the_plain_access_line_is_uvicorns_line(status: int, level: int) -> None:
+    fmt = '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s'
+    record = logging.LogRecord(
+        "uvicorn.access",
+        level,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/job-orders/J1/candidates?k=…", "1.1", status),
+        None,
+    )
+    plain = PlainAccessFormatter(fmt, use_colors=False).format(record)
+    assert plain == AccessFormatter(fmt, use_colors=False).format(record)
+    assert '"GET /job-orders/J1/candidates?k=… HTTP/1.1"' in plain
+
+
+def test_the_serve_log_configuration_writes_plain_access_lines() -> None:
+    base = {
+        "version": 1,
+        "formatters": {"access": {"()": "uvicorn.logging.AccessFormatter", "fmt": "%(message)s"}},
+    }
+    config = log_config(base)
+    assert config["formatters"]["access"]["()"] == "api.http.safe_logging.PlainAccessFormatter"
+    assert base["formatters"]["access"]["()"] == "uvicorn.logging.AccessFormatter"
 
 
 def test_an_internal_error_is_a_500_logged_without_values(
