@@ -87,7 +87,8 @@ class _KeyCheck(HTTPBearer):
     check, the role check): FastAPI resolves each dependency of each request with a
     good deal of Python, and the ranking routes are the API's busiest. As an
     ``HTTPBearer`` it still declares the bearer scheme in the OpenAPI document, under
-    the scheme's usual name.
+    the scheme's usual name. A route declares one of the aliases below, never two: each
+    alias checks the key (and spends a rate-limit token) on its own.
     """
 
     def __init__(self, *roles: Role) -> None:
@@ -120,11 +121,13 @@ class _KeyCheck(HTTPBearer):
         return principal
 
 
+_officer_or_agency = _KeyCheck("officer", "agency")
+
 AnyRole = Annotated[Principal, Depends(_KeyCheck("officer", "agency", "auditor"))]
 """Officers, agencies (their own records) and auditors (cards without personal data)."""
-Writer = Annotated[Principal, Depends(_KeyCheck("officer", "agency"))]
+Writer = Annotated[Principal, Depends(_officer_or_agency)]
 """Officers (any agency) and agencies (their own records)."""
-Ranker = Annotated[Principal, Depends(_KeyCheck("officer", "agency"))]
+Ranker = Annotated[Principal, Depends(_officer_or_agency)]
 """Rankings and explanations hold personal data (health and document gaps): no auditors."""
 Officer = Annotated[Principal, Depends(_KeyCheck("officer"))]
 AuditReader = Annotated[Principal, Depends(_KeyCheck("officer", "auditor"))]
