@@ -193,11 +193,7 @@ class SegmentCover:
             if len(common) == 1:
                 (head,) = common
                 narrower = False
-                for i, counted, _ in narrowing:
-                    reading = read[i]
-                    assert reading is not None
-                    explained += reading.similarity * reading.chars
-                    weight += reading.chars - counted
+                explained, weight = _explaining(read, narrowing, explained, weight)
         # Words of another sense say which skill of that sense the text names when, with
         # the words of the reading they contradict, they name one: "grain grinding" is
         # grain milling ("grain" names nothing else), "meat grinder operator" the meat
@@ -212,11 +208,7 @@ class SegmentCover:
             if len(common) == 1:
                 (head,) = common
                 contradicted = False
-                for i, counted, _ in other_sense:
-                    reading = read[i]
-                    assert reading is not None
-                    explained += reading.similarity * reading.chars
-                    weight += reading.chars - counted
+                explained, weight = _explaining(read, other_sense, explained, weight)
         # A word of another sense left over contradicts the reading: "meat grinder operator"
         # is not metal grinding however much of it "grinder operator" explains. A word
         # that only names of narrower concepts use says the text means one of them
@@ -391,6 +383,23 @@ class SegmentCover:
             -entry.chars,
             min(first),
         )
+
+
+def _explaining(
+    read: list[Word | None],
+    found: list[tuple[int, float, frozenset[str]]],
+    explained: float,
+    weight: float,
+) -> tuple[float, float]:
+    # Leftover words that turn out to say what the text names explain the reading in full:
+    # their similarity counts, and their whole length replaces the weight they were counted
+    # with. Added one by one onto the running totals, in the order the words were met.
+    for i, counted, _ in found:
+        reading = read[i]
+        assert reading is not None
+        explained += reading.similarity * reading.chars
+        weight += reading.chars - counted
+    return explained, weight
 
 
 def _forms(reading: Word | None) -> tuple[str, ...]:
