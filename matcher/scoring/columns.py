@@ -618,12 +618,23 @@ def index_pairs(keys: Ints, workers: Ints, n_keys: int, n_workers: int) -> Posti
     many times slower than sorting them).
     """
     width = max(n_workers, 1)
-    code = np.sort(keys.astype(np.int64) * width + workers)
+    code = np.sort(_pair_codes(keys, workers, width))
     code = code[np.concatenate([[True], code[1:] != code[:-1]])] if len(code) else code
+    return Postings(*_from_pair_codes(code, width, n_keys))
+
+
+def _pair_codes(keys: Ints, workers: Ints, width: int) -> Ints:
+    # One int64 code per (key, worker) pair: sorting it is many times faster than a
+    # lexsort of two columns or hashing pairs.
+    return keys.astype(np.int64) * width + workers
+
+
+def _from_pair_codes(code: Ints, width: int, n_keys: int) -> tuple[Ints, NDArray[np.int32]]:
+    """The pointers and workers of an index from its sorted, distinct pair codes."""
     key, worker = np.divmod(code, width)
     pointers = np.zeros(n_keys + 1, np.int64)
     np.cumsum(np.bincount(key, minlength=n_keys), out=pointers[1:])
-    return Postings(pointers, worker.astype(np.int32))
+    return pointers, worker.astype(np.int32)
 
 
 def keyed_entries(
@@ -661,8 +672,7 @@ def keyed_entries(
     """
     n_keys, n_workers = sizes
     width = max(n_workers, 1)
-    # Sorting one int64 code per entry: many times faster than a lexsort of two columns.
-    code = keys.astype(np.int64) * width + workers
+    code = _pair_codes(keys, workers, width)
     order = np.argsort(code, kind="stable")
     code = code[order]
     starts = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))[: len(code)]
@@ -673,10 +683,7 @@ def keyed_entries(
     for name, column in values.items():
         column = column[order]
         out[name] = reduce[name].reduceat(column, starts) if repeats and reduce else column
-    key, worker = np.divmod(code[starts], width)
-    pointers = np.zeros(n_keys + 1, np.int64)
-    np.cumsum(np.bincount(key, minlength=n_keys), out=pointers[1:])
-    return cls(pointers, worker.astype(np.int32), **out)
+    return cls(*_from_pair_codes(code[starts], width, n_keys), **out)
 
 
 def _taken_postings(found: Postings, n_workers: int, rows: Ints) -> tuple[Ints, Ints, Ints]:
