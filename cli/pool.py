@@ -6,6 +6,8 @@ and encoded once; a run given ``--pool`` maps it in place of reading ``--workers
 same results. A snapshot made under other versions, or damaged, is refused (exit 1) with
 the command that rebuilds it. Every command opens it with :func:`open_pool` and makes its
 run with :func:`pool_run` (:func:`load_pool` does both after reading the other files).
+A large worker file is read in parts by ``--read-jobs`` processes
+(:mod:`matcher.pool.parallel`), with the same results.
 """
 
 from __future__ import annotations
@@ -179,13 +181,14 @@ def load_pool(
     """
     from cli.matching import load_records
     from matcher.memory import building_long_lived
+    from matcher.scoring.matching import run_from_facts
 
     with building_long_lived(collect=False):  # see matcher.memory
         snapshot = open_pool(workers, pool)
         day = as_of or dt.date.today()
         problems: list[Problem] = []
         in_parts = not keep_records and _in_parts(workers, read_jobs)
-        read = _read_pool(workers, day, read_jobs, problems) if workers and in_parts else None
+        read = _read_pool(workers, day, read_jobs, problems) if in_parts and workers else None
         records, orders, register = load_records(
             workers if snapshot is None and not in_parts else None,
             vacancies,
@@ -194,8 +197,6 @@ def load_pool(
             problems=problems,
         )
         if read is not None:
-            from matcher.scoring.matching import run_from_facts
-
             # As from a snapshot: the facts packed, the pool already encoded.
             return run_from_facts(read.facts, orders, register, day, encoded=read.encoded), []
         return pool_run(snapshot, records, orders, register, day), records

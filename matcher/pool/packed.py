@@ -1,9 +1,9 @@
 """Workers' facts packed as MessagePack: one buffer, decoded a worker at a time or whole.
 
 A pool snapshot stores the facts this way, and the parallel read of a worker file
-(:mod:`matcher.pool.parallel`) ships them back from its processes this way: a million
-pickled frozen objects cost as much to send and rebuild as they took to make, one buffer
-and an array of offsets cost a copy.
+(:mod:`matcher.pool.parallel`) sends them back from its processes this way: one buffer
+and an array of offsets cross a pipe as a copy, where pickled frozen objects would be
+rebuilt one by one in the parent (a run decodes only the facts of the workers it shows).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ titles, encoding) is most of ``selaras match`` and ``selaras pool build`` and ru
 core. A JSON Lines file of at least :data:`MIN_PARALLEL_BYTES` is cut into parts at line
 breaks (:mod:`models.file_parts`); forked processes each read one part and turn its
 workers into facts and columns, and send back only those, packed (the facts as one
-MessagePack buffer, :class:`~matcher.pool.packed.PackedFacts`; the columns as arrays):
-sending the records or facts as Python objects would cost what reading them did. The parts'
+MessagePack buffer, :class:`~matcher.pool.packed.PackedFacts`; the columns as arrays),
+not the records or facts as Python objects for the parent to rebuild one by one. The parts'
 results are joined into the whole file's verdict (the same errors and messages as the
 one-process reader), and their columns into the pool encoding the whole file gives
 (:func:`~matcher.scoring.encoding.join_encoded`). Smaller files, other formats and one job
@@ -156,7 +156,7 @@ def read_pool(
     # Forked, the job (and each_part) reaches the processes without being pickled.
     with context.Pool(len(parts), initializer=_start, initargs=(job,)) as pool:
         done: Sequence[_Done] = pool.map(_read, parts, chunksize=1)
-        # Let the processes exit (rather than be killed): their CPU time is then counted.
+        # The processes end on their own and are waited for here, not killed on exit.
         pool.close()
         pool.join()
     checked(join_parts([d.read for d in done]), str(path))

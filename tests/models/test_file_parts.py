@@ -3,9 +3,9 @@
 Joining the parts must give every file the whole-file reader's verdict: the same records
 and line numbers, the same errors and warnings with the same messages in the same order,
 the same counts, and the same error raised. The files of tests/data and the sample are
-read cut into 1 to 9 parts; hypothesis makes files of valid, warned, repeated and broken
-lines (repeats and errors on both sides of the cuts, lines that are not UTF-8, a flood of
-errors past the listing's limit).
+read cut into 1, 2, 3 and 9 parts; hypothesis makes files of valid, warned, repeated and
+broken lines (repeats and errors on both sides of the cuts, lines that are not UTF-8) cut
+into 2 to 8 parts; a flood of errors runs past the listing's limit.
 """
 
 from __future__ import annotations
