@@ -22,9 +22,13 @@ Every figure is wall-clock and CPU seconds (a command's CPU is its process's), w
 ratio to the baseline measured in the same run; the spread is the minimum and maximum
 over the repeats. The snapshot's output is checked to be the same bytes as the file's.
 
+With ``--read-jobs 1 2``, ``pool build``, ``match`` and ``allocate`` from the file run
+once with each value in every repeat, one after the other (reading the worker file in one
+process, then in two: :mod:`matcher.pool.parallel`), and must write the same bytes.
+
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_snapshot
 [--workers 100000] [--vacancies 100] [--repeats 3] [--build-only] [--server |
---server-only] [--quick]``
+--server-only] [--read-jobs N [N ...]] [--quick]``
 """
 
 from __future__ import annotations
@@ -188,6 +192,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--server", action="store_true", help="also time server restarts")
     parser.add_argument("--server-only", action="store_true", help="time server starts only")
+    parser.add_argument(
+        "--read-jobs",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="run pool build, match and allocate from the file once with each --read-jobs "
+        "N, in turn (checking the same bytes); default: the commands' own default",
+    )
     args = parse_args(parser, argv, quick={"workers": 400, "vacancies": 6, "repeats": 1})
     if args.quick:
         args.server = True
@@ -202,34 +214,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _files(args: Any, folder: Path, paths: dict[str, Path]) -> None:
-    """Time pool build, loading, and the commands from the file and from the snapshot."""
+    """Time pool build, loading, and the commands from the file and from the snapshot;
+    with ``--read-jobs``, build and the commands from the file once per value, in turn."""
     workers, vacancies, agencies = paths["workers"], paths["vacancies"], paths["agencies"]
     snapshot = folder / "workers.pool"
     build = ["pool", "build", "--workers", str(workers), "--agencies", str(agencies)]
     common = ["--vacancies", str(vacancies), "--as-of", AS_OF.isoformat()]
     from_file = ["--workers", str(workers), "--agencies", str(agencies), *common]
     from_pool = ["--pool", str(snapshot), *common]
-    outs = {name: str(folder / f"{name}.jsonl") for name in ("file", "pool")}
+    # Each --read-jobs value's flag and the label of its figures (none: the default).
+    jobs = [(["--read-jobs", str(n)], f" read-jobs {n}") for n in args.read_jobs or ()] or [
+        ([], "")
+    ]
     baseline: list[Seconds] = []
     phases = Phases()
     for _ in range(args.repeats):
         start = _now()
         _baseline(workers)
         baseline.append(_since(start))
-        phases.add("pool build", _command([*build, "--out", str(snapshot)]))
+        built: list[bytes] = []
+        for flag, label in jobs:
+            phases.add(f"pool build{label}", _command([*build, *flag, "--out", str(snapshot)]))
+            built.append(snapshot.read_bytes())
+        if any(b != built[0] for b in built):
+            raise SystemExit("pool build wrote other bytes with another --read-jobs")
         phases.add("load snapshot", _load(snapshot))
         if args.build_only:
             continue
-        for source, options in (("file", from_file), ("pool", from_pool)):
-            match = ["match", *options, "--top", str(K), "--out", outs[source]]
-            phases.add(f"match ({source})", _command(match))
-        if Path(outs["file"]).read_bytes() != Path(outs["pool"]).read_bytes():
-            raise SystemExit("match --pool wrote other bytes than match --workers")
-        for source, options in (("file", from_file), ("pool", from_pool)):
-            allocate = ["allocate", *options, "--out", outs[source]]
-            phases.add(f"allocate ({source})", _command(allocate))
-        if Path(outs["file"]).read_bytes() != Path(outs["pool"]).read_bytes():
-            raise SystemExit("allocate --pool wrote other bytes than allocate --workers")
+        for command in ("match", "allocate"):
+            outs: list[bytes] = []
+            runs = [(f"{label} (file)", [*from_file, *flag]) for flag, label in jobs]
+            for name, options in [*runs, (" (pool)", from_pool)]:
+                out = folder / "out.jsonl"
+                top = ["--top", str(K)] if command == "match" else []
+                phases.add(
+                    f"{command}{name}", _command([command, *options, *top, "--out", str(out)])
+                )
+                outs.append(out.read_bytes())
+            if any(o != outs[0] for o in outs):
+                raise SystemExit(f"{command} wrote other bytes from the snapshot or the file")
     print(
         f"workers file: {workers.stat().st_size / 2**20:.0f} MiB JSON Lines; "
         f"snapshot: {snapshot.stat().st_size / 2**20:.0f} MiB"

@@ -17,8 +17,10 @@ from cli.flags import (
     OutFile,
     PoolOption,
     ProgressOption,
+    ReadJobsOption,
     WorkersOption,
     n_jobs_option,
+    read_jobs,
 )
 from cli.report import EXIT_USAGE
 from matcher.options import Backend, GapScope, Method
@@ -99,6 +101,7 @@ def allocate(
         Path | None,
         typer.Option(dir_okay=False, metavar="FILE", help="Round report as an HTML page."),
     ] = None,
+    read_jobs_given: ReadJobsOption = None,
 ) -> None:
     """Allocate workers to job orders (each worker at most once, slots respected).
 
@@ -130,8 +133,11 @@ def allocate(
         raise typer.BadParameter(str(error), param_hint="--n-jobs/--backend/--scheduler") from error
     day = as_of.date() if as_of else dt.date.today()
     # The raw records: the round report's fairness section reads their protected
-    # attributes, after the allocation (none from a snapshot, refused above).
-    run, records = load_pool(workers, pool, vacancies, agencies, day)
+    # attributes, after the allocation (none from a snapshot, refused above). Without a
+    # report they are not needed, and a large worker file may be read in parts.
+    reporting = report is not None or report_html is not None
+    jobs = read_jobs(read_jobs_given)
+    run, records = load_pool(workers, pool, vacancies, agencies, day, jobs, keep_records=reporting)
     saved = None
     if checkpoint is not None:
         inputs = {"workers": workers or pool, "vacancies": vacancies, "agencies": agencies}

@@ -8,6 +8,7 @@ of a billion would ask for a billion threads.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from models.bounds import EARLIEST_DATE, LATEST_DATE
 
 __all__ = [
     "MAX_N_JOBS",
+    "MAX_READ_JOBS",
     "MAX_SHORTLIST_PER_SLOT",
     "MAX_TIME_LIMIT",
     "MAX_TOP",
@@ -31,11 +33,13 @@ __all__ = [
     "PlanTimeLimit",
     "PoolOption",
     "ProgressOption",
+    "ReadJobsOption",
     "WorkersOption",
     "as_of_option",
     "bounded_day",
     "input_file",
     "n_jobs_option",
+    "read_jobs",
 ]
 
 MAX_TOP = 1_000_000
@@ -44,6 +48,8 @@ MAX_SHORTLIST_PER_SLOT = 50
 """Longest shortlist per slot (as ``POST /batch-runs``)."""
 MAX_N_JOBS = 4096
 """Most parallel jobs ``--n-jobs`` asks for (threads here, or tasks on a Dask cluster)."""
+MAX_READ_JOBS = 256
+"""Most processes ``--read-jobs`` asks for (each holds its part's records while reading)."""
 MAX_TIME_LIMIT = 86_400.0
 """Longest ``--time-limit`` for a training plan's solver: a day (longer is a typo)."""
 
@@ -145,6 +151,26 @@ def n_jobs_option(help_text: str) -> typer.models.OptionInfo:
         min=-1, max=MAX_N_JOBS, metavar="N", help=help_text
     )
     return option
+
+
+ReadJobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--read-jobs",
+        min=1,
+        max=MAX_READ_JOBS,
+        metavar="N",
+        help="Processes that read a JSON Lines worker file of 8 MiB or more in parts "
+        "(the same results; default: one per core; 1 reads it in this process; "
+        "allocate with a round report reads it in one).",
+    ),
+]
+"""``--read-jobs`` of the commands that read a worker file (``cli.pool.load_pool``)."""
+
+
+def read_jobs(value: int | None) -> int:
+    """The processes of ``--read-jobs``: one per core when not given."""
+    return value if value is not None else os.cpu_count() or 1
 
 
 ProgressOption = Annotated[

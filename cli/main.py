@@ -29,7 +29,9 @@ from cli.flags import (
     IncludeIneligibleOption,
     OutFile,
     PoolOption,
+    ReadJobsOption,
     WorkersOption,
+    read_jobs,
 )
 from cli.insights import insights
 from cli.interchange import export_app, import_app
@@ -202,6 +204,7 @@ def match(
     include_ineligible: IncludeIneligibleOption = False,
     lang: DetailsLangOption = "en",
     out: OutFile = None,
+    read_jobs_given: ReadJobsOption = None,
 ) -> None:
     """Rank workers for job orders (or job orders for workers) as JSON Lines.
 
@@ -215,7 +218,8 @@ def match(
     from cli.pool import load_run
     from cli.unmatched import match_records
 
-    run = load_run(workers, pool, vacancies, agencies, as_of.date() if as_of else None)
+    day = as_of.date() if as_of else None
+    run = load_run(workers, pool, vacancies, agencies, day, read_jobs(read_jobs_given))
     write_records(match_records(run, for_, top, include_ineligible, lang), out)
 
 
@@ -230,6 +234,7 @@ def explain(
     as_of: AsOfOption = None,
     lang: Annotated[Lang, typer.Option(help="en or id.")] = "en",
     out: OutFile = None,
+    read_jobs_given: ReadJobsOption = None,
 ) -> None:
     """Explain one pair: its components, every gap with what would close it, and flags.
 
@@ -239,7 +244,8 @@ def explain(
     from cli.pool import load_run
     from matcher.scoring.explain import explanation
 
-    run = load_run(workers, pool, vacancies, agencies, as_of.date() if as_of else None)
+    day = as_of.date() if as_of else None
+    run = load_run(workers, pool, vacancies, agencies, day, read_jobs(read_jobs_given))
     # A snapshot's ids are in its encoded pool: its facts are decoded one by one.
     ids = run.encoded.ids if run.encoded is not None else [w.id for w in run.workers]
     missing = []

@@ -62,6 +62,7 @@ def load_records(
     agencies: Path | None,
     *,
     stored_register: list[Agency] | None = None,
+    problems: list[Problem] | None = None,
 ) -> tuple[list[Worker], list[Vacancy], list[Agency] | None]:
     """Read and validate the files (exit 1 listing every problem of every file).
 
@@ -75,13 +76,16 @@ def load_records(
         The agency register; without it licences are not checked (said once on stderr).
     stored_register : list of Agency, optional
         The register to use when ``agencies`` is None (a pool snapshot's).
+    problems : list of Problem, optional
+        The problems of the worker file when it was read elsewhere (in parts), reported
+        first with the others.
 
     Returns
     -------
     tuple
         The workers, the job orders and the register (None when not given).
     """
-    problems: list[Problem] = []
+    problems = [] if problems is None else list(problems)
     pool: list[Worker] = [] if workers is None else read_into(workers, "workers", problems)
     orders: list[Vacancy] = read_into(vacancies, "vacancies", problems)
     register: list[Agency] | None = (

@@ -6,23 +6,26 @@ and encoded once; a run given ``--pool`` maps it in place of reading ``--workers
 same results. A snapshot made under other versions, or damaged, is refused (exit 1) with
 the command that rebuilds it. Every command opens it with :func:`open_pool` and makes its
 run with :func:`pool_run` (:func:`load_pool` does both after reading the other files).
+A large worker file is read in parts by ``--read-jobs`` processes
+(:mod:`matcher.pool.parallel`), with the same results.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import input_file
+from cli.flags import ReadJobsOption, input_file, read_jobs
 from cli.report import EXIT_INVALID, count_of, report_problems
 
 # The engine is imported in the commands' bodies, so that other commands start without it.
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from matcher.pool.parallel import EachPart, ReadPool
     from matcher.pool.snapshot import PoolSnapshot
     from matcher.scoring.matching import MatchRun
     from models.agency import Agency
@@ -60,6 +63,7 @@ def build(
     agencies: Annotated[
         Path | None, input_file("The agency register, kept for runs that give no --agencies.")
     ] = None,
+    read_jobs_given: ReadJobsOption = None,
 ) -> None:
     """Validate the workers as match does, then write them normalized and encoded.
 
@@ -68,13 +72,16 @@ def build(
     runs under other versions refuse it.
     """
     from cli.matching import read_into
-    from matcher.insights.build import earliest_record
     from matcher.memory import building_long_lived
-    from matcher.pool.snapshot import Source, build_snapshot, file_sha256
+    from matcher.pool.snapshot import Source, build_snapshot, file_sha256, snapshot_from_facts
 
     problems: list[Problem] = []
     with building_long_lived(collect=False):  # see matcher.memory
-        pool: list[Worker] = read_into(workers, "workers", problems)
+        day = dt.date.today()
+        jobs = read_jobs(read_jobs_given)
+        in_parts = _in_parts(workers, jobs)
+        read = _read_pool(workers, day, jobs, problems, _earliest) if in_parts else None
+        pool: list[Worker] = [] if in_parts else read_into(workers, "workers", problems)
         register: list[Agency] | None = (
             None if agencies is None else read_into(agencies, "agencies", problems)
         )
@@ -82,22 +89,61 @@ def build(
             report_problems(problems)
             raise typer.Exit(EXIT_INVALID)
         # insights' "--as-of before every record" check reads the raw records' dates,
-        # which the snapshot does not keep: their earliest is kept instead.
-        first = earliest_record(pool, ())
-        manifest = build_snapshot(
-            out,
-            pool,
-            Source(str(workers), file_sha256(workers)),
-            agencies=register,
-            agencies_source=None
+        # which the snapshot does not keep: their earliest is kept instead (found by the
+        # processes that read the parts, which hold the records).
+        first = (
+            _earliest(pool)
+            if read is None
+            else min((f for f in read.each_part if f is not None), default=None)
+        )
+        about: dict[str, Any] = {
+            "source": Source(str(workers), file_sha256(workers)),
+            "agencies": register,
+            "agencies_source": None
             if agencies is None
             else Source(str(agencies), file_sha256(agencies)),
-            notes={"earliest": None if first is None else [first[0].isoformat(), first[1]]},
-        )
+            "notes": {"earliest": None if first is None else [first[0].isoformat(), first[1]]},
+        }
+        if read is None:
+            manifest = build_snapshot(out, pool, built=day, **about)
+        else:
+            manifest = snapshot_from_facts(out, read.facts, read.encoded, **about)
+    count = manifest["workers"]["count"]
     typer.echo(
-        f"{out}: {count_of(len(pool), 'workers')}, payload {manifest['payload']['bytes']:,} bytes",
+        f"{out}: {count_of(count, 'workers')}, payload {manifest['payload']['bytes']:,} bytes",
         err=True,
     )
+
+
+def _earliest(records: Sequence[Worker]) -> tuple[dt.date, str] | None:
+    from matcher.insights.build import earliest_record
+
+    return earliest_record(records, ())
+
+
+def _in_parts(workers: Path | None, jobs: int) -> bool:
+    """Whether the worker file is read in parts (:mod:`matcher.pool.parallel`)."""
+    from matcher.pool.parallel import read_in_parts
+
+    return workers is not None and read_in_parts(workers, jobs)
+
+
+def _read_pool(
+    workers: Path,
+    day: dt.date,
+    jobs: int,
+    problems: list[Problem],
+    each_part: EachPart | None = None,
+) -> ReadPool | None:
+    """The worker file read in parts, or None with its problems added to ``problems``."""
+    from matcher.pool.parallel import read_pool
+    from models.files import InvalidInputError
+
+    try:
+        return read_pool(workers, day, jobs, each_part=each_part)
+    except InvalidInputError as error:
+        problems.extend(error.problems)
+        return None
 
 
 def load_pool(
@@ -106,6 +152,9 @@ def load_pool(
     vacancies: Path,
     agencies: Path | None,
     as_of: dt.date | None,
+    read_jobs: int = 1,
+    *,
+    keep_records: bool = True,
 ) -> tuple[MatchRun, list[Worker]]:
     """The run of ``--workers`` or ``--pool`` (exactly one), and the raw worker records.
 
@@ -113,24 +162,43 @@ def load_pool(
     of every file listed) or a snapshot that is stale or damaged. From a snapshot the run
     gives no ``--agencies`` uses the register kept in it.
 
+    Parameters
+    ----------
+    workers, pool, vacancies, agencies, as_of
+        The command's files and evaluation date (today when None).
+    read_jobs : int
+        Processes that may read a large worker file in parts (``--read-jobs``; the same
+        run): only when ``keep_records`` is False, as the records stay in them.
+    keep_records : bool
+        Whether the caller needs the raw worker records.
+
     Returns
     -------
     tuple
         The run (as :func:`cli.matching.load_run` makes it) and the worker records read
-        from ``workers``: none from a snapshot, which holds no raw record.
+        from ``workers``: none from a snapshot, which holds no raw record, nor when
+        ``keep_records`` is False.
     """
     from cli.matching import load_records
     from matcher.memory import building_long_lived
+    from matcher.scoring.matching import run_from_facts
 
     with building_long_lived(collect=False):  # see matcher.memory
         snapshot = open_pool(workers, pool)
+        day = as_of or dt.date.today()
+        problems: list[Problem] = []
+        in_parts = not keep_records and _in_parts(workers, read_jobs)
+        read = _read_pool(workers, day, read_jobs, problems) if in_parts and workers else None
         records, orders, register = load_records(
-            workers if snapshot is None else None,
+            workers if snapshot is None and not in_parts else None,
             vacancies,
             agencies,
             stored_register=None if snapshot is None else snapshot.agencies,
+            problems=problems,
         )
-        day = as_of or dt.date.today()
+        if read is not None:
+            # As from a snapshot: the facts packed, the pool already encoded.
+            return run_from_facts(read.facts, orders, register, day, encoded=read.encoded), []
         return pool_run(snapshot, records, orders, register, day), records
 
 
@@ -140,9 +208,10 @@ def load_run(
     vacancies: Path,
     agencies: Path | None,
     as_of: dt.date | None,
+    read_jobs: int = 1,
 ) -> MatchRun:
     """The run of :func:`load_pool`, for the commands that need no raw worker record."""
-    return load_pool(workers, pool, vacancies, agencies, as_of)[0]
+    return load_pool(workers, pool, vacancies, agencies, as_of, read_jobs, keep_records=False)[0]
 
 
 def open_pool(workers: Path | None, pool: Path | None) -> PoolSnapshot | None:

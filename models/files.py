@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any, Generic, Literal, TypeVar
+from typing import IO, Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -51,6 +51,7 @@ __all__ = [
     "Problem",
     "ReadResult",
     "RecordKind",
+    "checked",
     "json_values",
     "parse_records",
     "read_records",
@@ -205,6 +206,30 @@ def read_records(
             result = read_stream(
                 handle, kind, name=str(path), fmt=fmt, suffix=path.suffix, typed=typed
             )
+    return checked(result, str(path))
+
+
+def checked(result: ReadResult[Any], name: str) -> ReadResult[Any]:
+    """``result`` when it has no error, else raise the error :func:`read_records` raises.
+
+    Parameters
+    ----------
+    result : ReadResult
+        A whole file's result (:func:`read_stream`, or its parts joined by
+        :func:`models.file_parts.join_parts`).
+    name : str
+        The file name used in messages.
+
+    Returns
+    -------
+    ReadResult
+        ``result`` itself.
+
+    Raises
+    ------
+    InvalidInputError
+        If it holds any error: the listed ones, and a line counting those not listed.
+    """
     if not result.ok:
         problems = list(result.errors)
         listed = len({p.line for p in problems})
@@ -214,7 +239,7 @@ def read_records(
                 f"{more:,} more lines with errors (the first {MAX_LISTED_PROBLEMS:,} errors "
                 "are listed)"
             )
-            problems.append(Problem(str(path), None, None, message))
+            problems.append(Problem(name, None, None, message))
         raise InvalidInputError(problems, result.lines_with_errors)
     return result
 
@@ -268,6 +293,14 @@ def read_stream(
     return reader.finish()
 
 
+class Lines(Protocol):
+    """What :meth:`_Reader.take_jsonl` reads: lines of at most ``size`` bytes."""
+
+    def readline(self, size: int = -1, /) -> bytes:
+        """The next line (its line break included), at most ``size`` bytes; b"" at the end."""
+        ...
+
+
 RawProblems = list[tuple[int | None, str | None, str]]
 """Problems found before validation: ``(line or None for the file, field, message)``."""
 RawRecord = tuple[int, Any, RawProblems]
@@ -290,8 +323,10 @@ class _Reader:
         self.result: ReadResult[Any] = ReadResult()
         self.any_content = False
 
-    def take_jsonl(self, handle: IO[bytes]) -> None:
-        """Take every line of a JSON Lines file.
+    def take_jsonl(self, handle: Lines, first_line: int = 1) -> bool:
+        """Take every line of a JSON Lines file (or of a part of one starting on line
+        ``first_line``, :mod:`models.file_parts`); False when reading stopped at a line
+        that is not UTF-8 (nothing after it is read).
 
         Once the listing is full, a line with the very bytes of a line already found bad
         is counted without being read again: whether a line is valid depends on its bytes
@@ -299,7 +334,7 @@ class _Reader:
         flood of one bad line then costs a set lookup a line.
         """
         known_bad: set[bytes] = set()
-        number = 0
+        number = first_line - 1
         while line := handle.readline(MAX_RECORD_BYTES + 1):
             number += 1
             if line in known_bad:
@@ -322,7 +357,7 @@ class _Reader:
                 if not _is_utf8(line):
                     message = f"file is not UTF-8 text (line {number})"
                     self.take(number, None, [(None, None, message)])
-                    return
+                    return False
                 good = self.take(number, None, [(number, None, f"malformed JSON: {error}")])
             else:
                 good = self.take(number, value, [])
@@ -333,6 +368,7 @@ class _Reader:
                 and len(known_bad) < _KNOWN_BAD_LINES
             ):
                 known_bad.add(line)
+        return True
 
     def take(self, line: int, raw: Any, problems: RawProblems) -> bool:
         """Validate one raw record (or record the problems found while reading it).
@@ -393,15 +429,20 @@ class _Reader:
     def finish(self) -> ReadResult[Any]:
         """The result, with the problem of a file that holds no records."""
         if not self.result.records and self.result.ok:
-            message = "file holds no records" if self.any_content else "file is empty"
-            if not self.any_content:
-                message += ": it holds no records"
-            self._error_line(lambda: [Problem(self.name, None, None, message)])
+            self._error_line(lambda: [no_records(self.name, self.any_content)])
         return self.result
 
     def _error_line(self, problems: Callable[[], list[Problem]]) -> None:
         # Problems are only built while listed: building them costs more than validating.
         self.result.reject(() if self.result.listing_full else problems())
+
+
+def no_records(name: str, any_content: bool) -> Problem:
+    """The problem of a file without errors that holds no record (blank or not)."""
+    message = "file holds no records" if any_content else "file is empty"
+    if not any_content:
+        message += ": it holds no records"
+    return Problem(name, None, None, message)
 
 
 def _key_of(fields: tuple[str, ...]) -> Callable[[Any], tuple[str, ...]]:

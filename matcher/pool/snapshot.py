@@ -33,17 +33,17 @@ import hashlib
 import json
 import mmap
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
-from itertools import pairwise
 from pathlib import Path
-from typing import IO, Any, get_type_hints, overload
+from typing import IO, Any, get_type_hints
 
 import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher.atomic import atomic_path
+from matcher.pool.packed import PackedFacts
 from matcher.scoring.encoding import EncodedPool, encode_pool
 from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.scoring.versions import engine_versions
@@ -61,6 +61,7 @@ __all__ = [
     "build_snapshot",
     "file_sha256",
     "read_snapshot",
+    "snapshot_from_facts",
     "write_snapshot",
 ]
 
@@ -140,7 +141,7 @@ class PoolSnapshot:
 
     def all_facts(self) -> list[WorkerFacts]:
         """Every worker's facts, decoded at once (much faster than one by one)."""
-        if isinstance(self.facts, _Facts):
+        if isinstance(self.facts, PackedFacts):
             return self.facts.decode_all()
         return list(self.facts)
 
@@ -187,6 +188,45 @@ def build_snapshot(
     skills = default_skill_normalizer()
     facts = worker_facts(workers, skills, default_occupation_normalizer())
     encoded = encode_pool(facts, skills.taxonomy, built or dt.date.today())
+    return snapshot_from_facts(
+        out,
+        facts,
+        encoded,
+        source,
+        agencies=agencies,
+        agencies_source=agencies_source,
+        notes=notes,
+    )
+
+
+def snapshot_from_facts(
+    out: Path,
+    facts: Sequence[WorkerFacts],
+    encoded: EncodedPool,
+    source: Source,
+    *,
+    agencies: Sequence[Agency] | None = None,
+    agencies_source: Source | None = None,
+    notes: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """:func:`build_snapshot` of workers already read into facts and encoded (e.g. by
+    :func:`matcher.pool.parallel.read_pool`).
+
+    Parameters
+    ----------
+    out : Path
+    facts : Sequence[WorkerFacts]
+        The facts of ``source``'s workers, in file order.
+    encoded : EncodedPool
+        ``facts`` encoded with the shipped taxonomy, on the build date.
+    source, agencies, agencies_source, notes
+        As for :func:`build_snapshot`.
+
+    Returns
+    -------
+    dict
+        The manifest written.
+    """
     manifest: dict[str, Any] = {
         "workers": {"file": source.file, "sha256": source.sha256, "count": len(facts)},
         "agencies": None
@@ -242,18 +282,11 @@ def write_snapshot(
     arrays.update((f"{_COLUMNS}{name}", array) for name, array in (columns or {}).items())
     meta[_EXTRA] = dict(extra or {})
     meta["agencies"] = None if agencies is None else [a.model_dump_json() for a in agencies]
-    encoder = msgspec.msgpack.Encoder()
-    # The messages follow a MessagePack array header: the whole blob decodes as the list
-    # of every worker's facts in one call (a server restoring its pool), one message as
-    # that worker's facts (a run reading a few).
-    header = b"\xdd" + len(facts).to_bytes(4, "big")
-    messages = list(map(encoder.encode, facts))
-    ends = np.zeros(len(messages) + 1, np.int64)
-    ends[0] = len(header)
-    np.cumsum(np.fromiter(map(len, messages), np.int64, len(messages)), out=ends[1:])
-    ends[1:] += len(header)
-    arrays["facts.ends"] = ends
-    blobs = {"meta": encoder.encode(meta), "facts": b"".join([header, *messages])}
+    # One MessagePack array of every worker's facts: decoded whole by a server restoring
+    # its pool, a message at a time by a run reading a few workers.
+    packed = facts if isinstance(facts, PackedFacts) else PackedFacts.pack(facts)
+    arrays["facts.ends"] = packed.ends
+    blobs = {"meta": msgspec.msgpack.encode(meta), "facts": packed.blob}
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "versions": engine_versions(),
@@ -287,7 +320,7 @@ def _write(
     handle: IO[bytes],
     manifest: dict[str, Any],
     arrays: Mapping[str, NDArray[Any]],
-    blobs: Mapping[str, bytes],
+    blobs: Mapping[str, bytes | memoryview],
 ) -> dict[str, Any]:
     """Lay the payload out, then write header, manifest and payload; the manifest written."""
     table: list[tuple[str, str, list[int], int]] = []
@@ -378,7 +411,7 @@ def read_snapshot(path: Path) -> PoolSnapshot:
     arrays = {k: v for k, v in mapped.items() if not k.startswith(_COLUMNS)}
     encoded = _unflatten(EncodedPool, "", arrays, meta)
     return PoolSnapshot(
-        facts=_Facts(_span(payload, manifest["facts"]), arrays["facts.ends"]),
+        facts=PackedFacts(_span(payload, manifest["facts"]), arrays["facts.ends"]),
         encoded=encoded,
         agencies=None if agencies is None else [Agency.model_validate_json(a) for a in agencies],
         manifest=manifest,
@@ -420,40 +453,3 @@ def _unflatten(cls: type[Any], prefix: str, arrays: dict[str, Any], meta: dict[s
         else:
             values[f.name] = _unflatten(hints[f.name], path + ".", arrays, meta)
     return cls(**values)
-
-
-class _Facts(Sequence[WorkerFacts]):
-    """Workers' facts, each decoded from its message when read."""
-
-    _decoder = msgspec.msgpack.Decoder(WorkerFacts)
-    _all = msgspec.msgpack.Decoder(list[WorkerFacts])
-
-    def __init__(self, blob: memoryview, ends: NDArray[np.int64]) -> None:
-        self._blob = blob
-        self._ends = ends.tolist()
-
-    def __len__(self) -> int:
-        return len(self._ends) - 1
-
-    def decode_all(self) -> list[WorkerFacts]:
-        """Every worker's facts: the blob is one MessagePack array of them."""
-        return self._all.decode(self._blob)
-
-    @overload
-    def __getitem__(self, index: int) -> WorkerFacts: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[WorkerFacts]: ...
-
-    def __getitem__(self, index: int | slice) -> WorkerFacts | Sequence[WorkerFacts]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"worker index {index} out of range")
-        return self._decoder.decode(self._blob[self._ends[index] : self._ends[index + 1]])
-
-    def __iter__(self) -> Iterator[WorkerFacts]:
-        decode, blob, ends = self._decoder.decode, self._blob, self._ends
-        return (decode(blob[a:b]) for a, b in pairwise(ends))

@@ -64,6 +64,7 @@ __all__ = [
     "per_worker",
     "postings",
     "ptr",
+    "recode_first_seen",
     "shared",
     "take",
     "worker",
@@ -578,6 +579,63 @@ def _join(
         else:  # id_rank, after ids
             out[name] = publish.id_rank(out["ids"])
     return cls(**out)
+
+
+def recode_first_seen(table: T, order: Sequence[str | None]) -> T:
+    """``table`` with every code table in order of first appearance as :func:`fill` gives it.
+
+    :func:`join` numbers each code table by its first pool's codes, then the keys new in
+    the next pool, and so on. Encoding the joined workers at once numbers the keys in the
+    order the encoder first meets them: table by table as it fills them, column by column,
+    entry by entry. That differs when one code table is read by two tables (a country met
+    in the first pool's preferences and the second pool's stints): recoding gives the pool
+    the very codes (and bytes) of encoding it whole.
+
+    Parameters
+    ----------
+    table : a table with nested tables
+        Joined pools (every key of each code table held by some coded column).
+    order : Sequence of str or None
+        The nested tables by field name in the order the encoder fills them; None for
+        ``table``'s own columns.
+
+    Returns
+    -------
+    The same table type, recoded.
+    """
+    read: dict[str, list[NDArray[Any]]] = {}
+    for name in order:
+        part = table if name is None else getattr(table, name)
+        for column_name, column in _columns(type(part)):
+            if column.role in ("per_worker", "entry") and column.codes is not None:
+                read.setdefault(column.codes, []).append(getattr(part, column_name))
+    lookups: dict[str, tuple[Ints, Ints]] = {}
+    for codes, columns in read.items():
+        met = np.concatenate([np.asarray(c, np.int64) for c in columns])
+        met = met[met >= 0]
+        found, first = np.unique(met, return_index=True)
+        seen = found[np.argsort(first, kind="stable")]  # old codes, by first appearance
+        # Old code -> new (-1, an unknown value, in the last slot stays -1).
+        lookup = np.full(int(found[-1]) + 2 if len(found) else 1, -1, np.int64)
+        lookup[seen] = np.arange(len(seen))
+        lookups[codes] = (seen, lookup)
+    return _recode(table, lookups)
+
+
+def _recode(table: T, lookups: Mapping[str, tuple[Ints, Ints]]) -> T:
+    changes: dict[str, Any] = {}
+    for name, column in _columns(type(table)):
+        value = getattr(table, name)
+        if column.codes is not None and column.codes in lookups:
+            seen, lookup = lookups[column.codes]
+            if column.role == "codes":
+                assert len(seen) == len(value), f"code table {column.codes} has unused keys"
+                changes[name] = tuple(value[code] for code in seen.tolist())
+            elif column.role in ("per_worker", "entry"):
+                changes[name] = lookup[value].astype(value.dtype, copy=False)
+        elif column.role == "nested":
+            changes[name] = _recode(value, lookups)
+    return dataclasses.replace(table, **changes)  # type: ignore[type-var]
 
 
 def _n_workers(table: Any) -> int:

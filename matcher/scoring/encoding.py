@@ -44,6 +44,7 @@ from matcher.scoring.columns import (
     join,
     keyed_entries,
     overlay,
+    recode_first_seen,
     take,
 )
 from matcher.scoring.facts import WorkerFacts
@@ -70,6 +71,7 @@ __all__ = [
     "concat_pools",
     "day_number",
     "encode_pool",
+    "join_encoded",
     "months_of_age_on",
     "on_day",
     "overlay_pools",
@@ -86,6 +88,9 @@ MAX_STORED_MONTHS = int(np.iinfo(np.uint16).max) - 1
 """Skill months are stored + 1 in uint16 (0: concept not held), capped at this (job
 orders ask at most 1200)."""
 _EDUCATION_CODE = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
+_FILL_ORDER = ("certificates", "languages", "experience", "stints", "preferences", None)
+"""The pool's tables with codes in the order :func:`encode_pool` fills them (None: the
+pool's own columns, filled last); :func:`join_encoded` numbers codes in this order."""
 
 
 def day_number(day: dt.date) -> int:
@@ -437,16 +442,18 @@ def encode_pool(
     stints = read["experience"]
     unit = {c: is_unit_group(c) for c in set(stints.values["isco"]) if c is not None}
     unit_groups = stints.subset([c is not None and unit[c] for c in stints.values["isco"]])
-    tables = {
-        "skills": skills,
-        "certificates": fill(
+    filling: dict[str, Callable[[], Any]] = {
+        "certificates": lambda: fill(
             Certificates, codes, workers, certificates, values={"concepts": words}
         ),
-        "languages": fill(Languages, codes, workers, read["languages"]),
-        "experience": fill(Experience, codes, workers, unit_groups),
-        "stints": fill(Stints, codes, workers, stints),
-        "preferences": fill(Preferences, codes, workers, read["preferred_countries"]),
+        "languages": lambda: fill(Languages, codes, workers, read["languages"]),
+        "experience": lambda: fill(Experience, codes, workers, unit_groups),
+        "stints": lambda: fill(Stints, codes, workers, stints),
+        "preferences": lambda: fill(Preferences, codes, workers, read["preferred_countries"]),
     }
+    # New codes are numbered as tables are filled: in _FILL_ORDER, which join_encoded follows.
+    tables: dict[str, Any] = {"skills": skills}
+    tables.update((name, filling[name]()) for name in _FILL_ORDER if name is not None)
     ids = tuple(f.id for f in facts)
     return fill(
         EncodedPool,
@@ -545,6 +552,25 @@ def concat_pools(pools: Sequence[EncodedPool]) -> EncodedPool:
     if any(p.concepts != first.concepts or p.as_of != first.as_of for p in pools):
         raise ValueError("concat_pools: every pool must share the taxonomy and as_of")
     return join(EncodedPool, pools)
+
+
+def join_encoded(pools: Sequence[EncodedPool]) -> EncodedPool:
+    """Parts of one pool encoded apart, joined into what encoding the pool at once gives.
+
+    :func:`concat_pools`, then each code table numbered in the order :func:`encode_pool`
+    first meets its keys (:func:`matcher.scoring.columns.recode_first_seen`): the same
+    arrays and code tables, so a snapshot built from parts has the same bytes.
+
+    Parameters
+    ----------
+    pools : Sequence[EncodedPool]
+        The pool's consecutive parts, each encoded by :func:`encode_pool` on one date.
+
+    Returns
+    -------
+    EncodedPool
+    """
+    return recode_first_seen(concat_pools(pools), _FILL_ORDER)
 
 
 def select_workers(pool: EncodedPool, rows: Ints) -> EncodedPool:

@@ -1,0 +1,170 @@
+"""A large worker file read, normalized and encoded in parts, one process per part.
+
+Reading a worker file (decoding, validating, the facts with their normalized skills and
+titles, encoding) is most of ``selaras match`` and ``selaras pool build`` and runs on one
+core. A JSON Lines file of at least :data:`MIN_PARALLEL_BYTES` is cut into parts at line
+breaks (:mod:`models.file_parts`); forked processes each read one part and turn its
+workers into facts and columns, and send back only those, packed (the facts as one
+MessagePack buffer, :class:`~matcher.pool.packed.PackedFacts`; the columns as arrays),
+not the records or facts as Python objects for the parent to rebuild one by one. The parts'
+results are joined into the whole file's verdict (the same errors and messages as the
+one-process reader), and their columns into the pool encoding the whole file gives
+(:func:`~matcher.scoring.encoding.join_encoded`). Smaller files, other formats and one job
+are read in process as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from matcher.pool.packed import PackedFacts
+from matcher.scoring.encoding import EncodedPool, encode_pool, join_encoded
+from matcher.scoring.facts import worker_facts
+from matcher.taxonomy.occupations import default_occupation_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
+from models.file_parts import Part, PartRead, is_jsonl, join_parts, jsonl_parts, read_part
+from models.files import checked
+from models.worker import Worker
+
+__all__ = ["MIN_PARALLEL_BYTES", "ReadPool", "read_in_parts", "read_pool"]
+
+MIN_PARALLEL_BYTES = 8 * 1024 * 1024
+"""Smallest worker file read in parts: below it (about 10,000 workers) starting the
+processes costs more than the part of a second they save."""
+
+EachPart = Callable[[list[Worker]], Any]
+"""Run in a process on its part's records (when the part has no error); what it returns
+is sent back (for what the caller keeps about the raw records, which stay there)."""
+
+
+@dataclass(frozen=True)
+class ReadPool:
+    """A worker file read in parts, as one pool.
+
+    Attributes
+    ----------
+    facts : PackedFacts
+        Every worker's facts, in file order (decoded when read).
+    encoded : EncodedPool
+        Their columns, encoded on the date given.
+    each_part : list
+        What ``each_part`` returned for each part, in file order.
+    """
+
+    facts: PackedFacts
+    encoded: EncodedPool
+    each_part: list[Any]
+
+
+def read_in_parts(path: Path, jobs: int, *, min_bytes: int | None = None) -> bool:
+    """Whether :func:`read_pool` should read the worker file ``path`` (else one process).
+
+    Parameters
+    ----------
+    path : Path
+    jobs : int
+        Processes allowed (``--read-jobs``).
+    min_bytes : int, optional
+        Smallest file read in parts; :data:`MIN_PARALLEL_BYTES` (read when called, so
+        that tests can lower it) by default.
+    """
+    least = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
+    return jobs >= 2 and path.stat().st_size >= least and is_jsonl(path)
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    as_of: dt.date
+    each_part: EachPart | None
+
+
+@dataclass(frozen=True)
+class _Done:
+    read: PartRead
+    facts: PackedFacts | None
+    encoded: EncodedPool | None
+    note: Any
+
+
+_job: _Job | None = None
+"""The job of a forked process (set by :func:`_start` before it reads its part)."""
+_kept: list[object] = []
+"""A process's records and facts, never freed: freeing 500,000 records took seconds,
+between making the part's result and sending it. A pool's process ends without the
+interpreter's teardown (``os._exit``), so they go with it."""
+
+
+def _start(job: _Job) -> None:
+    global _job
+    _job = job
+
+
+def _read(part: Part) -> _Done:
+    """One part read, and, when it has no error of its own, its facts and columns."""
+    assert _job is not None
+    read = read_part(_job.path, "workers", part)
+    if read.lines_with_errors:
+        return _Done(replace(read, records=[]), None, None, None)  # the file is refused
+    records: list[Worker] = read.records
+    skills = default_skill_normalizer()
+    facts = worker_facts(records, skills, default_occupation_normalizer())
+    note = None if _job.each_part is None else _job.each_part(records)
+    _kept.append((records, facts))
+    return _Done(
+        replace(read, records=[]),
+        PackedFacts.pack(facts),
+        encode_pool(facts, skills.taxonomy, _job.as_of),
+        note,
+    )
+
+
+def read_pool(
+    path: Path, as_of: dt.date, jobs: int, *, each_part: EachPart | None = None
+) -> ReadPool:
+    """Read, normalize and encode a JSON Lines worker file in ``jobs`` forked processes.
+
+    Parameters
+    ----------
+    path : Path
+        The worker file (JSON Lines).
+    as_of : datetime.date
+        The date the columns are encoded on.
+    jobs : int
+        Processes, one per part.
+    each_part : callable, optional
+        Run in each process on its part's records; its results are returned.
+
+    Returns
+    -------
+    ReadPool
+        The facts and columns :func:`models.files.read_records`,
+        :func:`matcher.scoring.facts.worker_facts` and
+        :func:`matcher.scoring.encoding.encode_pool` give the whole file.
+
+    Raises
+    ------
+    models.files.InvalidInputError
+        If the file has any error: the very error :func:`models.files.read_records` raises.
+    """
+    parts = jsonl_parts(path, jobs)
+    # Built here once, so that every process starts with them (forked, not rebuilt).
+    default_skill_normalizer()
+    default_occupation_normalizer()
+    context = multiprocessing.get_context("fork")
+    job = _Job(path, as_of, each_part)
+    # Forked, the job (and each_part) reaches the processes without being pickled.
+    with context.Pool(len(parts), initializer=_start, initargs=(job,)) as pool:
+        done: Sequence[_Done] = pool.map(_read, parts, chunksize=1)
+        # The processes end on their own and are waited for here, not killed on exit.
+        pool.close()
+        pool.join()
+    checked(join_parts([d.read for d in done]), str(path))
+    facts = [d.facts for d in done if d.facts is not None]
+    encoded = [d.encoded for d in done if d.encoded is not None]
+    return ReadPool(PackedFacts.join(facts), join_encoded(encoded), [d.note for d in done])

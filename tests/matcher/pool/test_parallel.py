@@ -1,0 +1,185 @@
+"""A worker file read in parts by forked processes (matcher/pool/parallel.py) gives what
+reading it in one process gives: the same pool (array by array, code tables in the same
+order), the same snapshot bytes, the same command output and the same errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.pool import parallel
+from matcher.pool.packed import PackedFacts
+from matcher.pool.parallel import read_in_parts, read_pool
+from matcher.pool.snapshot import Source, build_snapshot, snapshot_from_facts
+from matcher.scoring.encoding import concat_pools, encode_pool, join_encoded
+from matcher.scoring.facts import worker_facts
+from matcher.taxonomy.occupations import default_occupation_normalizer
+from matcher.taxonomy.skills import default_skill_normalizer
+from models.files import InvalidInputError, read_records
+from tests.conftest import RunCli
+from tests.paths import POOL, SAMPLE
+
+WORKERS = POOL / "workers.jsonl"
+DAY = dt.date(2026, 3, 1)
+
+
+def _same(a: object, b: object, path: str = "") -> None:
+    """Column by column: equal values and dtypes, code tables in the same order."""
+    for f in dataclasses.fields(a):  # type: ignore[arg-type]
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            assert (x.dtype, x.shape) == (y.dtype, y.shape), path + f.name
+            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), path + f.name
+        elif dataclasses.is_dataclass(x):
+            _same(x, y, f"{path}{f.name}.")
+        else:
+            assert repr(x) == repr(y), path + f.name
+
+
+@pytest.fixture(scope="module")
+def facts() -> list:
+    records = read_records(WORKERS, "workers").records
+    return worker_facts(records, default_skill_normalizer(), default_occupation_normalizer())
+
+
+@pytest.mark.parametrize("cuts", [(5,), (1, 2), (3, 700, 1999)])
+def test_parts_joined_are_the_pool_encoded_whole(facts: list, cuts: tuple[int, ...]) -> None:
+    taxonomy = default_skill_normalizer().taxonomy
+    bounds = [0, *cuts, len(facts)]
+    parts = [encode_pool(facts[a:b], taxonomy, DAY) for a, b in pairwise(bounds)]
+    _same(join_encoded(parts), encode_pool(facts, taxonomy, DAY))
+
+
+def test_a_plain_join_numbers_a_shared_code_table_otherwise(facts: list) -> None:
+    # Why join_encoded recodes: a country first met in the first part's preferences and
+    # the second part's stints is numbered otherwise by concat_pools.
+    taxonomy = default_skill_normalizer().taxonomy
+    parts = [encode_pool(facts[:5], taxonomy, DAY), encode_pool(facts[5:], taxonomy, DAY)]
+    assert concat_pools(parts).countries != encode_pool(facts, taxonomy, DAY).countries
+
+
+def test_packed_facts_joined_are_the_facts_packed_whole(facts: list) -> None:
+    whole = PackedFacts.pack(facts)
+    joined = PackedFacts.join([PackedFacts.pack(facts[:7]), PackedFacts.pack(facts[7:])])
+    assert bytes(joined.blob) == bytes(whole.blob)
+    assert np.array_equal(joined.ends, whole.ends)
+    assert repr(joined.decode_all()) == repr(facts)
+    assert repr(joined[8]) == repr(facts[8])
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_snapshot_from_parts_has_the_same_bytes(tmp_path: Path, jobs: int) -> None:
+    source = Source(str(WORKERS), "sha")
+    whole, parts = tmp_path / "whole.pool", tmp_path / "parts.pool"
+    build_snapshot(whole, read_records(WORKERS, "workers").records, source, built=DAY)
+    read = read_pool(WORKERS, DAY, jobs, each_part=len)
+    snapshot_from_facts(parts, read.facts, read.encoded, source)
+    assert parts.read_bytes() == whole.read_bytes()
+    assert len(read.each_part) == jobs
+    assert sum(read.each_part) == 2000
+
+
+def test_an_invalid_file_read_in_parts_raises_the_same_error(tmp_path: Path) -> None:
+    lines = WORKERS.read_bytes().splitlines(keepends=True)
+    lines[1500] = lines[10]  # a repeat across the cut
+    lines[300] = b"{\n"
+    path = tmp_path / "workers.jsonl"
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(InvalidInputError) as whole:
+        read_records(path, "workers")
+    with pytest.raises(InvalidInputError) as parts:
+        read_pool(path, DAY, 2)
+    assert parts.value.problems == whole.value.problems
+    assert [p.line for p in parts.value.problems] == [301, 1501]
+
+
+def test_only_large_json_lines_files_with_jobs_are_read_in_parts(tmp_path: Path) -> None:
+    size = WORKERS.stat().st_size
+    assert read_in_parts(WORKERS, 2, min_bytes=size)
+    assert not read_in_parts(WORKERS, 2, min_bytes=size + 1)
+    assert not read_in_parts(WORKERS, 1, min_bytes=0)
+    assert not read_in_parts(SAMPLE / "workers.csv", 2, min_bytes=0)
+    assert not read_in_parts(WORKERS, 2)  # the sample pool is under 8 MiB
+
+
+@pytest.fixture
+def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every JSON Lines worker file read in parts when --read-jobs allows."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+
+
+def _out(run_cli: RunCli, *args: str | Path) -> tuple[int, bytes, str]:
+    result = run_cli(*args)
+    return result.exit_code, result.stdout_bytes, result.stderr
+
+
+@pytest.mark.usefixtures("in_parts")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("match", "--top", "50"),
+        ("match", "--for", "workers", "--top", "3"),
+        ("allocate",),
+        ("allocate", "--report", "REPORT"),
+        ("explain", "--worker", "W-0000042", "--vacancy", "JO-2026-0001"),
+    ],
+    ids=["match", "match-workers", "allocate", "allocate-report", "explain"],
+)
+def test_commands_write_the_same_bytes_with_two_read_jobs(
+    run_cli: RunCli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    name, *rest = (str(tmp_path / f"report-{a}.json") if a == "REPORT" else a for a in command)
+    common = [name, "--workers", WORKERS, "--vacancies", POOL / "vacancies.jsonl"]
+    common += ["--agencies", POOL / "agencies.jsonl", "--as-of", "2026-03-01", *rest]
+    one = _out(run_cli, *common, "--read-jobs", "1")
+    assert one[0] == 0, one[2]
+    assert _out(run_cli, *common, "--read-jobs", "2") == one
+
+
+@pytest.mark.usefixtures("in_parts")
+def test_pool_build_writes_the_same_bytes_with_two_read_jobs(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    built = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"{jobs}.pool"
+        result = run_cli("pool", "build", "--workers", WORKERS, "--out", out, "--read-jobs", jobs)
+        assert result.exit_code == 0, result.stderr
+        built.append(out.read_bytes())
+    assert built[0] == built[1]
+
+
+@pytest.mark.usefixtures("in_parts")
+@pytest.mark.parametrize("command", ["match", "pool-build"])
+def test_an_invalid_worker_file_gets_the_same_report_with_two_read_jobs(
+    run_cli: RunCli, tmp_path: Path, command: str
+) -> None:
+    lines = WORKERS.read_bytes().splitlines(keepends=True)
+    lines[1200] = lines[3]  # repeats of line 4 on both sides of the cut
+    lines[40] = b"{\n"
+    workers = tmp_path / "workers.jsonl"
+    workers.write_bytes(b"".join(lines[:1000] + lines[3:4] + lines[1000:]))
+    bad_orders = tmp_path / "vacancies.jsonl"
+    bad_orders.write_bytes(b"{\n")
+    if command == "match":
+        args: list[str | Path] = ["match", "--workers", workers, "--vacancies", bad_orders]
+    else:
+        args = ["pool", "build", "--workers", workers, "--out", tmp_path / "w.pool"]
+    one = _out(run_cli, *args, "--read-jobs", "1")
+    assert one[0] == 1
+    assert "workers.jsonl:1202: id: duplicate id" in one[2]
+    assert "(first on line 4)" in one[2]
+    assert _out(run_cli, *args, "--read-jobs", "2") == one
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "x"])
+def test_read_jobs_must_be_a_count(run_cli: RunCli, value: str) -> None:
+    args = ["--workers", WORKERS, "--vacancies", POOL / "vacancies.jsonl", "--read-jobs", value]
+    result = run_cli("match", *args)
+    assert result.exit_code == 2
+    assert "--read-jobs" in result.stderr

@@ -1,0 +1,201 @@
+"""A JSON Lines file read in parts (models/file_parts.py) held to the whole-file reader.
+
+Joining the parts must give every file the whole-file reader's verdict: the same records
+and line numbers, the same errors and warnings with the same messages in the same order,
+the same counts, and the same error raised. The files of tests/data and the sample are
+read cut into 1, 2, 3 and 9 parts; hypothesis makes files of valid, warned, repeated and
+broken lines (repeats and errors on both sides of the cuts, lines that are not UTF-8) cut
+into 2 to 8 parts; a flood of errors runs past the listing's limit.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import tempfile
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.file_parts import Part, is_jsonl, join_parts, jsonl_parts, read_part
+from models.files import (
+    MAX_LISTED_PROBLEMS,
+    RECORD_MODELS,
+    InvalidInputError,
+    ReadResult,
+    checked,
+    read_records,
+    read_stream,
+)
+from models.kinds import RecordKind
+from tests.paths import POOL, SAMPLE, TEST_DATA
+
+JSONL_FILES = sorted(
+    path for path in [*TEST_DATA.rglob("*"), *SAMPLE.rglob("*")] if path.suffix == ".jsonl"
+)
+PART_COUNTS = (1, 2, 3, 9)
+
+
+def _kind(path: Path) -> RecordKind:
+    return next((k for k in RECORD_MODELS if path.name.startswith(k)), "workers")  # type: ignore[return-value]
+
+
+def _whole(path: Path, kind: RecordKind) -> ReadResult[Any]:
+    with path.open("rb") as handle:
+        return read_stream(handle, kind, name=str(path), suffix=path.suffix)
+
+
+def _joined(path: Path, kind: RecordKind, n: int) -> ReadResult[Any]:
+    return join_parts([read_part(path, kind, part) for part in jsonl_parts(path, n)])
+
+
+def assert_same(joined: ReadResult[Any], whole: ReadResult[Any]) -> None:
+    """Everything a result reports, records compared by value and type."""
+    assert joined.errors == whole.errors
+    assert joined.warnings == whole.warnings
+    assert joined.lines == whole.lines
+    assert (joined.lines_with_errors, joined.warning_count) == (
+        whole.lines_with_errors,
+        whole.warning_count,
+    )
+    assert [type(r) for r in joined.records] == [type(r) for r in whole.records]
+    assert joined.records == whole.records
+
+
+def _raised(call: Any) -> str | None:
+    try:
+        call()
+    except InvalidInputError as error:
+        return f"{error} ({error.lines_with_errors})"
+    return None
+
+
+@pytest.mark.parametrize("path", JSONL_FILES, ids=lambda p: str(p.relative_to(p.parents[1])))
+def test_every_test_file_in_parts_gets_the_same_verdict(path: Path) -> None:
+    kind = _kind(path)
+    whole = _whole(path, kind)
+    for n in PART_COUNTS:
+        joined = _joined(path, kind, n)
+        assert_same(joined, whole)
+        assert _raised(lambda j=joined: checked(j, str(path))) == _raised(
+            lambda: read_records(path, kind)
+        )
+
+
+def test_the_parts_cover_the_file_at_line_starts(tmp_path: Path) -> None:
+    data = (POOL / "workers.jsonl").read_bytes()
+    path = tmp_path / "workers.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + data)
+    parts = jsonl_parts(path, 5)
+    assert len(parts) == 5
+    assert parts[0] == Part(3, parts[0].end, 1)
+    assert parts[-1].end == len(data) + 3
+    text = path.read_bytes()
+    for before, after in pairwise(parts):
+        assert before.end == after.start
+        assert text[after.start - 1 : after.start] == b"\n"
+        assert after.first_line == text[: after.start].count(b"\n") + 1
+    # More parts than lines: one part per line at most, none empty.
+    small = tmp_path / "two.jsonl"
+    small.write_bytes(b'{"a": 1}\n{"b": 2}\n')
+    assert [(p.start, p.end, p.first_line) for p in jsonl_parts(small, 8)] == [
+        (0, 9, 1),
+        (9, 18, 2),
+    ]
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert jsonl_parts(empty, 4) == [Part(0, 0, 1)]
+
+
+def test_a_repeat_of_an_id_first_seen_in_an_earlier_part_names_its_line(tmp_path: Path) -> None:
+    lines = (POOL / "workers.jsonl").read_bytes().splitlines(keepends=True)[:40]
+    # The 3rd worker again on lines 35 and 40: both name line 3 (not each other).
+    lines[34] = lines[39] = lines[2]
+    path = tmp_path / "workers.jsonl"
+    path.write_bytes(b"".join(lines))
+    whole = _whole(path, "workers")
+    assert [(p.line, p.message.endswith("(first on line 3)")) for p in whole.errors] == [
+        (35, True),
+        (40, True),
+    ]
+    for n in (2, 4, 40):
+        assert_same(_joined(path, "workers", n), whole)
+
+
+def test_a_line_that_is_not_utf8_ends_the_file_in_every_part(tmp_path: Path) -> None:
+    lines = (POOL / "workers.jsonl").read_bytes().splitlines(keepends=True)[:30]
+    lines[9] = b'{"id": "\xff"}\n'
+    lines[20] = b"{\n"  # after the stop: not reported
+    path = tmp_path / "workers.jsonl"
+    path.write_bytes(b"".join(lines))
+    whole = _whole(path, "workers")
+    assert [str(p) for p in whole.errors] == [f"{path}: file is not UTF-8 text (line 10)"]
+    for n in (2, 3, 30):
+        assert_same(_joined(path, "workers", n), whole)
+
+
+def test_a_flood_of_errors_past_the_listing(tmp_path: Path) -> None:
+    good = (POOL / "workers.jsonl").read_bytes().splitlines(keepends=True)[:5]
+    flood = [b"{\n", b"[]\n", *good[:2]] * (MAX_LISTED_PROBLEMS // 2 + 10)
+    path = tmp_path / "workers.jsonl"
+    path.write_bytes(b"".join([*good, *flood]))
+    whole = _whole(path, "workers")
+    assert whole.lines_with_errors > MAX_LISTED_PROBLEMS == len(whole.errors)
+    for n in (2, 7):
+        assert_same(_joined(path, "workers", n), whole)
+
+
+def test_only_json_lines_files_are_cut(tmp_path: Path) -> None:
+    assert is_jsonl(POOL / "workers.jsonl")
+    assert not is_jsonl(SAMPLE / "workers.csv")
+    unnamed = tmp_path / "workers.txt"
+    unnamed.write_bytes((POOL / "workers.jsonl").read_bytes()[:10_000])
+    assert is_jsonl(unnamed)  # sniffed as the reader does: an object first
+    array = tmp_path / "workers.json"
+    array.write_text("[]")
+    assert not is_jsonl(array)
+
+
+VALID = [
+    json.loads(line)
+    for line in (POOL / "workers.jsonl").read_bytes().splitlines()[:30]
+    + (SAMPLE / "workers.jsonl").read_bytes().splitlines()[:10]
+]
+
+
+def _warned(worker: dict[str, Any]) -> dict[str, Any]:
+    """A valid worker with a warning (a NIK whose sex disagrees with its gender)."""
+    changed = copy.deepcopy(worker)
+    changed["nik"] = "3273014509950002"  # female, born 05-09-95
+    changed["gender"] = "M"
+    return changed
+
+
+def _encoded(worker: dict[str, Any]) -> bytes:
+    return json.dumps(worker, ensure_ascii=False).encode() + b"\n"
+
+
+LINES = st.one_of(
+    st.sampled_from(VALID).map(_encoded),
+    st.sampled_from(VALID).map(_warned).map(_encoded),
+    st.sampled_from(VALID).map(lambda w: {**w, "birth_date": "nope"}).map(_encoded),
+    st.sampled_from(
+        [b"\n", b"  \n", b"{\n", b"[]\n", b"null\n", b'{"id": 1}\n', b'{"id": "\xff"}\n']
+    ),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(LINES, max_size=40), st.integers(min_value=2, max_value=8), st.booleans())
+def test_a_generated_file_in_parts_gets_the_same_verdict(
+    lines: list[bytes], n: int, bom: bool
+) -> None:
+    # A directory per example: hypothesis runs many in one test function.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "workers.jsonl"
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"".join(lines))
+        assert_same(_joined(path, "workers", n), _whole(path, "workers"))
