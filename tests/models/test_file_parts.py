@@ -32,6 +32,7 @@ from models.files import (
     read_stream,
 )
 from models.kinds import RecordKind
+from tests.models.same_result import assert_same_result
 from tests.paths import POOL, SAMPLE, TEST_DATA
 
 JSONL_FILES = sorted(
@@ -53,19 +54,6 @@ def _joined(path: Path, kind: RecordKind, n: int) -> ReadResult[Any]:
     return join_parts([read_part(path, kind, part) for part in jsonl_parts(path, n)])
 
 
-def assert_same(joined: ReadResult[Any], whole: ReadResult[Any]) -> None:
-    """Everything a result reports, records compared by value and type."""
-    assert joined.errors == whole.errors
-    assert joined.warnings == whole.warnings
-    assert joined.lines == whole.lines
-    assert (joined.lines_with_errors, joined.warning_count) == (
-        whole.lines_with_errors,
-        whole.warning_count,
-    )
-    assert [type(r) for r in joined.records] == [type(r) for r in whole.records]
-    assert joined.records == whole.records
-
-
 def _raised(call: Any) -> str | None:
     try:
         call()
@@ -80,7 +68,7 @@ def test_every_test_file_in_parts_gets_the_same_verdict(path: Path) -> None:
     whole = _whole(path, kind)
     for n in PART_COUNTS:
         joined = _joined(path, kind, n)
-        assert_same(joined, whole)
+        assert_same_result(joined, whole)
         assert _raised(lambda j=joined: checked(j, str(path))) == _raised(
             lambda: read_records(path, kind)
         )
@@ -123,7 +111,7 @@ def test_a_repeat_of_an_id_first_seen_in_an_earlier_part_names_its_line(tmp_path
         (40, True),
     ]
     for n in (2, 4, 40):
-        assert_same(_joined(path, "workers", n), whole)
+        assert_same_result(_joined(path, "workers", n), whole)
 
 
 def test_a_line_that_is_not_utf8_ends_the_file_in_every_part(tmp_path: Path) -> None:
@@ -135,7 +123,7 @@ def test_a_line_that_is_not_utf8_ends_the_file_in_every_part(tmp_path: Path) -> 
     whole = _whole(path, "workers")
     assert [str(p) for p in whole.errors] == [f"{path}: file is not UTF-8 text (line 10)"]
     for n in (2, 3, 30):
-        assert_same(_joined(path, "workers", n), whole)
+        assert_same_result(_joined(path, "workers", n), whole)
 
 
 def test_a_flood_of_errors_past_the_listing(tmp_path: Path) -> None:
@@ -146,7 +134,7 @@ def test_a_flood_of_errors_past_the_listing(tmp_path: Path) -> None:
     whole = _whole(path, "workers")
     assert whole.lines_with_errors > MAX_LISTED_PROBLEMS == len(whole.errors)
     for n in (2, 7):
-        assert_same(_joined(path, "workers", n), whole)
+        assert_same_result(_joined(path, "workers", n), whole)
 
 
 def test_only_json_lines_files_are_cut(tmp_path: Path) -> None:
@@ -198,4 +186,4 @@ def test_a_generated_file_in_parts_gets_the_same_verdict(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "workers.jsonl"
         path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"".join(lines))
-        assert_same(_joined(path, "workers", n), _whole(path, "workers"))
+        assert_same_result(_joined(path, "workers", n), _whole(path, "workers"))
