@@ -65,10 +65,11 @@ __all__ = [
     "write_snapshot",
 ]
 
-FORMAT = "selaras-pool/3"
-"""The layout written here; a file of another layout is refused like a stale one (3: the
-skills listed as a concept-major entry table, where 2 held dense concept x worker
-matrices)."""
+FORMAT = "selaras-pool/4"
+"""The layout written here; a file of another layout is refused like a stale one (4: each
+worker's facts packed as MessagePack arrays, field by position, where 3 packed them as
+maps by field name; 3 listed the skills as a concept-major entry table, where 2 held dense
+concept x worker matrices)."""
 
 _COLUMNS = "columns."
 _EXTRA = "extra"

@@ -14,10 +14,11 @@ protected attribute among them), then two changes make them a returnee's:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import msgspec
 
 from matcher.reintegration.recognition import DAYS_PER_MONTH, RecognisedLevel, recognise_pool
 from matcher.reintegration.recognition_rules import RecognitionRules
@@ -121,7 +122,7 @@ def returnee_facts(
         capital = plan.capital if plan is not None else None
         out.append(
             ReturneeFacts(
-                worker=dataclasses.replace(
+                worker=msgspec.structs.replace(
                     facts,
                     skills=facts.skills + added,
                     preferred_countries=(),

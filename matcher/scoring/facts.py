@@ -4,14 +4,21 @@ Free text (skill names, certificate skills, job titles) is read in one batch per
 the normalizers; language results get their CEFR level and language. Protected attributes
 (gender, province, religion, ethnicity, marital status) are deliberately absent: nothing
 downstream of this module can read them.
+
+The facts are frozen msgspec structs, not dataclasses: a pool builds a million of them,
+and a frozen dataclass sets each field through ``object.__setattr__`` (building a
+worker's facts took about five times as long); the structs are also untracked by the
+cyclic collector (they hold no cycles) and pack as MessagePack arrays, field by position
+(:mod:`matcher.pool.packed`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from matcher.taxonomy.language_scale import LanguageLevel, normalize_language
 from matcher.taxonomy.occupations import OccupationNormalizer
@@ -29,8 +36,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class SkillFact:
+class SkillFact(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """A skill the worker claims: the concept, months of practice and level (if stated)."""
 
     concept: str
@@ -39,8 +45,7 @@ class SkillFact:
     written: str
 
 
-@dataclass(frozen=True)
-class CertificateFact:
+class CertificateFact(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """A certificate: its scheme, the concepts it certifies and its validity."""
 
     concepts: tuple[str, ...]
@@ -56,8 +61,7 @@ class CertificateFact:
         return self.expires is None or self.expires >= day
 
 
-@dataclass(frozen=True)
-class LanguageFact:
+class LanguageFact(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """A language result with its CEFR level (None where no sourced mapping exists)."""
 
     test: str
@@ -68,8 +72,7 @@ class LanguageFact:
     sections: tuple[tuple[str, int], ...]
 
 
-@dataclass(frozen=True)
-class ExperienceFact:
+class ExperienceFact(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """Work experience: ISCO-08 unit group (given or read from the title) and months."""
 
     isco: str | None
@@ -79,8 +82,7 @@ class ExperienceFact:
     title: str | None
 
 
-@dataclass(frozen=True)
-class WorkerFacts:
+class WorkerFacts(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """Everything scoring may read about one worker."""
 
     id: str

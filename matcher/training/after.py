@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
+import msgspec
 import numpy as np
 
 from matcher.arrays import Ints, grouped, members
@@ -75,7 +76,7 @@ def conferred_pool(
         min_monthly_wage=None,
     )
     rows = [
-        dataclasses.replace(after_course(empty, course, completes), id=f"cohort-{k}")
+        msgspec.structs.replace(after_course(empty, course, completes), id=f"cohort-{k}")
         for k, (course, completes) in enumerate(cohorts)
     ]
     return encode_pool(rows, taxonomy, as_of)

@@ -17,11 +17,12 @@ it, so the two see the same worker.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from matcher.dates import add_months
 from matcher.rules.exchange_rates import ExchangeRateError, ExchangeRateTable
@@ -332,11 +333,13 @@ def after_course(worker: WorkerFacts, course: CourseFacts, completes: dt.date) -
         for i in held:
             have = skills[i]
             level = have.level if gained.level is None else max(have.level or 0, gained.level)
-            skills[i] = dataclasses.replace(have, months=have.months + gained.months, level=level)
+            skills[i] = msgspec.structs.replace(
+                have, months=have.months + gained.months, level=level
+            )
         if not held:
             skills.append(gained)
     certificates, languages = _gains(course, completes)
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         worker,
         skills=tuple(skills),
         certificates=worker.certificates + certificates,

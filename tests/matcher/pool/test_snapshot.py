@@ -92,17 +92,17 @@ def test_other_versions_are_refused(
 def test_a_snapshot_of_the_previous_layout_is_refused(
     built: tuple[Path, list], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Layout 2 held the skills as dense concepts x workers matrices: never read as 3."""
+    """Layout 3 packed the facts as maps by field name: never read as 4."""
     from matcher.pool import snapshot as module
 
-    assert module.FORMAT == "selaras-pool/3"
-    monkeypatch.setattr(module, "FORMAT", "selaras-pool/2")
+    assert module.FORMAT == "selaras-pool/4"
+    monkeypatch.setattr(module, "FORMAT", "selaras-pool/3")
     old = tmp_path / "old.pool"
     build_snapshot(old, built[1][:5], Source(str(WORKERS), file_sha256(WORKERS)), built=BUILT)
     monkeypatch.undo()
-    with pytest.raises(StaleSnapshotError, match="selaras-pool/2 in the snapshot") as caught:
+    with pytest.raises(StaleSnapshotError, match="selaras-pool/3 in the snapshot") as caught:
         read_snapshot(old)
-    assert caught.value.changed == {"format": ("selaras-pool/2", "selaras-pool/3")}
+    assert caught.value.changed == {"format": ("selaras-pool/3", "selaras-pool/4")}
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 from unittest.mock import patch
 
+import msgspec
 import numpy as np
 import pytest
 from hypothesis import given
@@ -45,7 +46,7 @@ def test_both_paths_rank_as_the_reference(case: Case, k: int | None, copies: int
     params = _params()
     scorer = Scorer(params)
     # Copies tie on score with the original: the id alone decides between them.
-    facts = [replace(w, id=f"{w.id}.{c}") for c in range(copies) for w in pool]
+    facts = [msgspec.structs.replace(w, id=f"{w.id}.{c}") for c in range(copies) for w in pool]
     encoded = encode_pool(facts, params.taxonomy, AS_OF)
     for share, tiers in itertools.product(SHARES, TIERS):
         kernel = PoolScorer(encoded, params, dense_share=share, tier_share=tiers)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
+import msgspec
 import pytest
 
 from matcher.scoring.facts import worker_facts
@@ -20,7 +19,7 @@ def test_facts_under_given_ids_differ_only_in_id() -> None:
     plain = worker_facts(workers, skills, occupations)
     keyed = worker_facts(workers, skills, occupations, ids)
     assert [f.id for f in keyed] == ids
-    assert keyed == [dataclasses.replace(f, id=key) for f, key in zip(plain, ids, strict=True)]
+    assert keyed == [msgspec.structs.replace(f, id=key) for f, key in zip(plain, ids, strict=True)]
 
 
 def test_one_id_per_worker() -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import msgspec
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -242,7 +243,9 @@ def _pool(draw: st.DrawFn, hints: Hints) -> list[WorkerFacts]:
     workers = [draw(_worker(f"W{name}", hints)) for name in names]
     # Clones differ only in id: their order is decided by the id alone.
     clones = draw(st.lists(st.sampled_from(range(len(workers))), max_size=3))
-    return workers + [replace(workers[i], id=f"{workers[i].id}~{n}") for n, i in enumerate(clones)]
+    return workers + [
+        msgspec.structs.replace(workers[i], id=f"{workers[i].id}~{n}") for n, i in enumerate(clones)
+    ]
 
 
 # The programmes with skill tests, exemptions and stay caps come up more often.

@@ -14,8 +14,8 @@ scores, bit for bit, and the same pairs eligible today.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
+import msgspec
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -161,7 +161,7 @@ def test_the_pass_is_the_reference_on_the_modified_worker(case: Case, data: st.D
     # Many workers blocked only by what a course can give (health, documents and
     # preferences cleared), so that near misses are common.
     workers = [
-        replace(
+        msgspec.structs.replace(
             w,
             fit_to_work=True,
             colour_vision_normal=True,
