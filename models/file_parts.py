@@ -1,11 +1,14 @@
-"""A JSON Lines file read in parts (one process each), joined into the whole file's result.
+"""A JSON Lines or Parquet file read in parts (one process each), joined into the whole
+file's result.
 
 Reading a large worker file is the longest phase of a batch run and runs on one core.
-:func:`jsonl_parts` cuts a file at line breaks into byte ranges, :func:`read_part` reads
-one range with the reader of :mod:`models.files` (the typed decoder first), numbering its
-lines as in the whole file, and :func:`join_parts` joins the parts' results into exactly
-the :class:`~models.files.ReadResult` :func:`~models.files.read_stream` gives the whole
-file: the same records, errors, warnings, messages, counts and order.
+:func:`jsonl_parts` cuts a JSON Lines file at line breaks into byte ranges,
+:func:`parquet_parts` a Parquet file into row ranges; :func:`read_part` reads one range
+with the reader of :mod:`models.files` (the typed decoder first; a Parquet part's rows
+made the JSON Lines :func:`models.parquet_files.read_parquet` reads), numbering its lines
+(rows) as in the whole file, and :func:`join_parts` joins the parts' results into exactly
+the :class:`~models.files.ReadResult` the whole file gives: the same records, errors,
+warnings, messages, counts and order.
 
 What a part cannot know alone is settled when joining: a repeated id is only an error
 against the whole file (a part reports the key and line of every valid record, and the
@@ -18,6 +21,7 @@ Reading stops at a line that is not UTF-8 text; a part that stopped ends the fil
 from __future__ import annotations
 
 import heapq
+import io
 import mmap
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -41,14 +45,24 @@ from models.files import (
 from models.kinds import RecordKind
 from models.worker import Worker
 
-__all__ = ["Part", "PartRead", "is_jsonl", "join_parts", "jsonl_parts", "read_part"]
+__all__ = [
+    "Part",
+    "PartRead",
+    "is_jsonl",
+    "join_parts",
+    "jsonl_parts",
+    "parquet_parts",
+    "read_part",
+]
 
 _COUNT_CHUNK = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Part:
-    """Bytes ``start`` to ``end`` of a file, whole lines, the first being ``first_line``."""
+    """Bytes ``start`` to ``end`` of a JSON Lines file, whole lines, the first being
+    ``first_line``; of a Parquet file, rows ``start`` to ``end`` (from 0, ``end``
+    excluded), ``first_line`` being ``start + 1``."""
 
     start: int
     end: int
@@ -145,6 +159,25 @@ def jsonl_parts(path: Path, n: int) -> list[Part]:
     return parts
 
 
+def parquet_parts(rows: int, n: int) -> list[Part]:
+    """Cut a Parquet file of ``rows`` rows into at most ``n`` parts of about equal rows.
+
+    Parameters
+    ----------
+    rows : int
+        The file's rows (:func:`models.parquet_files.readable_rows`).
+    n : int
+        Parts wanted (at least 1).
+
+    Returns
+    -------
+    list of Part
+        In file order, covering every row, none empty (unless the file is).
+    """
+    bounds = sorted({rows * i // max(n, 1) for i in range(max(n, 1) + 1)})
+    return [Part(a, b, a + 1) for a, b in pairwise(bounds)] or [Part(0, 0, 1)]
+
+
 def _count_lines(view: mmap.mmap, start: int, end: int) -> int:
     # In chunks: a slice of a map is a copy.
     chunks = range(start, end, _COUNT_CHUNK)
@@ -202,31 +235,46 @@ class _PartReader(_Reader):
 
 
 def read_part(path: Path, kind: RecordKind, part: Part, *, typed: bool = True) -> PartRead:
-    """Read one part of a JSON Lines file as :func:`models.files.read_records` reads it.
+    """Read one part of a JSON Lines or Parquet file as :func:`models.files.read_records`
+    reads it.
 
     Parameters
     ----------
     path : Path
     kind : RecordKind
     part : Part
-        One of :func:`jsonl_parts`'s parts of ``path``.
+        One of :func:`jsonl_parts`'s or :func:`parquet_parts`'s parts of ``path``.
     typed : bool
         As for :func:`models.files.read_stream`.
 
     Returns
     -------
     PartRead
-        Lines numbered as in the whole file; to be joined with the other parts'.
+        Lines (rows) numbered as in the whole file; to be joined with the other parts'.
+
+    Raises
+    ------
+    pyarrow.ArrowException, OSError
+        When a Parquet file cannot be read (the whole-file reader then refuses it).
     """
     reader = _PartReader(kind, str(path), typed=typed)
-    with path.open("rb") as handle:
-        if part.first_line == 1:
-            # As the whole-file reader: a file of blank lines is "empty" only when its
-            # first bytes are blank.
-            reader.any_content = bool(handle.read(_SNIFF_BYTES).removeprefix(_BOM).strip())
-        complete = reader.take_jsonl(
-            _Range(handle, part.start, part.end - part.start), part.first_line
-        )
+    if _parquet_file(path):
+        from models.parquet_files import rows_as_jsonl  # pyarrow only when a file needs it
+
+        lines = rows_as_jsonl(path, kind, part.start, part.end)
+        # As read_parquet: its rows are read as JSON Lines, the first bytes sniffed.
+        reader.any_content = part.first_line == 1 and bool(lines[:_SNIFF_BYTES].strip())
+        complete = reader.take_jsonl(io.BytesIO(lines), part.first_line)
+    else:
+        with path.open("rb") as handle:
+            if part.first_line == 1:
+                # As the whole-file reader: a file of blank lines is "empty" only when
+                # its first bytes are blank.
+                head = handle.read(_SNIFF_BYTES)
+                reader.any_content = bool(head.removeprefix(_BOM).strip())
+            complete = reader.take_jsonl(
+                _Range(handle, part.start, part.end - part.start), part.first_line
+            )
     found = reader.result
     return PartRead(
         name=str(path),

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
-from models.files import RECORD_MODELS, Problem, ReadResult, read_stream
+from models.files import RECORD_MODELS, Problem, ReadResult, checked, read_stream
 from models.kinds import RecordKind
 
 __all__ = [
@@ -40,6 +40,8 @@ __all__ = [
     "iter_rows",
     "parquet_table",
     "read_parquet",
+    "readable_rows",
+    "rows_as_jsonl",
     "write_parquet",
 ]
 
@@ -213,16 +215,11 @@ def read_parquet(path: str | Path, kind: RecordKind, *, name: str | None = None)
     """
     label = str(path) if name is None else name
     result: ReadResult[Any] = ReadResult()
-    try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as error:
-        result.reject([Problem(label, None, None, f"not a readable Parquet file ({error})")])
+    opened = _opened(path, kind, label)
+    if isinstance(opened, list):
+        result.reject(opened)
         return result
-    node = _record_node(RECORD_MODELS[kind])
-    problems = _column_problems(parquet.schema_arrow, node, label)
-    if problems:
-        result.reject(problems)
-        return result
+    parquet, node = opened
     lines = io.BytesIO()
     try:
         for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
@@ -232,6 +229,64 @@ def read_parquet(path: str | Path, kind: RecordKind, *, name: str | None = None)
         return result
     lines.seek(0)
     return read_stream(lines, kind, name=label, fmt="jsonl")
+
+
+def readable_rows(path: str | Path, kind: RecordKind) -> int:
+    """The rows of a Parquet file whose columns can hold records of ``kind``.
+
+    Raises
+    ------
+    models.files.InvalidInputError
+        When :func:`read_parquet` refuses the file whole, before any row (it cannot be
+        opened as Parquet, or a column is wrong for ``kind``): the very error
+        :func:`models.files.read_records` raises. Such a file is not read in parts
+        (:mod:`models.file_parts`).
+    """
+    opened = _opened(path, kind, str(path))
+    if isinstance(opened, list):
+        refused: ReadResult[Any] = ReadResult()
+        refused.reject(opened)
+        checked(refused, str(path))  # raises: the file is refused whole
+    assert not isinstance(opened, list)
+    return int(opened[0].metadata.num_rows)
+
+
+def _opened(
+    path: str | Path, kind: RecordKind, label: str
+) -> tuple[pq.ParquetFile, _Node] | list[Problem]:
+    """The file opened with the node of ``kind``, or why the file is refused whole."""
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as error:
+        return [Problem(label, None, None, f"not a readable Parquet file ({error})")]
+    node = _record_node(RECORD_MODELS[kind])
+    return _column_problems(parquet.schema_arrow, node, label) or (parquet, node)
+
+
+def rows_as_jsonl(path: str | Path, kind: RecordKind, start: int, end: int) -> bytes:
+    """Rows ``start`` to ``end`` (from 0, ``end`` excluded) as the JSON Lines
+    :func:`read_parquet` reads them, row for row the same bytes.
+
+    Only the row groups that hold those rows are decoded.
+
+    Raises
+    ------
+    pyarrow.ArrowException, OSError
+        When the file cannot be read (:func:`read_parquet` then refuses it whole).
+    """
+    parquet = pq.ParquetFile(path)
+    node = _record_node(RECORD_MODELS[kind])
+    out = io.BytesIO()
+    first = 0
+    for group in range(parquet.num_row_groups):
+        rows = parquet.metadata.row_group(group).num_rows
+        begin, stop = max(start, first), min(end, first + rows)
+        if begin < stop:
+            table = parquet.read_row_group(group).slice(begin - first, stop - begin)
+            for batch in table.to_batches(max_chunksize=_BATCH_ROWS):
+                out.write(_json_lines(batch, node))
+        first += rows
+    return out.getvalue()
 
 
 def _json_lines(batch: pa.RecordBatch, node: _Node) -> bytes:

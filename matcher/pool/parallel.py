@@ -3,14 +3,16 @@
 Reading a worker file (decoding, validating, the facts with their normalized skills and
 titles, encoding) is most of ``selaras match`` and ``selaras pool build`` and runs on one
 core. A JSON Lines file of at least :data:`MIN_PARALLEL_BYTES` is cut into parts at line
-breaks (:mod:`models.file_parts`); forked processes each read one part and turn its
+breaks, a Parquet file of at least :data:`MIN_PARALLEL_ROWS` rows into row ranges
+(:mod:`models.file_parts`); forked processes each read one part and turn its
 workers into facts and columns, and send back only those, packed (the facts as one
 MessagePack buffer, :class:`~matcher.pool.packed.PackedFacts`; the columns as arrays),
 not the records or facts as Python objects for the parent to rebuild one by one. The parts'
 results are joined into the whole file's verdict (the same errors and messages as the
 one-process reader), and their columns into the pool encoding the whole file gives
-(:func:`~matcher.scoring.encoding.join_encoded`). Smaller files, other formats and one job
-are read in process as before.
+(:func:`~matcher.scoring.encoding.join_encoded`). Smaller files, other formats, a Parquet
+file the reader refuses whole (unreadable, a wrong column) and one job are read in process
+as before.
 """
 
 from __future__ import annotations
@@ -27,15 +29,27 @@ from matcher.scoring.encoding import EncodedPool, encode_pool, join_encoded
 from matcher.scoring.facts import worker_facts
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
-from models.file_parts import Part, PartRead, is_jsonl, join_parts, jsonl_parts, read_part
-from models.files import checked
+from models.file_parts import (
+    Part,
+    PartRead,
+    is_jsonl,
+    join_parts,
+    jsonl_parts,
+    parquet_parts,
+    read_part,
+)
+from models.files import InvalidInputError, _parquet_file, checked
 from models.worker import Worker
 
-__all__ = ["MIN_PARALLEL_BYTES", "ReadPool", "read_in_parts", "read_pool"]
+__all__ = ["MIN_PARALLEL_BYTES", "MIN_PARALLEL_ROWS", "ReadPool", "read_in_parts", "read_pool"]
 
 MIN_PARALLEL_BYTES = 8 * 1024 * 1024
 """Smallest worker file read in parts: below it (about 10,000 workers) starting the
 processes costs more than the part of a second they save."""
+
+MIN_PARALLEL_ROWS = 10_000
+"""Smallest Parquet worker file read in parts, in rows (about the workers of
+:data:`MIN_PARALLEL_BYTES` of JSON Lines; Parquet's bytes say little, being compressed)."""
 
 EachPart = Callable[[list[Worker]], Any]
 """Run in a process on its part's records (when the part has no error); what it returns
@@ -61,7 +75,9 @@ class ReadPool:
     each_part: list[Any]
 
 
-def read_in_parts(path: Path, jobs: int, *, min_bytes: int | None = None) -> bool:
+def read_in_parts(
+    path: Path, jobs: int, *, min_bytes: int | None = None, min_rows: int | None = None
+) -> bool:
     """Whether :func:`read_pool` should read the worker file ``path`` (else one process).
 
     Parameters
@@ -70,11 +86,28 @@ def read_in_parts(path: Path, jobs: int, *, min_bytes: int | None = None) -> boo
     jobs : int
         Processes allowed (``--read-jobs``).
     min_bytes : int, optional
-        Smallest file read in parts; :data:`MIN_PARALLEL_BYTES` (read when called, so
-        that tests can lower it) by default.
+        Smallest JSON Lines file read in parts; :data:`MIN_PARALLEL_BYTES` (read when
+        called, so that tests can lower it) by default.
+    min_rows : int, optional
+        Smallest Parquet file read in parts, in rows; :data:`MIN_PARALLEL_ROWS` (read when
+        called) by default. A Parquet file the reader refuses whole is never read in parts.
     """
+    if jobs < 2:
+        return False
+    if _parquet_file(path):
+        try:
+            rows = _parquet_rows(path)
+        except InvalidInputError:
+            return False  # read in one process, which reports why it is refused
+        return rows >= (MIN_PARALLEL_ROWS if min_rows is None else min_rows)
     least = MIN_PARALLEL_BYTES if min_bytes is None else min_bytes
-    return jobs >= 2 and path.stat().st_size >= least and is_jsonl(path)
+    return path.stat().st_size >= least and is_jsonl(path)
+
+
+def _parquet_rows(path: Path) -> int:
+    from models.parquet_files import readable_rows  # pyarrow only when a file needs it
+
+    return readable_rows(path, "workers")
 
 
 @dataclass(frozen=True)
@@ -127,12 +160,12 @@ def _read(part: Part) -> _Done:
 def read_pool(
     path: Path, as_of: dt.date, jobs: int, *, each_part: EachPart | None = None
 ) -> ReadPool:
-    """Read, normalize and encode a JSON Lines worker file in ``jobs`` forked processes.
+    """Read, normalize and encode a worker file in ``jobs`` forked processes.
 
     Parameters
     ----------
     path : Path
-        The worker file (JSON Lines).
+        The worker file (JSON Lines or Parquet).
     as_of : datetime.date
         The date the columns are encoded on.
     jobs : int
@@ -152,7 +185,9 @@ def read_pool(
     models.files.InvalidInputError
         If the file has any error: the very error :func:`models.files.read_records` raises.
     """
-    parts = jsonl_parts(path, jobs)
+    # A Parquet file refused whole (unreadable, a wrong column) raises its error here.
+    rows = _parquet_rows(path) if _parquet_file(path) else None
+    parts = jsonl_parts(path, jobs) if rows is None else parquet_parts(rows, jobs)
     # Built here once, so that every process starts with them (forked, not rebuilt).
     default_skill_normalizer()
     default_occupation_normalizer()

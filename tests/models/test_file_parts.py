@@ -1,11 +1,13 @@
-"""A JSON Lines file read in parts (models/file_parts.py) held to the whole-file reader.
+"""A JSON Lines or Parquet file read in parts (models/file_parts.py) held to the whole-file
+reader.
 
 Joining the parts must give every file the whole-file reader's verdict: the same records
 and line numbers, the same errors and warnings with the same messages in the same order,
 the same counts, and the same error raised. The files of tests/data and the sample are
 read cut into 1, 2, 3 and 9 parts; hypothesis makes files of valid, warned, repeated and
 broken lines (repeats and errors on both sides of the cuts, lines that are not UTF-8) cut
-into 2 to 8 parts; a flood of errors runs past the listing's limit.
+into 2 to 8 parts; a flood of errors runs past the listing's limit. Parquet files of
+the pool and of generated rows (in row groups of several sizes) are cut into row ranges.
 """
 
 from __future__ import annotations
@@ -17,11 +19,20 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.file_parts import Part, is_jsonl, join_parts, jsonl_parts, read_part
+from models.file_parts import (
+    Part,
+    is_jsonl,
+    join_parts,
+    jsonl_parts,
+    parquet_parts,
+    read_part,
+)
 from models.files import (
     MAX_LISTED_PROBLEMS,
     RECORD_MODELS,
@@ -32,6 +43,7 @@ from models.files import (
     read_stream,
 )
 from models.kinds import RecordKind
+from models.parquet_files import parquet_table, read_parquet, readable_rows
 from tests.models.same_result import assert_same_result
 from tests.paths import POOL, SAMPLE, TEST_DATA
 
@@ -187,3 +199,78 @@ def test_a_generated_file_in_parts_gets_the_same_verdict(
         path = Path(folder) / "workers.jsonl"
         path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"".join(lines))
         assert_same_result(_joined(path, "workers", n), _whole(path, "workers"))
+
+
+# Parquet: the same reader over the rows made JSON Lines, cut into row ranges.
+
+
+def _parquet(path: Path, rows: list[dict[str, Any]], row_group_size: int | None) -> Path:
+    pq.write_table(parquet_table(rows, "workers"), path, row_group_size=row_group_size)
+    return path
+
+
+def _parquet_joined(path: Path, n: int) -> ReadResult[Any]:
+    parts = parquet_parts(readable_rows(path, "workers"), n)
+    return join_parts([read_part(path, "workers", part) for part in parts])
+
+
+def test_parquet_parts_cover_the_rows() -> None:
+    assert parquet_parts(10, 3) == [Part(0, 3, 1), Part(3, 6, 4), Part(6, 10, 7)]
+    assert parquet_parts(2, 8) == [Part(0, 1, 1), Part(1, 2, 2)]
+    assert parquet_parts(5, 1) == [Part(0, 5, 1)]
+    assert parquet_parts(0, 4) == [Part(0, 0, 1)]
+
+
+PARQUET_ROWS = st.one_of(
+    st.sampled_from(VALID),
+    st.sampled_from(VALID).map(_warned),
+    st.sampled_from(VALID).map(lambda w: {**w, "birth_date": "nope"}),
+    st.sampled_from(VALID).map(lambda w: {**w, "skills": [{"name": ""}]}),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(PARQUET_ROWS, max_size=40),
+    st.integers(min_value=2, max_value=8),
+    st.sampled_from([None, 1, 3, 16]),
+)
+def test_a_generated_parquet_file_in_parts_gets_the_same_verdict(
+    rows: list[dict[str, Any]], n: int, row_group_size: int | None
+) -> None:
+    # Valid, warned, repeated and bad rows (repeats when a row is drawn twice), in row
+    # groups that the cuts fall inside or between.
+    with tempfile.TemporaryDirectory() as folder:
+        path = _parquet(Path(folder) / "workers.parquet", rows, row_group_size)
+        assert_same_result(_parquet_joined(path, n), read_parquet(path, "workers"))
+
+
+@pytest.mark.parametrize("row_group_size", [None, 300])
+def test_the_pool_as_parquet_in_parts_gets_the_same_records(
+    tmp_path: Path, row_group_size: int | None
+) -> None:
+    rows = [json.loads(line) for line in (POOL / "workers.jsonl").read_bytes().splitlines()]
+    path = _parquet(tmp_path / "workers.parquet", rows, row_group_size)
+    whole = read_parquet(path, "workers")
+    assert whole.ok
+    assert len(whole.records) == len(rows)
+    for n in PART_COUNTS:
+        assert_same_result(_parquet_joined(path, n), whole)
+
+
+def test_a_parquet_file_refused_whole_is_not_cut(tmp_path: Path) -> None:
+    wrong = tmp_path / "workers.parquet"
+    pq.write_table(pa.table({"id": ["W1"], "agency_id": ["A"], "birth_date": [1990]}), wrong)
+    with pytest.raises(InvalidInputError) as cut:
+        readable_rows(wrong, "workers")
+    with pytest.raises(InvalidInputError) as whole:
+        read_records(wrong, "workers")
+    assert cut.value.problems == whole.value.problems
+    assert "birth_date" in str(cut.value)
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    with pytest.raises(InvalidInputError) as cut:
+        readable_rows(broken, "workers")
+    with pytest.raises(InvalidInputError) as whole:
+        read_records(broken, "workers")
+    assert cut.value.problems == whole.value.problems

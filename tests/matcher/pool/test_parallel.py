@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from matcher.pool import parallel
@@ -21,6 +24,7 @@ from matcher.scoring.facts import worker_facts
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
 from models.files import InvalidInputError, read_records
+from models.parquet_files import parquet_table
 from tests.conftest import RunCli
 from tests.paths import POOL, SAMPLE
 
@@ -109,8 +113,9 @@ def test_only_large_json_lines_files_with_jobs_are_read_in_parts(tmp_path: Path)
 
 @pytest.fixture
 def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every JSON Lines worker file read in parts when --read-jobs allows."""
+    """Every JSON Lines or Parquet worker file read in parts when --read-jobs allows."""
     monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_ROWS", 0)
 
 
 def _out(run_cli: RunCli, *args: str | Path) -> tuple[int, bytes, str]:
@@ -183,3 +188,70 @@ def test_read_jobs_must_be_a_count(run_cli: RunCli, value: str) -> None:
     result = run_cli("match", *args)
     assert result.exit_code == 2
     assert "--read-jobs" in result.stderr
+
+
+# Parquet: the same pool, snapshot, output and errors from row ranges.
+
+
+def _parquet(folder: Path, lines: list[bytes] | None = None) -> Path:
+    rows = [json.loads(line) for line in lines or WORKERS.read_bytes().splitlines()]
+    path = folder / "workers.parquet"
+    pq.write_table(parquet_table(rows, "workers"), path, row_group_size=700)
+    return path
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_parquet_snapshot_from_parts_has_the_same_bytes(tmp_path: Path, jobs: int) -> None:
+    workers = _parquet(tmp_path)
+    source = Source(str(workers), "sha")
+    whole, parts = tmp_path / "whole.pool", tmp_path / "parts.pool"
+    build_snapshot(whole, read_records(workers, "workers").records, source, built=DAY)
+    read = read_pool(workers, DAY, jobs, each_part=len)
+    snapshot_from_facts(parts, read.facts, read.encoded, source)
+    assert parts.read_bytes() == whole.read_bytes()
+    assert read.each_part == [b - a for a, b in pairwise(2000 * i // jobs for i in range(jobs + 1))]
+
+
+def test_an_invalid_parquet_file_read_in_parts_raises_the_same_error(tmp_path: Path) -> None:
+    lines = WORKERS.read_bytes().splitlines()
+    lines[1500] = lines[10]  # a repeat across the cut
+    lines[300] = lines[300].replace(b'"birth_date": "', b'"birth_date": "x')
+    workers = _parquet(tmp_path, lines)
+    with pytest.raises(InvalidInputError) as whole:
+        read_records(workers, "workers")
+    with pytest.raises(InvalidInputError) as parts:
+        read_pool(workers, DAY, 2)
+    assert parts.value.problems == whole.value.problems
+    assert [p.line for p in parts.value.problems] == [301, 1501]
+
+
+def test_a_parquet_file_refused_whole_is_read_in_one_process(tmp_path: Path) -> None:
+    wrong = tmp_path / "workers.parquet"
+    pq.write_table(pa.table({"id": ["W1"], "agency_id": ["A"], "birth_date": [1990]}), wrong)
+    assert not read_in_parts(wrong, 2, min_rows=0)
+    with pytest.raises(InvalidInputError) as whole:
+        read_records(wrong, "workers")
+    with pytest.raises(InvalidInputError) as parts:
+        read_pool(wrong, DAY, 2)
+    assert parts.value.problems == whole.value.problems
+
+
+def test_only_parquet_files_of_enough_rows_are_read_in_parts(tmp_path: Path) -> None:
+    workers = _parquet(tmp_path)
+    assert read_in_parts(workers, 2, min_rows=2000)
+    assert not read_in_parts(workers, 2, min_rows=2001)
+    assert not read_in_parts(workers, 1, min_rows=0)
+    assert not read_in_parts(workers, 2)  # under 10,000 rows
+
+
+@pytest.mark.usefixtures("in_parts")
+@pytest.mark.parametrize("command", [("match", "--top", "50"), ("allocate",)], ids=str)
+def test_commands_on_parquet_write_the_same_bytes_with_two_read_jobs(
+    run_cli: RunCli, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    name, *rest = command
+    common = [name, "--workers", _parquet(tmp_path), "--vacancies", POOL / "vacancies.jsonl"]
+    common += ["--agencies", POOL / "agencies.jsonl", "--as-of", "2026-03-01", *rest]
+    one = _out(run_cli, *common, "--read-jobs", "1")
+    assert one[0] == 0, one[2]
+    assert _out(run_cli, *common, "--read-jobs", "2") == one
