@@ -8,7 +8,10 @@ Selaras JSON Lines read (``models.files.read_records``) of the same records.
   hr-json`` mapping) and the JSON Lines read of the same workers, alternately.
 * ``parquet``: ``--workers`` workers written as Parquet and as JSON Lines once; then
   ``read_records`` of each, alternately, and the records read into a pool (worker facts
-  and the encoded columns the kernel scores: ``matcher.scoring``) once.
+  and the encoded columns the kernel scores: ``matcher.scoring``) once in this process,
+  then once in row ranges by one forked process per core
+  (:func:`matcher.pool.parallel.read_pool`, as ``--read-jobs`` does), checked to give the
+  same facts.
 
 Each is repeated ``--repeats`` times with the cyclic collector paused, as the CLI reads
 (:mod:`matcher.memory`); the best, the median and the spread (max - min) of the wall and the
@@ -28,6 +31,8 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
+import resource
 import statistics
 import tempfile
 import time
@@ -38,6 +43,8 @@ from typing import Any
 from benchmarks.common import parse_args
 from matcher.interchange.hrjson_export import export_candidates
 from matcher.interchange.hrjson_import import read_candidates
+from matcher.pool.packed import PackedFacts
+from matcher.pool.parallel import read_pool
 from matcher.scoring.encoding import encode_pool
 from matcher.scoring.facts import worker_facts
 from matcher.taxonomy.occupations import default_occupation_normalizer
@@ -161,6 +168,34 @@ def bench_parquet(n: int, repeats: int, folder: Path) -> None:
         f"{total:.2f} s wall, {total_cpu:.2f} s CPU; target <= 10 s: {verdict}",
         flush=True,
     )
+    whole = bytes(PackedFacts.pack(facts).blob)
+    del workers, facts
+    gc.collect()
+    gc.disable()
+    # The same in row ranges, one forked process per core (what --read-jobs does).
+    jobs = max(os.cpu_count() or 1, 2)
+    start, cpu = time.perf_counter(), _cpu_with_children()
+    parts = read_pool(parquet, AS_OF, jobs)
+    wall, used = time.perf_counter() - start, _cpu_with_children() - cpu
+    gc.enable()
+    if bytes(parts.facts.blob) != whole:
+        raise SystemExit("the Parquet file read in parts gave other facts")
+    verdict = "met" if wall <= 10.0 else "NOT met"
+    print(
+        f"  Parquet into a pool in parts ({jobs} processes, the same facts): {wall:.2f} s "
+        f"wall ({wall / total:.2f}x the one-process run), {used:.2f} s CPU with the "
+        f"processes'; target <= 10 s: {verdict}",
+        flush=True,
+    )
+
+
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and of its ended children."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main(argv: Sequence[str] | None = None) -> None:
