@@ -96,6 +96,9 @@ class PartRead:
         Whether the part holds anything but blank lines (or begins a file that does).
     complete : bool
         False when reading stopped at a line that is not UTF-8 (nothing after it counts).
+    readable : bool
+        False when the rows of a Parquet part could not be read (then nothing else is
+        set, and the file is to be read whole for its error).
     """
 
     name: str
@@ -110,6 +113,7 @@ class PartRead:
     warning_lines: list[int] = field(default_factory=list)
     any_content: bool = False
     complete: bool = True
+    readable: bool = True
 
 
 def is_jsonl(path: Path) -> bool:
@@ -252,16 +256,18 @@ def read_part(path: Path, kind: RecordKind, part: Part, *, typed: bool = True) -
     PartRead
         Lines (rows) numbered as in the whole file; to be joined with the other parts'.
 
-    Raises
-    ------
-    pyarrow.ArrowException, OSError
-        When a Parquet file cannot be read (the whole-file reader then refuses it).
+    A Parquet part whose rows cannot be read is returned as not ``readable``.
     """
     reader = _PartReader(kind, str(path), typed=typed)
     if _parquet_file(path):
-        from models.parquet_files import rows_as_jsonl  # pyarrow only when a file needs it
+        from models.parquet_files import UNREADABLE, rows_as_jsonl  # pyarrow when needed
 
-        lines = rows_as_jsonl(path, kind, part.start, part.end)
+        try:
+            lines = rows_as_jsonl(path, kind, part.start, part.end)
+        except UNREADABLE:
+            # The whole-file reader refuses such a file before any row, with pyarrow's
+            # message for the first row group it cannot read: only it can say which.
+            return PartRead(name=str(path), kind=kind, readable=False)
         # As read_parquet: its rows are read as JSON Lines, the first bytes sniffed.
         reader.any_content = part.first_line == 1 and bool(lines[:_SNIFF_BYTES].strip())
         complete = reader.take_jsonl(io.BytesIO(lines), part.first_line)
@@ -303,7 +309,7 @@ def join_parts(parts: Sequence[PartRead]) -> ReadResult[Any]:
     Parameters
     ----------
     parts : Sequence[PartRead]
-        :func:`read_part` of every part of :func:`jsonl_parts`.
+        :func:`read_part` of every part of :func:`jsonl_parts` or :func:`parquet_parts`.
 
     Returns
     -------
@@ -311,7 +317,14 @@ def join_parts(parts: Sequence[PartRead]) -> ReadResult[Any]:
         Equal to what :func:`models.files.read_stream` gives the whole file (records only
         as the parts kept them). :func:`models.files.checked` turns it into the error of
         :func:`models.files.read_records`.
+
+    Raises
+    ------
+    ValueError
+        If a part is not ``readable``: only the whole file's reader can give its error.
     """
+    if not all(part.readable for part in parts):
+        raise ValueError("a part could not be read: read the whole file for its error")
     result: ReadResult[Any] = ReadResult()
     seen: dict[tuple[str, ...], int] = {}
     any_content = False

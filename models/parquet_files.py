@@ -36,6 +36,7 @@ from models.files import RECORD_MODELS, Problem, ReadResult, checked, read_strea
 from models.kinds import RecordKind
 
 __all__ = [
+    "UNREADABLE",
     "arrow_schema",
     "iter_rows",
     "parquet_table",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 _BATCH_ROWS = 65_536
+UNREADABLE = (pa.ArrowException, OSError)
+"""What pyarrow raises for a file it cannot read (a refusal of the whole file)."""
 _NUMBER = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
 _TEXT = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
 
@@ -224,7 +227,7 @@ def read_parquet(path: str | Path, kind: RecordKind, *, name: str | None = None)
     try:
         for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
             lines.write(_json_lines(batch, node))
-    except (pa.ArrowException, OSError) as error:
+    except UNREADABLE as error:
         result.reject([Problem(label, None, None, f"Parquet file cannot be read ({error})")])
         return result
     lines.seek(0)
@@ -257,7 +260,7 @@ def _opened(
     """The file opened with the node of ``kind``, or why the file is refused whole."""
     try:
         parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as error:
+    except UNREADABLE as error:
         return [Problem(label, None, None, f"not a readable Parquet file ({error})")]
     node = _record_node(RECORD_MODELS[kind])
     return _column_problems(parquet.schema_arrow, node, label) or (parquet, node)

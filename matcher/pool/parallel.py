@@ -38,7 +38,7 @@ from models.file_parts import (
     parquet_parts,
     read_part,
 )
-from models.files import InvalidInputError, _parquet_file, checked
+from models.files import InvalidInputError, _parquet_file, checked, read_records
 from models.worker import Worker
 
 __all__ = ["MIN_PARALLEL_BYTES", "MIN_PARALLEL_ROWS", "ReadPool", "read_in_parts", "read_pool"]
@@ -199,7 +199,23 @@ def read_pool(
         # The processes end on their own and are waited for here, not killed on exit.
         pool.close()
         pool.join()
+    if not all(d.read.readable for d in done):
+        return _read_whole(path, as_of, each_part)
     checked(join_parts([d.read for d in done]), str(path))
     facts = [d.facts for d in done if d.facts is not None]
     encoded = [d.encoded for d in done if d.encoded is not None]
     return ReadPool(PackedFacts.join(facts), join_encoded(encoded), [d.note for d in done])
+
+
+def _read_whole(path: Path, as_of: dt.date, each_part: EachPart | None) -> ReadPool:
+    """The file read in this process, when a process could not read the rows of its part
+    (a Parquet page pyarrow cannot decode): the whole file's reader raises the error it
+    gives in one process, naming what it could not read first."""
+    records = read_records(path, "workers").records
+    skills = default_skill_normalizer()
+    facts = worker_facts(records, skills, default_occupation_normalizer())
+    return ReadPool(
+        PackedFacts.pack(facts),
+        encode_pool(facts, skills.taxonomy, as_of),
+        [None if each_part is None else each_part(records)],
+    )

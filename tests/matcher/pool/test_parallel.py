@@ -23,6 +23,7 @@ from matcher.scoring.encoding import concat_pools, encode_pool, join_encoded
 from matcher.scoring.facts import worker_facts
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
+from models import parquet_files
 from models.files import InvalidInputError, Problem, read_records
 from models.parquet_files import parquet_table
 from tests.conftest import RunCli
@@ -250,3 +251,37 @@ def test_commands_on_parquet_write_the_same_bytes_with_two_read_jobs(
     one = _out(run_cli, *common, "--read-jobs", "1")
     assert one[0] == 0, one[2]
     assert _out(run_cli, *common, "--read-jobs", "2") == one
+
+
+def test_a_parquet_page_that_cannot_be_read_gets_the_whole_file_error(tmp_path: Path) -> None:
+    workers = _written(tmp_path, "parquet")
+    data = bytearray(workers.read_bytes())
+    page = pq.ParquetFile(workers).metadata.row_group(2).column(0).data_page_offset
+    data[page + 20 : page + 60] = bytes(b ^ 0xFF for b in data[page + 20 : page + 60])
+    workers.write_bytes(bytes(data))
+    (problem,) = _same_error(workers)
+    assert problem.message.startswith("Parquet file cannot be read")
+
+
+def test_a_part_that_cannot_be_read_leaves_the_file_to_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read that fails in a process but not again (a passing I/O error): the file is
+    # read whole, never joined without that part's rows.
+    workers = _written(tmp_path, "parquet")
+    first = parquet_files.rows_as_jsonl
+
+    def failing_after_the_first_rows(path: Path, kind: str, start: int, end: int) -> bytes:
+        if start > 0:
+            raise OSError("passing failure")
+        return first(path, kind, start, end)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parquet_files, "rows_as_jsonl", failing_after_the_first_rows)
+    read = read_pool(workers, DAY, 2, each_part=len)
+    monkeypatch.undo()
+    records = read_records(workers, "workers").records
+    skills = default_skill_normalizer()
+    facts = worker_facts(records, skills, default_occupation_normalizer())
+    assert bytes(read.facts.blob) == bytes(PackedFacts.pack(facts).blob)
+    _same(read.encoded, encode_pool(facts, skills.taxonomy, DAY))
+    assert read.each_part == [2000]
