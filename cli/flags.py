@@ -160,7 +160,8 @@ ReadJobsOption = Annotated[
         min=1,
         max=MAX_READ_JOBS,
         metavar="N",
-        help="Processes that read a JSON Lines worker file of 8 MiB or more in parts "
+        help="Processes that read a JSON Lines worker file of 8 MiB or more, or a Parquet "
+        "one of 10,000 rows or more, in parts "
         "(the same results; default: one per core; 1 reads it in this process; "
         "allocate with a round report reads it in one).",
     ),
