@@ -70,8 +70,10 @@ class AliasIndex:
         orders: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         senses_of: dict[tuple[str, ...], set[str]] = defaultdict(set)
         named = [(t, a) for t, aliases in names.items() for a in aliases]
+        # Each name's words, read once: the loops below read every name three more times.
+        written = {alias: self.words(alias) for alias in [*(a for _, a in named), *ambiguous]}
         for target, alias in [*named, *((None, term) for term in ambiguous)]:
-            words = self.words(alias)
+            words = written[alias]
             surface.update(words)
             if words:
                 key = self.canonical_key(words)
@@ -107,16 +109,16 @@ class AliasIndex:
         )
         longest = max(map(len, parts), default=0)
         for target, alias in named:
-            whole = self.words(alias)
+            whole = written[alias]
             if len(whole) == 1 and all(map(is_east_asian, whole[0])):
                 pieces = cut_east_asian(whole[0], parts - {whole[0]}, longest)
                 if len(pieces) > 1 and all(p in parts for p in pieces):
                     derived[target].append(" ".join(pieces))
         for target, alias in named:
-            stem = east_asian_stem(self.words(alias), suffixes, surface)
+            stem = east_asian_stem(written[alias], suffixes, surface)
             if stem is not None and not set(stem.split()) <= glossary:
                 derived[target].append(stem)
-            trade = self._without_workplace(self.words(alias))
+            trade = self._without_workplace(written[alias])
             if trade is not None and not set(trade.split()) <= glossary:
                 derived[target].append(trade)
         secondary_keys = self._add_secondary(derived, targets_of, orders, surface)
