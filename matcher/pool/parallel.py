@@ -29,6 +29,7 @@ from matcher.scoring.encoding import EncodedPool, encode_pool, join_encoded
 from matcher.scoring.facts import worker_facts
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
+from matcher.text.english import load_dictionaries
 from models.file_parts import (
     Part,
     PartRead,
@@ -188,9 +189,11 @@ def read_pool(
     # A Parquet file refused whole (unreadable, a wrong column) raises its error here.
     rows = _parquet_rows(path) if _parquet_file(path) else None
     parts = jsonl_parts(path, jobs) if rows is None else parquet_parts(rows, jobs)
-    # Built here once, so that every process starts with them (forked, not rebuilt).
+    # Built (and their dictionaries loaded) here once, so that every process starts with
+    # them: forked, not rebuilt.
     default_skill_normalizer()
     default_occupation_normalizer()
+    load_dictionaries()
     context = multiprocessing.get_context("fork")
     job = _Job(path, as_of, each_part)
     # Forked, the job (and each_part) reaches the processes without being pickled.
