@@ -178,7 +178,8 @@ def parquet_parts(rows: int, n: int) -> list[Part]:
     list of Part
         In file order, covering every row, none empty (unless the file is).
     """
-    bounds = sorted({rows * i // max(n, 1) for i in range(max(n, 1) + 1)})
+    n = max(n, 1)
+    bounds = sorted({rows * i // n for i in range(n + 1)})
     return [Part(a, b, a + 1) for a, b in pairwise(bounds)] or [Part(0, 0, 1)]
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from matcher.pool.packed import PackedFacts
 from matcher.scoring.encoding import EncodedPool, encode_pool, join_encoded
-from matcher.scoring.facts import worker_facts
+from matcher.scoring.facts import WorkerFacts, worker_facts
 from matcher.taxonomy.occupations import default_occupation_normalizer
 from matcher.taxonomy.skills import default_skill_normalizer
 from matcher.text.english import load_dictionaries
@@ -146,16 +146,19 @@ def _read(part: Part) -> _Done:
     if read.lines_with_errors:
         return _Done(replace(read, records=[]), None, None, None)  # the file is refused
     records: list[Worker] = read.records
-    skills = default_skill_normalizer()
-    facts = worker_facts(records, skills, default_occupation_normalizer())
+    facts, packed, encoded = _pooled(records, _job.as_of)
     note = None if _job.each_part is None else _job.each_part(records)
     _kept.append((records, facts))
-    return _Done(
-        replace(read, records=[]),
-        PackedFacts.pack(facts),
-        encode_pool(facts, skills.taxonomy, _job.as_of),
-        note,
-    )
+    return _Done(replace(read, records=[]), packed, encoded, note)
+
+
+def _pooled(
+    records: list[Worker], as_of: dt.date
+) -> tuple[list[WorkerFacts], PackedFacts, EncodedPool]:
+    """The records' facts, the facts packed, and their columns encoded on ``as_of``."""
+    skills = default_skill_normalizer()
+    facts = worker_facts(records, skills, default_occupation_normalizer())
+    return facts, PackedFacts.pack(facts), encode_pool(facts, skills.taxonomy, as_of)
 
 
 def read_pool(
@@ -215,10 +218,5 @@ def _read_whole(path: Path, as_of: dt.date, each_part: EachPart | None) -> ReadP
     (a Parquet page pyarrow cannot decode): the whole file's reader raises the error it
     gives in one process, naming what it could not read first."""
     records = read_records(path, "workers").records
-    skills = default_skill_normalizer()
-    facts = worker_facts(records, skills, default_occupation_normalizer())
-    return ReadPool(
-        PackedFacts.pack(facts),
-        encode_pool(facts, skills.taxonomy, as_of),
-        [None if each_part is None else each_part(records)],
-    )
+    _, packed, encoded = _pooled(records, as_of)
+    return ReadPool(packed, encoded, [None if each_part is None else each_part(records)])
