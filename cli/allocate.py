@@ -69,6 +69,7 @@ def allocate(
         Backend,
         typer.Option(
             help="threading: threads of this process; loky: processes of this machine; "
+            "fork: processes forked from this one, sharing its pool (POSIX); "
             "dask: the cluster at --scheduler."
         ),
     ] = "threading",

@@ -19,8 +19,8 @@ Method = Literal["optimal", "stable"]
 """Allocation method: the largest total score, or worker-proposing deferred acceptance."""
 GapScope = Literal["open", "all"]
 """Job orders whose gaps explain unplaced workers: those left with open slots, or all."""
-Backend = Literal["threading", "loky", "dask"]
-"""Where a round's chunks run: threads of this process, processes of this machine (loky),
-or a Dask cluster."""
+Backend = Literal["threading", "loky", "fork", "dask"]
+"""Where a round's chunks run: threads of this process, processes of this machine (loky,
+or forked from this one), or a Dask cluster."""
 ReintegrateFor = Literal["returnees", "opportunities"]
 """``returnees``: each returnee's best opportunities; ``opportunities``: the reverse."""

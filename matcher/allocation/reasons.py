@@ -14,8 +14,10 @@ chunks of job orders run elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -212,6 +214,37 @@ class GapTally:
         tally.outside_preferences = np.asarray(outside_preferences, np.int64).copy()
         for label, row in zip(labels, counts, strict=True):
             tally._row(label)[...] += row
+        return tally
+
+    def __reduce__(self) -> tuple[Callable[..., GapTally], tuple[Any, ...]]:
+        # A tally crosses between processes once per chunk of a forked gap pass: its
+        # counts go in the narrowest unsigned type that holds them (a chunk's counts are
+        # at most its job orders: bytes), not as int32 rows beside their recent bytes.
+        labels, counts = self.counts()
+        narrow = counts.astype(np.min_scalar_type(int(counts.max(initial=0))))
+        state = (self.tracked, self.n_jobs, self.outside_preferences, labels, narrow)
+        return GapTally._received, state
+
+    @classmethod
+    def _received(
+        cls,
+        tracked: Ints,
+        n_jobs: int,
+        outside_preferences: Ints,
+        labels: tuple[Label, ...],
+        counts: NDArray[np.integer[Any]],
+    ) -> GapTally:
+        """A tally unpickled: to be merged into another. Its rows stay the narrow rows it
+        came in (widening them cost more than the merge), read-only, so that adding to
+        them fails instead of overflowing."""
+        tally = cls(tracked)
+        tally.n_jobs = n_jobs
+        tally.outside_preferences = outside_preferences
+        counts.setflags(write=False)
+        tally._index = {label: at for at, label in enumerate(labels)}
+        tally._counts = list(counts)  # type: ignore[arg-type]
+        tally._recent = [None] * len(labels)
+        tally._pending = [0] * len(labels)
         return tally
 
     def _row(self, label: Label) -> NDArray[np.int32]:
@@ -525,3 +558,4 @@ def _worker_reason(kind: str, detail: str) -> Reason:
     validator cost more than the rest of the records), and its kind is a constant and its
     text made here, with no surrounding whitespace to strip."""
     return Reason.model_construct(kind=kind, detail=detail)
+

@@ -7,16 +7,22 @@ instead of copying it into every process. Where the Python between those numpy c
 holds the GIL (many small job orders), ``backend="loky"`` runs the same tasks in worker
 processes: joblib hands them the pool's large arrays as memory maps, written once per
 pass, and each process builds its scorer once per round (:class:`PoolPayload`).
-``backend="dask"`` sends the same tasks to a Dask cluster through joblib's Dask backend;
-the pool and the scorer are scattered to the workers once per pass, and each worker
-process builds its scorer once per pass.
+``backend="fork"`` runs them in processes forked from this one for each pass: they
+inherit the pool, the scorer and the tables it has built (copy on write), and only the
+chunks and their results cross between processes. ``backend="dask"`` sends the same
+tasks to a Dask cluster through joblib's Dask backend; the pool and the scorer are
+scattered to the workers once per pass, and each worker process builds its scorer once
+per pass.
 
 :mod:`distributed` is imported only when the Dask backend is used.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -27,7 +33,7 @@ from matcher.options import Backend
 
 __all__ = ["BACKENDS", "Backend", "ChunkRunner", "Progress", "QuietProgress"]
 
-BACKENDS: tuple[Backend, ...] = ("threading", "loky", "dask")
+BACKENDS: tuple[Backend, ...] = ("threading", "loky", "fork", "dask")
 R = TypeVar("R")
 
 
@@ -65,7 +71,7 @@ class ChunkRunner:
     n_jobs : int or None
         Parallel jobs: threads or processes locally, tasks in flight on a cluster. None
         means 1 locally and every core of the cluster with Dask; -1 means every core.
-    backend : {"threading", "loky", "dask"}
+    backend : {"threading", "loky", "fork", "dask"}
     scheduler : str or None
         Address of the Dask scheduler (``tcp://host:8786``); required with Dask.
 
@@ -99,6 +105,8 @@ class ChunkRunner:
                 "The 'scheduler' parameter of ChunkRunner is required with backend='dask' "
                 f"and only then. Got backend={backend!r}, scheduler={scheduler!r}."
             )
+        if backend == "fork" and "fork" not in multiprocessing.get_all_start_methods():
+            raise ValueError("backend='fork' needs a system that can fork processes (POSIX).")
         self.n_jobs = n_jobs
         self.backend = backend
         self.scheduler = scheduler
@@ -142,6 +150,9 @@ class ChunkRunner:
         """
         if not chunks:
             return
+        if self.backend == "fork":
+            yield from _forked(task, payload, chunks, shared, self.n_jobs or 1)
+            return
         if self.backend != "dask":
             local = (delayed(task)(payload, chunk, *shared) for chunk in chunks)
             yield from Parallel(
@@ -162,3 +173,56 @@ class ChunkRunner:
         finally:
             for future in scattered:
                 future.release()
+
+
+# The pass a forked process runs (its task, payload, chunks and shared arguments): set by
+# _start_forked in each process before it takes a chunk, inherited, never pickled. Only a
+# chunk's position goes to the process, and its result back.
+_Pass = tuple[Callable[..., Any], PoolPayload, Sequence[Chunk], tuple[Any, ...]]
+_pass: _Pass | None = None
+
+
+def _start_forked(work: _Pass) -> None:
+    global _pass
+    _pass = work
+
+
+def _run_forked(index: int) -> Any:
+    assert _pass is not None
+    task, payload, chunks, shared = _pass
+    return task(payload, chunks[index], *shared)
+
+
+def _forked(
+    task: Callable[..., R],
+    payload: PoolPayload,
+    chunks: Sequence[Chunk],
+    shared: tuple[Any, ...],
+    n_jobs: int,
+) -> Generator[R, None, None]:
+    """The chunks' results in chunk order, computed in ``n_jobs`` forked processes (-1:
+    one per core), or in this process when that is one."""
+    processes = min(multiprocessing.cpu_count() if n_jobs < 0 else n_jobs, len(chunks))
+    if processes == 1:
+        yield from (task(payload, chunk, *shared) for chunk in chunks)
+        return
+    # Built here, before the fork, so that every process shares this scorer and the
+    # tables it has built instead of building its own.
+    payload.pool_scorer()
+    executor = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_forked,
+        initargs=((task, payload, chunks, shared),),
+    )
+    try:
+        yield from executor.map(_run_forked, range(len(chunks)))
+    except BrokenProcessPool as error:
+        # A process killed (out of memory, a signal): its chunk has no result.
+        raise RuntimeError(
+            "a process of the round stopped before returning its chunk's result "
+            "(killed, or out of memory?); run with fewer jobs or another backend"
+        ) from error
+    finally:
+        # Stopped early (an error, a closed generator): the chunks not started are dropped.
+        executor.shutdown(wait=True, cancel_futures=True)

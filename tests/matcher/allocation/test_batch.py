@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
+import pickle
+import signal
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +23,7 @@ from matcher.allocation.checkpoint import Checkpoint, CheckpointError
 from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, split_orders
 from matcher.allocation.reasons import GapTally
 from matcher.allocation.round import STAGES, RoundOutcome, allocate_round
-from matcher.allocation.runner import ChunkRunner
+from matcher.allocation.runner import Backend, ChunkRunner
 from matcher.scoring.kernel import VacancyScores
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.files import read_records
@@ -122,17 +125,23 @@ def test_gap_tallies_merge_to_the_sequential_tally() -> None:
     for scores in found:
         whole.add(scores)
     merged = GapTally(tracked)
-    for part in (found[4:], found[:1], found[1:4]):
+    for at, part in enumerate((found[4:], found[:1], found[1:4])):
         tally = GapTally(tracked)
         for scores in part:
             tally.add(scores)
-        merged.merge(tally)
+        # As a forked gap pass sends it: pickled, its counts narrowed.
+        merged.merge(pickle.loads(pickle.dumps(tally)) if at else tally)
     assert merged.n_jobs == whole.n_jobs
     assert np.array_equal(merged.outside_preferences, whole.outside_preferences)
     for a, b in zip(merged.top(k=3), whole.top(k=3), strict=True):
         assert np.array_equal(np.asarray(a), np.asarray(b))
     with pytest.raises(ValueError, match="same tracked workers"):
         merged.merge(GapTally(tracked[:2]))
+    received = pickle.loads(pickle.dumps(merged))
+    assert received.counts()[0] == merged.counts()[0]
+    assert np.array_equal(received.counts()[1], merged.counts()[1])
+    with pytest.raises(ValueError, match="read-only"):  # narrow rows never overflow
+        received.merge(merged)
 
 
 # ---------------------------------------------------------------------- parallel jobs
@@ -151,7 +160,8 @@ def test_runner_checks_its_parameters() -> None:
 
 def test_same_bytes_for_one_and_two_jobs(run_cli: RunCli, tmp_path: Path) -> None:
     outputs = []
-    for backend, n_jobs in (("threading", "1"), ("threading", "2"), ("loky", "2")):
+    runs = (("threading", "1"), ("threading", "2"), ("loky", "2"), ("fork", "2"))
+    for backend, n_jobs in runs:
         out, report = tmp_path / f"out{backend}{n_jobs}.jsonl", tmp_path / f"r{backend}{n_jobs}"
         result = run_cli(
             "allocate", *_files(), "--n-jobs", n_jobs, "--backend", backend,
@@ -159,8 +169,46 @@ def test_same_bytes_for_one_and_two_jobs(run_cli: RunCli, tmp_path: Path) -> Non
         )  # fmt: skip
         assert result.exit_code == 0, result.stderr
         outputs.append((out.read_bytes(), report.read_bytes()))
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
     assert b'"status": "unfilled"' in outputs[0][0]
+
+
+def _refused(payload: PoolPayload, chunk: Chunk) -> int:
+    if chunk.index == 3:
+        raise ValueError(f"chunk {chunk.index} refused")
+    return chunk.index
+
+
+def _killed(payload: PoolPayload, chunk: Chunk) -> int:
+    if chunk.index == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return chunk.index
+
+
+def _chunks(run: MatchRun) -> list[Chunk]:
+    orders = [v for v in run.vacancies if not v.refused]
+    return split_orders(orders, np.arange(len(orders)), bytes_per_order=1)
+
+
+def test_forked_processes_give_the_chunks_results_in_order_and_their_errors(
+    run: MatchRun,
+) -> None:
+    chunks, payload = _chunks(run), PoolPayload(run.pool, run.params)
+    runner = ChunkRunner(n_jobs=2, backend="fork")
+    shared = np.arange(5)
+    assert list(runner.map(_shared_sum, payload, chunks, shared)) == [
+        chunk.index + 10 for chunk in chunks
+    ]
+    results = runner.map(_refused, payload, chunks)
+    assert [next(results) for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(ValueError, match="chunk 3 refused"):
+        next(results)
+    with pytest.raises(RuntimeError, match="a process of the round stopped"):
+        list(runner.map(_killed, payload, chunks))
+
+
+def _shared_sum(payload: PoolPayload, chunk: Chunk, shared: Any) -> int:
+    return chunk.index + int(shared.sum())
 
 
 @contextmanager
@@ -186,15 +234,18 @@ def test_dask_cluster_gives_the_same_bytes(run_cli: RunCli, tmp_path: Path) -> N
 # ------------------------------------------------------------------------ checkpoints
 
 
-@pytest.mark.parametrize(("stage", "k"), [(STAGES[0], 5), (STAGES[2], 3)])
+@pytest.mark.parametrize(
+    ("stage", "k", "backend"),
+    [(STAGES[0], 5, "threading"), (STAGES[2], 3, "threading"), (STAGES[2], 3, "fork")],
+)
 def test_an_interrupted_round_resumes_to_the_same_result(
-    run: MatchRun, baseline: str, tmp_path: Path, stage: str, k: int
+    run: MatchRun, baseline: str, tmp_path: Path, stage: str, k: int, backend: Backend
 ) -> None:
     first = Checkpoint(tmp_path, INPUTS, resume=False)
     with pytest.raises(KeyboardInterrupt):
         allocate_round(
-            run, gap_scope="all", runner=ChunkRunner(n_jobs=2), checkpoint=first,
-            progress=_StopAfter(stage, k),
+            run, gap_scope="all", runner=ChunkRunner(n_jobs=2, backend=backend),
+            checkpoint=first, progress=_StopAfter(stage, k),
         )  # fmt: skip
     saved = sorted(p.name for p in tmp_path.glob("*.npz"))
     prefix = "score" if stage == STAGES[0] else "gaps"
