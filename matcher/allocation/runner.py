@@ -19,6 +19,7 @@ per pass.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -185,6 +186,9 @@ _pass: _Pass | None = None
 def _start_forked(work: _Pass) -> None:
     global _pass
     _pass = work
+    # What the process inherited is never collected here: a collection walking it would
+    # write to every object's header, copying the parent's whole heap page by page.
+    gc.freeze()
 
 
 def _run_forked(index: int) -> Any:
