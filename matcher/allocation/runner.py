@@ -9,7 +9,9 @@ processes: joblib hands them the pool's large arrays as memory maps, written onc
 pass, and each process builds its scorer once per round (:class:`PoolPayload`).
 ``backend="fork"`` runs them in processes forked from this one for each pass: they
 inherit the pool, the scorer and the tables it has built (copy on write), and only the
-chunks and their results cross between processes. ``backend="dask"`` sends the same
+chunks' positions and their results cross between processes (a round keeps its gap pass,
+whose results are as large as its work, in this process:
+:func:`matcher.allocation.round.allocate_round`). ``backend="dask"`` sends the same
 tasks to a Dask cluster through joblib's Dask backend; the pool and the scorer are
 scattered to the workers once per pass, and each worker process builds its scorer once
 per pass.
