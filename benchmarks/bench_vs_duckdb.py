@@ -48,6 +48,7 @@ import datetime as dt
 import itertools
 import os
 import platform
+import resource
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -67,6 +68,7 @@ from matcher.scoring.encoding import NO_START, EncodedPool, encode_pool
 from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.kernel.plan import Plan
 from matcher.scoring.matching import prepare_run
+from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.skills import SkillRelation
 
 K = 50
@@ -516,6 +518,41 @@ def _timed_runs(run: Callable[[], object], repeats: int) -> tuple[list[float], l
     return wall, cpu
 
 
+def _batch(
+    pool: EncodedPool, params: ScoringParams, orders: list[ScreenedVacancy], args: Any
+) -> None:
+    """Many job orders at once, top ``K``: one process against ``n_jobs`` forked processes
+    (``PoolScorer.top_workers(n_jobs=...)``), alternated, each with a new scorer (its
+    posting lists built on first use, as a run's are); the answers must be the same."""
+    n = len(orders)
+    print(f"\n{n:,} job orders at once over {pool.n_workers:,} workers, top {K}, new scorers")
+    first: list[tuple[list[int], list[float]]] | None = None
+    times: dict[int, list[tuple[float, float]]] = {jobs: [] for jobs in args.batch_jobs}
+    for _ in range(args.repeats):
+        for jobs in args.batch_jobs:
+            ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+            w0, c0 = time.perf_counter(), time.process_time()
+            found = PoolScorer(pool, params).top_workers(orders, k=K, n_jobs=jobs)
+            wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu += now.ru_utime + now.ru_stime - ended.ru_utime - ended.ru_stime
+            times[jobs].append((wall, cpu))
+            answer = [(b.workers.tolist(), b.score.tolist()) for b in found if b is not None]
+            first = answer if first is None else first
+            if answer != first:
+                raise SystemExit(f"n_jobs={jobs} ranked otherwise")
+    print(f"  the same top {K} for every n_jobs and run ({args.repeats} runs each, alternated)")
+    base = statistics.median(w for w, _ in times[args.batch_jobs[0]])
+    for jobs, runs in times.items():
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        print(
+            f"  n_jobs={jobs}: wall {statistics.median(walls):.2f} s (range {min(walls):.2f}-"
+            f"{max(walls):.2f}), {ms(statistics.median(walls) / n)} a job order; CPU "
+            f"{statistics.median(cpus):.2f} s (with the forked processes'); "
+            f"{base / statistics.median(walls):.2f}x the wall of n_jobs={args.batch_jobs[0]}"
+        )
+
+
 def _spread(seconds: list[float], per: int) -> str:
     """Median and range, in ms per job order."""
     each = sorted(s / per for s in seconds)
@@ -537,6 +574,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="job orders a query, comma-separated: each is timed, the fastest compared",
     )
     parser.add_argument("--duckdb-memory", default="3GB")
+    parser.add_argument(
+        "--batch-orders",
+        type=int,
+        default=10_000,
+        help="job orders of the batch section (0: none): the kernel alone, once per "
+        "--batch-jobs value",
+    )
+    parser.add_argument(
+        "--batch-jobs",
+        type=lambda text: [int(j) for j in text.split(",")],
+        default=[1, 2],
+        help="comma-separated n_jobs values of the batch section, the first the baseline",
+    )
+    parser.add_argument("--batch-only", action="store_true", help="only the batch section")
     parser.add_argument("--seed", type=int, default=2026)
     args = parse_args(
         parser,
@@ -548,6 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "repeats": 1,
             "single_orders": 3,
             "sql_batches": [20, 7],
+            "batch_orders": 40,
         },
     )
     print(
@@ -574,6 +626,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     params = run.params
     del run, open_orders  # the worker records: the pool is encoded
     print(f"  memory: encoded pool {pool.nbytes / 2**20:,.0f} MiB")
+    if args.batch_orders:
+        _batch(pool, params, bench_orders(base, pool, args.batch_orders, args.seed + 1), args)
+    if args.batch_only:
+        return 0
     scorer = PoolScorer(pool, params)
     con = duckdb.connect(
         config={

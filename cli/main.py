@@ -10,6 +10,7 @@ a usage error answer at once (tests/test_cli_startup.py holds it).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
@@ -31,6 +32,7 @@ from cli.flags import (
     PoolOption,
     ReadJobsOption,
     WorkersOption,
+    n_jobs_option,
     read_jobs,
 )
 from cli.insights import insights
@@ -205,6 +207,13 @@ def match(
     lang: DetailsLangOption = "en",
     out: OutFile = None,
     read_jobs_given: ReadJobsOption = None,
+    n_jobs: Annotated[
+        int | None,
+        n_jobs_option(
+            "Processes to rank the job orders in (with --for vacancies), forked from this "
+            "one (default 1; -1 uses every core). The output is the same for any value.",
+        ),
+    ] = None,
 ) -> None:
     """Rank workers for job orders (or job orders for workers) as JSON Lines.
 
@@ -218,8 +227,14 @@ def match(
     from cli.pool import load_run
     from cli.unmatched import match_records
 
+    if n_jobs == 0:
+        raise typer.BadParameter(
+            "0 processes cannot rank: give 1 or more, or -1", param_hint="--n-jobs"
+        )
     day = as_of.date() if as_of else None
     run = load_run(workers, pool, vacancies, agencies, day, read_jobs(read_jobs_given))
+    if n_jobs is not None:
+        run = dataclasses.replace(run, n_jobs=n_jobs)
     write_records(match_records(run, for_, top, include_ineligible, lang), out)
 
 

@@ -149,3 +149,18 @@ def test_a_refused_agency_says_what_is_wrong(
     (reason,) = refusal["reasons"]
     assert reason["kind"] == "agency_not_licensed"
     assert reason["detail"] == f"agency P3MI-T is not licensed on {as_of}: {why}"
+
+
+def test_ranking_in_forked_processes_writes_the_same_records(
+    run_cli: RunCli, sample_dir: Path
+) -> None:
+    for extra in ((), ("--include-ineligible",), ("--for", "workers")):
+        here = _match(run_cli, sample_dir, "--top", "5", *extra)
+        for n_jobs in ("2", "-1"):
+            assert _match(run_cli, sample_dir, "--top", "5", "--n-jobs", n_jobs, *extra) == here
+
+
+def test_zero_processes_is_bad_usage(run_cli: RunCli, sample_dir: Path) -> None:
+    result = run_cli("match", *_files(sample_dir), "--n-jobs", "0")
+    assert result.exit_code == 2
+    assert "--n-jobs" in result.stderr

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-
 from typing import Any
 
 import numpy as np
@@ -242,7 +241,7 @@ class GapTally:
         tally.outside_preferences = outside_preferences
         counts.setflags(write=False)
         tally._index = {label: at for at, label in enumerate(labels)}
-        tally._counts = list(counts)  # type: ignore[arg-type]
+        tally._counts = list(counts)
         tally._recent = [None] * len(labels)
         tally._pending = [0] * len(labels)
         return tally
@@ -558,4 +557,3 @@ def _worker_reason(kind: str, detail: str) -> Reason:
     validator cost more than the rest of the records), and its kind is a constant and its
     text made here, with no surrounding whitespace to strip."""
     return Reason.model_construct(kind=kind, detail=detail)
-

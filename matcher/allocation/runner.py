@@ -21,17 +21,14 @@ per pass.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from joblib import Parallel, delayed, parallel_config
 
 from matcher.allocation.chunks import Chunk, PoolPayload
+from matcher.forked import can_fork, forked_map, processes
 from matcher.options import Backend
 
 __all__ = ["BACKENDS", "Backend", "ChunkRunner", "Progress", "QuietProgress"]
@@ -108,7 +105,7 @@ class ChunkRunner:
                 "The 'scheduler' parameter of ChunkRunner is required with backend='dask' "
                 f"and only then. Got backend={backend!r}, scheduler={scheduler!r}."
             )
-        if backend == "fork" and "fork" not in multiprocessing.get_all_start_methods():
+        if backend == "fork" and not can_fork():
             raise ValueError("backend='fork' needs a system that can fork processes (POSIX).")
         self.n_jobs = n_jobs
         self.backend = backend
@@ -178,27 +175,6 @@ class ChunkRunner:
                 future.release()
 
 
-# The pass a forked process runs (its task, payload, chunks and shared arguments): set by
-# _start_forked in each process before it takes a chunk, inherited, never pickled. Only a
-# chunk's position goes to the process, and its result back.
-_Pass = tuple[Callable[..., Any], PoolPayload, Sequence[Chunk], tuple[Any, ...]]
-_pass: _Pass | None = None
-
-
-def _start_forked(work: _Pass) -> None:
-    global _pass
-    _pass = work
-    # What the process inherited is never collected here: a collection walking it would
-    # write to every object's header, copying the parent's whole heap page by page.
-    gc.freeze()
-
-
-def _run_forked(index: int) -> Any:
-    assert _pass is not None
-    task, payload, chunks, shared = _pass
-    return task(payload, chunks[index], *shared)
-
-
 def _forked(
     task: Callable[..., R],
     payload: PoolPayload,
@@ -207,28 +183,11 @@ def _forked(
     n_jobs: int,
 ) -> Generator[R, None, None]:
     """The chunks' results in chunk order, computed in ``n_jobs`` forked processes (-1:
-    one per core), or in this process when that is one."""
-    processes = min(multiprocessing.cpu_count() if n_jobs < 0 else n_jobs, len(chunks))
-    if processes == 1:
-        yield from (task(payload, chunk, *shared) for chunk in chunks)
-        return
-    # Built here, before the fork, so that every process shares this scorer and the
-    # tables it has built instead of building its own.
-    payload.pool_scorer()
-    executor = ProcessPoolExecutor(
-        max_workers=processes,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_forked,
-        initargs=((task, payload, chunks, shared),),
+    one per core), or in this process when that is one (:func:`matcher.forked.forked_map`)."""
+    # Built here, before the fork, so that every process shares this scorer, the tables
+    # it has built and the job orders' plans instead of building its own; and the gap
+    # pass after it, in this process, finds the plans compiled.
+    payload.pool_scorer().compile([order for chunk in chunks for order in chunk.orders])
+    yield from forked_map(
+        lambda i: task(payload, chunks[i], *shared), len(chunks), processes(n_jobs)
     )
-    try:
-        yield from executor.map(_run_forked, range(len(chunks)))
-    except BrokenProcessPool as error:
-        # A process killed (out of memory, a signal): its chunk has no result.
-        raise RuntimeError(
-            "a process of the round stopped before returning its chunk's result "
-            "(killed, or out of memory?); run with fewer jobs or another backend"
-        ) from error
-    finally:
-        # Stopped early (an error, a closed generator): the chunks not started are dropped.
-        executor.shutdown(wait=True, cancel_futures=True)

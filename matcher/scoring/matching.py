@@ -44,6 +44,8 @@ class MatchRun(RankedRun[Direction, MatchResult]):
 
     ``encoded`` is the pool already encoded (a pool snapshot's, :mod:`matcher.pool`), for
     any evaluation date: the run dates it; None encodes ``workers`` when first needed.
+    ``n_jobs`` is the processes the kernel ranks the job orders in (``vacancies``; -1: one
+    per core): ``PoolScorer.top_workers(n_jobs=...)``, the same records for every value.
     """
 
     default_direction: ClassVar[str] = "vacancies"
@@ -52,6 +54,7 @@ class MatchRun(RankedRun[Direction, MatchResult]):
     vacancies: tuple[ScreenedVacancy, ...]
     params: ScoringParams
     encoded: EncodedPool | None = None
+    n_jobs: int = 1
 
     @cached_property
     def pool(self) -> EncodedPool:
@@ -115,7 +118,9 @@ class MatchRun(RankedRun[Direction, MatchResult]):
         open_orders = [v for v in self.vacancies if not v.refused]
         kernel, k = self.kernel, top or None
         if direction == "vacancies":
-            chosen = kernel.top_workers(open_orders, k=k, include_ineligible=include_ineligible)
+            chosen = kernel.top_workers(
+                open_orders, k=k, include_ineligible=include_ineligible, n_jobs=self.n_jobs
+            )
             for screened, found in zip(open_orders, chosen, strict=True):
                 assert found is not None
                 pairs = [

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.arrays import Bools, Floats, Ints
+from matcher.forked import forked_map, processes
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import EncodedPool
 from matcher.scoring.kernel.candidates import (
@@ -167,6 +168,21 @@ class PoolScorer:
         # is not reused while the entry lives.
         self._plans: OrderedDict[int, tuple[ScreenedVacancy, Plan]] = OrderedDict()
         self._plans_lock = threading.Lock()
+
+    def compile(self, vacancies: Sequence[ScreenedVacancy]) -> None:
+        """Compile the plans of these job orders now and keep them (refused ones have
+        none): processes forked afterwards inherit them instead of each compiling its
+        own, and a later pass over the same job orders in this process (an allocation
+        round's gap pass) finds them here.
+
+        Parameters
+        ----------
+        vacancies : Sequence[ScreenedVacancy]
+            Job orders; at most ``PLANS_KEPT`` of them stay kept.
+        """
+        for screened in vacancies:
+            if not screened.refused:
+                self._compiled(screened)
 
     def _compiled(self, screened: ScreenedVacancy) -> Plan:
         """``compile_plan`` once per job order object (a job order is frozen)."""
@@ -335,6 +351,7 @@ class PoolScorer:
         include_ineligible: bool = False,
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         among: Bools | None = None,
+        n_jobs: int = 1,
     ) -> list[TopWorkers | None]:
         """The best ``k`` workers of each job order.
 
@@ -350,6 +367,11 @@ class PoolScorer:
             Bytes a chunk of workers may use.
         among : ndarray of bool, shape (n_workers,), optional
             Only these workers may be selected (the others are not scored).
+        n_jobs : int
+            Processes to rank in (-1: one per core): with more than one, contiguous
+            blocks of job orders are ranked in processes forked from this one
+            (:func:`matcher.forked.forked_map`), which share the pool and what this
+            scorer has built. The same answer for every value.
 
         Returns
         -------
@@ -358,9 +380,24 @@ class PoolScorer:
         """
         _check_k(k, "top_workers")
         _check_budget(memory_budget, "top_workers")
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0:
+            raise ValueError(f"'n_jobs' must be an int other than 0; got {n_jobs!r}")
         n = self.pool.n_workers
         if among is not None and np.shape(among) != (n,):
             raise ValueError(f"'among' must have shape ({n},); got {np.shape(among)}")
+        n_processes = min(processes(n_jobs), len(vacancies))
+        if n_processes > 1:
+            # A few blocks a process, so that one slow block does not leave a core idle.
+            blocks = np.array_split(np.arange(len(vacancies)), min(len(vacancies), 4 * n_processes))
+            ranked = forked_map(
+                lambda b: self.top_workers(
+                    [vacancies[i] for i in blocks[b]], k=k, include_ineligible=include_ineligible,
+                    memory_budget=memory_budget, among=among,
+                ),
+                len(blocks),
+                n_processes,
+            )  # fmt: skip
+            return [found for block in ranked for found in block]
         scope = None if among is None else Criterion(n, mask=np.asarray(among, np.bool_))
         step = _chunk_rows(self.pool, memory_budget)
         out: list[TopWorkers | None] = []

@@ -203,7 +203,7 @@ def test_forked_processes_give_the_chunks_results_in_order_and_their_errors(
     assert [next(results) for _ in range(3)] == [0, 1, 2]
     with pytest.raises(ValueError, match="chunk 3 refused"):
         next(results)
-    with pytest.raises(RuntimeError, match="a process of the round stopped"):
+    with pytest.raises(RuntimeError, match="a forked process stopped"):
         list(runner.map(_killed, payload, chunks))
 
 

@@ -204,3 +204,38 @@ def test_among_must_cover_the_pool() -> None:
     encoded = encode_pool([], params.taxonomy, AS_OF)
     with pytest.raises(ValueError, match="'among' must have shape"):
         PoolScorer(encoded, params).top_workers([], among=np.ones(3, np.bool_))
+
+
+@pytest.mark.parametrize("include_ineligible", [False, True])
+def test_ranking_in_forked_processes_gives_the_same_answer(
+    synthetic: tuple[MatchRun, list[ScreenedVacancy]], include_ineligible: bool
+) -> None:
+    run, orders = synthetic
+    # A refused job order among them keeps its place (None) whichever process ranks it.
+    refused = next(v for v in run.vacancies if v.refused)
+    asked = [*orders[:5], refused, *orders[5:]]
+    encoded = encode_pool(run.workers, run.params.taxonomy, SYNTHETIC_AS_OF)
+    among = np.arange(encoded.n_workers) % 3 != 0
+    here = PoolScorer(encoded, run.params).top_workers(
+        asked, k=10, include_ineligible=include_ineligible, among=among
+    )
+    for n_jobs in (2, 3, -1):
+        forked = PoolScorer(encoded, run.params).top_workers(
+            asked, k=10, include_ineligible=include_ineligible, among=among, n_jobs=n_jobs
+        )
+        assert len(forked) == len(here)
+        for a, b in zip(here, forked, strict=True):
+            if a is None:
+                assert b is None
+                continue
+            assert b is not None
+            for field in ("workers", "eligible", "score"):
+                assert getattr(a, field).tolist() == getattr(b, field).tolist()
+
+
+def test_n_jobs_must_be_a_count_or_minus_one() -> None:
+    params = _params()
+    encoded = encode_pool([], params.taxonomy, AS_OF)
+    for wrong in (0, True, 1.5):
+        with pytest.raises(ValueError, match="'n_jobs' must be an int other than 0"):
+            PoolScorer(encoded, params).top_workers([], n_jobs=wrong)  # type: ignore[arg-type]
