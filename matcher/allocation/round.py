@@ -270,14 +270,9 @@ def allocate_round(
     tracked = np.flatnonzero(np.bincount(graph.worker, minlength=graph.n_workers) == 0)
     free = open_slots(graph, chosen)
     scanned = np.flatnonzero(free > 0) if gap_scope == "open" else np.arange(graph.n_jobs)
-    # Forked processes would send back a tally row per gate and tracked worker for every
-    # chunk, as much data as the work they share: measured slower than this process alone
-    # (docs/allocation.md, "Forked processes"), so the gap pass stays here.
-    gaps_runner = ChunkRunner() if runner.backend == "fork" else runner
     tally, job_gaps = _gap_pass(
-        payload, orders, scanned, tracked, runner=gaps_runner, checkpoint=checkpoint,
-        progress=progress,
-    )  # fmt: skip
+        payload, orders, scanned, tracked, runner=runner, checkpoint=checkpoint, progress=progress
+    )
     refusals = run.refusals()
     # The records are about one object per worker and make no reference cycles, but
     # allocating them sets off full collections that walk every object the pool holds (a

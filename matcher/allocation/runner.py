@@ -9,9 +9,7 @@ processes: joblib hands them the pool's large arrays as memory maps, written onc
 pass, and each process builds its scorer once per round (:class:`PoolPayload`).
 ``backend="fork"`` runs them in processes forked from this one for each pass: they
 inherit the pool, the scorer and the tables it has built (copy on write), and only the
-chunks' positions and their results cross between processes (a round keeps its gap pass,
-whose results are as large as its work, in this process:
-:func:`matcher.allocation.round.allocate_round`). ``backend="dask"`` sends the same
+chunks' positions and their results cross between processes. ``backend="dask"`` sends the same
 tasks to a Dask cluster through joblib's Dask backend; the pool and the scorer are
 scattered to the workers once per pass, and each worker process builds its scorer once
 per pass.
@@ -184,10 +182,9 @@ def _forked(
 ) -> Generator[R, None, None]:
     """The chunks' results in chunk order, computed in ``n_jobs`` forked processes (-1:
     one per core), or in this process when that is one (:func:`matcher.forked.forked_map`)."""
-    # Built here, before the fork, so that every process shares this scorer, the tables
-    # it has built and the job orders' plans instead of building its own; and the gap
-    # pass after it, in this process, finds the plans compiled.
-    payload.pool_scorer().compile([order for chunk in chunks for order in chunk.orders])
+    # Built here, before the fork, so that every process shares this scorer and the
+    # tables it has built instead of building its own.
+    payload.pool_scorer()
     yield from forked_map(
         lambda i: task(payload, chunks[i], *shared), len(chunks), processes(n_jobs)
     )

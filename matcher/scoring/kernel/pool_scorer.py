@@ -169,21 +169,6 @@ class PoolScorer:
         self._plans: OrderedDict[int, tuple[ScreenedVacancy, Plan]] = OrderedDict()
         self._plans_lock = threading.Lock()
 
-    def compile(self, vacancies: Sequence[ScreenedVacancy]) -> None:
-        """Compile the plans of these job orders now and keep them (refused ones have
-        none): processes forked afterwards inherit them instead of each compiling its
-        own, and a later pass over the same job orders in this process (an allocation
-        round's gap pass) finds them here.
-
-        Parameters
-        ----------
-        vacancies : Sequence[ScreenedVacancy]
-            Job orders; at most ``PLANS_KEPT`` of them stay kept.
-        """
-        for screened in vacancies:
-            if not screened.refused:
-                self._compiled(screened)
-
     def _compiled(self, screened: ScreenedVacancy) -> Plan:
         """``compile_plan`` once per job order object (a job order is frozen)."""
         key = id(screened)
