@@ -38,7 +38,13 @@ One pool and one set of job orders, both engines in this process, the answers ch
 
 Run (from the repository root; duckdb is the ``bench`` extra):
 ``.venv/bin/python -m benchmarks.bench_vs_duckdb [--workers 100000] [--replicas 10]
-[--orders 1000] [--repeats 3] [--quick]``. The 1,000,000-worker run needs about 6 GB.
+[--orders 1000] [--repeats 3] [--batch-orders 10000] [--batch-jobs 1,2] [--batch-only]
+[--quick]``. The 1,000,000-worker run needs about 6 GB.
+
+Before all that, the **batch section** ranks ``--batch-orders`` job orders of the same
+shape at once with the kernel alone, top ``K``, once per ``--batch-jobs`` value in every
+repeat (``PoolScorer.top_workers(n_jobs=...)``: 1 in this process, more in forked
+processes), alternated, each with a new scorer; every answer must be the first's.
 """
 
 from __future__ import annotations
@@ -619,7 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A JLPT minimum is a Japanese job order's: the destinations and dates are Japan's.
     open_orders = [v for v in run.vacancies if not v.refused]
     base = [v for v in open_orders if v.vacancy.country == "JP"] or open_orders
-    orders = bench_orders(base, pool, args.orders, args.seed)
+    orders = [] if args.batch_only else bench_orders(base, pool, args.orders, args.seed)
     n = pool.n_workers
     print(f"{n:,} workers ({args.replicas} copies of {args.workers:,}), {len(orders):,} job orders")
 
