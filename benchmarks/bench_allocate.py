@@ -42,7 +42,7 @@ import numpy as np
 import psutil
 from matching.games import HospitalResident
 
-from benchmarks.common import parse_args, timed, validated
+from benchmarks.common import int_list, parse_args, timed, validated
 from benchmarks.synthetic import AS_OF, generate_pool
 from matcher.allocation.chunks import PoolPayload, pair_bytes, score_pairs, split_orders
 from matcher.allocation.graph import EligibleGraph, build_graph
@@ -345,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--n-jobs",
-        type=lambda text: [int(n) for n in text.split(",")],
+        type=int_list,
         default=[1, 2],
         help="comma-separated --n-jobs values to time (default 1,2)",
     )

@@ -67,7 +67,7 @@ import numpy as np
 import pyarrow as pa
 
 from benchmarks.bench_rank import quantiles, side_by_side, tile_pool, worst_orders
-from benchmarks.common import ms, parse_args, timed, validated
+from benchmarks.common import int_list, ms, parse_args, timed, validated
 from benchmarks.synthetic import AS_OF, generate_pool
 from matcher.rules.screening import AgeGate, LanguageGate, ScreenedVacancy, SkillNeed
 from matcher.scoring.encoding import NO_START, EncodedPool, encode_pool
@@ -575,7 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
         "--sql-batches",
-        type=lambda text: [int(b) for b in text.split(",")],
+        type=int_list,
         default=[100, 25, 250],
         help="job orders a query, comma-separated: each is timed, the fastest compared",
     )
@@ -589,7 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--batch-jobs",
-        type=lambda text: [int(j) for j in text.split(",")],
+        type=int_list,
         default=[1, 2],
         help="comma-separated n_jobs values of the batch section, the first the baseline",
     )

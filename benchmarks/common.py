@@ -13,7 +13,7 @@ from models.agency import Agency
 from models.vacancy import Vacancy
 from models.worker import Worker
 
-__all__ = ["ms", "parse_args", "timed", "validated"]
+__all__ = ["int_list", "ms", "parse_args", "timed", "validated"]
 
 
 def parse_args(
@@ -56,6 +56,11 @@ def timed(what: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     print(f"  {what}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def int_list(text: str) -> list[int]:
+    """A comma-separated list of integers (an option such as ``--n-jobs 1,2``)."""
+    return [int(item) for item in text.split(",")]
 
 
 def ms(seconds: float) -> str:
