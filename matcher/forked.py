@@ -4,8 +4,8 @@ The engine's Python between numpy calls holds the interpreter's lock, so threads
 run it in parallel; processes do, and a forked process inherits the encoded pool, the
 scorer and every table it has built without copying or pickling them (copy on write).
 Only the position of each piece of work goes to a process, and its result comes back
-pickled. Callers: an allocation round's scoring pass (``ChunkRunner(backend="fork")``)
-and the kernel's ranking of many job orders (``PoolScorer.top_workers(n_jobs=...)``).
+pickled. Callers: an allocation round's two passes (``ChunkRunner(backend="fork")``) and
+the kernel's ranking of many job orders (``PoolScorer.top_workers(n_jobs=...)``).
 """
 
 from __future__ import annotations

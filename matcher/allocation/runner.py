@@ -9,10 +9,10 @@ processes: joblib hands them the pool's large arrays as memory maps, written onc
 pass, and each process builds its scorer once per round (:class:`PoolPayload`).
 ``backend="fork"`` runs them in processes forked from this one for each pass: they
 inherit the pool, the scorer and the tables it has built (copy on write), and only the
-chunks' positions and their results cross between processes. ``backend="dask"`` sends the same
-tasks to a Dask cluster through joblib's Dask backend; the pool and the scorer are
-scattered to the workers once per pass, and each worker process builds its scorer once
-per pass.
+chunks' positions and their results cross between processes. ``backend="dask"`` sends
+the same tasks to a Dask cluster through joblib's Dask backend; the pool and the scorer
+are scattered to the workers once per pass, and each worker process builds its scorer
+once per pass.
 
 :mod:`distributed` is imported only when the Dask backend is used.
 """
