@@ -202,12 +202,9 @@ def _round(args: argparse.Namespace, dense: bool) -> None:
             for _ in range(args.round_repeats):
                 phases = _Phases()
                 total = _Clock()
-                outcome = allocate_round(
-                    run,
-                    method=method,
-                    runner=ChunkRunner(n_jobs=n_jobs, backend=args.backend),
-                    progress=phases,
-                )
+                # Entered, as selaras allocate enters it: forked processes serve both passes.
+                with ChunkRunner(n_jobs=n_jobs, backend=args.backend) as runner:
+                    outcome = allocate_round(run, method=method, runner=runner, progress=phases)
                 phases.finish()
                 phases.times["total"] = total.lap()
                 runs.append(phases.times)
