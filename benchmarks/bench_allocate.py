@@ -202,9 +202,12 @@ def _round(args: argparse.Namespace, dense: bool) -> None:
             for _ in range(args.round_repeats):
                 phases = _Phases()
                 total = _Clock()
-                # Entered, as selaras allocate enters it: forked processes serve both passes.
-                with ChunkRunner(n_jobs=n_jobs, backend=args.backend) as runner:
-                    outcome = allocate_round(run, method=method, runner=runner, progress=phases)
+                outcome = allocate_round(
+                    run,
+                    method=method,
+                    runner=ChunkRunner(n_jobs=n_jobs, backend=args.backend),
+                    progress=phases,
+                )
                 phases.finish()
                 phases.times["total"] = total.lap()
                 runs.append(phases.times)

@@ -3,11 +3,9 @@
 The engine's Python between numpy calls holds the interpreter's lock, so threads do not
 run it in parallel; processes do, and a forked process inherits the encoded pool, the
 scorer and every table it has built without copying or pickling them (copy on write).
-Only the piece of work goes to a process (a position, a few small arrays), and its
-result comes back pickled. Callers: an allocation round's two passes
-(``ChunkRunner(backend="fork")``, whose processes serve both passes and keep what they
-built in the first for the second) and the kernel's ranking of many job orders
-(``PoolScorer.top_workers(n_jobs=...)``).
+Only the position of each piece of work goes to a process, and its result comes back
+pickled. Callers: an allocation round's two passes (``ChunkRunner(backend="fork")``) and
+the kernel's ranking of many job orders (``PoolScorer.top_workers(n_jobs=...)``).
 """
 
 from __future__ import annotations
@@ -15,25 +13,18 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-__all__ = ["ForkedProcesses", "ProcessLostError", "can_fork", "forked_map", "processes"]
+__all__ = ["can_fork", "forked_map", "processes"]
 
 R = TypeVar("R")
-S = TypeVar("S")
-T = TypeVar("T")
 
-
-class ProcessLostError(RuntimeError):
-    """A forked process stopped before returning a result (killed, out of memory)."""
-
-
-# What the processes being forked share: set by _start in each process before it takes
-# a piece of work (inherited through the fork, never pickled).
-_state: Any = None
+# The work of the processes being forked: set by _start in each process before it takes
+# a piece (inherited through the fork, never pickled).
+_work: Callable[[int], Any] | None = None
 
 
 def can_fork() -> bool:
@@ -46,83 +37,17 @@ def processes(n_jobs: int) -> int:
     return (os.cpu_count() or 1) if n_jobs < 0 else n_jobs
 
 
-def _start(state: Any) -> None:
-    global _state
-    _state = state
+def _start(work: Callable[[int], Any]) -> None:
+    global _work
+    _work = work
     # What the process inherited is never collected here: a collection walking it would
     # write to every object's header, copying the parent's whole heap page by page.
     gc.freeze()
 
 
-def _run(work: Callable[[Any, Any], Any], item: Any) -> Any:
-    return work(_state, item)
-
-
-class ForkedProcesses(Generic[S]):
-    """Processes forked from this one that share ``state`` and serve several maps: what
-    a process builds while it works stays with it for the next map.
-
-    Parameters
-    ----------
-    state : object
-        What every piece of work is given first; it reaches the processes through the
-        fork (never pickled).
-    n_processes : int
-        Processes (2 or more).
-
-    Use it as a context manager, or :meth:`close` it.
-    """
-
-    def __init__(self, state: S, n_processes: int) -> None:
-        self.state = state
-        self._executor = ProcessPoolExecutor(
-            max_workers=n_processes,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_start,
-            initargs=(state,),
-        )
-
-    def map(self, work: Callable[[S, T], R], items: Iterable[T]) -> Generator[R, None, None]:
-        """``work(state, item)`` for every item, in order, computed in the processes.
-
-        ``work`` is a module-level function (pickled by name) and every item and result
-        must pickle. Results are yielded as soon as they and every earlier one are done;
-        an error a piece raises is raised here, for that piece; when the caller stops
-        early, the pieces not started are dropped.
-
-        Raises
-        ------
-        ProcessLostError
-            If a process stopped before returning a result (killed, out of memory); the
-            processes cannot be used again.
-        """
-        futures: list[Future[R]] = []
-        try:
-            futures.extend(self._executor.submit(_run, work, item) for item in items)
-            for future in futures:
-                yield future.result()
-        except BrokenProcessPool as error:
-            raise ProcessLostError(
-                "a forked process stopped before returning its result (killed, or out of "
-                "memory?); run with fewer jobs"
-            ) from error
-        finally:
-            for future in futures:
-                future.cancel()  # stopped early: the pieces not started are dropped
-
-    def close(self) -> None:
-        """Stop the processes (after the pieces they are running)."""
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> ForkedProcesses[S]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _call(work: Callable[[int], Any], index: int) -> Any:
-    return work(index)
+def _run(index: int) -> Any:
+    assert _work is not None
+    return _work(index)
 
 
 def forked_map(work: Callable[[int], R], n: int, n_processes: int) -> Generator[R, None, None]:
@@ -141,16 +66,31 @@ def forked_map(work: Callable[[int], R], n: int, n_processes: int) -> Generator[
     Yields
     ------
     result
-        As :meth:`ForkedProcesses.map`.
+        Each piece's result, as soon as it and every earlier one are done. An error a
+        piece raises is raised here, for that piece; the pieces not started are dropped.
 
     Raises
     ------
-    ProcessLostError
+    RuntimeError
         If a process stopped before returning a result (killed, out of memory).
     """
     n_processes = min(n_processes, n)
     if n_processes <= 1:
         yield from (work(i) for i in range(n))
         return
-    with ForkedProcesses(work, n_processes) as forked:
-        yield from forked.map(_call, range(n))
+    executor = ProcessPoolExecutor(
+        max_workers=n_processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start,
+        initargs=(work,),
+    )
+    try:
+        yield from executor.map(_run, range(n))
+    except BrokenProcessPool as error:
+        raise RuntimeError(
+            "a forked process stopped before returning its result (killed, or out of "
+            "memory?); run with fewer jobs"
+        ) from error
+    finally:
+        # Stopped early (an error, a closed generator): the pieces not started are dropped.
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -20,17 +20,14 @@ once per pass.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from joblib import Parallel, delayed, parallel_config
 
 from matcher.allocation.chunks import Chunk, PoolPayload
-from matcher.arrays import Ints
-from matcher.forked import ForkedProcesses, ProcessLostError, can_fork, processes
+from matcher.forked import can_fork, forked_map, processes
 from matcher.options import Backend
-from matcher.rules.screening import ScreenedVacancy
 
 __all__ = ["BACKENDS", "Backend", "ChunkRunner", "Progress", "QuietProgress"]
 
@@ -112,11 +109,8 @@ class ChunkRunner:
         self.backend = backend
         self.scheduler = scheduler
         self._client: Any = None
-        self._entered = False
-        self._forked: ForkedProcesses[_ForkState] | None = None
 
     def __enter__(self) -> ChunkRunner:
-        self._entered = True
         if self.backend == "dask":
             from distributed import Client  # optional and heavy: imported on use
 
@@ -131,16 +125,9 @@ class ChunkRunner:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self._entered = False
         if self._client is not None:
             self._client.close()
             self._client = None
-        self._close_forked()
-
-    def _close_forked(self) -> None:
-        if self._forked is not None:
-            self._forked.close()
-            self._forked = None
 
     def map(
         self,
@@ -162,7 +149,7 @@ class ChunkRunner:
         if not chunks:
             return
         if self.backend == "fork":
-            yield from self._map_forked(task, payload, chunks, shared)
+            yield from _forked(task, payload, chunks, shared, self.n_jobs or 1)
             return
         if self.backend != "dask":
             local = (delayed(task)(payload, chunk, *shared) for chunk in chunks)
@@ -185,63 +172,19 @@ class ChunkRunner:
             for future in scattered:
                 future.release()
 
-    def _map_forked(
-        self,
-        task: Callable[..., R],
-        payload: PoolPayload,
-        chunks: Sequence[Chunk],
-        shared: tuple[Any, ...],
-    ) -> Generator[R, None, None]:
-        """The chunks' results in chunk order, computed in forked processes (or in this
-        process with one job). Entered (``with runner``), the runner keeps its processes
-        for the next pass over the same payload and job orders: the tables and masks each
-        built in the scoring pass serve it in the gap pass."""
-        n_processes = min(processes(self.n_jobs or 1), len(chunks))
-        if n_processes <= 1:
-            yield from (task(payload, chunk, *shared) for chunk in chunks)
-            return
-        known = self._forked.state.orders if self._forked is not None else {}
-        if (
-            self._forked is None
-            or self._forked.state.payload is not payload
-            or any(int(j) not in known for chunk in chunks for j in chunk.jobs)
-        ):
-            self._close_forked()
-            # Built here, before the fork, so that every process shares this scorer and
-            # the tables it has built instead of building its own.
-            payload.pool_scorer()
-            orders = {
-                int(j): order
-                for chunk in chunks
-                for j, order in zip(chunk.jobs, chunk.orders, strict=True)
-            }
-            self._forked = ForkedProcesses(_ForkState(payload, orders), n_processes)
-        items = [(task, chunk.index, chunk.jobs, shared) for chunk in chunks]
-        try:
-            yield from self._forked.map(_forked_chunk, items)
-        except ProcessLostError:
-            self._close_forked()  # a process was killed: the others cannot serve again
-            raise
-        finally:
-            if not self._entered:
-                self._close_forked()
 
-
-@dataclass(frozen=True)
-class _ForkState:
-    """What the forked processes of a runner inherit: the payload, and the job orders by
-    position (a chunk's job orders do not pickle, its positions do)."""
-
-    payload: PoolPayload
-    orders: dict[int, ScreenedVacancy]
-
-
-_ChunkItem = tuple[Callable[..., Any], int, Ints, tuple[Any, ...]]
-"""A chunk's task, position, job-order positions and shared arguments (all pickled)."""
-
-
-def _forked_chunk(state: _ForkState, item: _ChunkItem) -> Any:
-    """One chunk's task in a forked process, its job orders found by their positions."""
-    task, index, jobs, shared = item
-    chunk = Chunk(index, jobs, tuple(state.orders[int(j)] for j in jobs))
-    return task(state.payload, chunk, *shared)
+def _forked(
+    task: Callable[..., R],
+    payload: PoolPayload,
+    chunks: Sequence[Chunk],
+    shared: tuple[Any, ...],
+    n_jobs: int,
+) -> Generator[R, None, None]:
+    """The chunks' results in chunk order, computed in ``n_jobs`` forked processes (-1:
+    one per core), or in this process when that is one (:func:`matcher.forked.forked_map`)."""
+    # Built here, before the fork, so that every process shares this scorer and the
+    # tables it has built instead of building its own.
+    payload.pool_scorer()
+    yield from forked_map(
+        lambda i: task(payload, chunks[i], *shared), len(chunks), processes(n_jobs)
+    )

@@ -24,7 +24,6 @@ from matcher.allocation.chunks import MIN_CHUNKS, Chunk, PoolPayload, split_orde
 from matcher.allocation.reasons import GapTally
 from matcher.allocation.round import STAGES, RoundOutcome, allocate_round
 from matcher.allocation.runner import Backend, ChunkRunner
-from matcher.forked import ProcessLostError
 from matcher.scoring.kernel import VacancyScores
 from matcher.scoring.matching import MatchRun, prepare_run
 from models.files import read_records
@@ -204,38 +203,12 @@ def test_forked_processes_give_the_chunks_results_in_order_and_their_errors(
     assert [next(results) for _ in range(3)] == [0, 1, 2]
     with pytest.raises(ValueError, match="chunk 3 refused"):
         next(results)
-    with pytest.raises(ProcessLostError, match="a forked process stopped"):
+    with pytest.raises(RuntimeError, match="a forked process stopped"):
         list(runner.map(_killed, payload, chunks))
 
 
 def _shared_sum(payload: PoolPayload, chunk: Chunk, shared: Any) -> int:
     return chunk.index + int(shared.sum())
-
-
-def _pid(payload: PoolPayload, chunk: Chunk) -> tuple[int, tuple[str, ...]]:
-    return os.getpid(), tuple(order.vacancy.id for order in chunk.orders)
-
-
-def test_an_entered_fork_runner_keeps_its_processes_for_the_next_pass(run: MatchRun) -> None:
-    chunks, payload = _chunks(run), PoolPayload(run.pool, run.params)
-    ids = [tuple(order.vacancy.id for order in chunk.orders) for chunk in chunks]
-    with ChunkRunner(n_jobs=2, backend="fork") as runner:
-        first = list(runner.map(_pid, payload, chunks))
-        # A later pass over some of the job orders, as a gap pass: the same processes,
-        # each chunk's job orders found again by their positions.
-        later = [Chunk(i, chunk.jobs[::2], chunk.orders[::2]) for i, chunk in enumerate(chunks)]
-        again = list(runner.map(_pid, payload, later))
-        assert [found for _, found in first] == ids
-        assert [found for _, found in again] == [i[::2] for i in ids]
-        pids = {pid for pid, _ in first}
-        assert {pid for pid, _ in again} <= pids
-        assert os.getpid() not in pids
-        with pytest.raises(ProcessLostError):
-            list(runner.map(_killed, payload, chunks))
-        after = {pid for pid, _ in runner.map(_pid, payload, chunks)}  # forked anew
-        assert after.isdisjoint(pids)
-        other = PoolPayload(run.pool, run.params)  # another payload: other processes
-        assert {pid for pid, _ in runner.map(_pid, other, chunks)}.isdisjoint(after)
 
 
 @contextmanager
