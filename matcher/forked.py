@@ -33,7 +33,15 @@ def can_fork() -> bool:
 
 
 def processes(n_jobs: int) -> int:
-    """The processes ``n_jobs`` asks for: itself when positive, one per core for -1."""
+    """The processes ``n_jobs`` asks for: itself when positive, one per core for -1.
+
+    Raises
+    ------
+    ValueError
+        If ``n_jobs`` is not an int other than 0.
+    """
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0:
+        raise ValueError(f"'n_jobs' must be an int other than 0; got {n_jobs!r}")
     return (os.cpu_count() or 1) if n_jobs < 0 else n_jobs
 
 

@@ -365,12 +365,10 @@ class PoolScorer:
         """
         _check_k(k, "top_workers")
         _check_budget(memory_budget, "top_workers")
-        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0:
-            raise ValueError(f"'n_jobs' must be an int other than 0; got {n_jobs!r}")
+        n_processes = min(processes(n_jobs), len(vacancies))
         n = self.pool.n_workers
         if among is not None and np.shape(among) != (n,):
             raise ValueError(f"'among' must have shape ({n},); got {np.shape(among)}")
-        n_processes = min(processes(n_jobs), len(vacancies))
         if n_processes > 1:
             # A few blocks a process, so that one slow block does not leave a core idle.
             blocks = np.array_split(np.arange(len(vacancies)), min(len(vacancies), 4 * n_processes))
