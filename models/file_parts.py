@@ -43,7 +43,6 @@ from models.files import (
     no_records,
 )
 from models.kinds import RecordKind
-from models.worker import Worker
 
 __all__ = [
     "Part",
@@ -210,8 +209,8 @@ class _PartReader(_Reader):
     """The file reader without the repeated-id check (the join does it over the file),
     keeping what :class:`PartRead` reports."""
 
-    def __init__(self, kind: RecordKind, name: str, *, typed: bool) -> None:
-        super().__init__(kind, name, typed=typed)
+    def __init__(self, kind: RecordKind, name: str, *, typed: bool, views: bool) -> None:
+        super().__init__(kind, name, typed=typed, views=views)
         self.valid_lines: list[int] = []
         self.valid_keys: list[tuple[str, ...]] = []
         self.warning_lines: list[int] = []
@@ -229,7 +228,7 @@ class _PartReader(_Reader):
         if not self.result.ok:
             return True
         self.result.records.append(record)
-        if isinstance(record, Worker):
+        if self.warns:
             for warning in record.warnings():
                 self.warning_lines.append(line)
                 if len(self.result.warnings) < MAX_LISTED_PROBLEMS:
@@ -239,7 +238,9 @@ class _PartReader(_Reader):
         return True
 
 
-def read_part(path: Path, kind: RecordKind, part: Part, *, typed: bool = True) -> PartRead:
+def read_part(
+    path: Path, kind: RecordKind, part: Part, *, typed: bool = True, views: bool = False
+) -> PartRead:
     """Read one part of a JSON Lines or Parquet file as :func:`models.files.read_records`
     reads it.
 
@@ -251,6 +252,10 @@ def read_part(path: Path, kind: RecordKind, part: Part, *, typed: bool = True) -
         One of :func:`jsonl_parts`'s or :func:`parquet_parts`'s parts of ``path``.
     typed : bool
         As for :func:`models.files.read_stream`.
+    views : bool
+        Read the workers the typed decoder accepts as views
+        (:func:`models.typed_workers.decode_view`), not as pydantic records: for a caller
+        that keeps only their facts. The verdict is the same.
 
     Returns
     -------
@@ -259,7 +264,7 @@ def read_part(path: Path, kind: RecordKind, part: Part, *, typed: bool = True) -
 
     A Parquet part whose rows cannot be read is returned as not ``readable``.
     """
-    reader = _PartReader(kind, str(path), typed=typed)
+    reader = _PartReader(kind, str(path), typed=typed, views=views)
     if _parquet_file(path):
         from models.parquet_files import UNREADABLE, rows_as_jsonl  # pyarrow when needed
 

@@ -38,7 +38,7 @@ from models.opportunity import Opportunity
 from models.outcome import Outcome
 from models.strict_json import JsonError
 from models.strict_json import loads as strict_loads
-from models.typed_workers import decode_worker
+from models.typed_workers import decode_view, decode_worker
 from models.vacancy import Vacancy
 from models.worker import Returnee, Worker
 
@@ -309,12 +309,17 @@ RawRecord = tuple[int, Any, RawProblems]
 class _Reader:
     """Validates raw records one by one and keeps what :class:`ReadResult` reports."""
 
-    def __init__(self, kind: RecordKind, name: str, *, typed: bool = True) -> None:
+    def __init__(
+        self, kind: RecordKind, name: str, *, typed: bool = True, views: bool = False
+    ) -> None:
         self.kind = kind
         # Only workers have a typed decoder: a pool is read by every run, job orders are few.
-        self.decode = decode_worker if typed and kind == "workers" else None
+        decode = decode_view if views else decode_worker
+        self.decode = decode if typed and kind == "workers" else None
         self.name = name
         self.model = RECORD_MODELS[kind]
+        # Not isinstance(record, Worker): a view (decode_view) is not one.
+        self.warns = issubclass(self.model, Worker)
         self.required = frozenset(
             key for key, info in self.model.model_fields.items() if info.is_required()
         )
@@ -417,7 +422,7 @@ class _Reader:
             return True  # the file is rejected: nothing more to keep
         self.result.records.append(record)
         self.result.lines.append(line)
-        if isinstance(record, Worker):
+        if self.warns:
             for warning in record.warnings():
                 self.result.warning_count += 1
                 if len(self.result.warnings) < MAX_LISTED_PROBLEMS:

@@ -26,6 +26,11 @@ which accepts it or reports exactly the errors it always reported. So the fast r
 change how quickly a file is read, never its verdict or its messages; the reader
 equivalence tests (``tests/models/test_typed_workers.py``) hold it to that on every test
 file and on generated bad ones.
+
+A reader that keeps only what the engine reads of each worker (its facts: ``selaras
+match`` and ``allocate`` reading a file in parts) takes *views* instead
+(:func:`decode_view`): the same structs with the models' defaults and methods, checked by
+the same functions, and no pydantic record built, which was most of reading a worker.
 """
 
 from __future__ import annotations
@@ -33,8 +38,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
-from typing import Annotated, Any, Literal, TypeAlias
+from functools import reduce
+from operator import or_
+from types import FunctionType, UnionType
+from typing import Annotated, Any, Literal, TypeAlias, Union, cast, get_args, get_origin
 
 import msgspec
 from pydantic import BaseModel
@@ -46,7 +53,7 @@ from models.bounds import (
     MAX_MONTHS,
     check_date,
 )
-from models.common import PRINTABLE_PATTERN, PROGRAMMES, MonthlyWage, check_order
+from models.common import PRINTABLE_PATTERN, PROGRAMMES, MonthlyWage, SelarasModel, check_order
 from models.isco_codes import ISCO_UNIT_GROUPS
 from models.iso_codes import COUNTRIES, CURRENCIES
 from models.language_results import LANGUAGE_TESTS
@@ -63,7 +70,7 @@ from models.worker import (
     Worker,
 )
 
-__all__ = ["CHECKED_FIELD_VALIDATORS", "decode_typed", "decode_worker"]
+__all__ = ["CHECKED_FIELD_VALIDATORS", "decode_typed", "decode_view", "decode_worker"]
 
 UNSET = msgspec.UNSET
 _Unset: TypeAlias = msgspec.UnsetType
@@ -194,10 +201,14 @@ def _build(shape: _Shape, given: dict[str, Any]) -> Any:
     for name, factory in shape.factories:
         if name not in given:
             values[name] = factory()
-    for name, convert in shape.converters:
+    for name in shape.dates:
         value = given.get(name)
         if value is not None:
-            values[name] = convert(value)
+            values[name] = check_date(value)
+    for name, part, many in shape.parts:
+        value = given.get(name)
+        if value is not None:
+            values[name] = [_build(part, item) for item in value] if many else _build(part, value)
     record = _new(shape.model)
     _set(record, "__dict__", values)
     _set(record, "__pydantic_fields_set__", set(given))
@@ -206,6 +217,22 @@ def _build(shape: _Shape, given: dict[str, Any]) -> Any:
     for check in shape.checks:
         check(record)
     return record
+
+
+def _check_view(shape: _Shape, view: Any) -> None:
+    """Run on a view (:func:`decode_view`) the checks :func:`_build` runs on a record:
+    every date's bounds, every sub-record's checks, then the model's validators."""
+    for name in shape.dates:
+        value = getattr(view, name)
+        if value is not None:
+            check_date(value)
+    for name, part, many in shape.parts:
+        value = getattr(view, name)
+        if value is not None:
+            for item in value if many else (value,):
+                _check_view(part, item)
+    for check in shape.checks:
+        check(view)
 
 
 def _given(struct: msgspec.Struct) -> dict[str, Any]:
@@ -222,20 +249,24 @@ _set = object.__setattr__
 @dataclass(frozen=True, slots=True)
 class _Shape:
     """How one struct becomes its pydantic model: the model's defaults in its field order
-    (lists by factory, a new one per record), the conversion of the given values that need
-    one (a date checked, a sub-record built), then the model's validators to call."""
+    (lists by factory, a new one per record), the given dates to check, the sub-records to
+    build (each a field, its shape, and whether the field is a list of them), then the
+    model's validators to call."""
 
     model: type[BaseModel]
     defaults: dict[str, Any]
     factories: tuple[tuple[str, Callable[[], Any]], ...]
-    converters: tuple[tuple[str, Callable[[Any], Any]], ...]
+    dates: tuple[str, ...]
+    parts: tuple[tuple[str, _Shape, bool], ...]
     checks: tuple[Callable[[Any], object], ...]
 
 
 def _shape(
     model: type[BaseModel],
     field_checks: tuple[Callable[[Any], object], ...] = (),
-    **convert: Callable[[Any], Any],
+    *,
+    dates: tuple[str, ...] = (),
+    **parts: tuple[_Shape, bool],
 ) -> _Shape:
     """The shape of ``model``: its checks are ``field_checks`` then every model validator
     (all run after the fields, on the record, in pydantic's order)."""
@@ -252,21 +283,18 @@ def _shape(
             for name, info in fields.items()
             if info.default_factory is not None
         ),
-        tuple(convert.items()),
+        dates,
+        tuple((name, part, many) for name, (part, many) in parts.items()),
         field_checks + tuple(validator.func for validator in validators),
     )
 
 
-def _record(shape: _Shape) -> Callable[[Any], Any]:
-    return partial(_build, shape)
+def _one(shape: _Shape) -> tuple[_Shape, bool]:
+    return shape, False
 
 
-def _records(shape: _Shape) -> Callable[[Any], Any]:
-    return partial(_build_all, shape)
-
-
-def _build_all(shape: _Shape, items: list[dict[str, Any]]) -> list[Any]:
-    return [_build(shape, item) for item in items]
+def _many(shape: _Shape) -> tuple[_Shape, bool]:
+    return shape, True
 
 
 def _check_worker(worker: Worker) -> None:
@@ -279,17 +307,14 @@ def _check_worker(worker: Worker) -> None:
 _WORKER = _shape(
     Worker,
     (_check_worker,),
-    birth_date=check_date,
-    returned=check_date,
-    skills=_records(_shape(SkillClaim)),
-    certificates=_records(_shape(Certificate, issued=check_date, expires=check_date)),
-    languages=_records(_shape(LanguageResult, date=check_date)),
-    experience=_records(_shape(Experience, start=check_date, end=check_date)),
-    health=_record(_shape(Health, checked=check_date)),
-    documents=_record(_shape(Documents, passport_expires=check_date)),
-    preferences=_record(
-        _shape(Preferences, min_monthly_wage=_record(_shape(MonthlyWage))),
-    ),
+    dates=("birth_date", "returned"),
+    skills=_many(_shape(SkillClaim)),
+    certificates=_many(_shape(Certificate, dates=("issued", "expires"))),
+    languages=_many(_shape(LanguageResult, dates=("date",))),
+    experience=_many(_shape(Experience, dates=("start", "end"))),
+    health=_one(_shape(Health, dates=("checked",))),
+    documents=_one(_shape(Documents, dates=("passport_expires",))),
+    preferences=_one(_shape(Preferences, min_monthly_wage=_one(_shape(MonthlyWage)))),
 )
 
 CHECKED_FIELD_VALIDATORS: Mapping[type[BaseModel], frozenset[str]] = {
@@ -340,3 +365,113 @@ def decode_worker(line: bytes) -> Worker | None:
     except ValueError:
         # msgspec's decode and validation errors, invalid UTF-8, a validator's refusal.
         return None
+
+
+# Views: the structs again, with the models' defaults (None, an empty list) in place of
+# UNSET, and the models' own methods and properties. Made from the structs above, so that
+# the two can never accept different lines.
+_MODEL_OF: Mapping[type[msgspec.Struct], type[BaseModel]] = {
+    _Worker: Worker, _Skill: SkillClaim, _Certificate: Certificate, _Language: LanguageResult,
+    _Experience: Experience, _Health: Health, _Documents: Documents, _Preferences: Preferences,
+    _Wage: MonthlyWage,
+}  # fmt: skip
+_views: dict[type[msgspec.Struct], type[msgspec.Struct]] = {}
+
+
+def _view_type(annotation: Any) -> Any:
+    """``annotation`` with every struct replaced by its view and ``UnsetType`` left out."""
+    if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+        return _view_of(annotation)
+    origin = get_origin(annotation)
+    arguments = get_args(annotation)
+    if origin is Annotated:
+        return Annotated.__class_getitem__((_view_type(arguments[0]), *annotation.__metadata__))
+    if origin in (Union, UnionType):
+        return reduce(or_, [_view_type(a) for a in arguments if a is not _Unset])
+    if origin is list:
+        return list[_view_type(arguments[0])]  # type: ignore[misc]
+    if origin is dict:
+        return dict[_view_type(arguments[0]), _view_type(arguments[1])]  # type: ignore[misc]
+    return annotation
+
+
+def _view_field(field: msgspec.structs.FieldInfo) -> tuple[Any, ...]:
+    """A view's field: as the struct's, absent read as the model reads it (None when the
+    field may be null, else an empty list: the model's default and factory)."""
+    annotation = _view_type(field.type)
+    if field.required:
+        return (field.name, annotation)
+    if type(None) in get_args(annotation):
+        return (field.name, annotation, None)
+    return (field.name, annotation, msgspec.field(default_factory=list))
+
+
+def _borrowed(model: type[BaseModel], declared: set[str]) -> dict[str, Any]:
+    """What a view of ``model`` takes from it: its methods and properties (validators
+    aside, run by :func:`_check_view`), and the default of each field the struct does not
+    declare (a line giving one is declined, so a view's is always the default)."""
+    decorated = set(model.__pydantic_decorators__.field_validators) | set(
+        model.__pydantic_decorators__.model_validators
+    )
+    found: dict[str, Any] = {}
+    for klass in reversed(model.__mro__[: model.__mro__.index(SelarasModel)]):
+        for name, value in vars(klass).items():
+            borrowable = isinstance(value, property | FunctionType)
+            if borrowable and not name.startswith("__") and name not in decorated:
+                found[name] = value
+    for name, info in model.model_fields.items():
+        if name not in declared:
+            if info.default_factory is not None:
+                raise TypeError(f"{model.__name__}.{name} has no default a view can keep")
+            found[name] = info.default
+    return found
+
+
+def _view_of(struct: type[msgspec.Struct]) -> type[msgspec.Struct]:
+    """The view of one struct (made once)."""
+    if struct not in _views:
+        fields = msgspec.structs.fields(struct)
+        _views[struct] = msgspec.defstruct(
+            struct.__name__.removeprefix("_") + "View",
+            [_view_field(field) for field in fields],
+            module=__name__,
+            namespace=_borrowed(_MODEL_OF[struct], {field.name for field in fields}),
+            forbid_unknown_fields=True,
+            gc=False,  # a view holds no cycle
+        )
+    return _views[struct]
+
+
+_VIEW_DECODER = msgspec.json.Decoder(_view_of(_Worker))
+
+
+def decode_view(line: bytes) -> Worker | None:
+    """Read one JSON Lines record as a view of a worker, when the fast reader can.
+
+    A view is for a reader that keeps only what the engine reads of a worker (its facts,
+    :func:`matcher.scoring.facts.worker_facts`), not the record: a msgspec struct with
+    every field of the :class:`~models.worker.Worker` that :func:`decode_worker` builds,
+    of the same value (a field not given holds the model's default), and the model's own
+    methods and properties (``warnings``...). Building the pydantic records was most of
+    the time of reading a pool. It accepts exactly the lines :func:`decode_worker` accepts,
+    and runs the same checks; the reader equivalence tests hold the two to that.
+
+    Parameters
+    ----------
+    line : bytes
+        One line of a workers file.
+
+    Returns
+    -------
+    Worker or None
+        The view (read as a ``Worker``: it is not an instance of one), or None when the
+        line is left to the pydantic reader.
+    """
+    try:
+        view = _VIEW_DECODER.decode(line)
+        _check_view(_WORKER, view)
+    except ValueError:
+        # As decode_worker: msgspec's errors, invalid UTF-8, a validator's refusal.
+        return None
+    # A view reads as the Worker it stands for: the engine only reads its attributes.
+    return cast(Worker, view)

@@ -142,7 +142,8 @@ def _start(job: _Job) -> None:
 def _read(part: Part) -> _Done:
     """One part read, and, when it has no error of its own, its facts and columns."""
     assert _job is not None
-    read = read_part(_job.path, "workers", part)
+    # Without each_part nothing reads the records but worker_facts: views do.
+    read = read_part(_job.path, "workers", part, views=_job.each_part is None)
     if read.lines_with_errors:
         return _Done(replace(read, records=[]), None, None, None)  # the file is refused
     records: list[Worker] = read.records

@@ -62,8 +62,9 @@ def _whole(path: Path, kind: RecordKind) -> ReadResult[Any]:
         return read_stream(handle, kind, name=str(path), suffix=path.suffix)
 
 
-def _joined(path: Path, kind: RecordKind, n: int) -> ReadResult[Any]:
-    return join_parts([read_part(path, kind, part) for part in jsonl_parts(path, n)])
+def _joined(path: Path, kind: RecordKind, n: int, *, views: bool = False) -> ReadResult[Any]:
+    parts = jsonl_parts(path, n)
+    return join_parts([read_part(path, kind, part, views=views) for part in parts])
 
 
 def _raised(call: Any) -> str | None:
@@ -82,6 +83,12 @@ def test_every_test_file_in_parts_gets_the_same_verdict(path: Path) -> None:
         joined = _joined(path, kind, n)
         assert_same_result(joined, whole)
         assert _raised(lambda j=joined: checked(j, str(path))) == _raised(
+            lambda: read_records(path, kind)
+        )
+        # Read as views (for a pool's facts): the same verdict, records read as views.
+        viewed = _joined(path, kind, n, views=True)
+        assert_same_result(viewed, whole, views=True)
+        assert _raised(lambda j=viewed: checked(j, str(path))) == _raised(
             lambda: read_records(path, kind)
         )
 

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from models.files import ReadResult, read_stream
 from models.strict_json import JsonError
 from models.strict_json import loads as strict_loads
-from models.typed_workers import CHECKED_FIELD_VALIDATORS, decode_worker
+from models.typed_workers import CHECKED_FIELD_VALIDATORS, decode_view, decode_worker
 from models.worker import Worker
-from tests.models.same_result import assert_same_result, assert_same_value
+from tests.models.same_result import assert_reads_as, assert_same_result, assert_same_value
 from tests.paths import SAMPLE, TEST_DATA
 
 RECORD_FILES = sorted(
@@ -74,6 +74,34 @@ def test_each_worker_line_decodes_to_the_pydantic_record() -> None:
             assert_same_value(fast, Worker.model_validate(strict_loads(line)), line.decode())
             decoded += 1
     assert decoded > len(WORKER_LINES) / 2
+
+
+def assert_same_view(line: bytes) -> None:
+    """The view of ``line`` is there exactly when its record is, and reads as it, with
+    the same warnings."""
+    view, record = decode_view(line), decode_worker(line)
+    assert (view is None) == (record is None), line.decode(errors="replace")
+    if view is not None:
+        assert not isinstance(view, Worker)  # else nothing here would test the view
+        assert_reads_as(view, record, line.decode())
+        assert view.warnings() == record.warnings()  # type: ignore[union-attr]
+
+
+def test_each_worker_line_reads_as_a_view_of_its_record() -> None:
+    for line in WORKER_LINES:
+        assert_same_view(line)
+    assert sum(decode_view(line) is not None for line in WORKER_LINES) > len(WORKER_LINES) / 2
+
+
+def test_a_view_holds_the_warnings_of_its_record() -> None:
+    # A NIK whose date and sex disagree, a return before the end of the last work abroad.
+    worker = copy.deepcopy(FULL_WORKER)
+    worker["nik"] = "3273010101900002"
+    worker["returned"] = "2010-01-01"
+    worker["experience"] = [{"title": "welder", "country": "JP", "end": "2011-01-01"}]
+    line = _line(worker)
+    assert len(decode_worker(line).warnings()) == 3  # type: ignore[union-attr]
+    assert_same_view(line)
 
 
 def test_every_field_validator_of_the_models_built_is_run_by_the_typed_reader() -> None:
@@ -165,6 +193,7 @@ def test_a_damaged_worker_gets_the_same_verdict_and_messages(worker: dict[str, A
     line = _line(worker)
     fast, slow = read_both(line + b"\n")
     assert_same_result(fast, slow)
+    assert_same_view(line)
     record = decode_worker(line)
     if record is not None:
         try:
@@ -248,6 +277,7 @@ def test_one_change_gets_the_same_verdict_and_messages(path: tuple[Any, ...], va
     parent[path[-1]] = value
     line = _line(worker)
     assert_same_result(*read_both(line + b"\n"))
+    assert_same_view(line)
     record = decode_worker(line)
     if record is not None:
         assert_same_value(record, Worker.model_validate(strict_loads(line)))
