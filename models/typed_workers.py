@@ -226,7 +226,7 @@ def _check_view(shape: _Shape, view: Any) -> None:
         value = getattr(view, name)
         if value is not None:
             check_date(value)
-    for name, part, many in shape.parts:
+    for name, part, many in shape.checked_parts:
         value = getattr(view, name)
         if value is not None:
             for item in value if many else (value,):
@@ -251,7 +251,8 @@ class _Shape:
     """How one struct becomes its pydantic model: the model's defaults in its field order
     (lists by factory, a new one per record), the given dates to check, the sub-records to
     build (each a field, its shape, and whether the field is a list of them), then the
-    model's validators to call."""
+    model's validators to call. ``checked_parts`` are the parts with anything to check in
+    them (a skill claim has nothing: a view's skills are not walked)."""
 
     model: type[BaseModel]
     defaults: dict[str, Any]
@@ -259,6 +260,7 @@ class _Shape:
     dates: tuple[str, ...]
     parts: tuple[tuple[str, _Shape, bool], ...]
     checks: tuple[Callable[[Any], object], ...]
+    checked_parts: tuple[tuple[str, _Shape, bool], ...]
 
 
 def _shape(
@@ -275,6 +277,7 @@ def _shape(
         # A validator of the raw input could not be run on a built record.
         raise TypeError(f"{model.__name__} has a model validator the typed reader cannot run")
     fields = model.model_fields
+    built = tuple((name, part, many) for name, (part, many) in parts.items())
     return _Shape(
         model,
         {name: info.default for name, info in fields.items()},
@@ -284,8 +287,13 @@ def _shape(
             if info.default_factory is not None
         ),
         dates,
-        tuple((name, part, many) for name, (part, many) in parts.items()),
+        built,
         field_checks + tuple(validator.func for validator in validators),
+        tuple(
+            (name, part, many)
+            for name, part, many in built
+            if part.dates or part.checks or part.checked_parts
+        ),
     )
 
 

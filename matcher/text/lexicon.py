@@ -101,7 +101,11 @@ class Lexicon:
             For each text, in order, the targets read from it in the order they appear
             (empty when nothing reaches the threshold).
         """
-        unique = list(dict.fromkeys(texts))
+        # A text is read only through fold and segments, which for ASCII text begin by
+        # lower-casing it: "LAS LISTRIK" reads as "las listrik", and is read once with it
+        # (a pool writes one skill in several cases: a third of its distinct texts).
+        key = {text: text.lower() if text.isascii() else text for text in dict.fromkeys(texts)}
+        unique = list(dict.fromkeys(key.values()))
         split = {text: self._split(text) for text in unique}
         resolved = self.reader.resolve(
             w for parts in split.values() for part in parts for w in part
@@ -121,7 +125,7 @@ class Lexicon:
             if hit is not None:
                 readings[text][index] = [hit]
         done = {text: _combine(parts) for text, parts in readings.items()}
-        return [done[text] for text in texts]
+        return [done[key[text]] for text in texts]
 
     def _split(self, text: str) -> list[list[str]]:
         whole = self.index.words(text)

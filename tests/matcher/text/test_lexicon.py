@@ -6,6 +6,10 @@ from __future__ import annotations
 import csv
 import gc
 import tracemalloc
+from random import Random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.taxonomy.skills import SkillNormalizer, default_skill_normalizer, load_taxonomy
 from matcher.text.fold import text_rules
@@ -76,3 +80,30 @@ def test_a_shared_name_is_settled_by_a_word_of_one_sense() -> None:
     assert read == [["meat"], ["grain"], [], []]
     plain = Lexicon(names, list(senses), text_rules(), 0.7)
     assert plain.read_many(["giling daging"]) == [()]
+
+
+DEVSET_ASCII = [
+    row["text"]
+    for row in csv.DictReader(
+        (TEST_DATA / "skill_devset.tsv").open(encoding="utf-8"), delimiter="\t"
+    )
+    if row["text"].isascii()
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(DEVSET_ASCII), st.randoms(use_true_random=False))
+def test_an_ascii_text_in_any_case_is_read_as_its_lower_case(text: str, rng: Random) -> None:
+    # read_many reads an ASCII text once with its lower case: sound only if the text
+    # reaches the reading (through _split, its only reader of the raw text) the same.
+    lexicon = default_skill_normalizer()._lexicon
+    mixed = "".join(c.upper() if rng.random() < 0.5 else c.lower() for c in text)
+    assert lexicon._split(mixed) == lexicon._split(text.lower())
+
+
+def test_texts_differing_in_case_each_keep_their_own_spelling() -> None:
+    texts = ["LAS LISTRIK", "las listrik", "Las Listrik", "ＬＡＳ listrik"]
+    matches = SkillNormalizer(load_taxonomy()).normalize_many(texts)
+    assert [m.input for m in matches] == texts
+    assert len({tuple(h.concept.id for h in m.concepts) for m in matches}) == 1
+    assert matches[0].concepts
