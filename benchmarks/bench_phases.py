@@ -7,7 +7,9 @@ Writes a seeded synthetic pool (``benchmarks.synthetic``), then, ``--repeats`` t
 * **match phases**, in this process, as ``selaras match --top 50`` runs them:
   ``decode`` (the typed decoder of :mod:`models.typed_workers` on every line: structs
   only), ``validate`` (the rest of reading the file: the records, the checks, the
-  all-or-nothing bookkeeping), ``normalize`` (skill,
+  all-or-nothing bookkeeping), ``views`` (for comparison: every line decoded into a view
+  and checked, :func:`models.typed_workers.decode_view`, what a file read in parts costs
+  instead of decode and the records), ``normalize`` (skill,
   certificate and job-title texts read into the taxonomy), ``facts`` (the rest of
   ``worker_facts``), ``screen`` (the job orders against the rule packs), ``encode``
   (the pool as columns), ``score`` (the kernel's top 50 of every job order) and
@@ -143,7 +145,7 @@ def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
     from matcher.taxonomy.occupations import default_occupation_normalizer
     from matcher.taxonomy.skills import default_skill_normalizer
     from models.files import read_records
-    from models.typed_workers import decode_typed
+    from models.typed_workers import decode_typed, decode_view
 
     # The loading phases run as the commands run them: collector paused (matcher.memory).
     with building_long_lived(collect=False):
@@ -153,6 +155,9 @@ def _match_phases(paths: dict[str, Path], out: Path, phases: Phases) -> None:
         with phases.timed("decode"), paths["workers"].open("rb") as handle:
             decoded = [decode_typed(line) for line in handle if line.strip()]
         del decoded
+        with phases.timed("views"), paths["workers"].open("rb") as handle:
+            viewed = [decode_view(line) for line in handle if line.strip()]
+        del viewed
         start = _now()
         pool, orders, register = load_records(
             paths["workers"], paths["vacancies"], paths["agencies"]
