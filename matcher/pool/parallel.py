@@ -54,7 +54,9 @@ MIN_PARALLEL_ROWS = 10_000
 
 EachPart = Callable[[list[Worker]], Any]
 """Run in a process on its part's records (when the part has no error); what it returns
-is sent back (for what the caller keeps about the raw records, which stay there)."""
+is sent back (for what the caller keeps about the raw records, which stay there). The
+records are views (:func:`models.typed_workers.decode_view`) where the typed reader reads
+a line: they read as records, but are not instances of ``Worker``."""
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,8 @@ def _start(job: _Job) -> None:
 def _read(part: Part) -> _Done:
     """One part read, and, when it has no error of its own, its facts and columns."""
     assert _job is not None
-    # Without each_part nothing reads the records but worker_facts: views do.
-    read = read_part(_job.path, "workers", part, views=_job.each_part is None)
+    # Nothing here keeps the records: views are read (models.typed_workers.decode_view).
+    read = read_part(_job.path, "workers", part, views=True)
     if read.lines_with_errors:
         return _Done(replace(read, records=[]), None, None, None)  # the file is refused
     records: list[Worker] = read.records
