@@ -34,23 +34,25 @@ __all__ = [
 
 
 def read_collecting(
-    path: Path, kind: RecordKind, problems: list[Problem]
+    path: Path, kind: RecordKind, problems: list[Problem], *, views: bool = False
 ) -> ReadResult[Any] | None:
     """The file read all or nothing, or None with its problems added to ``problems``.
 
     Every input of a command is read before any is reported, so one run lists every
-    problem of every file.
+    problem of every file. ``views`` as for :func:`models.files.read_records`.
     """
     try:
-        return read_records(path, kind)
+        return read_records(path, kind, views=views)
     except InvalidInputError as error:
         problems.extend(error.problems)
         return None
 
 
-def read_into(path: Path, kind: RecordKind, problems: list[Problem]) -> list[Any]:
+def read_into(
+    path: Path, kind: RecordKind, problems: list[Problem], *, views: bool = False
+) -> list[Any]:
     """The records of :func:`read_collecting` (empty when the file has problems)."""
-    found = read_collecting(path, kind, problems)
+    found = read_collecting(path, kind, problems, views=views)
     return [] if found is None else list(found.records)
 
 
@@ -63,6 +65,7 @@ def load_records(
     *,
     stored_register: list[Agency] | None = None,
     problems: list[Problem] | None = None,
+    views: bool = False,
 ) -> tuple[list[Worker], list[Vacancy], list[Agency] | None]:
     """Read and validate the files (exit 1 listing every problem of every file).
 
@@ -79,6 +82,9 @@ def load_records(
     problems : list of Problem, optional
         The problems of the worker file when it was read elsewhere (in parts), reported
         first with the others.
+    views : bool
+        Read the workers as views (:func:`models.typed_workers.decode_view`), for a
+        caller that keeps only their facts.
 
     Returns
     -------
@@ -86,7 +92,9 @@ def load_records(
         The workers, the job orders and the register (None when not given).
     """
     problems = [] if problems is None else list(problems)
-    pool: list[Worker] = [] if workers is None else read_into(workers, "workers", problems)
+    pool: list[Worker] = (
+        [] if workers is None else read_into(workers, "workers", problems, views=views)
+    )
     orders: list[Vacancy] = read_into(vacancies, "vacancies", problems)
     register: list[Agency] | None = (
         stored_register if agencies is None else read_into(agencies, "agencies", problems)

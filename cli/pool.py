@@ -170,7 +170,9 @@ def load_pool(
         Processes that may read a large worker file in parts (``--read-jobs``; the same
         run): only when ``keep_records`` is False, as the records stay in them.
     keep_records : bool
-        Whether the caller needs the raw worker records.
+        Whether the caller needs the raw worker records. Without, the workers are read as
+        views (:func:`models.typed_workers.decode_view`), in parts or not: only their
+        facts are kept.
 
     Returns
     -------
@@ -195,11 +197,12 @@ def load_pool(
             agencies,
             stored_register=None if snapshot is None else snapshot.agencies,
             problems=problems,
+            views=not keep_records,
         )
         if read is not None:
             # As from a snapshot: the facts packed, the pool already encoded.
             return run_from_facts(read.facts, orders, register, day, encoded=read.encoded), []
-        return pool_run(snapshot, records, orders, register, day), records
+        return pool_run(snapshot, records, orders, register, day), records if keep_records else []
 
 
 def load_run(

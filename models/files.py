@@ -179,6 +179,7 @@ def read_records(
     *,
     fmt: FileFormat | Literal["parquet"] | None = None,
     typed: bool = True,
+    views: bool = False,
 ) -> ReadResult[Any]:
     """Read and validate a whole file; raise :class:`InvalidInputError` if any record is bad.
 
@@ -190,6 +191,7 @@ def read_records(
         Parquet is read by :mod:`models.parquet_files`
     typed : read worker JSON Lines with the fast typed decoder first (see
         :func:`read_stream`); False reads every record with pydantic alone
+    views : read the workers the typed decoder accepts as views (see :func:`read_stream`)
 
     Returns
     -------
@@ -200,12 +202,13 @@ def read_records(
     if fmt == "parquet" or (fmt is None and _parquet_file(path)):
         from models.parquet_files import read_parquet  # pyarrow only when a file needs it
 
-        result = read_parquet(path, kind)
+        result = read_parquet(path, kind, views=views)
     else:
         with path.open("rb") as handle:
             result = read_stream(
-                handle, kind, name=str(path), fmt=fmt, suffix=path.suffix, typed=typed
-            )
+                handle, kind, name=str(path), fmt=fmt, suffix=path.suffix, typed=typed,
+                views=views,
+            )  # fmt: skip
     return checked(result, str(path))
 
 
@@ -257,6 +260,7 @@ def read_stream(
     fmt: FileFormat | None = None,
     suffix: str = "",
     typed: bool = True,
+    views: bool = False,
 ) -> ReadResult[Any]:
     """Validate every record of an open binary file, a line at a time.
 
@@ -272,6 +276,9 @@ def read_stream(
         :mod:`models.typed_workers` first, and with pydantic only when it declines the
         line: the same records, errors and messages, in a fraction of the time. False
         reads every line with pydantic (the reference the typed reader is tested against)
+    views : with ``typed``, the workers the typed decoder accepts are read as views
+        (:func:`models.typed_workers.decode_view`), not pydantic records: for a caller
+        that keeps only their facts. The verdict, messages and warnings are the same.
 
     Returns
     -------
@@ -281,7 +288,7 @@ def read_stream(
     """
     head = handle.read(_SNIFF_BYTES)
     handle.seek(len(_BOM) if head.startswith(_BOM) else 0)
-    reader = _Reader(kind, name, typed=typed)
+    reader = _Reader(kind, name, typed=typed, views=views)
     reader.any_content = bool(head.removeprefix(_BOM).strip())
     chosen = fmt or _format_of(suffix, head.removeprefix(_BOM))
     if chosen == "jsonl":

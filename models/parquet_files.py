@@ -202,7 +202,9 @@ def arrow_schema(kind: RecordKind) -> pa.Schema:
     return pa.schema([pa.field(name, child.arrow()) for name, child in node.fields])
 
 
-def read_parquet(path: str | Path, kind: RecordKind, *, name: str | None = None) -> ReadResult[Any]:
+def read_parquet(
+    path: str | Path, kind: RecordKind, *, name: str | None = None, views: bool = False
+) -> ReadResult[Any]:
     """Validate every row of a Parquet file as a record of ``kind``.
 
     Parameters
@@ -210,6 +212,7 @@ def read_parquet(path: str | Path, kind: RecordKind, *, name: str | None = None)
     path : path of a Parquet file
     kind : which records it holds
     name : the file name used in messages (default: ``path``)
+    views : read workers as views, as :func:`models.files.read_stream` does
 
     Returns
     -------
@@ -231,7 +234,7 @@ def read_parquet(path: str | Path, kind: RecordKind, *, name: str | None = None)
         result.reject([Problem(label, None, None, f"Parquet file cannot be read ({error})")])
         return result
     lines.seek(0)
-    return read_stream(lines, kind, name=label, fmt="jsonl")
+    return read_stream(lines, kind, name=label, fmt="jsonl", views=views)
 
 
 def readable_rows(path: str | Path, kind: RecordKind) -> int:

@@ -60,6 +60,15 @@ def test_every_test_file_read_as_workers_gets_the_same_verdict(path: Path) -> No
     assert_same_result(fast, slow)
 
 
+@pytest.mark.parametrize("path", RECORD_FILES, ids=lambda p: str(p.relative_to(p.parents[1])))
+def test_every_test_file_read_as_views_gets_the_same_verdict(path: Path) -> None:
+    data = path.read_bytes()
+    viewed = read_stream(
+        io.BytesIO(data), "workers", name=path.name, suffix=path.suffix, views=True
+    )
+    assert_same_result(viewed, read_both(data, path.name)[1], views=True)
+
+
 def test_the_sample_pool_is_read_by_the_typed_decoder() -> None:
     # The speed is only there if valid records stay on the typed path.
     lines = (SAMPLE / "pool" / "workers.jsonl").read_bytes().splitlines()
