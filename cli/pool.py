@@ -81,7 +81,8 @@ def build(
         jobs = read_jobs(read_jobs_given)
         in_parts = _in_parts(workers, jobs)
         read = _read_pool(workers, day, jobs, problems, _earliest) if in_parts else None
-        pool: list[Worker] = [] if in_parts else read_into(workers, "workers", problems)
+        # Only the facts (and the earliest date) are kept: the workers are read as views.
+        pool: list[Worker] = [] if in_parts else read_into(workers, "workers", problems, views=True)
         register: list[Agency] | None = (
             None if agencies is None else read_into(agencies, "agencies", problems)
         )
