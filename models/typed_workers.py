@@ -28,7 +28,7 @@ equivalence tests (``tests/models/test_typed_workers.py``) hold it to that on ev
 file and on generated bad ones.
 
 A reader that keeps only what the engine reads of each worker (its facts: ``selaras
-match`` and ``allocate`` reading a file in parts) takes *views* instead
+match``, ``allocate`` and ``pool build``) takes *views* instead
 (:func:`decode_view`): the same structs with the models' defaults and methods, checked by
 the same functions, and no pydantic record built, which was most of reading a worker.
 """
