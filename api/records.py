@@ -332,8 +332,14 @@ def upload(
     kind: RecordKind = "workers" if table is WORKERS else "vacancies"
     with server.limits.upload_slot(principal.key_id):
         sha256, size = _digest(content)
+        # Workers are read as views: the store keeps their JSON, the live pool their facts.
         result: ReadResult[Any] = read_stream(
-            content, kind, name="upload", fmt=fmt, suffix=suffix if suffix in _SUFFIXES else ""
+            content,
+            kind,
+            name="upload",
+            fmt=fmt,
+            suffix=suffix if suffix in _SUFFIXES else "",
+            views=kind == "workers",
         )
         if not result.ok:
             return UploadOutcome(

@@ -70,7 +70,14 @@ from models.worker import (
     Worker,
 )
 
-__all__ = ["CHECKED_FIELD_VALIDATORS", "decode_typed", "decode_view", "decode_worker"]
+__all__ = [
+    "CHECKED_FIELD_VALIDATORS",
+    "decode_typed",
+    "decode_view",
+    "decode_worker",
+    "with_id",
+    "worker_json",
+]
 
 UNSET = msgspec.UNSET
 _Unset: TypeAlias = msgspec.UnsetType
@@ -411,7 +418,14 @@ def _view_field(field: msgspec.structs.FieldInfo) -> tuple[Any, ...]:
         return (field.name, annotation)
     if type(None) in get_args(annotation):
         return (field.name, annotation, None)
-    return (field.name, annotation, msgspec.field(default_factory=list))
+    return (field.name, annotation, msgspec.field(default_factory=_empty_list))
+
+
+def _empty_list() -> list[Any]:
+    """A view's absent list. Not ``list`` itself: msgspec would then leave an empty list
+    out of the view's JSON as a default, and the model's dump keeps it (see
+    :func:`worker_json`)."""
+    return []
 
 
 def _borrowed(model: type[BaseModel], declared: set[str]) -> dict[str, Any]:
@@ -438,13 +452,19 @@ def _borrowed(model: type[BaseModel], declared: set[str]) -> dict[str, Any]:
 def _view_of(struct: type[msgspec.Struct]) -> type[msgspec.Struct]:
     """The view of one struct (made once)."""
     if struct not in _views:
-        fields = msgspec.structs.fields(struct)
+        model = _MODEL_OF[struct]
+        # In the model's order, so that a view's JSON has its fields in the order of the
+        # model's dump (keyword-only: a required field may then follow an optional one).
+        order = list(model.model_fields)
+        fields = sorted(msgspec.structs.fields(struct), key=lambda field: order.index(field.name))
         _views[struct] = msgspec.defstruct(
             struct.__name__.removeprefix("_") + "View",
             [_view_field(field) for field in fields],
             module=__name__,
-            namespace=_borrowed(_MODEL_OF[struct], {field.name for field in fields}),
+            namespace=_borrowed(model, {field.name for field in fields}),
             forbid_unknown_fields=True,
+            kw_only=True,
+            omit_defaults=True,  # a None is left out of the JSON, as exclude_none does
             gc=False,  # a view holds no cycle
         )
     return _views[struct]
@@ -483,3 +503,35 @@ def decode_view(line: bytes) -> Worker | None:
         return None
     # A view reads as the Worker it stands for: the engine only reads its attributes.
     return cast(Worker, view)
+
+
+_VIEW_ENCODER = msgspec.json.Encoder()
+
+
+def worker_json(worker: Worker) -> str:
+    """The JSON a worker record is stored and shown as, for a record or a view.
+
+    Parameters
+    ----------
+    worker : Worker
+        A record, or a view (:func:`decode_view`).
+
+    Returns
+    -------
+    str
+        ``worker.model_dump_json(exclude_none=True)`` of the record, or of the record the
+        view stands for: the same text (fields in the model's order, every None left out,
+        every list kept, empty or not), encoded from the view by msgspec in a fifth of
+        the time. The reader equivalence tests hold the two texts equal.
+    """
+    if isinstance(worker, BaseModel):
+        return worker.model_dump_json(exclude_none=True)
+    return _VIEW_ENCODER.encode(worker).decode()
+
+
+def with_id(worker: Worker, new_id: str) -> Worker:
+    """A copy of a record or a view with another ``id`` (nothing checked again)."""
+    if isinstance(worker, BaseModel):
+        return worker.model_copy(update={"id": new_id})
+    view = cast(msgspec.Struct, worker)
+    return cast(Worker, msgspec.structs.replace(view, id=new_id))

@@ -57,6 +57,7 @@ from api.storage.reintegration import list_opportunities, returnees_in
 from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import prepare_reintegration
 from models.opportunity import Opportunity
+from models.typed_workers import with_id
 from models.worker import Worker
 
 __all__ = ["BOOK_DEPTH", "MAX_KEPT_ANSWERS", "KeptAnswer", "OpportunityBooks", "book_name"]
@@ -222,9 +223,7 @@ class OpportunityBooks:
         """
         # The last of a name is the one stored (an upload may repeat an id).
         last = {book_name(w.agency_id, w.id): w for w in workers}
-        named = [
-            w.model_copy(update={"id": name}) for name, w in last.items() if w.returned is not None
-        ]
+        named = [with_id(w, name) for name, w in last.items() if w.returned is not None]
         settled = [name for name, w in last.items() if w.returned is None]
 
         def update(book: OpportunityBook, day: dt.date) -> OpportunityBook:

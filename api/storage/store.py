@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, defer
 
 from api.storage.tables import AgencyRow, RecordRow, VacancyRow, WorkerRow
 from models.agency import Agency
+from models.typed_workers import worker_json
 from models.vacancy import Vacancy
 from models.worker import Worker
 
@@ -75,16 +76,15 @@ class RecordTable(Generic[ModelT]):
 
     def columns(self, record: ModelT) -> dict[str, Any]:
         """The row's column values for ``record`` (timestamps aside)."""
-        values: dict[str, Any] = {
-            "agency_id": record.agency_id,
-            "id": record.id,
-            "record": record.model_dump_json(exclude_none=True),
-        }
-        if isinstance(record, Worker):
-            values["education"] = record.education
-        else:
+        values: dict[str, Any] = {"agency_id": record.agency_id, "id": record.id}
+        if isinstance(record, Vacancy):
+            values["record"] = record.model_dump_json(exclude_none=True)
             values["country"] = record.country
             values["programme"] = record.programme
+        else:
+            # A worker: a record, or a view (a bulk upload's), which is not an instance.
+            values["record"] = worker_json(record)
+            values["education"] = record.education
         return values
 
     def load(self, row: RecordRow) -> ModelT:

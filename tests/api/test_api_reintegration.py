@@ -18,8 +18,18 @@ from api.live_pool import opportunities
 from api.live_pool.opportunities import BOOK_DEPTH
 from api.routers import reintegration
 from matcher.reintegration.book import OpportunityBook
+from models.typed_workers import decode_view
 from models.worker import Worker
-from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, Api, PoolData, sqlite_settings
+from tests.api.conftest import (
+    ADMIN_KEY,
+    AGENCY_A,
+    AGENCY_B,
+    AS_OF,
+    Api,
+    PoolData,
+    jsonl,
+    sqlite_settings,
+)
 from tests.paths import SAMPLE
 
 MISSING = "NO-SUCH-ID"
@@ -395,3 +405,36 @@ def test_kept_answers_are_dropped_past_their_bound(
     assert client.get(f"{mine}&k=5", headers=keys["a"]).status_code == 200  # drops them
     assert client.get(f"{mine}&k=3", headers=keys["a"]).content == first
     assert len(rendered) == 4
+
+
+def test_returnees_uploaded_in_bulk_are_read_as_those_written_one_by_one(reint: Api) -> None:
+    # A bulk upload reads its workers as views (models.typed_workers), not records: the
+    # same returnee uploaded and written one by one is stored and answered alike.
+    client, officer = reint.client, reint.keys["officer"]
+    plain = [
+        {k: v for k, v in r.items() if k not in ("home", "reintegration")} for r in RETURNEES[20:40]
+    ]
+    bulk = [{**r, "id": f"BULK-{r['id']}", "agency_id": AGENCY_A} for r in plain]
+    viewed = [r for r in bulk if decode_view(jsonl([r])) is not None]
+    assert len(viewed) >= 10
+    assert reint.upload("workers", bulk, officer)["created"] == len(bulk)
+    for record in bulk:
+        one = {**record, "id": record["id"].replace("BULK-", "ONE-")}
+        response = client.put(f"/workers/{one['id']}", json=one, headers=officer)
+        assert response.status_code == 201, response.text
+    # The first answer of the date starts building its book; then every answer is kept.
+    client.get(f"/returnees/{bulk[0]['id']}/opportunities?as_of={AS_OF}", headers=officer)
+    client.app.state.server.opportunity_books.settle()  # type: ignore[attr-defined]
+    for record in viewed:
+        other = record["id"].replace("BULK-", "ONE-")
+        stored = client.get(f"/workers/{record['id']}", headers=officer).text
+        assert stored == client.get(f"/workers/{other}", headers=officer).text.replace(
+            f'"id":"{other}"', f'"id":"{record["id"]}"'
+        )
+        answers = [
+            client.get(f"/returnees/{key}/opportunities?as_of={AS_OF}&k=5", headers=officer)
+            for key in (record["id"], other)
+        ]
+        # From the book, which holds only the returnees written to it.
+        assert [a.headers[reintegration.ANSWERED_FROM] for a in answers] == ["book", "book"]
+        assert answers[0].json()["results"] == answers[1].json()["results"]
