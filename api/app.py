@@ -70,6 +70,7 @@ from api.training_runs import TRAINING_PLAN, training_plan_kind
 from api.webhooks.delivery import Dispatcher
 from api.webhooks.events import WebhookEvents, refused_job_orders, top_rankings
 from matcher.memory import building_long_lived
+from matcher.taxonomy.occupations import load_default_normalizers
 
 __all__ = ["create_app", "start_server"]
 
@@ -98,6 +99,8 @@ def start_server(settings: Settings) -> Server:
     if settings.admin_key is not None:
         with write_session(engine) as session:
             ensure_admin_key(session, settings.admin_key)
+    # Loaded now, not by the first upload or answer that reads a text (about 0.4 s).
+    load_default_normalizers()
     ranking = Ranking(LivePool(cached_results=settings.cached_rankings))
     keeper = None if settings.pool_snapshot is None else PoolKeeper(settings.pool_snapshot)
     unreadable: list[Unreadable] = []

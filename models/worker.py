@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Annotated, Literal, NamedTuple, get_args
 
 from pydantic import (
@@ -316,6 +317,8 @@ class Returnee(Worker):
     returned: Day
 
 
+# Reading a worker checks its NIK, then lists its warnings: the second reads it again.
+@lru_cache(maxsize=1)
 def _nik_birth(nik: str) -> tuple[int, int, int, bool] | None:
     """Return (day, month, two-digit year, female) embedded in a NIK, or None if not a date."""
     if len(nik) != 16 or not nik.isdigit():

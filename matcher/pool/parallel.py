@@ -27,9 +27,8 @@ from typing import Any
 from matcher.pool.packed import PackedFacts
 from matcher.scoring.encoding import EncodedPool, encode_pool, join_encoded
 from matcher.scoring.facts import WorkerFacts, worker_facts
-from matcher.taxonomy.occupations import default_occupation_normalizer
+from matcher.taxonomy.occupations import default_occupation_normalizer, load_default_normalizers
 from matcher.taxonomy.skills import default_skill_normalizer
-from matcher.text.english import load_dictionaries
 from models.file_parts import (
     Part,
     PartRead,
@@ -195,11 +194,9 @@ def read_pool(
     # A Parquet file refused whole (unreadable, a wrong column) raises its error here.
     rows = _parquet_rows(path) if _parquet_file(path) else None
     parts = jsonl_parts(path, jobs) if rows is None else parquet_parts(rows, jobs)
-    # Built (and their dictionaries loaded) here once, so that every process starts with
-    # them: forked, not rebuilt.
-    default_skill_normalizer()
-    default_occupation_normalizer()
-    load_dictionaries()
+    # Built (and loaded) here once, so that every process starts with them: forked, not
+    # rebuilt.
+    load_default_normalizers()
     context = multiprocessing.get_context("fork")
     job = _Job(path, as_of, each_part)
     # Forked, the job (and each_part) reaches the processes without being pickled.

@@ -21,7 +21,12 @@ from matcher.taxonomy.skills import SKILL_THRESHOLD, SkillNormalizer, default_sk
 from matcher.text.fold import text_rules
 from matcher.text.lexicon import Lexicon
 
-__all__ = ["OccupationMatch", "OccupationNormalizer", "default_occupation_normalizer"]
+__all__ = [
+    "OccupationMatch",
+    "OccupationNormalizer",
+    "default_occupation_normalizer",
+    "load_default_normalizers",
+]
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,10 @@ class OccupationNormalizer:
         self._lexicon = Lexicon(titles, ambiguous, text_rules(), threshold)
         self._skills = skills
 
+    def load(self) -> None:
+        """Build now what reading otherwise builds on first use (:meth:`Lexicon.load`)."""
+        self._lexicon.load()
+
     def normalize_many(self, titles: Sequence[str]) -> list[OccupationMatch]:
         """Place many job titles in one batch.
 
@@ -151,3 +160,11 @@ def default_occupation_normalizer() -> OccupationNormalizer:
         for o in raw["occupations"]
     }
     return OccupationNormalizer(titles, raw["ambiguous"], default_skill_normalizer())
+
+
+def load_default_normalizers() -> None:
+    """Build the default skill and occupation normalizers and load what they otherwise
+    load on first use (:meth:`matcher.text.lexicon.Lexicon.load`): a server then reads
+    its first upload at full speed, and processes forked after this share one load."""
+    default_skill_normalizer().load()
+    default_occupation_normalizer().load()

@@ -531,6 +531,10 @@ class SkillNormalizer:
             families={cid: c.family for cid, c in taxonomy.concepts.items()},
         )
 
+    def load(self) -> None:
+        """Build now what reading otherwise builds on first use (:meth:`Lexicon.load`)."""
+        self._lexicon.load()
+
     def normalize(self, text: str) -> SkillMatch:
         """Read one string; see :meth:`normalize_many`."""
         return self.normalize_many([text])[0]

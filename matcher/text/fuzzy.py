@@ -68,6 +68,10 @@ class FuzzyFallback:
         """The names' n-gram vectors, built on first use: most runs never need them."""
         return NgramIndex(self._keys)
 
+    def load(self) -> None:
+        """Build the n-gram vectors now rather than on first use."""
+        self._ngrams  # noqa: B018 (a cached property: reading it builds it)
+
     def match(self, queries: list[Query]) -> list[Hit | None]:
         """The target of each segment the names did not read well enough, or None.
 

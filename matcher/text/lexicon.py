@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from matcher.text.aliases import AliasIndex
 from matcher.text.cover import Hit, Query, SegmentCover
+from matcher.text.english import load_dictionaries
 from matcher.text.fold import TextRules, segments
 from matcher.text.fuzzy import FuzzyFallback
 from matcher.text.words import MEMO_SIZE, WordReader
@@ -81,6 +82,12 @@ class Lexicon:
             self.index, threshold, dict(specificity or {}), ancestors, dict(families or {})
         )
         self.fuzzy = FuzzyFallback(self.index.entries, threshold, ancestors, workers)
+
+    def load(self) -> None:
+        """Build now what reading otherwise builds on first use: the fuzzy fallback's
+        n-gram vectors and the English dictionaries (about 0.4 s of CPU in all)."""
+        self.fuzzy.load()
+        load_dictionaries()
 
     @property
     def collisions(self) -> dict[str, list[str]]:

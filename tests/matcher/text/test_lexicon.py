@@ -107,3 +107,17 @@ def test_texts_differing_in_case_each_keep_their_own_spelling() -> None:
     assert [m.input for m in matches] == texts
     assert len({tuple(h.concept.id for h in m.concepts) for m in matches}) == 1
     assert matches[0].concepts
+
+
+def test_a_loaded_lexicon_builds_nothing_more_when_it_reads() -> None:
+    # load() builds what reading builds on first use (the n-gram vectors), and the same.
+    names = {"grain": ["pabrik tepung", "tepung terigu"], "meat": ["olah daging"]}
+    texts = ["pabrik tepong", "olah dagingg", "terigu"]
+    lazy = Lexicon(names, [], text_rules(), 0.7)
+    loaded = Lexicon(names, [], text_rules(), 0.7)
+    loaded.load()
+    assert "_ngrams" in vars(loaded.fuzzy)
+    assert "_ngrams" not in vars(lazy.fuzzy)
+    index = vars(loaded.fuzzy)["_ngrams"]
+    assert loaded.read_many(texts) == lazy.read_many(texts)
+    assert vars(loaded.fuzzy)["_ngrams"] is index
