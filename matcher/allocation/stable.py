@@ -44,13 +44,16 @@ def stable_allocation(graph: EligibleGraph) -> Bools:
     end = w_ptr[1:]
     free = np.flatnonzero(nxt < end)
     while free.size:
-        # Skip proposals that would be rejected at once.
-        while True:
-            hopeless = rank[nxt[free]] > worst[target[nxt[free]]]
-            if not hopeless.any():
-                break
-            nxt[free[hopeless]] += 1
-            free = free[nxt[free] < end[free]]
+        # Skip proposals that would be rejected at once. ``worst`` holds still meanwhile,
+        # so a worker with a proposal worth making keeps it: only the others are looked at
+        # again (a worker can skip dozens of full job orders in one round).
+        skipping = free
+        while skipping.size:
+            at = nxt[skipping]
+            skipping = skipping[rank[at] > worst[target[at]]]
+            nxt[skipping] += 1
+            skipping = skipping[nxt[skipping] < end[skipping]]
+        free = free[nxt[free] < end[free]]
         if not free.size:
             break
         proposals = nxt[free]
