@@ -28,9 +28,10 @@ equivalence tests (``tests/models/test_typed_workers.py``) hold it to that on ev
 file and on generated bad ones.
 
 A reader that keeps only what the engine reads of each worker (its facts: ``selaras
-match``, ``allocate`` and ``pool build``) takes *views* instead
-(:func:`decode_view`): the same structs with the models' defaults and methods, checked by
-the same functions, and no pydantic record built, which was most of reading a worker.
+match``, ``allocate`` and ``pool build``), or that and its stored JSON (the API's bulk
+upload, :func:`worker_json`), takes *views* instead (:func:`decode_view`): the same
+structs with the models' defaults and methods, checked by the same functions, and no
+pydantic record built, which was most of reading a worker.
 """
 
 from __future__ import annotations
@@ -477,12 +478,13 @@ def decode_view(line: bytes) -> Worker | None:
     """Read one JSON Lines record as a view of a worker, when the fast reader can.
 
     A view is for a reader that keeps only what the engine reads of a worker (its facts,
-    :func:`matcher.scoring.facts.worker_facts`), not the record: a msgspec struct with
-    every field of the :class:`~models.worker.Worker` that :func:`decode_worker` builds,
-    of the same value (a field not given holds the model's default), and the model's own
-    methods and properties (``warnings``...). Building the pydantic records was most of
-    the time of reading a pool. It accepts exactly the lines :func:`decode_worker` accepts,
-    and runs the same checks; the reader equivalence tests hold the two to that.
+    :func:`matcher.scoring.facts.worker_facts`, and its stored JSON, :func:`worker_json`),
+    not the record: a msgspec struct with every field of the :class:`~models.worker.Worker`
+    that :func:`decode_worker` builds, of the same value (a field not given holds the
+    model's default), and the model's own methods and properties (``warnings``...).
+    Building the pydantic records was most of the time of reading a pool. It accepts
+    exactly the lines :func:`decode_worker` accepts, and runs the same checks; the reader
+    equivalence tests hold the two to that.
 
     Parameters
     ----------
