@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from models.files import InvalidInputError, read_records
+from models.typed_workers import decode_view
+from models.worker import Worker
 from tests.api.conftest import AGENCY_A, AGENCY_B, Api, PoolData, jsonl, sqlite_settings
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -163,3 +165,24 @@ def test_the_pool_is_kept_out_of_full_garbage_collections(
     assert gc.get_freeze_count() == 0
     empty_api.upload("workers", pool_data.workers[:50], empty_api.officer)
     assert gc.get_freeze_count() > 0
+
+
+def test_every_uploaded_worker_is_stored_as_its_record_dumps(
+    empty_api: Api, pool_data: PoolData
+) -> None:
+    # The upload reads the workers the typed reader accepts as views and the others as
+    # records (here a name with a space to strip): both are stored as the model dumps.
+    client, officer = empty_api.client, empty_api.officer
+    client.post("/agencies", json=pool_data.agencies[0], headers=officer)
+    mine = pool_data.of("workers", AGENCY_A)[:40]
+    workers = [
+        {**w, "full_name": f" {w['full_name']}"} if i % 2 and w.get("full_name") else w
+        for i, w in enumerate(mine)
+    ]
+    viewed = [decode_view(jsonl([w])) is not None for w in workers]
+    assert any(viewed)
+    assert not all(viewed)
+    assert empty_api.upload("workers", workers, officer)["created"] == len(workers)
+    for worker in workers:
+        stored = client.get(f"/workers/{worker['id']}", headers=officer)
+        assert stored.text == Worker.model_validate(worker).model_dump_json(exclude_none=True)
