@@ -105,13 +105,13 @@ def validate(
     "warning: file:line: field: message". Exit 1 when there is any error: nothing in an
     invalid file is accepted.
     """
-    from matcher.memory import collector_paused
+    from matcher.memory import building_long_lived
     from models.files import InvalidInputError, read_records
 
     try:
         # Nothing is kept but the verdict: workers are read as views (the same verdict,
-        # messages and warnings), and the collector has no cycle to find meanwhile.
-        with collector_paused():
+        # messages and warnings), with the collector paused as the batch commands read.
+        with building_long_lived(collect=False):
             result = read_records(file, kind, views=True)
     except InvalidInputError as error:
         report_problems(error.problems)
