@@ -29,7 +29,8 @@ file and on generated bad ones.
 
 A reader that keeps only what the engine reads of each worker (its facts: ``selaras
 match``, ``allocate`` and ``pool build``), or that and its stored JSON (the API's bulk
-upload, :func:`worker_json`), takes *views* instead (:func:`decode_view`): the same
+upload, :func:`worker_json`), or nothing but the verdict (``validate``) or its fields
+(``export hr-json``), takes *views* instead (:func:`decode_view`): the same
 structs with the models' defaults and methods, checked by the same functions, and no
 pydantic record built, which was most of reading a worker.
 """
