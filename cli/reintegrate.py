@@ -64,6 +64,7 @@ def reintegrate(
     trainer posts) as JSON Lines: gates, score, gaps with what would close them, the
     recognised levels used, and how near home each opportunity is."""
     from cli.matching import write_records
+    from matcher.memory import building_long_lived
     from matcher.reintegration.run import explain_reintegration, prepare_reintegration
     from models.files import InvalidInputError, Problem, RecordKind, read_records
 
@@ -78,9 +79,10 @@ def reintegrate(
             problems.extend(error.problems)
             return []
 
-    people = read(returnees, "returnees")
-    offers = read(opportunities, "opportunities")
-    read(agencies, "agencies")
+    with building_long_lived(collect=False):  # the records live as long as the run
+        people = read(returnees, "returnees")
+        offers = read(opportunities, "opportunities")
+        read(agencies, "agencies")
     if problems:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)
