@@ -33,13 +33,16 @@ __all__ = [
 ]
 
 
+# A command's records live as long as its run: see matcher.memory.
+@building_long_lived(collect=False)
 def read_collecting(
     path: Path, kind: RecordKind, problems: list[Problem], *, views: bool = False
 ) -> ReadResult[Any] | None:
     """The file read all or nothing, or None with its problems added to ``problems``.
 
     Every input of a command is read before any is reported, so one run lists every
-    problem of every file. ``views`` as for :func:`models.files.read_records`.
+    problem of every file. ``views`` as for :func:`models.files.read_records`. The
+    collector is paused while the file is read, as for :func:`load_records`.
     """
     try:
         return read_records(path, kind, views=views)

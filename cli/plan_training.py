@@ -131,7 +131,6 @@ def plan_training(
     from cli.matching import atomic_output, read_collecting, write_records
     from cli.pool import open_pool, pool_run
     from cli.progress import stage_bar
-    from matcher.memory import building_long_lived
     from matcher.rules.exchange_rates import ExchangeRateError
     from matcher.training.run import Budget
     from matcher.training.run import plan_training as run_plan
@@ -156,18 +155,14 @@ def plan_training(
     day = as_of.date() if as_of else dt.date.today()
     snapshot = open_pool(workers, pool)
     problems: list[Problem] = []
-    # The records live as long as the run: see matcher.memory.
-    with building_long_lived(collect=False):
-        catalogue_file = read_collecting(courses, "courses", problems)
-        found = None if workers is None else read_collecting(workers, "workers", problems)
-        orders = read_collecting(vacancies, "vacancies", problems)
-        register = None if agencies is None else read_collecting(agencies, "agencies", problems)
-        people = None if returnees is None else read_collecting(returnees, "returnees", problems)
-        offers = (
-            None
-            if opportunities is None
-            else read_collecting(opportunities, "opportunities", problems)
-        )
+    catalogue_file = read_collecting(courses, "courses", problems)
+    found = None if workers is None else read_collecting(workers, "workers", problems)
+    orders = read_collecting(vacancies, "vacancies", problems)
+    register = None if agencies is None else read_collecting(agencies, "agencies", problems)
+    people = None if returnees is None else read_collecting(returnees, "returnees", problems)
+    offers = (
+        None if opportunities is None else read_collecting(opportunities, "opportunities", problems)
+    )
     if problems or catalogue_file is None or orders is None:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -63,26 +63,15 @@ def reintegrate(
     """Match returnees to domestic opportunities (jobs, IKM programmes, cooperatives,
     trainer posts) as JSON Lines: gates, score, gaps with what would close them, the
     recognised levels used, and how near home each opportunity is."""
-    from cli.matching import write_records
-    from matcher.memory import building_long_lived
+    from cli.matching import read_into, write_records
     from matcher.reintegration.run import explain_reintegration, prepare_reintegration
-    from models.files import InvalidInputError, Problem, RecordKind, read_records
+    from models.files import Problem
 
     problems: list[Problem] = []
-
-    def read(path: Path | None, kind: RecordKind) -> list[Any]:
-        if path is None:
-            return []
-        try:
-            return list(read_records(path, kind).records)
-        except InvalidInputError as error:
-            problems.extend(error.problems)
-            return []
-
-    with building_long_lived(collect=False):  # the records live as long as the run
-        people = read(returnees, "returnees")
-        offers = read(opportunities, "opportunities")
-        read(agencies, "agencies")
+    people = [] if returnees is None else read_into(returnees, "returnees", problems)
+    offers = [] if opportunities is None else read_into(opportunities, "opportunities", problems)
+    if agencies is not None:
+        read_into(agencies, "agencies", problems)
     if problems:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)

@@ -278,7 +278,7 @@ def read_stream(
         reads every line with pydantic (the reference the typed reader is tested against)
     views : with ``typed``, the workers the typed decoder accepts are read as views
         (:func:`models.typed_workers.decode_view`), not pydantic records: for a caller
-        that keeps only their facts. The verdict, messages and warnings are the same.
+        that needs no pydantic instance. The verdict, messages and warnings are the same.
 
     Returns
     -------

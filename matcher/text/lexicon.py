@@ -85,7 +85,8 @@ class Lexicon:
 
     def load(self) -> None:
         """Build now what reading otherwise builds on first use: the fuzzy fallback's
-        n-gram vectors and the English dictionaries (about 0.4 s of CPU in all)."""
+        n-gram vectors and simplemma's English and Indonesian dictionaries (about 0.4 s of
+        CPU in all)."""
         self.fuzzy.load()
         load_dictionaries()
 
