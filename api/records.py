@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -351,7 +352,15 @@ def upload(
             return UploadOutcome(None, errors[:MAX_LISTED_PROBLEMS], warnings, len(errors))
         records: Sequence[ModelT] = result.records
         params = {"format": fmt, "records": len(records), "bytes": size, "sha256": sha256}
-        with server.write_lock:
+        with ThreadPoolExecutor(1, thread_name_prefix="upload-facts") as helper, server.write_lock:
+            # The workers' facts and rows are made while the records are stored: SQLite
+            # lets go of the GIL while a statement writes (api.storage.store.upsert_records).
+            # They reach the live pool only once the records are stored.
+            prepared = (
+                helper.submit(server.ranking.prepare_workers, records)  # type: ignore[arg-type]
+                if table is WORKERS
+                else None
+            )
             with write_session(server.engine) as session:
                 counts = upsert_records(session, table, records)
                 write_entry(
@@ -365,8 +374,8 @@ def upload(
                         versions=server.ranking.versions,
                     ),
                 )
-            if table is WORKERS:
-                server.ranking.put_workers(records)  # type: ignore[arg-type]
+            if prepared is not None:
+                server.ranking.put_prepared(prepared.result())
                 server.opportunity_books.returnees_written(records)  # type: ignore[arg-type]
             else:
                 for record in records:

@@ -98,6 +98,13 @@ def _replay(sample: Sample) -> History:
     pool.upsert_workers([(w, w.agency_id) for w in batch])
     for worker in batch:
         history.workers[worker.id] = worker
+    # Encoded before the write, as a bulk upload does: new workers, a replacement, and
+    # workers twice in the batch (the later wins).
+    prepared = [*workers[1900:1990], _as(workers[1600], workers[1990]), *workers[1950:1960]]
+    pool.put_prepared(pool.prepare_workers([(w, w.agency_id) for w in prepared]))
+    for worker in prepared:
+        history.workers.pop(worker.id, None)
+        history.workers[worker.id] = worker
     for worker in workers[1200:1250]:  # replaced by themselves
         history.put_worker(worker)
     for vacancy in vacancies[50:]:

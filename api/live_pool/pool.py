@@ -30,7 +30,7 @@ from typing import Any
 from api.live_pool.cache import FairLock, Lru
 from api.live_pool.orders import OrderStore, Screened
 from api.live_pool.topk import rank_among, top_in_scope
-from api.live_pool.workers import WorkerStore
+from api.live_pool.workers import PreparedWorkers, WorkerStore
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
 from matcher.rules.packs import load_rule_packs
 from matcher.rules.types import RulePack
@@ -169,6 +169,21 @@ class LivePool:
         ``ids``: the pool's id of each worker, in order (the workers' own by default).
         """
         self._workers.put(self._facts(list(workers), ids))
+        self._generation += 1
+
+    def prepare_workers(
+        self, workers: Sequence[tuple[Worker, str]], ids: Sequence[str] | None = None
+    ) -> PreparedWorkers:
+        """Many workers' facts and encoded rows, for :meth:`put_prepared`; nothing is
+        stored yet (a bulk upload prepares them while it stores the records).
+
+        ``ids``: the pool's id of each worker, in order (the workers' own by default).
+        """
+        return self._workers.prepare(self._facts(workers, ids))
+
+    def put_prepared(self, prepared: PreparedWorkers) -> None:
+        """Add or replace the workers :meth:`prepare_workers` prepared."""
+        self._workers.put(prepared)
         self._generation += 1
 
     def delete_worker(self, worker_id: str) -> None:

@@ -19,6 +19,7 @@ import orjson
 
 from api.live_pool.cache import Lru
 from api.live_pool.pool import LivePool
+from api.live_pool.workers import PreparedWorkers
 from api.storage.store import JOB_ORDERS, ambiguous, not_found
 from matcher.scoring.encoding import EncodedPool
 from matcher.scoring.facts import WorkerFacts
@@ -188,6 +189,16 @@ class Ranking:
         # Facts read under the pool's keys: no copy of each record with its id replaced.
         keys = [pool_key(w.agency_id, w.id) for w in workers]
         self.pool.upsert_workers([(w, w.agency_id) for w in workers], keys)
+
+    def prepare_workers(self, workers: Sequence[Worker]) -> PreparedWorkers:
+        """What :meth:`put_prepared` adds of ``workers`` (records or views): their facts
+        under the pool's keys and their encoded rows, read from them alone."""
+        keys = [pool_key(w.agency_id, w.id) for w in workers]
+        return self.pool.prepare_workers([(w, w.agency_id) for w in workers], keys)
+
+    def put_prepared(self, prepared: PreparedWorkers) -> None:
+        """Add or replace the workers :meth:`prepare_workers` prepared."""
+        self.pool.put_prepared(prepared)
 
     def drop_worker(self, agency_id: str, worker_id: str) -> None:
         """Remove a worker."""

@@ -37,7 +37,7 @@ from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.skills import SkillTaxonomy
 
-__all__ = ["MAX_SEALED", "TAIL_ROWS", "Segment", "Snapshot", "WorkerStore"]
+__all__ = ["MAX_SEALED", "TAIL_ROWS", "PreparedWorkers", "Segment", "Snapshot", "WorkerStore"]
 
 TAIL_ROWS = 256
 """Rows the open tail takes before it is sealed (each single write re-encodes it)."""
@@ -118,6 +118,22 @@ def join_segments(parts: Sequence[Segment]) -> Segment:
         np.concatenate([p.serials for p in parts]),
         np.concatenate([p.agencies for p in parts]),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedWorkers:
+    """Workers encoded ahead of their write (:meth:`WorkerStore.prepare`).
+
+    Attributes
+    ----------
+    workers : sequence of (WorkerFacts, str)
+        Each worker's facts and owning agency's id.
+    encoded : EncodedPool
+        Their rows, in the same order.
+    """
+
+    workers: Sequence[tuple[WorkerFacts, str]]
+    encoded: EncodedPool
 
 
 @dataclass(frozen=True, eq=False)
@@ -280,8 +296,17 @@ class WorkerStore:
                 self._tail_open, self._snapshot = False, None
                 self._version += 1
 
-    def put(self, workers: Sequence[tuple[WorkerFacts, str]]) -> None:
-        """Add or replace workers (later ones win over earlier ones with the same id)."""
+    def prepare(self, workers: Sequence[tuple[WorkerFacts, str]]) -> PreparedWorkers:
+        """Encode workers for a later :meth:`put`, outside the store's locks (a bulk upload
+        encodes them while it stores their records)."""
+        facts = [f for f, _ in workers]
+        return PreparedWorkers(workers, encode_pool(facts, self.taxonomy, _ENCODED_ON))
+
+    def put(self, workers: Sequence[tuple[WorkerFacts, str]] | PreparedWorkers) -> None:
+        """Add or replace workers (later ones win over earlier ones with the same id),
+        encoded here or beforehand (:meth:`prepare`)."""
+        encoded = workers.encoded if isinstance(workers, PreparedWorkers) else None
+        workers = workers.workers if isinstance(workers, PreparedWorkers) else workers
         if not workers:
             return
         with self._write_lock:
@@ -291,7 +316,11 @@ class WorkerStore:
                 for _, agency_id in workers:
                     self._agency_codes.setdefault(agency_id, len(self._agency_codes))
                 codes = dict(self._agency_codes)
-            new = self._encode(workers, serials, codes, None)
+            if encoded is None:
+                new = self._encode(workers, serials, codes, None)
+            else:
+                agencies = np.array([codes[agency_id] for _, agency_id in workers], np.int32)
+                new = Segment(encoded, tuple(f for f, _ in workers), serials, agencies)
             segments = list(self._segments)
             tail_open = self._tail_open
             if tail_open and segments[-1].n_rows + new.n_rows <= TAIL_ROWS:

@@ -11,6 +11,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -258,7 +259,7 @@ def upsert_records(
     existing = _count_stored(connection, table, by_agency)
     if not records:
         return UpsertCounts(0, 0)
-    statement, names = _upsert_statement(table, dialect)
+    names = _record_columns(table)
     # Every row has the same timestamps: bound once here (UTC, the dialect's format).
     stamp = _bind_processor(table.row.__table__.c.created_at, dialect)
     now = _now() if stamp is None else stamp(_now())
@@ -266,9 +267,19 @@ def upsert_records(
     values: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*names[:-2])
     stamps = (now, now)
     rows = [values(table.columns(item)) + stamps for item in records]
-    # The driver's executemany on plain tuples: no per-row parameter processing by
-    # SQLAlchemy, which was most of the upsert's time.
-    connection.exec_driver_sql(statement, rows)
+    if dialect.name == "sqlite":
+        # As many rows a statement as its parameters allow: sqlite3 lets go of the GIL
+        # while a statement runs, once a statement, not once a row as executemany does,
+        # so another thread (a bulk upload's worker facts) runs meanwhile.
+        per_statement = _PARAMETER_BUDGET // len(names)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            statement = _upsert_statement(table, dialect, len(chunk))
+            connection.exec_driver_sql(statement, tuple(chain.from_iterable(chunk)))
+    else:
+        # The driver's executemany on plain tuples: no per-row parameter processing by
+        # SQLAlchemy, which was most of the upsert's time.
+        connection.exec_driver_sql(_upsert_statement(table, dialect, 1), rows)
     return UpsertCounts(created=len(records) - existing, updated=existing)
 
 
@@ -308,9 +319,15 @@ def _marker(dialect: Dialect) -> str:
     return "?" if dialect.paramstyle == "qmark" else "%s"
 
 
-def _upsert_statement(table: RecordTable[Any], dialect: Dialect) -> tuple[str, tuple[str, ...]]:
-    """The driver's SQL of a one-row upsert into ``table`` and the names of its
-    parameters, in order: the record's columns, then the two timestamps.
+def _record_columns(table: RecordTable[Any]) -> tuple[str, ...]:
+    """The columns an upsert writes, in order: the record's, then the two timestamps."""
+    columns = table.row.__table__.columns
+    return (*(c.name for c in columns if c.name not in _STAMPS), *_STAMPS)
+
+
+def _upsert_statement(table: RecordTable[Any], dialect: Dialect, rows: int) -> str:
+    """The driver's SQL of an upsert of ``rows`` rows into ``table``, its parameters
+    :func:`_record_columns` row after row.
 
     Raises
     ------
@@ -319,20 +336,19 @@ def _upsert_statement(table: RecordTable[Any], dialect: Dialect) -> tuple[str, t
         sent to the driver as it is): only the timestamps are bound, once per upsert.
     """
     columns = table.row.__table__.columns
-    names = (*(c.name for c in columns if c.name not in _STAMPS), *_STAMPS)
+    names = _record_columns(table)
     for name in names[:-2]:
         if _bind_processor(columns[name], dialect) is not None:
             raise TypeError(f"{table.noun} column {name!r} needs bind processing")
     quote = dialect.identifier_preparer.quote
-    marker = _marker(dialect)
+    row = f"({', '.join([_marker(dialect)] * len(names))})"
     replaced = [name for name in names if name not in ("agency_id", "id", "created_at")]
-    statement = (
+    return (
         f"INSERT INTO {quote(table.row.__tablename__)} ({', '.join(map(quote, names))}) "
-        f"VALUES ({', '.join([marker] * len(names))}) "
+        f"VALUES {', '.join([row] * rows)} "
         f"ON CONFLICT ({quote('agency_id')}, {quote('id')}) DO UPDATE SET "
         + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in replaced)
     )
-    return statement, names
 
 
 def stored_text(session: Session, column: Any) -> Any:

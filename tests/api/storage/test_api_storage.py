@@ -34,6 +34,7 @@ from api.storage.store import (
     upsert_records,
 )
 from models.agency import Agency
+from models.common import MonthlyWage
 from models.worker import Worker
 from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, PoolData, seed
 
@@ -117,14 +118,29 @@ def _stored(engine: Engine, table: RecordTable[Any]) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in session.execute(text(f"SELECT * FROM {name} ORDER BY 1, 2"))]
 
 
+def _rows_per_statement(
+    monkeypatch: pytest.MonkeyPatch, table: RecordTable[Any], rows: int
+) -> None:
+    """Make SQLite's multi-row upserts take ``rows`` rows a statement."""
+    monkeypatch.setattr(store, "_PARAMETER_BUDGET", rows * len(store._record_columns(table)))
+
+
+@pytest.mark.parametrize("rows_per_statement", [None, 3])
 @pytest.mark.parametrize("kind", ["workers", "job_orders"])
 def test_bulk_upsert_stores_what_single_writes_store(
-    engine: Engine, pool_data: PoolData, monkeypatch: pytest.MonkeyPatch, kind: str
+    engine: Engine,
+    pool_data: PoolData,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    rows_per_statement: int | None,
 ) -> None:
     # The bulk upsert sends the driver pre-bound rows; the ORM's single writes bind every
     # value through the columns' types. Both must leave the same rows, inserted and
-    # replaced (a clock not in UTC: the stamps are stored in UTC).
+    # replaced (a clock not in UTC: the stamps are stored in UTC), however many rows
+    # SQLite takes a statement.
     table: RecordTable[Any] = WORKERS if kind == "workers" else JOB_ORDERS
+    if rows_per_statement is not None:
+        _rows_per_statement(monkeypatch, table, rows_per_statement)
     records: list[Any] = [
         table.model.model_validate(r)
         for r in (pool_data.workers if kind == "workers" else pool_data.vacancies)
@@ -149,6 +165,24 @@ def test_bulk_upsert_stores_what_single_writes_store(
         stored.append(_stored(engine, table))
     assert len(stored[0]) == len({(r.agency_id, r.id) for r in records + changed})
     assert stored[1] == stored[0]
+
+
+def test_a_bulk_upsert_refused_in_a_later_statement_stores_nothing(
+    engine: Engine, pool_data: PoolData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store refuses a record it could not read back (a wage above its bound: the
+    # SQLite trigger or the PostgreSQL CHECK); it comes in the third statement, after two
+    # that were written, and the transaction keeps none of them.
+    workers = _workers(pool_data)[:10]
+    _rows_per_statement(monkeypatch, WORKERS, 3)
+    wage = MonthlyWage.model_construct(amount=1e16, currency="IDR")
+    preferences = workers[7].preferences.model_copy(update={"min_monthly_wage": wage})
+    workers[7] = workers[7].model_copy(update={"preferences": preferences})
+    refused = pytest.raises(DatabaseError, match=r"a stored worker must be|workers_record_readable")
+    with refused, write_session(engine) as session:
+        upsert_records(session, WORKERS, workers)
+    with read_session(engine) as session:
+        assert count_rows(session, WORKERS, agency_id=None) == 0
 
 
 def test_bulk_upsert_sees_what_its_transaction_added(engine: Engine, pool_data: PoolData) -> None:
