@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import simplemma
+from simplemma import Lemmatizer
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
-from matcher.text.english import lemma_candidates
+from matcher.text import english
+from matcher.text.english import is_dictionary_word, lemma_candidates
 from matcher.text.fold import text_rules
 from matcher.text.lexicon import Lexicon
 
@@ -27,6 +31,29 @@ def test_inflections_have_their_base_form(word: str, base: str) -> None:
 @pytest.mark.parametrize("word", ["lathe", "las", "bubut", "3g", "溶接", "co2", "pengelasan"])
 def test_base_words_short_words_and_other_scripts_have_none(word: str) -> None:
     assert lemma_candidates(word) == ()
+
+
+def test_the_cached_tries_read_as_simplemmas_own_dictionaries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The dictionaries are read from tries kept on disk (matcher.text.english): every base
+    # form and every dictionary word must be what simplemma's own dictionaries give, on a
+    # sample of the English and Indonesian entries and on inflected and unknown words.
+    english_words = list(DEFAULT_DICTIONARY_FACTORY.get_dictionary("en"))[::40]
+    indonesian_words = list(DEFAULT_DICTIONARY_FACTORY.get_dictionary("id"))[::10]
+    words = [
+        *english_words,
+        *indonesian_words,
+        *("operating", "assemblies", "riveters", "auditor", "forklip", "pengelasan"),
+    ]
+    words = [w.casefold() for w in words]
+    assert len(words) > 5_000
+    known = [is_dictionary_word(w) for w in words]
+    assert known == [simplemma.is_known(w, lang=("en", "id")) for w in words]
+    found = [lemma_candidates(w) for w in words]
+    monkeypatch.setattr(english, "_LEMMATIZER", Lemmatizer(cache_max_size=0))
+    assert found == [lemma_candidates(w) for w in words]
+    assert sum(map(bool, found)) > 1_000
 
 
 def _lexicon(secondary: dict[str, list[str]] | None = None) -> Lexicon:
