@@ -85,7 +85,7 @@ def test_a_shared_name_is_settled_by_a_word_of_one_sense() -> None:
 DEVSET_ASCII = [
     row["text"]
     for row in csv.DictReader(
-        (TEST_DATA / "skill_devset.tsv").open(encoding="utf-8"), delimiter="\t"
+        (TEST_DATA / "skill_devset.tsv").read_text(encoding="utf-8").splitlines(), delimiter="\t"
     )
     if row["text"].isascii()
 ]
