@@ -11,10 +11,12 @@ English one in every process that reads a skill. Its trie-backed dictionaries (t
 ``marisa-trie`` extra) hold the same entries, built once per machine and kept in the user's
 cache directory (``platformdirs``): both dictionaries load in about 0.03 s. A cached trie
 that cannot be read is built again; where the directory cannot be written, each process
-builds its own (simplemma logs a warning).
+builds its own.
 """
 
 from __future__ import annotations
+
+import logging
 
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy, TrieDictionaryFactory
@@ -22,6 +24,10 @@ from simplemma.utils import normalize_token
 
 __all__ = ["is_dictionary_word", "lemma_candidates", "load_dictionaries"]
 
+# simplemma logs a trie it could not keep on disk as a warning, which Python prints to
+# the stderr of every command when the application configured no logging: a cache that
+# cannot be written costs time (0.3 s a process), never a lemma, so it is left unsaid.
+logging.getLogger("simplemma").addHandler(logging.NullHandler())
 _DICTIONARIES = TrieDictionaryFactory()
 _LOOKUP = DictionaryLookupStrategy(_DICTIONARIES)
 # simplemma's module-level lemmatizer keeps 65,536 words in an LRU of its own; the word

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 import simplemma
 from simplemma import Lemmatizer
@@ -54,6 +58,19 @@ def test_the_cached_tries_read_as_simplemmas_own_dictionaries(
     monkeypatch.setattr(english, "_LEMMATIZER", Lemmatizer(cache_max_size=0))
     assert found == [lemma_candidates(w) for w in words]
     assert sum(map(bool, found)) > 1_000
+
+
+def test_a_cache_directory_that_cannot_be_written_costs_no_lemma_and_no_message() -> None:
+    # Each process then builds the tries in memory, and says nothing on stderr.
+    code = (
+        "from matcher.text.english import is_dictionary_word, lemma_candidates;"
+        "print(lemma_candidates('assemblies'), is_dictionary_word('grass'))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": os.devnull + "/cache"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert (done.stdout, done.stderr) == ("('assembly',) True\n", "")
 
 
 def _lexicon(secondary: dict[str, list[str]] | None = None) -> Lexicon:
