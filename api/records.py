@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from api.access.tenancy import check_owner, list_scope, lookup_scope
 from api.audit.log import entry_values, write_entry
 from api.deps import Server
 from api.http.errors import NotFoundError, safe_text
+from api.live_pool.workers import PreparedWorkers
 from api.schemas import UploadProblem, UploadRejected, UploadReport
 from api.storage.database import read_session, write_session
 from api.storage.store import (
@@ -62,6 +65,8 @@ __all__ = [
     "upload",
     "write_one",
 ]
+
+_log = logging.getLogger("selaras.api")
 
 _SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
 
@@ -248,6 +253,9 @@ class UploadOutcome:
     warnings: list[UploadProblem]
     lines_with_errors: int = 0
     warning_count: int = 0
+    phases: tuple[tuple[str, float], ...] = ()
+    """Seconds each part of an applied upload took, in order (the server logs them;
+    ``benchmarks/bench_phases.py`` prints them)."""
 
     def response(self) -> Response:
         """200 with an :class:`UploadReport`, or 422 with an :class:`UploadRejected`."""
@@ -294,6 +302,33 @@ def _digest(content: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+class _Laps:
+    """Seconds between successive marks."""
+
+    def __init__(self) -> None:
+        self.done: tuple[tuple[str, float], ...] = ()
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """Add the seconds since the last mark (or the start) under ``name``."""
+        now = time.perf_counter()
+        self.add(name, now - self._last)
+        self._last = now
+
+    def add(self, name: str, seconds: float) -> None:
+        """Add seconds measured elsewhere (in another thread)."""
+        self.done = (*self.done, (name, seconds))
+
+
+def _timed(
+    make: Callable[[Sequence[Any]], PreparedWorkers], records: Sequence[Any]
+) -> tuple[PreparedWorkers, float]:
+    """``make(records)`` and the seconds it took (in the helper thread of an upload)."""
+    start = time.perf_counter()
+    made = make(records)
+    return made, time.perf_counter() - start
+
+
 # Reading and storing a big file builds long-lived objects: see matcher.memory.
 @building_long_lived()
 def upload(
@@ -331,8 +366,10 @@ def upload(
     """
     suffix = Path(filename or "").suffix.lower()
     kind: RecordKind = "workers" if table is WORKERS else "vacancies"
+    laps = _Laps()
     with server.limits.upload_slot(principal.key_id):
         sha256, size = _digest(content)
+        laps.lap("digest")
         # Workers are read as views: the store keeps their JSON, the live pool their facts.
         result: ReadResult[Any] = read_stream(
             content,
@@ -342,6 +379,7 @@ def upload(
             suffix=suffix if suffix in _SUFFIXES else "",
             views=kind == "workers",
         )
+        laps.lap("read")
         if not result.ok:
             return UploadOutcome(
                 None, [_problem(p) for p in result.errors], [], result.lines_with_errors
@@ -350,6 +388,7 @@ def upload(
         errors = _ownership_problems(principal, server, result.records, result.lines)
         if errors:
             return UploadOutcome(None, errors[:MAX_LISTED_PROBLEMS], warnings, len(errors))
+        laps.lap("checks")
         records: Sequence[ModelT] = result.records
         params = {"format": fmt, "records": len(records), "bytes": size, "sha256": sha256}
         with ThreadPoolExecutor(1, thread_name_prefix="upload-facts") as helper, server.write_lock:
@@ -357,7 +396,7 @@ def upload(
             # lets go of the GIL while a statement writes (api.storage.store.upsert_records).
             # They reach the live pool only once the records are stored.
             prepared = (
-                helper.submit(server.ranking.prepare_workers, records)  # type: ignore[arg-type]
+                helper.submit(_timed, server.ranking.prepare_workers, records)
                 if table is WORKERS
                 else None
             )
@@ -374,13 +413,24 @@ def upload(
                         versions=server.ranking.versions,
                     ),
                 )
+            laps.lap("store")
             if prepared is not None:
-                server.ranking.put_prepared(prepared.result())
+                rows, made_in = prepared.result()
+                laps.lap("rows waited")
+                laps.add("rows alongside", made_in)
+                server.ranking.put_prepared(rows)
                 server.opportunity_books.returnees_written(records)  # type: ignore[arg-type]
             else:
                 for record in records:
                     _publish(server, record)
-    return UploadOutcome(counts, [], warnings, 0, result.warning_count)
+            laps.lap("live pool")
+    _log.info(
+        "%s.bulk of %d records: %s",
+        table.slug,
+        len(records),
+        ", ".join(f"{name} {seconds:.2f} s" for name, seconds in laps.done),
+    )
+    return UploadOutcome(counts, [], warnings, 0, result.warning_count, laps.done)
 
 
 def _ownership_problems(

@@ -19,7 +19,12 @@ Writes a seeded synthetic pool (``benchmarks.synthetic``), then, ``--repeats`` t
 * **end to end**: ``selaras match`` and ``selaras allocate`` as commands (a new process
   each: imports included), and the API bulk upload of the workers to a real
   ``selaras serve`` (``POST /workers/bulk``, SQLite in a temporary directory; its CPU is
-  the server process's, read with psutil).
+  the server process's, read with psutil);
+* **API bulk upload by part**, in this process (``api.records.upload`` on a new server):
+  the upload's own laps (``digest``, ``read``, ``checks``, ``store``, ``rows waited``:
+  the wait for the live pool's rows after the store, ``live pool``) and ``rows
+  alongside``: the rows made in the helper thread, overlapping the store; wall-clock
+  only, beside the upload's total.
 
 Every phase is timed in wall-clock and in CPU seconds (``time.process_time``; for a
 command, the CPU time of the child process), and given as a ratio to the baseline
@@ -36,6 +41,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import platform
 import resource
@@ -122,6 +128,8 @@ class Phases:
         """Print one phase's median wall and CPU seconds, spreads and ratios."""
         for label, index in (("wall", 0), ("CPU", 1)):
             times = [v[index] for v in values]
+            if any(map(math.isnan, times)):
+                continue  # a part timed in wall-clock only (another thread's, overlapping)
             base = statistics.median(b[index] for b in baseline)
             median = statistics.median(times)
             print(
@@ -238,6 +246,47 @@ def _api_upload(folder: Path, paths: dict[str, Path]) -> Seconds:
         (folder / "selaras.db").unlink(missing_ok=True)
 
 
+def _api_phases(folder: Path, paths: dict[str, Path], phases: Phases) -> None:
+    """One bulk upload of the workers in this process, part by part: ``api.records.upload``
+    as ``POST /workers/bulk`` calls it, on a new server (SQLite store, empty live pool).
+
+    The parts are the upload's own wall-clock laps (``UploadOutcome.phases``, the figures
+    the server logs); the facts and rows are made in a helper thread while the records
+    are stored, so that lap overlaps the store's and is not part of the sum.
+    """
+    from api.access.keys import Principal
+    from api.app import start_server
+    from api.records import upload
+    from api.settings import Settings
+    from api.storage.database import write_session
+    from api.storage.store import WORKERS, put_agency
+    from models.agency import Agency
+
+    database = folder / "phases.db"
+    server = start_server(Settings(database_url=f"sqlite:///{database}"))
+    try:
+        lines = paths["agencies"].read_text().splitlines()
+        register = [Agency.model_validate_json(line) for line in lines]
+        with write_session(server.engine) as session:
+            for agency in register:
+                put_agency(session, agency, create_only=True)
+        server.agencies = tuple(register)
+        officer = Principal("bench-phases", "officer", None)
+        with paths["workers"].open("rb") as content, phases.timed("upload, in all"):
+            outcome = upload(server, officer, WORKERS, content, filename="w.jsonl", fmt=None)
+        if outcome.counts is None:
+            raise SystemExit(f"the upload was refused: {outcome.errors[:3]}")
+        for name, seconds in outcome.phases:
+            phases.add(name, (seconds, math.nan))
+    finally:
+        server.batches.shutdown()
+        server.audit.close()
+        server.keys.close()
+        server.checkpoints.close()
+        server.engine.dispose()
+        database.unlink(missing_ok=True)
+
+
 def _repeat(repeats: int, what: Callable[[], Seconds]) -> list[Seconds]:
     return [what() for _ in range(repeats)]
 
@@ -298,16 +347,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             _match_phases(paths, folder / "out.jsonl", phases)
             ends.add("match (command)", _command(["match", *common, "--top", str(K), "--out", out]))
             ends.add("allocate (command)", _command(["allocate", *common, "--out", out]))
+        uploads = Phases()
         if not args.no_api:
             ends.times["API bulk upload"] = _repeat(
                 args.repeats, lambda: _api_upload(folder, paths)
             )
+            for _ in range(args.repeats):
+                _api_phases(folder, paths, uploads)
     print("the plain json.loads read (the ratios' base):")
     Phases.report_one("plain read", baseline, baseline)
     print("match, in process, by phase:")
     phases.report(baseline)
     print("end to end:")
     ends.report(baseline)
+    if uploads.times:
+        print("API bulk upload, in process, by part (wall-clock; rows alongside: during store):")
+        uploads.report(baseline)
     return 0
 
 

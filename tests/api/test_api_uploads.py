@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,29 @@ def test_upload_is_idempotent_by_id(empty_api: Api, pool_data: PoolData) -> None
     assert _count(empty_api, "/workers") == 50
     more = empty_api.upload("workers", pool_data.workers[40:60], empty_api.officer)
     assert (more["created"], more["updated"]) == (10, 10)
+
+
+def test_an_applied_upload_logs_its_parts(
+    empty_api: Api, pool_data: PoolData, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The server logs how long each part of an applied upload took (counts and seconds,
+    # nothing of the records); the rows of the live pool are made alongside the store.
+    for agency in pool_data.agencies:
+        empty_api.client.post("/agencies", json=agency, headers=empty_api.officer)
+    with caplog.at_level(logging.INFO, logger="selaras.api"):
+        empty_api.upload("workers", pool_data.workers[:30], empty_api.officer)
+        empty_api.upload("vacancies", pool_data.vacancies[:5], empty_api.officer)
+    logged = [r.getMessage() for r in caplog.records if ".bulk of " in r.getMessage()]
+    parts = [[part.rsplit(" ", 2)[0] for part in m.split(": ", 1)[1].split(", ")] for m in logged]
+    assert [m.split(": ")[0] for m in logged] == [
+        "worker.bulk of 30 records",
+        "job_order.bulk of 5 records",
+    ]
+    common = ["digest", "read", "checks", "store"]
+    assert parts == [
+        [*common, "rows waited", "rows alongside", "live pool"],
+        [*common, "live pool"],
+    ]
 
 
 def test_bad_lines_reject_the_whole_file_like_validate(
