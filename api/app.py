@@ -22,6 +22,7 @@ from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.formparsers import MultiPartParser
 
 from api.access.keys import KeyChecker, KeyRequestError, ensure_admin_key
 from api.access.rate_limits import RateLimiter
@@ -177,6 +178,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             server.checkpoints.close()
             server.engine.dispose()
 
+    # An upload is kept in memory up to the upload limit, not written to a temporary file
+    # past its first MiB: Starlette's parser wrote a file's every 64 KiB chunk from a
+    # worker thread (0.2 s of a 73 MiB upload), which the upload then reads back whole.
+    # The records read from it take several times its size in memory anyway. The
+    # attribute is the parser's (one per process): the largest limit of any app wins.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, chosen.max_upload_bytes)
     app = FastAPI(
         title="Selaras",
         summary="Rank Indonesian migrant-worker candidates against overseas job orders.",

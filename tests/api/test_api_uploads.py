@@ -6,10 +6,12 @@ import gc
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+import api.routers.record_routes as record_routes
 from api.app import create_app
 from models.files import InvalidInputError, read_records
 from models.typed_workers import decode_view
@@ -166,6 +168,34 @@ def test_uploads_are_bounded(tmp_path: Path, pool_data: PoolData) -> None:
         small = jsonl(pool_data.of("workers", AGENCY_A)[:2])
         response = client.post("/workers/bulk", files={"file": ("w.jsonl", small)}, headers=officer)
         assert response.status_code == 200
+
+
+def test_an_upload_is_read_from_memory_up_to_the_limit(
+    tmp_path: Path, pool_data: PoolData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Starlette spools an uploaded file to disk past 1 MiB (by default); the server keeps
+    # it in memory up to its upload limit, so that it is not written out and read back.
+    seen: list[bool] = []
+    upload = record_routes.upload
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(args[3]._rolled)  # the SpooledTemporaryFile Starlette filled
+        return upload(*args, **kwargs)
+
+    monkeypatch.setattr(record_routes, "upload", spy)
+    settings = sqlite_settings(tmp_path, max_upload_bytes=8 * 1024 * 1024)
+    with TestClient(create_app(settings)) as client:
+        officer = {"Authorization": f"Bearer {settings.admin_key}"}
+        client.post("/agencies", json=pool_data.agencies[0], headers=officer)
+        workers = pool_data.of("workers", AGENCY_A)
+        content = jsonl([{**workers[i % len(workers)], "id": f"W-{i}"} for i in range(6000)])
+        assert 2 * 1024 * 1024 < len(content) < 8 * 1024 * 1024
+        response = client.post(
+            "/workers/bulk", files={"file": ("w.jsonl", content)}, headers=officer
+        )
+    assert response.status_code == 200, response.text
+    assert response.json()["created"] == 6000
+    assert seen == [False]
 
 
 def test_job_order_upload_updates_rankings(api: Api, pool_data: PoolData) -> None:
