@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 import api.routers.record_routes as record_routes
 from api.app import create_app
+from api.records import upload
 from models.files import InvalidInputError, read_records
 from models.typed_workers import decode_view
 from models.worker import Worker
@@ -176,7 +177,6 @@ def test_an_upload_is_read_from_memory_up_to_the_limit(
     # Starlette spools an uploaded file to disk past 1 MiB (by default); the server keeps
     # it in memory up to its upload limit, so that it is not written out and read back.
     seen: list[bool] = []
-    upload = record_routes.upload
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         seen.append(args[3]._rolled)  # the SpooledTemporaryFile Starlette filled
