@@ -8,7 +8,8 @@
 ``SELARAS_ADMIN_KEY``
     An officer API key that the server registers (as key id ``admin``) on start.
 ``SELARAS_MAX_UPLOAD_MB``
-    Largest bulk upload accepted, in MiB (default 128: about 170,000 workers as JSON Lines).
+    Largest bulk upload accepted, in MiB (default 128: about 170,000 workers as JSON Lines);
+    an upload is held in memory while it is read.
 ``SELARAS_CACHED_RANKINGS``
     Candidate lists kept for questions asked again while the pool is unchanged (default
     1024, about 50 KB each at k=50; 0 computes every answer afresh).
