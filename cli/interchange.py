@@ -77,23 +77,15 @@ def export_jobposting(
     A job order is open until its start date. Screening is the one ``selaras match`` runs
     (refused job orders are left out; with no --agencies licences are not checked).
     """
-    from cli.matching import write_records
+    from cli.matching import read_into, write_records
     from matcher.interchange.records import ExportError
     from matcher.rules.postings import advertised, export_postings
-    from models.files import InvalidInputError, Problem, read_records
+    from models.files import Problem
 
     day = as_of.date() if as_of else dt.date.today()
     problems: list[Problem] = []
-
-    def read(path: Path, kind: RecordKind) -> list[Any]:
-        try:
-            return list(read_records(path, kind).records)
-        except InvalidInputError as error:
-            problems.extend(error.problems)
-            return []
-
-    orders = read(vacancies, "vacancies")
-    register = None if agencies is None else read(agencies, "agencies")
+    orders = read_into(vacancies, "vacancies", problems)
+    register = None if agencies is None else read_into(agencies, "agencies", problems)
     if problems:
         report_problems(problems)
         raise typer.Exit(EXIT_INVALID)
