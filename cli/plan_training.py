@@ -156,7 +156,8 @@ def plan_training(
     snapshot = open_pool(workers, pool)
     problems: list[Problem] = []
     catalogue_file = read_collecting(courses, "courses", problems)
-    found = None if workers is None else read_collecting(workers, "workers", problems)
+    # Views: the run reads their facts, the report their fields (no record is needed).
+    found = None if workers is None else read_collecting(workers, "workers", problems, views=True)
     orders = read_collecting(vacancies, "vacancies", problems)
     register = None if agencies is None else read_collecting(agencies, "agencies", problems)
     people = None if returnees is None else read_collecting(returnees, "returnees", problems)
