@@ -167,11 +167,13 @@ def insights(
             raise _fail("the origin table needs --workers FILE (a pool snapshot holds no province)")
         names = tuple(n for n in names if n != "origin")
         typer.echo("note: no origin table from --pool (it holds no province)", err=True)
+    # Workers as views: the run reads their facts, the tables their fields.
     records, orders, register = load_records(
         None if snapshot else workers,
         vacancies,
         agencies,
         stored_register=None if snapshot is None else snapshot.agencies,
+        views=True,
     )
     extra = _returnees(returnees, opportunities)
     catalogue = _catalogue(courses, budget, time_limit)
