@@ -6,7 +6,6 @@ are reported before exiting, so one run shows everything to fix.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +16,6 @@ import typer
 from cli.report import EXIT_INVALID, report_problems
 from matcher.atomic import atomic_output, atomic_path
 from matcher.memory import building_long_lived
-from matcher.scoring.matching import MatchRun, prepare_run
 from models.agency import Agency
 from models.files import InvalidInputError, Problem, ReadResult, RecordKind, read_records
 from models.vacancy import Vacancy
@@ -26,7 +24,6 @@ from models.worker import Worker
 __all__ = [
     "atomic_output",
     "load_records",
-    "load_run",
     "read_collecting",
     "read_into",
     "write_records",
@@ -112,27 +109,6 @@ def load_records(
             err=True,
         )
     return pool, orders, register
-
-
-@building_long_lived(collect=False)
-def load_run(
-    workers: Path, vacancies: Path, agencies: Path | None, as_of: dt.date | None
-) -> MatchRun:
-    """Read and validate the files, then prepare the run (exit 1 on any invalid file).
-
-    Parameters
-    ----------
-    workers, vacancies, agencies
-        The files, as :func:`load_records` takes them.
-    as_of : datetime.date or None
-        Evaluation date; today when None.
-
-    Returns
-    -------
-    MatchRun
-    """
-    pool, orders, register = load_records(workers, vacancies, agencies)
-    return prepare_run(pool, orders, register, as_of or dt.date.today())
 
 
 def write_records(

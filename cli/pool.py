@@ -171,16 +171,17 @@ def load_pool(
         Processes that may read a large worker file in parts (``--read-jobs``; the same
         run): only when ``keep_records`` is False, as the records stay in them.
     keep_records : bool
-        Whether the caller needs the raw worker records. Without, the workers are read as
-        views (:func:`models.typed_workers.decode_view`), in parts or not: only their
-        facts are kept.
+        Whether the caller needs the worker records (read as views,
+        :func:`models.typed_workers.decode_view`, which read as records: the round report
+        reads their fields). Without, only the workers' facts are kept, and the file may
+        be read in parts.
 
     Returns
     -------
     tuple
-        The run (as :func:`cli.matching.load_run` makes it) and the worker records read
-        from ``workers``: none from a snapshot, which holds no raw record, nor when
-        ``keep_records`` is False.
+        The run (as :func:`matcher.scoring.matching.prepare_run` makes it) and the worker
+        records read from ``workers``: none from a snapshot, which holds no raw record, nor
+        when ``keep_records`` is False.
     """
     from cli.matching import load_records
     from matcher.memory import building_long_lived
@@ -198,7 +199,7 @@ def load_pool(
             agencies,
             stored_register=None if snapshot is None else snapshot.agencies,
             problems=problems,
-            views=not keep_records,
+            views=True,
         )
         if read is not None:
             # As from a snapshot: the facts packed, the pool already encoded.
