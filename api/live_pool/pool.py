@@ -119,16 +119,21 @@ class LivePool:
 
     # ------------------------------------------------------------------- writes
     def load(
-        self, workers: Iterable[tuple[Worker, str]], vacancies: Iterable[tuple[Vacancy, str]]
+        self,
+        workers: Iterable[tuple[Worker, str]],
+        vacancies: Iterable[tuple[Vacancy, str]],
+        ids: Sequence[str] | None = None,
     ) -> None:
         """Replace the whole pool (on start, from the database).
 
         Parameters
         ----------
         workers, vacancies : iterables of (record, owning agency id)
+        ids : sequence of str, optional
+            The pool's id of each worker, in order (the workers' own by default).
         """
         records = list(workers)
-        self._workers.load(self._facts(records))
+        self._workers.load(self._facts(records, ids))
         self._orders.load(vacancies)
         self._generation += 1
 

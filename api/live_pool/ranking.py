@@ -156,9 +156,12 @@ class Ranking:
     def load(self, workers: Iterable[Worker], vacancies: Iterable[Vacancy]) -> None:
         """Fill the pool with the stored records (on start)."""
         orders = list(vacancies)
+        # Records or views (not renamed: their facts take the pool keys, as in a bulk upload).
+        stored = [(w, w.agency_id) for w in workers]
         self.pool.load(
-            ((_keyed(w), w.agency_id) for w in workers),
+            stored,
             ((_keyed(v), v.agency_id) for v in orders),
+            ids=[pool_key(agency_id, w.id) for w, agency_id in stored],
         )
         self._index_orders(orders)
 

@@ -188,6 +188,37 @@ def test_without_a_file_the_start_loads_the_store_and_saves_it(
     assert "live pool restored from" in caplog.text
 
 
+def test_a_start_that_loads_the_store_answers_as_the_server_before_it(
+    tmp_path: Path, pool_data: PoolData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A start without a saved pool reads every stored worker: as a view where the typed
+    # reader can, else as a record (here a worker with a home, which only pydantic reads).
+    settings = replace(sqlite_settings(tmp_path), pool_snapshot=None)
+    worker = {**pool_data.workers[3], "home": {"province": "Jawa Tengah", "regency": "Kab. Kendal"}}
+    with TestClient(create_app(settings)) as client:
+        seed(client, pool_data)
+        response = client.put(
+            f"/workers/{worker['id']}",
+            params={"agency_id": worker["agency_id"]},
+            json=worker,
+            headers=OFFICER,
+        )
+        assert response.status_code == 200, response.text
+        before = _answers(client, pool_data)
+    read: list[str] = []
+    load = ranking_module.Ranking.load
+
+    def spy(self: ranking_module.Ranking, workers: Any, vacancies: Any) -> None:
+        stored = list(workers)
+        read.extend(type(w).__name__ for w in stored)
+        load(self, stored, vacancies)
+
+    monkeypatch.setattr(ranking_module.Ranking, "load", spy)
+    assert _restart(settings, pool_data) == before
+    assert sorted(set(read)) == ["Worker", "WorkerView"]
+    assert read.count("Worker") == 1
+
+
 def test_the_store_state_changes_with_every_worker_write(
     tmp_path: Path, pool_data: PoolData
 ) -> None:
