@@ -53,6 +53,7 @@ from matcher.reporting.report import round_report
 from matcher.scoring.matching import prepare_run
 from models.bounds import Day
 from models.results import Refusal
+from models.typed_workers import with_id
 
 __all__ = [
     "MAX_N_JOBS",
@@ -499,5 +500,4 @@ class BatchRunner:
 
 
 def _keyed(record: Any) -> Any:
-    # model_copy does not validate: the key's separator is not a valid id character.
-    return record.model_copy(update={"id": round_key(record.agency_id, record.id)})
+    return with_id(record, round_key(record.agency_id, record.id))

@@ -47,6 +47,7 @@ from models.bounds import Day
 from models.common import Amount, Identifier
 from models.course import Course
 from models.files import InvalidInputError, Problem
+from models.typed_workers import with_id
 from models.vacancy import Vacancy
 from models.worker import Worker
 
@@ -234,9 +235,8 @@ def _pool(session: Session, table: RecordTable[RecordT], scope: str | None) -> l
     query = select(table.row.record)
     if scope is not None:
         query = query.where(table.row.agency_id == scope)
-    records = (table.model.model_validate_json(text) for text in session.scalars(query))
-    # model_copy does not validate: the key's separator is not a valid id character.
-    keyed = [r.model_copy(update={"id": round_key(r.agency_id, r.id)}) for r in records]
+    records = (table.read(text) for text in session.scalars(query))
+    keyed = [with_id(r, round_key(r.agency_id, r.id)) for r in records]
     return sorted(keyed, key=lambda r: r.id)
 
 

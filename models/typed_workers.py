@@ -43,7 +43,17 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from types import FunctionType, UnionType
-from typing import Annotated, Any, Literal, TypeAlias, Union, cast, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    TypeAlias,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
 
 import msgspec
 from pydantic import BaseModel
@@ -82,6 +92,7 @@ __all__ = [
 ]
 
 UNSET = msgspec.UNSET
+_Renamed = TypeVar("_Renamed")
 _Unset: TypeAlias = msgspec.UnsetType
 
 
@@ -475,7 +486,7 @@ def _view_of(struct: type[msgspec.Struct]) -> type[msgspec.Struct]:
 _VIEW_DECODER = msgspec.json.Decoder(_view_of(_Worker))
 
 
-def decode_view(line: bytes) -> Worker | None:
+def decode_view(line: bytes | str) -> Worker | None:
     """Read one JSON Lines record as a view of a worker, when the fast reader can.
 
     A view is for a reader that keeps only what the engine reads of a worker (its facts,
@@ -489,8 +500,8 @@ def decode_view(line: bytes) -> Worker | None:
 
     Parameters
     ----------
-    line : bytes
-        One line of a workers file.
+    line : bytes or str
+        One line of a workers file (or a stored record's JSON text).
 
     Returns
     -------
@@ -532,9 +543,10 @@ def worker_json(worker: Worker) -> str:
     return _VIEW_ENCODER.encode(worker).decode()
 
 
-def with_id(worker: Worker, new_id: str) -> Worker:
-    """A copy of a record or a view with another ``id`` (nothing checked again)."""
-    if isinstance(worker, BaseModel):
-        return worker.model_copy(update={"id": new_id})
-    view = cast(msgspec.Struct, worker)
-    return cast(Worker, msgspec.structs.replace(view, id=new_id))
+def with_id(record: _Renamed, new_id: str) -> _Renamed:
+    """A copy of a record (any model with an ``id``) or a worker's view with another
+    ``id``; nothing is checked again (a round or pool key is not a valid id)."""
+    if isinstance(record, BaseModel):
+        return record.model_copy(update={"id": new_id})
+    view = cast(msgspec.Struct, record)
+    return cast(_Renamed, msgspec.structs.replace(view, id=new_id))

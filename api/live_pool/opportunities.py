@@ -305,7 +305,7 @@ def _read_and_build(engine: Engine, day: dt.date) -> OpportunityBook:
     with read_session(engine) as session:
         people = returnees_in(session, None)
         rows = list_opportunities(session, None)
-    named = [p.model_copy(update={"id": book_name(p.agency_id, p.id)}) for p in people]
+    named = [with_id(p, book_name(p.agency_id, p.id)) for p in people]
     offers = [Opportunity.model_validate_json(r.record) for r in rows]
     run = prepare_reintegration(named, offers, day)
     keys = [book_name(r.owner_agency_id, r.id) for r in rows]

@@ -32,6 +32,7 @@ from matcher.insights.courses_table import CourseCatalogue
 from matcher.insights.table import ProtectedTable
 from matcher.scoring.matching import prepare_run
 from models.course import Course
+from models.typed_workers import with_id
 from models.vacancy import Vacancy
 from models.worker import Worker
 
@@ -120,7 +121,7 @@ def _scoped(records: Iterable[RecordT], agency_id: str | None) -> list[RecordT]:
     """The records of ``agency_id`` (all when None), ids keyed by agency: ids are unique
     only within an agency, and the round's ties go by id (as ``/batch-runs`` does)."""
     return [
-        r.model_copy(update={"id": round_key(r.agency_id, r.id)})
+        with_id(r, round_key(r.agency_id, r.id))
         for r in records
         if agency_id is None or r.agency_id == agency_id
     ]

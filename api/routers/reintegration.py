@@ -49,6 +49,7 @@ from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
 from models.common import Identifier
 from models.opportunity import Opportunity
+from models.typed_workers import with_id
 from models.worker import Worker
 
 __all__ = ["ANSWERED_FROM", "router"]
@@ -271,7 +272,7 @@ def _candidates(
     # so ties break by agency, then id.
     keyed = {f"{p.agency_id}/{p.id}": p for p in people}
     run = prepare_reintegration(
-        [p.model_copy(update={"id": key}) for key, p in keyed.items()], [found], query.as_of
+        [with_id(p, key) for key, p in keyed.items()], [found], query.as_of
     )
     refused = run.refusals(query.lang)
     if refused:

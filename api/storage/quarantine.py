@@ -35,8 +35,6 @@ from api.storage.store import ModelT, RecordTable, stored_text
 from api.storage.tables import AgencyRow, QuarantineRow, RecordRow, VacancyRow, WorkerRow
 from models.agency import Agency
 from models.common import error_message
-from models.typed_workers import decode_view
-from models.worker import Worker
 
 __all__ = [
     "Unreadable",
@@ -84,19 +82,14 @@ def readable_records(
     Yields
     ------
     Worker or Vacancy
-        Workers as views where the typed reader reads them
-        (:func:`models.typed_workers.decode_view`: the same verdict and values as the
-        model, a fraction of its time), else as records.
+        As :meth:`~api.storage.store.RecordTable.read` reads them (workers as views where
+        the typed reader can).
     """
     row = table.row
     query = select(row.agency_id, row.id, stored_text(session, row.record))
-    fast = decode_view if table.model is Worker else None
     for agency_id, record_id, stored in session.execute(query.execution_options(yield_per=2000)):
-        if fast is not None and (view := fast(stored)) is not None:
-            yield view  # type: ignore[misc]
-            continue
         try:
-            yield table.model.model_validate_json(stored)
+            yield table.read(stored)
         except ValidationError as error:
             data = stored if isinstance(stored, bytes) else stored.encode("utf-8", "surrogatepass")
             unreadable.append(Unreadable(table.slug, agency_id, record_id, data, _problems(error)))

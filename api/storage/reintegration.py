@@ -97,5 +97,5 @@ def returnees_in(session: Session, agency_id: str | None) -> list[Worker]:
     query = select(WorkerRow.record).order_by(WorkerRow.agency_id, WorkerRow.id)
     if agency_id is not None:
         query = query.where(WorkerRow.agency_id == agency_id)
-    workers = (WORKERS.model.model_validate_json(t) for t in session.scalars(query))
+    workers = (WORKERS.read(t) for t in session.scalars(query))
     return [w for w in workers if w.returned is not None]

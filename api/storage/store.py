@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, defer
 
 from api.storage.tables import AgencyRow, RecordRow, VacancyRow, WorkerRow
 from models.agency import Agency
-from models.typed_workers import worker_json
+from models.typed_workers import decode_view, worker_json
 from models.vacancy import Vacancy
 from models.worker import Worker
 
@@ -91,6 +91,20 @@ class RecordTable(Generic[ModelT]):
     def load(self, row: RecordRow) -> ModelT:
         """The validated record a row holds."""
         return self.model.model_validate_json(row.record)
+
+    def read(self, stored: str | bytes) -> ModelT:
+        """The validated record of a stored JSON text, for a reader of many: a worker as a
+        view where the typed reader reads it (:func:`models.typed_workers.decode_view`: the
+        same verdict and values, a fraction of the time), else the model's record.
+
+        Raises
+        ------
+        pydantic.ValidationError
+            If the text is not a valid record.
+        """
+        if self.model is Worker and (view := decode_view(stored)) is not None:
+            return view  # type: ignore[return-value]  # (ModelT is Worker here)
+        return self.model.model_validate_json(stored)
 
 
 WORKERS: RecordTable[Worker] = RecordTable("worker", "worker", WorkerRow, Worker, ("education",))
@@ -227,9 +241,9 @@ def count_rows(session: Session, table: RecordTable[ModelT], *, agency_id: str |
 
 
 def iter_records(session: Session, table: RecordTable[ModelT]) -> Iterator[ModelT]:
-    """Every record of the table, validated (the pool is rebuilt from these on start)."""
+    """Every record of the table, validated (:meth:`RecordTable.read`: workers as views)."""
     for stored in session.scalars(select(table.row.record).execution_options(yield_per=2000)):
-        yield table.model.model_validate_json(stored)
+        yield table.read(stored)
 
 
 def upsert_records(
