@@ -271,9 +271,7 @@ def _candidates(
     # Ids are unique within an agency only: the run names each returnee by (agency, id),
     # so ties break by agency, then id.
     keyed = {f"{p.agency_id}/{p.id}": p for p in people}
-    run = prepare_reintegration(
-        [with_id(p, key) for key, p in keyed.items()], [found], query.as_of
-    )
+    run = prepare_reintegration([with_id(p, key) for key, p in keyed.items()], [found], query.as_of)
     refused = run.refusals(query.lang)
     if refused:
         return [], [r.model_dump(mode="json") for r in refused[0].reasons]
