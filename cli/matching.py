@@ -84,7 +84,7 @@ def load_records(
         first with the others.
     views : bool
         Read the workers as views (:func:`models.typed_workers.decode_view`), for a
-        caller that keeps only their facts.
+        caller that reads only their fields and facts (no pydantic method).
 
     Returns
     -------

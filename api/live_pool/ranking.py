@@ -26,6 +26,7 @@ from matcher.scoring.facts import WorkerFacts
 from matcher.text.messages import Lang
 from models.agency import Agency
 from models.results import MatchResult, Reason
+from models.typed_workers import with_id
 from models.vacancy import Vacancy
 from models.worker import Worker
 
@@ -388,10 +389,9 @@ def _shown(record: MatchResult, *, by_worker: bool) -> _Shown:
     return _Shown(record, fields, head[: -len(b"0}")], b"," + tail[1:], ids)
 
 
-def _keyed(record: Worker | Vacancy) -> Any:
-    # model_copy does not validate: the key's separator is not a valid id character.
-    return record.model_copy(update={"id": pool_key(record.agency_id, record.id)})
+def _keyed(vacancy: Vacancy) -> Vacancy:
+    return with_id(vacancy, pool_key(vacancy.agency_id, vacancy.id))
 
 
 def _unsaved(vacancy: Vacancy) -> Vacancy:
-    return vacancy.model_copy(update={"id": _UNSAVED + pool_key(vacancy.agency_id, vacancy.id)})
+    return with_id(vacancy, _UNSAVED + pool_key(vacancy.agency_id, vacancy.id))
