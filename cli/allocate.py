@@ -20,6 +20,7 @@ from cli.flags import (
     ReadJobsOption,
     WorkersOption,
     n_jobs_option,
+    output_file,
     read_jobs,
 )
 from cli.report import EXIT_USAGE
@@ -95,13 +96,8 @@ def allocate(
     ] = False,
     progress: ProgressOption = None,
     out: OutFile = None,
-    report: Annotated[
-        Path | None, typer.Option(dir_okay=False, metavar="FILE", help="Round report (JSON).")
-    ] = None,
-    report_html: Annotated[
-        Path | None,
-        typer.Option(dir_okay=False, metavar="FILE", help="Round report as an HTML page."),
-    ] = None,
+    report: Annotated[Path | None, output_file("Round report (JSON).")] = None,
+    report_html: Annotated[Path | None, output_file("Round report as an HTML page.")] = None,
     read_jobs_given: ReadJobsOption = None,
 ) -> None:
     """Allocate workers to job orders (each worker at most once, slots respected).

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from matcher.text.messages import Lang
-from models.bounds import EARLIEST_DATE, LATEST_DATE
+from models.bounds import EARLIEST_DATE, LATEST_DATE, check_money
 
 __all__ = [
     "MAX_N_JOBS",
@@ -39,6 +39,8 @@ __all__ = [
     "bounded_day",
     "input_file",
     "n_jobs_option",
+    "output_directory",
+    "output_file",
     "read_jobs",
 ]
 
@@ -67,9 +69,16 @@ def bounded_day(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _budget(value: tuple[float, str] | None) -> tuple[float, str] | None:
-    """A typer callback: refuse a negative (or NaN) budget."""
-    if value is not None and not value[0] >= 0:
+    """A typer callback: refuse a negative (or NaN) budget, and one above the ceiling of
+    any amount of money (``models.bounds.check_money``, as the API's budget)."""
+    if value is None:
+        return value
+    if not value[0] >= 0:
         raise typer.BadParameter(f"the amount must be zero or more (got {value[0]:g})")
+    try:
+        check_money(*value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
     return value
 
 
@@ -106,10 +115,55 @@ def input_file(help_text: str) -> typer.models.OptionInfo:
     return option
 
 
+def _writable_folder(folder: Path) -> None:
+    """Raise ``typer.BadParameter`` unless files can be made in ``folder``."""
+    if not folder.exists():
+        raise typer.BadParameter(f"the folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise typer.BadParameter(f"{str(folder)!r} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise typer.BadParameter(f"the folder {str(folder)!r} is not writable")
+
+
+def _writable_file(value: Path | None) -> Path | None:
+    # Checked before any work: a command that writes several outputs must not write the
+    # first ones and then fail on the last.
+    if value is not None:
+        _writable_folder(value.parent)
+    return value
+
+
+def _writable_directory(value: Path | None) -> Path | None:
+    if value is not None:
+        existing = value
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        _writable_folder(existing)  # the directory is made below it
+    return value
+
+
+def output_file(help_text: str | None = None, metavar: str = "FILE") -> typer.models.OptionInfo:
+    """The option of a file a command writes: bad usage unless its folder exists and can
+    be written (``Annotated[Path | None, output_file("...")] = None``)."""
+    option: typer.models.OptionInfo = typer.Option(
+        dir_okay=False, metavar=metavar, help=help_text, callback=_writable_file
+    )
+    return option
+
+
+def output_directory(help_text: str) -> typer.models.OptionInfo:
+    """The option of a directory a command writes into (made if missing): bad usage
+    unless its nearest existing folder can be written."""
+    option: typer.models.OptionInfo = typer.Option(
+        file_okay=False, metavar="DIR", help=help_text, callback=_writable_directory
+    )
+    return option
+
+
 DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FILE")]
 """A required input file that must exist."""
 
-OutFile = Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")]
+OutFile = Annotated[Path | None, output_file()]
 """``--out``: the records' file (default stdout)."""
 
 AgencyFile = Annotated[Path | None, input_file("The agency register.")]

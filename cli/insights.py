@@ -24,6 +24,8 @@ from cli.flags import (
     WorkersOption,
     input_file,
     n_jobs_option,
+    output_directory,
+    output_file,
 )
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 
@@ -44,9 +46,7 @@ def _fail(message: str) -> typer.Exit:
 
 def insights(
     vacancies: DataFile,
-    out: Annotated[
-        Path, typer.Option(file_okay=False, metavar="DIR", help="Directory for the tables.")
-    ],
+    out: Annotated[Path, output_directory("Directory for the tables.")],
     workers: WorkersOption = None,
     pool: PoolOption = None,
     agencies: AgencyFile = None,
@@ -103,7 +103,7 @@ def insights(
     ] = None,
     html: Annotated[
         Path | None,
-        typer.Option(dir_okay=False, metavar="FILE", help="Dashboard (HTML, offline)."),
+        output_file("Dashboard (HTML, offline)."),
     ] = None,
     n_jobs: Annotated[
         int | None,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import AgencyFile, DataFile, as_of_option
+from cli.flags import AgencyFile, DataFile, as_of_option, output_file
 from cli.report import EXIT_INVALID, count_of, report_problems
 
 if TYPE_CHECKING:
@@ -46,11 +46,7 @@ InFile = Annotated[
 ]
 OutFile = Annotated[
     Path | None,
-    typer.Option(
-        dir_okay=False,
-        metavar="FILE",
-        help="Write here (JSON Lines; .parquet for Parquet); default stdout.",
-    ),
+    output_file("Write here (JSON Lines; .parquet for Parquet); default stdout."),
 ]
 AgencyId = Annotated[
     str | None,
@@ -70,7 +66,7 @@ def export_jobposting(
         dt.datetime | None,
         as_of_option("The day of the export: datePosted, and what is still open (default today)."),
     ] = None,
-    out: Annotated[Path | None, typer.Option(dir_okay=False, metavar="FILE")] = None,
+    out: Annotated[Path | None, output_file()] = None,
 ) -> None:
     """Write every open, non-refused job order as schema.org JobPosting JSON-LD, one per line.
 

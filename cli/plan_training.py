@@ -31,6 +31,7 @@ from cli.flags import (
     WorkersOption,
     as_of_option,
     input_file,
+    output_file,
 )
 from cli.report import EXIT_INVALID, EXIT_USAGE, report_problems
 from matcher.text.messages import Lang
@@ -93,11 +94,9 @@ def plan_training(
     out: OutFile = None,
     report_html: Annotated[
         Path | None,
-        typer.Option(
-            dir_okay=False,
-            metavar="FILE",
-            help="The plan's report as one HTML page (placements before and after, fill, "
-            "shadow prices, near misses; by province and gender after planning).",
+        output_file(
+            "The plan's report as one HTML page (placements before and after, fill, "
+            "shadow prices, near misses; by province and gender after planning)."
         ),
     ] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the HTML report.")] = "en",
@@ -114,11 +113,9 @@ def plan_training(
     ] = None,
     trainers_out: Annotated[
         Path | None,
-        typer.Option(
-            dir_okay=False,
-            metavar="FILE",
-            help="The trainer supply per course as one JSON document (needs --returnees "
-            "and --opportunities); it is also a section of --report-html.",
+        output_file(
+            "The trainer supply per course as one JSON document (needs --returnees "
+            "and --opportunities); it is also a section of --report-html."
         ),
     ] = None,
 ) -> None:

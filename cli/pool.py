@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import ReadJobsOption, input_file, read_jobs
+from cli.flags import ReadJobsOption, input_file, output_file, read_jobs
 from cli.report import EXIT_INVALID, count_of, report_problems
 
 # The engine is imported in the commands' bodies, so that other commands start without it.
@@ -57,9 +57,7 @@ def build(
         Path,
         typer.Option(exists=True, dir_okay=False, metavar="FILE", help="The worker file."),
     ],
-    out: Annotated[
-        Path, typer.Option(dir_okay=False, metavar="POOL", help="The snapshot file to write.")
-    ],
+    out: Annotated[Path, output_file("The snapshot file to write.", metavar="POOL")],
     agencies: Annotated[
         Path | None, input_file("The agency register, kept for runs that give no --agencies.")
     ] = None,

@@ -18,12 +18,14 @@ a yearly one 20 times it (twelve months and bonuses).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Literal
 
 from annotated_types import Interval
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "EARLIEST_DATE",
@@ -41,6 +43,7 @@ __all__ = [
     "WAGE_PERIOD_FACTORS",
     "BoundedDateTime",
     "Day",
+    "WrittenDay",
     "check_date",
     "check_datetime",
     "check_money",
@@ -157,8 +160,25 @@ def check_datetime(value: dt.datetime) -> dt.datetime:
     return value
 
 
-Day = Annotated[dt.date, Interval(ge=EARLIEST_DATE, le=LATEST_DATE)]
-"""A date within :data:`EARLIEST_DATE`..:data:`LATEST_DATE`: the type of every date field
-of a record and of every date parameter (checked by pydantic's core, not in Python)."""
+_WRITTEN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_as_a_day(value: object) -> object:
+    """Refuse a date not written ``YYYY-MM-DD``: pydantic would read a number, or a string
+    of digits, as a Unix time and ``2026-01-01T00:00:00`` as its date, so a job order's
+    ``"start_date": "1767139200"`` would silently become 31 December 2025."""
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+        isinstance(value, str) and _WRITTEN_DAY.fullmatch(value) is None
+    ):
+        raise PydanticCustomError("date_format", "Input should be a date written YYYY-MM-DD")
+    return value
+
+
+WrittenDay = Annotated[dt.date, BeforeValidator(_written_as_a_day)]
+"""A date written ``YYYY-MM-DD`` (or given as a date): what is written is then read by
+pydantic's core, which checks the calendar."""
+Day = Annotated[WrittenDay, Interval(ge=EARLIEST_DATE, le=LATEST_DATE)]
+"""A date written ``YYYY-MM-DD`` within :data:`EARLIEST_DATE`..:data:`LATEST_DATE`: the
+type of every date field of a record and of every date parameter."""
 BoundedDateTime = Annotated[dt.datetime, AfterValidator(check_datetime)]
 """A date and time whose date is within the bounds."""

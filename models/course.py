@@ -22,6 +22,7 @@ from models.vacancy import AgeRequirement, LanguageRequirement, SkillRequirement
 from models.worker import CertificateScheme, Education, SkillClaim
 
 __all__ = [
+    "PASS_RATE_DECIMALS",
     "PROVIDER_KINDS",
     "Cohort",
     "ConferredCertificate",
@@ -149,6 +150,11 @@ class CourseCost(Amount):
     amount: Annotated[float, Field(ge=0)]
 
 
+PASS_RATE_DECIMALS = 4
+"""Decimals a course's ``pass_rate`` may have: a training plan holds pass rates exactly, in
+units of ``10 ** -PASS_RATE_DECIMALS`` (``matcher.training.instance.PASS_SCALE``)."""
+
+
 class Course(SelarasModel):
     """A training course in the catalogue (FORMAT.md v2, "Training course")."""
 
@@ -161,6 +167,16 @@ class Course(SelarasModel):
     cohorts: Annotated[list[Cohort], Field(min_length=1, max_length=MAX_ITEMS)]
     cost: CourseCost
     pass_rate: Annotated[float, Field(ge=0, le=1)] = 1.0
+
+    @field_validator("pass_rate")
+    @classmethod
+    def _exact_in_the_plan(cls, value: float) -> float:
+        # Refused rather than rounded: a plan compares courses by their pass rates, and
+        # 0.33334 read as 0.3333 could lose to a cheaper course it beats.
+        scaled = value * 10**PASS_RATE_DECIMALS
+        if abs(scaled - round(scaled)) > 1e-6:
+            raise ValueError(f"pass_rate has at most {PASS_RATE_DECIMALS} decimals (got {value!r})")
+        return value
 
     @field_validator("cohorts")
     @classmethod

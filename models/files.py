@@ -470,7 +470,8 @@ def _duplicate(kind: str, key: tuple[str, ...], first: int) -> tuple[str | None,
     """The field and message of a record that repeats the one on line ``first``."""
     if kind == "outcomes":
         vacancy, worker, stage, date = key
-        return None, (
+        # The stage is what repeats: the same pair reached it once on that date already.
+        return "stage", (
             f"duplicate outcome: {stage} of worker {worker!r} for {vacancy!r} on {date} "
             f"(first on line {first})"
         )

@@ -15,7 +15,14 @@ from pydantic import (
     model_validator,
 )
 
-from models.bounds import MAX_CERTIFICATE_SCORE, MAX_COUNTRIES, MAX_ITEMS, MAX_MONTHS, Day
+from models.bounds import (
+    MAX_CERTIFICATE_SCORE,
+    MAX_COUNTRIES,
+    MAX_ITEMS,
+    MAX_MONTHS,
+    Day,
+    WrittenDay,
+)
 from models.common import (
     PROGRAMME_COUNTRY,
     CountryCode,
@@ -210,7 +217,7 @@ class Worker(SelarasModel):
     agency_id: Identifier
     full_name: ShortText | None = None
     nik: Annotated[str, StringConstraints(pattern=r"^[0-9]{16}$")] | None = None
-    birth_date: dt.date
+    birth_date: WrittenDay
     gender: Literal["F", "M", "X"] | None = None
     province: ShortText | None = None
     religion: ShortText | None = None

@@ -115,6 +115,27 @@ def test_a_negative_budget_is_refused(run_cli: RunCli) -> None:
     assert "--budget" in result.stderr
 
 
+@pytest.mark.parametrize("amount", ["inf", "1e16", "100000000000000"])
+def test_a_budget_above_the_ceiling_of_money_is_refused(run_cli: RunCli, amount: str) -> None:
+    # As the API's budget: at most a thousand months of the currency's wage ceiling.
+    result = run_cli(*BASE, "--courses", SAMPLE / "courses.jsonl", "--budget", amount, "IDR")
+    assert result.exit_code == 2
+    assert "--budget" in result.stderr
+    assert "ceiling" in result.stderr
+
+
+def test_a_budget_between_two_cents_is_never_exceeded(run_cli: RunCli) -> None:
+    # Half a cent under the cost of the unlimited plan: rounding the budget to the nearest
+    # cent would let that plan through, over budget.
+    free = _records(run_cli(*BASE, "--courses", SAMPLE / "courses.jsonl").stdout)[-1]
+    budget = free["cost"]["amount"] - 0.005
+    result = run_cli(
+        *BASE, "--courses", SAMPLE / "courses.jsonl", "--budget", f"{budget:.3f}", "IDR"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert _records(result.stdout)[-1]["cost"]["amount"] <= budget
+
+
 def test_no_cohort_open_is_an_empty_plan_with_reasons(run_cli: RunCli, tmp_path: Path) -> None:
     def close_all(records: list[dict[str, Any]]) -> None:
         for record in records:

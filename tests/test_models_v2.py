@@ -331,3 +331,16 @@ def test_csv_short_forms_of_v2_columns() -> None:
         "reintegration": {"interests": ["employment", "trainer"]},
         "home": {"regency": "Kab. Kendal"},
     }
+
+
+@pytest.mark.parametrize("written", [1767139200, "1767139200", "2025-12-31T00:00:00"])
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [("returnees", "returned"), ("opportunities", "start_date"), ("outcomes", "date")],
+)
+def test_v2_dates_are_written_as_days(written: Any, kind: Any, field: str) -> None:
+    record = json.loads((VALID / f"{kind}.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    result = parse_records(json.dumps({**record, field: written}), kind, name="f", fmt="jsonl")
+    assert [str(e) for e in result.errors] == [
+        f"f:1: {field}: Input should be a date written YYYY-MM-DD"
+    ]

@@ -422,3 +422,10 @@ def test_every_backend_answers_a_program_with_every_variable_fixed(backend: str)
 
     assert status([-np.inf, 0.0], [1.0, 0.0]) == "optimal"
     assert status([1.0, 0.0], [1.0, 0.0]) == "infeasible"
+
+
+def test_a_course_pass_rate_is_held_exactly_by_the_plan() -> None:
+    from matcher.training.instance import PASS_SCALE
+    from models.course import PASS_RATE_DECIMALS
+
+    assert PASS_SCALE == 10**PASS_RATE_DECIMALS

@@ -16,15 +16,17 @@ codes and destinations. Definitions (docs/insights.md, "What the tables count"):
   order of the destination.
 * ``workers_holding``: workers whose best result in the test (dated on or before
   ``as_of``) is this level and whose stated preferences admit the destination, for the
-  tests the destination's job orders require; ``slots_requiring``: slots of job orders
-  whose required language gates accept the test at this minimum level. Scores are shown in
-  bands of ten (``140-149``) so that a score scale does not split the counts into cells
-  of one.
+  tests the destination's job orders require (for a ``CEFR (<language>)`` minimum, whose
+  best CEFR level over every result in the language is this level); ``slots_requiring``:
+  slots of job orders whose required language gates accept the test at this minimum
+  level. Scores are shown in bands of ten (``140-149``) so that a score scale does not
+  split the counts into cells of one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -39,14 +41,38 @@ from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.encoding import NO_START, day_number
 from matcher.scoring.matching import MatchRun
 from matcher.taxonomy.language_scale import native_rank
+from models.language_results import CEFR_LEVELS
+from models.regions import find_province
 from models.worker import Worker
 
-__all__ = ["NO_SKILL", "UNKNOWN", "engine_tables", "job_skills", "level_text", "quarter_of"]
+__all__ = [
+    "NO_SKILL",
+    "UNKNOWN",
+    "engine_tables",
+    "job_skills",
+    "level_text",
+    "published_province",
+    "quarter_of",
+]
 
 NO_SKILL = "none"
 """The skill of a job order (or an opportunity) that requires none."""
 UNKNOWN = "unknown"
-"""The province of a worker whose record states none."""
+"""The province of a worker whose record states none, or none the register knows."""
+
+
+# A worker's ``province`` is free text: published as written, a misspelling or anything
+# else typed there (a name, a NIK) would be a row of its own naming one person.
+@functools.lru_cache(maxsize=4096)
+def published_province(written: str | None) -> str:
+    """The province a table shows for a province as written: its official name
+    (Kemendagri; the usual variants are read), else :data:`UNKNOWN`."""
+    if written is None:
+        return UNKNOWN
+    try:
+        return find_province(written).name
+    except ValueError:
+        return UNKNOWN
 
 
 def quarter_of(day: dt.date) -> str:
@@ -193,16 +219,25 @@ def _languages(passed: EnginePass, run: MatchRun, as_of: dt.date) -> PolicyTable
         for test, level in sorted(_required_levels(order)):
             slots[index.id((test, level, country))] += order.vacancy.slots
             tests_of[country].add(test)
-    results = passed.pool.languages.results
+    langs = passed.pool.languages
     best, worker = _best_results(passed, as_of)
+    levels, level_worker = _best_cefr(passed, as_of)
     holding: dict[int, int] = defaultdict(int)
     for country in sorted(tests_of):
         admits = ~passed.scorer.prefers_other(country)
         codes, counts = np.unique(best[admits[worker]], return_counts=True)
         for code, count in zip(codes.tolist(), counts.tolist(), strict=True):
-            test, value = results[code]
+            test, value = langs.results[code]
             if test in tests_of[country]:
                 holding[index.id((test, level_text(value), country))] += count
+        # A CEFR requirement is met through any test of its language: its row counts the
+        # workers by their best level over those tests (the mapping the gate reads).
+        codes, counts = np.unique(levels[admits[level_worker]], return_counts=True)
+        for code, count in zip(codes.tolist(), counts.tolist(), strict=True):
+            language, rank = divmod(code, len(CEFR_LEVELS) + 1)
+            test = f"CEFR ({langs.languages[language]})"
+            if test in tests_of[country]:
+                holding[index.id((test, CEFR_LEVELS[rank - 1], country))] += count
     n_cells = len(index)
     return PolicyTable(
         schema_for("languages"),
@@ -239,9 +274,36 @@ def _best_results(passed: EnginePass, as_of: dt.date) -> tuple[Ints, Ints]:
     return code[last], worker[last]
 
 
+def _best_cefr(passed: EnginePass, as_of: dt.date) -> tuple[Ints, Ints]:
+    """Each worker's best CEFR level per language, over her results dated on or before
+    ``as_of`` that map to one.
+
+    Returns
+    -------
+    level, worker : ndarray of int64
+        One entry per worker and language: ``language * (len(CEFR_LEVELS) + 1) + rank``
+        (``language`` indexes the pool's ``languages.languages``, ``rank`` is 1-6) and the
+        worker.
+    """
+    langs = passed.pool.languages
+    dated = (langs.date == NO_START) | (langs.date <= day_number(as_of))
+    mapped = dated & (langs.cefr > 0) & (langs.language >= 0)
+    level = langs.language[mapped].astype(np.int64) * (len(CEFR_LEVELS) + 1)
+    level += langs.cefr[mapped]
+    worker = langs.worker[mapped].astype(np.int64)
+    if not level.size:
+        return level, worker
+    # The best level of a worker and language is the last of her run of entries.
+    order = np.lexsort((level, worker))
+    level, worker = level[order], worker[order]
+    language = level // (len(CEFR_LEVELS) + 1)
+    last = np.append((worker[1:] != worker[:-1]) | (language[1:] != language[:-1]), True)
+    return level[last], worker[last]
+
+
 def _origin(passed: EnginePass, workers: Sequence[Worker], as_of: dt.date) -> PolicyTable:
     names, destination = _destinations(passed)
-    provinces = np.array([w.province or UNKNOWN for w in workers], dtype=object)
+    provinces = np.array([published_province(w.province) for w in workers], dtype=object)
     province_names, province = np.unique(provinces, return_inverse=True)
     province = province.reshape(-1).astype(np.int64)
     n_dest, n = max(len(names), 1), passed.pool.n_workers

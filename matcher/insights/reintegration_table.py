@@ -4,10 +4,11 @@ domestic opportunities there.
 A returnee's skills are the concepts her skill claims name (read by the engine's
 normalizer, as for every worker) and the levels recognised from her work abroad and
 foreign certificates (:func:`matcher.reintegration.recognition.recognise_pool`); her
-province is ``home.province`` (the official name), else her province of origin, else
-``unknown``. An opportunity counts its slots under each concept its required skills
-name (``none`` when it requires no skill) in the province of its location, unless the
-wage gate refuses it (:func:`matcher.reintegration.wage_gate.check_opportunity_wage`).
+province is ``home.province`` (the official name), else her province of origin as the
+``origin`` table publishes it (:func:`~matcher.insights.counts.published_province`). An
+opportunity counts its slots under each concept its required skills name (``none`` when
+it requires no skill) in the province of its location, unless the wage gate refuses it
+(:func:`matcher.reintegration.wage_gate.check_opportunity_wage`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.insights.cells import CellIndex, distinct_workers
-from matcher.insights.counts import NO_SKILL, UNKNOWN
+from matcher.insights.counts import NO_SKILL, published_province
 from matcher.insights.schema import schema_for
 from matcher.insights.table import PolicyTable
 from matcher.reintegration.recognition import recognise_pool
@@ -40,7 +41,7 @@ def _concepts(normalizer: SkillNormalizer, texts: Sequence[str]) -> list[list[st
 def _home(worker: Worker) -> str:
     if worker.home is not None:
         return worker.home.official_province.name
-    return worker.province or UNKNOWN
+    return published_province(worker.province)
 
 
 def reintegration_table(

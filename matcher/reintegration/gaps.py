@@ -150,9 +150,11 @@ def capital_message(
         shown = _money(amount, currency)
         if currency != need.currency:
             if need_in_theirs is None:
+                # Either currency may be the one the table lacks: name the pair.
+                pair = f"{need.currency} and {currency}", f"{need.currency} dan {currency}"
                 note: Text = (
-                    f" (no exchange rate for {currency})",
-                    f" (tidak ada kurs {currency})",
+                    f" (no exchange rate between {pair[0]})",
+                    f" (tidak ada kurs antara {pair[1]})",
                 )
             else:
                 converted = _money(need_in_theirs, currency)

@@ -31,7 +31,9 @@ from numpy.typing import NDArray
 __all__ = ["MAX_TOTAL", "PASS_SCALE", "PlanInstance", "PlanInstanceError"]
 
 PASS_SCALE = 10_000
-"""Pass rates, and so the value of a plan, are integers in units of ``1 / PASS_SCALE``."""
+"""Pass rates, and so the value of a plan, are integers in units of ``1 / PASS_SCALE``: a
+course's pass rate has at most ``models.course.PASS_RATE_DECIMALS`` decimals, so it is
+held exactly (tests/test_training_plans.py holds the two together)."""
 
 MAX_TOTAL = 2**53 - 1
 """Largest total of costs or of scores: every total is then exact in a float64 too."""

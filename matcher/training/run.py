@@ -14,6 +14,7 @@ without a rate is an :class:`~matcher.rules.exchange_rates.ExchangeRateError` na
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,8 +78,12 @@ class PlanRun:
         return plan_records(self)
 
 
-def _cents(amount: float) -> int:
-    return round(amount * CENTS)
+def _cents(amount: float, *, up: bool) -> int:
+    """``amount`` in whole hundredths: a cost rounded up and a budget down, so that a plan
+    within the budget in hundredths is within it exactly (to a millionth of a hundredth:
+    ``24.09 * 100`` is ``2408.9999999999995`` in floating point)."""
+    hundredths = round(amount * CENTS, 6)
+    return math.ceil(hundredths) if up else math.floor(hundredths)
 
 
 def _money(cents: int, currency: str) -> dict[str, Any]:
@@ -92,7 +97,7 @@ def _option_costs(
 ) -> np.ndarray:
     per_course = np.array(
         [
-            _cents(rates.convert(c.cost_amount, c.cost_currency, currency, on).amount)
+            _cents(rates.convert(c.cost_amount, c.cost_currency, currency, on).amount, up=True)
             for c in catalogue.courses
         ],
         np.int64,
@@ -169,7 +174,7 @@ def plan_training(
         unlock_option=cf.unlock_option,
         unlock_job=cf.unlock_job,
         unlock_score=cf.unlock_published,
-        budget=None if budget is None else _cents(budget.amount),
+        budget=None if budget is None else _cents(budget.amount, up=False),
     )
     if progress is not None:
         progress.start("plan", 1)

@@ -27,7 +27,13 @@ from matcher.insights.build import (
     earliest_record,
 )
 from matcher.insights.cells import distinct_workers
-from matcher.insights.counts import engine_tables, job_skills, level_text, quarter_of
+from matcher.insights.counts import (
+    engine_tables,
+    job_skills,
+    level_text,
+    published_province,
+    quarter_of,
+)
 from matcher.insights.engine_pass import EnginePass, run_engine_pass
 from matcher.insights.table import PolicyTable
 from matcher.scoring.matching import MatchRun, prepare_run
@@ -85,7 +91,7 @@ def _oracle() -> dict[str, dict[tuple[str, ...], dict[str, int]]]:
     slots: dict[tuple[str, ...], int] = defaultdict(int)
     filled: dict[tuple[str, ...], int] = defaultdict(int)
     placed: dict[tuple[str, ...], int] = defaultdict(int)
-    province = {w.id: w.province or "unknown" for w in workers}
+    province = {w.id: published_province(w.province) for w in workers}
     for j, order in enumerate(orders):
         country = order.vacancy.country
         cells = [(s, country, quarter_of(order.day)) for s in job_skills(order)]
@@ -180,6 +186,8 @@ def test_languages_count_best_results_and_required_minima() -> None:
         for gate in order.languages:
             if gate.required:
                 seen.update((t, level_text(m)) for t, m in gate.tests)
+                if gate.language is not None and gate.min_cefr is not None:
+                    seen.add((f"CEFR ({gate.language})", gate.min_cefr))
         for test, level in seen:
             slots[(test, level, order.vacancy.country)] += order.vacancy.slots
     for cell, n in slots.items():
@@ -259,3 +267,65 @@ def test_earliest_record_stops_at_a_record_on_or_before_the_date() -> None:
     assert earliest_record(workers, vacancies, after=found[0]) is None
     before = found[0] - dt.timedelta(days=1)
     assert earliest_record(workers, vacancies, after=before) == found
+
+
+def _worker(wid: str, **fields: object) -> Worker:
+    base: dict[str, object] = {
+        "id": wid,
+        "agency_id": "AG1",
+        "birth_date": "1995-01-01",
+        "skills": [{"name": "welding", "months": 36, "level": 3}],
+        "health": {"fit_to_work": True, "colour_vision_normal": True, "checked": "2026-01-01"},
+        "documents": {"passport_expires": "2032-01-01"},
+    }
+    return Worker.model_validate({**base, **fields})
+
+
+def _small_tables(workers: list[Worker]) -> dict[str, PolicyTable]:
+    order = Vacancy.model_validate(
+        {
+            "id": "JO-1", "agency_id": "AG1", "employer": {"name": "E", "type": "company"},
+            "country": "CZ", "programme": "OTHER", "title": "Welder", "slots": 3,
+            "start_date": "2026-08-15", "contract_months": 24,
+            "wage": {"amount": 60000, "currency": "CZK", "per": "month"},
+            "requirements": {
+                "skills": [{"name": "welding"}],
+                "languages": [{"language": "en", "min_cefr": "B1"}],
+            },
+        }
+    )  # fmt: skip
+    agency = Agency.model_validate(
+        {"id": "AG1", "name": "PT A", "licence": "X", "status": "active",
+         "valid_from": "2020-01-01", "valid_until": "2030-01-01"}
+    )  # fmt: skip
+    run = prepare_run(workers, [order], [agency], AS_OF)
+    return engine_tables(run, workers, run_engine_pass(run))
+
+
+def test_a_cefr_minimum_counts_holders_of_any_test_of_its_language() -> None:
+    # FORMAT: a min_cefr requirement "accepts any test that maps to that CEFR level".
+    toeic = {"test": "TOEIC", "date": "2025-06-01"}
+    workers = [
+        _worker("W-1", languages=[{**toeic, "result": 600}]),
+        _worker("W-2", languages=[{**toeic, "result": 600}, {**toeic, "result": 400}]),
+        _worker("W-3", languages=[{"test": "IELTS", "result": 5.0, "date": "2025-06-01"}]),
+        _worker("W-4", languages=[{**toeic, "result": 600, "date": "2026-06-01"}]),  # later
+        _worker("W-5", languages=[{**toeic, "result": 600}], preferences={"countries": ["JP"]}),
+        _worker("W-6", languages=[{"test": "JLPT", "result": "N3"}]),
+    ]
+    got = _as_dict(_small_tables(workers)["languages"])
+    b1 = ("CEFR (en)", "B1", "CZ")
+    assert got[b1] == {"workers_holding": 3, "slots_requiring": 3}  # W-1, W-2, W-3
+    assert not [cell for cell in got if cell[0] == "JLPT"]  # not a test CZ asks for
+
+
+def test_a_province_is_published_by_its_official_name_or_as_unknown() -> None:
+    # A province field holding a name and NIK, a variant, and an official name.
+    workers = [
+        _worker("W-1", province="Siti Rahmawati 3273014509950002"),
+        _worker("W-2", province="Jateng"),
+        _worker("W-3", province="Jawa Tengah"),
+        _worker("W-4"),
+    ]
+    origin = _as_dict(_small_tables(workers)["origin"])
+    assert sorted(p for p, _ in origin) == ["Jawa Tengah", "unknown"]

@@ -72,6 +72,7 @@ def _scan(out: Path, personal: set[str]) -> None:
 
 
 def _run(run_cli: RunCli, out: Path, *args: str | Path) -> None:
+    out.mkdir(parents=True)  # the folder of --html (--out makes its own directory)
     result = run_cli("insights", "--out", out / "tables", "--html", out / "page.html", *args)
     assert result.exit_code == 0, result.stderr
 

@@ -349,3 +349,33 @@ def test_csv_header_problems_are_all_reported() -> None:
         "f:1: duplicate column 'id'",
         "f:1: required column 'agency_id' is missing",
     ]
+
+
+# --- Dates are written YYYY-MM-DD ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written", [631152000, "631152000", 6.3e8, "1990-01-01T00:00:00", "1990-1-1"]
+)
+@pytest.mark.parametrize(
+    ("kind", "record", "field"),
+    [
+        ("workers", WORKER, "birth_date"),
+        ("workers", {**WORKER, "documents": {"passport_expires": "2030-01-01"}}, "documents"),
+        ("vacancies", VACANCY, "start_date"),
+    ],
+)
+def test_a_date_not_written_as_a_day_is_refused(
+    written: Any, kind: Any, record: dict[str, Any], field: str
+) -> None:
+    # pydantic alone would read a number (or digits) as a Unix time and a midnight datetime
+    # as its date: a job order dated "1767139200" would start on 31 December 2025.
+    if field == "documents":
+        changed = {**record, "documents": {"passport_expires": written}}
+        path = "documents.passport_expires"
+    else:
+        changed, path = {**record, field: written}, field
+    result = _parse(json.dumps(changed), kind=kind)
+    assert [str(e) for e in result.errors] == [
+        f"f:1: {path}: Input should be a date written YYYY-MM-DD"
+    ]
