@@ -38,6 +38,7 @@ from cli.flags import (
 from cli.insights import insights
 from cli.interchange import export_app, import_app
 from cli.keys import keys_app
+from cli.learn import learn
 from cli.plan_training import plan_training
 from cli.pool import pool_app
 from cli.reintegrate import reintegrate
@@ -283,6 +284,7 @@ app.command()(allocate)
 app.command("plan-training")(plan_training)
 app.command()(insights)
 app.command()(reintegrate)
+app.command()(learn)
 
 
 @app.command()

@@ -16,7 +16,7 @@ from matcher.scoring.facts import WorkerFacts
 from matcher.scoring.params import COMPONENTS, SKILL_RELATION_CREDIT, ScoringParams
 from matcher.scoring.reference.context import certified
 
-__all__ = ["components", "skill_credit", "weighted_score"]
+__all__ = ["components", "measured_components", "skill_credit", "weighted_score"]
 
 
 def skill_credit(params: ScoringParams, worker: WorkerFacts, concept: str, day: dt.date) -> float:
@@ -46,21 +46,32 @@ def components(
     """Every component's value (1.0 when unmeasured) and the measured ones, in order."""
     day = screened.day
     found = dict.fromkeys(COMPONENTS, 1.0)
-    measured = []
+    measured = measured_components(screened)
     needs = screened.skills
     if needs:
         found["skills"] = _weighted(needs, lambda c: skill_credit(params, worker, c, day))
         found["certification"] = _weighted(
             needs, lambda c: float(certified(params.taxonomy, worker, c, day))
         )
-        measured += ["skills", "certification"]
     if screened.languages:
         found["language"] = sum(params.language_credit(m) for m in margins) / len(margins)
-        measured.append("language")
     if screened.experience_targets:
         found["experience"] = params.experience_credit(weighted_months)
-        measured.append("experience")
     return found, measured
+
+
+def measured_components(screened: ScreenedVacancy) -> list[str]:
+    """The components a job order measures, in order: skills and certification when it
+    asks for skills, language when it asks for a language, experience when it asks for
+    experience (the others show 1.0 and are left out of the mean)."""
+    measured = []
+    if screened.skills:
+        measured += ["skills", "certification"]
+    if screened.languages:
+        measured.append("language")
+    if screened.experience_targets:
+        measured.append("experience")
+    return measured
 
 
 def weighted_score(
