@@ -7,7 +7,9 @@ The method (docs/insights.md, "The suppression method"), per person-count measur
    blank one more of its published cells — the one with the smallest count (plus
    ``min_cell`` per line it would leave deficient) per deficient line it would mend, so
    one cell closing two lines beats two cells; non-zero counts before zeros, cells the
-   margins already give away last, ties by row order.
+   margins already give away last, ties by row order. Cells that leave no line deficient
+   are blanked together; otherwise only the cheapest, so that the next cell can close
+   the line it opened and another at once.
 3. **Audit**: the line rule is necessary but not sufficient (in three dimensions, or in
    two when a blank bridges two groups of blanks). :func:`matcher.insights.lines.coloops`
    lists every blank that the published cells and the line totals still pin down.
@@ -214,7 +216,18 @@ def _line_rule(
             ordered = candidates[order]
             first = np.unique(key[ordered], return_index=True)[1]
             chosen.append(ordered[first])
-        blank[np.concatenate(chosen)] = True
+        picked = np.unique(np.concatenate(chosen))
+        closing = picked[opens[picked] == 0]
+        if closing.size:
+            # Cells that leave no line short are taken together; the others wait, since
+            # these may make them needless.
+            blank[closing] = True
+        else:
+            # Each cell here leaves another line short: the cheapest alone, so that the
+            # next step can close that line and another with one cell (two lines each
+            # short of one blank, mended at once, would each open a line of their own).
+            best = np.lexsort((rows[picked], unit_cost[picked], cost_class[picked]))[0]
+            blank[picked[best]] = True
 
 
 def _repair(

@@ -225,3 +225,19 @@ def test_lines_of_a_table() -> None:
     lines = Lines(table.codes())
     assert lines.incidence.shape == (5, 6)  # 2 rows + 3 columns, each of two or more cells
     assert [s.tolist() for s in lines.sizes] == [[2, 2, 2], [3, 3]]
+
+
+def test_a_cell_that_opens_a_line_is_taken_alone_so_the_next_closes_two() -> None:
+    """Two small cells in one row (min_cell 3 not reached: 2 and 2): each column then
+    needs another blank. Mending both columns at once would take a cell in two different
+    rows, each then needing a third; the cheapest first (3, row r2) lets its row's zero
+    close the other column too: four blanks, not six."""
+    #        c0  c1
+    rows = [[5, 0],  # r0
+            [2, 2],  # r1: the small cells
+            [3, 0],  # r2
+            [0, 0]]  # r3  # fmt: skip
+    table = _grid(rows)
+    blank = protect(table, min_cell=3).blanked["workers"]
+    assert blank.reshape(4, 2).astype(int).tolist() == [[0, 0], [1, 1], [1, 1], [0, 0]]
+    assert determined(_cells(table), blank.tolist()) == set()
