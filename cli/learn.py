@@ -48,9 +48,9 @@ def learn(
     from cli.matching import load_records, read_collecting
     from matcher.atomic import atomic_output
     from matcher.learning.decisions import decide
-    from matcher.learning.proposal import LearningError, compare, propose
+    from matcher.learning.proposal import LearningError, compare, outcome_problems, propose
     from matcher.scoring.matching import prepare_run
-    from models.files import InvalidInputError, Problem
+    from models.files import Problem
 
     problems: list[Problem] = []
     read = read_collecting(outcomes, "outcomes", problems)
@@ -60,23 +60,29 @@ def learn(
     assert read is not None  # load_records exits on any problem, the outcomes' included
     day = as_of.date() if as_of else dt.date.today()
     run = prepare_run(records, orders, register, day)
+    decisions, conflicts = decide(read.records, read.lines, str(outcomes))
+    found_problems = outcome_problems(run, read.records, read.lines, str(outcomes))
+    if found_problems or conflicts:
+        report_problems(sorted([*found_problems, *conflicts], key=lambda p: p.line or 0))
+        raise typer.Exit(EXIT_INVALID)
     try:
-        decisions = decide(read.records, read.lines, str(outcomes))
-        found = compare(run, decisions, str(outcomes))
-    except InvalidInputError as error:
-        report_problems(error.problems)
-        raise typer.Exit(EXIT_INVALID) from None
+        found = compare(run, decisions)
     except LearningError as error:
         typer.echo(f"error: {outcomes}: {error}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
-    proposal = propose(run, found, len(read.records))
+    proposal = propose(run, found, len(read.records), licences_checked=agencies is not None)
     page = None
     if report_html is not None:
         from matcher.reporting.learning import learning_report
 
         page = learning_report(run, records, found, proposal)
-    with atomic_output(out) as handle:
-        handle.write(json.dumps(proposal, ensure_ascii=False, indent=2) + "\n")
-    if page is not None and report_html is not None:
-        with atomic_output(report_html) as handle:
-            handle.write(page)
+    try:
+        # The page is renamed into place before the proposal: a failure leaves neither.
+        with atomic_output(out) as handle:
+            handle.write(json.dumps(proposal, ensure_ascii=False, indent=2) + "\n")
+            if page is not None and report_html is not None:
+                with atomic_output(report_html) as page_handle:
+                    page_handle.write(page)
+    except OSError as error:
+        typer.echo(f"error: cannot write {error.filename or out}: {error.strerror}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from models.files import InvalidInputError, Problem
+from models.files import Problem
 from models.outcome import Outcome, OutcomeStage
 
 __all__ = ["DECIDING", "Decision", "PairDecision", "decide"]
@@ -42,8 +42,14 @@ class PairDecision:
     line: int
 
 
-def decide(outcomes: Sequence[Outcome], lines: Sequence[int], file: str) -> list[PairDecision]:
-    """The decision of every pair the outcomes name, in order of first appearance.
+def decide(
+    outcomes: Sequence[Outcome], lines: Sequence[int], file: str
+) -> tuple[list[PairDecision], list[Problem]]:
+    """The decision of every pair the outcomes name, in (job order, worker) id order.
+
+    A pair's decision is that of its latest deciding record; selected and rejected both
+    on that latest day is a problem (an earlier day's conflict a later decision settles
+    is not). The answer does not depend on the order of the records.
 
     Parameters
     ----------
@@ -56,47 +62,40 @@ def decide(outcomes: Sequence[Outcome], lines: Sequence[int], file: str) -> list
 
     Returns
     -------
-    list of PairDecision
-
-    Raises
-    ------
-    models.files.InvalidInputError
-        With a problem for each pair selected and rejected on the same day (no later
-        record settles it).
+    decisions : list of PairDecision
+        Each with the line of its first record.
+    problems : list of Problem
+        A pair selected and rejected on its latest deciding day, at the later line.
     """
     first: dict[tuple[str, str], int] = {}
-    latest: dict[tuple[str, str], tuple[str, Decision, int]] = {}
+    deciding: dict[tuple[str, str], list[tuple[str, int, Decision]]] = {}
     withdrew: set[tuple[str, str]] = set()
-    problems: list[Problem] = []
     for outcome, line in zip(outcomes, lines, strict=True):
         key = (outcome.vacancy_id, outcome.worker_id)
-        first.setdefault(key, line)
+        first[key] = min(line, first.get(key, line))
         if outcome.stage == "withdrew":
             withdrew.add(key)
         decision = DECIDING.get(outcome.stage)
-        if decision is None:
-            continue
-        day = outcome.date.isoformat()
-        held = latest.get(key)
-        if held is None or day > held[0]:
-            latest[key] = (day, decision, line)
-        elif day == held[0] and decision != held[1]:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "stage",
-                    f"worker {outcome.worker_id!r} is both selected and rejected for "
-                    f"{outcome.vacancy_id!r} on {day} (line {held[2]})",
+        if decision is not None:
+            deciding.setdefault(key, []).append((outcome.date.isoformat(), line, decision))
+    found: list[PairDecision] = []
+    problems: list[Problem] = []
+    for key in sorted(first):
+        records = sorted(deciding.get(key, []))
+        settled: Decision = "withdrew" if key in withdrew else "undecided"
+        if records:
+            day = records[-1][0]
+            last = [r for r in records if r[0] == day]
+            settled = last[-1][2]
+            if len({r[2] for r in last}) > 1:
+                problems.append(
+                    Problem(
+                        file,
+                        last[-1][1],
+                        "stage",
+                        f"worker {key[1]!r} is both selected and rejected for {key[0]!r} on "
+                        f"{day} (line {last[0][1]}), and no later record decides",
+                    )
                 )
-            )
-    if problems:
-        raise InvalidInputError(problems)
-    found = []
-    for key, line in first.items():
-        held = latest.get(key)
-        settled: Decision = (
-            held[1] if held is not None else "withdrew" if key in withdrew else "undecided"
-        )
-        found.append(PairDecision(key[0], key[1], settled, line))
-    return found
+        found.append(PairDecision(key[0], key[1], settled, first[key]))
+    return found, problems

@@ -33,9 +33,10 @@ __all__ = [
 
 TEMPERATURE = 10.0
 """How sharply a score difference turns into odds of being chosen."""
-PRIOR_STRENGTH = 10.0
-"""How much the weights in use hold the proposal back (about as much as this many
-comparisons pointing the other way)."""
+PRIOR_STRENGTH = 30.0
+"""How much the weights in use hold the proposal back: one comparison moves a weight by
+at most about ``TEMPERATURE / 2 / (2 * PRIOR_STRENGTH)``, 0.08 (a difference of 0.5 in one
+component, about 0.02), so it takes tens of consistent comparisons to move it far."""
 WEIGHT_DECIMALS = 4
 """Decimals of a proposed weight (they still sum to exactly 1)."""
 

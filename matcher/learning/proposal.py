@@ -25,12 +25,21 @@ from matcher.learning.fit import PRIOR_STRENGTH, TEMPERATURE, agreement, fit_wei
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.matching import MatchRun
 from matcher.scoring.params import COMPONENTS
-from matcher.scoring.publish import published_scores
+from matcher.scoring.publish import SCALE, published_scores
 from matcher.scoring.reference.components import measured_components, weighted_score
 from matcher.scoring.versions import engine_versions
-from models.files import InvalidInputError, Problem
+from models.files import Problem
+from models.outcome import Outcome
 
-__all__ = ["FOLDS", "MIN_COMPARISONS", "Comparisons", "LearningError", "compare", "propose"]
+__all__ = [
+    "FOLDS",
+    "MIN_COMPARISONS",
+    "Comparisons",
+    "LearningError",
+    "compare",
+    "outcome_problems",
+    "propose",
+]
 
 FOLDS = 5
 """Folds of the cross-validation (fewer when fewer job orders have comparisons)."""
@@ -58,6 +67,9 @@ class Comparisons:
         Each pair's worker (an index into the run's workers).
     chosen : ndarray of bool
         Whether each pair was selected (else rejected).
+    eligible : ndarray of bool
+        Whether each pair is eligible on the run's date (the ranking puts eligible pairs
+        first, whatever the weights).
     selected, rejected : ndarray of int64
         Each comparison's selected and rejected pair (indices into the pairs).
     job_ids : list of str
@@ -70,6 +82,7 @@ class Comparisons:
     job: Ints
     worker: Ints
     chosen: Bools
+    eligible: Bools
     selected: Ints
     rejected: Ints
     job_ids: list[str]
@@ -85,12 +98,18 @@ class Comparisons:
 
     def agreement(self, weights: Mapping[str, float], among: Ints | None = None) -> float:
         """:func:`~matcher.learning.fit.agreement` of the comparisons (``among``: these
-        only) under ``weights``."""
-        scores = self.scores(weights)
-        chosen, passed_over = scores[self.selected], scores[self.rejected]
+        only) under ``weights``, on the ranking's terms: an eligible pair above an
+        ineligible one, then the published score."""
+        keys = self.eligible * (SCALE + 1) + self.scores(weights)
+        chosen, passed_over = keys[self.selected], keys[self.rejected]
         if among is not None:
             chosen, passed_over = chosen[among], passed_over[among]
         return agreement(chosen, passed_over)
+
+    def weighed(self) -> Bools:
+        """The comparisons the weights decide: both pairs eligible, or both not."""
+        same: Bools = self.eligible[self.selected] == self.eligible[self.rejected]
+        return same
 
 
 def _index(run: MatchRun) -> tuple[dict[str, int], set[str], dict[str, ScreenedVacancy]]:
@@ -103,7 +122,28 @@ def _index(run: MatchRun) -> tuple[dict[str, int], set[str], dict[str, ScreenedV
     return workers, twice, {v.vacancy.id: v for v in run.vacancies}
 
 
-def compare(run: MatchRun, decisions: Sequence[PairDecision], file: str) -> Comparisons:
+def outcome_problems(
+    run: MatchRun, outcomes: Sequence[Outcome], lines: Sequence[int], file: str
+) -> list[Problem]:
+    """Every outcome naming a worker or job order the run does not hold, or a worker id
+    that workers of several agencies share, with its line and field."""
+    workers, twice, orders = _index(run)
+    problems = []
+    for outcome, line in zip(outcomes, lines, strict=True):
+        worker_id, vacancy_id = outcome.worker_id, outcome.vacancy_id
+        if worker_id not in workers:
+            message = f"no worker {worker_id!r} in --workers"
+            problems.append(Problem(file, line, "worker_id", message))
+        elif worker_id in twice:
+            message = f"{worker_id!r} is the id of workers of several agencies"
+            problems.append(Problem(file, line, "worker_id", message))
+        if vacancy_id not in orders:
+            message = f"no job order {vacancy_id!r} in --vacancies"
+            problems.append(Problem(file, line, "vacancy_id", message))
+    return problems
+
+
+def compare(run: MatchRun, decisions: Sequence[PairDecision]) -> Comparisons:
     """Evaluate every decided pair and pair the selected with the rejected of each job order.
 
     Parameters
@@ -111,49 +151,20 @@ def compare(run: MatchRun, decisions: Sequence[PairDecision], file: str) -> Comp
     run : MatchRun
         The workers and job orders the outcomes name, on the evaluation date.
     decisions : sequence of PairDecision
-        From :func:`~matcher.learning.decisions.decide`.
-    file : str
-        The outcome file's name, for problems.
+        From :func:`~matcher.learning.decisions.decide`, every id in ``run``
+        (:func:`outcome_problems` finds none).
 
     Returns
     -------
     Comparisons
+        In (job order, worker) id order, whatever the order of the outcome records.
 
     Raises
     ------
-    models.files.InvalidInputError
-        When an outcome names a worker or job order the files do not hold (or a worker id
-        two agencies use), each with its line and field.
     LearningError
         When no job order that counts has both a selected and a rejected candidate.
     """
-    workers, twice, orders = _index(run)
-    problems = []
-    for pair in decisions:
-        if pair.worker_id not in workers:
-            problems.append(
-                Problem(file, pair.line, "worker_id", f"no worker {pair.worker_id!r} in --workers")
-            )
-        elif pair.worker_id in twice:
-            problems.append(
-                Problem(
-                    file,
-                    pair.line,
-                    "worker_id",
-                    f"{pair.worker_id!r} is the id of workers of several agencies",
-                )
-            )
-        if pair.vacancy_id not in orders:
-            problems.append(
-                Problem(
-                    file,
-                    pair.line,
-                    "vacancy_id",
-                    f"no job order {pair.vacancy_id!r} in --vacancies",
-                )
-            )
-    if problems:
-        raise InvalidInputError(problems)
+    workers, _, orders = _index(run)
     counts: Counter[str] = Counter(p.decision for p in decisions)
     rows: list[list[float]] = []
     measured: list[list[str]] = []
@@ -161,17 +172,18 @@ def compare(run: MatchRun, decisions: Sequence[PairDecision], file: str) -> Comp
     job: list[int] = []
     worker: list[int] = []
     chosen: list[bool] = []
+    eligible: list[bool] = []
     by_job: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     left_out: Counter[str] = Counter()
-    for pair in decisions:
+    for pair in sorted(decisions, key=lambda p: (p.vacancy_id, p.worker_id)):
         if pair.decision not in ("selected", "rejected"):
             continue
         screened = orders[pair.vacancy_id]
         if screened.refused:
-            left_out["refused_job_orders"] += 1
+            left_out["pairs_of_refused_job_orders"] += 1
             continue
         if screened.weights is not None:
-            left_out["own_weights"] += 1
+            left_out["pairs_of_job_orders_with_own_weights"] += 1
             continue
         position = workers[pair.worker_id]
         outcome = run.scorer.evaluate(run.workers[position], screened)
@@ -182,6 +194,7 @@ def compare(run: MatchRun, decisions: Sequence[PairDecision], file: str) -> Comp
         job.append(code)
         worker.append(position)
         chosen.append(pair.decision == "selected")
+        eligible.append(outcome.eligible)
     selected: list[int] = []
     rejected: list[int] = []
     for sides in by_job.values():
@@ -194,32 +207,46 @@ def compare(run: MatchRun, decisions: Sequence[PairDecision], file: str) -> Comp
             "nothing to learn from: no job order ranked by the default weights has both a "
             "selected and a rejected candidate in the outcomes"
         )
+    kinds = ("pairs_of_refused_job_orders", "pairs_of_job_orders_with_own_weights")
     return Comparisons(
         components=np.asarray(rows, np.float64).reshape(-1, len(COMPONENTS)),
         measured=measured,
         job=np.asarray(job, np.int64),
         worker=np.asarray(worker, np.int64),
         chosen=np.asarray(chosen, np.bool_),
+        eligible=np.asarray(eligible, np.bool_),
         selected=np.asarray(selected, np.int64),
         rejected=np.asarray(rejected, np.int64),
         job_ids=list(job_of),
         counts={
             "pairs": {d: counts[d] for d in ("selected", "rejected", "withdrew", "undecided")},
-            "left_out": {k: left_out[k] for k in ("refused_job_orders", "own_weights")},
+            "left_out": {k: left_out[k] for k in kinds},
             "job_orders": len({job[i] for i in selected}),
         },
     )
 
 
 def _fitted(found: Comparisons, prior: Floats, among: Ints | None = None) -> dict[str, float]:
-    selected, rejected = found.selected, found.rejected
+    """Weights fitted to the comparisons (``among``: these only) that weights decide."""
+    use = found.weighed()
     if among is not None:
-        selected, rejected = selected[among], rejected[among]
+        use = use & np.isin(np.arange(len(use)), among)
+    selected, rejected = found.selected[use], found.rejected[use]
     differences = found.components[selected] - found.components[rejected]
     return dict(zip(COMPONENTS, fit_weights(differences, prior).tolist(), strict=True))
 
 
-def propose(run: MatchRun, found: Comparisons, outcomes: int) -> dict[str, Any]:
+def _mean_difference(differences: Floats) -> dict[str, float | None]:
+    """Per component, how far ahead the selected were (None without a comparison)."""
+    if not len(differences):
+        return dict.fromkeys(COMPONENTS)
+    means = differences.mean(0).tolist()
+    return {c: round(m, 4) for c, m in zip(COMPONENTS, means, strict=True)}
+
+
+def propose(
+    run: MatchRun, found: Comparisons, outcomes: int, *, licences_checked: bool
+) -> dict[str, Any]:
     """The weights proposal (docs/learning.md, "The proposal").
 
     Parameters
@@ -229,6 +256,9 @@ def propose(run: MatchRun, found: Comparisons, outcomes: int) -> dict[str, Any]:
     found : Comparisons
     outcomes : int
         Outcome records read.
+    licences_checked : bool
+        Whether the run had the agency register (without it, a job order of an agency
+        that is not licensed is not refused, and counts).
 
     Returns
     -------
@@ -261,7 +291,10 @@ def propose(run: MatchRun, found: Comparisons, outcomes: int) -> dict[str, Any]:
         and n >= MIN_COMPARISONS
         and validated["proposed"] > validated["current"]
     )
-    differences = found.components[found.selected] - found.components[found.rejected]
+    weighed = found.weighed()
+    differences = (
+        found.components[found.selected[weighed]] - found.components[found.rejected[weighed]]
+    )
     return {
         "kind": "weights_proposal",
         "status": "proposed",
@@ -275,10 +308,13 @@ def propose(run: MatchRun, found: Comparisons, outcomes: int) -> dict[str, Any]:
             "proposed": round(found.agreement(proposed), 4),
             "cross_validated": validated,
         },
-        "evidence": {"outcomes": outcomes, **found.counts},
-        "mean_difference": {
-            c: round(float(v), 4) for c, v in zip(COMPONENTS, differences.mean(0), strict=True)
+        "evidence": {
+            "outcomes": outcomes,
+            **found.counts,
+            "comparisons_decided_by_eligibility": int((~found.weighed()).sum()),
+            "licences_checked": licences_checked,
         },
+        "mean_difference": _mean_difference(differences),
         "method": {
             "model": "pairwise logistic on the selected minus the rejected candidate's "
             "components, within each job order, weights on the simplex",

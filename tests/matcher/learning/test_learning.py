@@ -15,7 +15,7 @@ from matcher.learning.fit import agreement, fit_weights, folds
 from matcher.learning.proposal import compare
 from matcher.scoring.matching import MatchRun, prepare_run
 from matcher.scoring.publish import published
-from models.files import InvalidInputError, read_records
+from models.files import read_records
 from models.outcome import Outcome
 from models.vacancy import ScoreWeights
 from tests.conftest import RunCli
@@ -50,7 +50,8 @@ def test_the_latest_employer_decision_decides_a_pair() -> None:
         _outcome("JO-1", "W-6", "withdrew", "2026-03-07"),  # the employer had chosen her
         _outcome("JO-1", "W-7", "early_return", "2026-09-01"),
     ]
-    found = decide(outcomes, list(range(1, len(outcomes) + 1)), "o.jsonl")
+    found, problems = decide(outcomes, list(range(1, len(outcomes) + 1)), "o.jsonl")
+    assert problems == []
     assert [(p.worker_id, p.decision, p.line) for p in found] == [
         ("W-1", "selected", 1),
         ("W-2", "rejected", 4),
@@ -67,12 +68,23 @@ def test_selected_and_rejected_on_one_day_is_an_error_naming_the_line() -> None:
         _outcome("JO-1", "W-1", "selected", "2026-03-05"),
         _outcome("JO-1", "W-1", "rejected", "2026-03-05"),
     ]
-    with pytest.raises(InvalidInputError) as error:
-        decide(outcomes, [3, 7], "o.jsonl")
-    assert [str(p) for p in error.value.problems] == [
+    _, problems = decide(outcomes, [3, 7], "o.jsonl")
+    assert [str(p) for p in problems] == [
         "o.jsonl:7: stage: worker 'W-1' is both selected and rejected for 'JO-1' on "
-        "2026-03-05 (line 3)"
+        "2026-03-05 (line 3), and no later record decides"
     ]
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2], [2, 0, 1], [1, 2, 0]])
+def test_a_later_decision_settles_a_conflict_in_any_order(order: list[int]) -> None:
+    outcomes = [
+        _outcome("JO-1", "W-1", "selected", "2026-05-03"),
+        _outcome("JO-1", "W-1", "rejected", "2026-05-03"),
+        _outcome("JO-1", "W-1", "rejected", "2026-05-10"),
+    ]
+    found, problems = decide([outcomes[i] for i in order], [i + 1 for i in order], "o")
+    assert problems == []
+    assert [(p.decision, p.line) for p in found] == [("rejected", 1)]
 
 
 def test_the_fit_moves_weight_to_what_decides_and_stays_on_the_simplex() -> None:
@@ -113,7 +125,7 @@ def _run_and_outcomes() -> tuple[MatchRun, list[Outcome]]:
 
 def test_the_weights_in_use_score_each_pair_as_the_engine_publishes_it() -> None:
     run, outcomes = _run_and_outcomes()
-    found = compare(run, decide(outcomes, list(range(len(outcomes))), "o"), "o")
+    found = compare(run, decide(outcomes, list(range(len(outcomes))), "o")[0])
     scores = found.scores(run.params.weights)
     orders = {v.vacancy.id: v for v in run.vacancies}
     for i, (position, job) in enumerate(zip(found.worker, found.job, strict=True)):
@@ -145,6 +157,7 @@ def test_learn_proposes_weights_an_officer_can_apply(run_cli: RunCli, tmp_path: 
     assert agreed["proposed"] >= agreed["current"]
     assert agreed["cross_validated"]["folds"] >= 2
     assert proposal["recommendation"] in ("adopt", "keep current")
+    assert proposal["evidence"]["licences_checked"] is True
     assert proposal["evidence"]["outcomes"] == len(
         (POOL / "outcomes.jsonl").read_text(encoding="utf-8").splitlines()
     )
@@ -197,3 +210,36 @@ def test_learn_reports_every_bad_line_of_every_file(run_cli: RunCli, tmp_path: P
     result = run_cli("learn", "--outcomes", outcomes, *FILES, "--out", tmp_path / "w.json")
     assert result.exit_code == 1
     assert f"{outcomes}:1: stage:" in result.stderr
+
+
+def test_learn_does_not_depend_on_the_order_of_the_outcomes(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    lines = (POOL / "outcomes.jsonl").read_text(encoding="utf-8").splitlines()
+    shuffled = tmp_path / "outcomes.jsonl"
+    shuffled.write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    outs = []
+    for i, outcomes in enumerate((POOL / "outcomes.jsonl", shuffled)):
+        outs.append(tmp_path / f"w{i}.json")
+        result = run_cli("learn", "--outcomes", outcomes, *FILES, "--out", outs[-1])
+        assert result.exit_code == 0, result.stderr
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def test_learn_lists_every_problem_of_the_outcomes_at_once(run_cli: RunCli, tmp_path: Path) -> None:
+    first = json.loads((POOL / "outcomes.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    rows = [
+        {**first, "worker_id": "W-9999999"},
+        {**first, "vacancy_id": "JO-NOPE"},
+        {**first, "stage": "selected", "date": "2026-06-01"},
+        {**first, "stage": "rejected", "date": "2026-06-01"},
+    ]
+    outcomes = tmp_path / "outcomes.jsonl"
+    outcomes.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run_cli("learn", "--outcomes", outcomes, *FILES, "--out", tmp_path / "w.json")
+    assert result.exit_code == 1
+    assert [line.split(": ")[0:2] for line in result.stderr.splitlines()] == [
+        [f"{outcomes}:1", "worker_id"],
+        [f"{outcomes}:2", "vacancy_id"],
+        [f"{outcomes}:4", "stage"],
+    ]
