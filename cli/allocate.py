@@ -14,6 +14,7 @@ from cli.flags import (
     AgencyFile,
     AsOfOption,
     DataFile,
+    FormatOption,
     OutFile,
     PoolOption,
     ProgressOption,
@@ -96,6 +97,7 @@ def allocate(
     ] = False,
     progress: ProgressOption = None,
     out: OutFile = None,
+    fmt: FormatOption = None,
     report: Annotated[Path | None, output_file("Round report (JSON).")] = None,
     report_html: Annotated[Path | None, output_file("Round report as an HTML page.")] = None,
     read_jobs_given: ReadJobsOption = None,
@@ -158,7 +160,7 @@ def allocate(
     summary = (
         None if report is None and report_html is None else round_report(outcome, records, day)
     )
-    write_records((_dump(r) for r in outcome.records), out)
+    write_records((_dump(r) for r in outcome.records), out, fmt=fmt)
     if summary is not None and report is not None:
         with atomic_output(report) as handle:
             handle.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")

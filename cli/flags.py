@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -28,8 +28,10 @@ __all__ = [
     "BudgetOption",
     "DataFile",
     "DetailsLangOption",
+    "FormatOption",
     "IncludeIneligibleOption",
     "OutFile",
+    "OutputFormat",
     "PlanTimeLimit",
     "PoolOption",
     "ProgressOption",
@@ -165,6 +167,18 @@ DataFile = Annotated[Path, typer.Option(exists=True, dir_okay=False, metavar="FI
 
 OutFile = Annotated[Path | None, output_file()]
 """``--out``: the records' file (default stdout)."""
+
+OutputFormat = Literal["jsonl", "parquet"]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        help="jsonl or parquet (default: parquet when --out ends in .parquet, else jsonl; "
+        "parquet on stdout too).",
+    ),
+]
+"""``--format`` of the commands that write records: JSON Lines or Parquet, whatever the
+name of ``--out``."""
 
 AgencyFile = Annotated[Path | None, input_file("The agency register.")]
 """``--agencies`` of the commands that only need the register as it is."""

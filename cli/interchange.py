@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.flags import AgencyFile, DataFile, as_of_option, output_file
+from cli.flags import (
+    AgencyFile,
+    DataFile,
+    FormatOption,
+    OutputFormat,
+    as_of_option,
+    output_file,
+)
 from cli.report import EXIT_INVALID, count_of, report_problems
 
 if TYPE_CHECKING:
@@ -48,12 +55,56 @@ OutFile = Annotated[
     Path | None,
     output_file("Write here (JSON Lines; .parquet for Parquet); default stdout."),
 ]
+DocumentsOut = Annotated[Path | None, output_file("Write here (JSON Lines); default stdout.")]
+
+
+def _documents_only(out: Path | None, what: str) -> None:
+    """Bad usage for a ``.parquet`` --out of an export: its documents are JSON, which the
+    imports read back; Parquet holds Selaras records (import them first)."""
+    if out is not None and out.suffix.lower() == ".parquet":
+        raise typer.BadParameter(
+            f"{what} documents are written as JSON Lines (Parquet holds Selaras records: "
+            "import the documents, then write those as Parquet)",
+            param_hint="--out",
+        )
+
+
+def _agency_id(value: str | None) -> str | None:
+    """A typer callback: an agency id as the format writes one (bad usage otherwise)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from models.common import Identifier
+
+    if value is not None:
+        try:
+            TypeAdapter(Identifier).validate_python(value)
+        except ValidationError:
+            raise typer.BadParameter(
+                "an id is 1-64 letters, digits and . _ : / -, starting with a letter or digit"
+            ) from None
+    return value
+
+
+def _programme(value: str | None) -> str | None:
+    """A typer callback: one of the format's programmes (bad usage otherwise)."""
+    from models.common import PROGRAMMES
+
+    if value is None:
+        return value
+    # As the job-order field reads it: case aside.
+    found = next((p for p in PROGRAMMES if p == value.strip().upper()), None)
+    if found is None:
+        raise typer.BadParameter(f"must be one of {', '.join(PROGRAMMES)}")
+    return found
+
+
 AgencyId = Annotated[
     str | None,
     typer.Option(
         "--agency",
         metavar="ID",
         help="The agency of every record; else each document must carry Selaras's own.",
+        callback=_agency_id,
     ),
 ]
 
@@ -66,7 +117,7 @@ def export_jobposting(
         dt.datetime | None,
         as_of_option("The day of the export: datePosted, and what is still open (default today)."),
     ] = None,
-    out: Annotated[Path | None, output_file()] = None,
+    out: DocumentsOut = None,
 ) -> None:
     """Write every open, non-refused job order as schema.org JobPosting JSON-LD, one per line.
 
@@ -78,6 +129,7 @@ def export_jobposting(
     from matcher.rules.postings import advertised, export_postings
     from models.files import Problem
 
+    _documents_only(out, "JobPosting JSON-LD")
     day = as_of.date() if as_of else dt.date.today()
     problems: list[Problem] = []
     orders = read_into(vacancies, "vacancies", problems)
@@ -102,8 +154,9 @@ def export_jobposting(
 
 
 @export_app.command("hr-json")
-def export_hrjson(workers: DataFile, out: OutFile = None) -> None:
+def export_hrjson(workers: DataFile, out: DocumentsOut = None) -> None:
     """Write every worker as an HR Open HR-JSON 4.2 candidate document, one per line."""
+    _documents_only(out, "HR-JSON")
     from cli.matching import write_records
     from matcher.interchange.hrjson_export import export_candidates
     from matcher.memory import building_long_lived
@@ -134,9 +187,11 @@ def import_jobposting(
             metavar="P",
             help="The destination programme of every posting; else each must carry "
             "Selaras's selaras:programme (it is never guessed).",
+            callback=_programme,
         ),
     ] = None,
     out: OutFile = None,
+    fmt: FormatOption = None,
 ) -> None:
     """Read schema.org JobPosting JSON-LD into job orders (JSON Lines, or Parquet by --out).
 
@@ -146,11 +201,13 @@ def import_jobposting(
 
     text = _text(file)
     result = read_jobpostings(text, name=str(file), programme=programme, agency_id=agency)
-    _write_records(result, "vacancies", out)
+    _write_records(result, "vacancies", out, fmt)
 
 
 @import_app.command("hr-json")
-def import_hrjson(file: InFile, agency: AgencyId = None, out: OutFile = None) -> None:
+def import_hrjson(
+    file: InFile, agency: AgencyId = None, out: OutFile = None, fmt: FormatOption = None
+) -> None:
     """Read HR Open HR-JSON candidate documents into worker records.
 
     Exit 1 listing every error when any document cannot be read: nothing is written then.
@@ -162,7 +219,7 @@ def import_hrjson(file: InFile, agency: AgencyId = None, out: OutFile = None) ->
         collect=False
     ):  # a hundred thousand records: no collection walks them while they are built
         result = read_candidates(_text(file), name=str(file), agency_id=agency)
-    _write_records(result, "workers", out)
+    _write_records(result, "workers", out, fmt)
 
 
 def _text(path: Path) -> str:
@@ -173,7 +230,9 @@ def _text(path: Path) -> str:
         raise typer.Exit(EXIT_INVALID) from None
 
 
-def _write_records(result: ReadResult[Any], kind: RecordKind, out: Path | None) -> None:
+def _write_records(
+    result: ReadResult[Any], kind: RecordKind, out: Path | None, fmt: OutputFormat | None
+) -> None:
     """Write an import's records, or report its errors and exit 1 (writing nothing)."""
     report_problems(result.warnings, prefix="warning: ")
     if not result.ok:
@@ -184,7 +243,7 @@ def _write_records(result: ReadResult[Any], kind: RecordKind, out: Path | None) 
     from cli.matching import write_records
 
     records = (r.model_dump(mode="json", exclude_none=True) for r in result.records)
-    write_records(records, out, kind=kind)
+    write_records(records, out, kind=kind, fmt=fmt)
     typer.echo(f"{count_of(len(result.records), kind)} imported", err=True)
 
 

@@ -27,6 +27,7 @@ from cli.flags import (
     AsOfOption,
     DataFile,
     DetailsLangOption,
+    FormatOption,
     IncludeIneligibleOption,
     OutFile,
     PoolOption,
@@ -211,6 +212,7 @@ def match(
     include_ineligible: IncludeIneligibleOption = False,
     lang: DetailsLangOption = "en",
     out: OutFile = None,
+    fmt: FormatOption = None,
     read_jobs_given: ReadJobsOption = None,
     n_jobs: Annotated[
         int | None,
@@ -240,7 +242,7 @@ def match(
     run = load_run(workers, pool, vacancies, agencies, day, read_jobs(read_jobs_given))
     if n_jobs is not None:
         run = dataclasses.replace(run, n_jobs=n_jobs)
-    write_records(match_records(run, for_, top, include_ineligible, lang), out)
+    write_records(match_records(run, for_, top, include_ineligible, lang), out, fmt=fmt)
 
 
 @app.command()

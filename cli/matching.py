@@ -7,12 +7,15 @@ are reported before exiting, so one run shows everything to fix.
 from __future__ import annotations
 
 import json
+import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from cli.flags import OutputFormat
 from cli.report import EXIT_INVALID, report_problems
 from matcher.atomic import atomic_output, atomic_path
 from matcher.memory import building_long_lived
@@ -112,21 +115,33 @@ def load_records(
 
 
 def write_records(
-    records: Iterable[dict[str, Any]], out: Path | None, *, kind: RecordKind | None = None
+    records: Iterable[dict[str, Any]],
+    out: Path | None,
+    *,
+    kind: RecordKind | None = None,
+    fmt: OutputFormat | None = None,
 ) -> None:
-    """Write JSON Lines to ``out`` or stdout; Parquet when ``out`` ends in ``.parquet``.
+    """Write JSON Lines to ``out`` or stdout, or Parquet: with ``fmt`` "parquet", or with
+    no ``fmt`` when ``out`` ends in ``.parquet``.
 
     ``kind`` types a Parquet file's columns by that record kind's schema (an import's
     workers or job orders); without it they are inferred from the records (results).
     """
-    if out is not None and out.suffix.lower() == ".parquet":
+    if fmt == "parquet" or (fmt is None and out is not None and out.suffix.lower() == ".parquet"):
         from models.parquet_files import parquet_table, write_parquet
 
         try:
             table = parquet_table(records, kind)
         except ValueError as error:
-            typer.echo(f"error: {out}: {error}", err=True)
+            typer.echo(f"error: {out or 'stdout'}: {error}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
+        if out is None:
+            with tempfile.TemporaryDirectory(prefix="selaras-parquet-") as folder:
+                temporary = Path(folder) / "out.parquet"
+                write_parquet(table, temporary)
+                sys.stdout.buffer.write(temporary.read_bytes())
+                sys.stdout.buffer.flush()
+            return
         with atomic_path(out) as temporary:
             write_parquet(table, temporary)
         return

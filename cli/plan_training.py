@@ -24,6 +24,7 @@ from cli.flags import (
     AgencyFile,
     BudgetOption,
     DataFile,
+    FormatOption,
     OutFile,
     PlanTimeLimit,
     PoolOption,
@@ -92,6 +93,7 @@ def plan_training(
     time_limit: PlanTimeLimit = 60.0,
     progress: ProgressOption = None,
     out: OutFile = None,
+    fmt: FormatOption = None,
     report_html: Annotated[
         Path | None,
         output_file(
@@ -205,7 +207,7 @@ def plan_training(
         page = training_report_html(
             planned, records, lang=lang, time_limit=time_limit, trainers=trainers
         )
-    write_records(planned.records, out)
+    write_records(planned.records, out, fmt=fmt)
     if trainers is not None and trainers_out is not None:
         with atomic_output(trainers_out) as handle:
             handle.write(json.dumps(trainers, ensure_ascii=False, indent=1) + "\n")

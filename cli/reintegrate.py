@@ -19,6 +19,7 @@ from cli.flags import (
     AsOfOption,
     DataFile,
     DetailsLangOption,
+    FormatOption,
     IncludeIneligibleOption,
     OutFile,
     input_file,
@@ -51,6 +52,7 @@ def reintegrate(
     include_ineligible: IncludeIneligibleOption = False,
     lang: DetailsLangOption = "en",
     out: OutFile = None,
+    fmt: FormatOption = None,
     explain: Annotated[
         tuple[str, str] | None,
         typer.Option(
@@ -84,10 +86,10 @@ def reintegrate(
         except KeyError as error:
             typer.echo(f"error: --explain: {error.args[0]}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-        write_records([record], out)
+        write_records([record], out, fmt=fmt)
         return
     records = (
         r.model_dump(mode="json")
         for r in (*run.refusals(lang), *run.rank(for_, top, include_ineligible, lang))
     )
-    write_records(records, out)
+    write_records(records, out, fmt=fmt)

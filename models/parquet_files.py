@@ -105,6 +105,26 @@ class _Node:
             )
         return pa.types.is_struct(found) and self._struct_accepts(found)
 
+    def mismatch(self, found: pa.DataType, path: str = "") -> tuple[str, _Node, pa.DataType]:
+        """Where a column of type ``found`` that this field does not accept goes wrong: the
+        deepest part's path below the column (``.amount``, ``[].months``), the field it
+        must hold and the type it has."""
+        if pa.types.is_dictionary(found):
+            return self.mismatch(found.value_type, path)
+        listed = pa.types.is_list(found) or pa.types.is_large_list(found)
+        if self.kind == "list" and listed and self.items is not None:
+            return self.items.mismatch(found.value_type, f"{path}[]")
+        if self.kind == "map" and pa.types.is_map(found) and self.items is not None:
+            return self.items.mismatch(found.item_type, f"{path}.*")
+        if self.kind == "struct" and pa.types.is_struct(found):
+            known = dict(self.fields)
+            for i in range(found.num_fields):
+                child = found.field(i)
+                node = known.get(child.name)
+                if node is not None and not node.accepts(child.type):
+                    return node.mismatch(child.type, f"{path}.{child.name}")
+        return path, self, found
+
     def _struct_accepts(self, found: pa.StructType) -> bool:
         known = dict(self.fields)
         for i in range(found.num_fields):
@@ -394,13 +414,18 @@ def _column_problems(schema: pa.Schema, node: _Node, name: str) -> list[Problem]
     problems = []
     for column in schema:
         expected = fields.get(column.name)
+        field = column.name
         if expected is None:
             message = "unknown column (not part of the Selaras format; check its spelling)"
         elif not expected.accepts(column.type):
-            message = f"column has type {column.type}; it must hold {_DESCRIBE[expected.kind]}"
+            # A part of a nested column is named by its path (wage.amount).
+            below, part, found = expected.mismatch(column.type)
+            field += below
+            message = f"{'has' if below else 'column has'} type {found}; it must hold "
+            message += _DESCRIBE[part.kind]
         else:
             continue
-        problems.append(Problem(name, None, column.name, message))
+        problems.append(Problem(name, None, field, message))
     present = set(schema.names)
     problems += [
         Problem(name, None, column, "required column is missing")

@@ -343,3 +343,18 @@ def test_any_worker_round_trips_on_what_both_carry(raw: dict[str, Any]) -> None:
     result = read_candidates(json.dumps(to_candidate(worker)), name="c.json")
     assert result.errors == []
     assert result.records == [carried(worker)]
+
+
+def test_a_returnees_own_fields_are_noted_not_dropped_silently() -> None:
+    # FORMAT.md v2's returnee fields have no place in a candidate document.
+    line = (Path(__file__).parent / "data" / "valid" / "returnees.jsonl").read_text("utf-8")
+    returnee = Worker.model_validate_json(line.splitlines()[0])
+    noted = {note.field for note in export_candidates([returnee]).notes}
+    assert {"returned", "home", "reintegration"} <= noted
+    for i, entry in enumerate(returnee.experience):
+        if entry.skills_used:
+            assert f"experience[{i}].skills_used" in noted
+        if entry.completed_contract is not None:
+            assert f"experience[{i}].completed_contract" in noted
+    for i, certificate in enumerate(returnee.certificates):
+        assert (f"certificates[{i}].grade" in noted) == (certificate.grade is not None)

@@ -260,6 +260,30 @@ def _uncarried(worker: Worker) -> list[tuple[str, str]]:
         for i, e in enumerate(worker.experience)
         if e.months is not None
     ]
+    # A returnee's fields (FORMAT.md v2) have no place in an HR-JSON candidate.
+    found += [
+        (f"experience[{i}].{name}", f"HR-JSON position histories carry no {what}")
+        for i, e in enumerate(worker.experience)
+        for name, what, held in (
+            ("completed_contract", "contract completion", e.completed_contract is not None),
+            ("skills_used", "skills used abroad", bool(e.skills_used)),
+        )
+        if held
+    ]
+    found += [
+        (f"certificates[{i}].grade", "HR-JSON certifications carry no grade")
+        for i, c in enumerate(worker.certificates)
+        if c.grade is not None
+    ]
+    found += [
+        (name, f"HR-JSON candidates have no place for a returnee's {what}")
+        for name, what, held in (
+            ("returned", "date of return", worker.returned is not None),
+            ("home", "home regency", worker.home is not None),
+            ("reintegration", "reintegration plans", worker.reintegration is not None),
+        )
+        if held
+    ]
     if worker.health is not None:
         found.append(("health", "medical results stay in Selaras (HR-JSON candidates carry none)"))
     if worker.documents is not None:

@@ -453,6 +453,10 @@ class _CandidateReader:
                         f"{path}.experienceMeasure",
                         f"{value} {unit} is not a whole number of months",
                     )
+            elif isinstance(unit, str) and unit in MONTHS_PER:
+                # The unit is one Selaras reads: a value that is no number is wrong, not
+                # something to leave out.
+                self.error(f"{path}.experienceMeasure.value", f"{value!r} is not a number")
             else:
                 self.note(f"{path}.experienceMeasure", f"not imported: in {unit!r}, not MON or ANN")
         level = self.obj(entry.get("proficiencyLevel"), f"{path}.proficiencyLevel")
