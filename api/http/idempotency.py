@@ -100,27 +100,35 @@ class Idempotency:
             return
         self._running.add((caller, key))
         try:
-            status, answer_headers, chunks = await self._run(scope, body, send)
-            if 200 <= status < 300:
-                row = IdempotentRequestRow(
-                    caller=caller,
-                    key=key,
-                    fingerprint=fingerprint,
-                    status=status,
-                    headers=json.dumps(
-                        [[n.decode("latin-1"), v.decode("latin-1")] for n, v in answer_headers]
-                    ),
-                    body=b"".join(chunks),
-                    created_at=dt.datetime.now(dt.UTC),
-                )
-                await anyio.to_thread.run_sync(_store, engine, row)
+            status, answer_headers, chunks, messages = await self._run(scope, body)
+            try:
+                # Stored before it is sent: a retry that arrives as soon as the client
+                # has the answer finds it (not "still running"), and a server that dies
+                # between the two never runs the request twice.
+                if 200 <= status < 300:
+                    row = IdempotentRequestRow(
+                        caller=caller,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status=status,
+                        headers=json.dumps(
+                            [[n.decode("latin-1"), v.decode("latin-1")] for n, v in answer_headers]
+                        ),
+                        body=b"".join(chunks),
+                        created_at=dt.datetime.now(dt.UTC),
+                    )
+                    await anyio.to_thread.run_sync(_store, engine, row)
+            finally:
+                for message in messages:
+                    await send(message)
         finally:
             self._running.discard((caller, key))
 
     async def _run(
-        self, scope: Scope, body: bytes, send: Send
-    ) -> tuple[int, list[tuple[bytes, bytes]], list[bytes]]:
-        """Call the app with the body read, passing its answer on and keeping a copy."""
+        self, scope: Scope, body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], list[bytes], list[Message]]:
+        """Call the app with the body read, keeping its answer (its status, the headers to
+        replay, the body and every message, to send once the answer is stored)."""
         given = False
 
         async def replay_body() -> Message:
@@ -133,6 +141,7 @@ class Idempotency:
         status = 500
         kept: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
+        messages: list[Message] = []
 
         async def keep(message: Message) -> None:
             nonlocal status
@@ -141,10 +150,10 @@ class Idempotency:
                 kept.extend((n, v) for n, v in message.get("headers", []) if n not in _NOT_REPLAYED)
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
+            messages.append(message)
 
         await self.app(scope, replay_body, keep)
-        return status, kept, chunks
+        return status, kept, chunks, messages
 
 
 async def _body(receive: Receive) -> bytes:

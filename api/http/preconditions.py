@@ -79,14 +79,17 @@ class Preconditions:
         async with self._conditional:
             read = {**scope, "method": "GET", "path": resource, "raw_path": resource.encode()}
             status, _, body = await self._capture(read, _empty)
+            if status in (401, 403, 429):
+                # A key that may not read the record is answered as without If-Match
+                # (its own 401, 403 or 429 from the route), not with a failed condition.
+                await self._tagged(scope, receive, send)
+                return
             if status != 200 or not _matches(if_match, etag_of(body)):
                 detail = (
                     "the record does not exist"
                     if status == 404
                     else "the record changed since the version If-Match names; read it again"
                 )
-                if status in (401, 403, 429):
-                    detail = "the record cannot be read with this key"
                 response = JSONResponse({"detail": detail}, status_code=412)
                 await response(scope, receive, send)
                 return

@@ -49,8 +49,8 @@ def read_audit(
 
     Filter by ``action`` (``candidates``, ``job_orders``, ``explanation``, ``match``,
     ``refusals``, ``worker.create|replace|delete``, ``workers.bulk``, the same for
-    ``job_order``, ``agency.create|replace|licence``, ``key.issue|revoke``), by the
-    acting key's agency or by key.
+    ``job_order``, ``agency.create|replace|licence``, ``key.issue|revoke``,
+    ``courses.bulk``, ``opportunities.bulk``), by the acting key's agency or by key.
     """
     with read_session(server.engine) as session:
         rows = list_entries(

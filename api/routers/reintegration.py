@@ -28,9 +28,17 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.access.keys import Principal
 from api.access.tenancy import NOBODY, check_owner, list_scope, lookup_scope, rank_scope
+from api.audit.log import entry_values, write_entry
 from api.deps import AnyRole, Ranker, Server, ServerDep, Writer
 from api.http.errors import ConflictError, NotFoundError, UnprocessableError, responses
-from api.http.params import AgencyQuery, PairsQuery, RankingQuery, ReturneeExplanationQuery
+from api.http.params import (
+    AgencyQuery,
+    CursorQuery,
+    PageSizeQuery,
+    PairsQuery,
+    RankingQuery,
+    ReturneeExplanationQuery,
+)
 from api.live_pool.opportunities import BOOK_DEPTH, KeptAnswer, book_name
 from api.records import json_response, load_one
 from api.routers.answers import audited, json_answer
@@ -104,30 +112,59 @@ def upload_opportunities(
     with server.write_lock:
         with write_session(server.engine) as session:
             created, updated = put_opportunities(session, owner, opportunities)
+            # Every data change is audited, in the transaction that makes it.
+            write_entry(
+                session,
+                entry_values(
+                    principal,
+                    "opportunities.bulk",
+                    target=owner,
+                    params={"records": len(opportunities)},
+                    result_ids=[[owner, o.id] for o in opportunities],
+                    versions=server.ranking.versions,
+                ),
+            )
         server.opportunity_books.opportunities_written(owner, opportunities)
     return json_answer({"agency_id": owner, "created": created, "updated": updated})
 
 
 @router.get("/opportunities")
 def read_opportunities(
-    principal: AnyRole, server: ServerDep, agency_id: AgencyQuery = None
+    principal: AnyRole,
+    server: ServerDep,
+    agency_id: AgencyQuery = None,
+    cursor: CursorQuery = None,
+    limit: PageSizeQuery = 100,
 ) -> Response:
-    """Stored opportunities in (owner, id) order, each with its owner."""
+    """Stored opportunities in (owner, id) order, each with its owner, a page at a time
+    (``next_cursor``, as the other lists)."""
     scope = list_scope(principal, agency_id)
+    after = server.cursors.decode(cursor)
     with read_session(server.engine) as session:
-        rows = [] if scope == NOBODY else list_opportunities(session, scope)
-    return json_answer({"items": [_item(r) for r in rows]})
+        rows = (
+            [] if scope == NOBODY else list_opportunities(session, scope, after=after, limit=limit)
+        )
+    last = (rows[-1].owner_agency_id, rows[-1].id) if len(rows) == limit else None
+    next_cursor = None if last is None else server.cursors.encode(last)
+    return json_answer({"items": [_item(r) for r in rows], "next_cursor": next_cursor})
 
 
 def _item(row: OpportunityRow) -> dict[str, Any]:
     return {"agency_id": row.owner_agency_id, "opportunity": orjson.loads(row.record)}
 
 
-def _stored(server: Any, opportunity_id: str, owner: str | None) -> OpportunityRow:
+def _stored(
+    server: Any, opportunity_id: str, owner: str | None, caller: Principal | None = None
+) -> OpportunityRow:
+    """The opportunity ``opportunity_id`` of ``owner`` (None: of any agency). An agency
+    ``caller`` that holds one with the id means its own, whoever else uses the id."""
     with read_session(server.engine) as session:
         rows = find_opportunity(session, opportunity_id, owner)
     if not rows:
         raise NotFoundError(f"opportunity {opportunity_id!r} not found")
+    own = [r for r in rows if caller is not None and r.owner_agency_id == caller.agency_id]
+    if len(rows) > 1 and caller is not None and caller.role == "agency" and own:
+        return own[0]
     if len(rows) > 1:
         raise ConflictError(
             f"opportunity id {opportunity_id!r} is used by several agencies; pass agency_id"
@@ -292,7 +329,7 @@ async def opportunity_candidates(
     """The top ``k`` returnees for a stored opportunity (an agency's: its own returnees),
     or the reasons it is refused. ``agency_id`` names the opportunity's owner when
     several agencies use the id."""
-    row = await run_in_threadpool(_stored, server, opportunity_id, query.agency_id)
+    row = await run_in_threadpool(_stored, server, opportunity_id, query.agency_id, principal)
     found = Opportunity.model_validate_json(row.record)
     results, refusal = await run_in_threadpool(
         _candidates, server, found, rank_scope(principal), query
@@ -326,7 +363,7 @@ async def explain_pair(
 ) -> Response:
     """One pair's record with its explanation (``rank`` among the caller's returnees)."""
     worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
-    row = await run_in_threadpool(_stored, server, opportunity_id, query.other_agency_id)
+    row = await run_in_threadpool(_stored, server, opportunity_id, query.other_agency_id, principal)
     found = Opportunity.model_validate_json(row.record)
     day, lang = query.as_of, query.lang
 

@@ -183,7 +183,11 @@ def replay_delivery(
         row = session.get(WebhookDeliveryRow, delivery_id)
         if row is None:
             raise NotFoundError(f"no delivery {delivery_id!r}")
-        _own_endpoint(session, principal, row.endpoint_id)
+        try:
+            _own_endpoint(session, principal, row.endpoint_id)
+        except NotFoundError:
+            # Another agency's delivery answers as a missing one (naming no endpoint).
+            raise NotFoundError(f"no delivery {delivery_id!r}") from None
         row.status, row.attempts = "pending", 0
         row.next_attempt_at = dt.datetime.now(dt.UTC)
         row.delivered_at = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Index, String, select
+from sqlalchemy import Index, String, select, tuple_
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.storage.store import WORKERS
@@ -69,11 +69,23 @@ def put_opportunities(
     return created, replaced
 
 
-def list_opportunities(session: Session, owner: str | None) -> list[OpportunityRow]:
-    """Rows in (owner, id) order, of one owner or (None) of all."""
+def list_opportunities(
+    session: Session,
+    owner: str | None,
+    *,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[OpportunityRow]:
+    """Rows in (owner, id) order, of one owner or (None) of all; a page: those after the
+    key ``after``, at most ``limit``."""
     query = select(OpportunityRow).order_by(OpportunityRow.owner_agency_id, OpportunityRow.id)
     if owner is not None:
         query = query.where(OpportunityRow.owner_agency_id == owner)
+    if after is not None:
+        key = tuple_(OpportunityRow.owner_agency_id, OpportunityRow.id)
+        query = query.where(key > tuple_(*after))
+    if limit is not None:
+        query = query.limit(limit)
     return list(session.scalars(query))
 
 

@@ -87,7 +87,10 @@ def test_opportunities_are_their_owners(reint: Api) -> None:
     mine = client.get("/opportunities", headers=keys["a"]).json()["items"]
     assert len(mine) == 60
     assert {i["agency_id"] for i in mine} == {AGENCY_A}
-    assert client.get("/opportunities", headers=keys["b"]).json() == {"items": []}
+    assert client.get("/opportunities", headers=keys["b"]).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
     assert len(client.get("/opportunities", headers=keys["auditor"]).json()["items"]) == 60
     theirs = client.get(f"/opportunities/{OPPORTUNITIES[0]['id']}", headers=keys["b"])
     missing = client.get(f"/opportunities/{MISSING}", headers=keys["b"])
@@ -125,7 +128,10 @@ def test_an_upload_is_all_or_nothing(reint: Api) -> None:
     )
     assert twice.status_code == 422
     assert "also entry 0" in json.dumps(twice.json())
-    assert client.get("/opportunities", headers=keys["b"]).json() == {"items": []}
+    assert client.get("/opportunities", headers=keys["b"]).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
 
 
 def test_a_returnees_opportunities_and_tenancy(reint: Api) -> None:
@@ -438,3 +444,49 @@ def test_returnees_uploaded_in_bulk_are_read_as_those_written_one_by_one(reint: 
         # From the book, which holds only the returnees written to it.
         assert [a.headers[reintegration.ANSWERED_FROM] for a in answers] == ["book", "book"]
         assert answers[0].json()["results"] == answers[1].json()["results"]
+
+
+def test_an_opportunity_upload_is_audited(reint: Api) -> None:
+    # Every data change appends an entry (docs/api.md, "Audit log").
+    entries = reint.client.get(
+        "/audit?action=opportunities.bulk", headers=reint.keys["officer"]
+    ).json()["items"]
+    assert len(entries) == 1
+    [entry] = entries
+    assert entry["agency_id"] == AGENCY_A
+    assert entry["target"] == AGENCY_A
+    assert entry["result_ids"] == [[AGENCY_A, o["id"]] for o in OPPORTUNITIES]
+
+
+def test_an_agency_means_its_own_opportunity_when_ids_repeat(reint: Api) -> None:
+    client, keys = reint.client, reint.keys
+    same = OPPORTUNITIES[1]["id"]  # A holds one; B now uploads its own with the id
+    assert (
+        client.post("/opportunities", json=[OPPORTUNITIES[1]], headers=keys["b"]).status_code == 200
+    )
+    path = f"/opportunities/{same}/candidates?as_of={AS_OF}&k=3"
+    mine = client.get(path, headers=keys["b"])
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["agency_id"] == AGENCY_B
+    assert client.get(path, headers=keys["a"]).json()["agency_id"] == AGENCY_A
+    # An officer has none of its own: it names the owner.
+    assert client.get(path, headers=keys["officer"]).status_code == 409
+    named = client.get(f"{path}&agency_id={AGENCY_B}", headers=keys["officer"])
+    assert named.json()["agency_id"] == AGENCY_B
+
+
+def test_opportunities_are_listed_a_page_at_a_time(reint: Api) -> None:
+    client, officer = reint.client, reint.keys["officer"]
+    seen: list[str] = []
+    cursor = None
+    while True:
+        query = "limit=25" + ("" if cursor is None else f"&cursor={cursor}")
+        page = client.get(f"/opportunities?{query}", headers=officer).json()
+        assert len(page["items"]) <= 25
+        seen += [item["opportunity"]["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(o["id"] for o in OPPORTUNITIES)
+    for bad in ("limit=0", "limit=501", "cursor=forged"):
+        assert client.get(f"/opportunities?{bad}", headers=officer).status_code == 422, bad

@@ -123,3 +123,64 @@ def test_a_new_api_key_is_never_stored_for_replay(api: Api) -> None:
     )
     assert refused.status_code == 422
     assert api.client.post("/keys", json=body, headers=api.officer).status_code == 201
+
+
+def test_the_answer_is_stored_before_it_is_sent(
+    api: Api, pool_data: PoolData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A retry sent the moment the first answer arrives must find it stored (not "still
+    # running"), and a server stopped between answering and storing must not run the
+    # request again on a retry.
+    import json
+
+    from api.http import idempotency
+
+    events: list[str] = []
+    store = idempotency._store
+
+    def recorded(engine: Any, row: Any) -> None:
+        store(engine, row)
+        events.append("stored")
+
+    monkeypatch.setattr(idempotency, "_store", recorded)
+    body = json.dumps(_new_job_order(pool_data, "JO-IDEM-7")).encode()
+    given = {**api.officer, "Idempotency-Key": "c0ffee-7", "content-type": "application/json"}
+    scope = {
+        "type": "http", "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/job-orders", "raw_path": b"/job-orders", "query_string": b"",
+        "root_path": "", "server": ("testserver", 80), "client": ("127.0.0.1", 50000),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in given.items()],
+    }  # fmt: skip
+
+    async def call() -> None:
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            events.append(message["type"])
+
+        await api.client.app(scope, receive, send)
+
+    assert api.client.portal is not None
+    api.client.portal.call(call)
+    assert events[0] == "stored"
+    assert events[1:3] == ["http.response.start", "http.response.body"]
+
+
+def test_a_key_that_may_not_write_gets_its_403_with_if_match(api: Api) -> None:
+    # Who may write is decided before which version: If-Match changes no answer of a key
+    # that may not make the change.
+    path = f"/agencies/{AGENCY_A}"
+    change = {"status": "revoked", "revoked_on": "2026-01-01"}
+    for key in ("auditor", "a", "b"):
+        given = {**api.keys[key], "If-Match": "*"}
+        without = api.client.patch(f"{path}/licence", json=change, headers=api.keys[key])
+        answer = api.client.patch(f"{path}/licence", json=change, headers=given)
+        assert answer.status_code == without.status_code == 403, (key, answer.text)
+    assert api.client.get(path, headers=api.officer).json()["status"] != "revoked"

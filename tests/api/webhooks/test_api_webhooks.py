@@ -169,6 +169,8 @@ def test_a_failed_delivery_is_retried_then_logged_and_replayed(
     assert api.client.get("/webhooks/deliveries", headers=api.keys["b"]).json()["items"] == []
     other = api.client.post(f"/webhooks/deliveries/{entry['id']}/replay", headers=api.keys["b"])
     assert other.status_code == 404
+    # ... and is told exactly what a missing delivery would tell it (no endpoint named).
+    assert other.json()["detail"] == f"no delivery {entry['id']!r}"
 
 
 def _log(api: Api, done: Callable[[list[dict[str, Any]]], Any]) -> list[dict[str, Any]]:
