@@ -76,7 +76,8 @@ def insights_table(
 ) -> InsightsTable:
     """A policy table of the stored pool on ``as_of`` (agencies: of their own records)."""
     if table not in TABLE_NAMES:
-        raise NotFoundError(f"no table {table!r}: the tables are {', '.join(ENGINE_TABLES)}")
+        served = [*ENGINE_TABLES, "courses"]
+        raise NotFoundError(f"no table {table!r}: the tables are {', '.join(served)}")
     if table not in ENGINE_TABLES and table != "courses":
         raise NotFoundError(
             f"the {table} table is not built from the stored pool (it needs returnees and "

@@ -103,6 +103,7 @@ def test_bad_requests(shared_api: Api) -> None:
     unknown = client.get("/insights/supply", headers=officer)
     assert unknown.status_code == 404
     assert "supply_demand" in unknown.json()["detail"]
+    assert unknown.json()["detail"].endswith(", courses")  # the route serves it too
     no_courses = client.get("/insights/courses", headers=officer)
     assert no_courses.status_code == 404
     assert "POST /courses/bulk" in no_courses.json()["detail"]
