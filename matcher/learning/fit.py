@@ -7,11 +7,11 @@ candidate of one job order, ``d_k = x(selected) - x(rejected)`` (a component the
 does not measure is 1.0 for both, so 0 here). The weights, on the simplex (each >= 0,
 summing to 1), minimise
 
-    sum_k log(1 + exp(-TEMPERATURE * w . d_k)) + PRIOR_STRENGTH * |w - w0|^2
+    sum_k log(1 + exp(-s * w . d_k)) + PRIOR_STRENGTH * |w - w0|^2
 
-where ``w0`` are the weights in use: with few outcomes the proposal stays near them.
-``TEMPERATURE`` 10 gives a score ahead by 0.1 odds of e to 1 of being the one chosen.
-scipy's SLSQP solves it from ``w0``; the answer is deterministic.
+over the weights and the sharpness ``s`` (in ``SHARPNESS_RANGE``), where ``w0`` are the
+weights in use: with few outcomes the proposal stays near them. scipy's SLSQP solves it
+from ``w0`` and ``s = TEMPERATURE``; the answer is deterministic.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from matcher.arrays import Floats, Ints
 
 __all__ = [
     "PRIOR_STRENGTH",
+    "SHARPNESS_RANGE",
     "TEMPERATURE",
     "WEIGHT_DECIMALS",
     "agreement",
@@ -32,11 +33,16 @@ __all__ = [
 ]
 
 TEMPERATURE = 10.0
-"""How sharply a score difference turns into odds of being chosen."""
+"""Where the fit starts the sharpness: a score ahead by 0.1, odds of e to 1 of being the
+one chosen."""
+SHARPNESS_RANGE = (1.0, 1000.0)
+"""The sharpness the fit may take (a score ahead by 1 at odds of e to 1, up to a score
+ahead by 0.001): fitted with the weights."""
 PRIOR_STRENGTH = 30.0
-"""How much the weights in use hold the proposal back: one comparison moves a weight by
-at most about ``TEMPERATURE / 2 / (2 * PRIOR_STRENGTH)``, 0.08 (a difference of 0.5 in one
-component, about 0.02), so it takes tens of consistent comparisons to move it far."""
+"""How much the weights in use hold the proposal back. Comparisons they already order
+rightly move nothing; comparisons they order wrongly move the weights about as far as
+ordering them rightly takes (one such comparison of 0.5 in two components: about 0.005;
+ten of them: to just past the tie)."""
 WEIGHT_DECIMALS = 4
 """Decimals of a proposed weight (they still sum to exactly 1)."""
 
@@ -57,27 +63,41 @@ def fit_weights(differences: Floats, prior: Floats) -> Floats:
         Weights >= 0 with :data:`WEIGHT_DECIMALS` decimals, summing to exactly 1.
     """
     d = np.asarray(differences, np.float64)
+    n = len(prior)
 
-    def loss(w: Floats) -> float:
-        z = TEMPERATURE * (d @ w)
+    # The unknowns: the weights and the sharpness (how much a score difference weighs in
+    # the choice). With the sharpness fixed, the weights would carry it: summing to 1,
+    # they would lean on the components that differ most to make differences larger.
+    def loss(x: Floats) -> float:
+        w, sharpness = x[:n], x[n]
+        z = sharpness * (d @ w)
         return float(np.logaddexp(0.0, -z).sum() + PRIOR_STRENGTH * ((w - prior) ** 2).sum())
 
-    def gradient(w: Floats) -> Floats:
-        z = TEMPERATURE * (d @ w)
-        found: Floats = -TEMPERATURE * (d.T @ expit(-z)) + 2 * PRIOR_STRENGTH * (w - prior)
+    def gradient(x: Floats) -> Floats:
+        w, sharpness = x[:n], x[n]
+        margin = d @ w
+        pull = expit(-sharpness * margin)
+        found: Floats = np.empty(n + 1)
+        found[:n] = -sharpness * (d.T @ pull) + 2 * PRIOR_STRENGTH * (w - prior)
+        found[n] = -float(margin @ pull)
         return found
 
-    n = len(prior)
     answer = minimize(
         loss,
-        np.asarray(prior, np.float64),
+        np.append(np.asarray(prior, np.float64), TEMPERATURE),
         jac=gradient,
         method="SLSQP",
-        bounds=[(0.0, 1.0)] * n,
-        constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(n)}],
+        bounds=[(0.0, 1.0)] * n + [SHARPNESS_RANGE],
+        constraints=[
+            {
+                "type": "eq",
+                "fun": lambda x: x[:n].sum() - 1.0,
+                "jac": lambda x: np.append(np.ones(n), 0.0),
+            }
+        ],
         options={"ftol": 1e-12, "maxiter": 500},
     )
-    return _rounded(np.clip(answer.x, 0.0, None))
+    return _rounded(np.clip(answer.x[:n], 0.0, None))
 
 
 def _rounded(weights: Floats) -> Floats:

@@ -87,17 +87,18 @@ def test_a_later_decision_settles_a_conflict_in_any_order(order: list[int]) -> N
     assert [(p.decision, p.line) for p in found] == [("rejected", 1)]
 
 
-def test_the_fit_moves_weight_to_what_decides_and_stays_on_the_simplex() -> None:
+def test_the_fit_finds_the_weights_that_made_the_choices() -> None:
     prior = np.array([0.4, 0.2, 0.2, 0.2])
+    hidden = np.array([0.25, 0.1, 0.45, 0.2])
     rng = np.random.default_rng(7)
-    # The selected candidates are ahead on language and behind on skills.
-    differences = np.column_stack(
-        [rng.uniform(-0.3, 0.0, 200), np.zeros(200), rng.uniform(0.1, 0.5, 200), np.zeros(200)]
-    )
+    # Employers choose between two candidates by the hidden weights, with some noise.
+    a, b = rng.uniform(0, 1, (400, 4)), rng.uniform(0, 1, (400, 4))
+    first = a @ hidden + rng.gumbel(0, 0.03, 400) > b @ hidden + rng.gumbel(0, 0.03, 400)
+    differences = np.where(first[:, None], a - b, b - a)
     weights = fit_weights(differences, prior)
     assert weights.sum() == pytest.approx(1.0, abs=1e-12)
     assert (weights >= 0).all()
-    assert weights[2] > 0.5 > weights[0]
+    assert np.abs(weights - hidden).max() < 0.05, weights
     assert np.allclose(weights * 10**4, np.round(weights * 10**4))
     # No comparison that tells anything: the weights in use stay.
     assert fit_weights(np.zeros((5, 4)), prior).tolist() == prior.tolist()
