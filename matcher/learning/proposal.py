@@ -21,7 +21,14 @@ import numpy as np
 
 from matcher.arrays import Bools, Floats, Ints
 from matcher.learning.decisions import PairDecision
-from matcher.learning.fit import PRIOR_STRENGTH, TEMPERATURE, agreement, fit_weights, folds
+from matcher.learning.fit import (
+    PRIOR_STRENGTH,
+    SHARPNESS_RANGE,
+    TEMPERATURE,
+    agreement,
+    fit_weights,
+    folds,
+)
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.matching import MatchRun
 from matcher.scoring.params import COMPONENTS
@@ -318,7 +325,7 @@ def propose(
         "method": {
             "model": "pairwise logistic on the selected minus the rejected candidate's "
             "components, within each job order, weights on the simplex",
-            "temperature": TEMPERATURE,
+            "sharpness": {"fitted_in": list(SHARPNESS_RANGE), "from": TEMPERATURE},
             "prior_strength": PRIOR_STRENGTH,
             "min_comparisons": MIN_COMPARISONS,
         },
