@@ -471,3 +471,37 @@ def test_protected_attributes_are_never_read() -> None:
     )
     assert set(PROTECTED_FIELDS) <= set(Worker.model_fields)
     assert recognise(changed, read, AS_OF) == recognise(base, read, AS_OF)
+
+
+def test_a_record_lists_only_recognised_levels_the_pair_used() -> None:
+    # FORMAT.md: "recognised — the recognised levels the pair used". A returnee who states
+    # welding level 4 is not credited through a recognised level 3: the engine takes the
+    # higher, so the record lists none; one who states nothing is credited through it.
+    from matcher.reintegration.run import prepare_reintegration
+    from models.opportunity import Opportunity
+    from models.worker import Worker
+
+    abroad = {
+        "title": "welder", "country": "JP", "programme": "JP-TITP", "months": 60,
+        "start": "2016-01-01", "end": "2020-12-31", "completed_contract": True,
+        "skills_used": ["welding"],
+    }  # fmt: skip
+    base = {
+        "agency_id": "P3MI-0001", "birth_date": "1990-01-01", "returned": "2025-06-01",
+        "home": {"province": "Jawa Tengah", "regency": "Kabupaten Kendal"},
+        "experience": [abroad],
+    }  # fmt: skip
+    stated = Worker.model_validate(
+        {**base, "id": "R-STATED", "skills": [{"name": "welding", "months": 60, "level": 4}]}
+    )
+    recognised_only = Worker.model_validate({**base, "id": "R-ABROAD"})
+    job = Opportunity.model_validate(
+        {"id": "O-1", "kind": "cooperative", "organiser": {"name": "K", "type": "cooperative"},
+         "title": "Welder", "location": {"province": "Jawa Tengah", "regency": "Kabupaten Kendal"},
+         "slots": 2, "start_date": "2026-05-01",
+         "requirements": {"skills": [{"name": "welding", "min_level": 2}]}}
+    )  # fmt: skip
+    run = prepare_reintegration([stated, recognised_only], [job], dt.date(2026, 3, 1))
+    records = {r.worker_id: r for r in run.rank("returnees", 0, True, "en")}
+    assert records["R-STATED"].recognised == []
+    assert [r.level for r in records["R-ABROAD"].recognised] == [3]

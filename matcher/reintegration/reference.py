@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from matcher.reintegration.facts import ReturneeFacts
+from matcher.reintegration.facts import RECOGNISED, ReturneeFacts
 from matcher.reintegration.gaps import (
     CAPITAL,
     INTERESTS,
@@ -136,13 +136,20 @@ class ReintegrationScorer:
     def used(
         self, returnee: ReturneeFacts, opportunity: ScreenedOpportunity
     ) -> tuple[RecognisedLevel, ...]:
-        """The recognised levels of skills the opportunity asks for."""
+        """The recognised levels the pair uses: of skills the opportunity asks for, and
+        above the level the returnee states for that skill (the engine takes the higher,
+        so a lower recognised level is not what it used)."""
         taxonomy = self.params.taxonomy
         concepts = [c for need in opportunity.screened.skills for c in need.concepts]
+        stated: dict[str, int] = {}
+        for skill in returnee.worker.skills:
+            if skill.written != RECOGNISED and skill.level is not None:
+                stated[skill.concept] = max(stated.get(skill.concept, 0), skill.level)
         return tuple(
             r
             for r in returnee.recognised
-            if any(taxonomy.relation(r.skill, c) is not None for c in concepts)
+            if r.level > stated.get(r.skill, 0)
+            and any(taxonomy.relation(r.skill, c) is not None for c in concepts)
         )
 
     def _rpl(self, gap: Gap, returnee: ReturneeFacts, opportunity: ScreenedOpportunity) -> Gap:
