@@ -65,8 +65,19 @@ UNKNOWN = "unknown"
 # else typed there (a name, a NIK) would be a row of its own naming one person.
 @functools.lru_cache(maxsize=4096)
 def published_province(written: str | None) -> str:
-    """The province a table shows for a province as written: its official name
-    (Kemendagri; the usual variants are read), else :data:`UNKNOWN`."""
+    """The province a table shows for a province as written.
+
+    Parameters
+    ----------
+    written : str or None
+        A worker's ``province`` as the record states it.
+
+    Returns
+    -------
+    str
+        Its official name (Kemendagri; the usual variants are read), else
+        :data:`UNKNOWN`.
+    """
     if written is None:
         return UNKNOWN
     try:

@@ -133,7 +133,24 @@ def outcome_problems(
     run: MatchRun, outcomes: Sequence[Outcome], lines: Sequence[int], file: str
 ) -> list[Problem]:
     """Every outcome naming a worker or job order the run does not hold, or a worker id
-    that workers of several agencies share, with its line and field."""
+    that workers of several agencies share.
+
+    Parameters
+    ----------
+    run : MatchRun
+        The workers and job orders of the files.
+    outcomes : sequence of Outcome
+        Validated outcome records.
+    lines : sequence of int
+        Each record's line in ``file``.
+    file : str
+        The outcome file's name, for problems.
+
+    Returns
+    -------
+    list of Problem
+        One per field at fault, with its line, in record order.
+    """
     workers, twice, orders = _index(run)
     problems = []
     for outcome, line in zip(outcomes, lines, strict=True):

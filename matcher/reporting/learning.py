@@ -20,7 +20,7 @@ from matcher.scoring.kernel import PoolScorer
 from matcher.scoring.matching import MatchRun
 from models.worker import Worker
 
-__all__ = ["TOP", "learning_report", "top_by_gender"]
+__all__ = ["TOP", "learning_report"]
 
 TOP = 10
 """The shortlist compared under each set of weights."""
@@ -30,7 +30,7 @@ def _gender(worker: Worker) -> str:
     return worker.gender or "unknown"
 
 
-def top_by_gender(
+def _top_by_gender(
     run: MatchRun, workers: Sequence[Worker], job_ids: Sequence[str], weights: Mapping[str, float]
 ) -> tuple[Counter[str], set[tuple[str, int]]]:
     """The top :data:`TOP` eligible workers of each job order under ``weights`` (the
@@ -83,8 +83,8 @@ def learning_report(
     -------
     str
     """
-    before, before_pairs = top_by_gender(run, workers, found.job_ids, proposal["current"])
-    after, after_pairs = top_by_gender(run, workers, found.job_ids, proposal["weights"])
+    before, before_pairs = _top_by_gender(run, workers, found.job_ids, proposal["current"])
+    after, after_pairs = _top_by_gender(run, workers, found.job_ids, proposal["weights"])
     groups = sorted(set(before) | set(after))
     total_before, total_after = sum(before.values()), sum(after.values())
     shortlist = [

@@ -61,9 +61,20 @@ def components(
 
 
 def measured_components(screened: ScreenedVacancy) -> list[str]:
-    """The components a job order measures, in order: skills and certification when it
-    asks for skills, language when it asks for a language, experience when it asks for
-    experience (the others show 1.0 and are left out of the mean)."""
+    """The components a job order measures.
+
+    Parameters
+    ----------
+    screened : ScreenedVacancy
+        The job order after screening.
+
+    Returns
+    -------
+    list of str
+        In :data:`~matcher.scoring.params.COMPONENTS` order: skills and certification
+        when it asks for skills, language when it asks for a language, experience when it
+        asks for experience (the others show 1.0 and are left out of the mean).
+    """
     measured = []
     if screened.skills:
         measured += ["skills", "certification"]
