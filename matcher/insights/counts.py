@@ -32,7 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.arrays import Ints
+from matcher.arrays import Bools, Floats, Ints
 from matcher.insights.cells import CellIndex, distinct_workers, spread
 from matcher.insights.engine_pass import EnginePass
 from matcher.insights.schema import schema_for
@@ -273,16 +273,11 @@ def _best_results(passed: EnginePass, as_of: dt.date) -> tuple[Ints, Ints]:
     langs = passed.pool.languages
     rank = np.array([native_rank(t, v) for t, v in langs.results], np.float64)
     tests = np.unique([t for t, _ in langs.results], return_inverse=True)[1].reshape(-1)
-    dated = (langs.date == NO_START) | (langs.date <= day_number(as_of))
+    dated = _dated(passed, as_of)
     code = langs.result[dated].astype(np.int64)
     worker = langs.worker[dated].astype(np.int64)
-    if not code.size:
-        return code, worker
-    test = tests[code]
-    order = np.lexsort((rank[code], test, worker))
-    code, test, worker = code[order], test[order], worker[order]
-    last = np.append((worker[1:] != worker[:-1]) | (test[1:] != test[:-1]), True)
-    return code[last], worker[last]
+    best = _best_of_each(worker, tests[code], rank[code])
+    return code[best], worker[best]
 
 
 def _best_cefr(passed: EnginePass, as_of: dt.date) -> tuple[Ints, Ints]:
@@ -297,19 +292,30 @@ def _best_cefr(passed: EnginePass, as_of: dt.date) -> tuple[Ints, Ints]:
         worker.
     """
     langs = passed.pool.languages
-    dated = (langs.date == NO_START) | (langs.date <= day_number(as_of))
-    mapped = dated & (langs.cefr > 0) & (langs.language >= 0)
-    level = langs.language[mapped].astype(np.int64) * (len(CEFR_LEVELS) + 1)
-    level += langs.cefr[mapped]
+    mapped = _dated(passed, as_of) & (langs.cefr > 0) & (langs.language >= 0)
+    language = langs.language[mapped].astype(np.int64)
+    rank = langs.cefr[mapped].astype(np.int64)
     worker = langs.worker[mapped].astype(np.int64)
-    if not level.size:
-        return level, worker
-    # The best level of a worker and language is the last of her run of entries.
-    order = np.lexsort((level, worker))
-    level, worker = level[order], worker[order]
-    language = level // (len(CEFR_LEVELS) + 1)
-    last = np.append((worker[1:] != worker[:-1]) | (language[1:] != language[:-1]), True)
-    return level[last], worker[last]
+    best = _best_of_each(worker, language, rank)
+    return language[best] * (len(CEFR_LEVELS) + 1) + rank[best], worker[best]
+
+
+def _dated(passed: EnginePass, as_of: dt.date) -> Bools:
+    """The pool's language results dated on or before ``as_of`` (or undated)."""
+    langs = passed.pool.languages
+    dated: Bools = (langs.date == NO_START) | (langs.date <= day_number(as_of))
+    return dated
+
+
+def _best_of_each(worker: Ints, group: Ints, rank: Ints | Floats) -> Ints:
+    """The entry of highest ``rank`` of each (worker, group), as indices."""
+    if not worker.size:
+        return np.zeros(0, np.int64)
+    order = np.lexsort((rank, group, worker))
+    worker, group = worker[order], group[order]
+    last = np.append((worker[1:] != worker[:-1]) | (group[1:] != group[:-1]), True)
+    best: Ints = order[last]
+    return best
 
 
 def _origin(passed: EnginePass, workers: Sequence[Worker], as_of: dt.date) -> PolicyTable:

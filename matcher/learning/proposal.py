@@ -32,7 +32,7 @@ from matcher.learning.fit import (
 from matcher.rules.screening import ScreenedVacancy
 from matcher.scoring.matching import MatchRun
 from matcher.scoring.params import COMPONENTS
-from matcher.scoring.publish import SCALE, published_scores
+from matcher.scoring.publish import published_scores, ranking_keys
 from matcher.scoring.reference.components import measured_components, weighted_score
 from matcher.scoring.versions import engine_versions
 from models.files import Problem
@@ -107,7 +107,10 @@ class Comparisons:
         """:func:`~matcher.learning.fit.agreement` of the comparisons (``among``: these
         only) under ``weights``, on the ranking's terms: an eligible pair above an
         ineligible one, then the published score."""
-        keys = self.eligible * (SCALE + 1) + self.scores(weights)
+        # The ranking's own key with no id to break ties (lower ranks first): an equal
+        # key is a tie, which the ids would break either way.
+        tie = np.zeros(len(self.eligible), np.int64)
+        keys = -ranking_keys(self.eligible, self.scores(weights), tie, 1)
         chosen, passed_over = keys[self.selected], keys[self.rejected]
         if among is not None:
             chosen, passed_over = chosen[among], passed_over[among]
@@ -254,7 +257,9 @@ def _fitted(found: Comparisons, prior: Floats, among: Ints | None = None) -> dic
     """Weights fitted to the comparisons (``among``: these only) that weights decide."""
     use = found.weighed()
     if among is not None:
-        use = use & np.isin(np.arange(len(use)), among)
+        kept = np.zeros(len(use), np.bool_)
+        kept[among] = True
+        use &= kept
     selected, rejected = found.selected[use], found.rejected[use]
     differences = found.components[selected] - found.components[rejected]
     return dict(zip(COMPONENTS, fit_weights(differences, prior).tolist(), strict=True))
