@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, TypeVar
 from fastapi import Response
 from sqlalchemy.orm import Session
 
+from api import upload_parts
 from api.access.keys import Principal
 from api.access.redaction import worker_card
 from api.access.tenancy import check_owner, list_scope, lookup_scope
@@ -39,10 +40,19 @@ from api.storage.store import (
     find_record,
     list_records,
     put_record,
+    upsert_columns,
     upsert_records,
 )
 from api.storage.tables import RecordRow
 from matcher.memory import building_long_lived
+from models.file_parts import (
+    Part,
+    PartRead,
+    buffer_is_jsonl,
+    buffer_parts,
+    join_parts,
+    read_buffer_part,
+)
 from models.files import (
     MAX_LISTED_PROBLEMS,
     FileFormat,
@@ -365,32 +375,35 @@ def upload(
         If the key has another upload running.
     """
     suffix = Path(filename or "").suffix.lower()
+    suffix = suffix if suffix in _SUFFIXES else ""
     kind: RecordKind = "workers" if table is WORKERS else "vacancies"
     laps = _Laps()
     with server.limits.upload_slot(principal.key_id):
         sha256, size = _digest(content)
         laps.lap("digest")
+        params: dict[str, Any] = {"format": fmt, "records": 0, "bytes": size, "sha256": sha256}
+        jobs = server.settings.upload_read_jobs
+        if table is WORKERS and jobs > 1 and size >= upload_parts.MIN_FORKED_BYTES:
+            data = content.read()
+            parts = buffer_parts(data, jobs)
+            if len(parts) > 1 and buffer_is_jsonl(data, fmt=fmt, suffix=suffix):
+                return _upload_in_parts(server, principal, data, parts, params, laps)
+            content.seek(0)
         # Workers are read as views: the store keeps their JSON, the live pool their facts.
         result: ReadResult[Any] = read_stream(
-            content,
-            kind,
-            name="upload",
-            fmt=fmt,
-            suffix=suffix if suffix in _SUFFIXES else "",
-            views=kind == "workers",
+            content, kind, name="upload", fmt=fmt, suffix=suffix, views=kind == "workers"
         )
         laps.lap("read")
         if not result.ok:
-            return UploadOutcome(
-                None, [_problem(p) for p in result.errors], [], result.lines_with_errors
-            )
+            return _rejected(result)
         warnings = [_problem(p) for p in result.warnings]
-        errors = _ownership_problems(principal, server, result.records, result.lines)
+        records: Sequence[ModelT] = result.records
+        agencies = [record.agency_id for record in records]
+        errors = _ownership_problems(principal, server, agencies, result.lines)
         if errors:
             return UploadOutcome(None, errors[:MAX_LISTED_PROBLEMS], warnings, len(errors))
         laps.lap("checks")
-        records: Sequence[ModelT] = result.records
-        params = {"format": fmt, "records": len(records), "bytes": size, "sha256": sha256}
+        params["records"] = len(records)
         with ThreadPoolExecutor(1, thread_name_prefix="upload-facts") as helper, server.write_lock:
             # The workers' facts and rows are made while the records are stored: SQLite
             # lets go of the GIL while a statement writes (api.storage.store.upsert_records).
@@ -402,17 +415,8 @@ def upload(
             )
             with write_session(server.engine) as session:
                 counts = upsert_records(session, table, records)
-                write_entry(
-                    session,
-                    entry_values(
-                        principal,
-                        f"{table.slug}s.bulk",
-                        target=None,
-                        params=params,
-                        result_ids=[[r.agency_id, r.id] for r in records],
-                        versions=server.ranking.versions,
-                    ),
-                )
+                ids = [[r.agency_id, r.id] for r in records]
+                _audited(session, server, principal, table, params, ids)
             laps.lap("store")
             if prepared is not None:
                 rows, made_in = prepared.result()
@@ -424,27 +428,154 @@ def upload(
                 for record in records:
                     _publish(server, record)
             laps.lap("live pool")
-    _log.info(
-        "%s.bulk of %d records: %s",
-        table.slug,
-        len(records),
-        ", ".join(f"{name} {seconds:.2f} s" for name, seconds in laps.done),
-    )
+    _logged(table, len(records), laps)
     return UploadOutcome(counts, [], warnings, 0, result.warning_count, laps.done)
 
 
+class _RefusedError(Exception):
+    """An upload found invalid once its first part was being stored: nothing is kept."""
+
+    def __init__(self, outcome: UploadOutcome) -> None:
+        super().__init__("the upload is refused")
+        self.outcome = outcome
+
+
+def _upload_in_parts(
+    server: Server,
+    principal: Principal,
+    data: bytes,
+    parts: Sequence[Part],
+    params: dict[str, Any],
+    laps: _Laps,
+) -> UploadOutcome:
+    """:func:`upload` of workers read in parts: the first here, the others in forked
+    processes (:mod:`api.upload_parts`), the same verdict and the same records kept.
+
+    The first part is stored while the others are read (in the upload's one
+    transaction); if the whole upload then proves invalid, the transaction is rolled back.
+    """
+    others = upload_parts.OtherParts(server, data, parts[1:], name="upload")
+    try:
+        mine = read_buffer_part(data, "workers", parts[0], name="upload", views=True)
+        laps.lap("read")
+        if mine.lines_with_errors:
+            return _rejected(join_parts([mine, *(m.read for m in others.results())]))
+        with ThreadPoolExecutor(1, thread_name_prefix="upload-facts") as helper, server.write_lock:
+            prepared = helper.submit(_timed, server.ranking.prepare_workers, mine.records)
+            try:
+                with write_session(server.engine) as session:
+                    counts = [upsert_records(session, WORKERS, mine.records)]
+                    laps.lap("store")
+                    made = others.results()
+                    laps.lap("other parts")
+                    reads = [mine, *(m.read for m in made)]
+                    result = join_parts(reads)
+                    refused = _refusal(principal, server, result, reads)
+                    if refused is not None:
+                        raise _RefusedError(refused)
+                    # The other parts' facts are unpacked while their rows are stored.
+                    everyone = helper.submit(_prepared_all, prepared, made)
+                    counts += [upsert_columns(session, WORKERS, m.columns) for m in made]
+                    keys = [list(key) for part in reads for key in part.keys]
+                    params["records"] = len(keys)
+                    _audited(session, server, principal, WORKERS, params, keys)
+                laps.lap("store others")
+            except _RefusedError as refusal:
+                return refusal.outcome
+            made_in = prepared.result()[1]
+            server.ranking.put_prepared(everyone.result())
+            laps.lap("rows waited")
+            laps.add("rows alongside", made_in)
+            returnees = [record for m in made for record in m.returnee_records()]
+            server.opportunity_books.returnees_written(
+                [*mine.records, *returnees], [key for m in made for key in m.settled()]
+            )
+            laps.lap("live pool")
+    finally:
+        others.close()
+    _logged(WORKERS, len(keys), laps)
+    return UploadOutcome(
+        UpsertCounts(sum(c.created for c in counts), sum(c.updated for c in counts)),
+        [],
+        [_problem(p) for p in result.warnings],
+        0,
+        result.warning_count,
+        laps.done,
+    )
+
+
+def _refusal(
+    principal: Principal, server: Server, result: ReadResult[Any], reads: Sequence[PartRead]
+) -> UploadOutcome | None:
+    """Why an upload read in parts is refused (its errors, else its ownership problems),
+    or None when it is valid (``result``: the parts ``reads`` joined)."""
+    if not result.ok:
+        return _rejected(result)
+    agencies = [key[0] for part in reads for key in part.keys]
+    errors = _ownership_problems(principal, server, agencies, result.lines)
+    if errors:
+        warnings = [_problem(p) for p in result.warnings]
+        return UploadOutcome(None, errors[:MAX_LISTED_PROBLEMS], warnings, len(errors))
+    return None
+
+
+def _prepared_all(
+    mine: Future[tuple[PreparedWorkers, float]], made: Sequence[upload_parts.MadePart]
+) -> PreparedWorkers:
+    """Every part's workers prepared as one batch (in the upload's helper thread)."""
+    return PreparedWorkers.join([mine.result()[0], *(m.prepared() for m in made)])
+
+
+def _rejected(result: ReadResult[Any]) -> UploadOutcome:
+    """The outcome of an upload with errors in its lines."""
+    return UploadOutcome(None, [_problem(p) for p in result.errors], [], result.lines_with_errors)
+
+
+def _audited(
+    session: Session,
+    server: Server,
+    principal: Principal,
+    table: RecordTable[Any],
+    params: dict[str, Any],
+    ids: list[list[str]],
+) -> None:
+    """The audit entry of a bulk upload (the records' agency and id, in file order)."""
+    write_entry(
+        session,
+        entry_values(
+            principal,
+            f"{table.slug}s.bulk",
+            target=None,
+            params=params,
+            result_ids=ids,
+            versions=server.ranking.versions,
+        ),
+    )
+
+
+def _logged(table: RecordTable[Any], records: int, laps: _Laps) -> None:
+    _log.info(
+        "%s.bulk of %d records: %s",
+        table.slug,
+        records,
+        ", ".join(f"{name} {seconds:.2f} s" for name, seconds in laps.done),
+    )
+
+
 def _ownership_problems(
-    principal: Principal, server: Server, records: Sequence[Worker | Vacancy], lines: list[int]
+    principal: Principal, server: Server, agencies: Sequence[str], lines: list[int]
 ) -> list[UploadProblem]:
+    """The upload's lines naming an agency the key may not upload for (each record's
+    agency in ``agencies``, on its line in ``lines``)."""
     registered = {agency.id for agency in server.agencies}
     problems = []
-    for record, line in zip(records, lines, strict=True):
-        if principal.role == "agency" and record.agency_id != principal.agency_id:
+    for agency_id, line in zip(agencies, lines, strict=True):
+        if principal.role == "agency" and agency_id != principal.agency_id:
             message = (
                 f"an agency key uploads only its own agency's records ({principal.agency_id!r})"
             )
-        elif record.agency_id not in registered:
-            message = f"no agency {record.agency_id!r} in the register"
+        elif agency_id not in registered:
+            message = f"no agency {agency_id!r} in the register"
         else:
             continue
         problems.append(UploadProblem(line=line, field="agency_id", message=message))

@@ -31,6 +31,10 @@
     Where the live pool is saved between starts (``api.live_pool.saved``): a file path,
     or ``off``. Default: beside a SQLite store (``selaras.db.pool``), else
     ``live-pool.pool`` in the data directory.
+``SELARAS_UPLOAD_READ_JOBS``
+    Processes that read a bulk upload of workers of 8 MiB or more in parts, the server's
+    own included (``api.upload_parts``; default one per core, at most 64; 1: the server
+    reads it alone).
 
 A value that is not a whole number in range (or not of its form) is refused
 (:class:`SettingsError` names it), never silently replaced by the default.
@@ -58,6 +62,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "default_data_dir",
+    "default_read_jobs",
     "get_settings",
     "sqlite_url",
 ]
@@ -74,6 +79,7 @@ DEFAULT_CACHED_RANKINGS = 1024
 """Candidate lists the live pool keeps by default."""
 _MAX_UPLOAD_MB = 4096
 _MAX_CACHED_RANKINGS = 1_000_000
+_MAX_READ_JOBS = 64
 MIN_CURSOR_SECRET_LENGTH = 32
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
@@ -113,6 +119,11 @@ class SettingsError(ValueError):
     """An environment variable holds a value the server cannot use."""
 
 
+def default_read_jobs() -> int:
+    """Processes reading a large bulk upload by default: one per core (at most 64)."""
+    return min(os.cpu_count() or 1, _MAX_READ_JOBS)
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the server needs to start: where the data lives, the admin key, the limits."""
@@ -130,6 +141,9 @@ class Settings:
     start, so cursors end with the process)."""
     pool_snapshot: Path | None = None
     """The saved live pool (None: every start loads every stored worker)."""
+    upload_read_jobs: int = field(default_factory=default_read_jobs)
+    """Processes that read a large bulk upload of workers, the server's own included
+    (:mod:`api.upload_parts`; 1: the server alone)."""
 
     @classmethod
     def from_env(
@@ -173,6 +187,9 @@ class Settings:
             cursor_secret=_cursor_secret(env.get("SELARAS_CURSOR_SECRET")),
             data_dir=data_dir,
             pool_snapshot=_pool_snapshot(env.get("SELARAS_POOL_SNAPSHOT", ""), url, data_dir),
+            upload_read_jobs=_whole(
+                env, "SELARAS_UPLOAD_READ_JOBS", default_read_jobs(), 1, _MAX_READ_JOBS
+            ),
         )
 
 

@@ -2,8 +2,10 @@
 file's result.
 
 Reading a large worker file is the longest phase of a batch run and runs on one core.
-:func:`jsonl_parts` cuts a JSON Lines file at line breaks into byte ranges,
-:func:`parquet_parts` a Parquet file into row ranges; :func:`read_part` reads one range
+:func:`jsonl_parts` cuts a JSON Lines file at line breaks into byte ranges
+(:func:`buffer_parts` the same bytes held in memory: a bulk upload, read by
+:func:`read_buffer_part`), :func:`parquet_parts` a Parquet file into row ranges;
+:func:`read_part` reads one range
 with the reader of :mod:`models.files` (the typed decoder first; a Parquet part's rows
 made the JSON Lines :func:`models.parquet_files.read_parquet` reads), numbering its lines
 (rows) as in the whole file, and :func:`join_parts` joins the parts' results into exactly
@@ -34,6 +36,7 @@ from models.files import (
     _BOM,
     _SNIFF_BYTES,
     MAX_LISTED_PROBLEMS,
+    FileFormat,
     Problem,
     ReadResult,
     _duplicate,
@@ -47,10 +50,13 @@ from models.kinds import RecordKind
 __all__ = [
     "Part",
     "PartRead",
+    "buffer_is_jsonl",
+    "buffer_parts",
     "is_jsonl",
     "join_parts",
     "jsonl_parts",
     "parquet_parts",
+    "read_buffer_part",
     "read_part",
 ]
 
@@ -125,6 +131,22 @@ def is_jsonl(path: Path) -> bool:
     return _format_of(path.suffix, head.removeprefix(_BOM)) == "jsonl"
 
 
+def buffer_is_jsonl(data: bytes, *, fmt: FileFormat | None, suffix: str) -> bool:
+    """True when :func:`models.files.read_stream` reads ``data`` as JSON Lines.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file (an upload).
+    fmt : {"jsonl", "json", "csv"} or None
+        The format given, if any.
+    suffix : str
+        The file name's extension, as for :func:`~models.files.read_stream`.
+    """
+    head = data[:_SNIFF_BYTES]
+    return (fmt or _format_of(suffix, head.removeprefix(_BOM))) == "jsonl"
+
+
 def jsonl_parts(path: Path, n: int) -> list[Part]:
     """Cut a JSON Lines file into at most ``n`` parts of about equal size at line breaks.
 
@@ -140,25 +162,48 @@ def jsonl_parts(path: Path, n: int) -> list[Part]:
         In file order, covering the file after its byte-order mark, none empty (unless
         the file is), each starting on a line's first byte.
     """
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        start = len(_BOM) if handle.read(len(_BOM)) == _BOM else 0
-        if size <= start or n <= 1:
-            return [Part(start, size, 1)]
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            cuts = [start]
-            for i in range(1, n):
-                target = max(cuts[-1], start + (size - start) * i // n)
-                found = view.find(b"\n", max(target - 1, cuts[-1]))
-                cut = size if found < 0 else found + 1
-                if cut > cuts[-1] and cut < size:
-                    cuts.append(cut)
-            cuts.append(size)
-            parts = []
-            line = 1
-            for begin, end in pairwise(cuts):
-                parts.append(Part(begin, end, line))
-                line += _count_lines(view, begin, end)
+    if path.stat().st_size == 0:
+        return [Part(0, 0, 1)]  # mmap cannot map an empty file
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        return _cut(view, n)
+
+
+def buffer_parts(data: bytes, n: int) -> list[Part]:
+    """:func:`jsonl_parts` of JSON Lines held in memory (an upload).
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+    n : int
+        Parts wanted (at least 1).
+
+    Returns
+    -------
+    list of Part
+        As :func:`jsonl_parts` gives them for a file of these bytes.
+    """
+    return _cut(data, n)
+
+
+def _cut(view: bytes | mmap.mmap, n: int) -> list[Part]:
+    size = len(view)
+    start = len(_BOM) if view[: len(_BOM)] == _BOM else 0
+    if size <= start or n <= 1:
+        return [Part(start, size, 1)]
+    cuts = [start]
+    for i in range(1, n):
+        target = max(cuts[-1], start + (size - start) * i // n)
+        found = view.find(b"\n", max(target - 1, cuts[-1]))
+        cut = size if found < 0 else found + 1
+        if cut > cuts[-1] and cut < size:
+            cuts.append(cut)
+    cuts.append(size)
+    parts = []
+    line = 1
+    for begin, end in pairwise(cuts):
+        parts.append(Part(begin, end, line))
+        line += _count_lines(view, begin, end)
     return parts
 
 
@@ -182,8 +227,8 @@ def parquet_parts(rows: int, n: int) -> list[Part]:
     return [Part(a, b, a + 1) for a, b in pairwise(bounds)] or [Part(0, 0, 1)]
 
 
-def _count_lines(view: mmap.mmap, start: int, end: int) -> int:
-    # In chunks: a slice of a map is a copy.
+def _count_lines(view: bytes | mmap.mmap, start: int, end: int) -> int:
+    # In chunks: a slice of a map (or of bytes) is a copy.
     chunks = range(start, end, _COUNT_CHUNK)
     return sum(view[at : min(at + _COUNT_CHUNK, end)].count(b"\n") for at in chunks)
 
@@ -279,18 +324,51 @@ def read_part(
         complete = reader.take_jsonl(io.BytesIO(lines), part.first_line)
     else:
         with path.open("rb") as handle:
-            if part.first_line == 1:
-                # As the whole-file reader: a file of blank lines is "empty" only when
-                # its first bytes are blank.
-                head = handle.read(_SNIFF_BYTES)
-                reader.any_content = bool(head.removeprefix(_BOM).strip())
-            complete = reader.take_jsonl(
-                _Range(handle, part.start, part.end - part.start), part.first_line
-            )
+            complete = _take_jsonl_part(reader, handle, part)
+    return _part_read(reader, complete)
+
+
+def read_buffer_part(
+    data: bytes, kind: RecordKind, part: Part, *, name: str, views: bool = False
+) -> PartRead:
+    """:func:`read_part` of JSON Lines held in memory (an upload).
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+    kind : RecordKind
+    part : Part
+        One of :func:`buffer_parts`'s parts of ``data``.
+    name : str
+        The file name used in messages.
+    views : bool
+        As for :func:`read_part`.
+
+    Returns
+    -------
+    PartRead
+    """
+    reader = _PartReader(kind, name, typed=True, views=views)
+    return _part_read(reader, _take_jsonl_part(reader, io.BytesIO(data), part))
+
+
+def _take_jsonl_part(reader: _PartReader, handle: IO[bytes], part: Part) -> bool:
+    """Read a JSON Lines part from an open file; False when it stopped at a line that is
+    not UTF-8."""
+    if part.first_line == 1:
+        # As the whole-file reader: a file of blank lines is "empty" only when its first
+        # bytes are blank.
+        head = handle.read(_SNIFF_BYTES)
+        reader.any_content = bool(head.removeprefix(_BOM).strip())
+    return reader.take_jsonl(_Range(handle, part.start, part.end - part.start), part.first_line)
+
+
+def _part_read(reader: _PartReader, complete: bool) -> PartRead:
     found = reader.result
     return PartRead(
-        name=str(path),
-        kind=kind,
+        name=reader.name,
+        kind=reader.kind,
         records=found.records,
         lines=reader.valid_lines,
         keys=reader.valid_keys,

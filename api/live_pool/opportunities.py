@@ -215,20 +215,31 @@ class OpportunityBooks:
         if thread is not None:
             thread.join(timeout)
 
-    def returnees_written(self, workers: Sequence[Worker]) -> None:
+    def returnees_written(
+        self, workers: Sequence[Worker], settled: Sequence[tuple[str, str]] = ()
+    ) -> None:
         """Workers were committed (added or replaced): update their entries.
 
         A worker without a ``returned`` date leaves the book. Called by the writing
         request, under the server's write lock, after the commit.
+
+        Parameters
+        ----------
+        workers : Sequence[Worker]
+            The workers written (records or views).
+        settled : Sequence[tuple[str, str]]
+            The agency and id of more workers written without a ``returned`` date, whose
+            records are not at hand (a bulk upload's part read in another process).
         """
         # The last of a name is the one stored (an upload may repeat an id).
         last = {book_name(w.agency_id, w.id): w for w in workers}
         named = [with_id(w, name) for name, w in last.items() if w.returned is not None]
-        settled = [name for name, w in last.items() if w.returned is None]
+        settled_names = [name for name, w in last.items() if w.returned is None]
+        settled_names += [book_name(agency_id, worker_id) for agency_id, worker_id in settled]
 
         def update(book: OpportunityBook, day: dt.date) -> OpportunityBook:
             read = prepare_reintegration(named, [], day).returnees
-            return book.without_returnees(settled).with_returnees(read)
+            return book.without_returnees(settled_names).with_returnees(read)
 
         self._apply(update)
 

@@ -29,6 +29,7 @@ from matcher.scoring.encoding import (
     ages_on,
     concat_pools,
     encode_pool,
+    join_encoded,
     on_day,
     select_workers,
 )
@@ -134,6 +135,25 @@ class PreparedWorkers:
 
     workers: Sequence[tuple[WorkerFacts, str]]
     encoded: EncodedPool
+
+    @classmethod
+    def join(cls, parts: Sequence[PreparedWorkers]) -> PreparedWorkers:
+        """Consecutive parts of one batch, prepared apart, as preparing it at once gives
+        them (the same rows and code tables: :func:`~matcher.scoring.encoding.join_encoded`).
+
+        Parameters
+        ----------
+        parts : Sequence[PreparedWorkers]
+            In the batch's order, at least one.
+
+        Returns
+        -------
+        PreparedWorkers
+        """
+        if len(parts) == 1:
+            return parts[0]
+        workers = [worker for part in parts for worker in part.workers]
+        return cls(workers, join_encoded([part.encoded for part in parts]))
 
 
 @dataclass(frozen=True, eq=False)

@@ -45,6 +45,7 @@ __all__ = [
     "put_agency",
     "put_record",
     "stored_text",
+    "upsert_columns",
     "upsert_records",
 ]
 
@@ -262,16 +263,36 @@ def upsert_records(
     -------
     UpsertCounts
     """
+    return upsert_columns(session, table, [table.columns(record) for record in records])
+
+
+def upsert_columns(
+    session: Session, table: RecordTable[Any], rows: Sequence[dict[str, Any]]
+) -> UpsertCounts:
+    """:func:`upsert_records` of rows already made (:meth:`RecordTable.columns`: a bulk
+    upload's part read in another process).
+
+    Parameters
+    ----------
+    session : Session
+    table : RecordTable
+    rows : sequence of dict
+        Each record's column values, no key twice.
+
+    Returns
+    -------
+    UpsertCounts
+    """
     # The statements below go to the driver, past the session's autoflush: what the
     # transaction added before (an agency the records refer to) is flushed first.
     session.flush()
     connection = session.connection()
     dialect = connection.dialect
     by_agency: dict[str, list[str]] = {}
-    for record in records:
-        by_agency.setdefault(record.agency_id, []).append(record.id)
+    for row in rows:
+        by_agency.setdefault(row["agency_id"], []).append(row["id"])
     existing = _count_stored(connection, table, by_agency)
-    if not records:
+    if not rows:
         return UpsertCounts(0, 0)
     names = _record_columns(table)
     # Every row has the same timestamps: bound once here (UTC, the dialect's format).
@@ -280,21 +301,21 @@ def upsert_records(
     # (a record has at least its agency_id, id and JSON: itemgetter gives a tuple)
     values: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*names[:-2])
     stamps = (now, now)
-    rows = [values(table.columns(item)) + stamps for item in records]
+    bound = [values(row) + stamps for row in rows]
     if dialect.name == "sqlite":
         # As many rows a statement as its parameters allow: sqlite3 lets go of the GIL
         # while a statement runs, once a statement, not once a row as executemany does,
         # so another thread (a bulk upload's worker facts) runs meanwhile.
         per_statement = _PARAMETER_BUDGET // len(names)
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
+        for start in range(0, len(bound), per_statement):
+            chunk = bound[start : start + per_statement]
             statement = _upsert_statement(table, dialect, len(chunk))
             connection.exec_driver_sql(statement, tuple(chain.from_iterable(chunk)))
     else:
         # The driver's executemany on plain tuples: no per-row parameter processing by
         # SQLAlchemy, which was most of the upsert's time.
-        connection.exec_driver_sql(_upsert_statement(table, dialect, 1), rows)
-    return UpsertCounts(created=len(records) - existing, updated=existing)
+        connection.exec_driver_sql(_upsert_statement(table, dialect, 1), bound)
+    return UpsertCounts(created=len(rows) - existing, updated=existing)
 
 
 _STAMPS = ("created_at", "updated_at")

@@ -463,8 +463,12 @@ def _concat(arrays: Iterable[NDArray[_G]], axis: int = 0) -> NDArray[_G]:
 
 def _join_ptr(ptrs: Sequence[Ints]) -> Ints:
     parts = [ptrs[0]]
+    # The entries before each part (a part without workers adds no pointer, so the last
+    # pointer joined so far is not where the next part starts from).
+    before = ptrs[0][-1]
     for pointers in ptrs[1:]:
-        parts.append(pointers[1:] + parts[-1][-1])
+        parts.append(pointers[1:] + before)
+        before = before + pointers[-1]
     return _concat(parts)
 
 

@@ -13,7 +13,9 @@ long-running server reading a stream of distinct words keeps its memory flat.
 
 from __future__ import annotations
 
+import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +57,20 @@ class Word:
     chars: int  # length of the word as written
 
 
+_readers: weakref.WeakSet[WordReader] = weakref.WeakSet()
+
+
+def _fresh_locks() -> None:
+    # A process forked while another thread held a memo's lock (a server's bulk upload
+    # read in parts, api.upload_parts) would wait for it forever: the child renews them.
+    # The memo itself is at worst a word short or over.
+    for reader in list(_readers):
+        reader._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks)
+
+
 class WordReader:
     """Cuts segments into words and reads each word against an alias index.
 
@@ -78,6 +94,7 @@ class WordReader:
         self._memo: OrderedDict[str, Word | None] = OrderedDict()
         # Normalizers are shared by a server's threads: the memo changes under a lock.
         self._lock = threading.Lock()
+        _readers.add(self)
 
     # --------------------------------------------------------------- segments
     def segment_words(self, segment: str) -> list[str]:

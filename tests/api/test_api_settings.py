@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,17 @@ def test_defaults_and_values(tmp_path: Path) -> None:
     assert plain.database_url == f"sqlite:///{tmp_path / 'selaras.db'}"
     assert plain.cached_rankings == DEFAULT_CACHED_RANKINGS
     assert plain.max_upload_bytes == 128 * 2**20
+    assert plain.upload_read_jobs == min(os.cpu_count() or 1, 64)
     chosen = Settings.from_env(
-        {"SELARAS_CACHED_RANKINGS": "0", "SELARAS_MAX_UPLOAD_MB": " 16 "},
+        {
+            "SELARAS_CACHED_RANKINGS": "0",
+            "SELARAS_MAX_UPLOAD_MB": " 16 ",
+            "SELARAS_UPLOAD_READ_JOBS": "1",
+        },
         database_url="sqlite:///x.db",
     )
     assert (chosen.cached_rankings, chosen.max_upload_bytes) == (0, 16 * 2**20)
+    assert chosen.upload_read_jobs == 1
     assert chosen.database_url == "sqlite:///x.db"
 
 
@@ -30,6 +37,8 @@ def test_defaults_and_values(tmp_path: Path) -> None:
         ("SELARAS_CACHED_RANKINGS", "lots"),
         ("SELARAS_MAX_UPLOAD_MB", "0"),
         ("SELARAS_MAX_UPLOAD_MB", "1.5"),
+        ("SELARAS_UPLOAD_READ_JOBS", "0"),
+        ("SELARAS_UPLOAD_READ_JOBS", "65"),
     ],
 )
 def test_bad_numbers_are_refused_by_name(name: str, value: str) -> None:

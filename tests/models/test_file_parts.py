@@ -27,10 +27,13 @@ from hypothesis import strategies as st
 
 from models.file_parts import (
     Part,
+    buffer_is_jsonl,
+    buffer_parts,
     is_jsonl,
     join_parts,
     jsonl_parts,
     parquet_parts,
+    read_buffer_part,
     read_part,
 )
 from models.files import (
@@ -160,6 +163,14 @@ def test_only_json_lines_files_are_cut(tmp_path: Path) -> None:
     array = tmp_path / "workers.json"
     array.write_text("[]")
     assert not is_jsonl(array)
+    # An upload's bytes: its format given, else its name's extension, else sniffed.
+    lines = unnamed.read_bytes()
+    assert buffer_is_jsonl(lines, fmt=None, suffix="")
+    assert buffer_is_jsonl(b"\xef\xbb\xbf" + lines, fmt=None, suffix="")
+    assert not buffer_is_jsonl(lines, fmt=None, suffix=".json")  # one object, as read_stream
+    assert not buffer_is_jsonl(lines, fmt="csv", suffix=".jsonl")
+    assert not buffer_is_jsonl(b"[]", fmt=None, suffix="")
+    assert buffer_is_jsonl(b"id,agency_id\n", fmt=None, suffix=".ndjson")
 
 
 VALID = [
@@ -200,7 +211,14 @@ def test_a_generated_file_in_parts_gets_the_same_verdict(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "workers.jsonl"
         path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"".join(lines))
-        assert_same_result(_joined(path, "workers", n), _whole(path, "workers"))
+        whole = _whole(path, "workers")
+        assert_same_result(_joined(path, "workers", n), whole)
+        # The same bytes held in memory (a bulk upload read in parts, api.upload_parts).
+        data = path.read_bytes()
+        parts = buffer_parts(data, n)
+        assert parts == jsonl_parts(path, n)
+        reads = [read_buffer_part(data, "workers", p, name=str(path), views=True) for p in parts]
+        assert_same_result(join_parts(reads), whole, views=True)
 
 
 # Parquet: the same reader over the rows made JSON Lines, cut into row ranges.

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import gc
+import os
+import signal
+import time
 import tracemalloc
 from random import Random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +125,26 @@ def test_a_loaded_lexicon_builds_nothing_more_when_it_reads() -> None:
     index = vars(loaded.fuzzy)["_ngrams"]
     assert loaded.read_many(texts) == lazy.read_many(texts)
     assert vars(loaded.fuzzy)["_ngrams"] is index
+
+
+def test_a_process_forked_while_a_thread_holds_the_memo_lock_reads_words() -> None:
+    # A server forks processes to read a large upload (api.upload_parts) while other
+    # threads may be reading words under the memo's lock: the child gets a lock of its own.
+    lexicon = Lexicon({"smaw": ["las listrik", "smaw"]}, [], text_rules(), 0.7)
+    reader = lexicon.reader
+    with reader._lock:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            code = 1
+            try:
+                code = 0 if lexicon.read_many(["las listrik"]) else 2
+            finally:
+                os._exit(code)
+    deadline = time.monotonic() + 30
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if done[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked process waited for a lock held in its parent")
+    assert os.waitstatus_to_exitcode(done[1]) == 0
