@@ -367,7 +367,9 @@ def upload(
     UploadOutcome
         Rejected whole when any line has an error (the first errors with their line and
         field, the tenancy checks included, and the count of all); else every record is
-        inserted or replaced.
+        inserted or replaced. A JSON Lines file of workers of at least
+        :data:`api.upload_parts.MIN_FORKED_BYTES` is read in parts by forked processes
+        (``SELARAS_UPLOAD_READ_JOBS``), with the same outcome.
 
     Raises
     ------
@@ -385,10 +387,11 @@ def upload(
         jobs = server.settings.upload_read_jobs
         if table is WORKERS and jobs > 1 and size >= upload_parts.MIN_FORKED_BYTES:
             data = content.read()
-            parts = buffer_parts(data, jobs)
-            if len(parts) > 1 and buffer_is_jsonl(data, fmt=fmt, suffix=suffix):
-                return _upload_in_parts(server, principal, data, parts, params, laps)
             content.seek(0)
+            jsonl = buffer_is_jsonl(data, fmt=fmt, suffix=suffix)
+            parts = buffer_parts(data, jobs) if jsonl else []
+            if len(parts) > 1:
+                return _upload_in_parts(server, principal, data, parts, params, laps)
         # Workers are read as views: the store keeps their JSON, the live pool their facts.
         result: ReadResult[Any] = read_stream(
             content, kind, name="upload", fmt=fmt, suffix=suffix, views=kind == "workers"

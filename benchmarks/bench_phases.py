@@ -19,12 +19,15 @@ Writes a seeded synthetic pool (``benchmarks.synthetic``), then, ``--repeats`` t
 * **end to end**: ``selaras match`` and ``selaras allocate`` as commands (a new process
   each: imports included), and the API bulk upload of the workers to a real
   ``selaras serve`` (``POST /workers/bulk``, SQLite in a temporary directory; its CPU is
-  the server process's, read with psutil);
-* **API bulk upload by part**, in this process (``api.records.upload`` on a new server):
-  the upload's own laps (``digest``, ``read``, ``checks``, ``store``, ``rows waited``:
-  the wait for the live pool's rows after the store, ``live pool``) and ``rows
-  alongside``: the rows made in the helper thread, overlapping the store; wall-clock
-  only, beside the upload's total.
+  the server process's and that of the processes it forks to read the upload's parts,
+  read with psutil), once for each ``--upload-read-jobs`` value (the server's
+  ``SELARAS_UPLOAD_READ_JOBS``; default one per core), alternated within each repeat;
+* **API bulk upload by part**, in this process (``api.records.upload`` on a new server
+  with the largest ``--upload-read-jobs``): the upload's own laps (``digest``, ``read``,
+  ``checks`` (read whole) or ``other parts`` (the wait for the forked processes) and
+  ``store others`` (their rows stored), ``store``, ``rows waited``: the wait for the live
+  pool's rows after the store, ``live pool``) and ``rows alongside``: the rows made in the
+  helper thread, overlapping the store; wall-clock only, beside the upload's total.
 
 Every phase is timed in wall-clock and in CPU seconds (``time.process_time``; for a
 command, the CPU time of the child process), and given as a ratio to the baseline
@@ -33,7 +36,8 @@ seconds move with its load, CPU seconds and ratios much less. The spread is the 
 and maximum over the repeats.
 
 Run (from the repository root): ``.venv/bin/python -m benchmarks.bench_phases
-[--workers 100000] [--vacancies 100] [--repeats 3] [--no-api] [--quick]``
+[--workers 100000] [--vacancies 100] [--repeats 3] [--no-api] [--upload-read-jobs N ...]
+[--quick]``
 """
 
 from __future__ import annotations
@@ -50,11 +54,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from api.settings import default_read_jobs
 from benchmarks.common import parse_args
 from benchmarks.synthetic import AS_OF
 from benchmarks.synthetic.command import main as write_pool_files
@@ -223,13 +228,13 @@ def _command(args: Sequence[str]) -> Seconds:
     return time.perf_counter() - start, cpu
 
 
-def _api_upload(folder: Path, paths: dict[str, Path]) -> Seconds:
+def _api_upload(folder: Path, paths: dict[str, Path], read_jobs: int) -> Seconds:
     import psutil
 
     from benchmarks.bench_api import Connection, _free_port, _start_server, _upload
 
     port = _free_port()
-    server = _start_server(folder, port)
+    server = _start_server(folder, port, SELARAS_UPLOAD_READ_JOBS=str(read_jobs))
     try:
         admin = Connection(port)
         for line in paths["agencies"].read_text().splitlines():
@@ -252,7 +257,7 @@ def _cpu(times: Any) -> float:
     return float(times.user + times.system + times.children_user + times.children_system)
 
 
-def _api_phases(folder: Path, paths: dict[str, Path], phases: Phases) -> None:
+def _api_phases(folder: Path, paths: dict[str, Path], phases: Phases, read_jobs: int) -> None:
     """One bulk upload of the workers in this process, part by part: ``api.records.upload``
     as ``POST /workers/bulk`` calls it, on a new server (SQLite store, empty live pool).
 
@@ -269,7 +274,9 @@ def _api_phases(folder: Path, paths: dict[str, Path], phases: Phases) -> None:
     from models.agency import Agency
 
     database = folder / "phases.db"
-    server = start_server(Settings(database_url=f"sqlite:///{database}"))
+    server = start_server(
+        Settings(database_url=f"sqlite:///{database}", upload_read_jobs=read_jobs)
+    )
     try:
         lines = paths["agencies"].read_text().splitlines()
         register = [Agency.model_validate_json(line) for line in lines]
@@ -291,10 +298,6 @@ def _api_phases(folder: Path, paths: dict[str, Path], phases: Phases) -> None:
         server.checkpoints.close()
         server.engine.dispose()
         database.unlink(missing_ok=True)
-
-
-def _repeat(repeats: int, what: Callable[[], Seconds]) -> list[Seconds]:
-    return [what() for _ in range(repeats)]
 
 
 def pool_parser(doc: str | None) -> argparse.ArgumentParser:
@@ -330,6 +333,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = pool_parser(__doc__)
     parser.add_argument("--no-api", action="store_true", help="skip the API bulk upload")
+    parser.add_argument(
+        "--upload-read-jobs",
+        type=int,
+        nargs="+",
+        default=[default_read_jobs()],
+        help="the server's SELARAS_UPLOAD_READ_JOBS, each value in every repeat "
+        "(default: one per core, as the server's)",
+    )
     args = parse_args(parser, argv, quick={"workers": 400, "vacancies": 6, "repeats": 1})
     with tempfile.TemporaryDirectory(prefix="selaras-bench-phases-") as tmp:
         folder = Path(tmp)
@@ -355,11 +366,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ends.add("allocate (command)", _command(["allocate", *common, "--out", out]))
         uploads = Phases()
         if not args.no_api:
-            ends.times["API bulk upload"] = _repeat(
-                args.repeats, lambda: _api_upload(folder, paths)
-            )
+            # Alternated, so that each value meets the machine's moods alike.
             for _ in range(args.repeats):
-                _api_phases(folder, paths, uploads)
+                for jobs in args.upload_read_jobs:
+                    name = f"API bulk upload, {jobs} read process{'es' if jobs > 1 else ''}"
+                    ends.add(name, _api_upload(folder, paths, jobs))
+            for _ in range(args.repeats):
+                _api_phases(folder, paths, uploads, max(args.upload_read_jobs))
     print("the plain json.loads read (the ratios' base):")
     Phases.report_one("plain read", baseline, baseline)
     print("match, in process, by phase:")
