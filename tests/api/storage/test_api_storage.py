@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from api import upload_parts
 from api.app import create_app
 from api.settings import Settings
 from api.storage import store
@@ -36,7 +38,7 @@ from api.storage.store import (
 from models.agency import Agency
 from models.common import MonthlyWage
 from models.worker import Worker
-from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, PoolData, seed
+from tests.api.conftest import ADMIN_KEY, AGENCY_A, AGENCY_B, AS_OF, PoolData, jsonl, seed
 
 
 @pytest.fixture
@@ -259,3 +261,33 @@ def test_the_api_on_this_store(store_url: str, pool_data: PoolData) -> None:
             headers=api.officer,
         )
         assert restarted.json()["results"] == found.json()["results"]
+
+
+def test_an_upload_read_in_parts_is_stored_as_one_read_whole(
+    store_url: str, pool_data: PoolData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parts a forked process reads are stored from their rows (store.upsert_columns)
+    # in the upload's transaction: on each backend, as a server reading the upload alone
+    # stores it (SQLite).
+    monkeypatch.setattr(upload_parts, "MIN_FORKED_BYTES", 0)
+    content = jsonl(pool_data.workers[:-1])  # the last is a twin of the first
+    seen = []
+    for url, jobs in ((f"sqlite:///{tmp_path / 'whole.db'}", 1), (store_url, 3)):
+        settings = Settings(database_url=url, admin_key=ADMIN_KEY, upload_read_jobs=jobs)
+        with TestClient(create_app(settings)) as client:
+            officer = {"Authorization": f"Bearer {ADMIN_KEY}"}
+            for agency in pool_data.agencies:
+                assert client.post("/agencies", json=agency, headers=officer).status_code == 201
+            answers = [
+                client.post("/workers/bulk", files={"file": ("w.jsonl", content)}, headers=officer)
+                for _ in range(2)
+            ]
+            listed = client.get("/workers?limit=500", headers=officer).json()
+            pages = [listed["items"]]
+            while listed["next_cursor"]:
+                cursor = listed["next_cursor"]
+                listed = client.get(f"/workers?limit=500&cursor={cursor}", headers=officer).json()
+                pages.append(listed["items"])
+            seen.append(([(a.status_code, a.json()) for a in answers], pages))
+    assert seen[0] == seen[1]
+    assert [body["created"] for _, body in seen[1][0]] == [len(pool_data.workers) - 1, 0]
