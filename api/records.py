@@ -461,15 +461,23 @@ def _upload_in_parts(
     try:
         mine = read_buffer_part(data, "workers", parts[0], name="upload", views=True)
         laps.lap("read")
-        if mine.lines_with_errors:
-            return _rejected(join_parts([mine, *(m.read for m in others.results())]))
+        made: list[upload_parts.MadePart] | None = None
+        if _not_storable(principal, server, mine):
+            # The upload is refused: for the whole upload's errors, the other parts too.
+            made = others.results()
+            reads = [mine, *(m.read for m in made)]
+            refused = _refusal(principal, server, join_parts(reads), reads)
+            if refused is not None:  # (always: the first part's problem is the upload's)
+                return refused
+        # Every row of the upload is written at one time, part after part.
+        at = dt.datetime.now(dt.UTC)
         with ThreadPoolExecutor(1, thread_name_prefix="upload-facts") as helper, server.write_lock:
             prepared = helper.submit(_timed, server.ranking.prepare_workers, mine.records)
             try:
                 with write_session(server.engine) as session:
-                    counts = [upsert_records(session, WORKERS, mine.records)]
+                    counts = [upsert_records(session, WORKERS, mine.records, at=at)]
                     laps.lap("store")
-                    made = others.results()
+                    made = others.results() if made is None else made
                     laps.lap("other parts")
                     reads = [mine, *(m.read for m in made)]
                     result = join_parts(reads)
@@ -478,7 +486,7 @@ def _upload_in_parts(
                         raise _RefusedError(refused)
                     # The other parts' facts are unpacked while their rows are stored.
                     everyone = helper.submit(_prepared_all, prepared, made)
-                    counts += [upsert_columns(session, WORKERS, m.columns) for m in made]
+                    counts += [upsert_columns(session, WORKERS, m.columns, at=at) for m in made]
                     keys = [list(key) for part in reads for key in part.keys]
                     params["records"] = len(keys)
                     _audited(session, server, principal, WORKERS, params, keys)
@@ -505,6 +513,16 @@ def _upload_in_parts(
         result.warning_count,
         laps.done,
     )
+
+
+def _not_storable(principal: Principal, server: Server, mine: PartRead) -> bool:
+    """Whether the first part of an upload read in parts holds a problem of its own, which
+    its store would meet first (a line with errors, a key twice, an agency the key may
+    not upload for or that is not registered): it is then not stored at all."""
+    keys = mine.keys
+    if mine.lines_with_errors or len(set(keys)) != len(keys):
+        return True
+    return bool(_ownership_problems(principal, server, [k[0] for k in keys], mine.lines))
 
 
 def _refusal(

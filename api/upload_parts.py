@@ -25,6 +25,7 @@ import os
 import pickle
 import select
 import signal
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -46,6 +47,7 @@ MIN_FORKED_BYTES = MIN_PARALLEL_BYTES
 # A child that sends nothing for this long is taken for stuck (its part is read here).
 _SILENT_SECONDS = 120.0
 _CHUNK = 1024 * 1024
+_FORKING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -147,13 +149,20 @@ class OtherParts:
 
     def _fork(self, part: Part) -> tuple[int, int] | None:
         """A child reading ``part``: its pid and the pipe it writes to (None: no fork)."""
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            return None  # read in the server
+        # One fork at a time: a child forked by another upload between this pipe's opening
+        # and the closing of its write end here would hold it open, and this pipe would
+        # not end before that child does.
+        with _FORKING:
+            read_end, write_end = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read_end)
+                os.close(write_end)
+                return None  # read in the server
+            if pid != 0:
+                os.close(write_end)
+                return pid, read_end
         if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
             code = 1
             try:
@@ -164,8 +173,7 @@ class OtherParts:
                 code = 0
             finally:
                 os._exit(code)
-        os.close(write_end)
-        return pid, read_end
+        return None  # never: the child ends above
 
     def results(self) -> list[MadePart]:
         """Each part's result, in order (waiting for the processes); a part whose process

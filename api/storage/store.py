@@ -248,7 +248,11 @@ def iter_records(session: Session, table: RecordTable[ModelT]) -> Iterator[Model
 
 
 def upsert_records(
-    session: Session, table: RecordTable[ModelT], records: Sequence[ModelT]
+    session: Session,
+    table: RecordTable[ModelT],
+    records: Sequence[ModelT],
+    *,
+    at: dt.datetime | None = None,
 ) -> UpsertCounts:
     """Insert or replace every record (idempotent by ``(agency_id, id)``).
 
@@ -258,16 +262,23 @@ def upsert_records(
         The caller's transaction: on any error nothing of it is kept.
     table : RecordTable
     records : sequence of records, no key twice
+    at : datetime, optional
+        The time the rows are written at (UTC; now by default): one for every call of a
+        write made in several.
 
     Returns
     -------
     UpsertCounts
     """
-    return upsert_columns(session, table, [table.columns(record) for record in records])
+    return upsert_columns(session, table, [table.columns(record) for record in records], at=at)
 
 
 def upsert_columns(
-    session: Session, table: RecordTable[Any], rows: Sequence[dict[str, Any]]
+    session: Session,
+    table: RecordTable[Any],
+    rows: Sequence[dict[str, Any]],
+    *,
+    at: dt.datetime | None = None,
 ) -> UpsertCounts:
     """:func:`upsert_records` of rows already made (:meth:`RecordTable.columns`: a bulk
     upload's part read in another process).
@@ -278,6 +289,8 @@ def upsert_columns(
     table : RecordTable
     rows : sequence of dict
         Each record's column values, no key twice.
+    at : datetime, optional
+        As for :func:`upsert_records`.
 
     Returns
     -------
@@ -297,7 +310,8 @@ def upsert_columns(
     names = _record_columns(table)
     # Every row has the same timestamps: bound once here (UTC, the dialect's format).
     stamp = _bind_processor(table.row.__table__.c.created_at, dialect)
-    now = _now() if stamp is None else stamp(_now())
+    written = _now() if at is None else at
+    now = written if stamp is None else stamp(written)
     # (a record has at least its agency_id, id and JSON: itemgetter gives a tuple)
     values: Callable[[dict[str, Any]], tuple[Any, ...]] = operator.itemgetter(*names[:-2])
     stamps = (now, now)

@@ -181,12 +181,18 @@ def _bad_files(pool_data: PoolData) -> dict[str, bytes]:
         warned[at]["nik"] = "3201011203980001"  # a date that disagrees with the birth date
     stray = [dict(w) for w in workers]
     stray[late]["agency_id"] = "NO-SUCH-AGENCY"
+    stray_first = [dict(w) for w in workers]
+    stray_first[0]["agency_id"] = "NO-SUCH-AGENCY"
     return {
         "broken": jsonl(broken),
         "broken late only": jsonl(broken[:4] + broken[5:]),
         "repeated across parts": jsonl(repeated),
         "warned": jsonl(warned),
         "unregistered agency late": jsonl(stray),
+        # The first part is stored while the others are read: its own problems must
+        # refuse the upload before (a repeat within it, an agency the store would refuse).
+        "unregistered agency first": jsonl(stray_first),
+        "repeated within the first part": jsonl([*workers[:3], workers[1], *workers[3:]]),
         "not UTF-8 late": jsonl(workers[:late]) + b'{"id": "\xff"}\n' + jsonl(workers[late:]),
         "blank lines": b"\n" * 50 + jsonl(workers[:30]) + b"\n\n",
         "blank first parts": b"\n" * 60_000 + jsonl(workers[:30]),
@@ -198,16 +204,16 @@ def test_bad_uploads_read_in_parts_answer_as_read_whole(
 ) -> None:
     files = _bad_files(pool_data)
     a_only = jsonl([w for w in _workers(pool_data) if w["agency_id"] == AGENCY_A])
-    other_agency = jsonl(
-        [{**w, "agency_id": AGENCY_A} for w in pool_data.workers[:200]]
-        + [pool_data.of("workers", AGENCY_B)[0]]
-    )
+    own = [{**w, "agency_id": AGENCY_A} for w in pool_data.workers[:200]]
+    other_agency = jsonl([*own, pool_data.of("workers", AGENCY_B)[0]])
     answers = []
     for n in (1, 3):
         with _server(tmp_path / f"jobs-{n}", pool_data, n) as api:
             got = {name: _post(api, content) for name, content in files.items()}
             got["agency key, own records"] = _post(api, a_only, api.keys["a"])
             got["agency key, another's record last"] = _post(api, other_agency, api.keys["a"])
+            theirs_first = jsonl([pool_data.of("workers", AGENCY_B)[0], *own])
+            got["agency key, another's record first"] = _post(api, theirs_first, api.keys["a"])
             stored = api.client.get("/workers?limit=500", headers=OFFICER).json()["items"]
             answers.append((got, sorted(w["id"] for w in stored)))
     assert answers[0] == answers[1]
@@ -219,6 +225,11 @@ def test_bad_uploads_read_in_parts_answer_as_read_whole(
         "agency key, own records",
     ]
     assert got["warned"][1]["warnings"]
+    # Refused as invalid (422, the line named), not as a conflict of the store.
+    for name in ("unregistered agency first", "agency key, another's record first"):
+        assert got[name][0] == 422
+        assert got[name][1]["errors"][0]["line"] == 1
+    assert got["repeated within the first part"][1]["errors"][0]["line"] == 4
     assert {e["line"] for e in got["broken"][1]["errors"]} >= {5, len(_workers(pool_data)) - 4}
 
 
@@ -242,3 +253,21 @@ def test_a_part_whose_process_fails_is_read_by_the_server(
             assert _post(api, jsonl(workers))[0] == 200
             states.append(_state(api, pool_data, [r["id"] for r in RETURNEES[1:41]]))
     assert states[0] == states[1]
+
+
+def test_every_row_of_an_upload_read_in_parts_is_written_at_one_time(
+    tmp_path: Path, pool_data: PoolData
+) -> None:
+    # As by a server reading alone: a client asking what changed since an upload
+    # (``updated_since``) gets all of it.
+    with _server(tmp_path / "jobs-3", pool_data, 3) as api:
+        assert _post(api, jsonl(_workers(pool_data)))[0] == 200
+        engine = api.client.app.state.server.engine  # type: ignore[attr-defined]
+        with engine.connect() as connection:
+            stamps = connection.exec_driver_sql(
+                "SELECT count(DISTINCT created_at), count(DISTINCT updated_at), count(*) "
+                "FROM workers WHERE id != ?",
+                (RETURNEES[0]["id"],),  # written on its own before
+            ).one()
+    assert tuple(stamps[:2]) == (1, 1)
+    assert stamps[2] == len(_workers(pool_data))

@@ -270,7 +270,11 @@ def test_an_upload_read_in_parts_is_stored_as_one_read_whole(
     # in the upload's transaction: on each backend, as a server reading the upload alone
     # stores it (SQLite).
     monkeypatch.setattr(upload_parts, "MIN_FORKED_BYTES", 0)
-    content = jsonl(pool_data.workers[:-1])  # the last is a twin of the first
+    workers = pool_data.workers[:-1]  # the last is a twin of the first
+    # Then a file with a repeat in its first part (one statement may not write a row
+    # twice on PostgreSQL) and one with an unregistered agency there: refused, 422.
+    stray = {**workers[0], "agency_id": "NO-SUCH-AGENCY"}
+    files = [jsonl(workers)] * 2 + [jsonl([workers[1], *workers]), jsonl([stray, *workers])]
     seen = []
     for url, jobs in ((f"sqlite:///{tmp_path / 'whole.db'}", 1), (store_url, 3)):
         settings = Settings(database_url=url, admin_key=ADMIN_KEY, upload_read_jobs=jobs)
@@ -280,7 +284,7 @@ def test_an_upload_read_in_parts_is_stored_as_one_read_whole(
                 assert client.post("/agencies", json=agency, headers=officer).status_code == 201
             answers = [
                 client.post("/workers/bulk", files={"file": ("w.jsonl", content)}, headers=officer)
-                for _ in range(2)
+                for content in files
             ]
             listed = client.get("/workers?limit=500", headers=officer).json()
             pages = [listed["items"]]
@@ -290,4 +294,5 @@ def test_an_upload_read_in_parts_is_stored_as_one_read_whole(
                 pages.append(listed["items"])
             seen.append(([(a.status_code, a.json()) for a in answers], pages))
     assert seen[0] == seen[1]
-    assert [body["created"] for _, body in seen[1][0]] == [len(pool_data.workers) - 1, 0]
+    assert [code for code, _ in seen[1][0]] == [200, 200, 422, 422]
+    assert [body["created"] for _, body in seen[1][0][:2]] == [len(workers), 0]
