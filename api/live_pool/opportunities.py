@@ -53,14 +53,23 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from api.storage.database import read_session
-from api.storage.reintegration import list_opportunities, returnees_in
+from api.storage.reintegration import OpportunityRow, list_opportunities, returnees_in
 from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import prepare_reintegration
 from models.opportunity import Opportunity
 from models.typed_workers import with_id
 from models.worker import Worker
 
-__all__ = ["BOOK_DEPTH", "MAX_KEPT_ANSWERS", "KeptAnswer", "OpportunityBooks", "book_name"]
+__all__ = [
+    "BOOK_DEPTH",
+    "MAX_KEPT_ANSWERS",
+    "KeptAnswer",
+    "OpportunityBooks",
+    "book_name",
+    "named_offers",
+    "offer_name",
+    "offer_of",
+]
 
 BOOK_DEPTH = 20
 """Most opportunities per returnee the kept book answers (a larger ``k`` is ranked afresh)."""
@@ -79,12 +88,12 @@ class KeptAnswer:
     ----------
     body : bytes
         The JSON response body.
-    result_ids : tuple of str
-        The opportunity ids it names, in order (its audit entry's).
+    result_ids : tuple of (str, str)
+        The owner and id of each opportunity it names, in order (its audit entry's).
     """
 
     body: bytes
-    result_ids: tuple[str, ...]
+    result_ids: tuple[tuple[str, str], ...]
 
 
 # Returnee name (book_name) -> question (k, language...) -> its answer.
@@ -115,9 +124,31 @@ _Update = Callable[[OpportunityBook, dt.date], OpportunityBook]
 
 
 def book_name(agency_id: str, record_id: str) -> str:
-    """The name of a returnee or an opportunity in the book (ids are unique within an
-    agency only)."""
+    """The name of a returnee in the book (ids are unique within an agency only)."""
     return f"{agency_id}/{record_id}"
+
+
+def offer_name(owner: str, opportunity_id: str) -> str:
+    """The name an opportunity is ranked under, in the book and in a ranking afresh: its
+    id, then its owner (agencies may share an id). Equal scores then rank by id, then by
+    owner, and the name reads back (:func:`offer_of`): no identifier holds a ``|``."""
+    return f"{opportunity_id}|{owner}"
+
+
+def offer_of(name: str) -> tuple[str, str]:
+    """The owner and id of an opportunity from its :func:`offer_name`."""
+    opportunity_id, owner = name.split("|", 1)
+    return owner, opportunity_id
+
+
+def named_offers(rows: Sequence[OpportunityRow]) -> list[Opportunity]:
+    """Stored opportunities under their :func:`offer_name`, to be ranked."""
+    return [
+        Opportunity.model_validate_json(r.record).model_copy(
+            update={"id": offer_name(r.owner_agency_id, r.id)}
+        )
+        for r in rows
+    ]
 
 
 class OpportunityBooks:
@@ -251,10 +282,13 @@ class OpportunityBooks:
     def opportunities_written(self, owner: str, opportunities: Sequence[Opportunity]) -> None:
         """Opportunities of ``owner`` were committed (added or replaced): score them
         against every returnee (under the write lock, after the commit)."""
-        keys = [book_name(owner, o.id) for o in opportunities]
+        keys = [offer_name(owner, o.id) for o in opportunities]
+        named = [
+            o.model_copy(update={"id": key}) for o, key in zip(opportunities, keys, strict=True)
+        ]
 
         def update(book: OpportunityBook, day: dt.date) -> OpportunityBook:
-            screened = prepare_reintegration([], opportunities, day).opportunities
+            screened = prepare_reintegration([], named, day).opportunities
             return book.with_opportunities(list(zip(keys, screened, strict=True)))
 
         self._apply(update)
@@ -317,7 +351,6 @@ def _read_and_build(engine: Engine, day: dt.date) -> OpportunityBook:
         people = returnees_in(session, None)
         rows = list_opportunities(session, None)
     named = [with_id(p, book_name(p.agency_id, p.id)) for p in people]
-    offers = [Opportunity.model_validate_json(r.record) for r in rows]
+    offers = named_offers(rows)
     run = prepare_reintegration(named, offers, day)
-    keys = [book_name(r.owner_agency_id, r.id) for r in rows]
-    return OpportunityBook.build(run, BOOK_DEPTH, keys=keys)
+    return OpportunityBook.build(run, BOOK_DEPTH, keys=[o.id for o in offers])

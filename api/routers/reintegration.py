@@ -39,14 +39,19 @@ from api.http.params import (
     RankingQuery,
     ReturneeExplanationQuery,
 )
-from api.live_pool.opportunities import BOOK_DEPTH, KeptAnswer, book_name
+from api.live_pool.opportunities import (
+    BOOK_DEPTH,
+    KeptAnswer,
+    book_name,
+    named_offers,
+    offer_of,
+)
 from api.records import json_response, load_one
 from api.routers.answers import audited, json_answer
 from api.settings import MAX_JSON_BODY_BYTES
 from api.storage.database import read_session, write_session
 from api.storage.reintegration import (
     OpportunityRow,
-    all_opportunities,
     find_opportunity,
     list_opportunities,
     put_opportunities,
@@ -57,6 +62,7 @@ from matcher.reintegration.book import OpportunityBook
 from matcher.reintegration.run import explain_reintegration, prepare_reintegration
 from models.common import Identifier
 from models.opportunity import Opportunity
+from models.reintegration_results import ReintegrationResult
 from models.typed_workers import with_id
 from models.worker import Worker
 
@@ -196,8 +202,22 @@ def _returnee(server: Any, principal: Principal, worker_id: str, agency_id: str 
 
 
 def _offers(server: Any) -> list[Opportunity]:
+    """Every stored opportunity under its name (:func:`offer_name`), to be ranked."""
     with read_session(server.engine) as session:
-        return all_opportunities(session)
+        return named_offers(list_opportunities(session, None))
+
+
+def _offer_item(result: ReintegrationResult, worker_id: str) -> dict[str, Any]:
+    """One result of a returnee's opportunities: the opportunity's id and owner (agencies
+    may share an id) read back from the name it was ranked under."""
+    record = result.model_dump(mode="json")
+    owner, opportunity_id = offer_of(record.pop("opportunity_id"))
+    return {
+        "opportunity_id": opportunity_id,
+        "opportunity_agency_id": owner,
+        **record,
+        "worker_id": worker_id,
+    }
 
 
 def _kept_results(
@@ -210,7 +230,7 @@ def _kept_results(
     kept = book.opportunities_for(book_name(agency_id, worker_id), query.k, query.lang)
     if kept is None:
         return None
-    return [{**r.model_dump(mode="json"), "worker_id": worker_id} for r in kept]
+    return [_offer_item(r, worker_id) for r in kept]
 
 
 def _returnee_opportunities(
@@ -224,7 +244,7 @@ def _returnee_opportunities(
             return kept, "book"
     run = prepare_reintegration([worker], _offers(server), query.as_of)
     ranked = run.rank("returnees", query.k, query.include_ineligible, query.lang)
-    return [r.model_dump(mode="json") for r in ranked], "ranked"
+    return [_offer_item(r, worker.id) for r in ranked], "ranked"
 
 
 def _answered_from_book(
@@ -251,15 +271,17 @@ def _answered_from_book(
         results = _kept_results(book, scope, worker_id, query)
         if results is None:
             return None
-        return KeptAnswer(
-            _answer_body(worker_id, scope, query, results),
-            tuple(r["opportunity_id"] for r in results),
-        )
+        return KeptAnswer(_answer_body(worker_id, scope, query, results), _owned_ids(results))
 
     kept = server.opportunity_books.answer(
         server.engine, query.as_of, book_name(scope, worker_id), (query.k, query.lang), render
     )
     return None if kept is None else (scope, kept)
+
+
+def _owned_ids(results: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """The owner and id of each opportunity of an answer (its audit entry's ids)."""
+    return tuple((r["opportunity_agency_id"], r["opportunity_id"]) for r in results)
 
 
 def _answer_body(
@@ -282,7 +304,7 @@ async def returnee_opportunities(
     if found is None:
         worker = await run_in_threadpool(_returnee, server, principal, worker_id, query.agency_id)
         results, source = await run_in_threadpool(_returnee_opportunities, server, worker, query)
-        agency_id, result_ids = worker.agency_id, [r["opportunity_id"] for r in results]
+        agency_id, result_ids = worker.agency_id, list(_owned_ids(results))
         body = _answer_body(worker_id, agency_id, query, results)
     else:
         agency_id, kept = found

@@ -22,7 +22,6 @@ from models.worker import Worker
 
 __all__ = [
     "OpportunityRow",
-    "all_opportunities",
     "find_opportunity",
     "list_opportunities",
     "put_opportunities",
@@ -97,11 +96,6 @@ def find_opportunity(
     if owner is not None:
         query = query.where(OpportunityRow.owner_agency_id == owner)
     return list(session.scalars(query.limit(2)))
-
-
-def all_opportunities(session: Session) -> list[Opportunity]:
-    """Every stored opportunity, validated, in (owner, id) order."""
-    return [Opportunity.model_validate_json(r.record) for r in list_opportunities(session, None)]
 
 
 def returnees_in(session: Session, agency_id: str | None) -> list[Worker]:

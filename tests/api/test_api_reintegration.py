@@ -362,7 +362,7 @@ def test_a_kept_answer_is_sent_again_until_a_write_changes_it(
     assert again.headers[reintegration.ANSWERED_FROM] == "book"
     assert again.content == first.content
     assert rendered == [mine]
-    ids = [r["opportunity_id"] for r in first.json()["results"]]
+    ids = [[r["opportunity_agency_id"], r["opportunity_id"]] for r in first.json()["results"]]
     entries = audited()
     assert len(entries) == 3  # _built's request, then these two
     assert [e["result_ids"] for e in entries[1:]] == [ids, ids]  # oldest first
@@ -376,14 +376,14 @@ def test_a_kept_answer_is_sent_again_until_a_write_changes_it(
     assert client.get(url, headers=keys["a"]).content == first.content
     assert rendered == [mine, mine]
     # An opportunity ranking first for this returnee drops it.
-    best = next(o for o in OPPORTUNITIES if o["id"] == ids[0])
+    best = next(o for o in OPPORTUNITIES if o["id"] == ids[0][1])
     twin = {**best, "id": "AAA-TWIN"}
     assert client.post("/opportunities", json=[twin], headers=keys["a"]).status_code == 200
     after = client.get(url, headers=keys["a"])
     assert after.headers[reintegration.ANSWERED_FROM] == "book"
     assert after.json()["results"][0]["opportunity_id"] == "AAA-TWIN"
     assert rendered == [mine, mine, mine]
-    assert audited()[-1]["result_ids"] == ["AAA-TWIN", *ids[:2]]
+    assert audited()[-1]["result_ids"] == [[AGENCY_A, "AAA-TWIN"], *ids[:2]]
     # Each answer is the one ranked afresh, byte for byte.
     fresh = client.get(url.replace("&k=3", f"&k={BOOK_DEPTH + 1}"), headers=keys["a"])
     assert after.json()["results"] == fresh.json()["results"][:3]
@@ -490,3 +490,28 @@ def test_opportunities_are_listed_a_page_at_a_time(reint: Api) -> None:
     assert seen == sorted(o["id"] for o in OPPORTUNITIES)
     for bad in ("limit=0", "limit=501", "cursor=forged"):
         assert client.get(f"/opportunities?{bad}", headers=officer).status_code == 422, bad
+
+
+def test_opportunities_of_two_agencies_sharing_an_id_are_told_apart(reint: Api) -> None:
+    # Ids are unique within an agency only: each result names its opportunity's owner,
+    # and equal scores rank by id, then owner, from the kept book and ranked afresh alike.
+    client, keys = reint.client, reint.keys
+    mine = RETURNEES[6]["id"]
+    url = f"/returnees/{mine}/opportunities?as_of={AS_OF}"
+    _built(reint)
+    best = client.get(f"{url}&k=1", headers=keys["a"]).json()["results"][0]
+    assert best["opportunity_agency_id"] == AGENCY_A
+    offer = next(o for o in OPPORTUNITIES if o["id"] == best["opportunity_id"])
+    assert client.post("/opportunities", json=[offer], headers=keys["b"]).status_code == 200
+    kept = client.get(f"{url}&k=3", headers=keys["a"])
+    fresh = client.get(f"{url}&k={BOOK_DEPTH + 1}", headers=keys["a"])
+    assert kept.headers[reintegration.ANSWERED_FROM] == "book"
+    assert fresh.headers[reintegration.ANSWERED_FROM] == "ranked"
+    top = [(r["opportunity_id"], r["opportunity_agency_id"]) for r in kept.json()["results"][:2]]
+    assert top == sorted([(offer["id"], AGENCY_A), (offer["id"], AGENCY_B)])
+    assert kept.json()["results"] == fresh.json()["results"][:3]
+    assert list(kept.json()["results"][0])[:3] == [
+        "opportunity_id",
+        "opportunity_agency_id",
+        "worker_id",
+    ]
