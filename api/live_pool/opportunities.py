@@ -123,21 +123,28 @@ _log = logging.getLogger(__name__)
 _Update = Callable[[OpportunityBook, dt.date], OpportunityBook]
 
 
+# Names join two identifiers with a space: no identifier holds one (a "/" may be in an
+# agency's id and a record's, so "A/B" with "C" was named as "A" with "B/C"), and it sorts
+# before every character of one, so names sort as their (first, second) pairs.
+_JOIN = " "
+
+
 def book_name(agency_id: str, record_id: str) -> str:
-    """The name of a returnee in the book (ids are unique within an agency only)."""
-    return f"{agency_id}/{record_id}"
+    """The name of a returnee in the book and in a ranking of several agencies' returnees
+    (ids are unique within an agency only): equal scores rank by agency, then id."""
+    return f"{agency_id}{_JOIN}{record_id}"
 
 
 def offer_name(owner: str, opportunity_id: str) -> str:
     """The name an opportunity is ranked under, in the book and in a ranking afresh: its
     id, then its owner (agencies may share an id). Equal scores then rank by id, then by
-    owner, and the name reads back (:func:`offer_of`): no identifier holds a ``|``."""
-    return f"{opportunity_id}|{owner}"
+    owner, and the name reads back (:func:`offer_of`)."""
+    return f"{opportunity_id}{_JOIN}{owner}"
 
 
 def offer_of(name: str) -> tuple[str, str]:
     """The owner and id of an opportunity from its :func:`offer_name`."""
-    opportunity_id, owner = name.split("|", 1)
+    opportunity_id, owner = name.split(_JOIN, 1)
     return owner, opportunity_id
 
 

@@ -329,7 +329,7 @@ def _candidates(
         people = returnees_in(session, scope)
     # Ids are unique within an agency only: the run names each returnee by (agency, id),
     # so ties break by agency, then id.
-    keyed = {f"{p.agency_id}/{p.id}": p for p in people}
+    keyed = {book_name(p.agency_id, p.id): p for p in people}
     run = prepare_reintegration([with_id(p, key) for key, p in keyed.items()], [found], query.as_of)
     refused = run.refusals(query.lang)
     if refused:

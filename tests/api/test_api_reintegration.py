@@ -515,3 +515,17 @@ def test_opportunities_of_two_agencies_sharing_an_id_are_told_apart(reint: Api) 
         "opportunity_agency_id",
         "worker_id",
     ]
+
+
+def test_names_sort_as_their_pairs_and_read_back() -> None:
+    # Equal scores rank by a name: an opportunity's by id, then owner; a returnee's by
+    # agency, then id. An id that begins another ("OPP-1", "OPP-10") and a "/" in ids
+    # (allowed in identifiers) must neither reorder nor merge them.
+    pairs = [("OPP-1", "B"), ("OPP-10", "A"), ("OPP-1", "A/B"), ("OPP-1/2", "A"), ("OPP-1", "A")]
+    names = [opportunities.offer_name(owner, i) for i, owner in pairs]
+    assert sorted(names) == [opportunities.offer_name(o, i) for i, o in sorted(pairs)]
+    assert [opportunities.offer_of(n) for n in names] == [(o, i) for i, o in pairs]
+    people = [("A", "B/C"), ("A/B", "C"), ("A", "B"), ("A-1", "B")]
+    keys = [opportunities.book_name(a, i) for a, i in people]
+    assert len(set(keys)) == len(keys)
+    assert sorted(keys) == [opportunities.book_name(a, i) for a, i in sorted(people)]
