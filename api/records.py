@@ -397,14 +397,11 @@ def upload(
             content, kind, name="upload", fmt=fmt, suffix=suffix, views=kind == "workers"
         )
         laps.lap("read")
-        if not result.ok:
-            return _rejected(result)
-        warnings = [_problem(p) for p in result.warnings]
         records: Sequence[ModelT] = result.records
-        agencies = [record.agency_id for record in records]
-        errors = _ownership_problems(principal, server, agencies, result.lines)
-        if errors:
-            return UploadOutcome(None, errors[:MAX_LISTED_PROBLEMS], warnings, len(errors))
+        refused = _refusal(principal, server, result, [r.agency_id for r in records])
+        if refused is not None:
+            return refused
+        warnings = [_problem(p) for p in result.warnings]
         laps.lap("checks")
         params["records"] = len(records)
         with ThreadPoolExecutor(1, thread_name_prefix="upload-facts") as helper, server.write_lock:
@@ -466,7 +463,7 @@ def _upload_in_parts(
             # The upload is refused: for the whole upload's errors, the other parts too.
             made = others.results()
             reads = [mine, *(m.read for m in made)]
-            refused = _refusal(principal, server, join_parts(reads), reads)
+            refused = _refusal(principal, server, join_parts(reads), _agencies(reads))
             if refused is not None:  # (always: the first part's problem is the upload's)
                 return refused
         # Every row of the upload is written at one time, part after part.
@@ -481,7 +478,7 @@ def _upload_in_parts(
                     laps.lap("other parts")
                     reads = [mine, *(m.read for m in made)]
                     result = join_parts(reads)
-                    refused = _refusal(principal, server, result, reads)
+                    refused = _refusal(principal, server, result, _agencies(reads))
                     if refused is not None:
                         raise _RefusedError(refused)
                     # The other parts' facts are unpacked while their rows are stored.
@@ -522,22 +519,26 @@ def _not_storable(principal: Principal, server: Server, mine: PartRead) -> bool:
     keys = mine.keys
     if mine.lines_with_errors or len(set(keys)) != len(keys):
         return True
-    return bool(_ownership_problems(principal, server, [k[0] for k in keys], mine.lines))
+    return bool(_ownership_problems(principal, server, _agencies([mine]), mine.lines))
 
 
 def _refusal(
-    principal: Principal, server: Server, result: ReadResult[Any], reads: Sequence[PartRead]
+    principal: Principal, server: Server, result: ReadResult[Any], agencies: Sequence[str]
 ) -> UploadOutcome | None:
-    """Why an upload read in parts is refused (its errors, else its ownership problems),
-    or None when it is valid (``result``: the parts ``reads`` joined)."""
+    """Why an upload is refused (its lines' errors, else its ownership problems), or None
+    when it is valid (``agencies``: each valid record's agency, in file order)."""
     if not result.ok:
         return _rejected(result)
-    agencies = [key[0] for part in reads for key in part.keys]
     errors = _ownership_problems(principal, server, agencies, result.lines)
     if errors:
         warnings = [_problem(p) for p in result.warnings]
         return UploadOutcome(None, errors[:MAX_LISTED_PROBLEMS], warnings, len(errors))
     return None
+
+
+def _agencies(reads: Sequence[PartRead]) -> list[str]:
+    """Each valid record's agency, in file order, of an upload read in parts."""
+    return [key[0] for part in reads for key in part.keys]
 
 
 def _prepared_all(

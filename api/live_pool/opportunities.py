@@ -150,12 +150,11 @@ def offer_of(name: str) -> tuple[str, str]:
 
 def named_offers(rows: Sequence[OpportunityRow]) -> list[Opportunity]:
     """Stored opportunities under their :func:`offer_name`, to be ranked."""
-    return [
-        Opportunity.model_validate_json(r.record).model_copy(
-            update={"id": offer_name(r.owner_agency_id, r.id)}
-        )
-        for r in rows
-    ]
+    return [_named(r.owner_agency_id, Opportunity.model_validate_json(r.record)) for r in rows]
+
+
+def _named(owner: str, opportunity: Opportunity) -> Opportunity:
+    return opportunity.model_copy(update={"id": offer_name(owner, opportunity.id)})
 
 
 class OpportunityBooks:
@@ -289,10 +288,8 @@ class OpportunityBooks:
     def opportunities_written(self, owner: str, opportunities: Sequence[Opportunity]) -> None:
         """Opportunities of ``owner`` were committed (added or replaced): score them
         against every returnee (under the write lock, after the commit)."""
-        keys = [offer_name(owner, o.id) for o in opportunities]
-        named = [
-            o.model_copy(update={"id": key}) for o, key in zip(opportunities, keys, strict=True)
-        ]
+        named = [_named(owner, o) for o in opportunities]
+        keys = [o.id for o in named]
 
         def update(book: OpportunityBook, day: dt.date) -> OpportunityBook:
             screened = prepare_reintegration([], named, day).opportunities
