@@ -13,7 +13,9 @@ at the shell compute them the same way:
   development set -- rules were written while reading its failures, so its figure is not a
   held-out one -- and ``skill_messy_holdout_v2.tsv`` (``MESSY_V2``), written before any alias
   or rule was read and never tuned on: the held-out figure. Only its totals are printed, so
-  that nobody tunes on its failures by accident;
+  that nobody tunes on its failures by accident. ``skill_messy_dev_v3.tsv`` (``MESSY_V3``) is
+  a second development set, written like v2 (with Chinese strings of Taiwan job orders) and
+  tuned on from taxonomy 2026.12.6;
 - :func:`esco_label_recall` -- per concept linked to ESCO (exact or narrower), the share of
   its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
@@ -40,6 +42,7 @@ _LINES: list[str] = []
 ROOT = Path(__file__).resolve().parents[1]
 MESSY = ROOT / "tests" / "data" / "skill_messy_holdout.tsv"
 MESSY_V2 = ROOT / "tests" / "data" / "skill_messy_holdout_v2.tsv"
+MESSY_V3 = ROOT / "tests" / "data" / "skill_messy_dev_v3.tsv"
 OUTSIDE = ROOT / "tests" / "data" / "esco_outside.tsv"
 WITHHELD = ROOT / "tests" / "data" / "withheld_aliases.tsv"
 LINKED = ROOT / "matcher" / "data" / "esco_linked.tsv"
@@ -289,11 +292,15 @@ if __name__ == "__main__":
     normalizer = default_skill_normalizer()
     if "--no-v2" not in sys.argv[1:]:
         print("messy held-out v2:", messy_holdout(normalizer, MESSY_V2).report())
-    holdout = messy_holdout(normalizer)
-    print("messy development (old held-out):", holdout.report())
-    for (labelled, read), n in sorted(holdout.merged.items()):
-        how = "its broader" if (labelled, read) in holdout.broader else "another"
-        print(f"  merged: {labelled} read as {how} {read} ({n})")
+    for name, path in (
+        ("messy development (old held-out)", MESSY),
+        ("messy development v3", MESSY_V3),
+    ):
+        holdout = messy_holdout(normalizer, path)
+        print(f"{name}:", holdout.report())
+        for (labelled, read), n in sorted(holdout.merged.items()):
+            how = "its broader" if (labelled, read) in holdout.broader else "another"
+            print(f"  merged: {labelled} read as {how} {read} ({n})")
     print("outside manufacturing:", outside_false_positives(normalizer).report())
     recall = esco_label_recall(normalizer)
     print("ESCO label recall:", recall_report(recall))

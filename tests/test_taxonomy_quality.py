@@ -24,6 +24,7 @@ from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
 from tests.quality_report import (
     MESSY,
     MESSY_V2,
+    MESSY_V3,
     OUTSIDE,
     esco_label_recall,
     esco_labels,
@@ -43,6 +44,18 @@ def test_messy_holdout(quality_report: list[str]) -> None:
     assert result.false_positive / result.negatives <= 0.05, result.report()
 
 
+def test_messy_dev_v3(quality_report: list[str]) -> None:
+    """The second development set (written before taxonomy 2026.12.6, tuned on since):
+    guarded against a regression."""
+    result = messy_holdout(default_skill_normalizer(), MESSY_V3)
+    quality_report.append(f"messy development set ({MESSY_V3.name}): {result.report()}")
+    assert result.rows >= 600
+    assert set(result.by_language) >= {"id", "en", "ms", "ja", "ko", "zh"}
+    assert result.right >= 0.92, result.report()
+    assert result.wrong / result.labelled <= 0.03, result.report()
+    assert result.false_positive / result.negatives <= 0.02, result.report()
+
+
 def test_messy_holdout_v2(quality_report: list[str]) -> None:
     result = messy_holdout(default_skill_normalizer(), MESSY_V2)
     quality_report.append(f"messy held-out set ({MESSY_V2.name}): {result.report()}")
@@ -60,7 +73,7 @@ def test_messy_holdout_v2_target() -> None:
     assert not result.merged, result.report()
 
 
-@pytest.mark.parametrize("path", [MESSY, MESSY_V2], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [MESSY, MESSY_V2, MESSY_V3], ids=lambda p: p.name)
 def test_messy_labels_are_concepts(path: Path) -> None:
     taxonomy = load_taxonomy()
     with path.open(encoding="utf-8") as handle:

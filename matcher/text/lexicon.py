@@ -20,6 +20,7 @@ threshold is dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from matcher.text.aliases import AliasIndex
@@ -133,6 +134,13 @@ class Lexicon:
             if hit is not None:
                 readings[text][index] = [hit]
         done = {text: _combine(parts) for text, parts in readings.items()}
+        # An aside in brackets that keeps a text from being read ("riveter (aircraft)",
+        # "order picker (RF scanner)") is left out, and the rest read again; an aside
+        # never adds a skill, and a text read with it is read as before.
+        unread = {t: bare for t, hits in done.items() if not hits and (bare := _without_asides(t))}
+        if unread:
+            again = self.read_many(list(unread.values()))
+            done.update(zip(unread, again, strict=True))
         return [done[key[text]] for text in texts]
 
     def _split(self, text: str) -> list[list[str]]:
@@ -155,12 +163,23 @@ class Lexicon:
                 parts[k] = shared
         for k in range(1, len(parts)):
             # "maintenance mekanik & elektrik": a lone word after a separator shares the
-            # head word of the part before it when together they make a name.
-            shared = [parts[k - 1][0], *parts[k]]
+            # head word of the part before it when together they make a name; the head is
+            # its first word that is no qualifier ("bisa las co2 & argon": "las").
+            head = next((w for w in parts[k - 1] if w not in self.rules.qualifiers), None)
+            shared = [head, *parts[k]] if head is not None else parts[k]
             found = self.index.named_by(shared)
             if len(parts[k]) == 1 and found is not None and found.target is not None:
                 parts[k] = shared
         return parts
+
+
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _without_asides(text: str) -> str | None:
+    """``text`` without its bracketed asides, when it has any and something is left."""
+    bare = " ".join(_ASIDE.sub(" ", text).split())
+    return bare if bare and bare != " ".join(text.split()) else None
 
 
 def _combine(parts: list[list[Hit]]) -> tuple[Hit, ...]:

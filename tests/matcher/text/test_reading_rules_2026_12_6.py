@@ -1,0 +1,90 @@
+"""Taxonomy 2026.12.6 reading rules: a bracketed aside that keeps a text from being read is
+left out, a lone word after a separator shares the head of the part before it past its
+qualifiers, role, ability and place words qualify a skill, and Chinese names (Taiwan job
+orders).
+
+The strings are written for these tests, not taken from the messy development sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.taxonomy.skills import default_skill_normalizer, load_taxonomy
+from matcher.text.fold import text_rules
+from matcher.text.lexicon import Lexicon
+
+
+def _read(text: str) -> list[str]:
+    return [hit.concept.id for hit in default_skill_normalizer().normalize(text).concepts]
+
+
+def _read_with(lexicon: Lexicon, text: str) -> list[str]:
+    return [hit.target for hit in lexicon.read_many([text])[0]]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("riveting (helicopter parts)", "riveting"),
+        ("forklift (reach truck Toyota)", "forklift-operation"),
+        ("5S (seiri, seiton)", "5s"),
+        ("operator bubut （konvensional, KRISBOW）", "lathe-turning"),
+    ],
+)
+def test_an_aside_that_stops_the_reading_is_left_out(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+def test_an_aside_never_adds_a_skill_or_changes_a_reading() -> None:
+    # Read with its aside: as before (the aside is a name of the same skill).
+    assert _read("shielded metal arc welding (SMAW)") == ["smaw-welding"]
+    # A text that is only an aside is read as written.
+    assert _read("(welding)") == ["welding"]
+
+
+def test_asides_are_left_out_in_a_small_lexicon_too() -> None:
+    lexicon = Lexicon({"weld": ["weld"]}, [], text_rules(), 0.7)
+    assert _read_with(lexicon, "weld (zzqx)") == ["weld"]
+    assert _read_with(lexicon, "zzqx (weld)") == []
+    # Nested brackets are left out from the inside.
+    assert _read_with(lexicon, "weld (zzqx (yyqx))") == ["weld"]
+
+
+def test_a_lone_word_after_a_separator_shares_the_head_past_qualifiers() -> None:
+    assert _read("mampu las co2 / argon") == ["gmaw-welding", "gtaw-welding"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("able to weld", "welding"),
+        ("boleh kendalikan mesin bubut", "lathe-turning"),
+        ("tukang obras", "overlock-sewing"),
+        ("QC officer", "quality-control"),
+        ("las 2 tahun di Korea", "welding"),
+        ("汎用フライス", "milling"),
+        ("SPC 관리", "statistical-process-control"),
+    ],
+)
+def test_role_ability_and_place_words_qualify(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("氬焊", "gtaw-welding"),
+        ("堆高機", "forklift-operation"),
+        ("品管", "quality-control"),
+        ("射出成型", "injection-moulding"),
+        ("拷克", "overlock-sewing"),
+    ],
+)
+def test_chinese_names(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+def test_every_concept_has_chinese_names() -> None:
+    missing = [c.id for c in load_taxonomy().concepts.values() if not c.aliases.get("zh")]
+    assert not missing
