@@ -11,7 +11,10 @@ officer would:
 3. cover the words with whole names, in any order, largest first, and score the reading
    by how much of the text the names explain (:mod:`matcher.text.cover`);
 4. as a last resort, match a segment no name reads well enough as a whole, only when one
-   target is clearly ahead (:mod:`matcher.text.fuzzy`).
+   target is clearly ahead (:mod:`matcher.text.fuzzy`);
+5. read a segment that is only a name several targets share as the one in the family of
+   another segment's reading, and read a text nothing reads again without its bracketed
+   asides.
 
 The names themselves are filed by :mod:`matcher.text.aliases`. A wrong target is worse
 than none: an alias that several targets share is a dead end, and a reading below the
@@ -76,6 +79,7 @@ class Lexicon:
         self.rules = rules
         self.threshold = threshold
         self.workers = workers
+        self.families = dict(families or {})
         ancestors = dict(ancestors or {})
         self.index = AliasIndex(names, ambiguous, rules, secondary)
         self.reader = WordReader(self.index, workers, memo_size)
@@ -133,6 +137,9 @@ class Lexicon:
         ):
             if hit is not None:
                 readings[text][index] = [hit]
+        for text, parts in split.items():
+            if len(parts) > 1:
+                self._shared_by_family(parts, readings[text])
         done = {text: _combine(parts) for text, parts in readings.items()}
         # An aside in brackets that keeps a text from being read ("riveter (aircraft)",
         # "order picker (RF scanner)") is left out, and the rest read again; an aside
@@ -142,6 +149,22 @@ class Lexicon:
             again = self.read_many(list(unread.values()))
             done.update(zip(unread, again, strict=True))
         return [done[key[text]] for text in texts]
+
+    def _shared_by_family(self, parts: list[list[str]], hits: list[list[Hit]]) -> None:
+        """Read a part that is only a name several targets share ("cutting", "finishing")
+        as the one of them in the family of another part's reading, when exactly one is:
+        "cutting, sewing and packing" names garment cutting beside sewing; "cutting &
+        welding" thermal cutting. Nothing else in the text says which: it stays unread."""
+        read = {self.families.get(hit.target) for found in hits for hit in found} - {None}
+        for k, part in enumerate(parts):
+            if hits[k]:
+                continue
+            entry = self.index.named_by(w for w in part if w not in self.rules.neutral)
+            if entry is None or entry.target is not None:
+                continue
+            fitting = {sense for sense in entry.senses if self.families.get(sense) in read}
+            if len(fitting) == 1:
+                hits[k] = [Hit(fitting.pop(), 1.0)]
 
     def _split(self, text: str) -> list[list[str]]:
         whole = self.index.words(text)

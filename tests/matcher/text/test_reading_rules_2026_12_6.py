@@ -88,3 +88,18 @@ def test_chinese_names(text: str, concept: str) -> None:
 def test_every_concept_has_chinese_names() -> None:
     missing = [c.id for c in load_taxonomy().concepts.values() if not c.aliases.get("zh")]
     assert not missing
+
+
+def test_a_shared_name_reads_as_the_sense_of_another_parts_family() -> None:
+    names = {"gcut": ["garment cut"], "tcut": ["torch cut"], "sew": ["sew"], "weld": ["weld"]}
+    families = {"gcut": "garment", "sew": "garment", "tcut": "metal", "weld": "metal"}
+    lexicon = Lexicon(names, {"cut": ["gcut", "tcut"]}, text_rules(), 0.7, families=families)
+    assert _read_with(lexicon, "cut, sew") == ["gcut", "sew"]
+    assert _read_with(lexicon, "weld & cut") == ["weld", "tcut"]
+    # Alone, or beside both families, nothing says which.
+    assert _read_with(lexicon, "cut") == []
+    assert _read_with(lexicon, "cut, weld, sew") == ["weld", "sew"]
+
+
+def test_a_shared_trade_word_in_a_list_of_garment_work() -> None:
+    assert _read("cutting, sewing, finishing") == ["garment-cutting", "sewing", "garment-pressing"]
