@@ -15,7 +15,8 @@ at the shell compute them the same way:
   or rule was read and never tuned on: the held-out figure. Only its totals are printed, so
   that nobody tunes on its failures by accident. ``skill_messy_dev_v3.tsv`` (``MESSY_V3``) is
   a second development set, written like v2 (with Chinese strings of Taiwan job orders) and
-  tuned on from taxonomy 2026.12.6;
+  tuned on from taxonomy 2026.12.6, and ``skill_messy_dev_v4.tsv`` (``MESSY_V4``) a third,
+  mostly English sentences of CVs and job orders;
 - :func:`esco_label_recall` -- per concept linked to ESCO (exact or narrower), the share of
   its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
@@ -43,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MESSY = ROOT / "tests" / "data" / "skill_messy_holdout.tsv"
 MESSY_V2 = ROOT / "tests" / "data" / "skill_messy_holdout_v2.tsv"
 MESSY_V3 = ROOT / "tests" / "data" / "skill_messy_dev_v3.tsv"
+MESSY_V4 = ROOT / "tests" / "data" / "skill_messy_dev_v4.tsv"
 OUTSIDE = ROOT / "tests" / "data" / "esco_outside.tsv"
 WITHHELD = ROOT / "tests" / "data" / "withheld_aliases.tsv"
 LINKED = ROOT / "matcher" / "data" / "esco_linked.tsv"
@@ -295,6 +297,7 @@ if __name__ == "__main__":
     for name, path in (
         ("messy development (old held-out)", MESSY),
         ("messy development v3", MESSY_V3),
+        ("messy development v4", MESSY_V4),
     ):
         holdout = messy_holdout(normalizer, path)
         print(f"{name}:", holdout.report())

@@ -13,8 +13,7 @@ officer would:
 4. as a last resort, match a segment no name reads well enough as a whole, only when one
    target is clearly ahead (:mod:`matcher.text.fuzzy`);
 5. read a segment that is only a name several targets share as the one in the family of
-   another segment's reading, and read a text nothing reads again without its bracketed
-   asides.
+   another segment's reading.
 
 The names themselves are filed by :mod:`matcher.text.aliases`. A wrong target is worse
 than none: an alias that several targets share is a dead end, and a reading below the
@@ -23,7 +22,6 @@ threshold is dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from matcher.text.aliases import AliasIndex
@@ -141,20 +139,14 @@ class Lexicon:
             if len(parts) > 1:
                 self._shared_by_family(parts, readings[text])
         done = {text: _combine(parts) for text, parts in readings.items()}
-        # An aside in brackets that keeps a text from being read ("riveter (aircraft)",
-        # "order picker (RF scanner)") is left out, and the rest read again; an aside
-        # never adds a skill, and a text read with it is read as before.
-        unread = {t: bare for t, hits in done.items() if not hits and (bare := _without_asides(t))}
-        if unread:
-            again = self.read_many(list(unread.values()))
-            done.update(zip(unread, again, strict=True))
         return [done[key[text]] for text in texts]
 
     def _shared_by_family(self, parts: list[list[str]], hits: list[list[Hit]]) -> None:
         """Read a part that is only a name several targets share ("cutting", "finishing")
         as the one of them in the family of another part's reading, when exactly one is:
-        "cutting, sewing and packing" names garment cutting beside sewing; "cutting &
-        welding" thermal cutting. Nothing else in the text says which: it stays unread."""
+        "cutting, sewing and packing" names garment cutting beside sewing, "amplas, plitur"
+        the sanding of wood finishing. Otherwise nothing in the text says which: it stays
+        unread."""
         read = {self.families.get(hit.target) for found in hits for hit in found} - {None}
         for k, part in enumerate(parts):
             if hits[k]:
@@ -194,15 +186,6 @@ class Lexicon:
             if len(parts[k]) == 1 and found is not None and found.target is not None:
                 parts[k] = shared
         return parts
-
-
-_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
-
-
-def _without_asides(text: str) -> str | None:
-    """``text`` without its bracketed asides, when it has any and something is left."""
-    bare = " ".join(_ASIDE.sub(" ", text).split())
-    return bare if bare and bare != " ".join(text.split()) else None
 
 
 def _combine(parts: list[list[Hit]]) -> tuple[Hit, ...]:

@@ -1,7 +1,7 @@
-"""Taxonomy 2026.12.6 reading rules: a bracketed aside that keeps a text from being read is
-left out, a lone word after a separator shares the head of the part before it past its
-qualifiers, role, ability and place words qualify a skill, and Chinese names (Taiwan job
-orders).
+"""Taxonomy 2026.12.6 reading rules: a lone word after a separator shares the head of the
+part before it past its qualifiers, a shared trade word reads as the sense of the trade
+listed beside it, role, ability and activity words qualify a skill, Chinese names (Taiwan
+job orders), and the readings an adversarial audit found wrong stay unknown.
 
 The strings are written for these tests, not taken from the messy development sets.
 """
@@ -23,34 +23,6 @@ def _read_with(lexicon: Lexicon, text: str) -> list[str]:
     return [hit.target for hit in lexicon.read_many([text])[0]]
 
 
-@pytest.mark.parametrize(
-    ("text", "concept"),
-    [
-        ("riveting (helicopter parts)", "riveting"),
-        ("forklift (reach truck Toyota)", "forklift-operation"),
-        ("5S (seiri, seiton)", "5s"),
-        ("operator bubut （konvensional, KRISBOW）", "lathe-turning"),
-    ],
-)
-def test_an_aside_that_stops_the_reading_is_left_out(text: str, concept: str) -> None:
-    assert _read(text) == [concept]
-
-
-def test_an_aside_never_adds_a_skill_or_changes_a_reading() -> None:
-    # Read with its aside: as before (the aside is a name of the same skill).
-    assert _read("shielded metal arc welding (SMAW)") == ["smaw-welding"]
-    # A text that is only an aside is read as written.
-    assert _read("(welding)") == ["welding"]
-
-
-def test_asides_are_left_out_in_a_small_lexicon_too() -> None:
-    lexicon = Lexicon({"weld": ["weld"]}, [], text_rules(), 0.7)
-    assert _read_with(lexicon, "weld (zzqx)") == ["weld"]
-    assert _read_with(lexicon, "zzqx (weld)") == []
-    # Nested brackets are left out from the inside.
-    assert _read_with(lexicon, "weld (zzqx (yyqx))") == ["weld"]
-
-
 def test_a_lone_word_after_a_separator_shares_the_head_past_qualifiers() -> None:
     assert _read("mampu las co2 / argon") == ["gmaw-welding", "gtaw-welding"]
 
@@ -60,14 +32,12 @@ def test_a_lone_word_after_a_separator_shares_the_head_past_qualifiers() -> None
     [
         ("able to weld", "welding"),
         ("boleh kendalikan mesin bubut", "lathe-turning"),
-        ("tukang obras", "overlock-sewing"),
         ("QC officer", "quality-control"),
-        ("las 2 tahun di Korea", "welding"),
         ("汎用フライス", "milling"),
         ("SPC 관리", "statistical-process-control"),
     ],
 )
-def test_role_ability_and_place_words_qualify(text: str, concept: str) -> None:
+def test_role_ability_and_activity_words_qualify(text: str, concept: str) -> None:
     assert _read(text) == [concept]
 
 
@@ -103,3 +73,21 @@ def test_a_shared_name_reads_as_the_sense_of_another_parts_family() -> None:
 
 def test_a_shared_trade_word_in_a_list_of_garment_work() -> None:
     assert _read("cutting, sewing, finishing") == ["garment-cutting", "sewing", "garment-pressing"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Rules tried for 2026.12.6 and dropped: each read these as trades.
+        "drilling of water wells",  # object words counting half
+        "painting (portraits)",  # an aside left out
+        "sewing (wounds)",
+        "helper Hong Kong",  # countries as qualifiers
+        "tukang bakso",  # "tukang" as a qualifier
+        "construction labourer",
+        "hobby painting",
+        "超音波檢測 (孕婦)",  # prenatal ultrasound, not ultrasonic testing
+    ],
+)
+def test_work_outside_manufacturing_stays_unknown(text: str) -> None:
+    assert _read(text) == []
