@@ -346,21 +346,20 @@ class _Converted:
 
 
 def _converted(kind: type, value: Any) -> Any:
-    # msgspec asks for the types it does not know: only the _Converted subclasses here.
+    # msgspec asks for the types it does not know: only the _Converted subclasses here
+    # (_rows_type puts no other custom type in a row type). A TypeError is what msgspec
+    # turns into a validation error naming the value.
     if isinstance(kind, type) and issubclass(kind, _Converted):
         return kind(_from_arrow(value, kind.node))
-    # msgspec's documented answer of a hook to a type it does not handle (not unfinished
-    # code): never reached, as _rows_type puts no other custom type in a row type.
-    raise NotImplementedError(kind)
+    raise TypeError(f"no conversion from Arrow to {kind!r}")
 
 
 def _unwrapped(value: Any) -> Any:
     if isinstance(value, _Converted):
         return value.value
-    # Decimal columns (a wage written by a database) are written as numbers by the encoder.
-    # msgspec's documented answer of a hook to an object it does not handle (not unfinished
-    # code): never reached, as the converted rows hold no other object msgspec lacks.
-    raise NotImplementedError(type(value))
+    # Decimal columns (a wage written by a database) are written as numbers by the encoder;
+    # the converted rows hold no other object msgspec lacks.
+    raise TypeError(f"no JSON for a {type(value).__name__} in a Parquet row")
 
 
 _ENCODER = msgspec.json.Encoder(enc_hook=_unwrapped, decimal_format="number")

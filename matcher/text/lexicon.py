@@ -82,7 +82,7 @@ class Lexicon:
         self.index = AliasIndex(names, ambiguous, rules, secondary)
         self.reader = WordReader(self.index, workers, memo_size)
         self.cover = SegmentCover(
-            self.index, threshold, dict(specificity or {}), ancestors, dict(families or {})
+            self.index, threshold, dict(specificity or {}), ancestors, self.families
         )
         self.fuzzy = FuzzyFallback(self.index.entries, threshold, ancestors, workers)
 
