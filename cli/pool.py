@@ -145,6 +145,24 @@ def _read_pool(
         return None
 
 
+def _read_columns(
+    workers: Path, day: dt.date, jobs: int, problems: list[Problem]
+) -> ReadPool | None:
+    """A Parquet worker file read as columns (:mod:`matcher.pool.columnar`), or None: not
+    such a file, or refused (its problems added to ``problems``)."""
+    from models.files import InvalidInputError, _parquet_file
+
+    if not _parquet_file(workers):
+        return None
+    from matcher.pool.columnar import read_columnar
+
+    try:
+        return read_columnar(workers, day, jobs)
+    except InvalidInputError as error:
+        problems.extend(error.problems)
+        return None
+
+
 def load_pool(
     workers: Path | None,
     pool: Path | None,
@@ -154,6 +172,7 @@ def load_pool(
     read_jobs: int = 1,
     *,
     keep_records: bool = True,
+    columns: bool = False,
 ) -> tuple[MatchRun, list[Worker]]:
     """The run of ``--workers`` or ``--pool`` (exactly one), and the raw worker records.
 
@@ -173,6 +192,10 @@ def load_pool(
         :func:`models.typed_workers.decode_view`, which read as records: the round report
         reads their fields). Without, only the workers' facts are kept, and the file may
         be read in parts.
+    columns : bool
+        Whether a Parquet worker file may be read as columns (:mod:`matcher.pool.columnar`:
+        each worker's facts made when read), for a run that reads the facts of the workers
+        it shows only (``match``, ``explain``; an allocation round reads every worker's).
 
     Returns
     -------
@@ -189,8 +212,16 @@ def load_pool(
         snapshot = open_pool(workers, pool)
         day = as_of or dt.date.today()
         problems: list[Problem] = []
-        in_parts = not keep_records and _in_parts(workers, read_jobs)
-        read = _read_pool(workers, day, read_jobs, problems) if in_parts and workers else None
+        # A Parquet worker file is read as columns; refused, its problems are all there is.
+        read = (
+            None
+            if keep_records or not workers
+            else _read_columns(workers, day, read_jobs, problems)
+        )
+        in_parts = read is not None or bool(problems)
+        if not keep_records and not in_parts and _in_parts(workers, read_jobs) and workers:
+            read = _read_pool(workers, day, read_jobs, problems)
+            in_parts = True
         records, orders, register = load_records(
             workers if snapshot is None and not in_parts else None,
             vacancies,
@@ -200,7 +231,7 @@ def load_pool(
             views=True,
         )
         if read is not None:
-            # As from a snapshot: the facts packed, the pool already encoded.
+            # As from a snapshot: the facts made when read, the pool already encoded.
             return run_from_facts(read.facts, orders, register, day, encoded=read.encoded), []
         return pool_run(snapshot, records, orders, register, day), records if keep_records else []
 
@@ -214,7 +245,9 @@ def load_run(
     read_jobs: int = 1,
 ) -> MatchRun:
     """The run of :func:`load_pool`, for the commands that need no raw worker record."""
-    return load_pool(workers, pool, vacancies, agencies, as_of, read_jobs, keep_records=False)[0]
+    return load_pool(
+        workers, pool, vacancies, agencies, as_of, read_jobs, keep_records=False, columns=True
+    )[0]
 
 
 def open_pool(workers: Path | None, pool: Path | None) -> PoolSnapshot | None:

@@ -30,7 +30,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from models.files import (
     _BOM,
@@ -47,6 +50,9 @@ from models.files import (
 )
 from models.kinds import RecordKind
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = [
     "Part",
     "PartRead",
@@ -58,6 +64,7 @@ __all__ = [
     "parquet_parts",
     "read_buffer_part",
     "read_part",
+    "read_screened_part",
 ]
 
 _COUNT_CHUNK = 16 * 1024 * 1024
@@ -104,6 +111,9 @@ class PartRead:
     readable : bool
         False when the rows of a Parquet part could not be read (then nothing else is
         set, and the file is to be read whole for its error).
+    clean : int
+        Valid rows not in ``lines`` and ``keys``: rows the column screen found clean
+        (:func:`read_screened_part`), whose ids the caller has shown to be unique.
     """
 
     name: str
@@ -119,6 +129,7 @@ class PartRead:
     any_content: bool = False
     complete: bool = True
     readable: bool = True
+    clean: int = 0
 
 
 def is_jsonl(path: Path) -> bool:
@@ -205,6 +216,46 @@ def _cut(view: bytes | mmap.mmap, n: int) -> list[Part]:
         parts.append(Part(begin, end, line))
         line += _count_lines(view, begin, end)
     return parts
+
+
+def read_screened_part(
+    table: pa.Table, part: Part, clean: NDArray[np.bool_], name: str
+) -> PartRead:
+    """The rows of a Parquet part of workers, read as :func:`read_part` reads them, but
+    for the rows the column screen found clean (:mod:`models.parquet_screen`), which are
+    counted as valid without being read.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The part's rows (``part.start`` to ``part.end`` of the file).
+    part : Part
+    clean : ndarray of bool, shape (table.num_rows,)
+        The rows not to read. Their ids must be unique in the whole file (the join checks
+        the ids of the rows read only).
+    name : str
+        The file name used in messages.
+
+    Returns
+    -------
+    PartRead
+        The records read are views; ``clean`` counts the others.
+    """
+    import pyarrow as pa  # pyarrow when needed
+
+    from models.parquet_files import json_lines
+
+    reader = _PartReader("workers", name, typed=True, views=True)
+    left = np.flatnonzero(~clean)
+    if len(left):
+        lines = json_lines(table.take(pa.array(left)), "workers").split(b"\n")
+        for row, line in zip(left.tolist(), lines, strict=False):
+            # Rows convert to UTF-8 JSON: reading never stops on one.
+            reader.take_line(part.first_line + row, line)
+    reader.any_content = table.num_rows > 0
+    read = _part_read(reader, True)
+    read.clean = int(np.count_nonzero(clean))
+    return read
 
 
 def parquet_parts(rows: int, n: int) -> list[Part]:
@@ -416,7 +467,7 @@ def join_parts(parts: Sequence[PartRead]) -> ReadResult[Any]:
     valid = 0
     for part in parts:
         any_content = any_content or part.any_content
-        valid += len(part.lines)
+        valid += len(part.lines) + part.clean
         repeated = []
         for line, key in zip(part.lines, part.keys, strict=True):
             first = seen.setdefault(key, line)

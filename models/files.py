@@ -359,20 +359,9 @@ class _Reader:
                 continue
             if line.isspace():
                 continue
-            if self.decode is not None and (record := self.decode(line)) is not None:
-                self.any_content = True
-                self.keep(number, record)
-                continue
-            try:
-                value = strict_loads(line)
-            except JsonError as error:
-                if not _is_utf8(line):
-                    message = f"file is not UTF-8 text (line {number})"
-                    self.take(number, None, [(None, None, message)])
-                    return False
-                good = self.take(number, None, [(number, None, f"malformed JSON: {error}")])
-            else:
-                good = self.take(number, value, [])
+            good = self.take_line(number, line)
+            if good is None:
+                return False
             if (
                 not good
                 and self.result.listing_full
@@ -381,6 +370,22 @@ class _Reader:
             ):
                 known_bad.add(line)
         return True
+
+    def take_line(self, number: int, line: bytes) -> bool | None:
+        """Take one JSON line (not blank) as line ``number``: whether it is valid, or None
+        when it is not UTF-8 (a problem of the whole file: reading stops there)."""
+        if self.decode is not None and (record := self.decode(line)) is not None:
+            self.any_content = True
+            return self.keep(number, record)
+        try:
+            value = strict_loads(line)
+        except JsonError as error:
+            if not _is_utf8(line):
+                message = f"file is not UTF-8 text (line {number})"
+                self.take(number, None, [(None, None, message)])
+                return None
+            return self.take(number, None, [(number, None, f"malformed JSON: {error}")])
+        return self.take(number, value, [])
 
     def take(self, line: int, raw: Any, problems: RawProblems) -> bool:
         """Validate one raw record (or record the problems found while reading it).

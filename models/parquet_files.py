@@ -23,6 +23,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ __all__ = [
     "UNREADABLE",
     "arrow_schema",
     "iter_rows",
+    "json_lines",
+    "number_or_text",
     "parquet_table",
     "read_parquet",
     "readable_rows",
@@ -202,6 +205,7 @@ def _json_kind(value: Any) -> str:
     return "text"
 
 
+@cache  # a model's JSON schema takes milliseconds to build; rows are converted often
 def _record_node(model: type[BaseModel]) -> _Node:
     schema = model.model_json_schema()
     return _node(schema, schema.get("$defs", {}))
@@ -313,6 +317,24 @@ def rows_as_jsonl(path: str | Path, kind: RecordKind, start: int, end: int) -> b
                 out.write(_json_lines(batch, node))
         first += rows
     return out.getvalue()
+
+
+def json_lines(rows: pa.Table | pa.RecordBatch, kind: RecordKind) -> bytes:
+    """Rows of a table of ``kind`` as the JSON Lines :func:`read_parquet` reads, row for row.
+
+    Parameters
+    ----------
+    rows : pyarrow.Table or pyarrow.RecordBatch
+    kind : RecordKind
+
+    Returns
+    -------
+    bytes
+        One line per row, each ending in a line break.
+    """
+    node = _record_node(RECORD_MODELS[kind])
+    batches = rows.to_batches(max_chunksize=_BATCH_ROWS) if isinstance(rows, pa.Table) else [rows]
+    return b"".join(_json_lines(batch, node) for batch in batches)
 
 
 def _json_lines(batch: pa.RecordBatch, node: _Node) -> bytes:
@@ -452,11 +474,13 @@ def _from_arrow(value: Any, node: _Node | None) -> Any:
         item = node.items if node is not None and node.kind == "list" else None
         return [_from_arrow(v, item) for v in value]
     if node is not None and node.kind == "union" and isinstance(value, str):
-        return _number_or_text(value)
+        return number_or_text(value)
     return value
 
 
-def _number_or_text(text: str) -> Any:
+def number_or_text(text: str) -> Any:
+    """A text column's value of a field that takes text or a number (a language result):
+    the number when the text reads as a JSON number, else the text."""
     try:
         number = json.loads(text)
     except ValueError:

@@ -84,6 +84,8 @@ from models.worker import (
 
 __all__ = [
     "CHECKED_FIELD_VALIDATORS",
+    "IDENTIFIER_PATTERN",
+    "SHORT_TEXT_PATTERN",
     "decode_typed",
     "decode_view",
     "decode_worker",
@@ -105,12 +107,13 @@ def _one_of(values: frozenset[str] | tuple[str, ...]) -> Any:
 # few more: a text with any of them at an end is left to pydantic, never stored unstripped.
 # \Z, not $: Python's $ also matches before a final line break.
 _PRINTABLE = PRINTABLE_PATTERN.removeprefix("^[").removesuffix("]*$")
-_SHORT_TEXT_PATTERN = rf"^[^{_PRINTABLE}\s](?:[^{_PRINTABLE}]*[^{_PRINTABLE}\s])?\Z"
-_ShortText = Annotated[str, msgspec.Meta(pattern=_SHORT_TEXT_PATTERN, max_length=300)]
+SHORT_TEXT_PATTERN = rf"^[^{_PRINTABLE}\s](?:[^{_PRINTABLE}]*[^{_PRINTABLE}\s])?\Z"
+"""A short text as pydantic stores it (no control character, no space at either end)."""
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*\Z"
+"""A record id (at most 64 characters)."""
+_ShortText = Annotated[str, msgspec.Meta(pattern=SHORT_TEXT_PATTERN, max_length=300)]
 _StrippedText = Annotated[str, msgspec.Meta(pattern=r"^(?:\S(?:.*\S)?)?\Z")]
-_Identifier = Annotated[
-    str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*\Z", max_length=64)
-]
+_Identifier = Annotated[str, msgspec.Meta(pattern=IDENTIFIER_PATTERN, max_length=64)]
 _Nik = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{16}\Z")]
 _Months = Annotated[int, msgspec.Meta(ge=0, le=MAX_MONTHS)]
 _Country = _one_of(COUNTRIES)

@@ -64,15 +64,16 @@ class ReadPool:
 
     Attributes
     ----------
-    facts : PackedFacts
-        Every worker's facts, in file order (decoded when read).
+    facts : Sequence[WorkerFacts]
+        Every worker's facts, in file order, made when read (packed, or from the file's
+        rows: :class:`matcher.pool.columnar.RowFacts`).
     encoded : EncodedPool
         Their columns, encoded on the date given.
     each_part : list
         What ``each_part`` returned for each part, in file order.
     """
 
-    facts: PackedFacts
+    facts: Sequence[WorkerFacts]
     encoded: EncodedPool
     each_part: list[Any]
 

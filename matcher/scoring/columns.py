@@ -31,7 +31,7 @@ again) and :func:`overlay` (a pool whose workers also hold another pool's entrie
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any, Literal, Protocol, TypeVar
@@ -39,10 +39,11 @@ from typing import Any, Literal, Protocol, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.arrays import Ints, grouped, members
+from matcher.arrays import Bools, Ints, grouped, members
 from matcher.scoring import publish
 
 __all__ = [
+    "Coded",
     "Codes",
     "Gathered",
     "Listed",
@@ -53,12 +54,14 @@ __all__ = [
     "entry",
     "fill",
     "gather",
+    "gathered_attributes",
     "id_rank",
     "ids",
     "index_pairs",
     "join",
     "keyed",
     "keyed_entries",
+    "merge_gathered",
     "nested",
     "overlay",
     "per_worker",
@@ -276,6 +279,49 @@ def _names(cls: type, role: Role) -> list[str]:
     )  # fmt: skip
 
 
+class Coded(Sequence[Any]):
+    """A column's values factorized: each value is ``keys[indices[i]]`` (None where the
+    index is -1). It reads as the values; :func:`fill` codes it a key at a time.
+
+    Parameters
+    ----------
+    keys : Sequence
+        The distinct values, in order of first appearance (so that codes are numbered as
+        the values would number them one by one).
+    indices : ndarray of int64
+        Each value's key, -1 for None.
+    """
+
+    def __init__(self, keys: Sequence[Hashable], indices: Ints) -> None:
+        self.keys = list(keys)
+        self.indices = indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.values()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.values())
+
+    def values(self) -> list[Any]:
+        """Every value, in order."""
+        table = np.fromiter([*self.keys, None], dtype=object, count=len(self.keys) + 1)
+        return table[self.indices].tolist()  # type: ignore[no-any-return]
+
+    def kept(self, mask: Bools) -> Coded:
+        """The values where ``mask`` is true (their keys renumbered in order of first
+        appearance among them)."""
+        indices = self.indices[mask]
+        present = indices[indices >= 0]
+        found, first = np.unique(present, return_index=True)
+        order = found[np.argsort(first, kind="stable")]
+        renumber = np.full(len(self.keys) + 1, -1, np.int64)
+        renumber[order] = np.arange(len(order))
+        return Coded([self.keys[k] for k in order.tolist()], renumber[indices])
+
+
 @dataclass
 class Gathered:
     """What the columns read, one list per attribute: one value per worker, or per entry.
@@ -290,9 +336,9 @@ class Gathered:
         The entries themselves, for columns that read the entry itself.
     """
 
-    values: dict[str, list[Any]]
+    values: dict[str, Sequence[Any]]
     lengths: Ints | None = None
-    items: list[Any] | None = None
+    items: Sequence[Any] | None = None
 
     def subset(self, keep: list[bool]) -> Gathered:
         """The entries where ``keep`` is true."""
@@ -300,9 +346,13 @@ class Gathered:
         owners = np.repeat(np.arange(len(self.lengths)), self.lengths)
         mask = np.asarray(keep, np.bool_)
         lengths = np.bincount(owners[mask], minlength=len(self.lengths)).astype(np.int64)
-        values = {n: list(compress(v, keep)) for n, v in self.values.items()}
-        items = None if self.items is None else list(compress(self.items, keep))
+        values = {n: _kept(v, keep, mask) for n, v in self.values.items()}
+        items = None if self.items is None else _kept(self.items, keep, mask)
         return Gathered(values, lengths, items)
+
+
+def _kept(values: Sequence[Any], keep: list[bool], mask: Bools) -> Any:
+    return values.kept(mask) if isinstance(values, Coded) else list(compress(values, keep))
 
 
 def gather(
@@ -332,24 +382,23 @@ def gather(
     dict
         A :class:`Gathered` for each key of ``tables``.
     """
-    extra = extra or {}
-    worker_names = list(
-        dict.fromkeys(n for t in tables.get(None, ()) for n in _names(t, "per_worker"))
-    )
-    found: dict[str | None, Gathered] = {None: Gathered({n: [] for n in worker_names})}
-    worker_appends = [(found[None].values[n].append, n) for n in worker_names]
+    attributes = gathered_attributes(tables, extra)
+    worker_names = attributes[None]
+    per_worker: dict[str, list[Any]] = {n: [] for n in worker_names}
+    found: dict[str | None, Gathered] = {None: Gathered(dict(per_worker))}
+    worker_appends = [(per_worker[n].append, n) for n in worker_names]
     specs = []
     for attr, classes in tables.items():
         if attr is None:
             continue
-        names = list(
-            dict.fromkeys([*(n for t in classes for n in _names(t, "entry")), *extra.get(attr, ())])
-        )
+        names = attributes[attr]
         whole = any(c.role == "entry" and c.read is None for t in classes for _, c in _columns(t))
-        part = found[attr] = Gathered({n: [] for n in names}, items=[] if whole else None)
+        lists: dict[str, list[Any]] = {n: [] for n in names}
+        items: list[Any] | None = [] if whole else None
+        found[attr] = Gathered(dict(lists), items=items)
         counts: list[int] = []
-        appends = [(part.values[n].append, n) for n in names]
-        specs.append((attr, counts, appends, part.items))
+        appends = [(lists[n].append, n) for n in names]
+        specs.append((attr, counts, appends, items))
     for fact in facts:
         for append, name in worker_appends:
             append(getattr(fact, name))
@@ -364,6 +413,85 @@ def gather(
     for attr, counts, _, _ in specs:
         found[attr].lengths = np.asarray(counts, np.int64)
     return found
+
+
+def gathered_attributes(
+    tables: Mapping[str | None, Sequence[type]], extra: Mapping[str, Sequence[str]] | None = None
+) -> dict[str | None, list[str]]:
+    """The attributes :func:`gather` reads for ``tables`` and ``extra`` (its parameters):
+    None -> those of each worker, an attribute holding entries -> those of its entries.
+
+    Returns
+    -------
+    dict
+    """
+    extra = extra or {}
+    found: dict[str | None, list[str]] = {}
+    for attr, classes in tables.items():
+        role: Role = "per_worker" if attr is None else "entry"
+        named = [n for t in classes for n in _names(t, role)]
+        found[attr] = list(dict.fromkeys([*named, *(extra.get(attr, ()) if attr else ())]))
+    return found
+
+
+def merge_gathered(
+    first: Mapping[str | None, Gathered],
+    second: Mapping[str | None, Gathered],
+    rows: tuple[Ints, Ints],
+) -> dict[str | None, Gathered]:
+    """Two gatherings of parts of one pool, as the gathering of the whole pool.
+
+    Parameters
+    ----------
+    first, second : Mapping
+        What :func:`gather` (or a peer reading the same values) gave for two sets of workers.
+    rows : tuple of two ndarrays of int64
+        Each set's workers' positions in the pool, ascending; together every position once.
+
+    Returns
+    -------
+    dict
+        For every key, the values of each worker (and its entries) at its position.
+    """
+    owners = np.concatenate(rows)
+    order = np.argsort(owners, kind="stable")
+    merged: dict[str | None, Gathered] = {}
+    for key, one in first.items():
+        other = second[key]
+        if one.lengths is None or other.lengths is None:
+            merged[key] = Gathered(
+                {n: _taken(v, other.values[n], order) for n, v in one.values.items()}
+            )
+            continue
+        # Entries follow their workers: owners repeated per entry, sorted stably.
+        entry_owner = np.concatenate(
+            [np.repeat(rows[0], one.lengths), np.repeat(rows[1], other.lengths)]
+        )
+        entries = np.argsort(entry_owner, kind="stable")
+        items = (
+            None
+            if one.items is None or other.items is None
+            else _taken(one.items, other.items, entries)
+        )
+        merged[key] = Gathered(
+            {n: _taken(v, other.values[n], entries) for n, v in one.values.items()},
+            np.concatenate([one.lengths, other.lengths])[order],
+            items,
+        )
+    return merged
+
+
+def _taken(one: Sequence[Any], other: Sequence[Any], order: Ints) -> list[Any]:
+    """``one`` then ``other``, in ``order`` (an object array: tuples stay elements)."""
+    joined = np.empty(len(one) + len(other), dtype=object)
+    joined[: len(one)] = _objects(one)
+    joined[len(one) :] = _objects(other)
+    return joined[order].tolist()  # type: ignore[no-any-return]
+
+
+def _objects(values: Sequence[Any]) -> NDArray[np.object_]:
+    # Not np.asarray: tuples would become rows of a 2-D array.
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def _read(column: _Column, gathered: Gathered) -> Iterable[Any] | NDArray[Any]:
@@ -430,9 +558,14 @@ def fill(
             raw = _read(column, source)
             if column.codes is not None:
                 table = codes.setdefault(column.codes, Codes())
-                known = table.index.get
-                # New keys take the next code, in order of first appearance.
-                raw = [c if (c := known(k)) is not None else table.code(k) for k in raw]
+                if isinstance(raw, Coded):
+                    # Keys in order of first appearance: coded as the values would be.
+                    code = np.array([*map(table.code, raw.keys), -1], np.int64)
+                    raw = code[raw.indices]
+                else:
+                    known = table.index.get
+                    # New keys take the next code, in order of first appearance.
+                    raw = [c if (c := known(k)) is not None else table.code(k) for k in raw]
             out[name] = _array(raw, column.dtype)
         elif role in ("ptr", "worker"):
             assert lengths is not None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -40,6 +40,7 @@ from matcher.scoring.columns import (
     Postings,
     fill,
     gather,
+    gathered_attributes,
     index_pairs,
     join,
     keyed_entries,
@@ -55,6 +56,8 @@ from matcher.taxonomy.skills import SkillTaxonomy
 from models.worker import EDUCATION_LEVELS
 
 __all__ = [
+    "GATHERED",
+    "GATHERED_EXTRA",
     "MAX_STORED_MONTHS",
     "NO_END",
     "NO_START",
@@ -70,7 +73,9 @@ __all__ = [
     "ages_on",
     "concat_pools",
     "day_number",
+    "encode_gathered",
     "encode_pool",
+    "gathered_names",
     "join_encoded",
     "months_of_age_on",
     "on_day",
@@ -402,22 +407,63 @@ def encode_pool(
     KeyError
         If a fact names a concept that is not in ``taxonomy``.
     """
-    n = len(facts)
+    read = gather(facts, GATHERED, extra=GATHERED_EXTRA)
+    return encode_gathered(read, tuple(f.id for f in facts), taxonomy, as_of)
+
+
+GATHERED: Mapping[str | None, Sequence[type]] = {
+    None: [EncodedPool, Preferences],
+    "skills": [_SkillClaims],
+    "certificates": [Certificates],
+    "languages": [Languages],
+    "experience": [Stints, Experience],
+    "preferred_countries": [Preferences],
+}
+"""What :func:`encode_pool` gathers from the facts (:func:`matcher.scoring.columns.gather`):
+None -> the tables of per-worker columns, an attribute of the facts holding entries -> the
+tables of its entries."""
+GATHERED_EXTRA: Mapping[str, Sequence[str]] = {"certificates": ["concepts"]}
+"""The entries' attributes gathered for the encoder's own code (a certificate's concepts)."""
+
+
+def gathered_names() -> dict[str | None, list[str]]:
+    """The attributes :func:`encode_pool` reads: None -> the facts' own (``birth_date``...),
+    an attribute holding entries -> the entries' (``"skills"`` -> ``concept``...); an
+    empty list for entries read whole (a preferred country).
+
+    Returns
+    -------
+    dict
+    """
+    return gathered_attributes(GATHERED, GATHERED_EXTRA)
+
+
+def encode_gathered(
+    read: Mapping[str | None, Gathered],
+    ids: tuple[str, ...],
+    taxonomy: SkillTaxonomy,
+    as_of: dt.date,
+) -> EncodedPool:
+    """Encode what was gathered of a pool (the second half of :func:`encode_pool`).
+
+    Parameters
+    ----------
+    read : Mapping
+        What :func:`matcher.scoring.columns.gather` gives for :data:`GATHERED`, or the same
+        values read another way (:mod:`matcher.pool.columnar` reads them from Arrow columns).
+    ids : tuple of str
+        The workers' ids, in pool order.
+    taxonomy, as_of
+        As for :func:`encode_pool`.
+
+    Returns
+    -------
+    EncodedPool
+    """
+    n = len(ids)
     concepts = tuple(taxonomy.concepts)
     index = {c: i for i, c in enumerate(concepts)}
     codes: dict[str, Codes] = {"concepts": _Fixed(index)}
-    read = gather(
-        facts,
-        {
-            None: [EncodedPool, Preferences],
-            "skills": [_SkillClaims],
-            "certificates": [Certificates],
-            "languages": [Languages],
-            "experience": [Stints, Experience],
-            "preferred_countries": [Preferences],
-        },
-        extra={"certificates": ["concepts"]},
-    )
     workers = read[None]
     claims = fill(_SkillClaims, codes, workers, read["skills"])
     claimed = claims.concept, claims.worker.astype(np.int64)
@@ -454,7 +500,6 @@ def encode_pool(
     # New codes are numbered as tables are filled: in _FILL_ORDER, which join_encoded follows.
     tables: dict[str, Any] = {"skills": skills}
     tables.update((name, filling[name]()) for name in _FILL_ORDER if name is not None)
-    ids = tuple(f.id for f in facts)
     return fill(
         EncodedPool,
         codes,

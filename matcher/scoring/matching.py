@@ -9,10 +9,10 @@ refusals.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from matcher.options import Direction
 from matcher.rules.exchange_rates import ExchangeRateTable, load_exchange_rates
@@ -35,6 +35,19 @@ from models.vacancy import Vacancy
 from models.worker import Worker
 
 __all__ = ["Direction", "MatchRun", "pair_fields", "prepare_run", "reason_record", "run_from_facts"]
+
+
+def _id(worker: WorkerFacts) -> str:
+    return worker.id
+
+
+@runtime_checkable
+class Fetching(Protocol):
+    """A pool's facts made when first read, which can make many at once (faster): a
+    run fetches the workers it is about to show."""
+
+    def fetch(self, rows: Iterable[int]) -> None:
+        """Make the facts of the workers at ``rows``."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,14 @@ class MatchRun(RankedRun[Direction, MatchResult]):
         KeyError
             If either id is not in the run.
         """
-        worker = by_id(self.workers, worker_id, lambda w: w.id, "worker")
+        if self.encoded is None:
+            worker = by_id(self.workers, worker_id, lambda w: w.id, "worker")
+        else:
+            # Looked up among the encoded ids: a pool whose facts are made when read
+            # (matcher.pool.columnar.RowFacts) makes only this worker's.
+            ids = self.encoded.ids
+            at = ids.index(worker_id) if worker_id in ids else None
+            worker = by_id(() if at is None else (self.workers[at],), worker_id, _id, "worker")
         screened = by_id(self.vacancies, vacancy_id, lambda v: v.vacancy.id, "job order")
         return worker, screened, self.scorer.evaluate(worker, screened)
 
@@ -121,6 +141,8 @@ class MatchRun(RankedRun[Direction, MatchResult]):
             chosen = kernel.top_workers(
                 open_orders, k=k, include_ineligible=include_ineligible, n_jobs=self.n_jobs
             )
+            if isinstance(self.workers, Fetching):
+                self.workers.fetch(w for found in chosen if found for w in found.workers.tolist())
             for screened, found in zip(open_orders, chosen, strict=True):
                 assert found is not None
                 pairs = [
