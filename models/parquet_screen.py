@@ -49,10 +49,12 @@ from models.worker import CERTIFICATE_SCHEMES, EDUCATION_LEVELS, LanguageResult,
 __all__ = [
     "LanguageKey",
     "Screened",
+    "WorkerColumns",
     "day_numbers",
     "language_keys",
     "language_result",
     "screen_workers",
+    "struct_fields",
 ]
 
 Bools = NDArray[np.bool_]
@@ -120,11 +122,10 @@ def screen_workers(table: pa.Table) -> Screened | None:
         known = canonical.field(field.name) if field.name in _REVIEWED else None
         if known is None or not field.type.equals(known.type):
             return None
-    table = table.combine_chunks()
     found = _Found(table.num_rows)
     if not table.num_rows:
         return Screened(found.clean)
-    column = _Columns(table)
+    column = WorkerColumns(table)
     found.keep(_ids_ok(column.get("id"), required=True))
     found.keep(_ids_ok(column.get("agency_id"), required=True))
     for name in ("full_name", "province", "religion", "ethnicity", "marital_status"):
@@ -165,17 +166,43 @@ class _Found:
         self.clean &= bad == 0
 
 
-class _Columns:
-    """A table's columns by name; a column the file lacks reads as all null."""
+class WorkerColumns:
+    """The columns of a table of worker rows by name, each one array (the table's chunks
+    combined); a column the file lacks reads as all null.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        Worker rows with the columns :func:`models.parquet_files.arrow_schema` gives.
+    """
 
     def __init__(self, table: pa.Table) -> None:
-        self.table = table
+        self.table = table.combine_chunks()
         self.schema = arrow_schema("workers")
 
     def get(self, name: str) -> pa.Array:
-        if name in self.table.column_names:
+        """The column ``name``."""
+        if name in self.table.column_names and self.table.num_rows:
             return self.table.column(name).chunk(0)  # one chunk: combined
         return pa.nulls(self.table.num_rows, self.schema.field(name).type)
+
+    def fields(self, name: str) -> dict[str, pa.Array]:
+        """The fields of the struct column ``name`` (:func:`struct_fields`)."""
+        return struct_fields(self.get(name))
+
+
+def struct_fields(structs: pa.Array) -> dict[str, pa.Array]:
+    """A struct column's fields by name, null where the struct is null.
+
+    Parameters
+    ----------
+    structs : pyarrow.StructArray
+
+    Returns
+    -------
+    dict of str to pyarrow.Array
+    """
+    return {structs.type.field(i).name: child for i, child in enumerate(structs.flatten())}
 
 
 def _valid(array: pa.Array) -> Bools:
@@ -320,14 +347,9 @@ def _entries(lists: pa.Array) -> tuple[Bools, pa.StructArray, Ints]:
     return ok & (null_items == 0), items, parents
 
 
-def _fields(items: pa.StructArray) -> dict[str, pa.Array]:
-    """A struct column's fields, null where the struct is null."""
-    return {items.type.field(i).name: child for i, child in enumerate(items.flatten())}
-
-
 def _skills_ok(lists: pa.Array) -> tuple[Bools, Bools, Ints]:
     ok, items, parents = _entries(lists)
-    field = _fields(items)
+    field = struct_fields(items)
     entry = (
         _texts_ok(field["name"], required=True)
         & _ints_ok(field["months"], 0, MAX_MONTHS)
@@ -338,7 +360,7 @@ def _skills_ok(lists: pa.Array) -> tuple[Bools, Bools, Ints]:
 
 def _certificates_ok(lists: pa.Array) -> tuple[Bools, Bools, Ints]:
     ok, items, parents = _entries(lists)
-    field = _fields(items)
+    field = struct_fields(items)
     issued_ok, issued = _days_ok(field["issued"])
     expires_ok, expires = _days_ok(field["expires"])
     score = field["score"]
@@ -379,7 +401,7 @@ def language_keys(items: pa.StructArray) -> tuple[list[LanguageKey], Ints]:
     codes : ndarray of int64
         Each entry's key.
     """
-    field = _fields(items)
+    field = struct_fields(items)
     sections = field["sections"]
     plain = pc.binary_join_element_wise(
         field["test"].fill_null(""),
@@ -439,7 +461,7 @@ def language_result(key: LanguageKey) -> LanguageResult | None:
 
 def _languages_ok(lists: pa.Array) -> tuple[Bools, Bools, Ints]:
     ok, items, parents = _entries(lists)
-    field = _fields(items)
+    field = struct_fields(items)
     date_ok, _ = _days_ok(field["date"])
     keys, codes = language_keys(items)
     judged = np.array([language_result(k) is not None for k in keys] + [False], np.bool_)
@@ -455,7 +477,7 @@ def _languages_ok(lists: pa.Array) -> tuple[Bools, Bools, Ints]:
 
 def _experience_ok(lists: pa.Array) -> tuple[Bools, Bools, Ints]:
     ok, items, parents = _entries(lists)
-    field = _fields(items)
+    field = struct_fields(items)
     start_ok, start = _days_ok(field["start"])
     end_ok, end = _days_ok(field["end"])
     used_ok, used, used_parents = _entries(field["skills_used"])
@@ -476,17 +498,17 @@ def _experience_ok(lists: pa.Array) -> tuple[Bools, Bools, Ints]:
 
 
 def _health_ok(health: pa.Array) -> Bools:
-    ok, _ = _days_ok(_fields(health)["checked"])
+    ok, _ = _days_ok(struct_fields(health)["checked"])
     return ok
 
 
 def _documents_ok(documents: pa.Array) -> Bools:
-    ok, _ = _days_ok(_fields(documents)["passport_expires"])
+    ok, _ = _days_ok(struct_fields(documents)["passport_expires"])
     return ok
 
 
 def _preferences_ok(preferences: pa.Array) -> Bools:
-    field = _fields(preferences)
+    field = struct_fields(preferences)
     countries = field["countries"]
     lengths = pc.list_value_length(countries).fill_null(0).to_numpy(zero_copy_only=False)
     items = pc.list_flatten(countries)
@@ -501,7 +523,7 @@ def _preferences_ok(preferences: pa.Array) -> Bools:
 def _wages_ok(wages: pa.Array) -> Bools:
     """Absent, or a monthly wage :class:`models.common.MonthlyWage` stores as written
     (checked once per distinct amount and currency)."""
-    field = _fields(wages)
+    field = struct_fields(wages)
     amount, currency = field["amount"], field["currency"]
     present = _valid(wages)
     values = amount.fill_null(0.0).to_numpy(zero_copy_only=False)

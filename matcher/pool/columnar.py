@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 import pyarrow as pa
@@ -39,6 +38,7 @@ import pyarrow.parquet as pq
 
 from matcher.arrays import Ints
 from matcher.pool.columns_read import gather_columns
+from matcher.pool.packed import MadeWhenRead
 from matcher.pool.parallel import ReadPool
 from matcher.scoring.columns import gather, merge_gathered
 from matcher.scoring.encoding import (
@@ -64,7 +64,7 @@ _FETCH_ROWS = 4096
 """Rows whose facts are made at once when every worker is read in turn."""
 
 
-class RowFacts(Sequence[WorkerFacts]):
+class RowFacts(MadeWhenRead):
     """The facts of a table's worker rows, each made when first read, then kept.
 
     Parameters
@@ -96,19 +96,7 @@ class RowFacts(Sequence[WorkerFacts]):
         ]
         return worker_facts(records, default_skill_normalizer(), default_occupation_normalizer())
 
-    @overload
-    def __getitem__(self, index: int) -> WorkerFacts: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[WorkerFacts]: ...
-
-    def __getitem__(self, index: int | slice) -> WorkerFacts | Sequence[WorkerFacts]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"worker index {index} out of range")
+    def _at(self, index: int) -> WorkerFacts:
         found = self._made.get(index)
         if found is None:
             self.fetch([index])

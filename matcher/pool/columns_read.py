@@ -30,7 +30,7 @@ from matcher.scoring.columns import Coded, Gathered
 from matcher.scoring.facts import language_fact
 from matcher.taxonomy.occupations import OccupationNormalizer
 from matcher.taxonomy.skills import SkillNormalizer
-from models.parquet_screen import language_keys, language_result
+from models.parquet_screen import WorkerColumns, language_keys, language_result, struct_fields
 
 __all__ = ["READ_COLUMNS", "gather_columns"]
 
@@ -61,8 +61,7 @@ def gather_columns(
     ids : list of str
         The rows' worker ids.
     """
-    table = table.select([c for c in READ_COLUMNS if c in table.column_names]).combine_chunks()
-    column = _Reader(table)
+    column = WorkerColumns(table.select([c for c in READ_COLUMNS if c in table.column_names]))
     health, documents = column.fields("health"), column.fields("documents")
     preferences = column.fields("preferences")
     countries = preferences["countries"]
@@ -89,34 +88,11 @@ def gather_columns(
     return gathered, column.get("id").to_pylist()
 
 
-class _Reader:
-    """A table's columns by name (a column the file lacks reads as all null)."""
-
-    def __init__(self, table: pa.Table) -> None:
-        from models.parquet_files import arrow_schema
-
-        self.table = table
-        self.schema = arrow_schema("workers")
-
-    def get(self, name: str) -> pa.Array:
-        if name in self.table.column_names and self.table.num_rows:
-            return self.table.column(name).chunk(0)  # one chunk: combined
-        return pa.nulls(self.table.num_rows, self.schema.field(name).type)
-
-    def fields(self, name: str) -> dict[str, pa.Array]:
-        return _fields(self.get(name))
-
-
-def _fields(structs: pa.Array) -> dict[str, pa.Array]:
-    """A struct column's fields, null where the struct is null."""
-    return {structs.type.field(i).name: child for i, child in enumerate(structs.flatten())}
-
-
-def _dates(texts: pa.Array) -> list[Any]:
-    """Dates written ``YYYY-MM-DD`` (clean rows: valid) as :class:`datetime.date`."""
+def _dates(texts: pa.Array) -> NDArray[np.datetime64]:
+    """Dates written ``YYYY-MM-DD`` (clean rows: valid) as numpy days, NaT where absent
+    (the encoder converts such an array at once: matcher.scoring.encoding)."""
     days = pc.cast(texts, pa.date32()).to_numpy(zero_copy_only=False)
-    # numpy makes the date objects ten times as fast as pyarrow's to_pylist (NaT: None).
-    return days.astype("datetime64[D]").astype(object).tolist()  # type: ignore[no-any-return]
+    return np.asarray(days, "datetime64[D]")
 
 
 def _coded(values: pa.Array) -> Coded:
@@ -134,11 +110,11 @@ def _lengths(lists: pa.Array) -> Ints:
 
 def _items(lists: pa.Array) -> tuple[dict[str, pa.Array], Ints]:
     """A list column's items' fields, and how many items each row has."""
-    return _fields(pc.list_flatten(lists)), _lengths(lists)
+    return struct_fields(pc.list_flatten(lists)), _lengths(lists)
 
 
 def _wages(wages: pa.Array) -> list[tuple[float, str] | None]:
-    field = _fields(wages)
+    field = struct_fields(wages)
     amounts, currencies = field["amount"].to_pylist(), field["currency"].to_pylist()
     present = wages.is_valid().to_pylist()
     return [(a, c) if p else None for p, a, c in zip(present, amounts, currencies, strict=True)]
@@ -205,7 +181,7 @@ def _languages(lists: pa.Array) -> Gathered:
         stored = language_result(key)
         assert stored is not None, "a clean row's language result is stored as written"
         facts.append(language_fact(stored.test, stored.result, None, stored.sections))
-    field = _fields(items)
+    field = struct_fields(items)
     return Gathered(
         {
             "test": _coded(field["test"]),

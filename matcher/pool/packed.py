@@ -8,6 +8,7 @@ rebuilt one by one in the parent (a run decodes only the facts of the workers it
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import overload
@@ -18,14 +19,41 @@ from numpy.typing import NDArray
 
 from matcher.scoring.facts import WorkerFacts
 
-__all__ = ["PackedFacts"]
+__all__ = ["MadeWhenRead", "PackedFacts"]
 
 _ARRAY32 = b"\xdd"
 """MessagePack's header of an array of up to 2**32 - 1 items (the count follows, 4 bytes)."""
 _HEADER = len(_ARRAY32) + 4
 
 
-class PackedFacts(Sequence[WorkerFacts]):
+class MadeWhenRead(Sequence[WorkerFacts]):
+    """Workers' facts made one at a time when read (:meth:`_at`): the indexing every such
+    sequence shares."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    @abstractmethod
+    def _at(self, index: int) -> WorkerFacts:
+        """The facts of the worker at ``index`` (within bounds)."""
+
+    @overload
+    def __getitem__(self, index: int) -> WorkerFacts: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[WorkerFacts]: ...
+
+    def __getitem__(self, index: int | slice) -> WorkerFacts | Sequence[WorkerFacts]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"worker index {index} out of range")
+        return self._at(index)
+
+
+class PackedFacts(MadeWhenRead):
     """Workers' facts as one MessagePack array, each decoded from its message when read.
 
     Parameters
@@ -79,19 +107,7 @@ class PackedFacts(Sequence[WorkerFacts]):
         """Every worker's facts (much faster than one by one)."""
         return self._all.decode(self.blob)
 
-    @overload
-    def __getitem__(self, index: int) -> WorkerFacts: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[WorkerFacts]: ...
-
-    def __getitem__(self, index: int | slice) -> WorkerFacts | Sequence[WorkerFacts]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"worker index {index} out of range")
+    def _at(self, index: int) -> WorkerFacts:
         return self._decoder.decode(self.blob[self._ends[index] : self._ends[index + 1]])
 
     def __iter__(self) -> Iterator[WorkerFacts]:

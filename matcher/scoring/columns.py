@@ -336,7 +336,7 @@ class Gathered:
         The entries themselves, for columns that read the entry itself.
     """
 
-    values: dict[str, Sequence[Any]]
+    values: dict[str, Sequence[Any] | NDArray[Any]]
     lengths: Ints | None = None
     items: Sequence[Any] | None = None
 
@@ -351,7 +351,7 @@ class Gathered:
         return Gathered(values, lengths, items)
 
 
-def _kept(values: Sequence[Any], keep: list[bool], mask: Bools) -> Any:
+def _kept(values: Sequence[Any] | NDArray[Any], keep: list[bool], mask: Bools) -> Any:
     return values.kept(mask) if isinstance(values, Coded) else list(compress(values, keep))
 
 
@@ -471,7 +471,7 @@ def merge_gathered(
         items = (
             None
             if one.items is None or other.items is None
-            else _taken(one.items, other.items, entries)
+            else list(_taken(one.items, other.items, entries))
         )
         merged[key] = Gathered(
             {n: _taken(v, other.values[n], entries) for n, v in one.values.items()},
@@ -481,15 +481,22 @@ def merge_gathered(
     return merged
 
 
-def _taken(one: Sequence[Any], other: Sequence[Any], order: Ints) -> list[Any]:
-    """``one`` then ``other``, in ``order`` (an object array: tuples stay elements)."""
+def _taken(
+    one: Sequence[Any] | NDArray[Any], other: Sequence[Any] | NDArray[Any], order: Ints
+) -> Sequence[Any] | NDArray[Any]:
+    """``one`` then ``other``, in ``order`` (an object array: tuples stay elements); an
+    array of dates where either is one (numpy reads a date and None as a day and NaT)."""
+    dates = [v.dtype for v in (one, other) if isinstance(v, np.ndarray) and v.dtype.kind == "M"]
+    if dates:
+        both = [np.asarray(v, dates[0]) for v in (one, other)]
+        return np.concatenate(both)[order]
     joined = np.empty(len(one) + len(other), dtype=object)
     joined[: len(one)] = _objects(one)
     joined[len(one) :] = _objects(other)
     return joined[order].tolist()  # type: ignore[no-any-return]
 
 
-def _objects(values: Sequence[Any]) -> NDArray[np.object_]:
+def _objects(values: Sequence[Any] | NDArray[Any]) -> NDArray[np.object_]:
     # Not np.asarray: tuples would become rows of a 2-D array.
     return np.fromiter(values, dtype=object, count=len(values))
 
@@ -750,10 +757,15 @@ def recode_first_seen(table: T, order: Sequence[str | None]) -> T:
     for codes, columns in read.items():
         met = np.concatenate([np.asarray(c, np.int64) for c in columns])
         met = met[met >= 0]
-        found, first = np.unique(met, return_index=True)
-        seen = found[np.argsort(first, kind="stable")]  # old codes, by first appearance
+        size = int(met.max()) + 1 if len(met) else 0
+        # Where each old code first appears (linear: a sort of millions of codes took
+        # most of joining a pool's parts).
+        first = np.full(size, len(met), np.int64)
+        np.minimum.at(first, met, np.arange(len(met), dtype=np.int64))
+        found = np.flatnonzero(first < len(met))
+        seen = found[np.argsort(first[found], kind="stable")]  # old codes, by first appearance
         # Old code -> new (-1, an unknown value, in the last slot stays -1).
-        lookup = np.full(int(found[-1]) + 2 if len(found) else 1, -1, np.int64)
+        lookup = np.full(size + 1 if len(found) else 1, -1, np.int64)
         lookup[seen] = np.arange(len(seen))
         lookups[codes] = (seen, lookup)
     return _recode(table, lookups)

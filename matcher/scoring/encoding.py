@@ -104,13 +104,37 @@ def day_number(day: dt.date) -> int:
 
 
 # Column conversions: each turns a whole column at once (see matcher.scoring.columns).
-def _days(default: int) -> Callable[[Iterable[dt.date | None]], list[int]]:
+# A column of dates may come as an array of numpy days (NaT: unknown), as the Arrow
+# columns of a Parquet file give them (matcher.pool.columns_read): converted at once.
+Dates = Iterable[dt.date | None] | NDArray[np.datetime64]
+
+
+def _days(default: int) -> Callable[[Dates], list[int] | Ints]:
     """Dates -> day numbers, ``default`` for an unknown date."""
 
-    def convert(values: Iterable[dt.date | None]) -> list[int]:
+    def convert(values: Dates) -> list[int] | Ints:
+        if isinstance(values, np.ndarray):
+            days = values.astype("datetime64[D]")
+            return np.where(np.isnat(days), default, days.astype(np.int64))
         return [default if v is None else v.toordinal() - _EPOCH for v in values]
 
     return convert
+
+
+def _years(values: Dates) -> list[int] | Ints:
+    if isinstance(values, np.ndarray):
+        return values.astype("datetime64[Y]").astype(np.int64) + 1970
+    return [d.year for d in values]  # type: ignore[union-attr]  # birth dates are known
+
+
+def _month_days(values: Dates) -> list[int] | Ints:
+    """``100 * month + day`` of each date."""
+    if isinstance(values, np.ndarray):
+        months = values.astype("datetime64[M]")
+        month: Ints = (months - values.astype("datetime64[Y]")).astype(np.int64) + 1
+        day: Ints = (values.astype("datetime64[D]") - months).astype(np.int64) + 1
+        return 100 * month + day
+    return [100 * d.month + d.day for d in values]  # type: ignore[union-attr]
 
 
 def _tristate(values: Iterable[bool | None]) -> list[int]:
@@ -291,12 +315,8 @@ class EncodedPool:
     concepts: tuple[str, ...] = col.shared()
     as_of: dt.date = col.shared()
     age: NDArray[np.int16] = col.built()
-    birth_year: NDArray[np.int16] = col.per_worker(
-        np.int16, "birth_date", convert=lambda v: [d.year for d in v]
-    )
-    birth_monthday: NDArray[np.int16] = col.per_worker(
-        np.int16, "birth_date", convert=lambda v: [100 * d.month + d.day for d in v]
-    )
+    birth_year: NDArray[np.int16] = col.per_worker(np.int16, "birth_date", convert=_years)
+    birth_monthday: NDArray[np.int16] = col.per_worker(np.int16, "birth_date", convert=_month_days)
     education: NDArray[np.int8] = col.per_worker(
         np.int8,
         "education",

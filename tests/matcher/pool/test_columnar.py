@@ -7,7 +7,6 @@ same bytes from a Parquet file as from its JSON Lines twin.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -30,23 +29,11 @@ from models.files import InvalidInputError, read_records
 from models.parquet_files import parquet_table
 from models.worker import PROTECTED_FIELDS
 from tests.conftest import RunCli
+from tests.matcher.pool.same_pool import assert_same_pool
 from tests.models.worker_row_cases import labelled_worker_cases, valid_worker_cases, worker_cases
 from tests.paths import POOL
 
 DAY = dt.date(2026, 3, 1)
-
-
-def _same(a: object, b: object, path: str = "") -> None:
-    """Column by column: equal values and dtypes, code tables in the same order."""
-    for f in dataclasses.fields(a):  # type: ignore[arg-type]
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if isinstance(x, np.ndarray):
-            assert (x.dtype, x.shape) == (y.dtype, y.shape), path + f.name
-            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), path + f.name
-        elif dataclasses.is_dataclass(x):
-            _same(x, y, f"{path}{f.name}.")
-        else:
-            assert repr(x) == repr(y), path + f.name
 
 
 def _parquet(folder: Path, rows: list[dict[str, Any]], name: str = "workers.parquet") -> Path:
@@ -91,7 +78,7 @@ def _held_to_rows(path: Path, jobs: int, rows: list[dict[str, Any]]) -> str:
     assert read is not None
     skills = default_skill_normalizer()
     facts = worker_facts(records, skills, default_occupation_normalizer())
-    _same(read.encoded, encode_pool(facts, skills.taxonomy, DAY))
+    assert_same_pool(read.encoded, encode_pool(facts, skills.taxonomy, DAY))
     assert repr(list(read.facts)) == repr(facts)  # every worker, made in batches
     assert repr(read.facts[len(facts) // 2]) == repr(facts[len(facts) // 2])
     return "read"

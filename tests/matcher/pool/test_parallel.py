@@ -4,7 +4,6 @@ order), the same snapshot bytes, the same command output and the same errors."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from itertools import pairwise
@@ -27,23 +26,11 @@ from models import parquet_files
 from models.files import InvalidInputError, Problem, read_records
 from models.parquet_files import parquet_table
 from tests.conftest import RunCli
+from tests.matcher.pool.same_pool import assert_same_pool
 from tests.paths import POOL, SAMPLE
 
 WORKERS = POOL / "workers.jsonl"
 DAY = dt.date(2026, 3, 1)
-
-
-def _same(a: object, b: object, path: str = "") -> None:
-    """Column by column: equal values and dtypes, code tables in the same order."""
-    for f in dataclasses.fields(a):  # type: ignore[arg-type]
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if isinstance(x, np.ndarray):
-            assert (x.dtype, x.shape) == (y.dtype, y.shape), path + f.name
-            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), path + f.name
-        elif dataclasses.is_dataclass(x):
-            _same(x, y, f"{path}{f.name}.")
-        else:
-            assert repr(x) == repr(y), path + f.name
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +44,7 @@ def test_parts_joined_are_the_pool_encoded_whole(facts: list, cuts: tuple[int, .
     taxonomy = default_skill_normalizer().taxonomy
     bounds = [0, *cuts, len(facts)]
     parts = [encode_pool(facts[a:b], taxonomy, DAY) for a, b in pairwise(bounds)]
-    _same(join_encoded(parts), encode_pool(facts, taxonomy, DAY))
+    assert_same_pool(join_encoded(parts), encode_pool(facts, taxonomy, DAY))
 
 
 def test_a_plain_join_numbers_a_shared_code_table_otherwise(facts: list) -> None:
@@ -284,5 +271,5 @@ def test_a_part_that_cannot_be_read_leaves_the_file_to_one_process(
     skills = default_skill_normalizer()
     facts = worker_facts(records, skills, default_occupation_normalizer())
     assert bytes(read.facts.blob) == bytes(PackedFacts.pack(facts).blob)
-    _same(read.encoded, encode_pool(facts, skills.taxonomy, DAY))
+    assert_same_pool(read.encoded, encode_pool(facts, skills.taxonomy, DAY))
     assert read.each_part == [2000]
