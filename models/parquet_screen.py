@@ -54,6 +54,7 @@ __all__ = [
     "language_keys",
     "language_result",
     "screen_workers",
+    "screens",
     "struct_fields",
 ]
 
@@ -117,11 +118,8 @@ def screen_workers(table: pa.Table) -> Screened | None:
     Screened or None
         None when a column has another type than Selaras writes: the screen declines.
     """
-    canonical = arrow_schema("workers")
-    for field in table.schema:
-        known = canonical.field(field.name) if field.name in _REVIEWED else None
-        if known is None or not field.type.equals(known.type):
-            return None
+    if not screens(table.schema):
+        return None
     found = _Found(table.num_rows)
     if not table.num_rows:
         return Screened(found.clean)
@@ -147,6 +145,25 @@ def screen_workers(table: pa.Table) -> Screened | None:
     found.keep(_documents_ok(column.get("documents")))
     found.keep(_preferences_ok(column.get("preferences")))
     return Screened(found.clean)
+
+
+def screens(schema: pa.Schema) -> bool:
+    """Whether :func:`screen_workers` reads tables of ``schema``: every column one the
+    screen reviews, of the type :func:`models.parquet_files.arrow_schema` gives it.
+
+    Parameters
+    ----------
+    schema : pyarrow.Schema
+
+    Returns
+    -------
+    bool
+    """
+    canonical = arrow_schema("workers")
+    return all(
+        field.name in _REVIEWED and field.type.equals(canonical.field(field.name).type)
+        for field in schema
+    )
 
 
 class _Found:
@@ -336,13 +353,13 @@ def _nik_ok(nik: pa.Array, birth: NDArray[np.int32], gender: pa.Array) -> Bools:
     return ok | ~_valid(nik)  # type: ignore[no-any-return]
 
 
-def _entries(lists: pa.Array) -> tuple[Bools, pa.StructArray, Ints]:
-    """A list column: rows whose list has at most :data:`MAX_ITEMS` items and no null
-    item; its items flattened; each item's row."""
+def _entries(lists: pa.Array, most: int = MAX_ITEMS) -> tuple[Bools, pa.Array, Ints]:
+    """A list column: rows whose list has at most ``most`` items and no null item; its
+    items flattened; each item's row."""
     lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
     items = pc.list_flatten(lists)
     parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
-    ok = lengths <= MAX_ITEMS
+    ok = lengths <= most
     null_items = np.bincount(parents[~_valid(items)], minlength=len(lengths)) if len(items) else 0
     return ok & (null_items == 0), items, parents
 
@@ -509,15 +526,10 @@ def _documents_ok(documents: pa.Array) -> Bools:
 
 def _preferences_ok(preferences: pa.Array) -> Bools:
     field = struct_fields(preferences)
-    countries = field["countries"]
-    lengths = pc.list_value_length(countries).fill_null(0).to_numpy(zero_copy_only=False)
-    items = pc.list_flatten(countries)
-    parents = pc.list_parent_indices(countries).to_numpy(zero_copy_only=False).astype(np.int64)
-    known = _one_of(items, COUNTRIES) & _valid(items)
-    ok: Bools = (lengths <= MAX_COUNTRIES) & (
-        np.bincount(parents[~known], minlength=len(lengths)) == 0
-    )
-    return ok & _wages_ok(field["min_monthly_wage"])
+    ok, items, parents = _entries(field["countries"], MAX_COUNTRIES)
+    unknown = np.bincount(parents[~_one_of(items, COUNTRIES)], minlength=len(ok))
+    found: Bools = ok & (unknown == 0) & _wages_ok(field["min_monthly_wage"])
+    return found
 
 
 def _wages_ok(wages: pa.Array) -> Bools:

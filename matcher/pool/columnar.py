@@ -53,8 +53,8 @@ from matcher.taxonomy.occupations import default_occupation_normalizer, load_def
 from matcher.taxonomy.skills import default_skill_normalizer
 from models.file_parts import Part, PartRead, join_parts, parquet_parts, read_screened_part
 from models.files import checked
-from models.parquet_files import UNREADABLE, arrow_schema, json_lines
-from models.parquet_screen import screen_workers
+from models.parquet_files import UNREADABLE, json_lines
+from models.parquet_screen import screen_workers, screens
 from models.typed_workers import decode_view
 from models.worker import Worker
 
@@ -222,12 +222,8 @@ def _table(path: Path) -> tuple[pa.Table, Ints] | None:
         table = pq.read_table(path)
     except UNREADABLE:
         return None
-    canonical = arrow_schema("workers")
-    for field in table.schema:
-        if field.name not in canonical.names or not field.type.equals(
-            canonical.field(field.name).type
-        ):
-            return None
+    if not screens(table.schema):
+        return None
     if not {"id", "agency_id", "birth_date"} <= set(table.column_names) or not table.num_rows:
         return None
     return table, _repeated(table.select(["agency_id", "id"]))
