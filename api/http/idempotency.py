@@ -13,7 +13,11 @@ never stored either: it holds the new API key, which the store keeps only as a h
 request there with a key is refused (422) rather than half honoured.
 
 The caller is the SHA-256 of its ``Authorization`` header (keys are never stored), so two
-callers never see each other's answers. Stored answers are kept 24 hours
+callers never see each other's answers. Only a caller whose key holds now is answered here:
+a request without a valid key (none, unknown or revoked since the first answer) goes to the
+routes, which refuse it (401) as they refuse any request without one, so a revoked key
+replays nothing and a malformed ``Idempotency-Key`` tells an unauthenticated caller nothing
+before its 401. Stored answers are kept 24 hours
 (:data:`KEEP_FOR`). The behaviour follows the IETF draft "The Idempotency-Key HTTP Header
 Field" (draft-ietf-httpapi-idempotency-key-header).
 """
@@ -24,8 +28,10 @@ import datetime as dt
 import hashlib
 import json
 import re
+from typing import Protocol
 
 import anyio
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import Headers
@@ -48,6 +54,23 @@ _SECRET_ANSWERS = frozenset({"/keys"})
 _NOT_REPLAYED = {b"content-length", b"date", b"server"}
 
 
+class KeyHolder(Protocol):
+    """What the server's key check offers this middleware (``state.server.keys``)."""
+
+    def authenticate(self, key: str) -> object | None:
+        """The principal a presented key stands for, or None if it is unknown or revoked."""
+
+
+def _authenticated(scope: Scope, headers: Headers) -> bool:
+    """Whether the request's bearer key holds now, read as the routes' ``HTTPBearer`` reads
+    the header and checked by the same lookup (``api.access.keys.KeyChecker``)."""
+    scheme, credentials = get_authorization_scheme_param(headers.get("authorization"))
+    if scheme.lower() != "bearer" or not credentials:
+        return False
+    keys: KeyHolder = scope["app"].state.server.keys
+    return keys.authenticate(credentials) is not None
+
+
 class Idempotency:
     """ASGI middleware: store and replay the answers of POSTs with an Idempotency-Key.
 
@@ -68,7 +91,7 @@ class Idempotency:
             return
         headers = Headers(scope=scope)
         key = headers.get("idempotency-key")
-        if key is None:
+        if key is None or not _authenticated(scope, headers):
             await self.app(scope, receive, send)
             return
         if not _KEY.match(key):

@@ -184,3 +184,28 @@ def test_a_key_that_may_not_write_gets_its_403_with_if_match(api: Api) -> None:
         answer = api.client.patch(f"{path}/licence", json=change, headers=given)
         assert answer.status_code == without.status_code == 403, (key, answer.text)
     assert api.client.get(path, headers=api.officer).json()["status"] != "revoked"
+
+
+def test_a_revoked_key_replays_nothing(api: Api, pool_data: PoolData) -> None:
+    headers = api.key("officer")
+    body = _new_job_order(pool_data, "JO-IDEM-REVOKED")
+    retried = {**headers, "Idempotency-Key": "before-revocation"}
+    assert api.client.post("/job-orders", json=body, headers=retried).status_code == 201
+    key_id = headers["Authorization"].split("_")[1]
+    assert api.client.delete(f"/keys/{key_id}", headers=api.officer).status_code == 204
+    again = api.client.post("/job-orders", json=body, headers=retried)
+    assert again.status_code == 401
+    assert "idempotent-replayed" not in again.headers
+    assert "JO-IDEM-REVOKED" not in again.text
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer slr_000000000000_nope", "Basic eDp5"])
+def test_without_a_valid_key_a_malformed_idempotency_key_is_a_401(
+    api: Api, pool_data: PoolData, authorization: str | None
+) -> None:
+    body = _new_job_order(pool_data, "JO-IDEM-ANON")
+    headers = {"Idempotency-Key": "x" * 256}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    response = api.client.post("/job-orders", json=body, headers=headers)
+    assert response.status_code == 401
