@@ -26,6 +26,9 @@ def certified_columns(
 
 def stored_months(ctx: Context, rows: Rows, concepts: NDArray[np.intp]) -> NDArray[np.uint16]:
     """Most months (+ 1) listed for any of ``concepts``, per row (0: none listed)."""
+    kept = ctx.months_listed(concepts)
+    if kept is not None:
+        return rows.take(kept)
     months: NDArray[np.uint16] = row_max(
         ctx.pool.skills.listed, "months", rows, concepts, ctx.skills_by_worker
     )

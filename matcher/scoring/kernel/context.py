@@ -4,7 +4,6 @@ and per-value arrays cached across job orders."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -15,15 +14,20 @@ from matcher.arrays import Bools, Ints
 from matcher.rules.screening import LanguageGate, ScreenedVacancy
 from matcher.rules.types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
 from matcher.scoring.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
-from matcher.scoring.kernel.rows import ByWorker, by_worker
+from matcher.scoring.kernel.kept import KeptByUse
+from matcher.scoring.kernel.rows import ByWorker, by_worker, range_max
 from matcher.scoring.kernel.tables import depth_tables, experience_table
 from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.isco import isco_relation
 from matcher.taxonomy.language_scale import meets_minimum, native_rank, result_valid
 from matcher.taxonomy.skills import SkillRelation
 
-# Pool-wide experience totals kept for this many ISCO target sets (see experience_totals).
+# Pool-wide experience totals kept for at most this many ISCO target sets (experience_totals).
 _EXPERIENCE_CACHE = 32
+# Pool-wide months listed kept for at most this many concept sets, in at most this many
+# bytes (2 a worker each: 64 sets at a million workers), see months_listed.
+_MONTHS_KEPT = 64
+_MONTHS_BYTES = 1 << 27
 _V = TypeVar("_V")
 
 
@@ -73,8 +77,10 @@ class Context:
         self.n_words = pool.certificates.concepts.shape[1]
         self._cache: dict[tuple[Hashable, ...], Any] = {}
         self._packs: dict[int, RulePack] = {}
-        self._experience: dict[tuple[str, ...], tuple[Ints, Ints]] = {}
-        self._experience_lock = threading.Lock()
+        self._experience: KeptByUse[tuple[str, ...], tuple[Ints, Ints]]
+        self._experience = KeptByUse(_EXPERIENCE_CACHE)
+        self._months: KeptByUse[bytes, NDArray[np.uint16]]
+        self._months = KeptByUse(min(_MONTHS_KEPT, _MONTHS_BYTES // max(2 * pool.n_workers, 1)))
 
     def skills_by_worker(self) -> ByWorker:
         """The skills listed, worker-major (:func:`by_worker`), built on first use: about
@@ -303,29 +309,43 @@ class Context:
 
         return self.cached(("prefers", country), build)
 
-    def experience_totals(self, targets: tuple[str, ...]) -> tuple[Ints, Ints]:
-        """Per worker: 4 x months weighted by ISCO closeness, and months in the targets.
+    def experience_totals(
+        self, targets: tuple[str, ...], *, now: bool = False
+    ) -> tuple[Ints, Ints] | None:
+        """Per pool worker: 4 x months weighted by ISCO closeness, and months in the
+        targets; None when they are not kept and not worth building yet (the caller sums
+        its rows' entries instead).
 
-        Kept for the :data:`_EXPERIENCE_CACHE` most recent target sets (2 x 8 bytes a
-        worker each); a query scoring few rows sums its rows' entries instead.
+        Kept for the :data:`_EXPERIENCE_CACHE` target sets asked for most (2 x 8 bytes a
+        worker each, :class:`~matcher.scoring.kernel.kept.KeptByUse`); ``now`` builds them
+        whatever the counts (a query reading most of the pool).
         """
-        with self._experience_lock:
-            found = self._experience.pop(targets, None)
-        if found is None:
+
+        def build() -> tuple[Ints, Ints]:
             exp, n = self.pool.experience, self.pool.n_workers
             quarters, exact = self.isco_credit(targets)
             months = exp.months.astype(np.float64)
-            found = (
-                np.bincount(exp.worker, weights=quarters[exp.isco] * months, minlength=n),
-                np.bincount(exp.worker, weights=exact[exp.isco] * months, minlength=n),
-            )
-            found = (found[0].astype(np.int64), found[1].astype(np.int64))
-        # Queries may run on several threads (a server's): evict and insert together.
-        with self._experience_lock:
-            while len(self._experience) >= _EXPERIENCE_CACHE:
-                self._experience.pop(next(iter(self._experience)))
-            self._experience[targets] = found
-        return found
+            weighted = np.bincount(exp.worker, weights=quarters[exp.isco] * months, minlength=n)
+            in_targets = np.bincount(exp.worker, weights=exact[exp.isco] * months, minlength=n)
+            return weighted.astype(np.int64), in_targets.astype(np.int64)
+
+        return self._experience.get(targets, build, now=now)
+
+    def months_listed(self, concepts: NDArray[np.intp]) -> NDArray[np.uint16] | None:
+        """Per pool worker, the most months (+ 1) listed for any of ``concepts``; None when
+        not kept and not worth building yet (the caller reads its rows' entries).
+
+        A job order's skills ask for the same sets again and again (its concepts and their
+        relatives), and a gather from a kept column costs a fraction of reading the rows'
+        entries. The sets kept (at most :data:`_MONTHS_KEPT`, within :data:`_MONTHS_BYTES`)
+        are those asked for most (:class:`~matcher.scoring.kernel.kept.KeptByUse`).
+        """
+        listed = self.pool.skills.listed
+
+        def build() -> NDArray[np.uint16]:
+            return range_max(listed, listed.months, 0, self.pool.n_workers, concepts)
+
+        return self._months.get(concepts.tobytes(), build)
 
     def isco_credit(self, targets: tuple[str, ...]) -> tuple[Ints, Bools]:
         """Per pool ISCO code: 4 x closeness credit, and whether it is a target."""

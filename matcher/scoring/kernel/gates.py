@@ -248,9 +248,9 @@ def _experience_totals(ctx: Context, plan: Plan, rows: Rows) -> tuple[Ints, Ints
     assert plan.isco_quarters is not None
     assert plan.isco_exact is not None
     n_rows = len(rows)
-    if n_rows * 8 >= ctx.pool.n_workers:
-        all_quarters, all_exact = ctx.experience_totals(plan.isco_targets)
-        return rows.take(all_quarters), rows.take(all_exact)
+    kept = ctx.experience_totals(plan.isco_targets, now=n_rows * 8 >= ctx.pool.n_workers)
+    if kept is not None:
+        return rows.take(kept[0]), rows.take(kept[1])
     exp = ctx.pool.experience
     selector, local = rows.entries(exp.ptr, exp.worker)
     codes = exp.isco[selector]

@@ -210,7 +210,7 @@ def row_max(
         in_range = sum(table.per_concept[c] for c in concepts.tolist()) * width / n_workers
         own = len(rows) * len(table.concept) / n_workers * (10 if key in rows.memo else 35)
         if own > width / 16 + 8 * in_range + 5 * len(rows):
-            return rows.take_local(_spread(listed, column, rows, concepts))
+            return rows.take_local(range_max(listed, column, rows.lo, rows.hi, concepts))
         read = rows.memo.get(key)
         if read is None:
             # The rows' own entries, read once for every set of concepts asked of them.
@@ -223,20 +223,21 @@ def row_max(
         best = np.zeros(len(rows), column.dtype)
         np.maximum.at(best, local[keep], values[keep])
         return best
-    return _spread(listed, column, rows, concepts)
+    return range_max(listed, column, rows.lo, rows.hi, concepts)
 
 
-def _spread(
-    listed: Listed, column: NDArray[_N], rows: Rows, concepts: NDArray[np.intp]
+def range_max(
+    listed: Listed, column: NDArray[_N], lo: int, hi: int, concepts: NDArray[np.intp]
 ) -> NDArray[_N]:
-    """Per worker of the range ``lo:hi``, the maximum of ``column`` over ``concepts``."""
-    spread = np.zeros(rows.hi - rows.lo, column.dtype)
+    """Per worker of the range ``lo:hi``, the maximum of ``column`` (a column of
+    ``listed``) over ``concepts`` (0 where none is listed)."""
+    spread = np.zeros(hi - lo, column.dtype)
     for concept in concepts:
         start, stop = int(listed.ptr[concept]), int(listed.ptr[concept + 1])
         workers = listed.workers[start:stop]
-        a, b = np.searchsorted(workers, (rows.lo, rows.hi))
+        a, b = np.searchsorted(workers, (lo, hi))
         # A worker has one entry a concept: a plain scatter is safe.
-        at = workers[a:b] - rows.lo
+        at = workers[a:b] - lo
         spread[at] = np.maximum(spread[at], column[start + a : start + b])
     return spread
 
