@@ -22,10 +22,11 @@ from matcher.taxonomy.isco import isco_relation
 from matcher.taxonomy.language_scale import meets_minimum, native_rank, result_valid
 from matcher.taxonomy.skills import SkillRelation
 
-# Pool-wide experience totals kept for at most this many ISCO target sets (experience_totals).
+# Pool-wide columns kept by use (see experience_totals and months_listed): at most this
+# many sets each, within this many bytes (experience: 16 bytes a worker, 32 sets at a
+# million workers; months: 2 bytes a worker, 64 sets).
 _EXPERIENCE_CACHE = 32
-# Pool-wide months listed kept for at most this many concept sets, in at most this many
-# bytes (2 a worker each: 64 sets at a million workers), see months_listed.
+_EXPERIENCE_BYTES = 1 << 29
 _MONTHS_KEPT = 64
 _MONTHS_BYTES = 1 << 27
 _V = TypeVar("_V")
@@ -78,9 +79,11 @@ class Context:
         self._cache: dict[tuple[Hashable, ...], Any] = {}
         self._packs: dict[int, RulePack] = {}
         self._experience: KeptByUse[tuple[str, ...], tuple[Ints, Ints]]
-        self._experience = KeptByUse(_EXPERIENCE_CACHE)
+        self._experience = KeptByUse(
+            _room(_EXPERIENCE_CACHE, _EXPERIENCE_BYTES, 16 * pool.n_workers)
+        )
         self._months: KeptByUse[bytes, NDArray[np.uint16]]
-        self._months = KeptByUse(min(_MONTHS_KEPT, _MONTHS_BYTES // max(2 * pool.n_workers, 1)))
+        self._months = KeptByUse(_room(_MONTHS_KEPT, _MONTHS_BYTES, 2 * pool.n_workers))
 
     def skills_by_worker(self) -> ByWorker:
         """The skills listed, worker-major (:func:`by_worker`), built on first use: about
@@ -316,9 +319,10 @@ class Context:
         targets; None when they are not kept and not worth building yet (the caller sums
         its rows' entries instead).
 
-        Kept for the :data:`_EXPERIENCE_CACHE` target sets asked for most (2 x 8 bytes a
-        worker each, :class:`~matcher.scoring.kernel.kept.KeptByUse`); ``now`` builds them
-        whatever the counts (a query reading most of the pool).
+        Kept for the target sets asked for most (at most :data:`_EXPERIENCE_CACHE`, within
+        :data:`_EXPERIENCE_BYTES`: 2 x 8 bytes a worker each;
+        :class:`~matcher.scoring.kernel.kept.KeptByUse`); ``now`` builds them whatever the
+        counts (a query reading most of the pool).
         """
 
         def build() -> tuple[Ints, Ints]:
@@ -363,6 +367,11 @@ class Context:
             return quarters, np.array([c in targets for c in codes], np.bool_)
 
         return self.cached(("isco", targets), build)
+
+
+def _room(most: int, budget: int, each: int) -> int:
+    """How many columns of ``each`` bytes to keep: at most ``most``, within ``budget``."""
+    return min(most, budget // max(each, 1))
 
 
 # -------------------------------------------------------------------------------- plan
