@@ -28,6 +28,7 @@ computed once per requirement and kept as a bitset, and a job order's counts are
 combined from its gates' bitsets (:mod:`~matcher.scoring.kernel.gap_counts`).
 
 Modules: :mod:`~matcher.scoring.kernel.context` (what a pool's job orders share),
+:mod:`~matcher.scoring.kernel.kept` (pool-wide columns kept for the keys asked for most),
 :mod:`~matcher.scoring.kernel.candidates` (posting-list candidates and score tiers),
 :mod:`~matcher.scoring.kernel.plan` (a job order compiled),
 :mod:`~matcher.scoring.kernel.gates` and :mod:`~matcher.scoring.kernel.components` (one
