@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from matcher.atomic import atomic_output, atomic_path
-from matcher.insights.schema import TableSchema
+from matcher.insights.schema import SCHEMAS, TableSchema
 from matcher.insights.table import ProtectedTable
 from matcher.insights.trends import Trend
 
@@ -179,6 +179,9 @@ def write_tables(
 ) -> list[Path]:
     """Write every table in every format to ``out`` (created if needed), then the manifest.
 
+    The files of tables an earlier output in ``out`` wrote and this one does not are
+    removed first (by the earlier manifest's list), so ``out`` holds only this output.
+
     Parameters
     ----------
     out : Path
@@ -204,11 +207,27 @@ def write_tables(
         raise ValueError(f"table written twice: {', '.join(repeated)}")
     _common(tables)
     out.mkdir(parents=True, exist_ok=True)
+    _drop_earlier(out, names)
     written = []
     for table in tables:
         written += _files(out / table.schema.name, _table_columns(table), list(table.rows()))
     write_manifest(out, tables, versions=versions)
     return [*written, out / "manifest.json"]
+
+
+def _drop_earlier(out: Path, names: Sequence[str]) -> None:
+    """Remove the files of the tables an earlier output in ``out`` named in its manifest
+    and this one does not write, so that the directory holds one output, not a table of
+    another date beside it. Nothing the manifest does not name as a table is touched."""
+    try:
+        earlier = json.loads((out / "manifest.json").read_text("utf-8")).get("tables", [])
+    except (OSError, ValueError, AttributeError):
+        return  # no earlier output here, or none this command wrote
+    for name in earlier if isinstance(earlier, list) else []:
+        # Only the names of tables: a manifest edited by hand names no other file.
+        if isinstance(name, str) and name in SCHEMAS and name not in names:
+            for suffix in FORMATS:
+                (out / f"{name}.{suffix}").unlink(missing_ok=True)
 
 
 def _common(tables: Sequence[ProtectedTable]) -> tuple[dt.date, int]:
@@ -281,6 +300,7 @@ def write_trends(
     if missing:
         raise ValueError(f"no versions or min_cell for {', '.join(missing)}")
     out.mkdir(parents=True, exist_ok=True)
+    _drop_earlier(out, names)
     written = []
     rows: dict[str, int] = {}
     for name, trends in zip(names, series, strict=True):

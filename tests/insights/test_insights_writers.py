@@ -152,3 +152,31 @@ def test_inconsistent_columns_are_rejected_naming_column_and_row(
     measures = {k: columns[k] for k in ("seats", "workers_unlocked", "expected_placements")}
     with pytest.raises(TableError, match=message.replace("(", r"\(")):
         PolicyTable(SCHEMAS["courses"], AS_OF, dims, measures)  # type: ignore[arg-type]
+
+
+def _refusals() -> ProtectedTable:
+    rows = [{"reason_kind": "wage_below_floor", "destination": "JP", "job_orders": 12}]
+    return protect(PolicyTable.from_rows(SCHEMAS["refusals"], AS_OF, rows))
+
+
+def test_a_new_output_removes_the_tables_the_earlier_one_wrote(tmp_path: Path) -> None:
+    write_tables(tmp_path, [_courses(), _refusals()], versions=VERSIONS)
+    (tmp_path / "notes.txt").write_text("the planner's own file", encoding="utf-8")
+    write_tables(tmp_path, [_refusals()], versions=VERSIONS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "manifest.json", "notes.txt", "refusals.csv", "refusals.jsonl", "refusals.parquet",
+    ]  # fmt: skip
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tables"] == ["refusals"]
+
+
+@pytest.mark.parametrize(
+    "manifest", ["not json", '["courses"]', '{"tables": "courses"}', '{"tables": ["../x"]}']
+)
+def test_only_tables_an_earlier_manifest_names_are_removed(tmp_path: Path, manifest: str) -> None:
+    write_tables(tmp_path, [_courses()], versions=VERSIONS)
+    (tmp_path / "manifest.json").write_text(manifest, encoding="utf-8")
+    (tmp_path / "x.csv").write_text("kept", encoding="utf-8")
+    write_tables(tmp_path, [_refusals()], versions=VERSIONS)
+    assert (tmp_path / "courses.csv").exists()
+    assert (tmp_path / "x.csv").read_text(encoding="utf-8") == "kept"
