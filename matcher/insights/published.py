@@ -18,7 +18,7 @@ import numpy as np
 from matcher.insights.schema import SCHEMAS
 from matcher.insights.table import PolicyTable, ProtectedTable, TableError
 
-__all__ = ["PublishedError", "published_versions", "read_published"]
+__all__ = ["PublishedError", "published_versions", "read_manifest", "read_published"]
 
 
 class PublishedError(ValueError):
@@ -45,7 +45,7 @@ def read_published(directory: Path) -> list[ProtectedTable]:
         For a missing or malformed manifest or table file, an unknown table, or a row
         whose columns are not the table's.
     """
-    manifest = _manifest(directory)
+    manifest = read_manifest(directory)
     try:
         as_of = dt.date.fromisoformat(manifest["as_of"])
         min_cell = int(manifest["min_cell"])
@@ -63,7 +63,7 @@ def published_versions(directory: Path) -> dict[str, str]:
     PublishedError
         For a missing or malformed manifest.
     """
-    versions = _manifest(directory).get("versions")
+    versions = read_manifest(directory).get("versions")
     if not isinstance(versions, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
     ):
@@ -71,7 +71,23 @@ def published_versions(directory: Path) -> dict[str, str]:
     return versions
 
 
-def _manifest(directory: Path) -> dict[str, Any]:
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """The ``manifest.json`` of an earlier output in ``directory``, as an object.
+
+    Parameters
+    ----------
+    directory : Path
+
+    Returns
+    -------
+    dict
+        The manifest.
+
+    Raises
+    ------
+    PublishedError
+        For a missing file, or one that is not a JSON object.
+    """
     try:
         manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError) as error:

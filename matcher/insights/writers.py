@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from matcher.atomic import atomic_output, atomic_path
+from matcher.insights.published import PublishedError, read_manifest
 from matcher.insights.schema import SCHEMAS, TableSchema
 from matcher.insights.table import ProtectedTable
 from matcher.insights.trends import Trend
@@ -220,8 +221,8 @@ def _drop_earlier(out: Path, names: Sequence[str]) -> None:
     and this one does not write, so that the directory holds one output, not a table of
     another date beside it. Nothing the manifest does not name as a table is touched."""
     try:
-        earlier = json.loads((out / "manifest.json").read_text("utf-8")).get("tables", [])
-    except (OSError, ValueError, AttributeError):
+        earlier = read_manifest(out).get("tables", [])
+    except PublishedError:
         return  # no earlier output here, or none this command wrote
     for name in earlier if isinstance(earlier, list) else []:
         # Only the names of tables: a manifest edited by hand names no other file.
