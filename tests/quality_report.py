@@ -20,12 +20,15 @@ at the shell compute them the same way:
 - :func:`esco_label_recall` -- per concept linked to ESCO (exact or narrower), the share of
   its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
-  manufacturing (``tests/data/esco_outside.tsv``) read as a concept that does not cover them.
+  manufacturing (``tests/data/esco_outside.tsv``) read as a concept that does not cover them;
+- :func:`name_variants` -- the share of curated names that read otherwise once years of
+  practice or an ability word are written around them ("qc 3 years", "berpengalaman las
+  listrik"): generated from the taxonomy, so it measures the rules, not a vocabulary.
 
 ``python -m tests.quality_report`` (from the repository root; run as a file, the ``matcher``
-folder of ``tests/`` hides the package) prints all three, with the recall of every
-concept; ``--no-v2`` leaves the held-out set out, for tuning sessions that must not look
-at it until their one measure at the end.
+folder of ``tests/`` hides the package) prints them all, with the recall of every
+concept and every name variant read otherwise; ``--no-v2`` leaves the held-out set out,
+for tuning sessions that must not look at it until their one measure at the end.
 """
 
 from __future__ import annotations
@@ -244,6 +247,72 @@ def recall_report(recall: dict[str, tuple[int, int]]) -> str:
     )
 
 
+# How CVs write a skill with its years of practice or a word of ability around it: the
+# skill read must not change. Per language of the curated names.
+_VARIANTS = {
+    "id": ("{} 2 tahun", "{} 5 thn", "{} 12 bulan", "berpengalaman {}"),
+    "ms": ("{} 2 tahun", "berpengalaman {}"),
+    "en": ("{} 3 years", "experienced {}", "skilled {}", "{} (2 years)"),
+}
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Curated names read again with years of practice or an ability word around them."""
+
+    names: int  # curated names read alone as exactly their concept
+    variants: int
+    changed: tuple[tuple[str, str, tuple[str, ...]], ...]  # (concept, variant, concepts read)
+
+    def report(self) -> str:
+        return (
+            f"{self.names} curated names read as their concept, {self.variants} variants with "
+            f"years or an ability word: {len(self.changed) / self.variants:.2%} read otherwise"
+        )
+
+
+def name_variants(normalizer: SkillNormalizer) -> Variants:
+    """Read each curated name (Indonesian, Malay and English labels and aliases) that
+    reads alone as exactly its concept again with years of practice or an ability word
+    around it ("las listrik 2 tahun", "experienced forklift operation"): the concept read
+    must stay the same.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+
+    Returns
+    -------
+    Variants
+        The counts and the variants read otherwise.
+    """
+    names = [
+        (concept.id, lang, name)
+        for concept in normalizer.taxonomy.concepts.values()
+        for lang, label in (("id", concept.label_id), ("en", concept.label_en), ("ms", None))
+        for name in ([label] if label else []) + list(concept.aliases.get(lang, ()))
+    ]
+    alone = normalizer.normalize_many([name for _, _, name in names])
+    read_right = [
+        (concept, lang, name)
+        for (concept, lang, name), match in zip(names, alone, strict=True)
+        if {hit.concept.id for hit in match.concepts} == {concept}
+    ]
+    variants = [
+        (concept, form.format(name))
+        for concept, lang, name in read_right
+        for form in _VARIANTS[lang]
+    ]
+    matches = normalizer.normalize_many([text for _, text in variants])
+    changed = tuple(
+        (concept, text, tuple(sorted(read)))
+        for (concept, text), match in zip(variants, matches, strict=True)
+        if (read := {hit.concept.id for hit in match.concepts}) != {concept}
+    )
+    return Variants(len(read_right), len(variants), changed)
+
+
 @dataclass(frozen=True)
 class Outside:
     """Readings of ESCO labels from outside manufacturing."""
@@ -305,6 +374,10 @@ if __name__ == "__main__":
             how = "its broader" if (labelled, read) in holdout.broader else "another"
             print(f"  merged: {labelled} read as {how} {read} ({n})")
     print("outside manufacturing:", outside_false_positives(normalizer).report())
+    variants = name_variants(normalizer)
+    print("names with years or an ability word:", variants.report())
+    for concept, text, concepts in variants.changed:
+        print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
     recall = esco_label_recall(normalizer)
     print("ESCO label recall:", recall_report(recall))
     for concept, (hits, n) in sorted(recall.items()):

@@ -100,6 +100,13 @@ class SegmentCover:
         # A target's own words: those at least two of its names use ("bodi" in "perbaikan
         # bodi" and "car body repair"), not a word one label uses in passing.
         self._own_words = {pair for pair, count in names_with.items() if count > 1}
+        # Words of a name that do not say which skill, for ranking overlapping names: a
+        # name wins by its words that are neither qualifiers nor role words ("in" of
+        # "drawing in", "operator"), then by those that are neither neutral nor role words
+        # (a material qualifier says more than a role).
+        rules = index.rules
+        self._roles = rules.neutral | rules.role_words
+        self._weak = rules.qualifiers | rules.role_words
 
     def read(
         self, words: list[str], resolved: Mapping[str, Word | None]
@@ -127,13 +134,17 @@ class SegmentCover:
         # A word of a name that lost to an overlapping name is still read ("tukang" in
         # "tukang las listrik", where "las listrik" won over "tukang las").
         shadowed: set[int] = set()
+        lost: list[tuple[list[int], str]] = []
         for entry in fitting:
             slots = _place(entry, positions, set())
             if entry.target is not None and slots is not None and taken & set(slots):
                 shadowed.update(slots)
+                lost.append((slots, entry.target))
         head, kept, modifiers = self._head(chosen)
         if head is None:
             head, kept = self._sense(chosen, read, taken)
+        else:
+            head, kept = self._narrowed(head, kept, lost)
         explained = weight = 0.0
         contradicted = narrower = False
         # Leftover words that say which narrower concept the text means: position, the
@@ -271,6 +282,26 @@ class SegmentCover:
         modifiers = set().union(*(w for t, w in words_of.items() if t != head))
         return head, words_of[head], modifiers
 
+    def _narrowed(
+        self, head: str, kept: set[int], lost: list[tuple[list[int], str]]
+    ) -> tuple[str, set[int]]:
+        """The narrower concept a name that lost to the head's says, with its words.
+
+        The largest name wins the cover, so in "operator mesin gerinda permukaan" the
+        grinding name "operator mesin gerinda" takes "gerinda" from the surface-grinding
+        name "gerinda permukaan"; that name's other word still says which grinding. Only
+        when exactly one narrower concept's lost names add a word to the head's.
+        """
+        narrower = {
+            target: slots
+            for slots, target in lost
+            if head in self._ancestors.get(target, ()) and not set(slots) <= kept
+        }
+        if len(narrower) != 1:
+            return head, kept
+        ((target, slots),) = narrower.items()
+        return target, kept | set(slots)
+
     def _sense(
         self,
         chosen: list[tuple[list[int], Entry]],
@@ -351,6 +382,9 @@ class SegmentCover:
             word in qualifiers
             or word in self.index.rules.certificate_words
             or any(f in qualifiers for f in read.forms)
+            # A number left over is a count or years of practice ("qc 3 years"), even one
+            # that is a word of some name.
+            or word.isdigit()
             or (any(map(str.isdigit, word)) and word not in self.index.named)
         )
 
@@ -363,12 +397,14 @@ class SegmentCover:
             for order in entry.orders
         )
         target = entry.target
-        neutral = self.index.rules.neutral
         return (
-            # Of names as long, one whose words all name the skill beats one with a neutral
-            # word: "setting mesin press" is die setting ("press setting"), the machine word
-            # of "mesin press" says nothing.
-            -sum(w not in neutral for w in entry.tokens),
+            # Of overlapping names, the one with more words that name the skill wins: "setting
+            # mesin press" is die setting ("press setting"), the machine word of "mesin
+            # press" says nothing; "tube drawing in factory" is tube drawing, not the "drawing
+            # in" of weaving; "metal extrusion operator" is metal extrusion (a material word
+            # says more than the role of "extrusion operator").
+            -sum(w not in self._weak for w in entry.tokens),
+            -sum(w not in self._roles for w in entry.tokens),
             -len(entry.tokens),
             # Of overlapping names as long, a curated one beats a yielding one (a stem, a
             # compound's parts, an ESCO label).

@@ -86,6 +86,10 @@ class TextRules:
         "kilang", 工場): a name made of one of them and the trade ("kilang pengetinan",
         a cannery) also names the trade without it, as a yielding name
         (:class:`matcher.text.aliases.AliasIndex`).
+    role_words : frozenset[str]
+        Words of a name that say who does the work ("operator"): of two overlapping
+        names with as many words naming a skill, the one without them wins
+        (:class:`matcher.text.cover.SegmentCover`).
     """
 
     abbreviations: Mapping[str, str]
@@ -99,6 +103,7 @@ class TextRules:
     stem_suffixes: frozenset[str] = frozenset()
     testing_families: frozenset[str] = frozenset()
     workplace_words: frozenset[str] = frozenset()
+    role_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +129,7 @@ def text_rules() -> TextRules:
         stem_suffixes=frozenset(fold(w) for w in raw.get("stem_suffixes", ())),
         testing_families=frozenset(raw.get("testing_families", ())),
         workplace_words=frozenset(fold(w) for w in raw.get("workplace_words", ())),
+        role_words=frozenset(fold(w) for w in raw.get("role_words", ())),
     )
 
 

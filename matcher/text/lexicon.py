@@ -158,11 +158,32 @@ class Lexicon:
             if len(fitting) == 1:
                 hits[k] = [Hit(fitting.pop(), 1.0)]
 
+    def _named_whole(self, words: list[str]) -> bool:
+        """Whether the words are one name, leaving out neutral words, numbers, and the
+        qualifiers before and after it ("experienced ...", "... 3 years")."""
+        rules = self.rules
+        kept = [w for w in words if w not in rules.neutral and not w.isdigit()]
+        if self.index.named_by(kept) is not None:
+            return True
+        edge = [w in rules.qualifiers and w not in rules.separators for w in kept]
+        if all(edge):
+            return False
+        core = kept[edge.index(False) : len(kept) - edge[::-1].index(False)]
+        found = self.index.named_by(core)
+        return (
+            len(core) < len(kept)
+            and found is not None
+            and found.target is not None
+            and core[0] not in rules.separators
+            and core[-1] not in rules.separators
+        )
+
     def _split(self, text: str) -> list[list[str]]:
         whole = self.index.words(text)
-        if self.index.named_by(w for w in whole if w not in self.rules.neutral) is not None:
+        if self._named_whole(whole):
             # The whole string is one name, even if it contains "and" ("picking and packing",
-            # "soldering and welding equipment": two objects of one skill).
+            # "soldering and welding equipment": two objects of one skill), also with
+            # years, counts and other qualifiers beside it ("... 3 years").
             return [" ".join(self.index.canonical_key(whole)).split()]
         parts = [
             words

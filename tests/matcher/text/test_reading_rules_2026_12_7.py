@@ -1,0 +1,90 @@
+"""Taxonomy 2026.12.7 reading rules: a number left over is neutral, a whole name keeps its
+"and" with years or an ability word around it, a name that lost the cover still narrows
+the head, and names with more skill words win the cover over names with role words or
+qualifiers.
+
+The strings are written for these tests, not taken from the messy development sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.taxonomy.skills import default_skill_normalizer
+
+
+def _read(text: str) -> list[str]:
+    return [hit.concept.id for hit in default_skill_normalizer().normalize(text).concepts]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # "3" and "2" are words of some names (EPS rounds, 2차전지), yet left over they
+        # are years, not a narrower skill the text fails to name.
+        ("quality control 3 years", "quality-control"),
+        ("merakit 2 tahun", "assembly"),
+        ("operator forklift 3 tahun", "forklift-operation"),
+    ],
+)
+def test_a_number_left_over_is_years_not_a_skill(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("food and beverage processing 3 years", "food-processing"),
+        ("experienced food and beverage processing", "food-processing"),
+        ("picking and packing 2 tahun", "order-picking"),
+    ],
+)
+def test_a_whole_name_with_years_or_ability_is_not_split(text: str, concept: str) -> None:
+    whole = text.replace(" 3 years", "").replace("experienced ", "").replace(" 2 tahun", "")
+    assert _read(text) == _read(whole)
+    assert concept in _read(text)
+
+
+def test_a_coordination_with_qualifiers_inside_is_still_split() -> None:
+    # Only qualifiers before and after the name are left out: "steel" and "metal" inside
+    # say what is worked, so this stays split as before.
+    assert _read("picking and packing") == _read("picking and packing 5 years")
+    assert _read("welding and painting 2 tahun") == ["welding", "painting"]
+
+
+@pytest.mark.parametrize(
+    "text", ["operator mesin gerinda permukaan", "operator mesin canai permukaan"]
+)
+def test_a_name_that_lost_the_cover_still_narrows(text: str) -> None:
+    # "operator mesin gerinda" (grinding) takes "gerinda" from "gerinda permukaan".
+    assert _read(text) == ["surface-grinding"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("metal extrusion operator", "metal-extrusion"),
+        ("laser engraving operator", "laser-marking"),
+        ("pcb etching operator", "pcb-manufacturing"),
+        ("tube drawing in factory", "metal-drawing"),
+        ("technical drawing in factory", "technical-drawing-reading"),
+        ("band saw operator", "metal-sawing"),
+    ],
+)
+def test_skill_words_beat_role_words_and_qualifiers(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [("operator ekstrusi", "plastic-extrusion"), ("operator laser", "laser-cutting")],
+)
+def test_a_role_name_alone_still_reads(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+def test_drawing_in_needs_its_warp() -> None:
+    # The weaving step "drawing-in" is named with its warp: "drawing in AutoCAD" is CAD.
+    assert _read("drawing in AutoCAD") == ["cad-drafting"]
+    assert _read("warp drawing-in") == ["warp-preparation"]
+    assert _read("drawing-in") == []
