@@ -250,9 +250,16 @@ def recall_report(recall: dict[str, tuple[int, int]]) -> str:
 # How CVs write a skill with its years of practice or a word of ability around it: the
 # skill read must not change. Per language of the curated names.
 _VARIANTS = {
-    "id": ("{} 2 tahun", "{} 5 thn", "{} 12 bulan", "berpengalaman {}"),
+    "id": (
+        "{} 2 tahun",
+        "{} 5 thn",
+        "{} 12 bulan",
+        "{} selama 2 tahun",
+        "{} kurang lebih 3 tahun",
+        "berpengalaman {}",
+    ),
     "ms": ("{} 2 tahun", "berpengalaman {}"),
-    "en": ("{} 3 years", "experienced {}", "skilled {}", "{} (2 years)"),
+    "en": ("{} 3 years", "{} since 2019", "experienced {}", "skilled {}", "proficient in {}"),
 }
 
 

@@ -1,7 +1,7 @@
-"""Taxonomy 2026.12.7 reading rules: a number left over is neutral, a whole name keeps its
-"and" with years or an ability word around it, a name that lost the cover still narrows
-the head, and names with more skill words win the cover over names with role words or
-qualifiers.
+"""Taxonomy 2026.12.7 reading rules: words of duration and proficiency qualify, a number
+left over is neutral, a whole name keeps its "and" with years or an ability word around
+it, a name that lost the cover still narrows the head, and names with more skill words win
+the cover over names with role words or qualifiers.
 
 The strings are written for these tests, not taken from the messy development sets.
 """
@@ -28,6 +28,20 @@ def _read(text: str) -> list[str]:
     ],
 )
 def test_a_number_left_over_is_years_not_a_skill(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("las listrik selama 2 tahun", "smaw-welding"),
+        ("bubut sejak 2019", "lathe-turning"),
+        ("operator forklift kurang lebih 3 tahun", "forklift-operation"),
+        ("proficient in TIG welding", "gtaw-welding"),
+        ("forklift operation since 2019", "forklift-operation"),
+    ],
+)
+def test_duration_and_proficiency_words_qualify(text: str, concept: str) -> None:
     assert _read(text) == [concept]
 
 
