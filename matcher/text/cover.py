@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from matcher.text.aliases import AliasIndex, Entry
+from matcher.text.fold import TextRules
 from matcher.text.words import Word
 
 __all__ = ["Hit", "Query", "SegmentCover"]
@@ -145,6 +146,10 @@ class SegmentCover:
             head, kept = self._sense(chosen, read, taken)
         else:
             head, kept = self._narrowed(head, kept, lost)
+        # Where the work was done ("di Jepang"), unless the place unsettles the reading.
+        placed = (
+            set() if head in self.index.rules.place_unsettled else _placed(words, self.index.rules)
+        )
         explained = weight = 0.0
         contradicted = narrower = False
         # Leftover words that say which narrower concept the text means: position, the
@@ -160,15 +165,19 @@ class SegmentCover:
                 assert reading is not None
                 explained += reading.similarity * reading.chars
                 weight += reading.chars
-            elif self._neutral(word, reading) or (
-                not foreign
-                and (
-                    i in modifiers
-                    or i in taken  # a shared name or a generic role: read, proves nothing
-                    or i in shadowed
-                    # A word of the head's own names says nothing new ("ketok magic bodi
-                    # mobil": "bodi" and "mobil" are words of body-repair names).
-                    or (reading is not None and self._owns(reading, head))
+            elif (
+                i in placed
+                or self._neutral(word, reading)
+                or (
+                    not foreign
+                    and (
+                        i in modifiers
+                        or i in taken  # a shared name or a generic role: read, proves nothing
+                        or i in shadowed
+                        # A word of the head's own names says nothing new ("ketok magic bodi
+                        # mobil": "bodi" and "mobil" are words of body-repair names).
+                        or (reading is not None and self._owns(reading, head))
+                    )
                 )
             ):
                 continue
@@ -228,7 +237,11 @@ class SegmentCover:
         score = explained / weight if weight and not (contradicted or narrower) else 0.0
         if head is None or score < self.threshold:
             shared = {i for slots, e in chosen if e.target is None for i in slots}
-            content = [i for i in range(len(words)) if not self._neutral(words[i], read[i])]
+            content = [
+                i
+                for i in range(len(words))
+                if i not in placed and not self._neutral(words[i], read[i])
+            ]
             if all(i in shared for i in content):
                 return [], None  # nothing left to look up: "potong" is ambiguous, no typo
             text = " ".join(words[i] for i in content)
@@ -419,6 +432,19 @@ class SegmentCover:
             -entry.chars,
             min(first),
         )
+
+
+def _placed(words: list[str], rules: TextRules) -> set[int]:
+    """Positions of the place words in runs right after a place marker ("di Korea
+    Selatan"), and of a company after one, to the end ("di PT Maju Jaya")."""
+    placed: set[int] = set()
+    for i, word in enumerate(words):
+        after = i > 0 and (words[i - 1] in rules.place_markers or i - 1 in placed)
+        if after and word in rules.company_markers and i - 1 not in placed:
+            return placed | set(range(i, len(words)))
+        if after and word in rules.place_words:
+            placed.add(i)
+    return placed
 
 
 def _explaining(

@@ -90,6 +90,14 @@ class TextRules:
         Words of a name that say who does the work ("operator"): of two overlapping
         names with as many words naming a skill, the one without them wins
         (:class:`matcher.text.cover.SegmentCover`).
+    place_markers, place_words, company_markers : frozenset[str]
+        A run of place words right after a marker ("di Jepang", "in Korea"), or a company
+        marker right after one and every word after it ("di PT Maju Jaya"), says where
+        the work was done: left over, it neither counts against a reading nor makes one,
+        unless the reading is of a concept in ``place_unsettled``.
+    place_unsettled : frozenset[str]
+        Concept ids a place phrase does not leave standing ("helper di Hong Kong" is
+        most often domestic work).
     """
 
     abbreviations: Mapping[str, str]
@@ -104,6 +112,10 @@ class TextRules:
     testing_families: frozenset[str] = frozenset()
     workplace_words: frozenset[str] = frozenset()
     role_words: frozenset[str] = frozenset()
+    place_markers: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
+    company_markers: frozenset[str] = frozenset()
+    place_unsettled: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +142,10 @@ def text_rules() -> TextRules:
         testing_families=frozenset(raw.get("testing_families", ())),
         workplace_words=frozenset(fold(w) for w in raw.get("workplace_words", ())),
         role_words=frozenset(fold(w) for w in raw.get("role_words", ())),
+        place_markers=frozenset(fold(w) for w in raw.get("place_markers", ())),
+        place_words=frozenset(fold(w) for w in raw.get("place_words", ())),
+        company_markers=frozenset(fold(w) for w in raw.get("company_markers", ())),
+        place_unsettled=frozenset(raw.get("place_unsettled", ())),
     )
 
 

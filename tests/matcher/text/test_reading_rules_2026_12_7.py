@@ -1,7 +1,8 @@
-"""Taxonomy 2026.12.7 reading rules: words of duration and proficiency qualify, a number
-left over is neutral, a whole name keeps its "and" with years or an ability word around
-it, a name that lost the cover still narrows the head, and names with more skill words win
-the cover over names with role words or qualifiers.
+"""Taxonomy 2026.12.7 reading rules: words of duration and proficiency qualify, so does a
+place after "di" or "in" (but not beside domestic work), a number left over is neutral, a
+whole name keeps its "and" with years or an ability word around it, a name that lost the
+cover still narrows the head, and names with more skill words win the cover over names
+with role words or qualifiers.
 
 The strings are written for these tests, not taken from the messy development sets.
 """
@@ -102,3 +103,33 @@ def test_drawing_in_needs_its_warp() -> None:
     assert _read("drawing in AutoCAD") == ["cad-drafting"]
     assert _read("warp drawing-in") == ["warp-preparation"]
     assert _read("drawing-in") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("las listrik di Jepang 3 tahun", "smaw-welding"),
+        ("operator forklift di Korea Selatan", "forklift-operation"),
+        ("TIG welding in Taiwan", "gtaw-welding"),
+        ("bubut di PT Maju Jaya", "lathe-turning"),
+        ("operator produksi di PT Astra Honda Motor", "production-work"),
+    ],
+)
+def test_a_place_after_a_marker_says_where(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Without a marker the place is no phrase of where the work was done.
+        "helper Hong Kong",
+        # A helper or an ironer abroad is most often a domestic worker: the place keeps
+        # the reading from standing.
+        "helper di Hong Kong",
+        "setrika di Taiwan",
+        "helper di PT Maju",
+    ],
+)
+def test_a_place_does_not_settle_domestic_work(text: str) -> None:
+    assert _read(text) == []
