@@ -257,9 +257,17 @@ _VARIANTS = {
         "{} selama 2 tahun",
         "{} kurang lebih 3 tahun",
         "berpengalaman {}",
+        "pengalaman dalam {}",
     ),
     "ms": ("{} 2 tahun", "berpengalaman {}"),
-    "en": ("{} 3 years", "{} since 2019", "experienced {}", "skilled {}", "proficient in {}"),
+    "en": (
+        "{} 3 years",
+        "{} since 2019",
+        "experienced {}",
+        "skilled {}",
+        "proficient in {}",
+        "in charge of {}",
+    ),
 }
 
 

@@ -152,6 +152,12 @@ class SegmentCover:
         )
         explained = weight = 0.0
         contradicted = narrower = False
+        # After a name of two skill words or more ("spot welding of car body panels"),
+        # the words a CV sentence runs on with say what the work was done to: an unknown one
+        # counts as a leftover known word does. A one-word name is not settled enough:
+        # "drilling of water wells" is no metal drilling.
+        strong = [i for i in kept if (r := read[i]) is not None and r.forms[0] not in self._weak]
+        trailing = len(strong) >= 2
         # Leftover words that say which narrower concept the text means: position, the
         # weight they were counted with, and the concepts whose names use them.
         narrowing: list[tuple[int, float, frozenset[str]]] = []
@@ -189,6 +195,7 @@ class SegmentCover:
                 # Beside a generic role a known word is what the text is about: "pembuatan
                 # sekrup" names screw making, which "pembuatan" alone cannot say.
                 known &= head not in self.index.rules.generic_concepts
+                known |= trailing and i > max(strong)
                 counted = len(word) * (_KNOWN_WEIGHT if known else 1.0)
                 weight += counted
                 contradicted |= foreign

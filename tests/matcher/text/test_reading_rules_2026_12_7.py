@@ -1,8 +1,8 @@
 """Taxonomy 2026.12.7 reading rules: words of duration and proficiency qualify, so does a
 place after "di" or "in" (but not beside domestic work), a number left over is neutral, a
 whole name keeps its "and" with years or an ability word around it, a name that lost the
-cover still narrows the head, and names with more skill words win the cover over names
-with role words or qualifiers.
+cover still narrows the head, names with more skill words win the cover over names
+with role words or qualifiers, and what a named skill was done to counts as a known word.
 
 The strings are written for these tests, not taken from the messy development sets.
 """
@@ -132,4 +132,23 @@ def test_a_place_after_a_marker_says_where(text: str, concept: str) -> None:
     ],
 )
 def test_a_place_does_not_settle_domestic_work(text: str) -> None:
+    assert _read(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("flux cored welding on bridge girders", "fcaw-welding"),
+        ("ultrasonic welding of lamp housings", "plastic-welding"),
+        ("CNC milling of aluminium brackets", "cnc-milling"),
+    ],
+)
+def test_what_a_named_skill_was_done_to_is_no_other_skill(text: str, concept: str) -> None:
+    # After a name of two skill words, the words a sentence runs on with count as known
+    # words do, not as words that may change what the text is about.
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize("text", ["drilling of water wells", "painting at church"])
+def test_after_a_one_word_name_the_rest_still_counts(text: str) -> None:
     assert _read(text) == []
