@@ -24,6 +24,8 @@ at the shell compute them the same way:
 - :func:`name_variants` -- the share of curated names that read otherwise once years of
   practice or an ability word are written around them ("qc 3 years", "berpengalaman las
   listrik"): generated from the taxonomy, so it measures the rules, not a vocabulary.
+- :func:`coordinated_names` -- the share of two curated names of unrelated concepts,
+  joined by "dan", "and", a comma, "&" or "/", not read as exactly both: generated too.
 
 ``python -m tests.quality_report`` (from the repository root; run as a file, the ``matcher``
 folder of ``tests/`` hides the package) prints them all, with the recall of every
@@ -34,6 +36,7 @@ for tuning sessions that must not look at it until their one measure at the end.
 from __future__ import annotations
 
 import csv
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -329,6 +332,73 @@ def name_variants(normalizer: SkillNormalizer) -> Variants:
 
 
 @dataclass(frozen=True)
+class Coordinated:
+    """Pairs of curated names of unrelated concepts joined by a separator."""
+
+    pairs: int
+    wrong: tuple[tuple[str, tuple[str, ...]], ...]  # (text, concepts read)
+
+    def report(self) -> str:
+        return (
+            f"{self.pairs} pairs of names of unrelated concepts joined by 'dan', 'and', ',', "
+            f"'&' or '/': {len(self.wrong) / self.pairs:.2%} not read as exactly both"
+        )
+
+
+def coordinated_names(normalizer: SkillNormalizer, pairs: int = 1500) -> Coordinated:
+    """Join two curated names (Indonesian or English, of concepts neither within the
+    other) with a separator, as a CV lists two skills: both must be read, nothing else.
+
+    The names are the first four of each language without a bracket, "and" or "/" of
+    their own that read alone as their concept; the pairs are drawn with a fixed seed.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+    pairs : int
+        Pairs drawn per language (before those of related concepts are dropped).
+
+    Returns
+    -------
+    Coordinated
+        The count and the pairs read otherwise.
+    """
+    taxonomy = normalizer.taxonomy
+    separators = {"id": (" dan ", ", ", " & ", " / "), "en": (" and ", ", ", " & ", " / ")}
+    rng = random.Random(7)
+    drawn: list[tuple[str, str, str]] = []
+    for lang in ("id", "en"):
+        names = [
+            (concept.id, name)
+            for concept in taxonomy.concepts.values()
+            for name in [
+                concept.label_id if lang == "id" else concept.label_en,
+                *concept.aliases.get(lang, ()),
+            ][:4]
+            if not any(mark in name for mark in ("(", " and ", " dan ", "/"))
+        ]
+        alone = normalizer.normalize_many([name for _, name in names])
+        good = [
+            pair
+            for pair, match in zip(names, alone, strict=True)
+            if {hit.concept.id for hit in match.concepts} == {pair[0]}
+        ]
+        for _ in range(pairs):
+            (a, first), (b, second) = rng.sample(good, 2)
+            if a == b or a in taxonomy.ancestors(b) or b in taxonomy.ancestors(a):
+                continue
+            drawn.append((a, b, first + rng.choice(separators[lang]) + second))
+    matches = normalizer.normalize_many([text for _, _, text in drawn])
+    wrong = tuple(
+        (text, tuple(sorted(read)))
+        for (a, b, text), match in zip(drawn, matches, strict=True)
+        if (read := {hit.concept.id for hit in match.concepts}) != {a, b}
+    )
+    return Coordinated(len(drawn), wrong)
+
+
+@dataclass(frozen=True)
 class Outside:
     """Readings of ESCO labels from outside manufacturing."""
 
@@ -393,6 +463,10 @@ if __name__ == "__main__":
     print("names with years or an ability word:", variants.report())
     for concept, text, concepts in variants.changed:
         print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
+    coordinated = coordinated_names(normalizer)
+    print("two names joined:", coordinated.report())
+    for text, concepts in coordinated.wrong:
+        print(f"  {text!r} read as {', '.join(concepts) or 'nothing'}")
     recall = esco_label_recall(normalizer)
     print("ESCO label recall:", recall_report(recall))
     for concept, (hits, n) in sorted(recall.items()):

@@ -158,7 +158,7 @@ class Lexicon:
             if len(fitting) == 1:
                 hits[k] = [Hit(fitting.pop(), 1.0)]
 
-    def _named_whole(self, words: list[str]) -> bool:
+    def _named_whole(self, text: str, words: list[str]) -> bool:
         """Whether the words are one name, leaving out neutral words, numbers, and the
         qualifiers before and after it ("experienced ...", "... 3 years")."""
         rules = self.rules
@@ -170,17 +170,16 @@ class Lexicon:
             return False
         core = kept[edge.index(False) : len(kept) - edge[::-1].index(False)]
         found = self.index.named_by(core)
-        return (
-            len(core) < len(kept)
-            and found is not None
-            and found.target is not None
-            and core[0] not in rules.separators
-            and core[-1] not in rules.separators
-        )
+        if len(core) == len(kept) or found is None or found.target is None:
+            return False
+        # Only a name across a separator needs this: one within a part reads alike once the
+        # text is split ("iso 9001, teknisi listrik industri" names two skills).
+        parts = [set(self.reader.segment_words(part)) for part in segments(text, rules.separators)]
+        return not any(set(core) <= part for part in parts)
 
     def _split(self, text: str) -> list[list[str]]:
         whole = self.index.words(text)
-        if self._named_whole(whole):
+        if self._named_whole(text, whole):
             # The whole string is one name, even if it contains "and" ("picking and packing",
             # "soldering and welding equipment": two objects of one skill), also with
             # years, counts and other qualifiers beside it ("... 3 years").

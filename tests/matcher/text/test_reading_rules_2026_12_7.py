@@ -60,6 +60,15 @@ def test_a_whole_name_with_years_or_ability_is_not_split(text: str, concept: str
     assert concept in _read(text)
 
 
+def test_a_name_within_one_part_does_not_join_the_parts() -> None:
+    # "iso" is a qualifier and "9001" a number: left out, the rest is one name, yet it is
+    # the second of two skills listed.
+    assert _read("iso 9001, teknisi listrik industri") == [
+        "quality-management-system",
+        "industrial-electrical-work",
+    ]
+
+
 def test_a_coordination_with_qualifiers_inside_is_still_split() -> None:
     # Only qualifiers before and after the name are left out: "steel" and "metal" inside
     # say what is worked, so this stays split as before.
