@@ -137,7 +137,7 @@ def insights(
         read_published,
     )
     from matcher.insights.trends import trends
-    from matcher.insights.writers import write_tables, write_trends
+    from matcher.insights.writers import remove_output, write_tables, write_trends
     from matcher.rules.exchange_rates import ExchangeRateError
     from matcher.scoring.versions import engine_versions
     from matcher.taxonomy.skills import default_skill_normalizer
@@ -232,8 +232,10 @@ def insights(
         labels = {c.id: c.label_en for c in default_skill_normalizer().taxonomy.concepts.values()}
         page = render_dashboard(published[days[-1]], labels=labels)
     if len(days) == 1 and not changes:
+        remove_output(out / "trends")  # of an earlier run of several dates
         write_tables(out, published[days[0]], versions=versions[days[0]])
     else:
+        remove_output(out)  # of an earlier run of one date
         for day in days:
             write_tables(out / day.isoformat(), published[day], versions=versions[day])
         if changes:

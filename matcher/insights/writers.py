@@ -9,6 +9,7 @@ with a manifest holds every table it names.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -28,6 +29,7 @@ from matcher.insights.trends import Trend
 
 __all__ = [
     "FORMATS",
+    "remove_output",
     "write_csv",
     "write_jsonl",
     "write_manifest",
@@ -229,6 +231,32 @@ def _drop_earlier(out: Path, names: Sequence[str]) -> None:
         if isinstance(name, str) and name in SCHEMAS and name not in names:
             for suffix in FORMATS:
                 (out / f"{name}.{suffix}").unlink(missing_ok=True)
+
+
+def remove_output(out: Path) -> None:
+    """Remove an earlier output of :func:`write_tables` or :func:`write_trends` from ``out``:
+    the files of the tables its manifest names, then the manifest.
+
+    For a run that writes the other layout (several dates under ``DIR/<as_of>/`` and
+    ``DIR/trends/``, one date in ``DIR`` itself): without it, last run's tables would sit
+    where a planner looks for this run's. Nothing the manifest does not name as a table is
+    touched, and a directory without a manifest naming tables is left as it is; the
+    directory itself goes only when nothing else is left in it.
+
+    Parameters
+    ----------
+    out : Path
+        The directory of the earlier output (it need not exist).
+    """
+    try:
+        earlier = read_manifest(out)
+    except PublishedError:
+        return
+    if isinstance(earlier.get("tables"), list):
+        _drop_earlier(out, ())
+        (out / "manifest.json").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            out.rmdir()  # only when nothing else is in it
 
 
 def _common(tables: Sequence[ProtectedTable]) -> tuple[dt.date, int]:

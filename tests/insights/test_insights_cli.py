@@ -126,6 +126,24 @@ def test_clear_errors(
     assert not out.exists()
 
 
+def test_a_run_of_the_other_layout_leaves_no_tables_of_the_earlier_one(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    one = ("--as-of", "2026-03-01", "--table", "origin", "--out", out)
+    several = ("--as-of", "2026-03-01", "--as-of", "2026-09-01", "--table", "origin", "--out", out)
+    assert run_cli("insights", *INPUTS, *one).exit_code == 0
+    assert (out / "origin.csv").exists()
+    # Several dates into the directory of one: its tables no longer sit in DIR itself.
+    assert run_cli("insights", *INPUTS, *several).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2026-03-01", "2026-09-01", "trends"]
+    # One date into it again: the trends of the two dates go; the dated tables stay.
+    assert run_cli("insights", *INPUTS, *one).exit_code == 0
+    assert not (out / "trends").exists()
+    assert (out / "2026-09-01" / "origin.csv").exists()
+    assert json.loads((out / "manifest.json").read_text("utf-8"))["as_of"] == "2026-03-01"
+
+
 def test_a_stored_round_gives_trends(run_cli: RunCli, tmp_path: Path) -> None:
     first, second = tmp_path / "march", tmp_path / "september"
     args = ("--table", "origin", "--min-cell", "3")

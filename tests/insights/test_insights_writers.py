@@ -14,7 +14,7 @@ import pytest
 from matcher.insights.schema import SCHEMAS, TABLE_NAMES, schema_for
 from matcher.insights.suppression import protect
 from matcher.insights.table import PolicyTable, ProtectedTable, TableError
-from matcher.insights.writers import write_csv, write_tables
+from matcher.insights.writers import remove_output, write_csv, write_tables
 
 AS_OF = dt.date(2026, 3, 1)
 VERSIONS = {"code": "0.1.0", "taxonomy": "esco-1.2", "weights": "skills=0.5"}
@@ -180,3 +180,14 @@ def test_only_tables_an_earlier_manifest_names_are_removed(tmp_path: Path, manif
     write_tables(tmp_path, [_refusals()], versions=VERSIONS)
     assert (tmp_path / "courses.csv").exists()
     assert (tmp_path / "x.csv").read_text(encoding="utf-8") == "kept"
+
+
+def test_removing_an_output_leaves_what_it_did_not_write(tmp_path: Path) -> None:
+    write_tables(tmp_path, [_courses(), _refusals()], versions=VERSIONS)
+    (tmp_path / "notes.txt").write_text("the planner's own file", encoding="utf-8")
+    (tmp_path / "2026-03-01").mkdir()
+    remove_output(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-03-01", "notes.txt"]
+    remove_output(tmp_path)  # nothing left to remove
+    remove_output(tmp_path / "missing")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-03-01", "notes.txt"]
