@@ -263,6 +263,9 @@ _VARIANTS = {
         "pengalaman dalam {}",
     ),
     "ms": ("{} 2 tahun", "berpengalaman {}"),
+    "ja": ("{} 3年", "{}の経験"),
+    "ko": ("{} 3년", "{} 경험"),
+    "zh": ("{}經驗3年", "有{}經驗"),
     "en": (
         "{} 3 years",
         "{} since 2019",
@@ -290,9 +293,9 @@ class Variants:
 
 
 def name_variants(normalizer: SkillNormalizer) -> Variants:
-    """Read each curated name (Indonesian, Malay and English labels and aliases) that
-    reads alone as exactly its concept again with years of practice or an ability word
-    around it ("las listrik 2 tahun", "experienced forklift operation"): the concept read
+    """Read each curated name (labels and aliases in the six languages) that reads alone as
+    exactly its concept again with years of practice or an ability word around it ("las
+    listrik 2 tahun", "experienced forklift operation", "溶接の経験"): the concept read
     must stay the same.
 
     Parameters
@@ -308,8 +311,11 @@ def name_variants(normalizer: SkillNormalizer) -> Variants:
     names = [
         (concept.id, lang, name)
         for concept in normalizer.taxonomy.concepts.values()
-        for lang, label in (("id", concept.label_id), ("en", concept.label_en), ("ms", None))
-        for name in ([label] if label else []) + list(concept.aliases.get(lang, ()))
+        for lang in _VARIANTS
+        for name in (
+            {"id": [concept.label_id], "en": [concept.label_en]}.get(lang, [])
+            + list(concept.aliases.get(lang, ()))
+        )
     ]
     alone = normalizer.normalize_many([name for _, _, name in names])
     read_right = [

@@ -40,6 +40,10 @@ def test_a_number_left_over_is_years_not_a_skill(text: str, concept: str) -> Non
         ("operator forklift kurang lebih 3 tahun", "forklift-operation"),
         ("proficient in TIG welding", "gtaw-welding"),
         ("forklift operation since 2019", "forklift-operation"),
+        ("旋盤の経験", "lathe-turning"),
+        ("지게차 경험", "forklift-operation"),
+        ("焊接經驗3年", "welding"),
+        ("有焊接經驗", "welding"),
     ],
 )
 def test_duration_and_proficiency_words_qualify(text: str, concept: str) -> None:
