@@ -43,7 +43,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.taxonomy.skills import SkillNormalizer, default_skill_normalizer
+from matcher.taxonomy.skills import Concept, SkillNormalizer, default_skill_normalizer
 
 _LINES: list[str] = []
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,6 +250,23 @@ def recall_report(recall: dict[str, tuple[int, int]]) -> str:
     )
 
 
+def _curated(concept: Concept, lang: str) -> list[str]:
+    """A concept's curated names in one language: its label (English, Indonesian), then its
+    aliases."""
+    label = {"id": [concept.label_id], "en": [concept.label_en]}.get(lang, [])
+    return [*label, *concept.aliases.get(lang, ())]
+
+
+def _read_alone(normalizer: SkillNormalizer, names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (concept, name) pairs whose name reads alone as exactly its concept."""
+    matches = normalizer.normalize_many([name for _, name in names])
+    return [
+        (concept, name)
+        for (concept, name), match in zip(names, matches, strict=True)
+        if {hit.concept.id for hit in match.concepts} == {concept}
+    ]
+
+
 # How CVs write a skill with its years of practice or a word of ability around it: the
 # skill read must not change. Per language of the curated names.
 _VARIANTS = {
@@ -308,25 +325,16 @@ def name_variants(normalizer: SkillNormalizer) -> Variants:
     Variants
         The counts and the variants read otherwise.
     """
-    names = [
-        (concept.id, lang, name)
-        for concept in normalizer.taxonomy.concepts.values()
+    concepts = normalizer.taxonomy.concepts.values()
+    alone = [
+        (lang, concept, name)
         for lang in _VARIANTS
-        for name in (
-            {"id": [concept.label_id], "en": [concept.label_en]}.get(lang, [])
-            + list(concept.aliases.get(lang, ()))
+        for concept, name in _read_alone(
+            normalizer, [(c.id, name) for c in concepts for name in _curated(c, lang)]
         )
     ]
-    alone = normalizer.normalize_many([name for _, _, name in names])
-    read_right = [
-        (concept, lang, name)
-        for (concept, lang, name), match in zip(names, alone, strict=True)
-        if {hit.concept.id for hit in match.concepts} == {concept}
-    ]
     variants = [
-        (concept, form.format(name))
-        for concept, lang, name in read_right
-        for form in _VARIANTS[lang]
+        (concept, form.format(name)) for lang, concept, name in alone for form in _VARIANTS[lang]
     ]
     matches = normalizer.normalize_many([text for _, text in variants])
     changed = tuple(
@@ -334,7 +342,7 @@ def name_variants(normalizer: SkillNormalizer) -> Variants:
         for (concept, text), match in zip(variants, matches, strict=True)
         if (read := {hit.concept.id for hit in match.concepts}) != {concept}
     )
-    return Variants(len(read_right), len(variants), changed)
+    return Variants(len(alone), len(variants), changed)
 
 
 @dataclass(frozen=True)
@@ -375,21 +383,15 @@ def coordinated_names(normalizer: SkillNormalizer, pairs: int = 1500) -> Coordin
     rng = random.Random(7)
     drawn: list[tuple[str, str, str]] = []
     for lang in ("id", "en"):
-        names = [
-            (concept.id, name)
-            for concept in taxonomy.concepts.values()
-            for name in [
-                concept.label_id if lang == "id" else concept.label_en,
-                *concept.aliases.get(lang, ()),
-            ][:4]
-            if not any(mark in name for mark in ("(", " and ", " dan ", "/"))
-        ]
-        alone = normalizer.normalize_many([name for _, name in names])
-        good = [
-            pair
-            for pair, match in zip(names, alone, strict=True)
-            if {hit.concept.id for hit in match.concepts} == {pair[0]}
-        ]
+        good = _read_alone(
+            normalizer,
+            [
+                (concept.id, name)
+                for concept in taxonomy.concepts.values()
+                for name in _curated(concept, lang)[:4]
+                if not any(mark in name for mark in ("(", " and ", " dan ", "/"))
+            ],
+        )
         for _ in range(pairs):
             (a, first), (b, second) = rng.sample(good, 2)
             if a == b or a in taxonomy.ancestors(b) or b in taxonomy.ancestors(a):
