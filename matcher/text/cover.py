@@ -152,7 +152,7 @@ class SegmentCover:
         )
         explained = weight = 0.0
         contradicted = narrower = False
-        # After a name of two skill words or more ("spot welding of car body panels"),
+        # After a name of two skill words or more ("ultrasonic welding of lamp housings"),
         # the words a CV sentence runs on with say what the work was done to: an unknown one
         # counts as a leftover known word does. A one-word name is not settled enough:
         # "drilling of water wells" is no metal drilling.
