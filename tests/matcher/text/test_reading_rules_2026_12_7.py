@@ -165,3 +165,8 @@ def test_what_a_named_skill_was_done_to_is_no_other_skill(text: str, concept: st
 @pytest.mark.parametrize("text", ["drilling of water wells", "painting at church"])
 def test_after_a_one_word_name_the_rest_still_counts(text: str) -> None:
     assert _read(text) == []
+
+
+def test_inspect_reads_as_inspection() -> None:
+    assert _read("inspect machinery") == ["machine-inspection"]
+    assert _read("inspect incoming materials") == ["incoming-inspection"]
