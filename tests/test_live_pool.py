@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import api.live_pool.workers as workers_module
@@ -225,6 +226,22 @@ def test_another_evaluation_date_and_an_unsaved_job_order(
     run = _run(list(replayed.workers.values()), [stored], sample)
     result = replayed.pool.candidates(stored, agencies=sample.agencies, as_of=AS_OF, k=20)
     assert result == list(run.rank("vacancies", top=20))
+
+
+def test_the_dates_of_a_segment_share_its_kept_columns(sample: Sample) -> None:
+    # One budget of pool-wide columns per segment, whatever the evaluation dates asked.
+    run = _run(sample.workers[:40], sample.vacancies[:3], sample)
+    later = _run(sample.workers[:40], sample.vacancies[:3], sample, dt.date(2027, 1, 15))
+    rows = len(run.workers)
+    segment = workers_module.encode_segment(
+        run.workers,
+        np.arange(rows, dtype=np.int64),
+        np.zeros(rows, dtype=np.int32),
+        run.params.taxonomy,
+    )
+    first, second = segment.scorer(run.params), segment.scorer(later.params)
+    assert first is not second
+    assert first._context._kept is second._context._kept
 
 
 @pytest.mark.usefixtures("small_segments")

@@ -34,7 +34,7 @@ from matcher.scoring.encoding import (
     select_workers,
 )
 from matcher.scoring.facts import WorkerFacts
-from matcher.scoring.kernel import PoolScorer
+from matcher.scoring.kernel import KeptColumns, PoolScorer, kept_columns
 from matcher.scoring.params import ScoringParams
 from matcher.taxonomy.skills import SkillTaxonomy
 
@@ -86,9 +86,14 @@ class Segment:
         def build() -> PoolScorer:
             pool, day = self.pool, params.as_of
             age = ages_on(pool.birth_year, pool.birth_monthday, day)
-            return PoolScorer(replace(pool, as_of=day, age=age), params)
+            return PoolScorer(replace(pool, as_of=day, age=age), params, kept=self._kept)
 
         return self._scorers.get_or_build(params.as_of, build)
+
+    @cached_property
+    def _kept(self) -> KeptColumns:
+        # The dates' scorers read the same rows: one budget of kept columns for them all.
+        return kept_columns(self.pool.n_workers)
 
     @cached_property
     def _sorted_ids(self) -> NDArray[np.str_]:

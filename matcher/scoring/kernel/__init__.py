@@ -38,16 +38,20 @@ kept gate bitsets), :mod:`~matcher.scoring.kernel.pool_scorer` (chunking and top
 chunk), :mod:`~matcher.scoring.kernel.tables` (the tabulated curves).
 """
 
+from matcher.scoring.kernel.context import kept_columns
 from matcher.scoring.kernel.gap_counts import GateCounts, counts_from_gaps
+from matcher.scoring.kernel.kept import KeptColumns
 from matcher.scoring.kernel.pool_scorer import DEFAULT_MEMORY_BUDGET, PoolScorer
 from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
     "GateCounts",
+    "KeptColumns",
     "PoolScorer",
     "TopVacancies",
     "TopWorkers",
     "VacancyScores",
     "counts_from_gaps",
+    "kept_columns",
 ]

@@ -14,7 +14,7 @@ from matcher.arrays import Bools, Ints
 from matcher.rules.screening import LanguageGate, ScreenedVacancy
 from matcher.rules.types import CertificateRequirement, ExperienceRequirement, RulePack, StayCap
 from matcher.scoring.encoding import NO_START, EncodedPool, ages_on, day_number, months_of_age_on
-from matcher.scoring.kernel.kept import KeptByUse
+from matcher.scoring.kernel.kept import KeptByUse, KeptColumns
 from matcher.scoring.kernel.rows import ByWorker, by_worker, range_max
 from matcher.scoring.kernel.tables import depth_tables, experience_table
 from matcher.scoring.params import ScoringParams
@@ -37,7 +37,9 @@ class Context:
     parameters and their credit tables, concept relations, and per-rule and per-value
     arrays cached across them."""
 
-    def __init__(self, pool: EncodedPool, params: ScoringParams) -> None:
+    def __init__(
+        self, pool: EncodedPool, params: ScoringParams, kept: KeptColumns | None = None
+    ) -> None:
         taxonomy = params.taxonomy
         if pool.concepts != tuple(taxonomy.concepts):
             raise ValueError("the pool was encoded with another skill taxonomy")
@@ -78,12 +80,9 @@ class Context:
         self.n_words = pool.certificates.concepts.shape[1]
         self._cache: dict[tuple[Hashable, ...], Any] = {}
         self._packs: dict[int, RulePack] = {}
-        self._experience: KeptByUse[tuple[str, ...], tuple[Ints, Ints]]
-        self._experience = KeptByUse(
-            _room(_EXPERIENCE_CACHE, _EXPERIENCE_BYTES, 16 * pool.n_workers)
-        )
-        self._months: KeptByUse[bytes, NDArray[np.uint16]]
-        self._months = KeptByUse(_room(_MONTHS_KEPT, _MONTHS_BYTES, 2 * pool.n_workers))
+        self._kept = kept or kept_columns(pool.n_workers)
+        # The experience totals weigh months by the run's ISCO closeness credits.
+        self._isco_credits = tuple(sorted(params.isco_credit.items()))
 
     def skills_by_worker(self) -> ByWorker:
         """The skills listed, worker-major (:func:`by_worker`), built on first use: about
@@ -333,7 +332,7 @@ class Context:
             in_targets = np.bincount(exp.worker, weights=exact[exp.isco] * months, minlength=n)
             return weighted.astype(np.int64), in_targets.astype(np.int64)
 
-        return self._experience.get(targets, build, now=now)
+        return self._kept.experience.get((targets, self._isco_credits), build, now=now)
 
     def months_listed(self, concepts: NDArray[np.intp]) -> NDArray[np.uint16] | None:
         """Per pool worker, the most months (+ 1) listed for any of ``concepts``; None when
@@ -349,7 +348,7 @@ class Context:
         def build() -> NDArray[np.uint16]:
             return range_max(listed, listed.months, 0, self.pool.n_workers, concepts)
 
-        return self._months.get(concepts.tobytes(), build)
+        return self._kept.months.get(concepts.tobytes(), build)
 
     def isco_credit(self, targets: tuple[str, ...]) -> tuple[Ints, Bools]:
         """Per pool ISCO code: 4 x closeness credit, and whether it is a target."""
@@ -367,6 +366,27 @@ class Context:
             return quarters, np.array([c in targets for c in codes], np.bool_)
 
         return self.cached(("isco", targets), build)
+
+
+def kept_columns(n_workers: int) -> KeptColumns:
+    """Room for the pool-wide columns of ``n_workers`` rows (:class:`Context`): at most
+    :data:`_MONTHS_KEPT` month columns within :data:`_MONTHS_BYTES` and
+    :data:`_EXPERIENCE_CACHE` experience sets within :data:`_EXPERIENCE_BYTES`.
+
+    Parameters
+    ----------
+    n_workers : int
+        Rows of the encoded pool the columns are for.
+
+    Returns
+    -------
+    KeptColumns
+        Empty, to pass to every :class:`~matcher.scoring.kernel.PoolScorer` over those rows.
+    """
+    return KeptColumns(
+        KeptByUse(_room(_MONTHS_KEPT, _MONTHS_BYTES, 2 * n_workers)),
+        KeptByUse(_room(_EXPERIENCE_CACHE, _EXPERIENCE_BYTES, 16 * n_workers)),
+    )
 
 
 def _room(most: int, budget: int, each: int) -> int:

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-__all__ = ["KeptByUse"]
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.arrays import Ints
+
+__all__ = ["KeptByUse", "KeptColumns"]
 
 _K = TypeVar("_K", bound=Hashable)
 _V = TypeVar("_V")
@@ -70,3 +76,21 @@ class KeptByUse(Generic[_K, _V]):
         """The keys kept, least recently used first."""
         with self._lock:
             return list(self._kept)
+
+
+@dataclass(frozen=True, eq=False)
+class KeptColumns:
+    """The pool-wide columns kept for one set of encoded rows, shared by every scorer over
+    them: a live pool keeps a scorer per evaluation date over the same rows, and the columns
+    do not depend on the date, so the dates share one budget instead of one each.
+
+    Attributes
+    ----------
+    months : KeptByUse
+        Concept set (bytes of its indices) -> the most months listed per worker.
+    experience : KeptByUse
+        (ISCO targets, ISCO closeness credits) -> the experience totals per worker.
+    """
+
+    months: KeptByUse[bytes, NDArray[np.uint16]]
+    experience: KeptByUse[tuple[Hashable, ...], tuple[Ints, Ints]]

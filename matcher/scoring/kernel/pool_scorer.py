@@ -23,6 +23,7 @@ from matcher.scoring.kernel.candidates import (
 from matcher.scoring.kernel.context import Context
 from matcher.scoring.kernel.gap_counts import MASK_CACHE_BYTES, GateCounts, MaskCache, count_plan
 from matcher.scoring.kernel.gates import score_rows
+from matcher.scoring.kernel.kept import KeptColumns
 from matcher.scoring.kernel.plan import Plan, compile_plan
 from matcher.scoring.kernel.results import TopVacancies, TopWorkers, VacancyScores
 from matcher.scoring.params import ScoringParams
@@ -141,6 +142,11 @@ class PoolScorer:
     mask_cache_bytes : int
         Bytes of gate bitsets :meth:`count_gaps` keeps across job orders (one bit a
         worker per requirement).
+    kept : KeptColumns, optional
+        The pool-wide columns kept by use, shared with the other scorers over the same
+        encoded rows (a live pool's scorers of several evaluation dates;
+        :func:`~matcher.scoring.kernel.context.kept_columns`); by default this
+        scorer's own.
 
     Raises
     ------
@@ -156,12 +162,13 @@ class PoolScorer:
         dense_share: float = DENSE_SHARE,
         tier_share: float = TIER_SHARE,
         mask_cache_bytes: int = MASK_CACHE_BYTES,
+        kept: KeptColumns | None = None,
     ) -> None:
         self.pool = pool
         self.params = params
         self.dense_share = dense_share
         self.tier_share = tier_share
-        self._context = Context(pool, params)
+        self._context = Context(pool, params, kept)
         self._candidates = CandidateIndex(self._context)
         self._masks = MaskCache(mask_cache_bytes)
         # By the job order's identity; the job order is kept with its plan, so its id

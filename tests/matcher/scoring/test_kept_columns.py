@@ -6,6 +6,8 @@ for most, within the limit."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from unittest.mock import patch
 
 import numpy as np
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 
 from benchmarks.synthetic import AS_OF as SYNTHETIC_AS_OF
 from matcher.scoring.encoding import encode_pool
-from matcher.scoring.kernel import PoolScorer, context
+from matcher.scoring.kernel import PoolScorer, context, kept_columns
 from matcher.scoring.kernel.context import Context
 from matcher.scoring.kernel.kept import KeptByUse
 from matcher.scoring.kernel.results import TopWorkers
@@ -58,7 +60,7 @@ def test_the_kept_columns_are_used_on_a_realistic_pool() -> None:
     orders = [v for v in run.vacancies if not v.refused]
     kernel = PoolScorer(encoded, run.params)
     first = _answers(kernel.top_workers(orders, k=10))
-    assert kernel._context._months.keys(), "no concept set was asked for twice"
+    assert kernel._context._kept.months.keys(), "no concept set was asked for twice"
     assert _answers(kernel.top_workers(orders, k=10)) == first
     with patch.object(Context, "months_listed", _nothing_kept):
         assert _answers(PoolScorer(encoded, run.params).top_workers(orders, k=10)) == first
@@ -118,7 +120,7 @@ def test_the_months_kept_fit_their_bytes(monkeypatch: pytest.MonkeyPatch) -> Non
     for concepts, asks in ((held[:1], 2), (held[1:2], 3)):
         for _ in range(asks):
             ctx.months_listed(concepts)
-    assert ctx._months.keys() == [held[1:2].tobytes()]
+    assert ctx._kept.months.keys() == [held[1:2].tobytes()]
 
 
 def test_experience_totals_are_built_now_or_from_the_second_ask(ctx: Context) -> None:
@@ -128,3 +130,40 @@ def test_experience_totals_are_built_now_or_from_the_second_ask(ctx: Context) ->
     assert again is not None
     assert ctx.experience_totals(first) is again  # kept, not built again
     assert ctx.experience_totals(second, now=True) is not None
+
+
+def test_scorers_of_several_dates_share_the_columns_of_their_rows() -> None:
+    # A live pool keeps a scorer per evaluation date over the same rows: the columns kept
+    # for one date serve the next, and each date ranks as it would on its own.
+    run = synthetic_run(600, 30, seed=11)
+    encoded = encode_pool(run.workers, run.params.taxonomy, SYNTHETIC_AS_OF)
+    orders = [v for v in run.vacancies if not v.refused]
+    shared = kept_columns(encoded.n_workers)
+    first = PoolScorer(encoded, run.params, kept=shared)
+    first.top_workers(orders, k=10)
+    first.top_workers(orders, k=10)
+    kept_before = shared.months.keys()
+    assert kept_before, "no concept set was asked for twice"
+    later = replace(run.params, as_of=SYNTHETIC_AS_OF + dt.timedelta(days=40))
+    second = PoolScorer(replace(encoded, as_of=later.as_of), later, kept=shared)
+    alone = PoolScorer(replace(encoded, as_of=later.as_of), later)
+    assert _answers(second.top_workers(orders, k=10)) == _answers(alone.top_workers(orders, k=10))
+    assert set(kept_before) <= set(shared.months.keys())
+
+
+def test_experience_totals_are_kept_per_isco_credits() -> None:
+    # Two runs weighing ISCO closeness differently share rows but not their totals.
+    run = synthetic_run(300, 5, seed=3)
+    encoded = encode_pool(run.workers, run.params.taxonomy, SYNTHETIC_AS_OF)
+    shared = kept_columns(encoded.n_workers)
+    other = replace(run.params, isco_credit={k: v / 2 for k, v in run.params.isco_credit.items()})
+    targets = tuple(encoded.experience.isco_codes[:1])
+    one = Context(encoded, run.params, shared).experience_totals(targets, now=True)
+    two = Context(encoded, other, shared).experience_totals(targets, now=True)
+    own = Context(encoded, other).experience_totals(targets, now=True)
+    assert one is not None
+    assert two is not None
+    assert own is not None
+    assert one[0].tolist() != two[0].tolist()  # the credits weigh these months differently
+    assert two[0].tolist() == own[0].tolist()
+    assert len(shared.experience.keys()) == 2
