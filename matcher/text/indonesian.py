@@ -40,6 +40,9 @@ _PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ke", ("",)),
 )
 _MIN_ROOT = 2
+# A root left by a prefix is at least this long: "pengeatan" (a typo of "pengecatan") is
+# no word of the English qualifier "at".
+_MIN_PREFIXED_ROOT = 3
 
 
 def _without_suffix(word: str) -> Iterator[str]:
@@ -80,7 +83,7 @@ def root_candidates(word: str) -> list[str]:
                 if letters and rest[:1] not in tuple(_VOWELS):
                     continue
                 root = letters + rest
-                if len(root) >= _MIN_ROOT:
+                if len(root) >= _MIN_PREFIXED_ROOT:
                     seen.setdefault(root, None)
     return list(seen)
 

@@ -170,3 +170,10 @@ def test_after_a_one_word_name_the_rest_still_counts(text: str) -> None:
 def test_inspect_reads_as_inspection() -> None:
     assert _read("inspect machinery") == ["machine-inspection"]
     assert _read("inspect incoming materials") == ["incoming-inspection"]
+
+
+def test_a_prefix_leaves_a_root_of_three_letters_or_more() -> None:
+    # "pengeatan" (a typo of "pengecatan") stripped of "penge-an" left "at", an English
+    # qualifier, so the typo read as a neutral word beside "otomotif".
+    assert _read("pengeatan otomotif") != ["automotive-mechanic"]
+    assert _read("dicat") == ["painting"]
