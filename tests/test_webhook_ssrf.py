@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 
 import pytest
@@ -136,8 +137,9 @@ def test_names_resolving_to_non_public_addresses_are_refused(
     answer: list[str], reason: str
 ) -> None:
     resolver = StubResolver({"hooks.agency.example": answer})
-    with pytest.raises(UnsafeTargetError, match=rf"resolves to .*{reason}"):
+    with pytest.raises(UnsafeTargetError, match="does not resolve to public addresses") as caught:
         check_url("https://hooks.agency.example/selaras", resolve=resolver)
+    assert re.search(rf"resolves to .*{reason}", caught.value.detail)
     assert resolver.calls == [("hooks.agency.example", 443)]
 
 
@@ -163,8 +165,27 @@ def test_a_public_name_is_resolved_once_and_its_addresses_returned() -> None:
     ],
 )
 def test_urls_that_cannot_be_webhook_targets(url: str, words: str) -> None:
-    with pytest.raises(UnsafeTargetError, match=words):
+    with pytest.raises(UnsafeTargetError) as caught:
         check_url(url, resolve=StubResolver({"empty.example": []}))
+    assert words in caught.value.detail
+
+
+def test_the_caller_learns_nothing_of_what_a_name_resolves_to() -> None:
+    # An agency probing internal names gets one answer whether a name does not resolve,
+    # resolves to nothing or to a private address; the server's log gets which.
+    resolver = StubResolver({"db.internal": ["10.1.2.3"], "empty.internal": []})
+    messages, details = [], []
+    for host in ("db.internal", "empty.internal", "missing.internal"):
+        with pytest.raises(UnsafeTargetError) as caught:
+            check_url(f"https://{host}/", resolve=resolver)
+        messages.append(str(caught.value).replace(host, "HOST"))
+        details.append(caught.value.detail)
+    assert len(set(messages)) == 1
+    assert "10.1.2.3" not in messages[0]
+    assert "10.1.2.3" in details[0]
+    # A literal address is the caller's own: its class is named.
+    with pytest.raises(UnsafeTargetError, match=r"10\.1\.2\.3 is private"):
+        check_url("https://10.1.2.3/", resolve=resolver)
 
 
 def test_an_officer_allow_list_admits_hosts_and_networks() -> None:
@@ -175,16 +196,18 @@ def test_an_officer_allow_list_admits_hosts_and_networks() -> None:
     )
     assert check_url("http://[::1]:9000/hook", allow=by_network, resolve=no_resolver).host == "::1"
     assert check_url("http://receiver.test/", allow=by_network, resolve=resolver).addresses
-    with pytest.raises(UnsafeTargetError, match="private"):
+    with pytest.raises(UnsafeTargetError) as caught:
         check_url("http://partner.internal/", allow=by_network, resolve=resolver)
+    assert "private" in caught.value.detail
     by_host = AllowList.of(["Partner.Internal"])
     target = check_url("http://partner.internal/", allow=by_host, resolve=resolver)
     assert [str(a) for a in target.addresses] == ["10.8.0.4"]
 
 
 def test_the_system_resolver_is_used_by_default_and_localhost_is_refused() -> None:
-    with pytest.raises(UnsafeTargetError, match=r"localhost resolves to .*loopback"):
+    with pytest.raises(UnsafeTargetError) as caught:
         check_url("http://localhost:8000/hook")
+    assert re.search(r"localhost resolves to .*loopback", caught.value.detail)
 
 
 def test_refusal_names_the_class_or_none_for_public_unicast() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import secrets
 from typing import Annotated, Any
 
@@ -28,6 +29,8 @@ from api.webhooks.delivery import Event, allow_list
 from matcher.webhooks.signing import new_secret
 from matcher.webhooks.ssrf import UnsafeTargetError, check_url
 from models.common import Identifier
+
+_log = logging.getLogger("selaras.api")
 
 __all__ = ["router"]
 
@@ -103,6 +106,8 @@ def register_endpoint(
     try:
         check_url(request.url, allow=allow_list(server.engine))
     except UnsafeTargetError as error:
+        # What the name resolved to is for the operator, not the caller (ssrf.py).
+        _log.warning("webhook URL refused for key %s: %s", principal.key_id, error.detail)
         raise UnprocessableError([(("body", "url"), str(error))]) from None
     row = WebhookEndpointRow(
         id="whe_" + secrets.token_hex(8),

@@ -291,6 +291,7 @@ def deliver(
     try:
         target = check_url(url, allow=allow)
     except UnsafeTargetError as error:
+        _log.warning("webhook delivery %s refused: %s", message_id, error.detail)
         return None, f"refused target: {error}"
     timestamp = int(_now().timestamp())
     headers = {

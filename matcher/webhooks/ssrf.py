@@ -86,7 +86,25 @@ _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\
 
 
 class UnsafeTargetError(ValueError):
-    """The URL may not receive webhooks; the message says why."""
+    """The URL may not receive webhooks; the message says why, as far as the caller may
+    know it.
+
+    A name that does not resolve, resolves to nothing, or resolves to a refused address
+    gets one message, so that an agency registering URLs learns nothing of the server's
+    network (which internal names exist, and their addresses). ``detail`` says which, for
+    the server's log.
+
+    Parameters
+    ----------
+    message : str
+        For the caller.
+    detail : str, optional
+        For the server's log; the message by default.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 @dataclass(frozen=True)
@@ -185,22 +203,27 @@ def check_url(
     if literal is not None:
         addresses: tuple[IPAddress, ...] = (literal,)
     else:
+        hidden = (
+            f"{host} does not resolve to public addresses only: webhooks go only to public "
+            "addresses unless an officer allow-lists the host or network"
+        )
         try:
             found = resolve(host, port)
         except OSError as error:
-            raise UnsafeTargetError(f"{host} does not resolve: {error}") from None
+            raise UnsafeTargetError(hidden, f"{host} does not resolve: {error}") from None
         addresses = tuple(dict.fromkeys(ipaddress.ip_address(a.split("%")[0]) for a in found))
         if not addresses:
-            raise UnsafeTargetError(f"{host} resolves to no address")
+            raise UnsafeTargetError(hidden, f"{host} resolves to no address")
     if host not in allow.hosts:
         for address in addresses:
             reason = refusal(address)
             if reason is not None and not allow.admits(address):
-                subject = (
-                    str(address) if literal is not None else f"{host} resolves to {address}, which"
-                )
+                if literal is None:
+                    raise UnsafeTargetError(
+                        hidden, f"{host} resolves to {address}, which is {reason}"
+                    )
                 raise UnsafeTargetError(
-                    f"{subject} is {reason}: webhooks go only to public addresses unless an "
+                    f"{address} is {reason}: webhooks go only to public addresses unless an "
                     "officer allow-lists the host or network"
                 )
     return ResolvedTarget(url, scheme, host, port, addresses)
