@@ -222,15 +222,7 @@ def _drop_earlier(out: Path, names: Sequence[str]) -> None:
     """Remove the files of the tables an earlier output in ``out`` named in its manifest
     and this one does not write, so that the directory holds one output, not a table of
     another date beside it. Nothing the manifest does not name as a table is touched."""
-    try:
-        earlier = read_manifest(out).get("tables", [])
-    except PublishedError:
-        return  # no earlier output here, or none this command wrote
-    for name in earlier if isinstance(earlier, list) else []:
-        # Only the names of tables: a manifest edited by hand names no other file.
-        if isinstance(name, str) and name in SCHEMAS and name not in names:
-            for suffix in FORMATS:
-                (out / f"{name}.{suffix}").unlink(missing_ok=True)
+    _drop(out, [name for name in _earlier_tables(out) or () if name not in names])
 
 
 def remove_output(out: Path) -> None:
@@ -248,15 +240,32 @@ def remove_output(out: Path) -> None:
     out : Path
         The directory of the earlier output (it need not exist).
     """
-    try:
-        earlier = read_manifest(out)
-    except PublishedError:
+    earlier = _earlier_tables(out)
+    if earlier is None:
         return
-    if isinstance(earlier.get("tables"), list):
-        _drop_earlier(out, ())
-        (out / "manifest.json").unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            out.rmdir()  # only when nothing else is in it
+    _drop(out, earlier)
+    (out / "manifest.json").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        out.rmdir()  # only when nothing else is in it
+
+
+def _earlier_tables(out: Path) -> list[str] | None:
+    """The tables the manifest of an earlier output in ``out`` names, or None when there is
+    no manifest listing tables. Only the names of tables: a manifest edited by hand names
+    no other file."""
+    try:
+        tables = read_manifest(out).get("tables")
+    except PublishedError:
+        return None  # no earlier output here, or none this command wrote
+    if not isinstance(tables, list):
+        return None
+    return [name for name in tables if isinstance(name, str) and name in SCHEMAS]
+
+
+def _drop(out: Path, names: Sequence[str]) -> None:
+    for name in names:
+        for suffix in FORMATS:
+            (out / f"{name}.{suffix}").unlink(missing_ok=True)
 
 
 def _common(tables: Sequence[ProtectedTable]) -> tuple[dt.date, int]:

@@ -157,7 +157,7 @@ class SegmentCover:
         # counts as a leftover known word does. A one-word name is not settled enough:
         # "drilling of water wells" is no metal drilling.
         strong = [i for i in kept if (r := read[i]) is not None and r.forms[0] not in self._weak]
-        trailing = len(strong) >= 2
+        trailing_from = max(strong) if len(strong) >= 2 else len(words)
         # Leftover words that say which narrower concept the text means: position, the
         # weight they were counted with, and the concepts whose names use them.
         narrowing: list[tuple[int, float, frozenset[str]]] = []
@@ -195,7 +195,7 @@ class SegmentCover:
                 # Beside a generic role a known word is what the text is about: "pembuatan
                 # sekrup" names screw making, which "pembuatan" alone cannot say.
                 known &= head not in self.index.rules.generic_concepts
-                known |= trailing and i > max(strong)
+                known |= i > trailing_from
                 counted = len(word) * (_KNOWN_WEIGHT if known else 1.0)
                 weight += counted
                 contradicted |= foreign

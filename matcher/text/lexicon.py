@@ -158,9 +158,10 @@ class Lexicon:
             if len(fitting) == 1:
                 hits[k] = [Hit(fitting.pop(), 1.0)]
 
-    def _named_whole(self, text: str, words: list[str]) -> bool:
+    def _named_whole(self, words: list[str], parts: list[list[str]]) -> bool:
         """Whether the words are one name, leaving out neutral words, numbers, and the
-        qualifiers before and after it ("experienced ...", "... 3 years")."""
+        qualifiers before and after it ("experienced ...", "... 3 years"); ``parts`` are
+        the text's parts between separators."""
         rules = self.rules
         kept = [w for w in words if w not in rules.neutral and not w.isdigit()]
         if self.index.named_by(kept) is not None:
@@ -174,21 +175,20 @@ class Lexicon:
             return False
         # Only a name across a separator needs this: one within a part reads alike once the
         # text is split ("iso 9001, teknisi listrik industri" names two skills).
-        parts = [set(self.reader.segment_words(part)) for part in segments(text, rules.separators)]
-        return not any(set(core) <= part for part in parts)
+        return not any(set(core) <= set(part) for part in parts)
 
     def _split(self, text: str) -> list[list[str]]:
         whole = self.index.words(text)
-        if self._named_whole(text, whole):
-            # The whole string is one name, even if it contains "and" ("picking and packing",
-            # "soldering and welding equipment": two objects of one skill), also with
-            # years, counts and other qualifiers beside it ("... 3 years").
-            return [" ".join(self.index.canonical_key(whole)).split()]
         parts = [
             words
             for part in segments(text, self.rules.separators)
             if (words := self.reader.segment_words(part))
         ]
+        if self._named_whole(whole, parts):
+            # The whole string is one name, even if it contains "and" ("picking and packing",
+            # "soldering and welding equipment": two objects of one skill), also with
+            # years, counts and other qualifiers beside it ("... 3 years").
+            return [" ".join(self.index.canonical_key(whole)).split()]
         for k in range(len(parts) - 1):
             # "electrical & mechanical maintenance": a lone word before a separator shares
             # the rest of the part after it when together they make a name.
