@@ -42,6 +42,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import undefer
+from sqlalchemy.sql.base import ExecutableOption
 
 from api.http.errors import TooManyRequestsError
 from api.storage.database import read_session, write_session
@@ -67,6 +69,7 @@ __all__ = [
     "CancelledError",
     "RunKind",
     "RunProgress",
+    "output_options",
     "runs_of",
 ]
 
@@ -267,6 +270,12 @@ def status_of(row: BatchRunRow) -> BatchRunStatus:
         error=row.error,
         summary=summary,
     )
+
+
+def output_options(*, records: bool) -> list[ExecutableOption]:
+    """Loader options for a stored run: with ``records`` its output too (deferred
+    otherwise, see :class:`~api.storage.tables.BatchRunRow`)."""
+    return [undefer(BatchRunRow.records)] if records else []
 
 
 def runs_of(engine: Engine, kind: str) -> list[BatchRunRow]:

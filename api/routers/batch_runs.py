@@ -13,7 +13,14 @@ from fastapi.responses import HTMLResponse
 
 from api.access.keys import Principal
 from api.audit.log import entry_values, write_entry
-from api.batch_runs import ROUND, BatchRunRequest, BatchRunStatus, runs_of, status_of
+from api.batch_runs import (
+    ROUND,
+    BatchRunRequest,
+    BatchRunStatus,
+    output_options,
+    runs_of,
+    status_of,
+)
 from api.deps import AuditReader, Officer, ServerDep
 from api.http.errors import ConflictError, NotFoundError, responses
 from api.http.params import RunIdPath
@@ -27,9 +34,10 @@ __all__ = ["router"]
 router = APIRouter(prefix="/batch-runs", tags=["batch runs"], responses=responses(401, 403, 503))
 
 
-def _row(server: ServerDep, run_id: str) -> BatchRunRow:
+def _row(server: ServerDep, run_id: str, *, records: bool = False) -> BatchRunRow:
+    """The stored run; its ``records`` (the round's output) loaded only when asked."""
     with read_session(server.engine) as session:
-        row = session.get(BatchRunRow, run_id)
+        row = session.get(BatchRunRow, run_id, options=output_options(records=records))
     if row is None or row.kind != ROUND:  # training plans are /training-plans
         raise NotFoundError(f"no batch run {run_id!r}")
     return row
@@ -88,7 +96,7 @@ def cancel_run(run_id: RunIdPath, principal: Officer, server: ServerDep) -> Batc
 )
 def run_results(run_id: RunIdPath, principal: Officer, server: ServerDep) -> Response:
     """The round's records as JSON Lines (FORMAT.md allocation results, with agencies)."""
-    row = _done(_row(server, run_id))
+    row = _done(_row(server, run_id, records=True))
     _audit(server, principal, "batch_run.results", run_id, {})
     return Response(row.records or "", media_type="application/x-ndjson")
 

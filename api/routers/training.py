@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from api.access.keys import Principal
 from api.access.tenancy import rank_scope
 from api.audit.log import entry_values, write_entry
-from api.batch_runs import BatchRunStatus, runs_of, status_of
+from api.batch_runs import BatchRunStatus, output_options, runs_of, status_of
 from api.deps import AnyRole, Officer, Ranker, Server, ServerDep
 from api.http.errors import ConflictError, NotFoundError, ValidationBody, responses, safe_text
 from api.http.params import FormatQuery, RunIdPath
@@ -164,9 +164,12 @@ def _visible(principal: Principal, row: BatchRunRow) -> bool:
     return rank_scope(principal) in (None, json.loads(row.params)["agency_id"])
 
 
-def _plan_row(server: Server, principal: Principal, run_id: str) -> BatchRunRow:
+def _plan_row(
+    server: Server, principal: Principal, run_id: str, *, records: bool = False
+) -> BatchRunRow:
+    """The caller's stored plan; its ``records`` loaded only when asked."""
     with read_session(server.engine) as session:
-        row = session.get(BatchRunRow, run_id)
+        row = session.get(BatchRunRow, run_id, options=output_options(records=records))
     if row is None or not _visible(principal, row):
         raise NotFoundError(f"no training plan {run_id!r}")
     return row
@@ -218,7 +221,7 @@ def cancel_plan(run_id: RunIdPath, principal: Ranker, server: ServerDep) -> Batc
 def plan_results(run_id: RunIdPath, principal: Ranker, server: ServerDep) -> Response:
     """The plan's FORMAT.md "Training plan" records as JSON Lines; each enrolment adds
     ``worker_agency_id``, ``placed_in_agency_id`` and ``unlocks_agency_ids``."""
-    row = _plan_row(server, principal, run_id)
+    row = _plan_row(server, principal, run_id, records=True)
     if row.status != "done":
         raise ConflictError(f"training plan {run_id} is {row.status}, not done")
     records = [json.loads(line) for line in (row.records or "").splitlines()]

@@ -151,7 +151,9 @@ class BatchRunRow(Base):
     ``kind`` (``training_plan``: ``/training-plans``; migration 0006_training).
 
     ``records`` holds the JSON Lines output and ``report`` the round report's JSON once
-    the run is done; ``params`` the request.
+    the run is done; ``params`` the request. ``records`` is deferred: a round's output can
+    run to tens of megabytes, and only the results routes read it
+    (``undefer(BatchRunRow.records)``); a status poll or a list of runs does not load it.
     """
 
     __tablename__ = "batch_runs"
@@ -167,7 +169,7 @@ class BatchRunRow(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     error: Mapped[str | None] = mapped_column(Text)
-    records: Mapped[str | None] = mapped_column(Text)
+    records: Mapped[str | None] = mapped_column(Text, deferred=True)
     report: Mapped[str | None] = mapped_column(Text)
 
 

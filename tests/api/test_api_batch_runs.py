@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 import api.batch_runs as batch_runs
 import matcher.allocation.round as allocation_round
@@ -230,8 +230,39 @@ def test_cancel_stops_a_run_while_scoring_and_keeps_nothing(
         assert answer.status_code == 409
     server = api.client.app.state.server  # type: ignore[attr-defined]
     with read_session(server.engine) as session:
-        row = session.scalars(select(BatchRunRow).where(BatchRunRow.id == run["id"])).one()
-    assert (row.records, row.report) == (None, None)
+        kept = session.execute(
+            select(BatchRunRow.records, BatchRunRow.report).where(BatchRunRow.id == run["id"])
+        ).one()
+    assert tuple(kept) == (None, None)
+
+
+def test_status_and_lists_do_not_read_a_runs_output(api: Api) -> None:
+    run = api.client.post(
+        "/batch-runs", json={"as_of": AS_OF, "method": "stable"}, headers=api.officer
+    ).json()
+    assert _wait(api, run["id"])["status"] == "done"
+    server = api.client.app.state.server  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2])  # (connection, cursor, statement, ...)
+
+    def reads_output() -> bool:
+        found = any(re.search(r"batch_runs\.records\b", s) for s in statements)
+        statements.clear()
+        return found
+
+    event.listen(server.engine, "before_cursor_execute", seen)
+    try:
+        for path in (f"/batch-runs/{run['id']}", "/batch-runs", "/training-plans"):
+            assert api.client.get(path, headers=api.officer).status_code == 200
+            assert not reads_output(), path
+        results = api.client.get(f"/batch-runs/{run['id']}/results", headers=api.officer)
+        assert results.status_code == 200
+        assert results.text
+        assert reads_output()
+    finally:
+        event.remove(server.engine, "before_cursor_execute", seen)
 
 
 def test_one_key_may_have_only_so_many_runs_open(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
