@@ -43,7 +43,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import undefer
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.orm.interfaces import ORMOption
 
 from api.http.errors import TooManyRequestsError
 from api.storage.database import read_session, write_session
@@ -272,7 +272,7 @@ def status_of(row: BatchRunRow) -> BatchRunStatus:
     )
 
 
-def output_options(*, records: bool) -> list[ExecutableOption]:
+def output_options(*, records: bool) -> list[ORMOption]:
     """Loader options for a stored run: with ``records`` its output too (deferred
     otherwise, see :class:`~api.storage.tables.BatchRunRow`)."""
     return [undefer(BatchRunRow.records)] if records else []
