@@ -24,6 +24,8 @@ at the shell compute them the same way:
 - :func:`name_variants` -- the share of curated names that read otherwise once years of
   practice or an ability word are written around them ("qc 3 years", "berpengalaman las
   listrik"): generated from the taxonomy, so it measures the rules, not a vocabulary.
+- :func:`bracket_glosses` -- likewise with a bracketed gloss after the name (a company, a
+  brand, years, a machine: "cetak offset (Heidelberg)"); generated too.
 - :func:`coordinated_names` -- the share of two curated names of unrelated concepts,
   joined by "dan", "and", a comma, "&" or "/", not read as exactly both: generated too.
 
@@ -294,10 +296,28 @@ _VARIANTS = {
 }
 
 
+# A bracketed gloss after a skill, as CVs and job orders write a brand, a company, a
+# machine or a place there: the skill read must not change either.
+_GLOSSES = {
+    "id": ("{} (PT Maju Jaya)", "{} (2019-2022)", "{} (Heidelberg)", "{} (merk Komatsu, Toyota)"),
+    "ms": ("{} (Syarikat Maju Sdn Bhd)", "{} (2018-2021)"),
+    "ja": ("{}（株式会社山田製作所）", "{}(2019-2022)"),
+    "ko": ("{} (주식회사 대한정밀)", "{} (2019-2022)"),
+    "zh": ("{}（台中廠）", "{}(2019-2022)"),
+    "en": (
+        "{} (Heidelberg)",
+        "{} (2019-2022)",
+        "{} (Acme Co., Ltd.)",
+        "{} (Shimadzu spectrometer)",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Variants:
-    """Curated names read again with years of practice or an ability word around them."""
+    """Curated names read again written another way (``what``: how)."""
 
+    what: str
     names: int  # curated names read alone as exactly their concept
     variants: int
     changed: tuple[tuple[str, str, tuple[str, ...]], ...]  # (concept, variant, concepts read)
@@ -305,8 +325,33 @@ class Variants:
     def report(self) -> str:
         return (
             f"{self.names} curated names read as their concept, {self.variants} variants with "
-            f"years or an ability word: {len(self.changed) / self.variants:.2%} read otherwise"
+            f"{self.what}: {len(self.changed) / self.variants:.2%} read otherwise"
         )
+
+
+def _written_around(
+    normalizer: SkillNormalizer, forms: dict[str, tuple[str, ...]], what: str
+) -> Variants:
+    """Read each curated name that reads alone as exactly its concept again in each of its
+    language's ``forms``; the concept read must stay the same."""
+    concepts = normalizer.taxonomy.concepts.values()
+    alone = [
+        (lang, concept, name)
+        for lang in forms
+        for concept, name in _read_alone(
+            normalizer, [(c.id, name) for c in concepts for name in _curated(c, lang)]
+        )
+    ]
+    variants = [
+        (concept, form.format(name)) for lang, concept, name in alone for form in forms[lang]
+    ]
+    matches = normalizer.normalize_many([text for _, text in variants])
+    changed = tuple(
+        (concept, text, tuple(sorted(read)))
+        for (concept, text), match in zip(variants, matches, strict=True)
+        if (read := {hit.concept.id for hit in match.concepts}) != {concept}
+    )
+    return Variants(what, len(alone), len(variants), changed)
 
 
 def name_variants(normalizer: SkillNormalizer) -> Variants:
@@ -325,24 +370,25 @@ def name_variants(normalizer: SkillNormalizer) -> Variants:
     Variants
         The counts and the variants read otherwise.
     """
-    concepts = normalizer.taxonomy.concepts.values()
-    alone = [
-        (lang, concept, name)
-        for lang in _VARIANTS
-        for concept, name in _read_alone(
-            normalizer, [(c.id, name) for c in concepts for name in _curated(c, lang)]
-        )
-    ]
-    variants = [
-        (concept, form.format(name)) for lang, concept, name in alone for form in _VARIANTS[lang]
-    ]
-    matches = normalizer.normalize_many([text for _, text in variants])
-    changed = tuple(
-        (concept, text, tuple(sorted(read)))
-        for (concept, text), match in zip(variants, matches, strict=True)
-        if (read := {hit.concept.id for hit in match.concepts}) != {concept}
-    )
-    return Variants(len(alone), len(variants), changed)
+    return _written_around(normalizer, _VARIANTS, "years or an ability word")
+
+
+def bracket_glosses(normalizer: SkillNormalizer) -> Variants:
+    """Read each curated name that reads alone as exactly its concept again with a
+    bracketed gloss after it: a company, a brand, years, a machine ("cetak offset
+    (Heidelberg)", "溶接（株式会社山田製作所）"); the concept read must stay the same.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+
+    Returns
+    -------
+    Variants
+        The counts and the variants read otherwise.
+    """
+    return _written_around(normalizer, _GLOSSES, "a bracketed gloss")
 
 
 @dataclass(frozen=True)
@@ -470,6 +516,10 @@ if __name__ == "__main__":
     variants = name_variants(normalizer)
     print("names with years or an ability word:", variants.report())
     for concept, text, concepts in variants.changed:
+        print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
+    glossed = bracket_glosses(normalizer)
+    print("names with a bracketed gloss:", glossed.report())
+    for concept, text, concepts in glossed.changed:
         print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
     coordinated = coordinated_names(normalizer)
     print("two names joined:", coordinated.report())

@@ -13,7 +13,9 @@ officer would:
 4. as a last resort, match a segment no name reads well enough as a whole, only when one
    target is clearly ahead (:mod:`matcher.text.fuzzy`);
 5. read a segment that is only a name several targets share as the one in the family of
-   another segment's reading.
+   another segment's reading;
+6. a text with a bracketed gloss that reads as nothing as a whole is read without the
+   gloss ("operator cetak offset (Heidelberg)").
 
 The names themselves are filed by :mod:`matcher.text.aliases`. A wrong target is worse
 than none: an alias that several targets share is a dead end, and a reading below the
@@ -22,6 +24,8 @@ threshold is dropped.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from matcher.text.aliases import AliasIndex
@@ -32,6 +36,9 @@ from matcher.text.fuzzy import FuzzyFallback
 from matcher.text.words import MEMO_SIZE, WordReader
 
 __all__ = ["Lexicon"]
+
+# A bracketed part of a text (after NFKC, which turns full-width brackets into these).
+_BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 
 
 class Lexicon:
@@ -139,6 +146,11 @@ class Lexicon:
             if len(parts) > 1:
                 self._shared_by_family(parts, readings[text])
         done = {text: _combine(parts) for text, parts in readings.items()}
+        unglossed = {text: u for text, hits in done.items() if not hits if (u := _unglossed(text))}
+        if unglossed:
+            # The texts without their brackets hold none, so this reads one level deep.
+            again = self.read_many(list(unglossed.values()))
+            done.update(zip(unglossed, again, strict=True))
         return [done[key[text]] for text in texts]
 
     def _shared_by_family(self, parts: list[list[str]], hits: list[list[Hit]]) -> None:
@@ -206,6 +218,24 @@ class Lexicon:
             if len(parts[k]) == 1 and found is not None and found.target is not None:
                 parts[k] = shared
         return parts
+
+
+def _unglossed(text: str) -> str | None:
+    """The text without its bracketed parts, when it has any (and more than them).
+
+    A bracket in a CV or a job order holds a gloss, a brand or examples of what precedes
+    it: "operator cetak offset (Heidelberg)", "5S (seiri, seiton, seiso)". An unknown gloss
+    must not sink the reading the words outside it make. This is a fallback for a text
+    that reads as nothing whole: a bracket that narrows the skill ("sewing (industrial
+    machine)") is read with it first. The gloss is never read alone: without the words
+    before it, it loses what they say ("tepung terigu (milling)" is no metal milling,
+    "家事代行(アイロンがけ)" no garment pressing).
+    """
+    normal = unicodedata.normalize("NFKC", text)
+    if not _BRACKETED.search(normal):
+        return None
+    outside = " ".join(_BRACKETED.sub(" ", normal).split())
+    return outside or None
 
 
 def _combine(parts: list[list[Hit]]) -> tuple[Hit, ...]:
