@@ -25,7 +25,7 @@ at the shell compute them the same way:
   practice or an ability word are written around them ("qc 3 years", "berpengalaman las
   listrik"): generated from the taxonomy, so it measures the rules, not a vocabulary.
 - :func:`bracket_glosses` -- likewise with a bracketed gloss after the name (a company, a
-  brand, years, a machine: "cetak offset (Heidelberg)"); generated too.
+  brand, a plant, years: "cetak offset (Heidelberg)"); generated too.
 - :func:`coordinated_names` -- the share of two curated names of unrelated concepts,
   joined by "dan", "and", a comma, "&" or "/", not read as exactly both: generated too.
 
@@ -296,8 +296,8 @@ _VARIANTS = {
 }
 
 
-# A bracketed gloss after a skill, as CVs and job orders write a brand, a company, a
-# machine or a place there: the skill read must not change either.
+# A bracketed gloss after a skill, as CVs and job orders write the company, the brand of
+# the machines, the plant or the years there: the skill read must not change either.
 _GLOSSES = {
     "id": ("{} (PT Maju Jaya)", "{} (2019-2022)", "{} (Heidelberg)", "{} (merk Komatsu, Toyota)"),
     "ms": ("{} (Syarikat Maju Sdn Bhd)", "{} (2018-2021)"),
@@ -308,7 +308,7 @@ _GLOSSES = {
         "{} (Heidelberg)",
         "{} (2019-2022)",
         "{} (Acme Co., Ltd.)",
-        "{} (Shimadzu spectrometer)",
+        "{} (Osaka, Japan)",
     ),
 }
 
@@ -375,7 +375,7 @@ def name_variants(normalizer: SkillNormalizer) -> Variants:
 
 def bracket_glosses(normalizer: SkillNormalizer) -> Variants:
     """Read each curated name that reads alone as exactly its concept again with a
-    bracketed gloss after it: a company, a brand, years, a machine ("cetak offset
+    bracketed gloss after it naming a company, a brand, a plant or years ("cetak offset
     (Heidelberg)", "溶接（株式会社山田製作所）"); the concept read must stay the same.
 
     Parameters

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from benchmarks.synthetic import (
     write_pool,
 )
 from benchmarks.synthetic.programmes import DENSE_PROGRAMME_SHARES
+from benchmarks.synthetic.spelling import written_forms
 from matcher.rules.packs import wage_floor_on
 from matcher.taxonomy.skills import default_skill_normalizer
 from models.agency import Agency
@@ -388,3 +390,15 @@ def test_a_dense_pool_keeps_the_workers_and_relaxes_the_job_orders(pool: Pool) -
 
 def test_the_dense_option_leaves_the_default_pool_unchanged(pool: Pool) -> None:
     assert generate_pool(N_WORKERS, N_VACANCIES, seed=11, dense=False) == pool
+
+
+def test_the_fixed_names_are_still_names_of_their_concepts() -> None:
+    """The generator starts from a table of names fixed at taxonomy 2026.12.7, so that the
+    pools do not change as the taxonomy grows: each must still name its concept."""
+    taxonomy = default_skill_normalizer().taxonomy
+    forms = written_forms()
+    assert set(forms) == set(taxonomy.concepts)
+    for concept_id, languages in forms.items():
+        concept = taxonomy[concept_id]
+        names = {concept.label_en, concept.label_id, *chain(*concept.aliases.values())}
+        assert set(chain(*languages)) <= names, concept_id

@@ -129,8 +129,8 @@ def test_name_variants(quality_report: list[str]) -> None:
 
 
 def test_bracket_glosses(quality_report: list[str]) -> None:
-    """A bracketed gloss after a curated name (a company, a brand, years, a machine) does
-    not change the skill read (38.7 % of the variants did under 2026.12.7: "cetak offset
+    """A bracketed gloss after a curated name (a company, a brand, a plant, years) does not
+    change the skill read (about two in five variants did under 2026.12.7: "cetak offset
     (Heidelberg)", "溶接（株式会社山田製作所）" read as nothing)."""
     result = bracket_glosses(default_skill_normalizer())
     quality_report.append(f"curated names with a bracketed gloss: {result.report()}")

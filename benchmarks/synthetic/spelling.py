@@ -3,9 +3,11 @@ qualifier; and the names of each concept they start from."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 
 from matcher.taxonomy.skills import load_taxonomy
 
@@ -31,16 +33,29 @@ _SPELLINGS: Mapping[str, tuple[str, ...]] = {
 _QUALIFIERS = (" 2 thn", " (dasar)", " berpengalaman", " 3G", " - basic", " 1 tahun")
 
 
+# The names the generator starts from, per concept, as the taxonomy had them in version
+# 2026.12.7: the sample pool and the benchmark pools must not change each time the
+# taxonomy gains a name (a new name among a concept's first ones would shift every later
+# draw of the seeded generator).
+_WRITTEN_FORMS = Path(__file__).with_name("data") / "written_forms.json"
+
+
 @lru_cache(maxsize=1)
 def written_forms() -> dict[str, tuple[tuple[str, ...], ...]]:
     """Per concept: (Indonesian, English, Malay, Japanese, Korean) names workers write.
 
     Only the first aliases of each language: the later ones are ESCO labels ("tend computer
-    numerical control lathe machine") that no agency types.
+    numerical control lathe machine") that no agency types. Read from the table fixed at
+    taxonomy 2026.12.7 (``data/written_forms.json``); a concept added since takes its
+    first names from the taxonomy.
     """
     taxonomy = load_taxonomy()
+    fixed = json.loads(_WRITTEN_FORMS.read_text("utf-8"))
     forms: dict[str, tuple[tuple[str, ...], ...]] = {}
     for concept_id, concept in taxonomy.concepts.items():
+        if concept_id in fixed:
+            forms[concept_id] = tuple(tuple(names) for names in fixed[concept_id])
+            continue
         english = concept.aliases.get("en", ())[:5] or (concept.label_en,)
         indonesian = concept.aliases.get("id", ())[:6] or english
         others = (concept.aliases.get(lang, ())[:3] or english for lang in ("ms", "ja", "ko"))

@@ -98,6 +98,10 @@ class TextRules:
     place_unsettled : frozenset[str]
         Concept ids a place phrase does not leave standing ("helper di Hong Kong" is
         most often domestic work).
+    gloss_markers : frozenset[str]
+        Words that make a bracketed part of a text say who, where or when, not what (a
+        company form, a brand word, 株式会社, 廠): the text is read without the bracket
+        when it reads as nothing with it (:class:`matcher.text.lexicon.Lexicon`).
     """
 
     abbreviations: Mapping[str, str]
@@ -116,6 +120,7 @@ class TextRules:
     place_words: frozenset[str] = frozenset()
     company_markers: frozenset[str] = frozenset()
     place_unsettled: frozenset[str] = frozenset()
+    gloss_markers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +151,7 @@ def text_rules() -> TextRules:
         place_words=frozenset(fold(w) for w in raw.get("place_words", ())),
         company_markers=frozenset(fold(w) for w in raw.get("company_markers", ())),
         place_unsettled=frozenset(raw.get("place_unsettled", ())),
+        gloss_markers=frozenset(fold(w) for w in raw.get("gloss_markers", ())),
     )
 
 

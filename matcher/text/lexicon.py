@@ -14,8 +14,8 @@ officer would:
    target is clearly ahead (:mod:`matcher.text.fuzzy`);
 5. read a segment that is only a name several targets share as the one in the family of
    another segment's reading;
-6. a text with a bracketed gloss that reads as nothing as a whole is read without the
-   gloss ("operator cetak offset (Heidelberg)").
+6. a text that reads as nothing whole is read without its brackets when they only say
+   who, where or when ("operator cetak offset (Heidelberg)").
 
 The names themselves are filed by :mod:`matcher.text.aliases`. A wrong target is worse
 than none: an alias that several targets share is a dead end, and a reading below the
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from matcher.text.aliases import AliasIndex
 from matcher.text.cover import Hit, Query, SegmentCover
 from matcher.text.english import load_dictionaries
-from matcher.text.fold import TextRules, segments
+from matcher.text.fold import TextRules, fold, is_east_asian, segments
 from matcher.text.fuzzy import FuzzyFallback
 from matcher.text.words import MEMO_SIZE, WordReader
 
@@ -146,12 +146,17 @@ class Lexicon:
             if len(parts) > 1:
                 self._shared_by_family(parts, readings[text])
         done = {text: _combine(parts) for text, parts in readings.items()}
-        unglossed = {text: u for text, hits in done.items() if not hits if (u := _unglossed(text))}
-        if unglossed:
-            # The texts without their brackets hold none, so this reads one level deep.
-            again = self.read_many(list(unglossed.values()))
-            done.update(zip(unglossed, again, strict=True))
-        return [done[key[text]] for text in texts]
+        # As written, not lower-cased: a bracket of capitalised words names a company or
+        # a brand. The texts without their brackets hold none: this reads one level deep.
+        unglossed = {
+            text: bare
+            for text in key
+            if not done[key[text]] and (bare := self._unglossed(text)) is not None
+        }
+        if not unglossed:
+            return [done[key[text]] for text in texts]
+        again = dict(zip(unglossed, self.read_many(list(unglossed.values())), strict=True))
+        return [again.get(text) or done[key[text]] for text in texts]
 
     def _shared_by_family(self, parts: list[list[str]], hits: list[list[Hit]]) -> None:
         """Read a part that is only a name several targets share ("cutting", "finishing")
@@ -189,6 +194,36 @@ class Lexicon:
         # text is split ("iso 9001, teknisi listrik industri" names two skills).
         return not any(set(core) <= set(part) for part in parts)
 
+    def _unglossed(self, text: str) -> str | None:
+        """The text without its brackets, when each names who, where or when the work was
+        done and something is left outside them.
+
+        A bracket in a CV or a job order often holds the company, the brand of the
+        machines, the plant or the years ("operator cetak offset (Heidelberg)",
+        "溶接（株式会社山田製作所）"): words no name explains, which must not sink the
+        reading the words outside make. A bracket of common words may say the work is of
+        another sense ("painting (portraits)", "sewing (wounds)"), and one that narrows the
+        skill ("sewing (industrial machine)") is read with the text first: only a bracket
+        that holds a gloss marker (``TextRules.gloss_markers``: a company form, a brand
+        word, 株式会社, 廠) or words that all begin with a capital letter or a digit is
+        left out. The bracket is never read alone.
+        """
+        normal = unicodedata.normalize("NFKC", text)
+        brackets = _BRACKETED.findall(normal)
+        if not brackets or not all(map(self._names_only, brackets)):
+            return None
+        return " ".join(_BRACKETED.sub(" ", normal).split()) or None
+
+    def _names_only(self, gloss: str) -> bool:
+        """Whether a bracket's words name a company, a brand, a place or years."""
+        markers = self.rules.gloss_markers
+        folded = fold(gloss)
+        if any(m in markers for m in folded.split()) or any(
+            m in folded for m in markers if is_east_asian(m[0])
+        ):
+            return True
+        return all(w[0].isupper() or w[0].isdigit() for w in gloss.split())
+
     def _split(self, text: str) -> list[list[str]]:
         whole = self.index.words(text)
         parts = [
@@ -218,24 +253,6 @@ class Lexicon:
             if len(parts[k]) == 1 and found is not None and found.target is not None:
                 parts[k] = shared
         return parts
-
-
-def _unglossed(text: str) -> str | None:
-    """The text without its bracketed parts, when it has any (and more than them).
-
-    A bracket in a CV or a job order holds a gloss, a brand or examples of what precedes
-    it: "operator cetak offset (Heidelberg)", "5S (seiri, seiton, seiso)". An unknown gloss
-    must not sink the reading the words outside it make. This is a fallback for a text
-    that reads as nothing whole: a bracket that narrows the skill ("sewing (industrial
-    machine)") is read with it first. The gloss is never read alone: without the words
-    before it, it loses what they say ("tepung terigu (milling)" is no metal milling,
-    "家事代行(アイロンがけ)" no garment pressing).
-    """
-    normal = unicodedata.normalize("NFKC", text)
-    if not _BRACKETED.search(normal):
-        return None
-    outside = " ".join(_BRACKETED.sub(" ", normal).split())
-    return outside or None
 
 
 def _combine(parts: list[list[Hit]]) -> tuple[Hit, ...]:

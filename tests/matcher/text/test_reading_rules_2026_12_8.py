@@ -1,5 +1,6 @@
 """Taxonomy 2026.12.8 reading rule: a text that reads as nothing whole is read without its
-bracketed gloss (a company, a brand, a plant, the machines used), never as the gloss alone.
+brackets when they only say who, where or when (a company, a brand, a plant, years), never
+as a bracket alone.
 
 The strings are written for these tests, not taken from the messy development sets.
 """
@@ -30,6 +31,14 @@ def _read(text: str) -> list[str]:
 )
 def test_an_unknown_gloss_does_not_sink_the_skill(text: str, concept: str) -> None:
     assert _read(text) == [concept]
+
+
+def test_a_bracket_of_common_words_is_kept() -> None:
+    # Lower-case words may say what the work is: they are no brand ("painting (portraits)"
+    # and "sewing (wounds)" stay unknown by the 2026.12.6 tests).
+    assert _read("operator cetak offset (komori lithrone)") == []
+    # A brand word makes the bracket a brand's whatever its case.
+    assert _read("operator cetak offset (merk komori lithrone)") == ["offset-printing"]
 
 
 def test_a_gloss_that_narrows_the_skill_is_read_with_it() -> None:
