@@ -22,10 +22,13 @@ at the shell compute them the same way:
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
   manufacturing (``tests/data/esco_outside.tsv``) read as a concept that does not cover them;
 - :func:`name_variants` -- the share of curated names that read otherwise once years of
-  practice or an ability word are written around them ("qc 3 years", "berpengalaman las
-  listrik"): generated from the taxonomy, so it measures the rules, not a vocabulary.
+  practice, an ability word or the section worked in are written around them ("qc 3
+  years", "berpengalaman las listrik", "負責焊接"): generated from the taxonomy, so it
+  measures the rules, not a vocabulary.
 - :func:`bracket_glosses` -- likewise with a bracketed gloss after the name (a company, a
   brand, a plant, years: "cetak offset (Heidelberg)"); generated too.
+- :func:`company_mentions` -- likewise beside the company the work was done at ("...
+  PT Astra Honda Motor", "PT Maju Jaya: ..."); generated too.
 - :func:`coordinated_names` -- the share of two curated names of unrelated concepts,
   joined by "dan", "and", a comma, "&" or "/", not read as exactly both: generated too.
 
@@ -269,8 +272,8 @@ def _read_alone(normalizer: SkillNormalizer, names: list[tuple[str, str]]) -> li
     ]
 
 
-# How CVs write a skill with its years of practice or a word of ability around it: the
-# skill read must not change. Per language of the curated names.
+# How CVs write a skill with its years of practice, a word of ability or the section worked
+# in around it: the skill read must not change. Per language of the curated names.
 _VARIANTS = {
     "id": (
         "{} 2 tahun",
@@ -280,11 +283,13 @@ _VARIANTS = {
         "{} kurang lebih 3 tahun",
         "berpengalaman {}",
         "pengalaman dalam {}",
+        "bisa {}",
+        "bagian {}",
     ),
     "ms": ("{} 2 tahun", "berpengalaman {}"),
-    "ja": ("{} 3年", "{}の経験"),
-    "ko": ("{} 3년", "{} 경험"),
-    "zh": ("{}經驗3年", "有{}經驗"),
+    "ja": ("{} 3年", "{}の経験", "{}担当"),
+    "ko": ("{} 3년", "{} 경험", "{} 담당"),
+    "zh": ("{}經驗3年", "有{}經驗", "負責{}", "從事{}", "{}部門"),
     "en": (
         "{} 3 years",
         "{} since 2019",
@@ -292,6 +297,8 @@ _VARIANTS = {
         "skilled {}",
         "proficient in {}",
         "in charge of {}",
+        "worked in {}",
+        "knowledge of {}",
     ),
 }
 
@@ -310,6 +317,20 @@ _GLOSSES = {
         "{} (Acme Co., Ltd.)",
         "{} (Osaka, Japan)",
     ),
+}
+
+
+# The company beside the work, as Indonesian CVs and job titles write it.
+_COMPANIES = {
+    "id": (
+        "{} PT Maju Jaya",
+        "{} PT Sinar Baja Utama",
+        "{} CV Karya Mandiri",
+        "{} di PT Maju Jaya",
+        "{} - PT Astra Honda Motor",
+        "PT Maju Jaya: {}",
+    ),
+    "en": ("{} PT Maju Jaya", "{} at PT Astra Honda Motor", "{} - PT Sinar Baja Utama"),
 }
 
 
@@ -356,9 +377,9 @@ def _written_around(
 
 def name_variants(normalizer: SkillNormalizer) -> Variants:
     """Read each curated name (labels and aliases in the six languages) that reads alone as
-    exactly its concept again with years of practice or an ability word around it ("las
-    listrik 2 tahun", "experienced forklift operation", "溶接の経験"): the concept read
-    must stay the same.
+    exactly its concept again with years of practice, an ability word or the section worked
+    in around it ("las listrik 2 tahun", "experienced forklift operation", "溶接の経験",
+    "負責焊接"): the concept read must stay the same.
 
     Parameters
     ----------
@@ -370,7 +391,7 @@ def name_variants(normalizer: SkillNormalizer) -> Variants:
     Variants
         The counts and the variants read otherwise.
     """
-    return _written_around(normalizer, _VARIANTS, "years or an ability word")
+    return _written_around(normalizer, _VARIANTS, "years, an ability word or a section")
 
 
 def bracket_glosses(normalizer: SkillNormalizer) -> Variants:
@@ -389,6 +410,24 @@ def bracket_glosses(normalizer: SkillNormalizer) -> Variants:
         The counts and the variants read otherwise.
     """
     return _written_around(normalizer, _GLOSSES, "a bracketed gloss")
+
+
+def company_mentions(normalizer: SkillNormalizer) -> Variants:
+    """Read each Indonesian and English curated name that reads alone as exactly its
+    concept again beside the company the work was done at ("operator produksi PT Astra
+    Honda Motor", "PT Maju Jaya: las listrik"); the concept read must stay the same.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+
+    Returns
+    -------
+    Variants
+        The counts and the variants read otherwise.
+    """
+    return _written_around(normalizer, _COMPANIES, "a company")
 
 
 @dataclass(frozen=True)
@@ -514,12 +553,16 @@ if __name__ == "__main__":
             print(f"  merged: {labelled} read as {how} {read} ({n})")
     print("outside manufacturing:", outside_false_positives(normalizer).report())
     variants = name_variants(normalizer)
-    print("names with years or an ability word:", variants.report())
+    print("names with years, an ability word or a section:", variants.report())
     for concept, text, concepts in variants.changed:
         print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
     glossed = bracket_glosses(normalizer)
     print("names with a bracketed gloss:", glossed.report())
     for concept, text, concepts in glossed.changed:
+        print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
+    companies = company_mentions(normalizer)
+    print("names beside a company:", companies.report())
+    for concept, text, concepts in companies.changed:
         print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
     coordinated = coordinated_names(normalizer)
     print("two names joined:", coordinated.report())

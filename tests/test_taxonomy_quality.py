@@ -28,6 +28,7 @@ from tests.quality_report import (
     MESSY_V4,
     OUTSIDE,
     bracket_glosses,
+    company_mentions,
     coordinated_names,
     esco_label_recall,
     esco_labels,
@@ -118,12 +119,13 @@ def test_outside_manufacturing(quality_report: list[str]) -> None:
 
 
 def test_name_variants(quality_report: list[str]) -> None:
-    """Years of practice or an ability word around a curated name do not change the skill
-    read (35.6 % of the variants did under 2026.12.6: "las listrik selama 2 tahun",
-    "quality control 3 years" and "용접 경험" read as nothing, "food and beverage
-    processing 3 years" as beverages)."""
+    """Years of practice, an ability word or the section worked in around a curated name do
+    not change the skill read (35.6 % of the variants did under 2026.12.6: "las listrik
+    selama 2 tahun", "quality control 3 years" and "용접 경험" read as nothing, "food and
+    beverage processing 3 years" as beverages; with the section forms of 2026.12.8, 8.2 %
+    under 2026.12.7: "負責焊接", "焊接部門" and "용접 담당" read as nothing)."""
     result = name_variants(default_skill_normalizer())
-    quality_report.append(f"curated names with years or an ability word: {result.report()}")
+    quality_report.append(f"curated names with years, ability or section: {result.report()}")
     assert result.names >= 6000
     assert len(result.changed) / result.variants <= 0.005, result.changed[:20]
 
@@ -135,6 +137,16 @@ def test_bracket_glosses(quality_report: list[str]) -> None:
     result = bracket_glosses(default_skill_normalizer())
     quality_report.append(f"curated names with a bracketed gloss: {result.report()}")
     assert result.names >= 6000
+    assert len(result.changed) / result.variants <= 0.005, result.changed[:20]
+
+
+def test_company_mentions(quality_report: list[str]) -> None:
+    """The company beside a curated name does not change the skill read (40 % of the
+    variants did under 2026.12.7: "operator produksi PT Astra Honda Motor" read as nothing,
+    "inspeksi kualitas PT Maju Jaya" as penetrant testing)."""
+    result = company_mentions(default_skill_normalizer())
+    quality_report.append(f"curated names beside a company: {result.report()}")
+    assert result.names >= 3000
     assert len(result.changed) / result.variants <= 0.005, result.changed[:20]
 
 

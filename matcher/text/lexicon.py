@@ -37,6 +37,8 @@ from matcher.text.words import MEMO_SIZE, WordReader
 
 __all__ = ["Lexicon"]
 
+# A word of a company's name: a capital or a digit first, no separator, colon or bracket.
+_NAME_WORD = r"[A-Z0-9][^\s,;/&+|:()\[\]]*"
 # A bracketed part of a text (after NFKC, which turns full-width brackets into these).
 _BRACKETED = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 
@@ -87,6 +89,14 @@ class Lexicon:
         self.families = dict(families or {})
         ancestors = dict(ancestors or {})
         self.index = AliasIndex(names, ambiguous, rules, secondary)
+        # A company form in capitals, then words that begin with a capital or a digit, up
+        # to a separator, a colon or a bracket.
+        forms = "|".join(sorted(re.escape(m.upper()) for m in rules.company_markers))
+        self._company = (
+            re.compile(rf"(?<!\S)({forms})\.?[ \t]+({_NAME_WORD}(?:[ \t]+{_NAME_WORD})*)")
+            if forms
+            else None
+        )
         self.reader = WordReader(self.index, workers, memo_size)
         self.cover = SegmentCover(
             self.index, threshold, dict(specificity or {}), ancestors, self.families
@@ -122,7 +132,11 @@ class Lexicon:
         # A text is read only through fold and segments, which for ASCII text begin by
         # lower-casing it: "LAS LISTRIK" reads as "las listrik", and is read once with it
         # (a pool writes one skill in several cases: a third of its distinct texts).
-        key = {text: text.lower() if text.isascii() else text for text in dict.fromkeys(texts)}
+        # A company named in it ("PT Maju Jaya") is left out first, while its case shows.
+        key = {
+            text: bare.lower() if (bare := self._without_companies(text)).isascii() else bare
+            for text in dict.fromkeys(texts)
+        }
         unique = list(dict.fromkeys(key.values()))
         split = {text: self._split(text) for text in unique}
         resolved = self.reader.resolve(
@@ -149,9 +163,9 @@ class Lexicon:
         # As written, not lower-cased: a bracket of capitalised words names a company or
         # a brand. The texts without their brackets hold none: this reads one level deep.
         unglossed = {
-            text: bare
+            text: plain
             for text in key
-            if not done[key[text]] and (bare := self._unglossed(text)) is not None
+            if not done[key[text]] and (plain := self._unglossed(text)) is not None
         }
         if not unglossed:
             return [done[key[text]] for text in texts]
@@ -193,6 +207,31 @@ class Lexicon:
         # Only a name across a separator needs this: one within a part reads alike once the
         # text is split ("iso 9001, teknisi listrik industri" names two skills).
         return not any(set(core) <= set(part) for part in parts)
+
+    def _without_companies(self, text: str) -> str:
+        """The text with the companies it names made a separator.
+
+        A CV writes the company beside the work ("operator produksi PT Astra Honda Motor",
+        "PT Maju Jaya: las listrik"): an Indonesian company form (``company_markers``,
+        written in capitals) and the run of words after it that begin with a capital
+        letter or a digit. Its words name no skill, yet as unknown words they sank the
+        reading, and "PT" beside "inspeksi" made penetrant testing. Left alone when the
+        form and the next word make a name ("PT Inspection", "PT 검사"), when every word
+        of the run is a word of some name or the run is only short capitals ("PT MT RT"
+        lists tests), or when the next word is in lower case ("pt test").
+        """
+        if self._company is None:
+            return text
+
+        def cut(found: re.Match[str]) -> str:
+            run = found.group(2).split()
+            words = self.index.words(found.group(2))
+            named = self.index.named_by(self.index.words(f"{found.group(1)} {run[0]}"))
+            proper = any(w not in self.index.named for w in words)
+            listed = all(len(w) <= 3 and w.isupper() for w in run)  # "PT MT RT": tests
+            return "," if proper and not listed and named is None else found.group(0)
+
+        return self._company.sub(cut, text)
 
     def _unglossed(self, text: str) -> str | None:
         """The text without its brackets, when each names who, where or when the work was

@@ -1,6 +1,7 @@
-"""Taxonomy 2026.12.8 reading rule: a text that reads as nothing whole is read without its
+"""Taxonomy 2026.12.8 reading rules: a text that reads as nothing whole is read without its
 brackets when they only say who, where or when (a company, a brand, a plant, years), never
-as a bracket alone.
+as a bracket alone; an Indonesian company named beside the work is left out; Chinese and
+Korean words for the post or the section held ("負責", "部門", "담당") qualify.
 
 The strings are written for these tests, not taken from the messy development sets.
 """
@@ -51,3 +52,45 @@ def test_a_gloss_is_never_read_alone(text: str) -> None:
     # Without the words before it a gloss loses what they say: household ironing is no
     # garment pressing, a plantation's welding is not what the text is about.
     assert _read(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("operator produksi PT Astra Honda Motor", "production-work"),
+        ("inspeksi kualitas PT Maju Jaya", "quality-control"),  # not penetrant testing
+        ("PT Sumber Makmur: las listrik", "smaw-welding"),
+        ("bubut CV Teknik Mandiri 2019-2021", "lathe-turning"),
+        ("OPERATOR PRODUKSI PT ASTRA HONDA", "production-work"),
+    ],
+)
+def test_a_company_beside_the_work_is_left_out(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        ("PT Inspection", ["penetrant-testing"]),  # the form and the next word make a name
+        ("UT PT MT RT", []),  # short capitals list tests, as before
+        ("pt test", []),
+    ],
+)
+def test_pt_is_still_penetrant_testing_where_it_names_a_test(
+    text: str, concepts: list[str]
+) -> None:
+    assert _read(text) == concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("負責焊接", "welding"),
+        ("从事缝纫", "sewing"),
+        ("品管部門", "quality-control"),
+        ("熟悉堆高機", "forklift-operation"),
+        ("지게차 담당", "forklift-operation"),
+    ],
+)
+def test_words_of_the_post_held_qualify(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
