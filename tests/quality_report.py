@@ -21,14 +21,14 @@ at the shell compute them the same way:
   its ESCO labels (``matcher/data/esco_linked.tsv``) read as exactly that concept;
 - :func:`outside_false_positives` -- the share of ESCO labels of skills from outside
   manufacturing (``tests/data/esco_outside.tsv``) read as a concept that does not cover them;
-- :func:`name_variants` -- the share of curated names that read otherwise once years of
-  practice, an ability word or the section worked in are written around them ("qc 3
-  years", "berpengalaman las listrik", "負責焊接"): generated from the taxonomy, so it
-  measures the rules, not a vocabulary.
-- :func:`bracket_glosses` -- likewise with a bracketed gloss after the name (a company, a
-  brand, a plant, years: "cetak offset (Heidelberg)"); generated too.
-- :func:`company_mentions` -- likewise beside the company the work was done at ("...
-  PT Astra Honda Motor", "PT Maju Jaya: ..."); generated too.
+- :func:`written_around` -- the share of curated names that read otherwise once written as
+  CVs and job orders write them (:data:`PHRASINGS`): with years of practice, an ability
+  word or the section worked in around them (``name_variants``: "qc 3 years",
+  "berpengalaman las listrik", "負責焊接"), with a bracketed gloss naming a company, a
+  brand, a plant or years (``bracket_glosses``: "cetak offset (Heidelberg)"), as a job
+  order asks for them (``asked_for``: "must have ...", "...経験者", "... 우대") and beside
+  the company the work was done at (``company_mentions``: "... PT Astra Honda Motor").
+  Generated from the taxonomy, so they measure the rules, not a vocabulary.
 - :func:`coordinated_names` -- the share of two curated names of unrelated concepts,
   joined by "dan", "and", a comma, "&" or "/", not read as exactly both: generated too.
 
@@ -334,6 +334,43 @@ _COMPANIES = {
 }
 
 
+# How job orders and course lists ask for a skill ("diutamakan ...", "must have ...",
+# "...経験者", "... 우대", "需具備..."): the skill read must not change.
+_ASKED = {
+    "id": (
+        "diutamakan {}",
+        "{} wajib",
+        "menguasai {}",
+        "mengerti {}",
+        "paham {}",
+        "memahami {}",
+        "keahlian {}",
+        "skill {}",
+        "sertifikat {}",
+        "lulusan {}",
+        "jurusan {}",
+        "kursus {}",
+        "pelatihan {}",
+    ),
+    "ms": ("mahir {}", "kursus {}"),
+    "ja": ("{}経験者", "{}できる方", "{}の資格", "{}歓迎"),
+    "ko": ("{} 가능자", "{} 경력자", "{} 우대"),
+    "zh": ("需具備{}", "{}經驗者優先", "會{}", "懂{}", "{}經驗者"),
+    "en": (
+        "{} required",
+        "must have {}",
+        "{} preferred",
+        "good at {}",
+        "familiar with {}",
+        "understanding of {}",
+        "{} skills",
+        "basic {}",
+        "{} training",
+        "{} course",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Variants:
     """Curated names read again written another way (``what``: how)."""
@@ -350,11 +387,37 @@ class Variants:
         )
 
 
-def _written_around(
-    normalizer: SkillNormalizer, forms: dict[str, tuple[str, ...]], what: str
-) -> Variants:
-    """Read each curated name that reads alone as exactly its concept again in each of its
-    language's ``forms``; the concept read must stay the same."""
+# The phrasings the generated measures write curated names in, by measure name: what
+# is written around the name, and the forms per language of the names.
+PHRASINGS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "name_variants": ("years, an ability word or a section", _VARIANTS),
+    "bracket_glosses": ("a bracketed gloss", _GLOSSES),
+    "asked_for": ("the words of a job order", _ASKED),
+    "company_mentions": ("a company", _COMPANIES),
+}
+
+
+def written_around(normalizer: SkillNormalizer, phrasing: str) -> Variants:
+    """Read each curated name (labels and aliases, in the languages the phrasing has forms
+    for) that reads alone as exactly its concept again in each form of ``phrasing``
+    (:data:`PHRASINGS`): the concept read must stay the same.
+
+    Parameters
+    ----------
+    normalizer : SkillNormalizer
+        The normalizer to measure.
+    phrasing : str
+        A key of :data:`PHRASINGS`: ``name_variants`` ("las listrik 2 tahun", "負責焊接"),
+        ``bracket_glosses`` ("cetak offset (Heidelberg)"), ``asked_for`` ("must have
+        forklift operation", "溶接できる方") or ``company_mentions`` ("operator produksi
+        PT Astra Honda Motor").
+
+    Returns
+    -------
+    Variants
+        The counts and the variants read otherwise.
+    """
+    what, forms = PHRASINGS[phrasing]
     concepts = normalizer.taxonomy.concepts.values()
     alone = [
         (lang, concept, name)
@@ -373,61 +436,6 @@ def _written_around(
         if (read := {hit.concept.id for hit in match.concepts}) != {concept}
     )
     return Variants(what, len(alone), len(variants), changed)
-
-
-def name_variants(normalizer: SkillNormalizer) -> Variants:
-    """Read each curated name (labels and aliases in the six languages) that reads alone as
-    exactly its concept again with years of practice, an ability word or the section worked
-    in around it ("las listrik 2 tahun", "experienced forklift operation", "溶接の経験",
-    "負責焊接"): the concept read must stay the same.
-
-    Parameters
-    ----------
-    normalizer : SkillNormalizer
-        The normalizer to measure.
-
-    Returns
-    -------
-    Variants
-        The counts and the variants read otherwise.
-    """
-    return _written_around(normalizer, _VARIANTS, "years, an ability word or a section")
-
-
-def bracket_glosses(normalizer: SkillNormalizer) -> Variants:
-    """Read each curated name that reads alone as exactly its concept again with a
-    bracketed gloss after it naming a company, a brand, a plant or years ("cetak offset
-    (Heidelberg)", "溶接（株式会社山田製作所）"); the concept read must stay the same.
-
-    Parameters
-    ----------
-    normalizer : SkillNormalizer
-        The normalizer to measure.
-
-    Returns
-    -------
-    Variants
-        The counts and the variants read otherwise.
-    """
-    return _written_around(normalizer, _GLOSSES, "a bracketed gloss")
-
-
-def company_mentions(normalizer: SkillNormalizer) -> Variants:
-    """Read each Indonesian and English curated name that reads alone as exactly its
-    concept again beside the company the work was done at ("operator produksi PT Astra
-    Honda Motor", "PT Maju Jaya: las listrik"); the concept read must stay the same.
-
-    Parameters
-    ----------
-    normalizer : SkillNormalizer
-        The normalizer to measure.
-
-    Returns
-    -------
-    Variants
-        The counts and the variants read otherwise.
-    """
-    return _written_around(normalizer, _COMPANIES, "a company")
 
 
 @dataclass(frozen=True)
@@ -552,18 +560,11 @@ if __name__ == "__main__":
             how = "its broader" if (labelled, read) in holdout.broader else "another"
             print(f"  merged: {labelled} read as {how} {read} ({n})")
     print("outside manufacturing:", outside_false_positives(normalizer).report())
-    variants = name_variants(normalizer)
-    print("names with years, an ability word or a section:", variants.report())
-    for concept, text, concepts in variants.changed:
-        print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
-    glossed = bracket_glosses(normalizer)
-    print("names with a bracketed gloss:", glossed.report())
-    for concept, text, concepts in glossed.changed:
-        print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
-    companies = company_mentions(normalizer)
-    print("names beside a company:", companies.report())
-    for concept, text, concepts in companies.changed:
-        print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
+    for phrasing in PHRASINGS:
+        variants = written_around(normalizer, phrasing)
+        print(f"{phrasing}:", variants.report())
+        for concept, text, concepts in variants.changed:
+            print(f"  {concept}: {text!r} read as {', '.join(concepts) or 'nothing'}")
     coordinated = coordinated_names(normalizer)
     print("two names joined:", coordinated.report())
     for text, concepts in coordinated.wrong:

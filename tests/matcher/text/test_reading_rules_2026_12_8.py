@@ -1,7 +1,8 @@
 """Taxonomy 2026.12.8 reading rules: a text that reads as nothing whole is read without its
 brackets when they only say who, where or when (a company, a brand, a plant, years), never
 as a bracket alone; an Indonesian company named beside the work is left out; Chinese and
-Korean words for the post or the section held ("負責", "部門", "담당") qualify.
+Korean words for the post or the section held ("負責", "部門", "담당") qualify, and so do
+the words a job order asks for a skill with ("must have", "できる方", "需具備", "우대").
 
 The strings are written for these tests, not taken from the messy development sets.
 """
@@ -93,4 +94,19 @@ def test_pt_is_still_penetrant_testing_where_it_names_a_test(
     ],
 )
 def test_words_of_the_post_held_qualify(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("memahami las listrik", "smaw-welding"),
+        ("must have forklift operation", "forklift-operation"),
+        ("溶接できる方", "welding"),
+        ("需具備堆高機", "forklift-operation"),
+        ("지게차 가능자", "forklift-operation"),
+        ("용접 우대", "welding"),
+    ],
+)
+def test_the_words_a_job_order_asks_with_qualify(text: str, concept: str) -> None:
     assert _read(text) == [concept]
