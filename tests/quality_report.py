@@ -272,8 +272,8 @@ def _read_alone(normalizer: SkillNormalizer, names: list[tuple[str, str]]) -> li
     ]
 
 
-# How CVs write a skill with its years of practice, a word of ability or the section worked
-# in around it: the skill read must not change. Per language of the curated names.
+# How CVs write a skill with its years of practice, a word of ability, the section worked
+# in or an "etc." around it: the skill read must not change. Per language of the names.
 _VARIANTS = {
     "id": (
         "{} 2 tahun",
@@ -285,11 +285,13 @@ _VARIANTS = {
         "pengalaman dalam {}",
         "bisa {}",
         "bagian {}",
+        "tenaga {}",
+        "{} (aktif)",
     ),
     "ms": ("{} 2 tahun", "berpengalaman {}"),
-    "ja": ("{} 3年", "{}の経験", "{}担当"),
-    "ko": ("{} 3년", "{} 경험", "{} 담당"),
-    "zh": ("{}經驗3年", "有{}經驗", "負責{}", "從事{}", "{}部門"),
+    "ja": ("{} 3年", "{}の経験", "{}担当", "{}など"),
+    "ko": ("{} 3년", "{} 경험", "{} 담당", "{} 등"),
+    "zh": ("{}經驗3年", "有{}經驗", "負責{}", "從事{}", "{}部門", "{}等", "{}工作"),
     "en": (
         "{} 3 years",
         "{} since 2019",
@@ -390,7 +392,7 @@ class Variants:
 # The phrasings the generated measures write curated names in, by measure name: what
 # is written around the name, and the forms per language of the names.
 PHRASINGS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
-    "name_variants": ("years, an ability word or a section", _VARIANTS),
+    "name_variants": ("years, an ability word, a section or an etc.", _VARIANTS),
     "bracket_glosses": ("a bracketed gloss", _GLOSSES),
     "asked_for": ("the words of a job order", _ASKED),
     "company_mentions": ("a company", _COMPANIES),

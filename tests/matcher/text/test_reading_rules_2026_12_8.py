@@ -110,3 +110,22 @@ def test_words_of_the_post_held_qualify(text: str, concept: str) -> None:
 )
 def test_the_words_a_job_order_asks_with_qualify(text: str, concept: str) -> None:
     assert _read(text) == [concept]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("溶接など", "welding"),
+        ("용접 등", "welding"),
+        ("焊接等", "welding"),
+        ("tenaga las", "welding"),
+        ("operator forklift (aktif)", "forklift-operation"),
+    ],
+)
+def test_an_etc_or_a_worker_word_qualifies(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
+
+
+def test_a_name_with_a_qualifier_inside_still_reads() -> None:
+    # 等 is a qualifier now, and a word of the Taiwanese name of plasma cutting.
+    assert _read("等離子切割") == ["plasma-cutting"]
