@@ -4,7 +4,8 @@ The engine behind the skill normalizer (targets are taxonomy concepts) and the o
 normalizer (targets are ISCO-08 unit groups). It reads a string the way a placement
 officer would:
 
-1. fold the text (:mod:`matcher.text.fold`) and split it where it joins several skills
+1. leave out an Indonesian company named beside the work ("... PT Astra Honda Motor"),
+   fold the text (:mod:`matcher.text.fold`) and split it where it joins several skills
    ("dan", "and", ",", "/"), unless the whole text, neutral words aside, is one name;
 2. give every word its known form: itself, an Indonesian root, an English base form, or a
    typo correction (:mod:`matcher.text.words`, with a bounded memo);
