@@ -118,9 +118,12 @@ class SegmentCover:
         when a name several targets share explains the segment: that is no typo).
         """
         read = [resolved.get(w) for w in words]
+        # Where the work was done ("di Jepang", "at PT Astra Honda Motor") names no skill:
+        # no name is made of those words ("motor" of a company is no motorcycle work).
+        place = _placed(words, self.index.rules)
         positions: dict[str, list[int]] = defaultdict(list)
         for i, reading in enumerate(read):
-            for form in reading.forms if reading is not None else ():
+            for form in reading.forms if reading is not None and i not in place else ():
                 positions[form].append(i)
         candidates = {id(e): e for f in positions for e in self.index.filed_under(f)}
         fitting = [e for e in candidates.values() if _fits(e, positions)]
@@ -146,10 +149,8 @@ class SegmentCover:
             head, kept = self._sense(chosen, read, taken)
         else:
             head, kept = self._narrowed(head, kept, lost)
-        # Where the work was done ("di Jepang"), unless the place unsettles the reading.
-        placed = (
-            set() if head in self.index.rules.place_unsettled else _placed(words, self.index.rules)
-        )
+        # The place is left over as a qualifier, unless it unsettles the reading.
+        placed = set() if head in self.index.rules.place_unsettled else place
         explained = weight = 0.0
         contradicted = narrower = False
         # After a name of two skill words or more ("ultrasonic welding of lamp housings"),

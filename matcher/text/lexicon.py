@@ -219,7 +219,8 @@ class Lexicon:
         reading, and "PT" beside "inspeksi" made penetrant testing. Left alone when the
         form and the next word make a name ("PT Inspection", "PT 검사"), when every word
         of the run is a word of some name or the run is only short capitals ("PT MT RT"
-        lists tests), or when the next word is in lower case ("pt test").
+        lists tests), when the next word is in lower case ("pt test"), or after a place
+        marker ("di PT Maju Jaya": the cover reads it as a place).
         """
         if self._company is None:
             return text
@@ -230,7 +231,12 @@ class Lexicon:
             named = self.index.named_by(self.index.words(f"{found.group(1)} {run[0]}"))
             proper = any(w not in self.index.named for w in words)
             listed = all(len(w) <= 3 and w.isupper() for w in run)  # "PT MT RT": tests
-            return "," if proper and not listed and named is None else found.group(0)
+            before = text[: found.start()].split()
+            # After "di" or "at" the company is where the work was done, which the cover's
+            # place rule weighs: a place does not settle every reading ("helper di PT
+            # Maju" is no more a factory helper than "helper di Hong Kong").
+            at = bool(before) and fold(before[-1]) in self.rules.place_markers
+            return "," if proper and not listed and named is None and not at else found.group(0)
 
         return self._company.sub(cut, text)
 

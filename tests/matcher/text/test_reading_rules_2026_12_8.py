@@ -129,3 +129,17 @@ def test_an_etc_or_a_worker_word_qualifies(text: str, concept: str) -> None:
 def test_a_name_with_a_qualifier_inside_still_reads() -> None:
     # 等 is a qualifier now, and a word of the Taiwanese name of plasma cutting.
     assert _read("等離子切割") == ["plasma-cutting"]
+
+
+@pytest.mark.parametrize(
+    ("text", "concepts"),
+    [
+        # The words of a place make no name: "motor" of a company is no motorcycle work,
+        # "PT" of one no penetrant testing.
+        ("mechanical fitter at PT Astra Honda Motor", ["mechanical-maintenance"]),
+        ("inspeksi part di PT Maju Jaya", ["machine-inspection"]),
+        ("helper di PT Maju", []),  # a place does not settle a helper, as in 2026.12.7
+    ],
+)
+def test_a_place_makes_no_name(text: str, concepts: list[str]) -> None:
+    assert _read(text) == concepts
