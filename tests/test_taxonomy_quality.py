@@ -120,7 +120,7 @@ def test_outside_manufacturing(quality_report: list[str]) -> None:
 # it was added:
 # - name_variants: 35.6 % of the variants read otherwise under 2026.12.6 ("las listrik
 #   selama 2 tahun", "quality control 3 years", "용접 경험" as nothing); with the section
-#   and "etc." forms of 2026.12.8, 10.6 % under 2026.12.7 ("負責焊接", "焊接部門", "용접
+#   and "etc." forms of 2026.12.8, 15.1 % under 2026.12.7 ("負責焊接", "焊接部門", "용접
 #   담당", "溶接など", "tenaga las");
 # - bracket_glosses: about two in five under 2026.12.7 ("cetak offset (Heidelberg)",
 #   "溶接（株式会社山田製作所）" as nothing);

@@ -143,3 +143,17 @@ def test_a_name_with_a_qualifier_inside_still_reads() -> None:
 )
 def test_a_place_makes_no_name(text: str, concepts: list[str]) -> None:
     assert _read(text) == concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("溶接の仕事", "welding"),
+        ("지게차 작업자", "forklift-operation"),
+        ("焊接師傅", "welding"),
+        ("堆高機人員", "forklift-operation"),
+        ("jabatan operator forklift", "forklift-operation"),
+    ],
+)
+def test_words_of_a_post_or_a_worker_qualify(text: str, concept: str) -> None:
+    assert _read(text) == [concept]
