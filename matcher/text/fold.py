@@ -133,7 +133,11 @@ def text_rules() -> TextRules:
         The rules from ``matcher/data/text_rules.json``, keys already folded.
     """
     raw = json.loads(resources.files("matcher").joinpath("data/text_rules.json").read_text("utf-8"))
-    neutral = frozenset(fold(w) for w in raw.get("neutral", ()))
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(fold(w) for w in raw.get(key, ()))
+
+    neutral = words("neutral")
     return TextRules(
         abbreviations={fold(k): fold(v) for k, v in raw["abbreviations"].items()},
         qualifiers=frozenset(fold(q) for q in raw["qualifiers"]) | neutral,
@@ -142,16 +146,16 @@ def text_rules() -> TextRules:
         generic_concepts=frozenset(raw["generic_concepts"]),
         neutral=neutral,
         sense_families=frozenset(raw.get("sense_families", ())),
-        certificate_words=frozenset(fold(w) for w in raw.get("certificate_words", ())),
-        stem_suffixes=frozenset(fold(w) for w in raw.get("stem_suffixes", ())),
+        certificate_words=words("certificate_words"),
+        stem_suffixes=words("stem_suffixes"),
         testing_families=frozenset(raw.get("testing_families", ())),
-        workplace_words=frozenset(fold(w) for w in raw.get("workplace_words", ())),
-        role_words=frozenset(fold(w) for w in raw.get("role_words", ())),
-        place_markers=frozenset(fold(w) for w in raw.get("place_markers", ())),
-        place_words=frozenset(fold(w) for w in raw.get("place_words", ())),
-        company_markers=frozenset(fold(w) for w in raw.get("company_markers", ())),
+        workplace_words=words("workplace_words"),
+        role_words=words("role_words"),
+        place_markers=words("place_markers"),
+        place_words=words("place_words"),
+        company_markers=words("company_markers"),
         place_unsettled=frozenset(raw.get("place_unsettled", ())),
-        gloss_markers=frozenset(fold(w) for w in raw.get("gloss_markers", ())),
+        gloss_markers=words("gloss_markers"),
     )
 
 
